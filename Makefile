@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` (demo on SQLite) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.PHONY: run test setup translations clean-venv
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coalition needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_QUIET) -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_QUIET) -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile
+
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo
+	@echo "Coalition is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev translations
+	TEST_DATABASE_URL= $(BIN)/python -m pytest
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
+		echo "Running the suite again on $(TEST_DATABASE_URL)"; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest; \
+	fi
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,42 @@
+"""The JSON API at ``/api/v1``, documented by an OpenAPI 3 document built from the code."""
+
+import marshmallow as ma
+from flask_smorest import Api
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, the body of every API error."""
+
+    type = ma.fields.String(metadata={"description": "A URI identifying the problem type"})
+    title = ma.fields.String(metadata={"description": "Short summary of the problem"})
+    status = ma.fields.Integer(metadata={"description": "HTTP status code"})
+    detail = ma.fields.String(metadata={"description": "Explanation for this occurrence"})
+    errors = ma.fields.Dict(metadata={"description": "Field errors, by location and field name"})
+
+
+class CoalitionApi(Api):
+    """flask-smorest's Api, leaving errors to ``app.core.errors`` (HTML pages outside the API)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        pass
+
+
+API_SPEC_OPTIONS = {
+    "info": {
+        "description": "Coalition's JSON API. Errors are `application/problem+json`.",
+        "license": {"name": "AGPL-3.0-or-later"},
+    },
+    "servers": [{"url": "/"}],
+}
+
+
+def init_api(app) -> CoalitionApi:
+    """One Api per app (its spec records the app's routes), with every feature's API blueprint."""
+    from app.platforms.api import blp as platforms_blp
+
+    api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS)
+    for blueprint in (platforms_blp,):
+        api.register_blueprint(blueprint)
+    return api

@@ -1,0 +1,71 @@
+"""Error responses: translated HTML pages, and ``application/problem+json`` under the API."""
+
+import logging
+
+from flask import current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+PROBLEM_JSON = "application/problem+json"
+
+ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered and try again.")),
+    401: (_l("Sign-in required"), _l("You need to sign in to see this.")),
+    403: (_l("Forbidden"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("There is nothing here, or you are not allowed to see it.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("Someone else changed this at the same time. Please reload and try again.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    422: (_l("Invalid data"), _l("Some of the data sent is not valid.")),
+    429: (_l("Too many requests"), _l("You have made too many attempts. Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again later.")),
+    503: (_l("Temporarily unavailable"), _l("The service cannot reach its database right now. Please try again in a few minutes.")),
+}
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def problem_response(code: int, detail: str | None = None, errors=None, headers=None):
+    """The body and status of an API error, in RFC 9457 problem details form."""
+    title, default_detail = ERROR_TEXT.get(code, ERROR_TEXT[500 if code >= 500 else 400])
+    body = {"type": "about:blank", "title": str(title), "status": code, "detail": str(detail or default_detail)}
+    if errors:
+        body["errors"] = errors
+    response = current_app.json.response(body)
+    response.status_code = code
+    response.mimetype = PROBLEM_JSON
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    code = error.code or 500
+    data = getattr(error, "data", None) or {}
+    headers = dict(data.get("headers", {}))
+    if getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if wants_problem_json():
+        errors = data.get("errors") or data.get("messages")
+        return problem_response(code, data.get("message"), errors, headers)
+    title, description = ERROR_TEXT.get(code, (error.name, error.description))
+    return render_template("errors/error.html", code=code, title=title, description=description), code, headers
+
+
+def handle_database_unavailable(error: DBAPIError):
+    log.warning("Database unavailable: %s", error)
+    db.session.rollback()
+    return handle_http_exception(ServiceUnavailable())
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_unavailable)

@@ -1,0 +1,121 @@
+"""Locale and time-zone negotiation, text direction and the language switcher.
+
+Locale: the signed-in person's preference, else ``?lang=xx`` (remembered in a
+cookie), else that cookie, else ``Accept-Language``, else the default.
+Time zone: the person's preference, else the ``tz`` cookie the browser sets, else the default.
+"""
+
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import Locale
+from babel.dates import get_timezone_name
+from flask import current_app, g, request, url_for
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+TZ_COOKIE = "tz"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def supported_locales() -> tuple[str, ...]:
+    return tuple(current_app.config["SUPPORTED_LOCALES"])
+
+
+def _supported(code: str | None) -> str | None:
+    return code if code in supported_locales() else None
+
+
+def select_locale() -> str:
+    preferred = _supported(getattr(current_user, "locale", None))
+    if preferred:
+        return preferred
+    from_query = _supported(request.args.get("lang"))
+    if from_query:
+        g.remember_locale = from_query
+        return from_query
+    from_cookie = _supported(request.cookies.get(LANG_COOKIE))
+    if from_cookie:
+        return from_cookie
+    return request.accept_languages.best_match(supported_locales()) or current_app.config["DEFAULT_LOCALE"]
+
+
+def valid_timezone(name: str | None) -> str | None:
+    """``name`` when it is an IANA zone this system knows, else None."""
+    if not name or name not in _zones():
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def timezone_choices() -> list[str]:
+    return sorted(_zones())
+
+
+def select_timezone() -> str:
+    return (
+        valid_timezone(getattr(current_user, "timezone", None))
+        or valid_timezone(request.cookies.get(TZ_COOKIE))
+        or current_app.config["DEFAULT_TIMEZONE"]
+    )
+
+
+def remember_locale(response):
+    """After a request with ``?lang=xx``, keep the choice in a cookie."""
+    chosen = g.pop("remember_locale", None)
+    if chosen:
+        response.set_cookie(
+            LANG_COOKIE, chosen, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
+    return response
+
+
+@cache
+def locale_name(code: str) -> str:
+    """A language's name in that language, as the switcher shows it."""
+    return Locale.parse(code).get_display_name(code)
+
+
+@cache
+def is_rtl(code: str) -> bool:
+    return Locale.parse(code).character_order == "right-to-left"
+
+
+def language_links() -> list[dict]:
+    """One link per shipped language to the current page in that language."""
+    args = dict(request.args)
+    view_args = dict(request.view_args or {})
+    links = []
+    for code in supported_locales():
+        args["lang"] = code
+        href = url_for(request.endpoint, **view_args, **args) if request.endpoint else f"?lang={code}"
+        links.append({"code": code, "name": locale_name(code), "href": href, "dir": "rtl" if is_rtl(code) else "ltr"})
+    return links
+
+
+def current_timezone_name() -> str:
+    """The reader's zone, named in their language with its IANA identifier."""
+    zone = get_timezone()
+    iana = str(zone)
+    name = get_timezone_name(zone, locale=get_locale())
+    return iana if name == iana else f"{name} ({iana})"
+
+
+def template_context() -> dict:
+    locale = str(get_locale())
+    return {
+        "current_locale": locale,
+        "text_direction": "rtl" if is_rtl(locale) else "ltr",
+        "language_links": language_links,
+        "current_timezone_name": current_timezone_name,
+    }

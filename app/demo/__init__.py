@@ -1,0 +1,1 @@
+"""Demo data for trying Coalition locally (never loaded in production)."""

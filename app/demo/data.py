@@ -1,0 +1,28 @@
+"""Fictional member organizations and the major platforms."""
+
+PLATFORMS = [
+    ("X (Twitter)", "x", "X Corp.", "https://x.com"),
+    ("Facebook", "facebook", "Meta Platforms, Inc.", "https://www.facebook.com"),
+    ("Instagram", "instagram", "Meta Platforms, Inc.", "https://www.instagram.com"),
+    ("YouTube", "youtube", "Google LLC", "https://www.youtube.com"),
+    ("TikTok", "tiktok", "ByteDance Ltd.", "https://www.tiktok.com"),
+    ("Telegram", "telegram", "Telegram FZ-LLC", "https://telegram.org"),
+    ("WhatsApp", "whatsapp", "Meta Platforms, Inc.", "https://www.whatsapp.com"),
+]
+
+# name, slug, country, website, steering committee
+ORGANIZATIONS = [
+    ("Digital Rights Watch Lagos", "drw-lagos", "NG", "https://drw-lagos.example.org", True),
+    ("Kenya Online Safety Forum", "kosf", "KE", "https://kosf.example.org", False),
+    ("Mumbai Media Monitor", "mumbai-media-monitor", "IN", "https://mmm.example.org", True),
+    ("Myanmar Tech Accountability Network", "mtan", "MM", "https://mtan.example.org", True),
+    ("Sarajevo Centre for Memory and Truth", "scmt", "BA", "https://scmt.example.org", False),
+    ("Observatório Digital Brasil", "odb", "BR", "https://odb.example.org", True),
+    ("Red Latinoamericana contra el Odio", "relco", "MX", "https://relco.example.org", False),
+    ("London Online Hate Research Unit", "lohru", "GB", "https://lohru.example.org", False),
+    ("Levant Digital Rights Collective", "ldrc", "LB", "https://ldrc.example.org", True),
+    ("Karachi Citizens Media Lab", "kcml", "PK", "https://kcml.example.org", False),
+    ("Tunis Observatory for Online Speech", "toos", "TN", "https://toos.example.org", False),
+    ("Dhaka Fact and Context", "dfc", "BD", "https://dfc.example.org", False),
+    ("Colectivo Verdad Digital", "cvd", "CO", "https://cvd.example.org", False),
+]

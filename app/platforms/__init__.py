@@ -1,0 +1,1 @@
+"""Social-media platforms the coalition holds to account."""

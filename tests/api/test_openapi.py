@@ -1,0 +1,20 @@
+from openapi_spec_validator import validate
+
+
+def test_openapi_document_is_valid_and_lists_the_api(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/platforms" in spec["paths"]
+    assert "ProblemDetails" in str(spec["components"]) or "Problem" in str(spec["components"])
+
+
+def test_platforms_endpoint_lists_active_platforms_by_name(client, platform_factory):
+    platform_factory(name="YouTube", slug="youtube")
+    platform_factory(name="Facebook", slug="facebook")
+    platform_factory(name="Old Network", slug="old", active=False)
+    response = client.get("/api/v1/platforms")
+    assert response.status_code == 200
+    assert [item["slug"] for item in response.get_json()] == ["facebook", "youtube"]

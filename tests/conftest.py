@@ -1,0 +1,193 @@
+"""Shared fixtures: an app on a fresh database per test, a client, and a SQL statement counter.
+
+The suite runs on SQLite by default; with ``TEST_DATABASE_URL`` pointing at a
+PostgreSQL server it runs there, in databases it creates and drops itself.
+"""
+
+import os
+import tempfile
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, make_url, text
+
+os.environ["COALITION_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="coalition-test-instance-")
+
+from app import create_app  # noqa: E402  (the instance path must be set first)
+from app.config import database_uri  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+SERVER_URL = os.environ.get("TEST_DATABASE_URL") or None
+
+
+def on_postgresql() -> bool:
+    return bool(SERVER_URL) and make_url(database_uri(SERVER_URL, "")).get_backend_name() == "postgresql"
+
+
+@contextmanager
+def new_database(directory):
+    """A URL to an empty database that exists for the duration of the block."""
+    if not on_postgresql():
+        yield f"sqlite:///{directory}/coalition-{uuid.uuid4().hex[:8]}.db"
+        return
+    server = make_url(database_uri(SERVER_URL, ""))
+    name = f"coalition_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def app_config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "COALITION_ENV": "development",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def upgrade_to_head(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """One migrated database for the session; each test empties it afterwards."""
+    with new_database(tmp_path_factory.mktemp("db")) as url:
+        upgrade_to_head(create_app(app_config(url)))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def cleaner_engine(database_url):
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def empty_all_tables(engine) -> None:
+    tables = db.metadata.sorted_tables
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(database_url, cleaner_engine):
+    """Build apps on the session database with extra configuration; the database is emptied after the test."""
+    apps = []
+
+    def build(**overrides):
+        application = create_app(app_config(database_url, **overrides))
+        apps.append(application)
+        return application
+
+    yield build
+    for application in apps:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    empty_all_tables(cleaner_engine)
+
+
+@pytest.fixture
+def app(make_app):
+    application = make_app()
+    with application.app_context():
+        yield application
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as statements:`` collects the SQL statements run inside the block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def translate():
+    """``translate("fr", "Home")``: the shipped translation, which must differ from the English.
+
+    With ``html=True`` it is escaped as templates escape it.
+    """
+    from babel.support import Translations
+    from markupsafe import escape
+
+    from app.config import PROJECT_ROOT
+
+    def lookup(locale: str, message: str, html: bool = False, **variables) -> str:
+        translated = Translations.load(str(PROJECT_ROOT / "translations"), [locale]).gettext(message)
+        assert translated != message, f"{message!r} is not translated into {locale}"
+        translated = translated % variables if variables else translated
+        return str(escape(translated)) if html else translated
+
+    return lookup
+
+
+@pytest.fixture
+def platform_factory(app):
+    from app.platforms.models import Platform
+
+    def create(**fields):
+        defaults = {"name": "Platform", "slug": f"platform-{uuid.uuid4().hex[:8]}"}
+        platform = Platform(**(defaults | fields))
+        db.session.add(platform)
+        db.session.commit()
+        return platform
+
+    return create
+
+
+@pytest.fixture
+def organization_factory(app):
+    from app.core.geo import region_for
+    from app.organizations.models import Organization
+
+    def create(**fields):
+        country = fields.pop("country", "KE")
+        defaults = {"name": "Organization", "slug": f"org-{uuid.uuid4().hex[:8]}", "country": country,
+                    "region": region_for(country)}
+        organization = Organization(**(defaults | fields))
+        db.session.add(organization)
+        db.session.commit()
+        return organization
+
+    return create

@@ -1,0 +1,75 @@
+import re
+
+import pytest
+
+from app.core.i18n import locale_name
+
+SHIPPED = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw")
+
+
+def html_attributes(body: str) -> tuple[str, str]:
+    match = re.search(r'<html lang="([^"]+)" dir="([^"]+)"', body)
+    assert match, "the page has no <html lang dir>"
+    return match.group(1), match.group(2)
+
+
+def test_query_parameter_chooses_language_and_sets_cookie(client):
+    response = client.get("/?lang=fr")
+    assert html_attributes(response.get_data(as_text=True)) == ("fr", "ltr")
+    cookie = client.get_cookie("lang")
+    assert cookie is not None and cookie.value == "fr"
+    # The cookie alone now keeps French.
+    assert html_attributes(client.get("/").get_data(as_text=True))[0] == "fr"
+
+
+def test_cookie_wins_over_accept_language(client):
+    client.set_cookie("lang", "es")
+    body = client.get("/", headers={"Accept-Language": "pt-BR,pt;q=0.9"}).get_data(as_text=True)
+    assert html_attributes(body)[0] == "es"
+
+
+def test_accept_language_is_used_without_query_or_cookie(client):
+    body = client.get("/", headers={"Accept-Language": "sw-KE,sw;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert html_attributes(body)[0] == "sw"
+
+
+def test_unknown_languages_fall_back_to_english(client):
+    body = client.get("/?lang=xx", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
+    assert html_attributes(body)[0] == "en"
+    assert client.get_cookie("lang") is None
+
+
+@pytest.mark.parametrize("locale, direction", [("ar", "rtl"), ("ur", "rtl"), ("hi", "ltr"), ("en", "ltr")])
+def test_text_direction_follows_the_language(client, locale, direction):
+    assert html_attributes(client.get(f"/?lang={locale}").get_data(as_text=True)) == (locale, direction)
+
+
+def test_pages_are_translated(client, translate):
+    body = client.get("/?lang=ar").get_data(as_text=True)
+    assert translate("ar", "Holding platforms to account, together", html=True) in body
+    assert translate("ar", "Skip to main content", html=True) in body
+
+
+def test_language_switcher_names_each_language_in_its_own_language(client):
+    body = client.get("/").get_data(as_text=True)
+    for code, name in [("ar", "العربية"), ("hi", "हिन्दी"), ("ur", "اردو"), ("fr", "français"), ("sw", "Kiswahili")]:
+        assert f'lang="{code}" hreflang="{code}"' in body
+        assert locale_name(code) == name
+        assert name in body
+
+
+def test_language_switcher_keeps_the_current_page(client):
+    body = client.get("/?lang=es").get_data(as_text=True)
+    assert 'href="/?lang=fr"' in body
+
+
+def test_time_zone_comes_from_the_browser_cookie(client):
+    client.set_cookie("tz", "Asia/Kolkata")
+    assert "Asia/Kolkata" in client.get("/").get_data(as_text=True)
+
+
+def test_invalid_time_zone_cookie_is_ignored(client):
+    client.set_cookie("tz", "Mars/Olympus_Mons")
+    body = client.get("/").get_data(as_text=True)
+    assert "Mars/Olympus_Mons" not in body
+    assert "UTC" in body

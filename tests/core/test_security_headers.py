@@ -1,0 +1,18 @@
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "default-src 'self'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_language_cookie_is_httponly_and_lax(client):
+    response = client.get("/?lang=fr")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_hsts_outside_production(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers

@@ -1,0 +1,39 @@
+from sqlalchemy import func, select
+
+from app.demo import data
+from app.extensions import db
+from app.organizations.models import Organization
+from app.platforms.models import Platform
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_load_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert count(Organization) == len(data.ORGANIZATIONS)
+    assert count(Platform) == len(data.PLATFORMS)
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert "nothing added" in second.output
+    assert count(Organization) == len(data.ORGANIZATIONS)
+
+
+def test_demo_data_spans_the_regions_and_names_the_major_platforms(app):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    regions = set(db.session.scalars(select(Organization.region)))
+    assert {"africa", "asia_pacific", "latin_america", "europe", "middle_east"} <= regions
+    names = set(db.session.scalars(select(Platform.name)))
+    assert {"Facebook", "Instagram", "YouTube", "TikTok", "Telegram", "WhatsApp"} <= names
+
+
+def test_demo_load_is_refused_in_production(make_app):
+    app = make_app(COALITION_ENV="production")
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+    with app.app_context():
+        assert count(Organization) == 0

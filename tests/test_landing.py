@@ -1,0 +1,26 @@
+def test_landing_page_says_what_the_coalition_does_and_lists_platforms(client, platform_factory):
+    platform_factory(name="Telegram")
+    body = client.get("/").get_data(as_text=True)
+    assert "Holding platforms to account, together" in body
+    assert "Telegram" in body
+    assert 'href="#main"' in body and 'id="main"' in body
+    assert "<nav" in body and "<footer" in body
+
+
+def test_landing_page_runs_a_constant_number_of_queries(client, platform_factory, count_queries):
+    def queries_for_landing() -> int:
+        with count_queries() as statements:
+            assert client.get("/").status_code == 200
+        return len(statements)
+
+    for index in range(3):
+        platform_factory(name=f"P{index}")
+    few = queries_for_landing()
+    for index in range(30):
+        platform_factory(name=f"Q{index}")
+    assert queries_for_landing() == few
+
+
+def test_pages_need_no_third_party_assets(client):
+    body = client.get("/").get_data(as_text=True)
+    assert "http://" not in body.split("<body>")[0] and "https://" not in body.split("<body>")[0]
