@@ -8,7 +8,9 @@ from flask import Flask
 from app.config import PROJECT_ROOT, load_config
 
 # Every feature's models, imported so the metadata (and migrations) know every table.
-MODEL_MODULES = ("app.organizations.models", "app.platforms.models")
+MODEL_MODULES = (
+    "app.core.audit", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
+)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -34,7 +36,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app.core import i18n
     from app.core.db import configure_sqlite
-    from app.extensions import babel, csrf, db, migrate
+    from app.accounts.auth import load_user_from_request, load_user_from_session
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
@@ -45,35 +48,57 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user_from_session)
+    login_manager.request_loader(load_user_from_request)
+    login_manager.session_protection = None  # server-side sessions (UserSession) do this job
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app.core import i18n, security
+    from app.accounts.auth import protect_from_csrf
+    from app.core import geo, i18n, permissions, security
     from app.core.access import enforce_access
 
+    app.before_request(protect_from_csrf)
     app.before_request(enforce_access)
     app.after_request(i18n.remember_locale)
     app.after_request(security.add_security_headers)
     app.context_processor(i18n.template_context)
+    app.context_processor(permissions.template_helpers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["datetime_in"] = i18n.datetime_in
+    app.jinja_env.globals["country_name"] = geo.country_name
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts import account_views, people_views
+    from app.accounts import views as accounts_views
+    from app.admin import views as admin_views
     from app.api import init_api
     from app.core.health import bp as health_bp
     from app.main.views import bp as main_bp
+    from app.organizations import manage_views
+    from app.organizations import views as organizations_views
+    from app.outbox import views as outbox_views
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(main_bp)
+    for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
+                      organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp):
+        app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 
 
 def _register_commands(app: Flask) -> None:
+    from app.accounts.cli import tokens_cli, users_cli
+    from app.core.audit import audit_cli
     from app.core.cli import translate_cli
     from app.demo.cli import demo_cli
+    from app.organizations.cli import orgs_cli
+    from app.outbox.cli import outbox_cli
 
-    app.cli.add_command(translate_cli)
-    app.cli.add_command(demo_cli)
+    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli):
+        app.cli.add_command(group)
 
 
 def _register_errors(app: Flask) -> None:

@@ -20,6 +20,21 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "SERVER_NAME": str,
     "PREFERRED_URL_SCHEME": str,
     "MAX_CONTENT_LENGTH": int,
+    "PUBLIC_URL": str,
+    "TRUSTED_HOSTS": list,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "RATELIMIT_STORAGE_URI": str,
+    "SIGN_IN_RATE_LIMIT": str,
+    "INVITATION_TTL_HOURS": int,
+    "PASSWORD_RESET_TTL_MINUTES": int,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_MAX_HOURS": int,
 }
 
 
@@ -36,6 +51,30 @@ class DefaultConfig:
     SERVER_NAME: str | None = None
     PREFERRED_URL_SCHEME = "http"
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+    PUBLIC_URL = "http://127.0.0.1:5000"  # the address people use; links in emails start with it
+    TRUSTED_HOSTS: list[str] | None = None  # Host headers accepted; None accepts any (development)
+    # Email: SMTP when MAIL_SERVER is set, else printed to the console by `flask outbox send`.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Coalition <no-reply@localhost>"
+    MAIL_TIMEOUT = 30
+    # Accounts.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST_KIB = 65536
+    INVITATION_TTL_HOURS = 168
+    PASSWORD_RESET_TTL_MINUTES = 60
+    SESSION_IDLE_MINUTES = 12 * 60
+    SESSION_MAX_HOURS = 14 * 24
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_RATE_LIMIT = "5 per minute; 20 per hour"
+    SIGN_IN_ACCOUNT_RATE_LIMIT = "10 per hour"
+    WTF_CSRF_CHECK_DEFAULT = False  # checked in app/accounts/auth.py, which exempts API token requests
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -54,6 +93,8 @@ class ConfigurationError(RuntimeError):
 def _parse(kind: type, raw: str):
     if kind is bool:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is list:
+        return [item.strip() for item in raw.split(",") if item.strip()]
     return kind(raw)
 
 

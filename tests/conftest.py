@@ -10,6 +10,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
 
 os.environ["COALITION_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="coalition-test-instance-")
@@ -52,6 +53,12 @@ def app_config(database_url: str, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "PUBLIC_URL": "https://coalition.test",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST_KIB": 1024,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
     }
     config.update(overrides)
     return config
@@ -91,6 +98,19 @@ def empty_all_tables(engine) -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as production does, so nothing in ``g`` or the
+    database session leaks between requests or into the test. The test's own session is committed
+    around each request: the request sees what the test wrote, and the test then reads fresh data."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture
 def make_app(database_url, cleaner_engine):
     """Build apps on the session database with extra configuration; the database is emptied after the test."""
@@ -98,6 +118,7 @@ def make_app(database_url, cleaner_engine):
 
     def build(**overrides):
         application = create_app(app_config(database_url, **overrides))
+        application.test_client_class = IsolatedClient
         apps.append(application)
         return application
 
@@ -191,3 +212,91 @@ def organization_factory(app):
         return organization
 
     return create
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def person_factory(app, organization_factory):
+    """Create a person: ``person_factory(role="signatory", organization=org, steering=True, two_factor=True)``."""
+    import pyotp
+
+    from app.accounts.models import OrgRole, User
+    from app.accounts.passwords import hash_password
+    from app.core.db import utcnow
+
+    password_hash = hash_password(PASSWORD)
+
+    def create(role="member", organization=None, steering=False, admin=False, two_factor=None, **fields):
+        organization = organization or organization_factory()
+        number = uuid.uuid4().hex[:8]
+        defaults = {"email": f"person-{number}@example.org", "name": f"Person {number}",
+                    "password_hash": password_hash}
+        user = User(**(defaults | fields), organization_id=organization.id, org_role=OrgRole(role),
+                    is_steering=steering, is_admin=admin)
+        if two_factor if two_factor is not None else (steering or admin):
+            user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def sign_in_as(app):
+    """Give ``client`` a live session for ``user``, as a successful sign-in would."""
+    from app.accounts.models import UserSession
+    from app.core.tokens import new_token
+
+    def sign_in(client, user):
+        token, token_hash = new_token()
+        db.session.add(UserSession(user_id=user.id, token_hash=token_hash))
+        db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def personas(app, organization_factory, person_factory):
+    """One person per role: members, signatory and org admin of organization A, a member of B, steering, admin."""
+    org_a = organization_factory(name="Organization A", slug="org-a", country="NG")
+    org_b = organization_factory(name="Organization B", slug="org-b", country="BR")
+    steering_org = organization_factory(name="Steering Org", slug="steering-org", country="IN", is_steering=True)
+    people = {
+        "member_a": person_factory("member", org_a, email="member.a@example.org"),
+        "signatory_a": person_factory("signatory", org_a, email="signatory.a@example.org"),
+        "org_admin_a": person_factory("org_admin", org_a, email="orgadmin.a@example.org"),
+        "member_b": person_factory("member", org_b, email="member.b@example.org"),
+        "steering": person_factory("signatory", steering_org, steering=True, email="steering@example.org"),
+        "admin": person_factory("org_admin", steering_org, admin=True, email="admin@example.org"),
+        "deactivated": person_factory("member", org_a, email="gone@example.org", is_deactivated=True),
+    }
+    people["org_a"], people["org_b"] = org_a, org_b
+    return people
+
+
+@pytest.fixture
+def login(app, personas, sign_in_as):
+    """``login("steering")``: a test client signed in as that persona (``login(None)``: anonymous)."""
+
+    def client_for(persona):
+        client = app.test_client()
+        return sign_in_as(client, personas[persona]) if persona else client
+
+    return client_for
+
+
+@pytest.fixture
+def outbox(app):
+    """The emails queued so far, oldest first."""
+    from sqlalchemy import select
+
+    from app.outbox.models import OutboxMessage
+
+    return lambda: list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

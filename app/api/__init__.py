@@ -29,14 +29,20 @@ API_SPEC_OPTIONS = {
         "license": {"name": "AGPL-3.0-or-later"},
     },
     "servers": [{"url": "/"}],
+    "components": {"securitySchemes": {"bearerAuth": {
+        "type": "http", "scheme": "bearer",
+        "description": "A personal API token from your account page. Tokens need no CSRF token.",
+    }}},
 }
 
 
 def init_api(app) -> CoalitionApi:
     """One Api per app (its spec records the app's routes), with every feature's API blueprint."""
+    from app.accounts.api import blp as accounts_blp
+    from app.organizations.api import blp as organizations_blp
     from app.platforms.api import blp as platforms_blp
 
     api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS)
-    for blueprint in (platforms_blp,):
+    for blueprint in (accounts_blp, organizations_blp, platforms_blp):
         api.register_blueprint(blueprint)
     return api

@@ -1,26 +1,49 @@
 """Deny by default: every endpoint declares who may use it, or it is refused.
 
-Views declare their rule with ``@allow(rule)``; a rule is a named predicate
-over the current person. Third-party endpoints (static files, the OpenAPI
-document) are declared in ``THIRD_PARTY_ENDPOINTS``. A request to an endpoint
-without a rule is answered 403 and logged, and a test fails on any such route.
+Views declare their rule with ``@allow(rule)``. Third-party endpoints (static
+files, the OpenAPI document) are declared in ``THIRD_PARTY_ENDPOINTS``. A
+request to an endpoint without a rule is answered 403 and logged, and a test
+fails on any such route.
+
+Rules, from least to most privileged:
+- ``public``: anyone.
+- ``signed_in``: any active person.
+- ``org_admin``: an organization administrator (object checks narrow it to their organization).
+- ``steering``, ``admin``: coalition roles; both need an enrolled second factor.
+
+Anonymous requests to a protected HTML page are sent to sign in; to the API they get 401.
+Requests authenticated by an API token reach only the API, and read-only tokens only read.
 """
 
 import logging
-from collections.abc import Callable
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from app.core import permissions
 
 log = logging.getLogger(__name__)
 
 PUBLIC = "public"
-# The predicate of each rule: True when the current request may proceed.
-RULES: dict[str, Callable[[], bool]] = {PUBLIC: lambda: True}
+SIGNED_IN = "signed_in"
+ORG_ADMIN = "org_admin"
+STEERING = "steering"
+ADMIN = "admin"
+
+RULES = {
+    PUBLIC: None,
+    SIGNED_IN: permissions.is_signed_in,
+    ORG_ADMIN: permissions.is_org_admin,
+    STEERING: permissions.is_steering,
+    ADMIN: permissions.is_admin,
+}
+PRIVILEGED = {STEERING, ADMIN}
 THIRD_PARTY_ENDPOINTS = {"static": PUBLIC, "api-docs.openapi_json": PUBLIC}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def allow(rule: str):
-    """Declare who may use a view; ``rule`` must be a name in ``RULES``."""
+    """Declare who may use a view; ``rule`` is one of ``RULES``."""
     if rule not in RULES:
         raise ValueError(f"unknown access rule {rule!r}")
 
@@ -31,26 +54,39 @@ def allow(rule: str):
     return decorate
 
 
-def register_rule(name: str, predicate: Callable[[], bool]) -> None:
-    RULES[name] = predicate
-
-
 def rule_for(endpoint: str | None) -> str | None:
     if endpoint is None:
         return None
     if endpoint in THIRD_PARTY_ENDPOINTS:
         return THIRD_PARTY_ENDPOINTS[endpoint]
-    view = current_app.view_functions.get(endpoint)
-    return getattr(view, "access_rule", None)
+    return getattr(current_app.view_functions.get(endpoint), "access_rule", None)
 
 
-def enforce_access() -> None:
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def enforce_access():
     """``before_request``: refuse endpoints that declare no rule, or whose rule says no."""
     if request.endpoint is None:  # no route matched: the 404/405 handlers answer
-        return
+        return None
     rule = rule_for(request.endpoint)
     if rule is None:
         log.error("Endpoint %s declares no access rule; refused", request.endpoint)
         abort(403)
-    if not RULES[rule]():
+    token = getattr(current_user, "current_token", None)
+    if token is not None and request.method not in SAFE_METHODS and not token.can_write:
         abort(403)
+    if rule == PUBLIC:
+        return None
+    if not permissions.is_signed_in(current_user):
+        if is_api_request():
+            abort(401)
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if rule in PRIVILEGED and permissions.needs_two_factor(current_user) and not current_user.has_two_factor:
+        if is_api_request():
+            abort(403)
+        return redirect(url_for("account.two_factor_setup", next=request.full_path.rstrip("?")))
+    if not RULES[rule](current_user):
+        abort(403)
+    return None

@@ -107,6 +107,8 @@ def current_timezone_name() -> str:
     """The reader's zone, named in their language with its IANA identifier."""
     zone = get_timezone()
     iana = str(zone)
+    if iana in ("UTC", "Etc/UTC"):
+        return "UTC"
     name = get_timezone_name(zone, locale=get_locale())
     return iana if name == iana else f"{name} ({iana})"
 
@@ -119,3 +121,10 @@ def template_context() -> dict:
         "language_links": language_links,
         "current_timezone_name": current_timezone_name,
     }
+
+
+def datetime_in(value, zone: str, format: str = "medium") -> str:
+    """Format ``value`` in a given zone (not the reader's), e.g. for emails to someone else."""
+    from babel.dates import format_datetime
+
+    return format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())

@@ -1,15 +1,22 @@
 """``flask demo load``: idempotent demo data for a local trial."""
 
+import secrets
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.accounts.models import OrgRole
+from app.accounts.services import create_user
 from app.core.geo import region_for
 from app.demo import data
 from app.extensions import db
 from app.organizations.models import Organization
 from app.platforms.models import Platform
+
+CREDENTIALS_FILE = "demo-credentials.txt"
 
 
 @click.group("demo")
@@ -23,13 +30,22 @@ def load_command():
     """Load the demo data unless it is there already. Refused in production."""
     if current_app.config["COALITION_ENV"] == "production":
         raise click.ClickException("Demo data is never loaded in production.")
+    credentials = Path(current_app.instance_path) / CREDENTIALS_FILE
     if db.session.scalar(select(Organization.id).limit(1)) is not None:
         click.echo("Demo data already present; nothing added.")
+        if credentials.exists():
+            click.echo(f"Demo accounts and passwords: {credentials}")
         return
     load_platforms()
-    load_organizations()
+    organizations = load_organizations()
+    accounts = load_people(organizations)
     db.session.commit()
-    click.echo(f"Loaded {len(data.PLATFORMS)} platforms and {len(data.ORGANIZATIONS)} organizations.")
+    write_credentials(credentials, accounts)
+    click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
+               f"and {len(accounts)} people.")
+    click.echo("Demo accounts (passwords are shown once; they are also in " f"{credentials}):")
+    for email, password, description in accounts:
+        click.echo(f"  {email:<34} {password}  {description}")
 
 
 def load_platforms() -> None:
@@ -37,7 +53,30 @@ def load_platforms() -> None:
         db.session.add(Platform(name=name, slug=slug, company=company, website=website))
 
 
-def load_organizations() -> None:
+def load_organizations() -> dict[str, Organization]:
+    organizations = {}
     for name, slug, country, website, steering in data.ORGANIZATIONS:
-        db.session.add(Organization(name=name, slug=slug, country=country, region=region_for(country),
-                                    website=website, is_steering=steering))
+        organizations[slug] = Organization(name=name, slug=slug, country=country, region=region_for(country),
+                                           website=website, is_steering=steering)
+        db.session.add(organizations[slug])
+    db.session.flush()
+    return organizations
+
+
+def load_people(organizations: dict[str, Organization]) -> list[tuple[str, str, str]]:
+    """One person per role; returns (email, password, description) for each."""
+    accounts = []
+    for email, name, slug, role, steering, admin, description in data.PEOPLE:
+        password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+        create_user(email, name, organizations[slug], OrgRole(role), steering, admin, password=password)
+        accounts.append((email, password, description))
+    return accounts
+
+
+def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Coalition demo accounts (development only). Steering and admin accounts",
+             "# must set up two-factor sign-in on first use of their privileged pages.", ""]
+    lines += [f"{email}\t{password}\t{description}" for email, password, description in accounts]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)

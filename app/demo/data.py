@@ -26,3 +26,18 @@ ORGANIZATIONS = [
     ("Dhaka Fact and Context", "dfc", "BD", "https://dfc.example.org", False),
     ("Colectivo Verdad Digital", "cvd", "CO", "https://cvd.example.org", False),
 ]
+
+# email, name, organization slug, organization role, steering, admin, description
+PEOPLE = [
+    ("admin@coalition.example", "Amina Okafor", "drw-lagos", "org_admin", False, True, "coalition administrator"),
+    ("steering@coalition.example", "Rahul Mehta", "mumbai-media-monitor", "signatory", True, False,
+     "steering committee"),
+    ("orgadmin@coalition.example", "Wanjiru Kamau", "kosf", "org_admin", False, False,
+     "organization administrator (Kenya Online Safety Forum)"),
+    ("signatory@coalition.example", "Achieng Otieno", "kosf", "signatory", False, False,
+     "signatory (Kenya Online Safety Forum)"),
+    ("member@coalition.example", "Brian Mwangi", "kosf", "member", False, False,
+     "member (Kenya Online Safety Forum)"),
+    ("member.b@coalition.example", "Lejla Hadžić", "scmt", "member", False, False,
+     "member (Sarajevo Centre for Memory and Truth)"),
+]

@@ -1,8 +1,8 @@
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, enum_column
 from app.core.geo import Region
@@ -10,19 +10,28 @@ from app.extensions import db
 
 
 class MembershipStatus(StrEnum):
-    APPLIED = "applied"
-    INFORMATION_REQUESTED = "information_requested"
     ACTIVE = "active"
     SUSPENDED = "suspended"
-    DECLINED = "declined"
 
 
 MEMBERSHIP_STATUS_LABELS = {
-    MembershipStatus.APPLIED: _l("Applied"),
-    MembershipStatus.INFORMATION_REQUESTED: _l("Information requested"),
     MembershipStatus.ACTIVE: _l("Active"),
     MembershipStatus.SUSPENDED: _l("Suspended"),
-    MembershipStatus.DECLINED: _l("Declined"),
+}
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "pending"
+    INFORMATION_REQUESTED = "information_requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.PENDING: _l("Waiting for review"),
+    ApplicationStatus.INFORMATION_REQUESTED: _l("Information requested"),
+    ApplicationStatus.APPROVED: _l("Approved"),
+    ApplicationStatus.DECLINED: _l("Declined"),
 }
 
 
@@ -35,6 +44,7 @@ class Organization(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[Region] = mapped_column(enum_column(Region, "region"))
     website: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
     is_steering: Mapped[bool] = mapped_column(default=False)
     membership_status: Mapped[MembershipStatus] = mapped_column(
         enum_column(MembershipStatus, "membership_status"), default=MembershipStatus.ACTIVE, index=True
@@ -46,3 +56,28 @@ class Organization(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organization {self.slug}>"
+
+
+class MembershipApplication(TimestampMixin, db.Model):
+    """An organization asking to join; approval creates the Organization and invites the contact."""
+
+    __tablename__ = "membership_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    website: Mapped[str | None] = mapped_column(String(500))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    motivation: Mapped[str] = mapped_column(Text)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.PENDING, index=True
+    )
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    access_token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # the applicant's status page
+    reviewer_message: Mapped[str | None] = mapped_column(Text)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    organization: Mapped[Organization | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<MembershipApplication {self.id} {self.status}>"

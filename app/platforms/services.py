@@ -1,5 +1,6 @@
 from sqlalchemy import select
 
+from app.core import audit
 from app.extensions import db
 from app.platforms.models import Platform
 
@@ -7,3 +8,26 @@ from app.platforms.models import Platform
 def active_platforms() -> list[Platform]:
     """Platforms the coalition currently tracks, by name."""
     return list(db.session.scalars(select(Platform).where(Platform.active).order_by(Platform.name)))
+
+
+def all_platforms() -> list[Platform]:
+    return list(db.session.scalars(select(Platform).order_by(Platform.name)))
+
+
+def save_platform(actor, platform: Platform | None, **fields) -> Platform:
+    """Create (``platform`` None) or update a platform; audited."""
+    created = platform is None
+    platform = platform or Platform()
+    for name, value in fields.items():
+        setattr(platform, name, value)
+    db.session.add(platform)
+    db.session.flush()
+    audit.record("platform_created" if created else "platform_updated", target=platform, actor=actor)
+    return platform
+
+
+def slug_taken(slug: str, except_id: int | None = None) -> bool:
+    query = select(Platform.id).where(Platform.slug == slug)
+    if except_id is not None:
+        query = query.where(Platform.id != except_id)
+    return db.session.scalar(query) is not None

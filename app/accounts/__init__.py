@@ -1,0 +1,1 @@
+"""People, sign-in, two-factor authentication, invitations, sessions and API tokens."""

@@ -1,0 +1,46 @@
+"""Password hashing (argon2id) and the minimum-strength rule."""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app
+from zxcvbn import zxcvbn
+
+MIN_LENGTH = 10
+MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable: moderate protection from offline slow-hash scenario"
+MAX_LENGTH = 256
+
+# Verified against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH_CACHE: dict[tuple, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST_KIB"])
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches; spends the same work when there is no hash."""
+    hasher = _hasher()
+    if password_hash is None:
+        key = (hasher.time_cost, hasher.memory_cost)
+        _DUMMY_HASH_CACHE.setdefault(key, hasher.hash("not-a-real-password"))
+        password_hash, password = _DUMMY_HASH_CACHE[key], "wrong-" + password
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, user_inputs: list[str]) -> str | None:
+    """None when the password is strong enough, else which rule it breaks: 'short', 'long' or 'weak'."""
+    if len(password) < MIN_LENGTH:
+        return "short"
+    if len(password) > MAX_LENGTH:
+        return "long"
+    if zxcvbn(password[:100], user_inputs=[value for value in user_inputs if value])["score"] < MIN_SCORE:
+        return "weak"
+    return None

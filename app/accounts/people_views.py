@@ -1,0 +1,80 @@
+"""Managing a person: roles, deactivation, second-factor reset (their org admins, and coalition admins)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts import services, two_factor
+from app.accounts.forms import RolesForm
+from app.accounts.models import OrgRole, User
+from app.core import permissions
+from app.core.access import ADMIN, SIGNED_IN, allow
+from app.extensions import db
+
+bp = Blueprint("people", __name__, template_folder="templates", url_prefix="/people")
+
+
+def load_manageable_person(person_id: int) -> User:
+    person = db.session.get(User, person_id)
+    if person is None:
+        abort(404)
+    if not permissions.can_manage_person(current_user, person):
+        abort(403)
+    return person
+
+
+def back_to(person: User):
+    return redirect(url_for("manage.organization", slug=person.organization.slug))
+
+
+@bp.route("/<int:person_id>/roles", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def roles(person_id: int):
+    person = load_manageable_person(person_id)
+    form = RolesForm(obj=person)
+    grant_coalition_roles = permissions.can_grant_coalition_roles(current_user)
+    if not grant_coalition_roles:
+        del form.is_steering, form.is_admin
+    if form.validate_on_submit():
+        services.change_roles(current_user, person, OrgRole(form.org_role.data),
+                              is_steering=form.is_steering.data if grant_coalition_roles else None,
+                              is_admin=form.is_admin.data if grant_coalition_roles else None)
+        db.session.commit()
+        flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
+        return back_to(person)
+    return render_template("accounts/roles.html", form=form, person=person)
+
+
+@bp.post("/<int:person_id>/deactivate")
+@allow(SIGNED_IN)
+def deactivate(person_id: int):
+    person = load_manageable_person(person_id)
+    services.set_deactivated(current_user, person, True)
+    db.session.commit()
+    flash(_("%(name)s can no longer sign in.", name=person.name), "success")
+    return back_to(person)
+
+
+@bp.post("/<int:person_id>/reactivate")
+@allow(SIGNED_IN)
+def reactivate(person_id: int):
+    person = load_manageable_person(person_id)
+    services.set_deactivated(current_user, person, False)
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=person.name), "success")
+    return back_to(person)
+
+
+@bp.post("/<int:person_id>/reset-two-factor")
+@allow(ADMIN)
+def reset_two_factor(person_id: int):
+    """Admins only, never for themselves; the person's sessions end and the reset is audited."""
+    person = db.session.get(User, person_id)
+    if person is None:
+        abort(404)
+    if not permissions.can_reset_two_factor(current_user, person):
+        abort(403)
+    two_factor.disable(person, current_user, "two_factor_reset")
+    db.session.commit()
+    flash(_("The second factor of %(name)s has been reset.", name=person.name), "success")
+    return back_to(person)

@@ -1,0 +1,1 @@
+"""Coalition administration: applications, organizations, people, platforms and the audit trail."""

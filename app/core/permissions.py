@@ -1,0 +1,93 @@
+"""Who may do what: the one place that looks at roles.
+
+Every function takes the person asking (``current_user`` or any user, possibly
+anonymous) and answers True or False. Views, the API, templates (as
+``can.<name>``) and route rules (``app/core/access.py``) all ask here.
+"""
+
+# Organization roles by rank: a higher role includes the rights of the lower ones.
+ORG_ROLE_RANK = {"member": 0, "signatory": 1, "org_admin": 2}
+
+
+def is_signed_in(person) -> bool:
+    return bool(getattr(person, "is_authenticated", False)) and person.is_active
+
+
+def _has_org_role(person, minimum: str) -> bool:
+    return is_signed_in(person) and ORG_ROLE_RANK[person.org_role] >= ORG_ROLE_RANK[minimum]
+
+
+def is_steering(person) -> bool:
+    return is_signed_in(person) and person.is_steering
+
+
+def is_admin(person) -> bool:
+    return is_signed_in(person) and person.is_admin
+
+
+def needs_two_factor(person) -> bool:
+    """Steering and admin must enrol a second factor before any privileged page."""
+    return is_signed_in(person) and (person.is_steering or person.is_admin)
+
+
+def is_org_admin(person) -> bool:
+    return _has_org_role(person, "org_admin")
+
+
+def can_manage_organization(person, organization) -> bool:
+    """Edit the organization's profile and people."""
+    return is_admin(person) or (is_org_admin(person) and person.organization_id == organization.id)
+
+
+def can_sign_for_organization(person, organization) -> bool:
+    return (_has_org_role(person, "signatory") and person.organization_id == organization.id
+            and organization.is_active_member)
+
+
+def can_manage_person(actor, person) -> bool:
+    """Change someone's organization role, deactivate or reactivate them."""
+    if is_admin(actor):
+        return True
+    return (is_org_admin(actor) and actor.organization_id == person.organization_id
+            and not (person.is_admin or person.is_steering) and actor.id != person.id)
+
+
+def can_invite_to(actor, organization) -> bool:
+    return can_manage_organization(actor, organization) and organization.is_active_member
+
+
+def can_grant_coalition_roles(actor) -> bool:
+    """Steering and admin flags, on people and in invitations."""
+    return is_admin(actor)
+
+
+def can_review_applications(actor) -> bool:
+    return is_admin(actor)
+
+
+def can_manage_platforms(actor) -> bool:
+    return is_admin(actor)
+
+
+def can_read_audit_trail(actor) -> bool:
+    return is_admin(actor)
+
+
+def can_read_outbox(actor) -> bool:
+    return is_admin(actor)
+
+
+def can_reset_two_factor(actor, person) -> bool:
+    return is_admin(actor) and actor.id != person.id
+
+
+def can_disable_own_two_factor(person) -> bool:
+    return is_signed_in(person) and person.has_two_factor and not needs_two_factor(person)
+
+
+def template_helpers() -> dict:
+    """The functions above, for templates as ``can.<name>(...)``."""
+    import sys
+
+    module = sys.modules[__name__]
+    return {"can": module}

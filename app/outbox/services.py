@@ -1,0 +1,97 @@
+"""Queue emails in the recipient's language; deliver them over SMTP or to the log, with retries."""
+
+import logging
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from app.core.db import utcnow
+from app.extensions import db
+from app.outbox.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def queue_email(recipient: str, template: str, locale: str | None = None, **context) -> OutboxMessage:
+    """Render ``emails/<template>.subject.txt`` and ``.txt`` in ``locale`` and add them to the outbox.
+
+    The message commits with the caller's transaction, so it exists exactly when the change does.
+    """
+    locale = locale or current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        subject = render_template(f"emails/{template}.subject.txt", **context).strip()
+        body = render_template(f"emails/{template}.txt", **context)
+    message = OutboxMessage(recipient=recipient, locale=locale, template=template,
+                            subject=" ".join(subject.split()), body=body)
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min … capped at an hour: failures are retried, never dropped."""
+    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def deliver_due(limit: int = 50) -> tuple[int, int]:
+    """Try every message whose time has come; returns (sent, failed). Commits per message."""
+    query = (select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
+                                         OutboxMessage.next_attempt_at <= utcnow())
+             .order_by(OutboxMessage.next_attempt_at).limit(limit))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    sent = failed = 0
+    for message in db.session.scalars(query).all():
+        try:
+            transport(message)
+        except (OSError, smtplib.SMTPException) as error:
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            failed += 1
+            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
+        else:
+            message.attempts += 1
+            message.status = OutboxStatus.SENT
+            message.sent_at = utcnow()
+            message.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def transport(message: OutboxMessage) -> None:
+    if current_app.config.get("MAIL_SERVER"):
+        send_smtp(message)
+    else:
+        print(f"--- email to {message.recipient}: {message.subject}\n{message.body}\n---", flush=True)
+
+
+def send_smtp(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> ") or None)
+    email["Content-Language"] = message.locale
+    email.set_content(message.body)
+    server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.send_message(email)
+
+
+def recent_messages(limit: int = 200) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
