@@ -10,6 +10,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
 
@@ -104,10 +105,13 @@ class IsolatedClient(FlaskClient):
     around each request: the request sees what the test wrote, and the test then reads fresh data."""
 
     def open(self, *args, **kwargs):
-        db.session.commit()
+        in_test_context = has_app_context()
+        if in_test_context:
+            db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.commit()
+        if in_test_context:
+            db.session.commit()
         return response
 
 

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from app.accounts.models import ORG_ROLE_LABELS, TOKEN_SCOPE_LABELS, OrgRole, TokenScope
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.core.forms import TimezoneField, language_choices, select_choices
+from app.core.forms import TimezoneField, language_choices, select_choices, strip_whitespace
 
 PASSWORD_MESSAGES = {
     "short": _l("Use at least 10 characters."),
@@ -29,7 +29,7 @@ class StrongPassword:
 
 
 def email_field(label=None):
-    return EmailField(label or _l("Email address"), validators=[
+    return EmailField(label or _l("Email address"), filters=[strip_whitespace], validators=[
         DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)])
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.accounts.models import ORG_ROLE_LABELS
+from app.accounts.services import AccountError
 from app.admin import services
 from app.admin.forms import AuditFilterForm, PeopleFilterForm, PlatformForm
 from app.core import audit
@@ -61,10 +62,14 @@ def application(application_id: int):
         if decision in ("request_information", "decline") and not message:
             form.message.errors.append(_("Write a message to the applicant."))
         elif decision == "approve":
-            organization = organizations.approve_application(current_user, application)
-            db.session.commit()
-            flash(_("%(name)s is now a member; its contact has been invited.", name=organization.name), "success")
-            return redirect(url_for("admin.applications"))
+            try:
+                organization = organizations.approve_application(current_user, application)
+            except AccountError:
+                flash(_("This email address already has an account."), "error")
+            else:
+                db.session.commit()
+                flash(_("%(name)s is now a member; its contact has been invited.", name=organization.name), "success")
+                return redirect(url_for("admin.applications"))
         elif decision == "request_information":
             organizations.request_information(current_user, application, message)
             db.session.commit()

@@ -9,6 +9,11 @@ from app.config import DefaultConfig
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
 
 
+def strip_whitespace(value):
+    """A field filter: surrounding spaces are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def select_choices(pairs) -> list[SelectChoice]:
     """``(value, label)`` pairs as the options of a SelectField."""
     return [SelectChoice(str(value), label) for value, label in pairs]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.auth import revoke_sessions
 from app.accounts.models import OrgRole
-from app.accounts.services import invite, people_of
+from app.accounts.services import AccountError, email_taken, invite, people_of
 from app.core import audit
 from app.core.links import external_url
 from app.core.geo import REGION_LABELS, Region, region_for
@@ -92,7 +92,12 @@ def add_information(application: MembershipApplication, information: str) -> Non
 
 
 def approve_application(actor, application: MembershipApplication) -> Organization:
-    """Create the organization and invite the applicant as its organization administrator."""
+    """Create the organization and invite the applicant as its organization administrator.
+
+    Raises ``AccountError("email_taken")``, having changed nothing, when the contact already has an account.
+    """
+    if email_taken(application.contact_email):
+        raise AccountError("email_taken")
     organization = create_organization(application.name, application.country, actor=actor,
                                        website=application.website)
     application.organization = organization

@@ -38,7 +38,8 @@ def queue_email(recipient: str, template: str, locale: str | None = None, **cont
 
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min … capped at an hour: failures are retried, never dropped."""
-    return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    # Capped before building the timedelta, which overflows after about 40 doublings.
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds()))
 
 
 def deliver_due(limit: int = 50) -> tuple[int, int]:
@@ -82,8 +83,8 @@ def send_smtp(message: OutboxMessage) -> None:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> ") or None)
-    email["Content-Language"] = message.locale
     email.set_content(message.body)
+    email["Content-Language"] = message.locale  # after set_content, which clears every Content-* header
     server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:

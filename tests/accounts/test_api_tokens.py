@@ -1,0 +1,112 @@
+import re
+
+import pytest
+from flask import jsonify
+from sqlalchemy import select
+
+from app.accounts.api_tokens import create_api_token
+from app.accounts.models import ApiToken, TokenScope
+from app.core.access import SIGNED_IN, allow
+from app.extensions import db
+
+
+def create_token(client, scope="read") -> str:
+    body = client.post("/account/tokens", data={"name": "script", "scope": scope}).get_data(as_text=True)
+    return re.search(r'<code class="secret">(coa_[^<]+)</code>', body).group(1)
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_token_is_shown_once_and_stored_hashed(login):
+    client = login("member_a")
+    token = create_token(client)
+    assert token not in client.get("/account/tokens").get_data(as_text=True)
+    stored = db.session.scalar(select(ApiToken))
+    assert token not in (stored.token_hash, stored.prefix) and len(stored.token_hash) == 64
+
+
+def test_me_answers_with_name_organization_and_roles(login, app, personas):
+    token = create_token(login("signatory_a"))
+    response = app.test_client().get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 200
+    assert response.get_json() == {"name": personas["signatory_a"].name,
+                                   "organization": {"name": "Organization A", "slug": "org-a"},
+                                   "roles": ["signatory"], "token_scope": "read"}
+
+
+def test_me_lists_coalition_roles(login, app):
+    token = create_token(login("steering"))
+    assert app.test_client().get("/api/v1/me", headers=bearer(token)).get_json()["roles"] == ["signatory", "steering"]
+
+
+def test_revoked_token_no_longer_works(login, app):
+    client = login("member_a")
+    token = create_token(client)
+    client.post(f"/account/tokens/{db.session.scalar(select(ApiToken.id))}/revoke")
+    assert app.test_client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_unknown_token_gets_401_problem_json(client, personas):
+    response = client.get("/api/v1/me", headers=bearer("coa_made-up"))
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+def test_token_of_a_deactivated_person_no_longer_works(login, app, personas):
+    token = create_token(login("member_b"))
+    login("admin").post(f"/people/{personas['member_b'].id}/deactivate")
+    assert app.test_client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_tokens_do_not_open_html_pages(login, app):
+    token = create_token(login("member_a"))
+    assert app.test_client().get("/account/", headers=bearer(token)).status_code == 302
+
+
+def test_people_cannot_revoke_each_others_tokens(login):
+    client = login("member_a")
+    create_token(client)
+    token_id = db.session.scalar(select(ApiToken.id))
+    assert login("member_b").post(f"/account/tokens/{token_id}/revoke").status_code == 404
+    assert db.session.get(ApiToken, token_id).revoked_at is None
+
+
+@pytest.fixture
+def writing_app(make_app):
+    """An app with a test-only API route that changes state, to exercise scopes and CSRF."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+
+    @allow(SIGNED_IN)
+    def write():
+        return jsonify(written=True), 201
+
+    app.add_url_rule("/api/v1/test-write", "test_write", write, methods=["POST"])
+    return app
+
+
+
+
+def test_read_only_tokens_cannot_write_and_write_tokens_can(writing_app, personas):
+    _, read = create_api_token(personas["member_a"], "r", TokenScope.READ)
+    _, write = create_api_token(personas["member_a"], "w", TokenScope.WRITE)
+    db.session.commit()
+    client = writing_app.test_client()
+    assert client.post("/api/v1/test-write", headers=bearer(read)).status_code == 403
+    assert client.post("/api/v1/test-write", headers=bearer(write)).status_code == 201
+
+
+def test_api_calls_with_a_session_cookie_need_a_csrf_token(writing_app, personas, sign_in_as):
+    client = sign_in_as(writing_app.test_client(), personas["member_a"])
+    response = client.post("/api/v1/test-write")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+
+
+def test_forms_need_a_csrf_token(make_app, personas, sign_in_as):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = sign_in_as(app.test_client(), personas["member_a"])
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/account/").status_code == 200  # still signed in
+    assert app.test_client().post("/sign-in", data={"email": "member.a@example.org", "password": "x"}).status_code == 400

@@ -1,0 +1,143 @@
+import re
+
+import pyotp
+from sqlalchemy import select
+
+from app.accounts.models import RecoveryCode, User
+from app.core.audit import AuditEntry
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+
+def current_code(user) -> str:
+    return pyotp.TOTP(user.totp_secret).now()
+
+
+def start_sign_in(client, email):
+    return client.post("/sign-in", data={"email": email, "password": PASSWORD})
+
+
+def test_second_factor_is_asked_after_the_password(client, personas):
+    response = start_sign_in(client, "steering@example.org")
+    assert response.headers["Location"] == "/sign-in/second-factor"
+    assert client.get("/account/").status_code == 302  # not signed in yet
+    response = client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])})
+    assert response.status_code == 302
+    assert client.get("/account/").status_code == 200
+
+
+def test_wrong_code_is_refused(client, personas):
+    start_sign_in(client, "steering@example.org")
+    body = client.post("/sign-in/second-factor", data={"code": "000000"}).get_data(as_text=True)
+    assert "That code is not valid" in body
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_code_works_only_once(app, personas):
+    code = current_code(personas["steering"])
+    first, second = app.test_client(), app.test_client()
+    start_sign_in(first, "steering@example.org")
+    start_sign_in(second, "steering@example.org")
+    assert first.post("/sign-in/second-factor", data={"code": code}).status_code == 302
+    assert second.post("/sign-in/second-factor", data={"code": code}).status_code == 200
+    assert second.get("/account/").status_code == 302
+
+
+def test_second_step_without_a_password_step_goes_back_to_sign_in(client, personas):
+    response = client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])})
+    assert response.headers["Location"].startswith("/sign-in")
+    assert client.get("/account/").status_code == 302
+
+
+def enrol(client) -> list[str]:
+    """Go through enrolment as the signed-in person; returns the recovery codes shown."""
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    assert 'src="data:image/svg+xml' in page  # the QR code is generated locally
+    shown = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+    return re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", shown)
+
+
+def test_enrolment_turns_on_two_factor_and_shows_ten_recovery_codes_once(login, personas):
+    client = login("member_a")
+    codes = enrol(client)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    user = db.session.get(User, personas["member_a"].id)
+    assert user.has_two_factor
+    stored = db.session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)).all()
+    assert len(stored) == 10
+    assert not any(code.replace("-", "") in stored_hash for code in codes for stored_hash in stored)
+    assert "two_factor_enabled" in db.session.scalars(select(AuditEntry.action)).all()
+
+
+def test_enrolment_with_a_wrong_code_changes_nothing(login, personas):
+    client = login("member_a")
+    client.get("/account/two-factor")
+    body = client.post("/account/two-factor", data={"code": "123456"}).get_data(as_text=True)
+    assert "That code is not valid" in body
+    assert not db.session.get(User, personas["member_a"].id).has_two_factor
+
+
+def test_recovery_code_signs_in_once(app, login, personas):
+    codes = enrol(login("member_a"))
+    first = app.test_client()
+    start_sign_in(first, "member.a@example.org")
+    assert first.post("/sign-in/second-factor", data={"code": codes[0].upper()}).status_code == 302
+    again = app.test_client()
+    start_sign_in(again, "member.a@example.org")
+    assert again.post("/sign-in/second-factor", data={"code": codes[0]}).status_code == 200
+
+
+def test_steering_without_second_factor_must_enrol_before_privileged_pages(login, person_factory, sign_in_as, app):
+    steering = person_factory("signatory", steering=True, two_factor=False)
+    client = sign_in_as(app.test_client(), steering)
+    response = client.get("/admin/")  # any privileged page
+    assert response.status_code in (302, 403)
+    admin = person_factory("org_admin", admin=True, two_factor=False)
+    client = sign_in_as(app.test_client(), admin)
+    response = client.get("/admin/people")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/account/two-factor")
+    enrol(client)
+    assert client.get("/admin/people").status_code == 200
+
+
+def test_privileged_people_cannot_turn_their_second_factor_off(login, personas):
+    response = login("steering").post("/account/two-factor/disable", data={"password": PASSWORD})
+    assert response.status_code == 403
+    assert db.session.get(User, personas["steering"].id).has_two_factor
+
+
+def test_members_can_turn_their_second_factor_off_with_their_password(login, personas):
+    client = login("member_a")
+    enrol(client)
+    client.post("/account/two-factor/disable", data={"password": "wrong"})
+    assert db.session.get(User, personas["member_a"].id).has_two_factor
+    client.post("/account/two-factor/disable", data={"password": PASSWORD})
+    assert not db.session.get(User, personas["member_a"].id).has_two_factor
+
+
+def test_new_recovery_codes_replace_the_old_ones(app, login, personas):
+    client = login("member_a")
+    old = enrol(client)
+    body = client.post("/account/two-factor/recovery-codes", data={"password": PASSWORD}).get_data(as_text=True)
+    new = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", body)
+    assert len(new) == 10 and not set(new) & set(old)
+    stale = app.test_client()
+    start_sign_in(stale, "member.a@example.org")
+    assert stale.post("/sign-in/second-factor", data={"code": old[1]}).status_code == 200
+
+
+def test_admin_reset_of_a_second_factor_is_audited_and_ends_sessions(app, login, personas, sign_in_as):
+    victim = sign_in_as(app.test_client(), personas["steering"])
+    response = login("admin").post(f"/people/{personas['steering'].id}/reset-two-factor")
+    assert response.status_code == 302
+    assert not db.session.get(User, personas["steering"].id).has_two_factor
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "two_factor_reset"))
+    assert entry.actor_id == personas["admin"].id and entry.object_id == str(personas["steering"].id)
+    assert victim.get("/account/").status_code == 302
+
+
+def test_only_admins_reset_second_factors(login, personas):
+    assert login("org_admin_a").post(f"/people/{personas['member_a'].id}/reset-two-factor").status_code == 403
+    assert login("steering").post(f"/people/{personas['member_a'].id}/reset-two-factor").status_code == 403

@@ -1,0 +1,304 @@
+"""Organization admins managing their own organization: profile, people, roles and invitations."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import Invitation, OrgRole
+from app.core.audit import AuditEntry
+from app.core.db import utcnow
+from app.core.tokens import new_token
+from app.extensions import db
+
+INVITE = {"email": "New.Person@Example.org", "org_role": "signatory", "locale": "en"}
+
+
+@pytest.fixture
+def invitation_factory(app, personas):
+    def create(organization=None, email="invited@example.org", **fields):
+        _token, token_hash = new_token()
+        defaults = {"org_role": OrgRole.MEMBER, "expires_at": utcnow() + timedelta(days=7)}
+        invitation = Invitation(token_hash=token_hash, email=email, organization=organization or personas["org_a"],
+                                **(defaults | fields))
+        db.session.add(invitation)
+        db.session.commit()
+        return invitation
+
+    return create
+
+
+def text_of(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def entries(action: str) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def roles_of(person) -> tuple:
+    return person.org_role, person.is_steering, person.is_admin
+
+
+# Who may manage
+
+
+def test_org_admin_sees_the_people_and_pending_invitations_of_their_organization(login, invitation_factory):
+    invitation_factory(email="pending@example.org")
+    invitation_factory(email="withdrawn@example.org", revoked_at=utcnow())
+    invitation_factory(email="expired@example.org", expires_at=utcnow() - timedelta(minutes=1))
+
+    response = login("org_admin_a").get("/organizations/org-a/manage")
+
+    page = text_of(response)
+    assert response.status_code == 200
+    for email in ("member.a@example.org", "signatory.a@example.org", "gone@example.org", "pending@example.org"):
+        assert email in page
+    assert "member.b@example.org" not in page
+    assert "withdrawn@example.org" not in page and "expired@example.org" not in page
+
+
+def test_my_organization_leads_an_org_admin_to_their_own_organization(login):
+    response = login("org_admin_a").get("/organizations/mine")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/organizations/org-a/manage")
+
+
+@pytest.mark.parametrize("persona", ["member_a", "signatory_a", "steering"])
+def test_people_without_the_org_admin_role_cannot_manage_an_organization(login, persona):
+    client = login(persona)
+
+    assert client.get("/organizations/org-a/manage").status_code == 403
+    assert client.get("/organizations/org-a/invite").status_code == 403
+
+
+def test_managing_an_unknown_organization_is_not_found(login):
+    assert login("org_admin_a").get("/organizations/no-such-org/manage").status_code == 404
+
+
+def test_org_admin_cannot_manage_another_organization(login, personas, outbox):
+    client = login("org_admin_a")
+    member_b = personas["member_b"]
+
+    assert client.get("/organizations/org-b/manage").status_code == 403
+    assert client.post("/organizations/org-b/manage", data={"name": "Taken over"}).status_code == 403
+    assert client.post("/organizations/org-b/invite", data=INVITE).status_code == 403
+    assert client.get(f"/people/{member_b.id}/roles").status_code == 403
+    assert client.post(f"/people/{member_b.id}/roles", data={"org_role": "org_admin"}).status_code == 403
+    assert client.post(f"/people/{member_b.id}/deactivate").status_code == 403
+
+    assert personas["org_b"].name == "Organization B"
+    assert member_b.org_role == OrgRole.MEMBER and not member_b.is_deactivated
+    assert outbox() == []
+
+
+def test_org_admin_cannot_withdraw_another_organizations_invitation(login, personas, invitation_factory):
+    invitation = invitation_factory(organization=personas["org_b"])
+
+    response = login("org_admin_a").post(f"/organizations/invitations/{invitation.id}/revoke")
+
+    assert response.status_code == 403
+    assert invitation.revoked_at is None
+
+
+def test_admin_can_manage_any_organization(login):
+    assert login("admin").get("/organizations/org-b/manage").status_code == 200
+
+
+# Profile
+
+
+def test_org_admin_edits_the_public_profile(login, personas):
+    response = login("org_admin_a").post("/organizations/org-a/manage", data={
+        "name": "  Organization A Renamed ", "website": "https://org-a.example.org", "description": "We help."})
+
+    assert response.status_code == 302
+    organization = personas["org_a"]
+    assert (organization.name, organization.website, organization.description) == (
+        "Organization A Renamed", "https://org-a.example.org", "We help.")
+    [entry] = entries("organization_updated")
+    assert entry.actor_id == personas["org_admin_a"].id
+    assert entry.details == {"fields": ["description", "name", "website"]}
+
+
+def test_org_admin_cannot_change_country_or_steering_through_the_profile(login, personas):
+    login("org_admin_a").post("/organizations/org-a/manage", data={
+        "name": "Organization A", "country": "FR", "is_steering": "y"})
+
+    organization = personas["org_a"]
+    assert organization.country == "NG" and not organization.is_steering
+
+
+@pytest.mark.parametrize("website", ["javascript:alert(document.cookie)", " javascript:alert(1)",
+                                     "data:text/html;base64,PHNjcmlwdD4=", "ftp://files.example.org"])
+def test_profile_website_must_be_a_web_address(login, personas, website):
+    response = login("org_admin_a").post("/organizations/org-a/manage", data={"name": "Organization A",
+                                                                               "website": website})
+
+    assert response.status_code == 200
+    assert "Enter a full web address starting with https://." in text_of(response)
+    assert personas["org_a"].website is None
+    assert entries("organization_updated") == []
+
+
+# Invitations
+
+
+def test_org_admin_invites_someone_with_a_link_to_the_public_address(login, personas, outbox):
+    client = login("org_admin_a")
+
+    response = client.post("/organizations/org-a/invite", data=INVITE, base_url="http://attacker.example")
+
+    assert response.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert (invitation.email, invitation.organization_id, invitation.org_role) == (
+        "new.person@example.org", personas["org_a"].id, OrgRole.SIGNATORY)
+    assert invitation.invited_by_id == personas["org_admin_a"].id
+    [email] = outbox()
+    assert (email.recipient, email.template) == ("new.person@example.org", "invitation")
+    links = re.findall(r"\w+://\S+", email.body)
+    assert len(links) == 1 and links[0].startswith("https://coalition.test/invitations/")
+    assert "attacker.example" not in email.body
+    [entry] = entries("invitation_sent")
+    assert entry.actor_id == personas["org_admin_a"].id
+    assert "new.person@example.org" in text_of(client.get("/organizations/org-a/manage"))
+
+
+def test_org_admin_cannot_grant_coalition_roles_in_an_invitation(login, outbox):
+    client = login("org_admin_a")
+    assert 'name="is_steering"' not in client.get("/organizations/org-a/invite").get_data(as_text=True)
+
+    response = client.post("/organizations/org-a/invite", data=INVITE | {"is_steering": "y", "is_admin": "y"})
+
+    assert response.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert not invitation.is_steering and not invitation.is_admin
+    assert entries("invitation_sent")[0].details["steering"] is False
+
+
+def test_admin_can_invite_someone_to_the_steering_committee(login):
+    response = login("admin").post("/organizations/org-a/invite", data=INVITE | {"is_steering": "y"})
+
+    assert response.status_code == 302
+    invitation = db.session.scalar(select(Invitation))
+    assert invitation.is_steering and not invitation.is_admin
+
+
+def test_inviting_an_address_that_already_has_an_account_is_refused(login, outbox):
+    response = login("org_admin_a").post("/organizations/org-a/invite", data=INVITE | {"email": "Member.B@example.org"})
+
+    assert response.status_code == 200
+    assert "This email address already has an account." in text_of(response)
+    assert 'value="Member.B@example.org"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation)) is None
+    assert outbox() == []
+
+
+def test_org_admin_withdraws_a_pending_invitation(login, personas, invitation_factory):
+    invitation = invitation_factory(email="pending@example.org")
+    client = login("org_admin_a")
+
+    response = client.post(f"/organizations/invitations/{invitation.id}/revoke")
+
+    assert response.status_code == 302
+    assert invitation.revoked_at is not None
+    assert "pending@example.org" not in text_of(client.get("/organizations/org-a/manage"))
+    [entry] = entries("invitation_revoked")
+    assert (entry.actor_id, entry.object_id) == (personas["org_admin_a"].id, str(invitation.id))
+
+
+def test_withdrawing_an_unknown_invitation_is_not_found(login):
+    assert login("org_admin_a").post("/organizations/invitations/999/revoke").status_code == 404
+
+
+# People
+
+
+def test_org_admin_changes_a_persons_role(login, personas):
+    member = personas["member_a"]
+    member_client = login("member_a")
+
+    response = login("org_admin_a").post(f"/people/{member.id}/roles", data={"org_role": "signatory"})
+
+    assert response.status_code == 302
+    assert roles_of(member) == (OrgRole.SIGNATORY, False, False)
+    [entry] = entries("roles_changed")
+    assert entry.actor_id == personas["org_admin_a"].id and entry.object_id == str(member.id)
+    assert entry.details["before"]["org_role"] == "member" and entry.details["after"]["org_role"] == "signatory"
+    assert member_client.get("/account/").status_code == 200  # an upgrade keeps them signed in
+
+
+def test_lowering_a_persons_role_signs_them_out(login, personas):
+    signatory_client = login("signatory_a")
+
+    login("org_admin_a").post(f"/people/{personas['signatory_a'].id}/roles", data={"org_role": "member"})
+
+    assert personas["signatory_a"].org_role == OrgRole.MEMBER
+    assert signatory_client.get("/account/").status_code == 302
+
+
+def test_coalition_roles_posted_by_an_org_admin_are_ignored(login, personas):
+    member = personas["member_a"]
+    client = login("org_admin_a")
+    assert 'name="is_admin"' not in client.get(f"/people/{member.id}/roles").get_data(as_text=True)
+
+    response = client.post(f"/people/{member.id}/roles", data={"org_role": "member", "is_steering": "y",
+                                                                "is_admin": "y"})
+
+    assert response.status_code == 302
+    assert roles_of(member) == (OrgRole.MEMBER, False, False)
+    assert entries("roles_changed") == []
+
+
+def test_admin_can_grant_coalition_roles(login, personas):
+    member = personas["member_a"]
+
+    login("admin").post(f"/people/{member.id}/roles", data={"org_role": "member", "is_steering": "y"})
+
+    assert roles_of(member) == (OrgRole.MEMBER, True, False)
+
+
+def test_org_admin_cannot_manage_steering_or_admin_people_of_their_organization(login, personas, person_factory):
+    steering = person_factory("member", personas["org_a"], steering=True)
+    admin = person_factory("member", personas["org_a"], admin=True)
+    client = login("org_admin_a")
+
+    for person in (steering, admin):
+        assert client.get(f"/people/{person.id}/roles").status_code == 403
+        assert client.post(f"/people/{person.id}/roles", data={"org_role": "org_admin"}).status_code == 403
+        assert client.post(f"/people/{person.id}/deactivate").status_code == 403
+        assert person.org_role == OrgRole.MEMBER and not person.is_deactivated
+
+
+def test_org_admin_cannot_change_their_own_roles(login, personas):
+    me = personas["org_admin_a"]
+
+    assert login("org_admin_a").post(f"/people/{me.id}/roles", data={"org_role": "member"}).status_code == 403
+    assert me.org_role == OrgRole.ORG_ADMIN
+
+
+def test_deactivating_a_person_signs_them_out_and_reactivating_lets_them_back(login, personas):
+    member = personas["member_a"]
+    member_client, admin_client = login("member_a"), login("org_admin_a")
+
+    assert admin_client.post(f"/people/{member.id}/deactivate").status_code == 302
+    assert member.is_deactivated
+    assert member_client.get("/account/").status_code == 302
+
+    assert admin_client.post(f"/people/{member.id}/reactivate").status_code == 302
+    assert not member.is_deactivated
+    assert [entry.object_id for entry in entries("person_deactivated") + entries("person_reactivated")] == [
+        str(member.id), str(member.id)]
+
+
+def test_management_forms_need_a_csrf_token(make_app, personas, sign_in_as):
+    client = sign_in_as(make_app(WTF_CSRF_ENABLED=True).test_client(), personas["org_admin_a"])
+    member = personas["member_a"]
+
+    assert client.post(f"/people/{member.id}/deactivate").status_code == 400
+    assert client.post("/organizations/org-a/invite", data=INVITE).status_code == 400
+
+    assert not member.is_deactivated
+    assert db.session.scalar(select(Invitation)) is None

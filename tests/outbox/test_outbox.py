@@ -1,0 +1,276 @@
+"""The outbox: emails written with the change that causes them, in the reader's language, delivered with retries."""
+
+import socket
+from datetime import UTC, timedelta
+from email import message_from_bytes, policy
+from types import SimpleNamespace
+
+import pytest
+from aiosmtpd.controller import Controller
+from babel.dates import format_datetime
+from babel.support import Translations
+
+from app.core.db import utcnow
+from app.extensions import db
+from app.outbox import services
+from app.outbox.models import OutboxStatus
+from app.outbox.services import backoff, deliver_due, queue_email
+
+RESET_SUBJECT = "Choose a new Coalition password"
+RESET_GREETING = "Hello %(name)s,"
+
+
+def queue_reset(locale: str, recipient: str = "amina@example.org"):
+    return queue_email(recipient, "password_reset", locale, user=SimpleNamespace(name="Amina"), minutes=60,
+                       link="https://coalition.test/reset/abc")
+
+
+def compiled_translation(app, locale: str, message: str) -> str | None:
+    """The translation the app would use (its compiled catalogs), or None while there is none yet."""
+    directories = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    translated = message
+    for directory in directories:
+        translated = Translations.load(directory, [locale]).gettext(message)
+        if translated != message:
+            return translated
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """``smtp_server(port)`` starts an SMTP server on 127.0.0.1 and returns its inbox; stopped after the test."""
+    controllers = []
+
+    def start(port: int) -> Inbox:
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_app(app):
+    """The app, sending over SMTP to 127.0.0.1 on a port free when the test starts (nothing listens yet).
+
+    The outbox reads its mail settings at delivery time, so setting them on the running app is enough.
+    """
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False, MAIL_TIMEOUT=5,
+                      MAIL_FROM="Coalition <no-reply@coalition.test>")
+    return app
+
+
+# Rendering and the transaction.
+
+def test_email_is_rendered_in_the_recipients_language(app, outbox):
+    english, french = queue_reset("en"), queue_reset("fr", "amine@example.org")
+    db.session.commit()
+    assert english.subject == RESET_SUBJECT
+    assert "Hello Amina," in english.body
+    assert "https://coalition.test/reset/abc" in english.body and "https://coalition.test/reset/abc" in french.body
+    assert [(message.recipient, message.locale, message.template) for message in outbox()] == [
+        ("amina@example.org", "en", "password_reset"), ("amine@example.org", "fr", "password_reset")]
+
+
+def test_french_email_uses_the_french_catalog(app):
+    translated_subject = compiled_translation(app, "fr", RESET_SUBJECT)
+    if translated_subject is None:
+        pytest.skip(f"{RESET_SUBJECT!r} is not in the compiled French catalog yet (translate, then `make translations`)")
+    english, french = queue_reset("en"), queue_reset("fr")
+    assert french.subject == translated_subject != english.subject
+    greeting = compiled_translation(app, "fr", RESET_GREETING)
+    if greeting is not None:
+        assert greeting % {"name": "Amina"} in french.body
+    assert french.body != english.body
+
+
+def test_email_dates_are_formatted_in_the_recipients_locale(app):
+    """Independent of the catalogs: Babel's month names show the template ran under the recipient's locale."""
+    expires_at = utcnow().replace(month=11, day=20)
+    context = {"organization": SimpleNamespace(name="Org A"), "inviter": None, "link": "https://coalition.test/i/x",
+               "expires_at": expires_at}
+    english = queue_email("a@example.org", "invitation", "en", **context)
+    french = queue_email("b@example.org", "invitation", "fr", **context)
+    assert format_datetime(expires_at, "long", tzinfo=UTC, locale="fr") in french.body
+    assert "novembre" in french.body and "November" not in french.body
+    assert format_datetime(expires_at, "long", tzinfo=UTC, locale="en") in english.body
+
+
+def test_default_locale_is_used_when_the_recipient_has_none(app):
+    assert queue_reset(None).locale == "en"
+
+
+def test_message_is_written_in_the_same_transaction_as_the_change(app, outbox, organization_factory):
+    queue_reset("en")
+    db.session.rollback()
+    assert outbox() == []
+    queue_reset("en")
+    db.session.commit()
+    assert len(outbox()) == 1
+
+
+# Delivery.
+
+def test_console_delivery_prints_the_message_and_marks_it_sent(app, outbox, capsys):
+    message = queue_reset("en")
+    db.session.commit()
+    before = utcnow()
+    assert deliver_due() == (1, 0)
+    printed = capsys.readouterr().out
+    assert "amina@example.org" in printed and RESET_SUBJECT in printed and "https://coalition.test/reset/abc" in printed
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.SENT
+    assert message.attempts == 1 and message.last_error is None
+    assert message.sent_at >= before
+    assert deliver_due() == (0, 0), "a sent message is never sent again"
+    assert capsys.readouterr().out == ""
+
+
+def test_outbox_send_command_delivers_and_reports(app, outbox, capsys):
+    queue_reset("en")
+    queue_reset("fr", "amine@example.org")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "Outbox: 2 sent, 0 failed" in result.output
+    assert {message.status for message in outbox()} == {OutboxStatus.SENT}
+
+
+def test_smtp_delivery_reaches_the_server(smtp_app, smtp_server, outbox):
+    inbox = smtp_server(smtp_app.config["MAIL_PORT"])
+    message = queue_reset("fr")
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    assert len(inbox.messages) == 1
+    recipients, email = inbox.messages[0]
+    assert recipients == ["amina@example.org"]
+    assert email["To"] == "amina@example.org"
+    assert email["From"] == "Coalition <no-reply@coalition.test>"
+    assert email["Subject"] == message.subject
+    assert email["Content-Language"] == "fr"
+    assert email["Message-ID"].endswith("@coalition.test>")
+    assert email.get_content().replace("\r\n", "\n").rstrip("\n") == message.body.rstrip("\n")
+    assert outbox()[0].status == OutboxStatus.SENT
+
+
+def test_smtp_failure_keeps_the_message_and_retries_it_later(smtp_app, smtp_server, outbox):
+    message = queue_reset("en")
+    db.session.commit()
+    before = utcnow()
+    assert deliver_due() == (0, 1)  # nothing listens on the port yet
+    after = utcnow()
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.PENDING
+    assert message.attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert before + timedelta(seconds=30) <= message.next_attempt_at <= after + timedelta(seconds=30)
+
+    inbox = smtp_server(smtp_app.config["MAIL_PORT"])
+    assert deliver_due() == (0, 0), "the server is up, but the retry is not due yet"
+    assert inbox.messages == []
+
+    message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    assert [recipients for recipients, _email in inbox.messages] == [["amina@example.org"]]
+    db.session.refresh(message)
+    assert (message.status, message.attempts, message.last_error) == (OutboxStatus.SENT, 2, None)
+
+
+def test_repeated_failures_back_off_and_are_never_dropped(smtp_app, outbox):
+    message = queue_reset("en")
+    db.session.commit()
+    for attempt in range(1, 4):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert deliver_due() == (0, 1)
+        db.session.refresh(message)
+        assert message.status == OutboxStatus.PENDING and message.attempts == attempt
+        delay = message.next_attempt_at - utcnow()
+        assert backoff(attempt) - timedelta(seconds=5) < delay <= backoff(attempt)
+
+
+@pytest.mark.parametrize("attempts, delay", [
+    (0, 30), (1, 30), (2, 60), (3, 120), (4, 240), (7, 1920), (8, 3600), (50, 3600), (10_000, 3600)])
+def test_backoff_doubles_from_thirty_seconds_and_is_capped_at_an_hour(attempts, delay):
+    assert backoff(attempts) == timedelta(seconds=delay)
+
+
+def test_message_that_is_not_yet_due_is_not_attempted(app, outbox, monkeypatch):
+    attempted = []
+    monkeypatch.setattr(services, "transport", attempted.append)
+    later, due = queue_reset("en", "later@example.org"), queue_reset("en", "due@example.org")
+    later.next_attempt_at = utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    assert deliver_due() == (1, 0)
+    assert [message.recipient for message in attempted] == ["due@example.org"]
+    db.session.refresh(later)
+    assert (later.status, later.attempts) == (OutboxStatus.PENDING, 0)
+
+
+def test_failure_of_one_message_does_not_block_the_others(app, outbox, monkeypatch):
+    def transport(message):
+        if message.recipient == "broken@example.org":
+            raise OSError("mailbox on fire")
+
+    monkeypatch.setattr(services, "transport", transport)
+    queue_reset("en", "broken@example.org")
+    queue_reset("en", "fine@example.org")
+    db.session.commit()
+    assert deliver_due() == (1, 1)
+    statuses = {message.recipient: (message.status, message.last_error) for message in outbox()}
+    assert statuses == {"broken@example.org": (OutboxStatus.PENDING, "OSError: mailbox on fire"),
+                        "fine@example.org": (OutboxStatus.SENT, None)}
+
+
+# The admin page.
+
+def test_admins_read_the_outbox(app, login):
+    queue_reset("en", "reader@example.org")
+    failed = queue_reset("en", "bounced@example.org")
+    failed.attempts, failed.last_error = 1, "ConnectionRefusedError: [Errno 111] Connection refused"
+    db.session.commit()
+    response = login("admin").get("/admin/outbox/")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "reader@example.org" in body and "bounced@example.org" in body
+    assert RESET_SUBJECT in body
+    assert "https://coalition.test/reset/abc" in body
+    assert "1 failed attempt" in body and "Connection refused" in body
+
+
+@pytest.mark.parametrize("persona", ["steering", "member_a", "org_admin_a"])
+def test_outbox_is_refused_to_everyone_but_admins(app, login, persona):
+    queue_reset("en")
+    db.session.commit()
+    response = login(persona).get("/admin/outbox/")
+    assert response.status_code == 403
+    assert RESET_SUBJECT not in response.get_data(as_text=True)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, login):
+    response = login(None).get("/admin/outbox/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+    assert "next=/admin/outbox/" in response.headers["Location"]
