@@ -28,12 +28,18 @@ setup: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	$(FLASK) translate compile
 
+# Links in emails point at the address served here unless PUBLIC_URL says otherwise.
+run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo
 	@echo "Coalition is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Sign in at http://$(HOST):$(PORT)/sign-in with an account from instance/demo-credentials.txt."
+	@echo "Emails are printed here and readable by admins at http://$(HOST):$(PORT)/admin/outbox/"
 	@echo
+	@$(FLASK) outbox send --loop & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev translations

@@ -148,6 +148,7 @@ def test_profile_website_must_be_a_web_address(login, personas, website):
 
 def test_org_admin_invites_someone_with_a_link_to_the_public_address(login, personas, outbox):
     client = login("org_admin_a")
+    client.set_cookie("session", client.get_cookie("session").value, domain="attacker.example")
 
     response = client.post("/organizations/org-a/invite", data=INVITE, base_url="http://attacker.example")
 
