@@ -29,9 +29,6 @@ def me():
 
     Signed-in people and API tokens.
     """
-    roles = [str(current_user.org_role)] + [name for name, held in
-                                            (("steering", current_user.is_steering), ("admin", current_user.is_admin))
-                                            if held]
     token = current_user.current_token
-    return {"name": current_user.name, "organization": current_user.organization, "roles": roles,
+    return {"name": current_user.name, "organization": current_user.organization, "roles": current_user.role_names,
             "token_scope": str(token.scope) if token else None}

@@ -27,6 +27,9 @@ ORG_ROLE_LABELS = {
 }
 
 
+COALITION_ROLE_LABELS = {"steering": _l("Steering committee"), "admin": _l("Coalition administrator")}
+
+
 class TokenScope(StrEnum):
     READ = "read"
     WRITE = "write"
@@ -64,6 +67,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated people and suspended organizations cannot act
         return not self.is_deactivated and self.organization.is_active_member
+
+    @property
+    def role_names(self) -> list[str]:
+        """The organization role, then "steering" and "admin" when held."""
+        coalition_roles = [name for name, held in (("steering", self.is_steering), ("admin", self.is_admin)) if held]
+        return [str(self.org_role), *coalition_roles]
 
     @property
     def has_two_factor(self) -> bool:

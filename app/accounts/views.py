@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from app.accounts import auth, services, two_factor
 from app.accounts.forms import (AcceptInvitationForm, PasswordResetForm, PasswordResetRequestForm, SignInForm,
                                 TwoFactorForm)
-from app.accounts.models import ORG_ROLE_LABELS, User
-from app.core import audit
+from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS, User
+from app.core import audit, permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.links import safe_next
 from app.extensions import db, limiter
@@ -22,12 +22,8 @@ PENDING_SECOND_FACTOR_SECONDS = 300
 @bp.app_template_global()
 def role_label(person: User) -> str:
     """A person's roles in words: "Signatory · Steering committee"."""
-    labels = [str(ORG_ROLE_LABELS[person.org_role])]
-    if person.is_steering:
-        labels.append(_("Steering committee"))
-    if person.is_admin:
-        labels.append(_("Coalition administrator"))
-    return " · ".join(labels)
+    labels = ORG_ROLE_LABELS | COALITION_ROLE_LABELS
+    return " · ".join(str(labels[name]) for name in person.role_names)
 
 
 def _sign_in_failed(response) -> bool:
@@ -123,7 +119,7 @@ def accept_invitation(token: str):
         auth.start_session(user)
         db.session.commit()
         flash(_("Welcome to Coalition, %(name)s.", name=user.name), "success")
-        if user.is_steering or user.is_admin:
+        if permissions.needs_two_factor(user):
             return redirect(url_for("account.two_factor_setup"))
         return redirect(url_for("main.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.accounts.models import ORG_ROLE_LABELS
+from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS
 from app.accounts.services import AccountError
 from app.admin import services
 from app.admin.forms import AuditFilterForm, PeopleFilterForm, PlatformForm
@@ -150,7 +150,7 @@ def people():
     form.organization.choices = select_choices([("", _("All organizations"))] + [
         (org.slug, org.name) for org in services.all_organizations()])
     form.role.choices = select_choices([("", _("All roles")), *ORG_ROLE_LABELS.items(),
-                                        ("steering", _("Steering committee")), ("admin", _("Coalition administrator"))])
+                                        *COALITION_ROLE_LABELS.items()])
     found = services.search_people(form.q.data, form.organization.data, form.role.data) if form.validate() else []
     return render_template("admin/people.html", form=form, people=found, role_labels=ORG_ROLE_LABELS)
 

@@ -62,6 +62,8 @@ def truncate_ip(address: str | None) -> str | None:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return None
+    if ip.version == 6 and ip.ipv4_mapped:  # an IPv4 client seen by a dual-stack server
+        ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 

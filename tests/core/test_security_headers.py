@@ -16,3 +16,17 @@ def test_language_cookie_is_httponly_and_lax(client):
 
 def test_no_hsts_outside_production(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def test_untrusted_host_headers_are_refused(make_app):
+    client = make_app(TRUSTED_HOSTS=["coalition.test"]).test_client()
+    assert client.get("/", headers={"Host": "coalition.test"}).status_code == 200
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_trusted_hosts_come_from_the_environment(monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("TRUSTED_HOSTS", "coalition.example, www.coalition.example")
+    app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["TRUSTED_HOSTS"] == ["coalition.example", "www.coalition.example"]
