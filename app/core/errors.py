@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
@@ -53,6 +54,8 @@ def handle_http_exception(error: HTTPException):
     headers = dict(data.get("headers", {}))
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
+    if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no page can be built for it
+        return str(ERROR_TEXT.get(code, ERROR_TEXT[400])[0]), code, {"Content-Type": "text/plain; charset=utf-8"}
     if wants_problem_json():
         errors = data.get("errors") or data.get("messages")
         return problem_response(code, data.get("message"), errors, headers)
