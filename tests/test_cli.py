@@ -212,3 +212,10 @@ def test_tokens_create_refuses_an_unknown_email(app, cli, personas):
     assert result.exit_code == 1
     assert "No person with email nobody@example.org." in result.output
     assert db.session.scalar(select(ApiToken)) is None
+
+
+@pytest.mark.parametrize("email, name", [("not an email", "Someone"), ("ok@example.org", "   ")])
+def test_users_create_refuses_a_bad_email_or_an_empty_name(app, personas, outbox, email, name):
+    result = app.test_cli_runner().invoke(args=["users", "create", email, "--name", name, "--org", "org-a"])
+    assert result.exit_code != 0
+    assert outbox() == []

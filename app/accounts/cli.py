@@ -1,6 +1,7 @@
 import sys
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -31,6 +32,13 @@ def users_cli():
 @with_appcontext
 def create_command(email, name, org_slug, role, steering, admin, password_stdin):
     """Create a person; without --password-stdin, print an invitation link instead."""
+    email = email.strip()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from None
+    if not name.strip():
+        raise click.BadParameter("the name cannot be empty", param_hint="--name")
     organization = db.session.scalar(select(Organization).where(Organization.slug == org_slug))
     if organization is None:
         raise click.BadParameter(f"no organization with slug {org_slug!r}", param_hint="--org")

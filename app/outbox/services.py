@@ -43,14 +43,22 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Try every message whose time has come; returns (sent, failed). Commits per message."""
-    query = (select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
-                                         OutboxMessage.next_attempt_at <= utcnow())
-             .order_by(OutboxMessage.next_attempt_at).limit(limit))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    """Try every message whose time has come, up to ``limit``; returns (sent, failed). Commits per message.
+
+    Each message is locked on its own (PostgreSQL): a batch lock would end with the first commit,
+    and a second worker would then send the rest of the batch again.
+    """
     sent = failed = 0
-    for message in db.session.scalars(query).all():
+    for _ in range(limit):
+        query = (select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
+                                             OutboxMessage.next_attempt_at <= utcnow())
+                 .order_by(OutboxMessage.next_attempt_at).limit(1))
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        message = db.session.scalar(query)
+        if message is None:
+            db.session.commit()  # ends the look's transaction: `send --loop` holds no lock while it waits
+            break
         try:
             transport(message)
         except (OSError, smtplib.SMTPException) as error:

@@ -66,6 +66,18 @@ def test_an_admin_without_a_second_factor_must_enrol_first(personas, person_fact
     assert response.status_code == 302 and "/account/two-factor" in response.headers["Location"]
 
 
+def test_admin_actions_need_the_csrf_token_of_the_page(make_app, personas, sign_in_as):
+    client = sign_in_as(make_app(WTF_CSRF_ENABLED=True).test_client(), personas["admin"])
+    url = f"/admin/organizations/{personas['org_b'].id}/suspend"
+    page = client.get("/admin/organizations").get_data(as_text=True)
+    token = re.search(rf'action="{url}"[^>]*>\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page).group(1)
+
+    assert client.post(url).status_code == 400
+    assert personas["org_b"].membership_status == MembershipStatus.ACTIVE
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert personas["org_b"].membership_status == MembershipStatus.SUSPENDED
+
+
 def test_admin_home_counts_applications_waiting_for_review(login):
     add_application("First Org")
     add_application("Second Org")

@@ -40,7 +40,7 @@ def test_each_entry_follows_the_one_before(chain):
 def test_verify_command_reports_an_intact_trail(app, chain):
     result = verify(app)
     assert result.exit_code == 0, result.output
-    assert "The audit trail is intact." in result.output
+    assert "The audit trail is intact" in result.output
 
 
 def test_verify_command_accepts_an_empty_trail(app):

@@ -62,6 +62,15 @@ def test_directory_shows_websites_and_the_steering_committee(client, organizatio
     assert "Steering committee" in page
 
 
+def test_directory_escapes_what_members_wrote(client, organization_factory):
+    organization_factory(name="<script>alert(1)</script>", country="KE")
+
+    page = client.get("/members").get_data(as_text=True)
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def test_empty_directory_invites_organizations_to_apply(client):
     page = client.get("/members").get_data(as_text=True)
 

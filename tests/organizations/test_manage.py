@@ -60,6 +60,22 @@ def test_org_admin_sees_the_people_and_pending_invitations_of_their_organization
     assert "withdrawn@example.org" not in page and "expired@example.org" not in page
 
 
+def test_manage_page_runs_a_constant_number_of_queries(login, personas, person_factory, invitation_factory,
+                                                       count_queries):
+    def queries() -> int:
+        with count_queries() as statements:
+            assert client.get("/organizations/org-a/manage").status_code == 200
+        return len(statements)
+
+    client = login("org_admin_a")
+    few = queries()
+    for index in range(30):
+        person_factory(["member", "signatory", "org_admin"][index % 3], personas["org_a"],
+                       is_deactivated=index % 4 == 0, two_factor=index % 2 == 0)
+        invitation_factory(email=f"invited-{index}@example.org")
+    assert queries() == few
+
+
 def test_my_organization_leads_an_org_admin_to_their_own_organization(login):
     response = login("org_admin_a").get("/organizations/mine")
 

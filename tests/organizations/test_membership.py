@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Invitation, OrgRole, UserSession
+from app.accounts.services import AccountError
 from app.core.audit import AuditEntry
 from app.core.geo import Region
 from app.core.tokens import new_token
 from app.extensions import db
+from app.organizations import services
 from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization
 from tests.conftest import PASSWORD
 
@@ -204,6 +206,43 @@ def test_approved_contact_accepts_the_invitation_as_the_organizations_admin(logi
     assert "wanjiru@drw.example.org" in text_of(manage)
 
 
+def test_approving_when_the_contact_already_has_an_account_changes_nothing(login, personas, application_factory,
+                                                                           outbox):
+    application, _token = application_factory(contact_email="member.b@example.org")
+
+    response = review(login("admin"), application, "approve")
+
+    assert response.status_code == 200
+    assert "This email address already has an account." in text_of(response)
+    assert application.status == ApplicationStatus.PENDING
+    assert db.session.scalar(select(Organization).where(Organization.name == application.name)) is None
+    assert outbox() == []
+    assert entries("application_approved") == []
+
+
+def test_approval_for_a_contact_with_an_account_is_refused_before_anything_is_created(personas,
+                                                                                   application_factory):
+    application, _token = application_factory(contact_email="Member.B@example.org")
+
+    with pytest.raises(AccountError):
+        services.approve_application(personas["admin"], application)
+
+    assert db.session.scalar(select(Organization).where(Organization.name == application.name)) is None
+    assert db.session.scalars(select(AuditEntry)).all() == []
+
+
+def test_applicants_are_written_to_in_the_language_they_applied_in(login, application_factory, outbox):
+    login(None).post("/apply?lang=fr", data=APPLICATION)
+    application = db.session.scalar(select(MembershipApplication))
+
+    review(login("admin"), application, "approve")
+
+    assert application.locale == "fr"
+    assert [(email.template, email.locale) for email in outbox()] == [("application_received", "fr"),
+                                                                       ("invitation", "fr")]
+    assert db.session.scalar(select(Invitation)).locale == "fr"
+
+
 def test_approving_gives_a_fresh_slug_when_the_name_is_taken(login, organization_factory, application_factory):
     organization_factory(name="Digital Rights Watch", slug="digital-rights-watch")
     application, _token = application_factory()
@@ -336,19 +375,24 @@ def sign_in(client, email):
     return client.post("/sign-in", data={"email": email, "password": PASSWORD})
 
 
-def test_suspending_an_organization_signs_its_people_out(login, personas):
-    member, other = login("member_a"), login("member_b")
+def live_sessions(person) -> list[UserSession]:
+    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == person.id,
+                                                             UserSession.revoked_at.is_(None))))
+
+
+def test_suspending_an_organization_ends_the_sessions_of_its_people(login, personas):
+    member, signatory, other = login("member_a"), login("signatory_a"), login("member_b")
     assert member.get("/account/").status_code == 200
 
     assert suspend(personas, login).status_code == 302
 
     assert personas["org_a"].membership_status == MembershipStatus.SUSPENDED
+    assert live_sessions(personas["member_a"]) == [] and live_sessions(personas["signatory_a"]) == []
+    assert len(live_sessions(personas["member_b"])) == 1
     response = member.get("/account/")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+    assert signatory.get("/account/").status_code == 302
     assert other.get("/account/").status_code == 200
-    live = db.session.scalars(select(UserSession).where(UserSession.user_id == personas["member_a"].id,
-                                                        UserSession.revoked_at.is_(None))).all()
-    assert live == []
     [entry] = entries("organization_suspended")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(personas["org_a"].id))
 
@@ -365,12 +409,14 @@ def test_people_of_a_suspended_organization_cannot_sign_in(login, personas):
 
 
 def test_reinstating_an_organization_lets_its_people_sign_in_again(login, personas):
+    signed_in_before = login("member_a")
     suspend(personas, login)
 
     response = login("admin").post(f"/admin/organizations/{personas['org_a'].id}/reinstate")
 
     assert response.status_code == 302
     assert personas["org_a"].membership_status == MembershipStatus.ACTIVE
+    assert signed_in_before.get("/account/").status_code == 302  # sessions ended by the suspension stay ended
     client = login(None)
     assert sign_in(client, "member.a@example.org").status_code == 302
     assert client.get("/account/").status_code == 200
@@ -395,16 +441,3 @@ def test_only_admins_can_suspend_an_organization(login, personas, persona):
     assert response.status_code == 403
     assert personas["org_b"].membership_status == MembershipStatus.ACTIVE
 
-
-def test_approving_when_the_contact_already_has_an_account_changes_nothing(login, personas, application_factory,
-                                                                           outbox):
-    application, _token = application_factory(contact_email="member.b@example.org")
-
-    response = review(login("admin"), application, "approve")
-
-    assert response.status_code == 200
-    assert "This email address already has an account." in text_of(response)
-    assert application.status == ApplicationStatus.PENDING
-    assert db.session.scalar(select(Organization).where(Organization.name == application.name)) is None
-    assert outbox() == []
-    assert entries("application_approved") == []
