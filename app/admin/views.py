@@ -1,8 +1,10 @@
 """Admin screens. Every route here is for coalition admins (with a second factor) only."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -11,7 +13,7 @@ from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS
 from app.accounts.services import AccountError
 from app.admin import services
 from app.admin.forms import AuditFilterForm, PeopleFilterForm, PlatformForm
-from app.core import audit
+from app.core import audit, permissions
 from app.core.access import ADMIN, allow
 from app.core.forms import select_choices
 from app.extensions import db
@@ -127,6 +129,9 @@ def organization_edit(organization_id: int):
 @allow(ADMIN)
 def organization_suspend(organization_id: int):
     organization = get_or_404(Organization, organization_id)
+    if not permissions.can_suspend(current_user, organization):
+        flash(_("You cannot suspend your own organization: you would lock yourself out."), "error")
+        return redirect(url_for("admin.organization_list"))
     organizations.set_suspended(current_user, organization, True)
     db.session.commit()
     flash(_("%(name)s is suspended; its people can no longer sign in.", name=organization.name), "success")
@@ -181,7 +186,8 @@ def platform_form(platform_id: int | None):
 
 
 def _day_start(day) -> datetime | None:
-    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+    """Midnight starting ``day`` in the reader's time zone, the one the trail's times are shown in."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(str(get_timezone()))) if day else None
 
 
 @bp.get("/audit")
@@ -196,7 +202,7 @@ def audit_trail():
     entries, next_before = [], None
     if form.validate():
         actor_ids = services.user_ids_by_email(form.actor.data) if form.actor.data else None
-        until = _day_start(form.until.data) + timedelta(days=1) if form.until.data else None
+        until = _day_start(form.until.data + timedelta(days=1)) if form.until.data else None
         entries, next_before = audit.search(form.action.data, actor_ids, form.object_type.data,
                                             _day_start(form.since.data), until,
                                             request.args.get("before", type=int))

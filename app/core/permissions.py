@@ -65,6 +65,11 @@ def can_review_applications(actor) -> bool:
     return is_admin(actor)
 
 
+def can_suspend(actor, organization) -> bool:
+    """Admins suspend organizations, never their own (they would lock themselves out)."""
+    return is_admin(actor) and actor.organization_id != organization.id
+
+
 def can_manage_platforms(actor) -> bool:
     return is_admin(actor)
 

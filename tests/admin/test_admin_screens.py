@@ -86,6 +86,20 @@ def test_admin_home_counts_applications_waiting_for_review(login):
     assert "2 applications waiting for review." in text_of(login("admin").get("/admin/"))
 
 
+def test_application_list_shows_pending_applications_by_default_and_filters_by_status(login):
+    add_application("Waiting Org")
+    add_application("Declined Org", ApplicationStatus.DECLINED)
+    client = login("admin")
+
+    pending = text_of(client.get("/admin/applications"))
+    declined = text_of(client.get("/admin/applications?status=declined"))
+    everything = text_of(client.get("/admin/applications?status=all"))
+
+    assert "Waiting Org" in pending and "Declined Org" not in pending
+    assert "Declined Org" in declined and "Waiting Org" not in declined
+    assert "Waiting Org" in everything and "Declined Org" in everything
+
+
 # Organizations
 
 
@@ -118,7 +132,7 @@ def test_editing_an_organization_moves_it_with_its_country_and_sets_the_steering
     assert entry.details == {"fields": ["country", "is_steering"]}
 
 
-def test_unticking_the_steering_flag_removes_an_organization_from_the_committee(login, personas, organization_factory):
+def test_unticking_the_steering_flag_removes_an_organization_from_the_committee(login, organization_factory):
     organization = organization_factory(name="Steering Two", country="IN", is_steering=True)
 
     login("admin").post(f"/admin/organizations/{organization.id}/edit", data={"name": "Steering Two", "country": "IN"})
@@ -267,6 +281,17 @@ def test_audit_trail_filters_by_action_person_object_and_date(login, personas):
     assert audit_rows(client.get(f"/admin/audit?since={today}")) == ["organization_updated", "platform_created"]
 
 
+def test_audit_trail_dates_are_days_in_the_readers_time_zone(login, personas):
+    personas["admin"].timezone = "Pacific/Auckland"  # UTC+13 in March
+    entry = audit.record("platform_created")
+    entry.created_at = datetime(2024, 3, 1, 20, tzinfo=UTC)  # 2 March, 09:00 in Auckland
+    db.session.commit()
+    client = login("admin")
+
+    assert audit_rows(client.get("/admin/audit?since=2024-03-02&until=2024-03-02")) == ["platform_created"]
+    assert audit_rows(client.get("/admin/audit?until=2024-03-01")) == []
+
+
 def test_audit_trail_shows_who_acted(login, personas):
     audit.record("platform_created", actor=personas["steering"])
     db.session.commit()
@@ -354,3 +379,12 @@ def test_application_list_runs_a_constant_number_of_queries(login, count_queries
     for index in range(30):
         add_application(f"Many {index}", ApplicationStatus.DECLINED if index % 2 else ApplicationStatus.PENDING)
     assert queries_for(client, count_queries, "/admin/applications?status=all") == few
+
+
+def test_admins_cannot_suspend_their_own_organization(login, personas):
+    from app.organizations.models import MembershipStatus, Organization
+
+    own = personas["admin"].organization_id
+    response = login("admin").post(f"/admin/organizations/{own}/suspend")
+    assert response.status_code == 302
+    assert db.session.get(Organization, own).membership_status == MembershipStatus.ACTIVE

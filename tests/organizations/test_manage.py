@@ -12,6 +12,7 @@ from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.tokens import new_token
 from app.extensions import db
+from app.organizations.models import MembershipStatus
 
 INVITE = {"email": "New.Person@Example.org", "org_role": "signatory", "locale": "en"}
 
@@ -183,7 +184,7 @@ def test_org_admin_invites_someone_with_a_link_to_the_public_address(login, pers
     assert "new.person@example.org" in text_of(client.get("/organizations/org-a/manage"))
 
 
-def test_org_admin_cannot_grant_coalition_roles_in_an_invitation(login, outbox):
+def test_org_admin_cannot_grant_coalition_roles_in_an_invitation(login):
     client = login("org_admin_a")
     assert 'name="is_steering"' not in client.get("/organizations/org-a/invite").get_data(as_text=True)
 
@@ -211,6 +212,16 @@ def test_inviting_an_address_that_already_has_an_account_is_refused(login, outbo
     assert 'value="Member.B@example.org"' in response.get_data(as_text=True)
     assert db.session.scalar(select(Invitation)) is None
     assert outbox() == []
+
+
+def test_nobody_can_invite_people_to_a_suspended_organization(login, personas):
+    personas["org_a"].membership_status = MembershipStatus.SUSPENDED
+    db.session.commit()
+
+    response = login("admin").post("/organizations/org-a/invite", data=INVITE)
+
+    assert response.status_code == 403
+    assert db.session.scalar(select(Invitation)) is None
 
 
 def test_org_admin_withdraws_a_pending_invitation(login, personas, invitation_factory):
