@@ -36,7 +36,7 @@ def extract_command():
 def update_command():
     """Extract, then merge new strings into every catalog (new entries start empty, never fuzzy)."""
     extract()
-    pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--no-location",
+    pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
             "--ignore-obsolete")
 
 
