@@ -10,6 +10,7 @@ from app.config import PROJECT_ROOT, load_config
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
     "app.core.audit", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
+    "app.incidents.models",
 )
 
 
@@ -58,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import protect_from_csrf
     from app.core import geo, i18n, permissions, security
+    from app.core.markdown import render_markdown
     from app.core.access import enforce_access
 
     app.before_request(protect_from_csrf)
@@ -70,6 +72,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.globals["country_name"] = geo.country_name
+    app.jinja_env.filters["markdown"] = render_markdown
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -79,12 +82,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import init_api
     from app.core.health import bp as health_bp
     from app.main.views import bp as main_bp
+    from app.incidents import evidence_views, public_views
+    from app.incidents import views as incidents_views
     from app.organizations import manage_views
     from app.organizations import views as organizations_views
     from app.outbox import views as outbox_views
 
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
-                      organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp):
+                      organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
+                      evidence_views.bp, public_views.bp):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 

@@ -20,6 +20,8 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "SERVER_NAME": str,
     "PREFERRED_URL_SCHEME": str,
     "MAX_CONTENT_LENGTH": int,
+    "EVIDENCE_DIR": str,
+    "MAX_EVIDENCE_BYTES": int,
     "PUBLIC_URL": str,
     "TRUSTED_HOSTS": list,
     "MAIL_SERVER": str,
@@ -62,6 +64,10 @@ class DefaultConfig:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "Coalition <no-reply@localhost>"
     MAIL_TIMEOUT = 30
+    # Evidence uploads: stored outside static/, by default in instance/evidence.
+    EVIDENCE_DIR: str | None = None
+    MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
+    MAX_IMAGE_PIXELS = 50_000_000  # larger images are refused before decoding (pixel floods)
     # Accounts.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST_KIB = 65536

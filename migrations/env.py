@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, include_in_autogenerate
 
 config = context.config
 if config.config_file_name:
@@ -42,7 +42,7 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata,
-                          render_item=render_item, **conf_args)
+                          render_item=render_item, include_object=include_in_autogenerate, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
 

@@ -304,3 +304,29 @@ def outbox(app):
     from app.outbox.models import OutboxMessage
 
     return lambda: list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+@pytest.fixture
+def incident_factory(app, platform_factory):
+    """File an incident through the service: ``incident_factory(author, status="published", visibility="public")``."""
+    from datetime import date
+
+    from app.core.db import utcnow
+    from app.incidents import services
+    from app.incidents.vocab import Severity, Status, Visibility
+
+    platform = platform_factory(name="Facebook", slug="facebook")
+
+    def create(author, status="draft", visibility="coalition", **fields):
+        data = services.IncidentData(**({
+            "title": "Dehumanising post about refugees", "platform_id": platform.id, "categories": ["hate_speech"],
+            "language": "en", "country": "NG", "first_seen_on": date(2026, 3, 1), "severity": Severity.SERIOUS,
+            "visibility": Visibility(visibility)} | fields))
+        incident = services.create_incident(author, data)
+        incident.status = Status(status)
+        if status == "published":
+            incident.published_at = utcnow()
+        db.session.commit()
+        return incident
+
+    return create

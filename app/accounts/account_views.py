@@ -24,7 +24,8 @@ def profile():
     if request.method == "GET":
         form.locale.data, form.timezone.data = current_user.locale or "", current_user.timezone or ""
     if form.validate_on_submit():
-        services.update_profile(current_user, form.name.data, form.locale.data, form.timezone.data)
+        services.update_profile(current_user, form.name.data, form.locale.data, form.timezone.data,
+                                form.blur_evidence.data)
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("account.profile"))

@@ -75,6 +75,7 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     locale = SelectField(_l("Language"), choices=language_choices(_l("Automatic (from your browser)")))
     timezone = TimezoneField(_l("Time zone"))
+    blur_evidence = BooleanField(_l("Blur all evidence images until I choose to see them"))
 
 
 class EnableTwoFactorForm(FlaskForm):

@@ -56,6 +56,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None]
     totp_last_counter: Mapped[int | None]  # the last time step accepted, so a code works only once
     last_sign_in_at: Mapped[datetime | None]
+    blur_evidence: Mapped[bool] = mapped_column(default=False)  # blur every evidence image until revealed
 
     organization: Mapped["Organization"] = relationship(lazy="joined", innerjoin=True)
 

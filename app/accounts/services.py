@@ -133,8 +133,10 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     audit.record("password_changed", target=user, actor=user)
 
 
-def update_profile(user: User, name: str, locale: str | None, timezone: str | None) -> None:
+def update_profile(user: User, name: str, locale: str | None, timezone: str | None,
+                   blur_evidence: bool = False) -> None:
     user.name, user.locale, user.timezone = name.strip(), locale or None, timezone or None
+    user.blur_evidence = blur_evidence
     audit.record("profile_updated", target=user, actor=user)
 
 

@@ -74,3 +74,11 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+# Search structures the migrations create for one database only; autogenerate must not drop them.
+SEARCH_OBJECTS = ("incident_search", "search_vector", "ix_incidents_search_vector")
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    return not (reflected and name and name.startswith(SEARCH_OBJECTS))

@@ -58,7 +58,8 @@ def handle_http_exception(error: HTTPException):
         return str(ERROR_TEXT.get(code, ERROR_TEXT[400])[0]), code, {"Content-Type": "text/plain; charset=utf-8"}
     if wants_problem_json():
         errors = data.get("errors") or data.get("messages")
-        return problem_response(code, data.get("message"), errors, headers)
+        custom = error.description if error.description != type(error).description else None
+        return problem_response(code, data.get("message") or custom, errors, headers)
     title, description = ERROR_TEXT.get(code, (error.name, error.description))
     return render_template("errors/error.html", code=code, title=title, description=description), code, headers
 

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Length, ValidationError
 
 from app.config import DefaultConfig
+from app.core.geo import COUNTRY_CODES, country_choices
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
 
 
@@ -47,3 +48,16 @@ def web_address_validators(max_length: int = 500) -> list:
     """An http(s) address with a real host name."""
     message = _l("Enter a full web address starting with https://.")
     return [Length(max=max_length), http_only, URL(require_tld=True, message=message)]
+
+
+class CountryField(SelectField):
+    """An ISO 3166-1 alpha-2 code, listed by name in the reader's language."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        # Bound fields are built per request, so the names follow the reader's language.
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+        self.choices = select_choices([("", _l("Choose a country")), *country_choices()])
+
+    def pre_validate(self, form):
+        if self.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list."))

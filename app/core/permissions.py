@@ -5,6 +5,8 @@ anonymous) and answers True or False. Views, the API, templates (as
 ``can.<name>``) and route rules (``app/core/access.py``) all ask here.
 """
 
+from sqlalchemy import and_, false, or_
+
 # Organization roles by rank: a higher role includes the rights of the lower ones.
 ORG_ROLE_RANK = {"member": 0, "signatory": 1, "org_admin": 2}
 
@@ -96,3 +98,70 @@ def template_helpers() -> dict:
 
     module = sys.modules[__name__]
     return {"can": module}
+
+
+# Incidents. Filing organization: everything, whatever the status. Steering (the reviewers): everything
+# once submitted. Other members: verified or published incidents shared with the coalition or the public.
+# The public: published public incidents only.
+SHARED_STATUSES = ("verified", "published")
+REVIEWABLE_STATUSES = ("submitted", "information_requested", "verified", "rejected", "published")
+
+
+def can_file_incident(person) -> bool:
+    return is_signed_in(person)
+
+
+def is_filing_member(person, incident) -> bool:
+    return is_signed_in(person) and person.organization_id == incident.organization_id
+
+
+def can_view_incident(person, incident) -> bool:
+    if is_filing_member(person, incident):
+        return True
+    if is_steering(person) and incident.status in REVIEWABLE_STATUSES:
+        return True
+    if is_signed_in(person) and incident.status in SHARED_STATUSES and incident.visibility in ("coalition", "public"):
+        return True
+    return incident.status == "published" and incident.visibility == "public"
+
+
+def can_see_internals(person, incident) -> bool:
+    """Author, internal notes, sealed originals and every evidence file."""
+    return is_filing_member(person, incident) or (is_steering(person) and incident.status in REVIEWABLE_STATUSES)
+
+
+def can_see_evidence(person, incident, evidence) -> bool:
+    """Display copies: insiders see all; other members all of a shared incident; the public only public ones."""
+    if not can_view_incident(person, incident):
+        return False
+    return can_see_internals(person, incident) or is_signed_in(person) or evidence.is_public
+
+
+def can_edit_incident(person, incident) -> bool:
+    return is_filing_member(person, incident) and incident.is_editable
+
+
+def can_add_to_incident(person, incident) -> bool:
+    """Reports to the platform and evidence: the filing organization, at any status."""
+    return is_filing_member(person, incident)
+
+
+def can_review_incident(person, incident) -> bool:
+    return is_steering(person) and incident.status in ("submitted", "information_requested")
+
+
+def can_publish_incident(person, incident) -> bool:
+    return is_steering(person) and incident.status == "verified" and incident.visibility == "public"
+
+
+def incident_visibility_filter(person, incident_model):
+    """The SQL condition selecting the incidents ``person`` may see (the same rules as can_view_incident)."""
+    model = incident_model
+    public = and_(model.status == "published", model.visibility == "public")
+    if not is_signed_in(person):
+        return public
+    conditions = [public, model.organization_id == person.organization_id,
+                  and_(model.status.in_(SHARED_STATUSES), model.visibility.in_(("coalition", "public")))]
+    if is_steering(person):
+        conditions.append(model.status.in_(REVIEWABLE_STATUSES))
+    return or_(false(), *conditions)

@@ -1,23 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.core.forms import select_choices, web_address_validators
-from app.core.geo import COUNTRY_CODES, country_choices
-
-
-class CountryField(SelectField):
-    """An ISO 3166-1 alpha-2 code, listed by name in the reader's language."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        # Bound fields are built per request, so the names follow the reader's language.
-        super().__init__(label, validators, validate_choice=False, **kwargs)
-        self.choices = select_choices([("", _l("Choose a country")), *country_choices()])
-
-    def pre_validate(self, form):
-        if self.data not in COUNTRY_CODES:
-            raise ValidationError(_l("Choose a country from the list."))
+from app.core.forms import CountryField, web_address_validators
 
 
 def website_field():

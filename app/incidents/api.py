@@ -1,0 +1,121 @@
+"""Incidents in the JSON API. Incidents the caller may not see answer 404, never 403."""
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core import permissions
+from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.incidents import search, services, vocab
+from app.incidents.models import Incident
+from app.incidents.schemas import (EvidenceSchema, EvidenceUploadSchema, IncidentInputSchema, IncidentPageSchema,
+                                   IncidentQuerySchema, IncidentSchema, ReportSchema)
+from app.platforms.models import Platform
+
+blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1/incidents", description="Documented harm incidents")
+
+
+def visible_or_404(reference: str) -> Incident:
+    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
+    if incident is None or not permissions.can_view_incident(current_user, incident):
+        abort(404)
+    return incident
+
+
+@blp.route("")
+@blp.arguments(IncidentQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, IncidentPageSchema)
+@allow(PUBLIC)
+def list_incidents(**_query):
+    """Incidents the caller may see, newest first, with the list page's filters.
+
+    Anonymous callers see published public incidents only. Follow `next` for more.
+    """
+    filters = search.filters_from_args(request.args)
+    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int))
+    args = request.args.to_dict(flat=False)
+    next_url = url_for("incidents_api.list_incidents", **(args | {"after": next_after})) if next_after else None
+    return {"items": incidents, "next": next_url}
+
+
+@blp.route("/<reference>")
+@blp.response(200, IncidentSchema)
+@allow(PUBLIC)
+def get_incident(reference: str):
+    """One incident; 404 when it does not exist or the caller may not see it."""
+    return visible_or_404(reference)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(IncidentInputSchema)
+@blp.response(201, IncidentSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def create_incident(payload: dict):
+    """File an incident for the caller's organization, as a draft or submitted (`submit: true`).
+
+    Needs a read-write token. Invalid data answers 422 with every field error.
+    """
+    platform = db.session.scalar(select(Platform).where(Platform.slug == payload["platform"], Platform.active))
+    if platform is None:
+        abort(422, description="Unknown platform")
+    data = services.IncidentData(
+        title=payload["title"].strip(), platform_id=platform.id, categories=payload["categories"],
+        communities=payload["communities"], language=payload["language"], country=payload["country"],
+        first_seen_on=payload["first_seen_on"], severity=vocab.Severity(payload["severity"]), urls=payload["urls"],
+        excerpt=payload.get("excerpt"), account_handle=payload.get("account_handle"),
+        account_audience=payload.get("account_audience"),
+        account_prominence=vocab.AccountProminence(payload["account_prominence"]),
+        estimated_reach=payload.get("estimated_reach"), description=payload.get("description"),
+        is_graphic=payload["is_graphic"], visibility=vocab.Visibility(payload["visibility"]),
+        show_organization=payload["show_organization"], internal_notes=payload.get("internal_notes"))
+    incident = services.create_incident(current_user, data, submit=payload["submit"])
+    db.session.commit()
+    return incident
+
+
+@blp.route("/<reference>/evidence", methods=["POST"])
+@blp.arguments(EvidenceUploadSchema, location="files")
+@blp.response(201, EvidenceSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def upload_evidence(_files, reference: str):
+    """Upload a file (multipart field `file`); the answer carries its SHA-256.
+
+    The filing organization only, with a read-write token.
+    """
+    incident = visible_or_404(reference)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    try:
+        prepared = storage.prepare_upload(request.files["file"].stream)
+        item = services.add_file_evidence(current_user, incident, prepared)
+    except storage.EvidenceRejected as error:
+        abort(422, description=f"File refused: {error.code}")
+    except services.IncidentError:
+        abort(409, description="This file is already part of the incident")
+    db.session.commit()
+    return item
+
+
+@blp.route("/<reference>/platform-reports", methods=["POST"])
+@blp.arguments(ReportSchema)
+@blp.response(201, ReportSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def add_report(payload: dict, reference: str):
+    """Record a report to the platform (or an appeal) and its outcome."""
+    incident = visible_or_404(reference)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    try:
+        report = services.add_report(current_user, incident, payload["reported_on"], vocab.Channel(payload["channel"]),
+                                     payload.get("ticket_reference"), vocab.Outcome(payload["outcome"]),
+                                     payload.get("outcome_on"), payload["is_appeal"])
+    except services.IncidentError:
+        abort(422, description="The outcome cannot come before the report")
+    db.session.commit()
+    return report

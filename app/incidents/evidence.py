@@ -1,0 +1,145 @@
+"""Evidence files: validated by content, stored outside static/ by SHA-256, images copied without metadata.
+
+Storage layout: ``<EVIDENCE_DIR>/<sha[:2]>/<sha>``. Files are written to a
+temporary name and renamed into place, so a crash never leaves half a file
+under a real name; the same content is stored once.
+"""
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from PIL import Image, ImageOps
+
+# What may be uploaded, by the type the content itself declares.
+ALLOWED_TYPES = {
+    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
+    "application/pdf": "pdf", "video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov",
+}
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+CHUNK = 1024 * 1024
+# Pillow's own check warns below twice its limit; ours reads the size from the header and refuses
+# anything over MAX_IMAGE_PIXELS before a single pixel is decoded.
+Image.MAX_IMAGE_PIXELS = None
+
+
+class EvidenceRejected(ValueError):
+    """The upload is refused; ``code`` says why: empty, too_large, type, image_too_large, corrupt."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class PreparedUpload:
+    """A validated upload, hashed but not yet written."""
+
+    data: bytes
+    display: bytes | None
+    sha256: str
+    media_type: str
+
+    @property
+    def extension(self) -> str:
+        return ALLOWED_TYPES[self.media_type]
+
+
+def storage_root() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"] or Path(current_app.instance_path) / "evidence")
+
+
+def path_for(sha256: str) -> Path:
+    if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):
+        raise ValueError("not a SHA-256")
+    return storage_root() / sha256[:2] / sha256
+
+
+def _write_atomically(data: bytes) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    target = path_for(digest)
+    if target.exists():
+        return digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def _read_limited(stream, limit: int) -> bytes:
+    buffer = io.BytesIO()
+    while chunk := stream.read(CHUNK):
+        buffer.write(chunk)
+        if buffer.tell() > limit:
+            raise EvidenceRejected("too_large")
+    if buffer.tell() == 0:
+        raise EvidenceRejected("empty")
+    return buffer.getvalue()
+
+
+def media_type_of(data: bytes) -> str:
+    """The type the content declares by its signature (never the name or the client's claim)."""
+    kind = filetype.guess(data[:8192])
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise EvidenceRejected("type")
+    return kind.mime
+
+
+def clean_image(data: bytes) -> bytes:
+    """A re-encoded copy without EXIF, GPS, XMP or maker data, refused before decoding if too many pixels."""
+    max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise EvidenceRejected("image_too_large")
+            image = ImageOps.exif_transpose(image)
+            if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                image = image.convert("RGB")
+            output = io.BytesIO()
+            image_format = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
+            image.save(output, format=image_format, quality=90, optimize=True)
+            return output.getvalue()
+    except EvidenceRejected:
+        raise
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise EvidenceRejected("corrupt") from None
+
+
+def prepare_upload(stream) -> PreparedUpload:
+    """Read, size-check, type-check and hash an upload, and strip an image's metadata; raises EvidenceRejected."""
+    data = _read_limited(stream, current_app.config["MAX_EVIDENCE_BYTES"])
+    media_type = media_type_of(data)
+    display = clean_image(data) if media_type in IMAGE_TYPES else None
+    return PreparedUpload(data, display, hashlib.sha256(data).hexdigest(), media_type)
+
+
+def write_upload(upload: PreparedUpload) -> str | None:
+    """Store the original and its display copy; returns the display copy's SHA-256."""
+    _write_atomically(upload.data)
+    return _write_atomically(upload.display) if upload.display is not None else None
+
+
+def file_digest(sha256: str) -> str | None:
+    """Recompute the stored file's SHA-256 (None if the file is missing)."""
+    path = path_for(sha256)
+    if not path.exists():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,154 @@
+"""Evidence: upload, serve to those allowed (with a custody log), check the hash, withdraw."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core import permissions
+from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.incidents import services
+from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
+from app.incidents.models import Evidence
+from app.incidents.views import load_visible, vocabulary
+
+bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
+
+REJECTION_MESSAGES = {
+    "empty": _l("The file is empty."),
+    "too_large": _l("The file is larger than this site accepts."),
+    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video (MP4, WebM, MOV)."),
+    "image_too_large": _l("The image has too many pixels to be processed safely."),
+    "corrupt": _l("The file could not be read; it may be damaged."),
+}
+
+
+def load_item(reference: str, evidence_id: int):
+    incident = load_visible(reference)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.incident_id != incident.id or not permissions.can_see_evidence(current_user, incident, item):
+        abort(404)
+    return incident, item
+
+
+@bp.post("/<reference>/evidence/file")
+@allow(SIGNED_IN)
+def upload(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    form = EvidenceFileForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file."), "error")
+        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+    try:
+        prepared = storage.prepare_upload(form.file.data.stream)
+    except storage.EvidenceRejected as error:
+        flash(str(REJECTION_MESSAGES[error.code]), "error")
+        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+    duplicates = [] if form.confirm_duplicates.data else services.find_duplicates(
+        current_user, [], [prepared.sha256], exclude_id=incident.id)
+    if duplicates:
+        return render_template("incidents/duplicate_file.html", incident=incident, duplicates=duplicates,
+                               form=form, **vocabulary()), 409
+    try:
+        services.add_file_evidence(current_user, incident, prepared, form.description.data, form.is_public.data)
+    except services.IncidentError:
+        flash(_("This file is already part of this incident."), "error")
+        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+    db.session.commit()
+    flash(_("File added. Its SHA-256 is %(sha)s.", sha=prepared.sha256), "success")
+    return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+
+
+@bp.post("/<reference>/evidence/link")
+@allow(SIGNED_IN)
+def add_link(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    form = EvidenceLinkForm()
+    if form.validate_on_submit():
+        services.add_link_evidence(current_user, incident, form.url.data, form.archive_url.data,
+                                   form.description.data, form.is_public.data)
+        db.session.commit()
+        flash(_("Link added."), "success")
+    else:
+        flash(_("Enter a full web address starting with https://."), "error")
+    return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+
+
+def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
+    """Files go out with a server-chosen name, nosniff and a sandboxing CSP, never as a page of ours."""
+    path = storage.path_for(sha256)
+    if not path.exists():
+        abort(404)
+    media_type = item.media_type if sha256 == item.sha256 else storage.media_type_of(path.read_bytes()[:8192])
+    extension = storage.ALLOWED_TYPES[media_type]
+    response = send_file(path, mimetype=media_type, as_attachment=as_attachment,
+                         download_name=f"{reference}-evidence-{item.id}.{extension}", max_age=0, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<reference>/evidence/<int:evidence_id>/view")
+@allow(PUBLIC)
+def view(reference: str, evidence_id: int):
+    """The display copy (images without metadata; other files as they are), to whoever may see the evidence."""
+    incident, item = load_item(reference, evidence_id)
+    if not item.is_file:
+        abort(404)
+    if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
+        abort(404)  # non-image files are originals: insiders only
+    services.record_evidence_access(current_user, incident, item, "evidence_viewed")
+    db.session.commit()
+    return _send(item, item.display_sha256 or item.sha256, False, incident.reference)
+
+
+@bp.get("/<reference>/evidence/<int:evidence_id>/original")
+@allow(SIGNED_IN)
+def original(reference: str, evidence_id: int):
+    """The sealed original: the filing organization and the reviewers only."""
+    incident, item = load_item(reference, evidence_id)
+    if not item.is_file or not permissions.can_see_internals(current_user, incident):
+        abort(404)
+    services.record_evidence_access(current_user, incident, item, "evidence_downloaded")
+    db.session.commit()
+    return _send(item, item.sha256, True, incident.reference)
+
+
+@bp.post("/<reference>/evidence/<int:evidence_id>/check")
+@allow(SIGNED_IN)
+def check(reference: str, evidence_id: int):
+    """Recompute the stored file's SHA-256 and compare it with the one recorded at upload."""
+    incident, item = load_item(reference, evidence_id)
+    if not item.is_file:
+        abort(404)
+    if storage.file_digest(item.sha256) == item.sha256:
+        flash(_("The file is intact: its SHA-256 matches the one recorded at upload."), "success")
+    else:
+        flash(_("Warning: the stored file no longer matches the SHA-256 recorded at upload."), "error")
+    return redirect(url_for("incidents.detail", reference=reference, _anchor=f"evidence-{item.id}"))
+
+
+@bp.post("/<reference>/evidence/<int:evidence_id>/withdraw")
+@allow(SIGNED_IN)
+def withdraw(reference: str, evidence_id: int):
+    incident, item = load_item(reference, evidence_id)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for withdrawing it."), "error")
+    else:
+        try:
+            services.withdraw_evidence(current_user, incident, item, form.reason.data)
+            db.session.commit()
+            flash(_("The evidence has been withdrawn; it stays in the record."), "success")
+        except services.IncidentError:
+            abort(403)
+    return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))

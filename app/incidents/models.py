@@ -1,0 +1,170 @@
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import TimestampMixin, enum_column, utcnow
+from app.extensions import db
+from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
+
+
+class IncidentCounter(db.Model):
+    """The last reference number given out in a year; incremented under a row lock, so numbers never skip."""
+
+    __tablename__ = "incident_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Incident(TimestampMixin, db.Model):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_visibility_status_id", "visibility", "status", "id"),
+        Index("ix_incidents_organization_id_id", "organization_id", "id"),
+        CheckConstraint("estimated_reach IS NULL OR estimated_reach >= 0", name="reach_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(3), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    first_seen_on: Mapped[date] = mapped_column(index=True)
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    account_handle: Mapped[str | None] = mapped_column(String(200))
+    account_audience: Mapped[int | None]
+    account_prominence: Mapped[AccountProminence] = mapped_column(
+        enum_column(AccountProminence, "account_prominence"), default=AccountProminence.ORDINARY)
+    estimated_reach: Mapped[int | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    severity: Mapped[Severity] = mapped_column(enum_column(Severity, "severity"), index=True)
+    is_graphic: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[Status] = mapped_column(enum_column(Status, "incident_status"), default=Status.DRAFT, index=True)
+    visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility, "visibility"),
+                                                   default=Visibility.COALITION)
+    show_organization: Mapped[bool] = mapped_column(default=True)  # else "a member organization"
+    review_message: Mapped[str | None] = mapped_column(Text)
+    internal_notes: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)  # optimistic locking: edits based on an old version conflict
+
+    organization = relationship("Organization")
+    author = relationship("User", foreign_keys=[author_id])
+    platform = relationship("Platform")
+    categories: Mapped[list["IncidentCategory"]] = relationship(cascade="all, delete-orphan",
+                                                                order_by="IncidentCategory.category")
+    communities: Mapped[list["IncidentCommunity"]] = relationship(cascade="all, delete-orphan",
+                                                                  order_by="IncidentCommunity.community")
+    urls: Mapped[list["IncidentUrl"]] = relationship(cascade="all, delete-orphan", order_by="IncidentUrl.id")
+    reports: Mapped[list["PlatformReport"]] = relationship(
+        cascade="all, delete-orphan", order_by="(PlatformReport.reported_on, PlatformReport.id)")
+    evidence: Mapped[list["Evidence"]] = relationship(cascade="all, delete-orphan", order_by="Evidence.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def category_codes(self) -> list[str]:
+        return [item.category for item in self.categories]
+
+    @property
+    def community_codes(self) -> list[str]:
+        return [item.community for item in self.communities]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (Status.DRAFT, Status.INFORMATION_REQUESTED)
+
+    @property
+    def was_reported(self) -> bool:
+        return bool(self.reports)
+
+    def __repr__(self) -> str:
+        return f"<Incident {self.reference}>"
+
+
+class IncidentCategory(db.Model):
+    __tablename__ = "incident_categories"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class IncidentCommunity(db.Model):
+    __tablename__ = "incident_communities"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    community: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class IncidentUrl(db.Model):
+    """A content URL; ``normalized`` finds the same content filed twice."""
+
+    __tablename__ = "incident_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    normalized: Mapped[str] = mapped_column(String(2000), index=True)
+
+
+class PlatformReport(db.Model):
+    """One attempt to get the platform to act (or an appeal); the response time is derived."""
+
+    __tablename__ = "platform_reports"
+    __table_args__ = (CheckConstraint("outcome_on IS NULL OR outcome_on >= reported_on", name="outcome_after_report"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    reported_on: Mapped[date]
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "report_channel"))
+    ticket_reference: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "report_outcome"), default=Outcome.PENDING, index=True)
+    outcome_on: Mapped[date | None]
+    is_appeal: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def response_days(self) -> int | None:
+        """Days the platform took to reach an outcome; None while it has not answered."""
+        if self.outcome_on is None or self.outcome == Outcome.PENDING:
+            return None
+        return (self.outcome_on - self.reported_on).days
+
+
+class Evidence(db.Model):
+    """A file (content-addressed by SHA-256) or a link. Never deleted once submitted: withdrawn instead."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("incident_id", "sha256", name="one_copy_per_incident"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # the sealed original
+    display_sha256: Mapped[str | None] = mapped_column(String(64))  # images: the copy without metadata
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    extension: Mapped[str | None] = mapped_column(String(10))
+    size: Mapped[int | None]
+    url: Mapped[str | None] = mapped_column(String(2000))
+    archive_url: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(String(500))
+    is_public: Mapped[bool] = mapped_column(default=False)  # shown (display copy) on a published public incident
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def is_file(self) -> bool:
+        return self.sha256 is not None
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.media_type and self.media_type.startswith("image/"))

@@ -1,0 +1,108 @@
+import marshmallow as ma
+from marshmallow import validate
+
+from app.core.geo import COUNTRY_CODES
+from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
+                                 Visibility, language_codes)
+
+
+def _one_of(values):
+    return validate.OneOf(sorted(str(value) for value in values))
+
+
+class ReportSchema(ma.Schema):
+    reported_on = ma.fields.Date(required=True)
+    channel = ma.fields.String(required=True, validate=_one_of(Channel))
+    ticket_reference = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    outcome = ma.fields.String(load_default=Outcome.PENDING.value, validate=_one_of(Outcome))
+    outcome_on = ma.fields.Date(allow_none=True, load_default=None)
+    is_appeal = ma.fields.Boolean(load_default=False)
+    response_days = ma.fields.Integer(dump_only=True, allow_none=True,
+                                      metadata={"description": "Days the platform took; derived"})
+
+
+class EvidenceSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    sha256 = ma.fields.String(allow_none=True)
+    media_type = ma.fields.String(allow_none=True)
+    size = ma.fields.Integer(allow_none=True)
+    url = ma.fields.String(allow_none=True)
+    archive_url = ma.fields.String(allow_none=True)
+    withdrawn = ma.fields.Function(lambda item: item.withdrawn_at is not None)
+
+
+class IncidentInputSchema(ma.Schema):
+    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
+    platform = ma.fields.String(required=True, metadata={"description": "The platform's slug"})
+    categories = ma.fields.List(ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True,
+                                validate=validate.Length(min=1))
+    communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
+    language = ma.fields.String(required=True, validate=lambda code: code in language_codes())
+    country = ma.fields.String(required=True, validate=_one_of(COUNTRY_CODES))
+    first_seen_on = ma.fields.Date(required=True)
+    severity = ma.fields.String(required=True, validate=_one_of(Severity))
+    urls = ma.fields.List(ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000)),
+                          load_default=list, validate=validate.Length(max=20))
+    excerpt = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+    account_handle = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    account_prominence = ma.fields.String(load_default="ordinary", validate=_one_of(AccountProminence))
+    estimated_reach = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    description = ma.fields.String(allow_none=True, validate=validate.Length(max=50000))
+    is_graphic = ma.fields.Boolean(load_default=False)
+    visibility = ma.fields.String(load_default="coalition", validate=_one_of(Visibility))
+    show_organization = ma.fields.Boolean(load_default=True)
+    internal_notes = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+    submit = ma.fields.Boolean(load_default=False, metadata={"description": "Submit for review at once"})
+
+
+class IncidentSchema(ma.Schema):
+    reference = ma.fields.String()
+    title = ma.fields.String()
+    organization = ma.fields.Function(
+        lambda incident: incident.organization.name if incident.show_organization else None,
+        metadata={"description": "Null when the organization chose to appear as 'a member organization'"})
+    platform = ma.fields.Function(lambda incident: incident.platform.slug)
+    categories = ma.fields.List(ma.fields.String(), attribute="category_codes")
+    communities = ma.fields.List(ma.fields.String(), attribute="community_codes")
+    language = ma.fields.String()
+    country = ma.fields.String()
+    first_seen_on = ma.fields.Date()
+    severity = ma.fields.String()
+    status = ma.fields.String()
+    visibility = ma.fields.String()
+    urls = ma.fields.Function(lambda incident: [item.url for item in incident.urls])
+    excerpt = ma.fields.String(allow_none=True)
+    account_handle = ma.fields.String(allow_none=True)
+    account_audience = ma.fields.Integer(allow_none=True)
+    account_prominence = ma.fields.String()
+    estimated_reach = ma.fields.Integer(allow_none=True)
+    description = ma.fields.String(allow_none=True)
+    is_graphic = ma.fields.Boolean()
+    reports = ma.fields.List(ma.fields.Nested(ReportSchema))
+
+
+class IncidentPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(IncidentSchema))
+    next = ma.fields.String(allow_none=True, metadata={"description": "URL of the next page, null on the last"})
+
+
+class IncidentQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    q = ma.fields.String(metadata={"description": "Full-text search in title, description and excerpt"})
+    after = ma.fields.Integer(metadata={"description": "Cursor from the previous page's next link"})
+    platform = ma.fields.List(ma.fields.Integer())
+    category = ma.fields.List(ma.fields.String())
+    language = ma.fields.List(ma.fields.String())
+    country = ma.fields.List(ma.fields.String())
+    status = ma.fields.List(ma.fields.String())
+    severity = ma.fields.List(ma.fields.String())
+    reported = ma.fields.String(validate=validate.OneOf(["yes", "no"]))
+    since = ma.fields.Date()
+    until = ma.fields.Date()
+
+
+class EvidenceUploadSchema(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})

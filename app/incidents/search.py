@@ -1,0 +1,146 @@
+"""Finding incidents: filters, full-text search, facet counts and keyset pagination.
+
+Every query starts from what the reader may see (``incident_visibility_filter``),
+so search results, counts and exports never reveal anything else. Full text uses
+SQLite FTS5 (``incident_search``) or a PostgreSQL tsvector (``search_vector``,
+GIN-indexed), both kept up to date by the database itself.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy.orm import selectinload
+
+from app.core import permissions
+from app.extensions import db
+from app.incidents.models import Incident, IncidentCategory, PlatformReport
+from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class Filters:
+    """Known filters only: anything else in the query string is ignored."""
+
+    q: str | None = None
+    platform: list[int] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    visibility: list[str] = field(default_factory=list)
+    severity: list[str] = field(default_factory=list)
+    organization: list[int] = field(default_factory=list)
+    outcome: list[str] = field(default_factory=list)
+    reported: bool | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _fts_query(text_query: str) -> str:
+    """User words as an FTS5 query: each a quoted term (no operators), the last one a prefix."""
+    words = [word.replace('"', '""') for word in re.findall(r"\w+", text_query, flags=re.UNICODE)]
+    if not words:
+        return '""'
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def text_condition(text_query: str):
+    if db.engine.dialect.name == "postgresql":
+        return literal_column("incidents.search_vector").op("@@")(func.plainto_tsquery("simple", text_query))
+    matches = select(literal_column("rowid")).select_from(text("incident_search")).where(
+        text("incident_search MATCH :fts").bindparams(fts=_fts_query(text_query)))
+    return Incident.id.in_(matches)
+
+
+def conditions(person, filters: Filters) -> list:
+    clauses = [permissions.incident_visibility_filter(person, Incident)]
+    simple = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country,
+              "status": Incident.status, "visibility": Incident.visibility, "severity": Incident.severity,
+              "organization": Incident.organization_id}
+    for name, column in simple.items():
+        values = getattr(filters, name)
+        if values:
+            clauses.append(column.in_(values))
+    if filters.category:
+        clauses.append(Incident.id.in_(select(IncidentCategory.incident_id).where(
+            IncidentCategory.category.in_(filters.category))))
+    if filters.outcome:
+        clauses.append(Incident.id.in_(select(PlatformReport.incident_id).where(
+            PlatformReport.outcome.in_(filters.outcome))))
+    if filters.reported is not None:
+        reported = Incident.id.in_(select(PlatformReport.incident_id))
+        clauses.append(reported if filters.reported else ~reported)
+    if filters.since:
+        clauses.append(Incident.first_seen_on >= filters.since)
+    if filters.until:
+        clauses.append(Incident.first_seen_on <= filters.until)
+    if filters.q and filters.q.strip():
+        clauses.append(text_condition(filters.q.strip()))
+    return clauses
+
+
+def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE) -> tuple[list[Incident], int | None]:
+    """One page, newest first, and the id to continue after (keyset: no OFFSET, whatever the depth)."""
+    query = (select(Incident).where(*conditions(person, filters)).order_by(Incident.id.desc()).limit(size + 1)
+             .options(selectinload(Incident.categories), selectinload(Incident.reports)))
+    if after_id:
+        query = query.where(Incident.id < after_id)
+    incidents = list(db.session.scalars(query))
+    next_after = incidents[size - 1].id if len(incidents) > size else None
+    return incidents[:size], next_after
+
+
+def matching(person, filters: Filters) -> Select:
+    """All matching incidents, oldest first (exports stream this)."""
+    return select(Incident).where(*conditions(person, filters)).order_by(Incident.id)
+
+
+def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
+    """For each facet, how many matching incidents have each value (one statement per facet)."""
+    base = and_(*conditions(person, filters))
+    columns = {"platform": Incident.platform_id, "status": Incident.status, "severity": Incident.severity,
+               "visibility": Incident.visibility, "language": Incident.language, "country": Incident.country}
+    counts = {}
+    for name, column in columns.items():
+        rows = db.session.execute(select(column, func.count()).where(base).group_by(column))
+        counts[name] = {str(value): number for value, number in rows}
+    rows = db.session.execute(select(IncidentCategory.category, func.count()).join(
+        Incident, Incident.id == IncidentCategory.incident_id).where(base).group_by(IncidentCategory.category))
+    counts["category"] = {value: number for value, number in rows}
+    return counts
+
+
+def _dates(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def filters_from_args(args) -> Filters:
+    """Filters from a query string (a MultiDict); unknown names and malformed values are ignored."""
+    def known(name, allowed):
+        return [value for value in args.getlist(name) if value in allowed]
+
+    def numbers(name):
+        return [int(value) for value in args.getlist(name) if value.isdigit()]
+
+    reported = {"yes": True, "no": False}.get(args.get("reported", ""))
+    return Filters(
+        q=(args.get("q") or "").strip()[:200] or None,
+        platform=numbers("platform"), organization=numbers("organization"),
+        category=known("category", {c.value for c in Category}),
+        status=known("status", {s.value for s in Status}),
+        visibility=known("visibility", {v.value for v in Visibility}),
+        severity=known("severity", {s.value for s in Severity}),
+        outcome=known("outcome", {o.value for o in Outcome}),
+        language=[value for value in args.getlist("language") if value.isalpha() and len(value) <= 3],
+        country=[value.upper() for value in args.getlist("country") if value.isalpha() and len(value) == 2],
+        reported=reported, since=_dates(args.get("since")), until=_dates(args.get("until")),
+    )

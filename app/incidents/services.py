@@ -1,0 +1,243 @@
+"""The rules of incidents: filing, editing, the review workflow, reports to the platform and evidence.
+
+Services add and flush; the caller commits. Each records what it did in the audit trail.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import or_, select
+
+from app.accounts.models import User
+from app.core import audit, permissions
+from app.core.db import utcnow
+from app.core.links import external_url
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.incidents.models import (Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl,
+                                  PlatformReport)
+from app.incidents.references import next_reference
+from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
+from app.outbox.services import queue_email
+
+
+class IncidentError(Exception):
+    """Refused: ``code`` says why (conflict, not_allowed, duplicate …)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class IncidentData:
+    """Everything a person types into an incident; the same for the form, the API and the CSV import."""
+
+    title: str
+    platform_id: int
+    categories: list[str]
+    language: str
+    country: str
+    first_seen_on: date
+    severity: Severity
+    communities: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    excerpt: str | None = None
+    account_handle: str | None = None
+    account_audience: int | None = None
+    account_prominence: AccountProminence = AccountProminence.ORDINARY
+    estimated_reach: int | None = None
+    description: str | None = None
+    is_graphic: bool = False
+    visibility: Visibility = Visibility.COALITION
+    show_organization: bool = True
+    internal_notes: str | None = None
+
+
+def normalize_url(url: str) -> str:
+    """The form used to spot the same content filed twice: lower-case host, no fragment, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", parts.query, ""))
+
+
+def _apply(incident: Incident, data: IncidentData) -> None:
+    for name in ("title", "platform_id", "language", "country", "first_seen_on", "severity", "excerpt",
+                 "account_handle", "account_audience", "account_prominence", "estimated_reach", "description",
+                 "is_graphic", "visibility", "show_organization", "internal_notes"):
+        setattr(incident, name, getattr(data, name))
+    incident.categories = [IncidentCategory(category=code) for code in dict.fromkeys(data.categories)]
+    incident.communities = [IncidentCommunity(community=code) for code in dict.fromkeys(data.communities)]
+    incident.urls = [IncidentUrl(url=url, normalized=normalize_url(url)) for url in dict.fromkeys(data.urls)]
+
+
+def create_incident(actor: User, data: IncidentData, submit: bool = False) -> Incident:
+    """File a new incident for the actor's organization, as a draft or submitted at once."""
+    if not permissions.can_file_incident(actor):
+        raise IncidentError("not_allowed")
+    incident = Incident(reference=next_reference(utcnow().year), organization_id=actor.organization_id,
+                        author_id=actor.id, status=Status.DRAFT)
+    _apply(incident, data)
+    db.session.add(incident)
+    db.session.flush()
+    audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
+    if submit:
+        submit_incident(actor, incident)
+    return incident
+
+
+def update_incident(actor: User, incident: Incident, data: IncidentData, version: int) -> None:
+    """Save an edit made on ``version``; someone else's newer save makes it a conflict, never an overwrite."""
+    if not permissions.can_edit_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    if version != incident.version:
+        raise IncidentError("conflict")
+    _apply(incident, data)
+    db.session.flush()
+    audit.record("incident_updated", target=incident, actor=actor)
+
+
+def submit_incident(actor: User, incident: Incident) -> None:
+    """Send a draft (or an answered request for information) to the steering committee's reviewers."""
+    if not permissions.can_edit_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    incident.status = Status.SUBMITTED
+    incident.submitted_at = utcnow()
+    db.session.flush()
+    audit.record("incident_submitted", target=incident, actor=actor)
+    link = external_url("incidents.detail", reference=incident.reference)
+    for reviewer in reviewers():
+        queue_email(reviewer.email, "incident_submitted", reviewer.locale, incident=incident, link=link)
+
+
+def reviewers() -> list[User]:
+    """Active steering committee members: they review submitted incidents."""
+    people = db.session.scalars(select(User).where(User.is_steering, User.is_deactivated.is_(False)))
+    return [person for person in people if permissions.is_steering(person)]
+
+
+REVIEW_DECISIONS = {"verify": Status.VERIFIED, "request_information": Status.INFORMATION_REQUESTED,
+                    "reject": Status.REJECTED}
+
+
+def review_incident(actor: User, incident: Incident, decision: str, message: str | None) -> None:
+    """Verify, ask the author for more information (message required) or reject (reason required)."""
+    if not permissions.can_review_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    if decision not in REVIEW_DECISIONS:
+        raise IncidentError("bad_decision")
+    if decision != "verify" and not (message or "").strip():
+        raise IncidentError("message_required")
+    _change_status(actor, incident, REVIEW_DECISIONS[decision], (message or "").strip() or None)
+    incident.reviewed_at, incident.reviewed_by_id = utcnow(), actor.id
+
+
+def publish_incident(actor: User, incident: Incident) -> None:
+    if not permissions.can_publish_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    incident.published_at = utcnow()
+    _change_status(actor, incident, Status.PUBLISHED, None)
+
+
+def _change_status(actor: User, incident: Incident, status: Status, message: str | None) -> None:
+    incident.status = status
+    incident.review_message = message
+    db.session.flush()
+    audit.record("incident_status_changed", target=incident, actor=actor, status=str(status))
+    author = incident.author
+    if author.is_active:
+        queue_email(author.email, "incident_status_changed", author.locale, incident=incident, message=message,
+                    link=external_url("incidents.detail", reference=incident.reference))
+
+
+def add_report(actor: User, incident: Incident, reported_on: date, channel: Channel, ticket_reference: str | None,
+               outcome: Outcome, outcome_on: date | None, is_appeal: bool) -> PlatformReport:
+    """Record an attempt to get the platform to act, or an appeal."""
+    if not permissions.can_add_to_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    if outcome_on is not None and outcome_on < reported_on:
+        raise IncidentError("outcome_before_report")
+    report = PlatformReport(incident_id=incident.id, reported_on=reported_on, channel=channel,
+                            ticket_reference=ticket_reference or None, outcome=outcome,
+                            outcome_on=outcome_on if outcome != Outcome.PENDING else None, is_appeal=is_appeal,
+                            created_by_id=actor.id)
+    db.session.add(report)
+    db.session.flush()
+    audit.record("platform_report_added", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
+    return report
+
+
+def record_outcome(actor: User, report: PlatformReport, incident: Incident, outcome: Outcome,
+                   outcome_on: date | None) -> None:
+    if not permissions.can_add_to_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    if outcome_on is not None and outcome_on < report.reported_on:
+        raise IncidentError("outcome_before_report")
+    report.outcome, report.outcome_on = outcome, (outcome_on if outcome != Outcome.PENDING else None)
+    audit.record("platform_report_updated", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
+
+
+def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedUpload,
+                      description: str | None = None, is_public: bool = False) -> Evidence:
+    """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice.
+
+    The row is flushed before the file is written: if writing fails the transaction rolls back, and
+    a file written for a transaction that later fails is the same content any retry stores.
+    """
+    if not permissions.can_add_to_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    if any(item.sha256 == upload.sha256 for item in incident.evidence):
+        raise IncidentError("duplicate")
+    item = Evidence(incident_id=incident.id, sha256=upload.sha256, media_type=upload.media_type,
+                    extension=upload.extension, size=len(upload.data), description=description or None,
+                    is_public=is_public, uploaded_by_id=actor.id)
+    incident.evidence.append(item)
+    db.session.flush()
+    item.display_sha256 = storage.write_upload(upload)
+    audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
+    return item
+
+
+def add_link_evidence(actor: User, incident: Incident, url: str, archive_url: str | None,
+                      description: str | None = None, is_public: bool = False) -> Evidence:
+    if not permissions.can_add_to_incident(actor, incident):
+        raise IncidentError("not_allowed")
+    item = Evidence(incident_id=incident.id, url=url, archive_url=archive_url or None,
+                    description=description or None, is_public=is_public, uploaded_by_id=actor.id)
+    incident.evidence.append(item)
+    db.session.flush()
+    audit.record("evidence_link_added", target=incident, actor=actor, evidence_id=item.id)
+    return item
+
+
+def withdraw_evidence(actor: User, incident: Incident, item: Evidence, reason: str) -> None:
+    """Evidence of a submitted incident is never deleted: it is withdrawn, with a reason, and stays on record."""
+    if not permissions.can_add_to_incident(actor, incident) or item.withdrawn_at is not None:
+        raise IncidentError("not_allowed")
+    if not reason.strip():
+        raise IncidentError("reason_required")
+    item.withdrawn_at, item.withdrawn_reason = utcnow(), reason.strip()
+    audit.record("evidence_withdrawn", target=incident, actor=actor, evidence_id=item.id)
+
+
+def record_evidence_access(actor, incident: Incident, item: Evidence, action: str) -> None:
+    """The custody log: who viewed or downloaded which file."""
+    audit.record(action, target=incident, actor=actor if permissions.is_signed_in(actor) else None,
+                 evidence_id=item.id, sha256=item.sha256)
+
+
+def find_duplicates(person, urls: list[str], hashes: list[str], exclude_id: int | None = None) -> list[Incident]:
+    """Incidents the person may see that already hold one of these URLs or files."""
+    normalized = [normalize_url(url) for url in urls if url]
+    conditions = []
+    if normalized:
+        conditions.append(Incident.id.in_(select(IncidentUrl.incident_id).where(IncidentUrl.normalized.in_(normalized))))
+    if hashes:
+        conditions.append(Incident.id.in_(select(Evidence.incident_id).where(Evidence.sha256.in_(hashes))))
+    if not conditions:
+        return []
+    query = select(Incident).where(or_(*conditions), permissions.incident_visibility_filter(person, Incident))
+    if exclude_id is not None:
+        query = query.where(Incident.id != exclude_id)
+    return list(db.session.scalars(query.order_by(Incident.id).limit(10)))

@@ -1,0 +1,249 @@
+"""Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core import permissions
+from app.core.access import SIGNED_IN, allow
+from app.core.forms import select_choices
+from app.extensions import db
+from app.incidents import exports, search, services, vocab
+from app.incidents.forms import (EvidenceFileForm, EvidenceLinkForm, IncidentForm, OutcomeForm, ReportForm, ReviewForm,
+                                 WithdrawForm)
+from app.incidents.models import Incident, PlatformReport
+from app.platforms.models import Platform
+from app.platforms.services import active_platforms
+
+bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/incidents")
+
+
+def load_visible(reference: str) -> Incident:
+    """The incident if the reader may see it; 404 otherwise, so its existence is not revealed."""
+    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
+    if incident is None or not permissions.can_view_incident(current_user, incident):
+        abort(404)
+    return incident
+
+
+def vocabulary() -> dict:
+    return {"category_labels": vocab.CATEGORY_LABELS, "community_labels": vocab.COMMUNITY_LABELS,
+            "status_labels": vocab.STATUS_LABELS, "severity_labels": vocab.SEVERITY_LABELS,
+            "visibility_labels": vocab.VISIBILITY_LABELS, "channel_labels": vocab.CHANNEL_LABELS,
+            "outcome_labels": vocab.OUTCOME_LABELS, "prominence_labels": vocab.PROMINENCE_LABELS,
+            "severity_descriptions": vocab.SEVERITY_DESCRIPTIONS, "language_name": vocab.language_name}
+
+
+def incident_form(incident: Incident | None = None) -> IncidentForm:
+    form = IncidentForm(obj=incident)
+    platforms = active_platforms()
+    if incident is not None and incident.platform not in platforms:
+        platforms.append(incident.platform)
+    form.platform_id.choices = select_choices((platform.id, platform.name) for platform in platforms)
+    if incident is not None and request.method == "GET":
+        form.categories.data = incident.category_codes
+        form.communities.data = incident.community_codes
+        form.urls.data = "\n".join(item.url for item in incident.urls)
+        form.version.data = str(incident.version)
+    return form
+
+
+def data_from(form: IncidentForm) -> services.IncidentData:
+    return services.IncidentData(
+        title=form.title.data.strip(), platform_id=form.platform_id.data, categories=form.categories.data,
+        communities=form.communities.data or [], language=form.language.data, country=form.country.data,
+        first_seen_on=form.first_seen_on.data, severity=vocab.Severity(form.severity.data),
+        urls=[line.strip() for line in (form.urls.data or "").splitlines() if line.strip()],
+        excerpt=form.excerpt.data or None, account_handle=form.account_handle.data or None,
+        account_audience=form.account_audience.data, account_prominence=vocab.AccountProminence(form.account_prominence.data),
+        estimated_reach=form.estimated_reach.data, description=form.description.data or None,
+        is_graphic=form.is_graphic.data, visibility=vocab.Visibility(form.visibility.data),
+        show_organization=form.show_organization.data, internal_notes=form.internal_notes.data or None,
+    )
+
+
+@bp.get("/")
+@allow(SIGNED_IN)
+def index():
+    """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
+    filters = search.filters_from_args(request.args)
+    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int))
+    args = request.args.to_dict(flat=False)
+    next_url = url_for("incidents.index", **(args | {"after": next_after})) if next_after else None
+    platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
+    return render_template("incidents/index.html", incidents=incidents, filters=filters, next_url=next_url,
+                           facets=search.facet_counts(current_user, filters), platforms=platforms,
+                           export_args=request.args.to_dict(flat=False), **vocabulary())
+
+
+def _duplicates_block(form: IncidentForm, data: services.IncidentData, exclude_id=None) -> list[Incident]:
+    """Incidents already holding these URLs, unless the person confirmed this is not a duplicate."""
+    if form.confirm_duplicates.data:
+        return []
+    return services.find_duplicates(current_user, data.urls, [], exclude_id=exclude_id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def new():
+    form = incident_form()
+    duplicates = []
+    if form.validate_on_submit():
+        data = data_from(form)
+        duplicates = _duplicates_block(form, data)
+        if not duplicates:
+            incident = services.create_incident(current_user, data, submit="submit" in request.form)
+            db.session.commit()
+            flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
+            return redirect(url_for("incidents.detail", reference=incident.reference))
+    return render_template("incidents/form.html", form=form, incident=None, duplicates=duplicates, **vocabulary())
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def edit(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_edit_incident(current_user, incident):
+        abort(403)
+    form = incident_form(incident)
+    duplicates = []
+    if form.validate_on_submit():
+        data = data_from(form)
+        duplicates = _duplicates_block(form, data, exclude_id=incident.id)
+        if not duplicates:
+            try:
+                services.update_incident(current_user, incident, data, int(form.version.data or 0))
+                if "submit" in request.form:
+                    services.submit_incident(current_user, incident)
+            except services.IncidentError:
+                db.session.rollback()
+                flash(_("Someone else saved this incident while you were editing. Your changes are below: "
+                        "compare them with the current version, then save again."), "error")
+                current = db.session.get(Incident, incident.id)
+                form.version.data = str(current.version)
+                return render_template("incidents/form.html", form=form, incident=current, duplicates=[],
+                                       conflict=True, **vocabulary()), 409
+            db.session.commit()
+            flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
+            return redirect(url_for("incidents.detail", reference=incident.reference))
+    return render_template("incidents/form.html", form=form, incident=incident, duplicates=duplicates, **vocabulary())
+
+
+@bp.get("/<reference>")
+@allow(SIGNED_IN)
+def detail(reference: str):
+    incident = load_visible(reference)
+    return render_template(
+        "incidents/detail.html", incident=incident, review_form=ReviewForm(), report_form=ReportForm(),
+        file_form=EvidenceFileForm(), link_form=EvidenceLinkForm(), withdraw_form=WithdrawForm(),
+        outcome_form=OutcomeForm(), insider=permissions.can_see_internals(current_user, incident), **vocabulary())
+
+
+@bp.post("/<reference>/submit")
+@allow(SIGNED_IN)
+def submit(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_edit_incident(current_user, incident):
+        abort(403)
+    services.submit_incident(current_user, incident)
+    db.session.commit()
+    flash(_("Incident %(reference)s has been sent to the reviewers.", reference=incident.reference), "success")
+    return redirect(url_for("incidents.detail", reference=reference))
+
+
+@bp.post("/<reference>/review")
+@allow(SIGNED_IN)
+def review(reference: str):
+    """Steering reviewers: verify, ask for information or reject."""
+    incident = load_visible(reference)
+    if not permissions.can_review_incident(current_user, incident):
+        abort(403)
+    form = ReviewForm()
+    decision = request.form.get("decision", "")
+    if decision not in services.REVIEW_DECISIONS:
+        abort(400)
+    try:
+        services.review_incident(current_user, incident, decision, form.message.data)
+    except services.IncidentError:
+        flash(_("Write a message to the author explaining what is needed or why it is rejected."), "error")
+        return redirect(url_for("incidents.detail", reference=reference))
+    db.session.commit()
+    flash(_("Incident %(reference)s: %(status)s.", reference=reference, status=vocab.STATUS_LABELS[incident.status]),
+          "success")
+    return redirect(url_for("incidents.detail", reference=reference))
+
+
+@bp.post("/<reference>/publish")
+@allow(SIGNED_IN)
+def publish(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_publish_incident(current_user, incident):
+        abort(403)
+    services.publish_incident(current_user, incident)
+    db.session.commit()
+    flash(_("Incident %(reference)s is now public.", reference=reference), "success")
+    return redirect(url_for("incidents.detail", reference=reference))
+
+
+@bp.post("/<reference>/reports")
+@allow(SIGNED_IN)
+def add_report(reference: str):
+    incident = load_visible(reference)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash(_("The report was not saved: check the dates."), "error")
+        return redirect(url_for("incidents.detail", reference=reference))
+    try:
+        services.add_report(current_user, incident, form.reported_on.data, vocab.Channel(form.channel.data),
+                            form.ticket_reference.data, vocab.Outcome(form.outcome.data), form.outcome_on.data,
+                            form.is_appeal.data)
+    except services.IncidentError:
+        flash(_("The outcome cannot come before the report."), "error")
+        return redirect(url_for("incidents.detail", reference=reference))
+    db.session.commit()
+    flash(_("The report to the platform has been added."), "success")
+    return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
+
+
+@bp.post("/<reference>/reports/<int:report_id>")
+@allow(SIGNED_IN)
+def update_report(reference: str, report_id: int):
+    incident = load_visible(reference)
+    report = db.session.get(PlatformReport, report_id)
+    if report is None or report.incident_id != incident.id:
+        abort(404)
+    if not permissions.can_add_to_incident(current_user, incident):
+        abort(403)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            services.record_outcome(current_user, report, incident, vocab.Outcome(form.outcome.data),
+                                    form.outcome_on.data)
+            db.session.commit()
+            flash(_("The outcome has been recorded."), "success")
+        except services.IncidentError:
+            flash(_("The outcome cannot come before the report."), "error")
+    return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
+
+
+@bp.get("/export.<any(csv, json):kind>")
+@allow(SIGNED_IN)
+def export(kind: str):
+    """What the reader may see, with the current filters, streamed."""
+    filters = search.filters_from_args(request.args)
+    person = current_user._get_current_object()
+    if kind == "csv":
+        body, mimetype = exports.csv_lines(person, filters), "text/csv"
+    else:
+        body, mimetype = exports.json_chunks(person, filters), "application/json"
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="incidents.{kind}"'
+    return response
+
+
+@bp.app_template_global()
+def status_label(status) -> str:
+    return str(vocab.STATUS_LABELS[vocab.Status(status)])
