@@ -12,7 +12,7 @@ from app.incidents import evidence as storage
 from app.incidents import search, services, vocab
 from app.incidents.models import Incident
 from app.incidents.schemas import (EvidenceSchema, EvidenceUploadSchema, IncidentInputSchema, IncidentPageSchema,
-                                   IncidentQuerySchema, IncidentSchema, ReportSchema)
+                                   IncidentQuerySchema, IncidentSchema, ReportSchema, to_incident_data)
 from app.platforms.models import Platform
 
 blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1/incidents", description="Documented harm incidents")
@@ -62,16 +62,7 @@ def create_incident(payload: dict):
     platform = db.session.scalar(select(Platform).where(Platform.slug == payload["platform"], Platform.active))
     if platform is None:
         abort(422, description="Unknown platform")
-    data = services.IncidentData(
-        title=payload["title"].strip(), platform_id=platform.id, categories=payload["categories"],
-        communities=payload["communities"], language=payload["language"], country=payload["country"],
-        first_seen_on=payload["first_seen_on"], severity=vocab.Severity(payload["severity"]), urls=payload["urls"],
-        excerpt=payload.get("excerpt"), account_handle=payload.get("account_handle"),
-        account_audience=payload.get("account_audience"),
-        account_prominence=vocab.AccountProminence(payload["account_prominence"]),
-        estimated_reach=payload.get("estimated_reach"), description=payload.get("description"),
-        is_graphic=payload["is_graphic"], visibility=vocab.Visibility(payload["visibility"]),
-        show_organization=payload["show_organization"], internal_notes=payload.get("internal_notes"))
+    data = to_incident_data(payload, platform.id)
     incident = services.create_incident(current_user, data, submit=payload["submit"])
     db.session.commit()
     return incident

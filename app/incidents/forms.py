@@ -112,3 +112,8 @@ class WithdrawForm(FlaskForm):
     reason = StringField(_l("Why is it withdrawn?"), validators=[DataRequired(), Length(max=500)])
 
 
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), description=_l("The columns of the CSV export. Every row becomes a draft."))
+    csv_text = HiddenField()

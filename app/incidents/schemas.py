@@ -2,6 +2,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.core.geo import COUNTRY_CODES
+from app.incidents.services import IncidentData
 from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
                                  Visibility, language_codes)
 
@@ -106,3 +107,17 @@ class IncidentQuerySchema(ma.Schema):
 
 class EvidenceUploadSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+def to_incident_data(payload: dict, platform_id: int) -> IncidentData:
+    """An IncidentData from a payload loaded by IncidentInputSchema (API and CSV import)."""
+    return IncidentData(
+        title=payload["title"].strip(), platform_id=platform_id, categories=payload["categories"],
+        communities=payload["communities"], language=payload["language"], country=payload["country"],
+        first_seen_on=payload["first_seen_on"], severity=Severity(payload["severity"]), urls=payload["urls"],
+        excerpt=payload.get("excerpt"), account_handle=payload.get("account_handle"),
+        account_audience=payload.get("account_audience"),
+        account_prominence=AccountProminence(payload["account_prominence"]),
+        estimated_reach=payload.get("estimated_reach"), description=payload.get("description"),
+        is_graphic=payload["is_graphic"], visibility=Visibility(payload["visibility"]),
+        show_organization=payload["show_organization"], internal_notes=payload.get("internal_notes"))

@@ -1,0 +1,97 @@
+"""CSV import in the export's columns: every row checked first (a dry run), then all rows or none."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import marshmallow as ma
+from sqlalchemy import select
+
+from app.extensions import db
+from app.incidents import services
+from app.incidents.exports import FORMULA_STARTS
+from app.incidents.schemas import IncidentInputSchema, to_incident_data
+from app.platforms.models import Platform
+
+MAX_ROWS = 5000
+MAX_BYTES = 10 * 1024 * 1024
+LIST_COLUMNS = {"categories": ";", "communities": ";", "urls": " "}
+BOOLEAN_COLUMNS = ("is_graphic",)
+NUMBER_COLUMNS = ("account_audience", "estimated_reach")
+IGNORED = {"reference", "organization", "status", "reports"}
+
+
+@dataclass
+class RowResult:
+    line: int
+    title: str
+    errors: dict = field(default_factory=dict)
+    data: services.IncidentData | None = None
+
+
+class ImportRefused(ValueError):
+    """The file as a whole cannot be read: ``code`` is not_csv, no_rows or too_many_rows."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def _unneutralize(value: str) -> str:
+    """Undo the export's protection against spreadsheet formulas."""
+    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
+
+
+def _payload(row: dict) -> dict:
+    payload = {}
+    for name, raw in row.items():
+        if name is None or name in IGNORED:
+            continue
+        value = _unneutralize((raw or "").strip())
+        if name in LIST_COLUMNS:
+            payload[name] = [item for item in value.split(LIST_COLUMNS[name]) if item]
+        elif name in BOOLEAN_COLUMNS:
+            payload[name] = value.lower() in ("true", "1", "yes")
+        elif name in NUMBER_COLUMNS:
+            payload[name] = value or None
+        elif value:
+            payload[name] = value
+    return payload
+
+
+def check_rows(text: str) -> list[RowResult]:
+    """Parse and validate every row; nothing is saved."""
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+    except csv.Error:
+        raise ImportRefused("not_csv") from None
+    if not reader.fieldnames or "title" not in reader.fieldnames:
+        raise ImportRefused("not_csv")
+    if not rows:
+        raise ImportRefused("no_rows")
+    if len(rows) > MAX_ROWS:
+        raise ImportRefused("too_many_rows")
+    platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform).where(Platform.active))}
+    schema = IncidentInputSchema()
+    results = []
+    for line, row in enumerate(rows, start=2):
+        result = RowResult(line=line, title=(row.get("title") or "")[:120])
+        try:
+            payload = schema.load(_payload(row))
+        except ma.ValidationError as error:
+            result.errors = error.messages
+        else:
+            if payload["platform"] not in platforms:
+                result.errors = {"platform": ["Unknown platform"]}
+            else:
+                result.data = to_incident_data(payload, platforms[payload["platform"]])
+        results.append(result)
+    return results
+
+
+def import_rows(actor, results: list[RowResult]) -> list:
+    """Create a draft for every row; the caller commits once, so it is all rows or none."""
+    if any(result.errors for result in results):
+        raise ImportRefused("rows_with_errors")
+    return [services.create_incident(actor, result.data) for result in results]
