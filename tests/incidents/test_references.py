@@ -1,0 +1,55 @@
+"""References stay unique and gap-free when many people file at the same moment."""
+
+import threading
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.incidents import services
+from app.incidents.models import Incident
+from app.incidents.vocab import Severity
+
+WORKERS = 8
+
+
+def test_concurrent_creation_gives_unique_gap_free_references(app, personas, platform_factory):
+    platform_id = platform_factory().id
+    author_id = personas["member_a"].id
+    barrier = threading.Barrier(WORKERS)
+    errors = []
+
+    def file_one(number: int):
+        with app.app_context():
+            try:
+                author = db.session.get(type(personas["member_a"]), author_id)
+                data = services.IncidentData(title=f"Incident {number}", platform_id=platform_id,
+                                             categories=["hate_speech"], language="en", country="NG",
+                                             first_seen_on=date(2026, 1, 1), severity=Severity.LOW)
+                barrier.wait(timeout=10)
+                services.create_incident(author, data)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=file_one, args=(number,)) for number in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    numbers = sorted(int(reference[-6:]) for reference in db.session.scalars(select(Incident.reference)))
+    assert numbers == list(range(1, WORKERS + 1))
+
+
+def test_a_failed_creation_gives_its_number_back(app, personas, platform_factory):
+    platform_id = platform_factory().id
+    data = services.IncidentData(title="T", platform_id=platform_id, categories=["other"], language="en",
+                                 country="NG", first_seen_on=date(2026, 1, 1), severity=Severity.LOW)
+    services.create_incident(personas["member_a"], data)
+    db.session.rollback()
+    incident = services.create_incident(personas["member_a"], data)
+    db.session.commit()
+    assert incident.reference.endswith("-000001")
