@@ -37,3 +37,12 @@ def test_demo_load_is_refused_in_production(make_app):
     assert "never loaded in production" in result.output
     with app.app_context():
         assert count(Organization) == 0
+
+
+def test_demo_incidents_span_the_workflow_and_some_are_public(app, client):
+    from app.incidents.models import Incident
+
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    statuses = set(db.session.scalars(select(Incident.status)))
+    assert {"draft", "submitted", "verified", "published"} <= statuses
+    assert "Rohingya" in client.get("/public/incidents/").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """``flask demo load``: idempotent demo data for a local trial."""
 
 import secrets
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -8,11 +9,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.accounts.auth import find_user_by_email
 from app.accounts.models import OrgRole
 from app.accounts.services import create_user
+from app.core.db import utcnow
 from app.core.geo import region_for
 from app.demo import data
 from app.extensions import db
+from app.incidents import services
+from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
 from app.organizations.models import Organization
 from app.platforms.models import Platform
 
@@ -39,6 +44,7 @@ def load_command():
     load_platforms()
     organizations = load_organizations()
     accounts = load_people(organizations)
+    load_incidents()
     db.session.commit()
     write_credentials(credentials, accounts)
     click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
@@ -71,6 +77,24 @@ def load_people(organizations: dict[str, Organization]) -> list[tuple[str, str, 
         create_user(email, name, organizations[slug], OrgRole(role), steering, admin, password=password)
         accounts.append((email, password, description))
     return accounts
+
+
+def load_incidents() -> None:
+    """A few incidents at every step of the workflow, filed by the demo member, some with reports."""
+    author = find_user_by_email("member@coalition.example")
+    platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
+    today = date.today()
+    for title, slug, categories, language, country, severity, status, visibility, excerpt, reports in data.INCIDENTS:
+        incident = services.create_incident(author, services.IncidentData(
+            title=title, platform_id=platforms[slug], categories=categories, language=language, country=country,
+            first_seen_on=today - timedelta(days=70), severity=Severity(severity), excerpt=excerpt or None,
+            visibility=Visibility(visibility), description="Documented by the demo data."))
+        for reported, channel, outcome, answered in reports:
+            services.add_report(author, incident, today + timedelta(days=reported), Channel(channel), None,
+                                Outcome(outcome), today + timedelta(days=answered) if answered else None, False)
+        incident.status = Status(status)
+        if incident.status == Status.PUBLISHED:
+            incident.published_at = utcnow()
 
 
 def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:

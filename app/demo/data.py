@@ -41,3 +41,21 @@ PEOPLE = [
     ("member.b@coalition.example", "Lejla Hadžić", "scmt", "member", False, False,
      "member (Sarajevo Centre for Memory and Truth)"),
 ]
+
+# title, platform slug, categories, language, country, severity, status, visibility, excerpt, reports
+# (reported_on, channel, outcome, outcome_on) with dates relative to today in days.
+INCIDENTS = [
+    ("Video calling a minority community 'vermin' shared by a regional politician", "facebook",
+     ["dehumanisation", "hate_speech"], "sw", "KE", "3", "published", "public",
+     "Wao ni wadudu, lazima waondoke.", [(-40, "trusted_flagger", "restricted", -25)]),
+    ("Coordinated posts inciting attacks on Rohingya refugees", "facebook", ["incitement", "hate_speech"], "my", "MM",
+     "4", "published", "public", "", [(-60, "trusted_flagger", "no_violation", -20), (-18, "legal", "pending", None)]),
+    ("Denial of the Srebrenica genocide in a viral short video", "tiktok", ["atrocity_denial"], "bs", "BA", "3",
+     "verified", "coalition", "Srebrenica je izmišljotina.", [(-12, "in_app", "pending", None)]),
+    ("False claim that a vaccine campaign sterilises girls", "whatsapp", ["disinformation", "conspiracy"], "ha", "NG",
+     "2", "submitted", "coalition", "", []),
+    ("Harassment campaign against a woman journalist", "x", ["harassment", "misogyny"], "hi", "IN", "3", "published",
+     "public", "इसे सबक सिखाना होगा", [(-30, "in_app", "removed", -28)]),
+    ("Anti-LGBTQ+ slurs in comments under a news video", "youtube", ["anti_lgbtq", "hate_speech"], "pt", "BR", "2",
+     "draft", "organization", "", []),
+]
