@@ -10,7 +10,7 @@ from app.config import PROJECT_ROOT, load_config
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
     "app.core.audit", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
-    "app.incidents.models",
+    "app.incidents.models", "app.commitments.models",
 )
 
 
@@ -38,7 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from app.core import i18n
     from app.core.db import configure_sqlite
     from app.accounts.auth import load_user_from_request, load_user_from_session
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user_from_session)
     login_manager.request_loader(load_user_from_request)
@@ -82,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.api import init_api
     from app.core.health import bp as health_bp
     from app.main.views import bp as main_bp
+    from app.commitments import public_views as tracker_views
+    from app.commitments import views as tracker_manage_views
     from app.incidents import evidence_views, public_views
     from app.incidents import views as incidents_views
     from app.organizations import manage_views
@@ -90,20 +93,21 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
                       organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
-                      evidence_views.bp, public_views.bp):
+                      evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
+    from app.commitments.digest import tracker_cli
     from app.core.audit import audit_cli
     from app.core.cli import translate_cli
     from app.demo.cli import demo_cli
     from app.organizations.cli import orgs_cli
     from app.outbox.cli import outbox_cli
 
-    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli):
+    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli, tracker_cli):
         app.cli.add_command(group)
 
 

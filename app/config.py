@@ -32,6 +32,8 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "RATELIMIT_STORAGE_URI": str,
+    "CACHE_TYPE": str,
+    "CACHE_REDIS_URL": str,
     "SIGN_IN_RATE_LIMIT": str,
     "INVITATION_TTL_HOURS": int,
     "PASSWORD_RESET_TTL_MINUTES": int,
@@ -68,6 +70,10 @@ class DefaultConfig:
     EVIDENCE_DIR: str | None = None
     MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
     MAX_IMAGE_PIXELS = 50_000_000  # larger images are refused before decoding (pixel floods)
+    # Server-side cache of public tracker pages: in process by default, Redis to share it between workers.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_REDIS_URL: str | None = None
     # Accounts.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST_KIB = 65536

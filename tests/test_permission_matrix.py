@@ -6,7 +6,11 @@ requested for every persona; POST routes only for the personas who must be
 refused (the allowed cases change state and are covered by functional tests).
 """
 
+import io
+from datetime import date
+
 import pytest
+from PIL import Image
 from flask import url_for
 from sqlalchemy import select
 
@@ -14,6 +18,11 @@ from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
 from app.extensions import db
+from app.commitments.services import CommitmentData, UpdateData, add_milestone, propose_update, save_commitment
+from app.commitments.vocab import Area, Claimed, Verified
+from app.incidents.evidence import prepare_upload
+from app.incidents.services import add_file_evidence, add_report
+from app.incidents.vocab import Channel, Outcome
 from app.organizations.services import submit_application
 
 PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin")
@@ -31,6 +40,13 @@ SIGNED_IN = expect(200, anonymous=SIGN_IN, deactivated=SIGN_IN)
 ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200)
 MANAGES_ORG_A = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, org_admin_a=200, admin=200)
 BAD_LINK = expect(404)
+STEERING_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, steering=200)
+ORG_A_200 = {"member_a": 200, "signatory_a": 200, "org_admin_a": 200}
+ORG_A_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, **ORG_A_200)
+ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403,
+                               org_admin_a=403)
+API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED,
+                        org_admin_a=ALLOWED)
 
 
 def post_only(expectations):
@@ -86,26 +102,97 @@ MATRIX = {
     "admin.platform_form": ("GET", {}, ADMIN_ONLY),
     "admin.audit_trail": ("GET", {}, ADMIN_ONLY),
     "outbox.index": ("GET", {}, ADMIN_ONLY),
+    # Incidents: "draft" is organization A's draft; "public_incident" is published and public.
+    "incidents.index": ("GET", {}, SIGNED_IN),
+    "incidents.new": ("GET", {}, SIGNED_IN),
+    "incidents.import_csv": ("GET", {}, SIGNED_IN),
+    "incidents.export": ("GET", {"kind": "csv"}, SIGNED_IN),
+    "incidents.detail": ("GET", {"reference": "draft"}, ORG_A_ONLY),
+    "incidents.edit": ("GET", {"reference": "draft"}, ORG_A_ONLY),
+    "incidents.submit": ("POST", {"reference": "draft"}, post_only(ORG_A_ONLY)),
+    "incidents.review": ("POST", {"reference": "draft"}, ORG_A_SEES_BUT_CANNOT),
+    "incidents.publish": ("POST", {"reference": "draft"}, ORG_A_SEES_BUT_CANNOT),
+    "incidents.add_report": ("POST", {"reference": "draft"}, post_only(ORG_A_ONLY)),
+    "incidents.update_report": ("POST", {"reference": "draft", "report_id": "report"}, post_only(ORG_A_ONLY)),
+    "evidence.upload": ("POST", {"reference": "draft"}, post_only(ORG_A_ONLY)),
+    "evidence.add_link": ("POST", {"reference": "draft"}, post_only(ORG_A_ONLY)),
+    "evidence.view": ("GET", {"reference": "draft", "evidence_id": "evidence"}, expect(404, **ORG_A_200)),
+    "evidence.original": ("GET", {"reference": "draft", "evidence_id": "evidence"}, ORG_A_ONLY),
+    "evidence.check": ("POST", {"reference": "draft", "evidence_id": "evidence"}, post_only(ORG_A_ONLY)),
+    "evidence.withdraw": ("POST", {"reference": "draft", "evidence_id": "evidence"}, post_only(ORG_A_ONLY)),
+    "public_incidents.index": ("GET", {}, PUBLIC),
+    "public_incidents.detail": ("GET", {"reference": "public_incident"}, PUBLIC),
+    "incidents_api.list_incidents": ("GET", {}, PUBLIC),
+    "incidents_api.get_incident": ("GET", {"reference": "draft"}, expect(404, **ORG_A_200)),
+    "incidents_api.create_incident": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
+    "incidents_api.upload_evidence": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
+    "incidents_api.add_report": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
+    # The commitment tracker: "commitment" is published.
+    "tracker.overview": ("GET", {}, PUBLIC),
+    "tracker.platform": ("GET", {"slug": "facebook"}, PUBLIC),
+    "tracker.commitment": ("GET", {"commitment_id": "commitment"}, PUBLIC),
+    "tracker.embed": ("GET", {"slug": "facebook"}, PUBLIC),
+    "tracker.feed": ("GET", {}, PUBLIC),
+    "tracker.platform_feed": ("GET", {"slug": "facebook"}, PUBLIC),
+    "tracker.export_json": ("GET", {}, PUBLIC),
+    "tracker.export_csv": ("GET", {}, PUBLIC),
+    "commitments_api.list_commitments": ("GET", {}, PUBLIC),
+    "commitments_api.get_commitment": ("GET", {"commitment_id": "commitment"}, PUBLIC),
+    "tracker_manage.index": ("GET", {}, STEERING_ONLY),
+    "tracker_manage.edit": ("GET", {"commitment_id": "commitment"}, STEERING_ONLY),
+    "tracker_manage.detail": ("GET", {"commitment_id": "commitment"}, STEERING_ONLY),
+    "tracker_manage.add_update": ("POST", {"commitment_id": "commitment"}, post_only(STEERING_ONLY)),
+    "tracker_manage.translate": ("POST", {"commitment_id": "commitment"}, post_only(STEERING_ONLY)),
+    "tracker_manage.add_milestone": ("POST", {"commitment_id": "commitment"}, post_only(STEERING_ONLY)),
+    "tracker_manage.milestone_done": ("POST", {"milestone_id": "milestone"}, post_only(STEERING_ONLY)),
+    "tracker_manage.attach": ("POST", {"commitment_id": "commitment"}, post_only(STEERING_ONLY)),
+    "tracker_manage.decide": ("POST", {"update_id": "proposal", "decision": "decline"}, post_only(STEERING_ONLY)),
+    "tracker_manage.propose": ("GET", {"commitment_id": "commitment"}, SIGNED_IN),
+    "tracker_manage.following": ("GET", {}, SIGNED_IN),
+    "tracker_manage.follow": ("POST", {}, post_only(SIGNED_IN)),
 }
 
 
 @pytest.fixture
-def objects(app, personas, platform_factory):
+def objects(app, personas, incident_factory, tmp_path):
     """The objects the sample URLs point at, by name."""
+    app.config["EVIDENCE_DIR"] = str(tmp_path)
     _token, _secret = create_api_token(personas["member_a"], "matrix", TokenScope.READ)
     invite(personas["org_admin_a"], "invitee@example.org", personas["org_a"], OrgRole.MEMBER)
     application, _ = submit_application("Applicant", "KE", None, "Contact", "c@example.org", "x" * 30, "en")
-    platform_factory()
+    draft = incident_factory(personas["member_a"])
+    public_incident = incident_factory(personas["member_b"], status="published", visibility="public")
+    report = add_report(personas["member_a"], draft, date(2026, 1, 1), Channel.IN_APP, None, Outcome.PENDING, None,
+                        False)
+    evidence = add_file_evidence(personas["member_a"], draft, prepare_upload(io.BytesIO(png_bytes())))
+    commitment = save_commitment(personas["steering"], None, CommitmentData(
+        platform_id=draft.platform_id, title="End exemptions", area=Area.EXEMPTIONS, is_published=True))
+    add_milestone(personas["steering"], commitment, "Publish the list", None)
+    proposal = propose_update(personas["member_b"], commitment, UpdateData(
+        happened_on=date(2026, 2, 1), note="It said so", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED,
+        progress=10))
     db.session.commit()
     named = dict(personas)
+    named.update(draft=draft.reference, public_incident=public_incident.reference, report=report,
+                 evidence=evidence, commitment=commitment, milestone=commitment.milestones[0], proposal=proposal)
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))
     named["application"] = application
     return named
 
 
+def png_bytes() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(output, format="PNG")
+    return output.getvalue()
+
+
 def resolve(values: dict, objects: dict) -> dict:
-    return {key: objects[value].id if value in objects else value for key, value in values.items()}
+    def value_of(name):
+        found = objects.get(name, name)
+        return found.id if hasattr(found, "id") else found
+
+    return {key: value_of(value) for key, value in values.items()}
 
 
 def test_every_route_has_an_expectation(app):

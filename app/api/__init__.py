@@ -39,11 +39,12 @@ API_SPEC_OPTIONS = {
 def init_api(app) -> CoalitionApi:
     """One Api per app (its spec records the app's routes), with every feature's API blueprint."""
     from app.accounts.api import blp as accounts_blp
+    from app.commitments.api import blp as commitments_blp
     from app.incidents.api import blp as incidents_blp
     from app.organizations.api import blp as organizations_blp
     from app.platforms.api import blp as platforms_blp
 
     api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS)
-    for blueprint in (accounts_blp, incidents_blp, organizations_blp, platforms_blp):
+    for blueprint in (accounts_blp, commitments_blp, incidents_blp, organizations_blp, platforms_blp):
         api.register_blueprint(blueprint)
     return api

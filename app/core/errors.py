@@ -51,7 +51,7 @@ def problem_response(code: int, detail: str | None = None, errors=None, headers=
 def handle_http_exception(error: HTTPException):
     code = error.code or 500
     data = getattr(error, "data", None) or {}
-    headers = dict(data.get("headers", {}))
+    headers = dict(data.get("headers") or {})
     if getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no page can be built for it

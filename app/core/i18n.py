@@ -12,7 +12,7 @@ from babel import Locale
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
 LANG_COOKIE = "lang"
 TZ_COOKIE = "tz"
@@ -115,7 +115,11 @@ def current_timezone_name() -> str:
 
 def template_context() -> dict:
     locale = str(get_locale())
+    public_render = g.get("public_render", False)
     return {
+        # Pages cached for everyone are drawn as the public sees them, whoever asked first.
+        "public_render": public_render,
+        "viewer": AnonymousUserMixin() if public_render else current_user,
         "current_locale": locale,
         "text_direction": "rtl" if is_rtl(locale) else "ltr",
         "language_links": language_links,

@@ -165,3 +165,17 @@ def incident_visibility_filter(person, incident_model):
     if is_steering(person):
         conditions.append(model.status.in_(REVIEWABLE_STATUSES))
     return or_(false(), *conditions)
+
+
+# The commitment tracker.
+def can_manage_tracker(person) -> bool:
+    """Create, update, translate commitments; accept proposed updates."""
+    return is_steering(person)
+
+
+def can_propose_commitment_update(person, commitment) -> bool:
+    return is_signed_in(person) and commitment.is_published
+
+
+def can_follow(person) -> bool:
+    return is_signed_in(person)

@@ -31,7 +31,8 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     # same-origin, not no-referrer: CSRF checks over HTTPS compare the Referer with the host.
     headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if "frame-ancestors *" not in headers["Content-Security-Policy"]:  # the tracker embed may be framed
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["COALITION_ENV"] == "production":

@@ -1,0 +1,49 @@
+"""Public tracker pages for a viral spike: server-side cache, ETag/Last-Modified and 304s.
+
+The cache key holds the tracker's version (bumped by every change), the
+language and the full path, so any update is visible at once. Pages are
+rendered as the public sees them (``g.public_render``): nothing personal — no
+name, no flash message, no CSRF token — ever enters a cached page.
+"""
+
+import hashlib
+from functools import wraps
+
+from flask import g, make_response, request
+from flask_babel import get_locale
+
+from app.commitments.services import current_state
+from app.extensions import cache
+
+MAX_AGE = 60
+
+
+def public_page(mimetype: str = "text/html"):
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            version, changed_at = current_state()
+            key = f"tracker:{version}:{get_locale()}:{request.full_path}"
+            etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+            if request.if_none_match.contains(etag) or (
+                    not request.if_none_match and changed_at and request.if_modified_since
+                    and changed_at.replace(microsecond=0) <= request.if_modified_since):
+                response = make_response("", 304)
+            else:
+                body = cache.get(key)
+                if body is None:
+                    g.public_render = True
+                    body = view(*args, **kwargs)
+                    cache.set(key, body)
+                response = make_response(body)
+                response.mimetype = mimetype
+            response.set_etag(etag)
+            if changed_at:
+                response.last_modified = changed_at
+            response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+            response.vary.update(("Accept-Language", "Cookie"))
+            return response
+
+        return wrapper
+
+    return decorate

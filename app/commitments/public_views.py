@@ -1,0 +1,173 @@
+"""The public tracker: overview, platform and commitment pages, feeds, the embeddable scorecard, downloads."""
+
+import csv
+import io
+import json
+from datetime import date
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.commitments import queries, scorecard
+from app.commitments.cache import public_page
+from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,
+                                   Claimed, Verified)
+from app.core.access import PUBLIC, allow
+from app.core.links import external_url
+from app.incidents.exports import neutralize
+
+bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tracker")
+
+
+def labels() -> dict:
+    return {"area_labels": AREA_LABELS, "claimed_labels": CLAIMED_LABELS, "verified_labels": VERIFIED_LABELS,
+            "stance_labels": STANCE_LABELS, "score_weights": SCORE_WEIGHTS, "locale": str(get_locale()),
+            "today": date.today()}
+
+
+def filters_from_args() -> dict:
+    """Known filter values only."""
+    def known(name, allowed):
+        return [value for value in request.args.getlist(name) if value in allowed] or None
+
+    return {"platform_slugs": request.args.getlist("platform")[:20] or None,
+            "areas": known("area", {a.value for a in Area}), "claimed": known("claimed", {c.value for c in Claimed}),
+            "verified": known("verified", {v.value for v in Verified})}
+
+
+@bp.get("/")
+@allow(PUBLIC)
+@public_page()
+def overview():
+    """Public: a scorecard per platform and every published commitment, filtered."""
+    filters = filters_from_args()
+    commitments = queries.published_commitments(**filters)
+    return render_template("commitments/overview.html", cards=scorecard.scorecards(date.today(), **filters),
+                           commitments=commitments, filters=filters, **labels())
+
+
+@bp.get("/platforms/<slug>")
+@allow(PUBLIC)
+@public_page()
+def platform(slug: str):
+    platform = queries.platform_by_slug(slug) or abort(404)
+    commitments = queries.published_commitments(platform_slugs=[slug])
+    card = scorecard.scorecards(date.today(), platform_slugs=[slug])
+    card = next(item for item in card if item.platform.id == platform.id)
+    return render_template("commitments/platform.html", platform=platform, card=card, commitments=commitments,
+                           timelines=queries.timeline([item.id for item in commitments]), **labels())
+
+
+@bp.get("/commitments/<int:commitment_id>")
+@allow(PUBLIC)
+@public_page()
+def commitment(commitment_id: int):
+    commitment = queries.published_commitment(commitment_id) or abort(404)
+    evidence = [item for item in commitment.evidence
+                if item.incident.status == "published" and item.incident.visibility == "public"]
+    title, description = commitment.translated(str(get_locale()))
+    return render_template("commitments/commitment.html", commitment=commitment, evidence=evidence, title=title,
+                           description=description, timeline=queries.timeline([commitment.id]).get(commitment.id, []),
+                           **labels())
+
+
+@bp.get("/platforms/<slug>/embed")
+@allow(PUBLIC)
+@public_page()
+def embed(slug: str):
+    """The one page other sites may frame (see ``allow_framing``)."""
+    platform = queries.platform_by_slug(slug) or abort(404)
+    card = next(item for item in scorecard.scorecards(date.today(), platform_slugs=[slug])
+                if item.platform.id == platform.id)
+    return render_template("commitments/embed.html", card=card, **labels())
+
+
+@bp.after_request
+def allow_framing(response):
+    if request.endpoint == "tracker.embed":
+        response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'; frame-ancestors *"
+        response.headers.pop("X-Frame-Options", None)
+    return response
+
+
+def _feed(updates, title: str, self_url: str, page_url: str) -> str:
+    locale = str(get_locale())
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(title)
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language(locale)
+    feed.updated(updates[0].published_at if updates else None)
+    for item in reversed(updates):
+        commitment_title, _description = item.commitment.translated(locale)
+        entry = feed.add_entry()
+        entry.id(external_url("tracker.commitment", commitment_id=item.commitment_id) + f"#update-{item.id}")
+        entry.title(f"{item.commitment.platform.name}: {commitment_title} — {CLAIMED_LABELS[item.claimed]} / "
+                    f"{VERIFIED_LABELS[item.verified]}")
+        entry.link(href=external_url("tracker.commitment", commitment_id=item.commitment_id))
+        entry.updated(item.published_at)
+        entry.published(item.published_at)
+        entry.content(item.note, type="text")
+    return feed.atom_str(pretty=True).decode()
+
+
+@bp.get("/feed.atom")
+@allow(PUBLIC)
+@public_page(mimetype="application/atom+xml")
+def feed():
+    return _feed(queries.recent_updates(), _("Coalition commitment tracker"), external_url("tracker.feed"),
+                 external_url("tracker.overview"))
+
+
+@bp.get("/platforms/<slug>/feed.atom")
+@allow(PUBLIC)
+@public_page(mimetype="application/atom+xml")
+def platform_feed(slug: str):
+    platform = queries.platform_by_slug(slug) or abort(404)
+    return _feed(queries.recent_updates(platform.id), _("Commitments of %(platform)s", platform=platform.name),
+                 external_url("tracker.platform_feed", slug=slug), external_url("tracker.platform", slug=slug))
+
+
+def _export_rows():
+    commitments = queries.published_commitments()
+    timelines = queries.timeline([item.id for item in commitments])
+    for item in commitments:
+        yield item, timelines.get(item.id, [])
+
+
+@bp.get("/tracker.json")
+@allow(PUBLIC)
+@public_page(mimetype="application/json")
+def export_json():
+    data = [{
+        "id": item.id, "platform": item.platform.slug, "title": item.title, "description": item.description,
+        "area": str(item.area), "claimed": str(item.claimed), "verified": str(item.verified), "progress": item.progress,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "statement_url": item.statement_url, "statement_archive_url": item.statement_archive_url,
+        "url": url_for("tracker.commitment", commitment_id=item.id),
+        "updates": [{"date": update.happened_on.isoformat(), "note": update.note, "claimed": str(update.claimed),
+                     "verified": str(update.verified), "progress": update.progress,
+                     "sources": [{"url": s.url, "archive_url": s.archive_url} for s in update.sources],
+                     "documented_by": update.organization.name if update.organization else None}
+                    for update in updates],
+    } for item, updates in _export_rows()]
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+@bp.get("/tracker.csv")
+@allow(PUBLIC)
+@public_page(mimetype="text/csv")
+def export_csv():
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "platform", "title", "area", "claimed", "verified", "progress", "deadline",
+                     "statement_url", "last_update", "last_note"])
+    for item, updates in _export_rows():
+        last = updates[0] if updates else None
+        writer.writerow([item.id, item.platform.slug, neutralize(item.title), item.area, item.claimed, item.verified,
+                         item.progress, item.deadline.isoformat() if item.deadline else "", item.statement_url or "",
+                         last.happened_on.isoformat() if last else "", neutralize(last.note) if last else ""])
+    return buffer.getvalue()

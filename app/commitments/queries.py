@@ -1,0 +1,59 @@
+"""Reading the tracker for public pages, feeds, downloads and the API (published content only)."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.commitments.models import Commitment, CommitmentEvidence, CommitmentUpdate
+from app.commitments.scorecard import published_filter
+from app.commitments.vocab import UpdateState
+from app.extensions import db
+from app.platforms.models import Platform
+
+FEED_SIZE = 50
+
+
+def published_commitments(**filters) -> list[Commitment]:
+    """Published commitments with everything their pages show, in a fixed number of statements."""
+    query = (select(Commitment).where(published_filter(**filters))
+             .options(joinedload(Commitment.platform), selectinload(Commitment.translations),
+                      selectinload(Commitment.milestones))
+             .order_by(Commitment.platform_id, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id))
+    return list(db.session.scalars(query).unique())
+
+
+def published_commitment(commitment_id: int) -> Commitment | None:
+    return db.session.scalar(select(Commitment).where(Commitment.id == commitment_id, Commitment.is_published)
+                             .options(joinedload(Commitment.platform), selectinload(Commitment.translations),
+                                      selectinload(Commitment.milestones),
+                                      selectinload(Commitment.evidence).joinedload(CommitmentEvidence.incident)))
+
+
+def timeline(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
+    """Published updates of these commitments, newest first, with sources and organizations."""
+    if not commitment_ids:
+        return {}
+    rows = db.session.scalars(
+        select(CommitmentUpdate).where(CommitmentUpdate.commitment_id.in_(commitment_ids),
+                                       CommitmentUpdate.state == UpdateState.PUBLISHED)
+        .options(selectinload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
+        .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc()))
+    grouped: dict[int, list[CommitmentUpdate]] = {}
+    for row in rows.unique():
+        grouped.setdefault(row.commitment_id, []).append(row)
+    return grouped
+
+
+def recent_updates(platform_id: int | None = None, limit: int = FEED_SIZE) -> list[CommitmentUpdate]:
+    query = (select(CommitmentUpdate).join(Commitment)
+             .where(CommitmentUpdate.state == UpdateState.PUBLISHED, Commitment.is_published)
+             .options(joinedload(CommitmentUpdate.commitment).joinedload(Commitment.platform),
+                      joinedload(CommitmentUpdate.commitment).selectinload(Commitment.translations),
+                      selectinload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
+             .order_by(CommitmentUpdate.published_at.desc(), CommitmentUpdate.id.desc()).limit(limit))
+    if platform_id is not None:
+        query = query.where(Commitment.platform_id == platform_id)
+    return list(db.session.scalars(query).unique())
+
+
+def platform_by_slug(slug: str) -> Platform | None:
+    return db.session.scalar(select(Platform).where(Platform.slug == slug, Platform.active))

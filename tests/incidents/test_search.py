@@ -1,0 +1,304 @@
+"""Finding incidents: list filters, full-text search, facet counts, keyset pages and the public list."""
+
+import html
+import re
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.incidents import search, services
+from app.incidents.vocab import Channel, Outcome, Severity
+
+ARABIC = "خطاب الكراهية ضد اللاجئين"
+HINDI = "शरणार्थियों के खिलाफ नफरत"
+
+
+def listed(client, url: str) -> list[str]:
+    """The titles a list page shows, in order."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return [html.unescape(title) for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>',
+                                                          response.get_data(as_text=True))]
+
+
+def next_link(response) -> str | None:
+    found = re.search(r'<a class="button secondary" href="([^"]+)">', response.get_data(as_text=True))
+    return html.unescape(found.group(1)) if found else None
+
+
+def report(author, incident, outcome=Outcome.PENDING, reported_on=date(2026, 3, 2), outcome_on=None):
+    services.add_report(author, incident, reported_on, Channel.IN_APP, None, outcome, outcome_on, False)
+    db.session.commit()
+
+
+@pytest.fixture
+def catalogue(personas, incident_factory, platform_factory):
+    """Incidents that differ from "Baseline" in one respect each; all visible to member_a."""
+    member_a, member_b = personas["member_a"], personas["member_b"]
+    tiktok = platform_factory(name="TikTok", slug="tiktok")
+    incident_factory(member_a, title="Baseline")
+    incident_factory(member_a, title="Arabic", language="ar")
+    incident_factory(member_a, title="Kenyan", country="KE")
+    incident_factory(member_a, title="Incitement", categories=["incitement", "hate_speech"])
+    incident_factory(member_a, title="Critical", severity=Severity.CRITICAL)
+    incident_factory(member_a, title="Public", status="published", visibility="public")
+    incident_factory(member_a, title="Submitted", status="submitted")
+    incident_factory(member_a, title="Early", first_seen_on=date(2026, 1, 10))
+    incident_factory(member_a, title="Late", first_seen_on=date(2026, 6, 20))
+    report(member_a, incident_factory(member_a, title="Removed"), Outcome.REMOVED, outcome_on=date(2026, 3, 5))
+    report(member_a, incident_factory(member_a, title="Pending"))
+    incident_factory(member_a, title="Other platform", platform_id=tiktok.id)
+    incident_factory(member_b, title="From B", status="verified")
+    return {"tiktok": tiktok.id, "org_b": personas["org_b"].id}
+
+
+EVERYTHING = {"Baseline", "Arabic", "Kenyan", "Incitement", "Critical", "Public", "Submitted", "Early", "Late",
+              "Removed", "Pending", "Other platform", "From B"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("platform={tiktok}", {"Other platform"}),
+    ("category=incitement", {"Incitement"}),
+    ("category=incitement&category=hate_speech", EVERYTHING),
+    ("language=ar", {"Arabic"}),
+    ("country=ke", {"Kenyan"}),
+    ("status=submitted", {"Submitted"}),
+    ("status=published&status=verified", {"Public", "From B"}),
+    ("visibility=public", {"Public"}),
+    ("severity=4", {"Critical"}),
+    ("organization={org_b}", {"From B"}),
+    ("outcome=removed", {"Removed"}),
+    ("reported=yes", {"Removed", "Pending"}),
+    ("reported=no", EVERYTHING - {"Removed", "Pending"}),
+    ("since=2026-06-01", {"Late"}),
+    ("until=2026-02-01", {"Early"}),
+    ("since=2026-01-01&until=2026-02-28", {"Early"}),
+    ("language=ar&country=NG", {"Arabic"}),
+    ("language=ar&country=KE", set()),
+])
+def test_each_filter_narrows_the_list(login, catalogue, query, expected):
+    assert set(listed(login("member_a"), "/incidents/?" + query.format(**catalogue))) == expected
+
+
+@pytest.mark.parametrize("query", [
+    "colour=red", "status=bogus", "severity=9", "since=yesterday&until=2026-13-45", "platform=abc&organization=-1",
+    "language=../etc&country=Nigeria", "reported=maybe", "after=abc", "category=<script>", "outcome=gone",
+])
+def test_unknown_filters_and_values_are_ignored(login, catalogue, query):
+    assert set(listed(login("member_a"), "/incidents/?" + query)) == EVERYTHING
+
+
+def test_the_list_is_for_signed_in_members_only(client):
+    response = client.get("/incidents/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+@pytest.fixture
+def across_organizations(personas, incident_factory):
+    """Incidents of both organizations at every step, titled by organization, status and visibility."""
+    for persona, org in (("member_a", "A"), ("member_b", "B")):
+        for status, visibility in (("draft", "coalition"), ("submitted", "coalition"), ("verified", "coalition"),
+                                   ("verified", "organization"), ("rejected", "coalition"), ("published", "public")):
+            incident_factory(personas[persona], title=f"{org} {status} {visibility}", status=status,
+                             visibility=visibility)
+
+
+OWN_A = {"A draft coalition", "A submitted coalition", "A verified coalition", "A verified organization",
+         "A rejected coalition", "A published public"}
+OWN_B = {title.replace("A ", "B ", 1) for title in OWN_A}
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    ("member_a", OWN_A | {"B verified coalition", "B published public"}),
+    ("org_admin_a", OWN_A | {"B verified coalition", "B published public"}),
+    ("member_b", OWN_B | {"A verified coalition", "A published public"}),
+    ("steering", (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"}),
+])
+def test_the_list_shows_each_reader_only_what_they_may_see(login, across_organizations, persona, expected):
+    assert set(listed(login(persona), "/incidents/")) == expected
+
+
+@pytest.mark.parametrize("field", ["title", "description", "excerpt"])
+def test_search_finds_words_in_title_description_and_excerpt(login, personas, incident_factory, field):
+    fields = {"title": "The match"} | {field: "Calls refugees vermin"}
+    incident_factory(personas["member_a"], **fields)
+    incident_factory(personas["member_a"], title="Unrelated", description="Nothing to see", excerpt="Other words")
+    assert listed(login("member_a"), "/incidents/?q=vermin") == [fields["title"]]
+
+
+@pytest.mark.parametrize("query", ["الكراهية", "اللاجئين", "خطاب الكراهية", "الكراه"])
+def test_search_finds_arabic_words_and_prefixes(login, personas, incident_factory, query):
+    incident_factory(personas["member_a"], title="Arabic post", language="ar", excerpt=ARABIC)
+    incident_factory(personas["member_a"], title="English post", excerpt="Hate speech against refugees")
+    assert listed(login("member_a"), "/incidents/?q=" + query) == ["Arabic post"]
+
+
+@pytest.mark.parametrize("query", ["शरणार्थियों", "खिलाफ", "शरणार्थियों नफरत", "नफ"])
+def test_search_finds_hindi_words_whole_with_their_vowel_signs(login, personas, incident_factory, query):
+    incident_factory(personas["member_a"], title="Hindi post", language="hi", description=HINDI)
+    incident_factory(personas["member_a"], title="Other Hindi post", language="hi", description="कुछ और")
+    assert listed(login("member_a"), "/incidents/?q=" + query) == ["Hindi post"]
+
+
+def test_search_matches_the_start_of_the_last_word_and_ignores_case(login, personas, incident_factory):
+    incident_factory(personas["member_a"], title="Refugees called vermin")
+    incident_factory(personas["member_a"], title="Election disinformation")
+    client = login("member_a")
+    assert listed(client, "/incidents/?q=REFUG") == ["Refugees called vermin"]
+    assert listed(client, "/incidents/?q=elect") == ["Election disinformation"]
+
+
+def test_search_with_several_words_needs_every_word(login, personas, incident_factory):
+    incident_factory(personas["member_a"], title="Refugees called vermin")
+    incident_factory(personas["member_a"], title="Refugees welcome")
+    assert listed(login("member_a"), "/incidents/?q=refugees+vermin") == ["Refugees called vermin"]
+
+
+@pytest.mark.parametrize("query", [
+    '"', '"unbalanced', '""', "refugees AND OR NOT", "NEAR(refugees vermin)", "*", "refugees*", "title:refugees",
+    "'; DROP TABLE incidents; --", "a & b | !c", "(refugees", "refugees:*", "\\", "^refugees", "-refugees",
+    "{title}: x", "!!!", "<->", "''", "a'b", "+", "   ",
+])
+def test_operators_and_quotes_in_the_search_never_cause_an_error(login, personas, incident_factory, query):
+    incident_factory(personas["member_a"], title="Refugees called vermin")
+    client = login("member_a")
+    assert client.get("/incidents/", query_string={"q": query}).status_code == 200
+    assert client.get("/public/incidents/", query_string={"q": query}).status_code == 200
+
+
+def test_quotes_around_a_word_still_find_it(login, personas, incident_factory):
+    incident_factory(personas["member_a"], title="Refugees called vermin")
+    assert listed(login("member_a"), "/incidents/?q=%22vermin%22") == ["Refugees called vermin"]
+
+
+def test_search_never_returns_incidents_the_reader_may_not_see(login, personas, incident_factory):
+    incident_factory(personas["member_b"], title="B draft about vermin")
+    incident_factory(personas["member_b"], title="B vermin kept in the organization", status="verified",
+                     visibility="organization")
+    incident_factory(personas["member_b"], title="B shared vermin", status="verified")
+    assert listed(login("member_a"), "/incidents/?q=vermin") == ["B shared vermin"]
+    assert listed(login("steering"), "/incidents/?q=vermin") == ["B shared vermin", "B vermin kept in the organization"]
+
+
+def test_facet_counts_never_count_incidents_the_reader_may_not_see(personas, incident_factory):
+    incident_factory(personas["member_a"], title="Own draft about vermin", language="ar")
+    incident_factory(personas["member_b"], title="Shared vermin", status="verified", country="KE")
+    for status in ("draft", "submitted", "rejected"):
+        incident_factory(personas["member_b"], title=f"Hidden vermin {status}", status=status, severity=Severity.LOW,
+                         categories=["incitement"])
+    incident_factory(personas["member_b"], title="Hidden vermin", status="verified", visibility="organization")
+    for filters in (search.Filters(), search.Filters(q="vermin")):
+        counts = search.facet_counts(personas["member_a"], filters)
+        assert counts["status"] == {"draft": 1, "verified": 1}
+        assert counts["language"] == {"ar": 1, "en": 1}
+        assert counts["country"] == {"NG": 1, "KE": 1}
+        assert counts["severity"] == {"2": 2}
+        assert counts["visibility"] == {"coalition": 2}
+        assert counts["category"] == {"hate_speech": 2}
+        assert sum(counts["platform"].values()) == 2
+
+
+def test_facet_counts_follow_the_filters_and_count_every_category_of_matching_incidents(personas, incident_factory):
+    member_a = personas["member_a"]
+    incident_factory(member_a, title="Both", categories=["incitement", "hate_speech"], severity=Severity.SEVERE)
+    incident_factory(member_a, title="Incitement only", categories=["incitement"])
+    incident_factory(member_a, title="Hate only", categories=["hate_speech"])
+    counts = search.facet_counts(member_a, search.Filters(category=["incitement"]))
+    assert counts["category"] == {"incitement": 2, "hate_speech": 1}
+    assert counts["severity"] == {"2": 1, "3": 1}
+
+
+def test_the_list_page_shows_facet_counts_of_visible_incidents_only(login, personas, incident_factory):
+    incident_factory(personas["member_a"], title="Own", language="ar")
+    for _ in range(3):
+        incident_factory(personas["member_b"], title="Hidden", language="sw")
+    body = login("member_a").get("/incidents/").get_data(as_text=True)
+    assert 'name="language" value="ar"' in body
+    assert 'value="sw"' not in body
+
+
+def collect_pages(client, url):
+    pages = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        pages.append([html.unescape(title) for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>',
+                                                                     response.get_data(as_text=True))])
+        url = next_link(response)
+    return pages
+
+
+def test_sixty_incidents_come_in_pages_of_25_25_and_10_without_duplicates(login, personas, incident_factory):
+    for number in range(60):
+        incident_factory(personas["member_a"], title=f"Incident {number:02d}")
+    pages = collect_pages(login("member_a"), "/incidents/")
+    assert [len(page) for page in pages] == [25, 25, 10]
+    titles = [title for page in pages for title in page]
+    assert titles == [f"Incident {number:02d}" for number in reversed(range(60))]
+
+
+def test_next_links_keep_the_filters(login, personas, incident_factory):
+    for number in range(30):
+        incident_factory(personas["member_a"], title=f"Arabic {number:02d}", language="ar")
+        incident_factory(personas["member_a"], title=f"English {number:02d}")
+    pages = collect_pages(login("member_a"), "/incidents/?language=ar&q=arabic")
+    assert [len(page) for page in pages] == [25, 5]
+    assert all(title.startswith("Arabic") for page in pages for title in page)
+
+
+def test_the_list_runs_as_many_statements_for_60_incidents_as_for_10(login, personas, incident_factory,
+                                                                     platform_factory, count_queries):
+    platforms = [platform_factory(name=f"Platform {n}", slug=f"platform-{n}") for n in range(3)]
+    client = login("member_a")
+
+    def add(count):
+        for number in range(count):
+            author = personas["member_a"] if number % 2 else personas["member_b"]
+            incident = incident_factory(author, title=f"Incident {number}", status="verified",
+                                        platform_id=platforms[number % 3].id, categories=["incitement", "other"],
+                                        communities=["migrants_refugees"], urls=[f"https://example.org/{number}"])
+            report(author, incident)
+
+    def statements():
+        with count_queries() as executed:
+            assert client.get("/incidents/").status_code == 200
+        return len(executed)
+
+    add(10)
+    with_ten = statements()
+    add(50)
+    assert statements() == with_ten
+
+
+@pytest.fixture
+def for_the_public(personas, incident_factory):
+    """Incidents of every kind filed by the steering organization itself and by organization A."""
+    for persona in ("steering", "member_a"):
+        author = personas[persona]
+        incident_factory(author, title=f"Published public by {persona}", status="published", visibility="public")
+        incident_factory(author, title=f"Published coalition by {persona}", status="published")
+        incident_factory(author, title=f"Verified public by {persona}", status="verified", visibility="public")
+        incident_factory(author, title=f"Draft public by {persona}", visibility="public")
+        incident_factory(author, title=f"Submitted public by {persona}", status="submitted", visibility="public")
+
+
+@pytest.mark.parametrize("persona", [None, "member_a", "steering", "admin"])
+def test_public_list_shows_only_published_public_incidents_whoever_reads_it(login, for_the_public, persona):
+    assert set(listed(login(persona), "/public/incidents/")) == {"Published public by steering",
+                                                                  "Published public by member_a"}
+
+
+def test_public_list_filters_cannot_widen_what_it_shows(login, for_the_public):
+    client = login("steering")
+    assert listed(client, "/public/incidents/?status=draft&visibility=coalition") == []
+    assert listed(client, "/public/incidents/?q=verified") == []
+    assert listed(client, "/public/incidents/?q=published+public+member") == ["Published public by member_a"]
+
+
+def test_public_list_pages_through_next_links(client, personas, incident_factory):
+    for number in range(30):
+        incident_factory(personas["member_a"], title=f"Public {number:02d}", status="published", visibility="public")
+    pages = collect_pages(client, "/public/incidents/")
+    assert [len(page) for page in pages] == [25, 5]
+    assert len({title for page in pages for title in page}) == 30
