@@ -46,3 +46,10 @@ def test_demo_incidents_span_the_workflow_and_some_are_public(app, client):
     statuses = set(db.session.scalars(select(Incident.status)))
     assert {"draft", "submitted", "verified", "published"} <= statuses
     assert "Rohingya" in client.get("/public/incidents/").get_data(as_text=True)
+
+
+def test_demo_tracker_has_published_commitments_with_timelines(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    overview = client.get("/tracker/").get_data(as_text=True)
+    assert "Publish the list of accounts exempt from moderation" in overview
+    assert "overdue by" in overview

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from app.accounts.auth import find_user_by_email
 from app.accounts.models import OrgRole
 from app.accounts.services import create_user
+from app.commitments import services as tracker
+from app.commitments.vocab import Area, Claimed, Verified
 from app.core.db import utcnow
 from app.core.geo import region_for
 from app.demo import data
@@ -45,6 +47,7 @@ def load_command():
     organizations = load_organizations()
     accounts = load_people(organizations)
     load_incidents()
+    load_commitments(find_user_by_email("steering@coalition.example"))
     db.session.commit()
     write_credentials(credentials, accounts)
     click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
@@ -95,6 +98,20 @@ def load_incidents() -> None:
         incident.status = Status(status)
         if incident.status == Status.PUBLISHED:
             incident.published_at = utcnow()
+
+
+def load_commitments(steering) -> None:
+    """Published commitments with their timelines, recorded as the demo steering member."""
+    platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
+    today = date.today()
+    for slug, area, title, deadline, updates in data.COMMITMENTS:
+        commitment = tracker.save_commitment(steering, None, tracker.CommitmentData(
+            platform_id=platforms[slug], title=title, area=Area(area), is_published=True,
+            deadline=today + timedelta(days=deadline) if deadline is not None else None))
+        for days, claimed, verified, progress, note, source in updates:
+            tracker.record_update(steering, commitment, tracker.UpdateData(
+                happened_on=today + timedelta(days=days), note=note, claimed=Claimed(claimed),
+                verified=Verified(verified), progress=progress, sources=[(source, None)] if source else []))
 
 
 def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:

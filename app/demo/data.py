@@ -59,3 +59,22 @@ INCIDENTS = [
     ("Anti-LGBTQ+ slurs in comments under a news video", "youtube", ["anti_lgbtq", "hate_speech"], "pt", "BR", "2",
      "draft", "organization", "", []),
 ]
+
+# platform slug, area, title, deadline in days from today (None: none), updates:
+# (days from today, claimed, verified, progress, note, source)
+COMMITMENTS = [
+    ("facebook", "exemptions", "Publish the list of accounts exempt from moderation and end the exemptions", -30,
+     [(-90, "committed", "not_assessed", 0, "Announced in a reply to the coalition's letter.",
+       "https://about.example.com/news/exemptions"),
+      (-10, "partly_implemented", "contradicted", 30,
+       "The platform says exemptions ended; a politician's posts calling for violence stayed up for 9 days.",
+       "https://transparency.example.com/report")]),
+    ("facebook", "languages", "Hire moderators for Burmese, Hausa and Swahili", 60,
+     [(-45, "in_progress", "progress_confirmed", 40, "Job postings for Swahili and Hausa reviewers seen.",
+       "https://careers.example.com/moderation")]),
+    ("youtube", "algorithms", "Stop recommending videos that deny documented genocides", -5,
+     [(-60, "implemented", "cannot_verify", 100, "The platform claims the change; no data was shared.", None)]),
+    ("tiktok", "transparency", "Give coalition researchers access to moderation data by language", None,
+     [(-20, "declined", "not_assessed", 0, "The platform declined in a meeting.", None)]),
+    ("x", "policies", "Publish and enforce a clear violent-organizations policy", 90, []),
+]

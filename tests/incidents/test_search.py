@@ -23,7 +23,7 @@ def listed(client, url: str) -> list[str]:
 
 
 def next_link(response) -> str | None:
-    found = re.search(r'<a class="button secondary" href="([^"]+)">', response.get_data(as_text=True))
+    found = re.search(r'<a class="button secondary" href="([^"]+)">Next page</a>', response.get_data(as_text=True))
     return html.unescape(found.group(1)) if found else None
 
 
