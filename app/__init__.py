@@ -10,7 +10,7 @@ from app.config import PROJECT_ROOT, load_config
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
     "app.core.audit", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
-    "app.incidents.models", "app.commitments.models",
+    "app.incidents.models", "app.letters.models", "app.commitments.models",
 )
 
 
@@ -73,6 +73,8 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.globals["country_name"] = geo.country_name
+    app.jinja_env.globals["locale_name"] = i18n.locale_name
+    app.jinja_env.globals["direction"] = lambda locale: "rtl" if i18n.is_rtl(locale) else "ltr"
     app.jinja_env.filters["markdown"] = render_markdown
 
 
@@ -86,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.commitments import public_views as tracker_views
     from app.commitments import views as tracker_manage_views
     from app.incidents import evidence_views, public_views
+    from app.letters import manage_views as letters_manage_views
+    from app.letters import views as letters_views
     from app.incidents import views as incidents_views
     from app.organizations import manage_views
     from app.organizations import views as organizations_views
@@ -93,7 +97,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
                       organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
-                      evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp):
+                      evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp, letters_views.bp,
+                      letters_manage_views.bp):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.commitments import queries, services
+from app.commitments.from_letters import track_demands
 from app.commitments.forms import (CommitmentForm, EvidenceForm, MilestoneForm, TranslationForm, UpdateForm,
                                    parse_sources)
 from app.commitments.models import Commitment, CommitmentUpdate, Milestone
@@ -18,6 +19,7 @@ from app.core import permissions
 from app.core.access import SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
 from app.extensions import db
+from app.letters.models import Letter
 from app.platforms.services import active_platforms
 
 bp = Blueprint("tracker_manage", __name__, template_folder="templates", url_prefix="/tracker/manage")
@@ -196,3 +198,17 @@ def follow():
     flash(_("You will receive a digest of its updates by email.") if now_following
           else _("You no longer follow it."), "success")
     return redirect(url_for("tracker_manage.following"))
+
+
+@bp.post("/from-letter/<slug>")
+@allow(STEERING)
+def from_letter(slug: str):
+    """Once a letter is sent, its demands become commitments to track (unpublished until reviewed)."""
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug)) or abort(404)
+    try:
+        created = track_demands(current_user, letter)
+    except services.TrackerError:
+        abort(409)
+    db.session.commit()
+    flash(_("Commitments created from the demands: %(num)d. Review and publish them here.", num=created), "success")
+    return redirect(url_for("tracker_manage.index"))

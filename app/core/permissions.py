@@ -179,3 +179,37 @@ def can_propose_commitment_update(person, commitment) -> bool:
 
 def can_follow(person) -> bool:
     return is_signed_in(person)
+
+
+# Letters.
+def can_draft_letters(person) -> bool:
+    return is_steering(person)
+
+
+def can_manage_letter(person) -> bool:
+    """Move letters through their steps, see signing progress, send reminders, approve supporters."""
+    return is_steering(person)
+
+
+def can_edit_letter(person, letter) -> bool:
+    return is_steering(person) and letter.status in ("draft", "in_review", "open")
+
+
+def can_view_letter(person, letter) -> bool:
+    """Drafts and letters in review: steering only; from opening on, everyone."""
+    return letter.status in ("open", "closed", "sent", "published") or is_steering(person)
+
+
+def can_sign_letter(person, letter) -> bool:
+    """A signatory or org admin of an active member organization, while the letter is open."""
+    return (letter.status == "open" and _has_org_role(person, "signatory")
+            and person.organization.is_active_member)
+
+
+def can_withdraw_signature(person, letter) -> bool:
+    return letter.status == "open" and _has_org_role(person, "signatory")
+
+
+def can_see_signatories(person, letter) -> bool:
+    """An embargo hides who signed until the letter is published (steering always sees)."""
+    return not letter.embargoed or letter.status == "published" or is_steering(person)

@@ -109,13 +109,16 @@ def clean_image(data: bytes) -> bytes:
             image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                 image = image.convert("RGB")
+            # Encoders copy parts of the source's info unless told otherwise (a JPEG's comment, a PNG's ICC
+            # profile): keep only what the pixels need.
+            image.info = {key: value for key, value in image.info.items() if key == "transparency"}
             output = io.BytesIO()
             image_format = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
             image.save(output, format=image_format, quality=90, optimize=True)
             return output.getvalue()
     except EvidenceRejected:
         raise
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except Exception:  # a damaged file makes Pillow raise almost anything: SyntaxError, struct.error, TypeError …
         raise EvidenceRejected("corrupt") from None
 
 

@@ -104,6 +104,8 @@ def view(reference: str, evidence_id: int):
         abort(404)
     if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
         abort(404)  # non-image files are originals: insiders only
+    if item.withdrawn_at is not None and not permissions.is_signed_in(current_user):
+        abort(404)  # withdrawn evidence leaves the public site, as the public page already shows
     services.record_evidence_access(current_user, incident, item, "evidence_viewed")
     db.session.commit()
     return _send(item, item.display_sha256 or item.sha256, False, incident.reference)

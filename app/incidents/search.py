@@ -6,11 +6,10 @@ SQLite FTS5 (``incident_search``) or a PostgreSQL tsvector (``search_vector``,
 GIN-indexed), both kept up to date by the database itself.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, func, literal_column, select, text
+from sqlalchemy import Select, and_, false, func, literal_column, select, text
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions
@@ -40,21 +39,32 @@ class Filters:
     until: date | None = None
 
 
-def _fts_query(text_query: str) -> str:
-    """User words as an FTS5 query: each a quoted term (no operators), the last one a prefix."""
-    words = [word.replace('"', '""') for word in re.findall(r"\w+", text_query, flags=re.UNICODE)]
-    if not words:
-        return '""'
-    quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+def _fts_query(words: list[str]) -> str:
+    """User words as an FTS5 query: each a quoted string (operators are plain text), the last one a prefix.
+
+    Words are split on spaces only: FTS5 tokenizes inside the quotes as it indexed the text, so
+    Devanagari vowel signs stay part of their word (Python's ``\\w`` would cut words at them).
+    """
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words) + "*"
+
+
+def _tsquery(words: list[str]) -> str:
+    """The same for PostgreSQL's ``to_tsquery``: quoted lexemes joined by AND, the last one a prefix.
+
+    A quoted word is parsed like the indexed text and never raises a syntax error.
+    """
+    quoted = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in words]
+    return " & ".join(quoted) + ":*"
 
 
 def text_condition(text_query: str):
+    words = text_query.split()
+    if not words:
+        return false()
     if db.engine.dialect.name == "postgresql":
-        return literal_column("incidents.search_vector").op("@@")(func.plainto_tsquery("simple", text_query))
+        return literal_column("incidents.search_vector").op("@@")(func.to_tsquery("simple", _tsquery(words)))
     matches = select(literal_column("rowid")).select_from(text("incident_search")).where(
-        text("incident_search MATCH :fts").bindparams(fts=_fts_query(text_query)))
+        text("incident_search MATCH :fts").bindparams(fts=_fts_query(words)))
     return Incident.id.in_(matches)
 
 
@@ -133,7 +143,7 @@ def filters_from_args(args) -> Filters:
 
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(
-        q=(args.get("q") or "").strip()[:200] or None,
+        q=" ".join((args.get("q") or "").replace("\x00", " ").split())[:200] or None,  # no database takes NUL
         platform=numbers("platform"), organization=numbers("organization"),
         category=known("category", {c.value for c in Category}),
         status=known("status", {s.value for s in Status}),

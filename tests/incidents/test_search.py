@@ -158,7 +158,7 @@ def test_search_with_several_words_needs_every_word(login, personas, incident_fa
 @pytest.mark.parametrize("query", [
     '"', '"unbalanced', '""', "refugees AND OR NOT", "NEAR(refugees vermin)", "*", "refugees*", "title:refugees",
     "'; DROP TABLE incidents; --", "a & b | !c", "(refugees", "refugees:*", "\\", "^refugees", "-refugees",
-    "{title}: x", "!!!", "<->", "''", "a'b", "+", "   ",
+    "{title}: x", "!!!", "<->", "''", "a'b", "+", "   ", "nul\x00byte", "\u0301", "²",
 ])
 def test_operators_and_quotes_in_the_search_never_cause_an_error(login, personas, incident_factory, query):
     incident_factory(personas["member_a"], title="Refugees called vermin")

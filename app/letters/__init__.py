@@ -1,0 +1,1 @@
+"""Demand letters: drafted together, translated, co-signed by organizations, published with their signatories."""

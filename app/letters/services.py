@@ -1,0 +1,271 @@
+"""Letter rules: versions tied to signatures, translations that know when they are stale, one signature
+per organization, re-confirmation after material changes, and the steps from draft to published.
+
+Services add and flush; the caller commits.
+"""
+
+import re
+import unicodedata
+from collections import Counter
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.core import audit, permissions
+from app.core.db import utcnow
+from app.core.links import external_url
+from app.extensions import db
+from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
+from app.letters.vocab import NEXT_STATUS, LetterStatus, SupporterStatus
+from app.organizations.models import MembershipStatus, Organization
+from app.outbox.services import queue_email
+
+
+class LetterError(Exception):
+    def __init__(self, code: str, signature: Signature | None = None):
+        super().__init__(code)
+        self.code = code
+        self.signature = signature
+
+
+def _slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "letter"
+    taken = set(db.session.scalars(select(Letter.slug).where(Letter.slug.startswith(base))))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def create_letter(actor: User, platform_id: int, addressee_name: str, original_locale: str, title: str, body: str,
+                  demands: list[str], **details) -> Letter:
+    if not permissions.can_draft_letters(actor):
+        raise LetterError("not_allowed")
+    letter = Letter(slug=_slug(title), platform_id=platform_id, addressee_name=addressee_name,
+                    original_locale=original_locale, **details)
+    db.session.add(letter)
+    db.session.flush()
+    _add_revision(actor, letter, original_locale, title, body, demands, material=True)
+    audit.record("letter_created", target=letter, actor=actor)
+    return letter
+
+
+def _add_revision(actor, letter: Letter, locale: str, title: str, body: str, demands: list[str],
+                  material: bool) -> LetterRevision:
+    previous = letter.latest(locale)
+    is_original = locale == letter.original_locale
+    revision = LetterRevision(
+        letter_id=letter.id, locale=locale, number=(previous.number + 1) if previous else 1,
+        translates_number=None if is_original else letter.original.number, title=title.strip(), body=body,
+        demands=[demand.strip() for demand in demands if demand.strip()], is_material=material,
+        content_hash=LetterRevision.hash_of(title.strip(), body, [d.strip() for d in demands if d.strip()]),
+        created_by_id=actor.id)
+    letter.revisions.append(revision)
+    db.session.flush()
+    if is_original:
+        _sync_demands(letter, len(revision.demands))
+    return revision
+
+
+def _sync_demands(letter: Letter, count: int) -> None:
+    positions = {demand.position for demand in letter.demands}
+    for position in range(1, count + 1):
+        if position not in positions:
+            letter.demands.append(LetterDemand(position=position))
+
+
+def save_text(actor: User, letter: Letter, locale: str, title: str, body: str, demands: list[str], material: bool,
+              edit_version: int) -> LetterRevision:
+    """A new version of the text in ``locale``. A material change to the original after signatures exist asks
+    every signing organization to re-confirm; an edit based on an older version is a conflict."""
+    if not permissions.can_edit_letter(actor, letter):
+        raise LetterError("not_allowed")
+    if edit_version != letter.edit_version:
+        raise LetterError("conflict")
+    revision = _add_revision(actor, letter, locale, title, body, demands, material)
+    letter.updated_at = utcnow()  # bumps edit_version: the other editor's form is now stale
+    audit.record("letter_text_saved", target=letter, actor=actor, locale=locale, number=revision.number,
+                 material=material)
+    if locale == letter.original_locale and material and revision.number > 1:
+        letter.material_version = revision.number
+        _ask_reconfirmation(letter)
+    return revision
+
+
+def _ask_reconfirmation(letter: Letter) -> None:
+    link = external_url("letters.detail", slug=letter.slug)
+    for signature in active_signatures(letter):
+        for person in signers_of(signature.organization):
+            queue_email(person.email, "letter_reconfirm", person.locale, letter=letter, link=link)
+
+
+def translation_status(letter: Letter) -> dict[str, tuple[LetterRevision | None, bool]]:
+    """For each shipped language: its latest text, and whether it translates the current original."""
+    current = letter.original.number
+    status = {}
+    for locale in current_app.config["SUPPORTED_LOCALES"]:
+        revision = letter.latest(locale)
+        up_to_date = revision is not None and (locale == letter.original_locale or revision.translates_number == current)
+        status[locale] = (revision, up_to_date)
+    return status
+
+
+def text_for(letter: Letter, locale: str) -> LetterRevision:
+    """The reader's language if translated, else the original."""
+    return letter.latest(locale) or letter.original
+
+
+def advance(actor: User, letter: Letter, to_status: LetterStatus, sent_channel: str | None = None) -> None:
+    """Move the letter one step along draft → in review → open → closed → sent → published."""
+    if not permissions.can_manage_letter(actor) or NEXT_STATUS.get(letter.status) != to_status:
+        raise LetterError("not_allowed")
+    letter.status = to_status
+    if to_status == LetterStatus.SENT:
+        letter.sent_on, letter.sent_channel = utcnow().date(), sent_channel
+    audit.record("letter_status_changed", target=letter, actor=actor, status=str(to_status))
+    template = {LetterStatus.OPEN: "letter_opened", LetterStatus.SENT: "letter_sent",
+                LetterStatus.PUBLISHED: "letter_published"}.get(to_status)
+    if template:
+        link = external_url("letters.detail", slug=letter.slug)
+        for person in _everyone_who_signs():
+            queue_email(person.email, template, person.locale, letter=letter, link=link)
+
+
+def _everyone_who_signs() -> list[User]:
+    """Signatories and organization admins of every active member organization."""
+    people = db.session.scalars(select(User).join(Organization, User.organization_id == Organization.id).where(
+        Organization.membership_status == MembershipStatus.ACTIVE, User.is_deactivated.is_(False),
+        User.org_role.in_(("signatory", "org_admin"))))
+    return list(people)
+
+
+def signers_of(organization: Organization) -> list[User]:
+    return [person for person in _everyone_who_signs() if person.organization_id == organization.id]
+
+
+def active_signatures(letter: Letter) -> list[Signature]:
+    return [signature for signature in letter.signatures if signature.withdrawn_at is None]
+
+
+def is_current(letter: Letter, signature: Signature) -> bool:
+    """Counts on the current version: signed (or re-confirmed) since the last material change."""
+    return signature.withdrawn_at is None and signature.original_number >= letter.material_version
+
+
+def sign(actor: User, letter: Letter, locale: str) -> Signature:
+    """Sign for the actor's organization the text in ``locale``. Two colleagues at once get one signature:
+    the second gets LetterError('already_signed') carrying the first."""
+    if not permissions.can_sign_letter(actor, letter):
+        raise LetterError("not_allowed")
+    revision = text_for(letter, locale)
+    existing = _signature_of(letter, actor.organization_id)
+    if existing is not None and existing.withdrawn_at is None:
+        raise LetterError("already_signed", existing)
+    number = letter.original.number
+    if existing is not None:  # signing again after a withdrawal
+        existing.withdrawn_at, existing.signer_id, existing.signed_at = None, actor.id, utcnow()
+        existing.revision_id, existing.text_hash, existing.original_number = revision.id, revision.content_hash, number
+        signature = existing
+    else:
+        signature = Signature(letter_id=letter.id, organization_id=actor.organization_id, signer_id=actor.id,
+                              revision_id=revision.id, text_hash=revision.content_hash, original_number=number)
+        try:
+            with db.session.begin_nested():
+                db.session.add(signature)
+        except IntegrityError:
+            raise LetterError("already_signed", _signature_of(letter, actor.organization_id)) from None
+    db.session.flush()
+    audit.record("letter_signed", target=letter, actor=actor, organization_id=actor.organization_id,
+                 locale=revision.locale, number=revision.number, text_hash=revision.content_hash)
+    return signature
+
+
+def _signature_of(letter: Letter, organization_id: int) -> Signature | None:
+    return db.session.scalar(select(Signature).where(Signature.letter_id == letter.id,
+                                                     Signature.organization_id == organization_id))
+
+
+def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
+    """Confirm the organization's signature on the current text."""
+    signature = _signature_of(letter, actor.organization_id)
+    if signature is None or signature.withdrawn_at or not permissions.can_sign_letter(actor, letter):
+        raise LetterError("not_allowed")
+    revision = text_for(letter, locale)
+    signature.revision_id, signature.text_hash = revision.id, revision.content_hash
+    signature.original_number, signature.signer_id = letter.original.number, actor.id
+    audit.record("letter_signature_reconfirmed", target=letter, actor=actor, organization_id=actor.organization_id)
+    return signature
+
+
+def withdraw(actor: User, letter: Letter) -> None:
+    """Withdraw the organization's signature while the letter is open; the record keeps it."""
+    signature = _signature_of(letter, actor.organization_id)
+    if signature is None or signature.withdrawn_at or not permissions.can_withdraw_signature(actor, letter):
+        raise LetterError("not_allowed")
+    signature.withdrawn_at = utcnow()
+    audit.record("letter_signature_withdrawn", target=letter, actor=actor, organization_id=actor.organization_id)
+
+
+def public_signatories(letter: Letter) -> list[Signature]:
+    """As sign-on letters list them: steering committee members first, then everyone else alphabetically."""
+    current = [signature for signature in letter.signatures if is_current(letter, signature)]
+    return sorted(current, key=lambda s: (not s.organization.is_steering, s.organization.name.casefold()))
+
+
+def region_counts(signatures: list[Signature]) -> Counter:
+    return Counter(signature.organization.region for signature in signatures)
+
+
+def unsigned_members(letter: Letter) -> list[Organization]:
+    signed = {signature.organization_id for signature in active_signatures(letter)}
+    members = db.session.scalars(select(Organization).where(Organization.membership_status == MembershipStatus.ACTIVE)
+                                 .order_by(Organization.region, Organization.name))
+    return [organization for organization in members if organization.id not in signed]
+
+
+def send_reminders(actor: User, letter: Letter) -> int:
+    """Email the signatories of every member organization that has not signed yet; returns how many emails."""
+    if not permissions.can_manage_letter(actor) or letter.status != LetterStatus.OPEN:
+        raise LetterError("not_allowed")
+    link = external_url("letters.detail", slug=letter.slug)
+    sent = 0
+    for organization in unsigned_members(letter):
+        for person in signers_of(organization):
+            queue_email(person.email, "letter_reminder", person.locale, letter=letter, link=link)
+            sent += 1
+    audit.record("letter_reminders_sent", target=letter, actor=actor, emails=sent)
+    return sent
+
+
+def add_supporter(letter: Letter, name: str, country: str, contact_email: str) -> Supporter:
+    if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN):
+        raise LetterError("not_allowed")
+    supporter = Supporter(letter_id=letter.id, name=name.strip(), country=country, contact_email=contact_email,
+                          text_hash=letter.original.content_hash)
+    db.session.add(supporter)
+    db.session.flush()
+    audit.record("letter_supporter_added", target=letter, actor=None, supporter_id=supporter.id)
+    return supporter
+
+
+def decide_supporter(actor: User, supporter: Supporter, approve: bool) -> None:
+    if not permissions.can_manage_letter(actor):
+        raise LetterError("not_allowed")
+    supporter.status = SupporterStatus.APPROVED if approve else SupporterStatus.DECLINED
+    audit.record("letter_supporter_decided", target=supporter, actor=actor, approved=approve)
+
+
+def approved_supporters(letter: Letter) -> list[Supporter]:
+    return list(db.session.scalars(select(Supporter).where(Supporter.letter_id == letter.id,
+                                                           Supporter.status == SupporterStatus.APPROVED)
+                                   .order_by(func.lower(Supporter.name))))
+
+
+def record_response(actor: User, letter: Letter, text: str | None, url: str | None, on) -> None:
+    if not permissions.can_manage_letter(actor):
+        raise LetterError("not_allowed")
+    letter.response_text, letter.response_url, letter.response_on = text or None, url or None, on
+    audit.record("letter_response_recorded", target=letter, actor=actor)

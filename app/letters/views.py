@@ -1,0 +1,176 @@
+"""Letter pages: the public list and letter (with printable, PDF and plain-text forms), versions, and signing."""
+
+import difflib
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core import permissions
+from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.geo import REGION_LABELS
+from app.core.pdf import render_pdf
+from app.extensions import db
+from app.letters import services
+from app.letters.forms import SupporterForm
+from app.letters.models import Letter
+from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
+
+bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
+
+
+def load_letter(slug: str) -> Letter:
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
+    if letter is None or not permissions.can_view_letter(current_user, letter):
+        abort(404)
+    return letter
+
+
+def page_context(letter: Letter) -> dict:
+    text = services.text_for(letter, str(get_locale()))
+    signatories = services.public_signatories(letter) if permissions.can_see_signatories(current_user, letter) else []
+    return {"letter": letter, "text": text, "signatories": signatories,
+            "region_counts": services.region_counts(signatories), "region_labels": REGION_LABELS,
+            "supporters": services.approved_supporters(letter) if signatories else [],
+            "status_labels": LETTER_STATUS_LABELS, "translations": services.translation_status(letter)}
+
+
+@bp.get("/")
+@allow(PUBLIC)
+def index():
+    """Public: letters open for signatures, closed, sent and published."""
+    letters = db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
+                                 .order_by(Letter.created_at.desc()))
+    return render_template("letters/index.html", letters=list(letters), status_labels=LETTER_STATUS_LABELS,
+                           locale=str(get_locale()), text_for=services.text_for)
+
+
+@bp.get("/<slug>")
+@allow(PUBLIC)
+def detail(slug: str):
+    letter = load_letter(slug)
+    own = None
+    if permissions.is_signed_in(current_user):
+        own = next((s for s in letter.signatures if s.organization_id == current_user.organization_id), None)
+    return render_template("letters/detail.html", own_signature=own,
+                           own_is_current=own is not None and services.is_current(letter, own), **page_context(letter))
+
+
+@bp.get("/<slug>/print")
+@allow(PUBLIC)
+def printable(slug: str):
+    return render_template("letters/print.html", **page_context(load_letter(slug)))
+
+
+@bp.get("/<slug>.pdf")
+@allow(PUBLIC)
+def pdf(slug: str):
+    """The printable letter as a PDF (WeasyPrint), right-to-left included."""
+    html = render_template("letters/print.html", for_pdf=True, **page_context(load_letter(slug)))
+    document = render_pdf(html)
+    response = Response(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
+    return response
+
+
+@bp.get("/<slug>.txt")
+@allow(PUBLIC)
+def plain_text(slug: str):
+    body = render_template("letters/letter.txt", **page_context(load_letter(slug)))
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/<slug>/versions")
+@allow(PUBLIC)
+def versions(slug: str):
+    """Any two versions of one language, side by side."""
+    letter = load_letter(slug)
+    locale = request.args.get("locale", letter.original_locale)
+    revisions = [revision for revision in letter.revisions if revision.locale == locale]
+    if not revisions:
+        abort(404)
+    numbers = [revision.number for revision in revisions]
+    a = request.args.get("a", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    b = request.args.get("b", type=int) or numbers[-1]
+    chosen = {revision.number: revision for revision in revisions}
+    if a not in chosen or b not in chosen:
+        abort(404)
+    comparison = difflib.HtmlDiff(wrapcolumn=70).make_table(
+        _text_lines(chosen[a]), _text_lines(chosen[b]), _("Version %(num)d", num=a), _("Version %(num)d", num=b))
+    # difflib escapes &, < and > in every line it puts into the table, so the table is safe HTML.
+    return render_template("letters/versions.html", letter=letter, locale=locale, revisions=revisions, a=a, b=b,
+                           comparison_html=Markup(comparison))
+
+
+def _text_lines(revision) -> list[str]:
+    return [revision.title, ""] + revision.body.splitlines() + [""] + [f"{n}. {d}" for n, d in
+                                                                     enumerate(revision.demands, 1)]
+
+
+def _signing_redirect(letter: Letter):
+    return redirect(url_for("letters.detail", slug=letter.slug, _anchor="signing"))
+
+
+@bp.post("/<slug>/sign")
+@allow(SIGNED_IN)
+def sign(slug: str):
+    letter = load_letter(slug)
+    if not permissions.can_sign_letter(current_user, letter):
+        abort(403)
+    try:
+        services.sign(current_user, letter, str(get_locale()))
+        db.session.commit()
+        flash(_("%(organization)s has signed.", organization=current_user.organization.name), "success")
+    except services.LetterError as error:
+        db.session.rollback()
+        if error.code != "already_signed":
+            raise
+        signer = db.session.get(User, error.signature.signer_id) if error.signature.signer_id else None
+        flash(_("Your organization has already signed (by %(name)s).", name=signer.name if signer else "—"), "warning")
+    return _signing_redirect(letter)
+
+
+@bp.post("/<slug>/reconfirm")
+@allow(SIGNED_IN)
+def reconfirm(slug: str):
+    letter = load_letter(slug)
+    try:
+        services.reconfirm(current_user, letter, str(get_locale()))
+    except services.LetterError:
+        abort(403)
+    db.session.commit()
+    flash(_("Your organization's signature now stands on the current text."), "success")
+    return _signing_redirect(letter)
+
+
+@bp.post("/<slug>/withdraw")
+@allow(SIGNED_IN)
+def withdraw(slug: str):
+    letter = load_letter(slug)
+    try:
+        services.withdraw(current_user, letter)
+    except services.LetterError:
+        abort(403)
+    db.session.commit()
+    flash(_("Your organization's signature has been withdrawn."), "success")
+    return _signing_redirect(letter)
+
+
+@bp.route("/<slug>/support", methods=["GET", "POST"])
+@allow(PUBLIC)
+def support(slug: str):
+    """Organizations outside the coalition support an open letter; steering approves them."""
+    letter = load_letter(slug)
+    if not letter.accepts_supporters or letter.status != "open":
+        abort(404)
+    form = SupporterForm()
+    if form.validate_on_submit():
+        services.add_supporter(letter, form.name.data, form.country.data, form.contact_email.data)
+        db.session.commit()
+        flash(_("Thank you. The steering committee will confirm your organization's support."), "success")
+        return redirect(url_for("letters.detail", slug=slug))
+    return render_template("letters/support.html", letter=letter, form=form)
