@@ -23,6 +23,8 @@ from app.commitments.vocab import Area, Claimed, Verified
 from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
+from app.letters.services import add_supporter, create_letter, sign
+from app.letters.vocab import LetterStatus
 from app.organizations.services import submit_application
 
 PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin")
@@ -45,6 +47,9 @@ ORG_A_200 = {"member_a": 200, "signatory_a": 200, "org_admin_a": 200}
 ORG_A_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, **ORG_A_200)
 ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403,
                                org_admin_a=403)
+CAN_SIGN = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED,
+                  steering=ALLOWED, admin=ALLOWED)
+ORG_A_SIGNERS = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED)
 API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED,
                         org_admin_a=ALLOWED)
 
@@ -150,6 +155,33 @@ MATRIX = {
     "tracker_manage.propose": ("GET", {"commitment_id": "commitment"}, SIGNED_IN),
     "tracker_manage.following": ("GET", {}, SIGNED_IN),
     "tracker_manage.follow": ("POST", {}, post_only(SIGNED_IN)),
+    "tracker_manage.from_letter": ("POST", {"slug": "open_letter"}, post_only(STEERING_ONLY)),
+    # Letters: "draft_letter" is a draft; "open_letter" is open, accepts supporters, and organization A signed it.
+    "letters.index": ("GET", {}, PUBLIC),
+    "letters.detail": ("GET", {"slug": "draft_letter"}, expect(404, steering=200)),
+    "letters.printable": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.pdf": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.plain_text": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.versions": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.support": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.sign": ("POST", {"slug": "open_letter"}, CAN_SIGN),
+    "letters.reconfirm": ("POST", {"slug": "open_letter"}, ORG_A_SIGNERS),
+    "letters.withdraw": ("POST", {"slug": "open_letter"}, ORG_A_SIGNERS),
+    "letters_manage.index": ("GET", {}, STEERING_ONLY),
+    "letters_manage.new": ("GET", {}, STEERING_ONLY),
+    "letters_manage.settings": ("GET", {"slug": "open_letter"}, STEERING_ONLY),
+    "letters_manage.text": ("GET", {"slug": "open_letter", "locale": "fr"}, STEERING_ONLY),
+    "letters_manage.progress": ("GET", {"slug": "open_letter"}, STEERING_ONLY),
+    "letters_manage.advance": ("POST", {"slug": "draft_letter"}, post_only(STEERING_ONLY)),
+    "letters_manage.reminders": ("POST", {"slug": "open_letter"}, post_only(STEERING_ONLY)),
+    "letters_manage.response": ("POST", {"slug": "open_letter"}, post_only(STEERING_ONLY)),
+    "letters_manage.decide_supporter": ("POST", {"supporter_id": "supporter", "decision": "decline"},
+                                       post_only(STEERING_ONLY)),
+    "letters_api.list_letters": ("GET", {}, PUBLIC),
+    "letters_api.get_letter": ("GET", {"slug": "draft_letter"}, expect(404, steering=200)),
+    "letters_api.list_signatures": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters_api.sign": ("POST", {"slug": "open_letter"}, {**CAN_SIGN, "anonymous": 401, "deactivated": 401}),
+    "letters_api.withdraw": ("DELETE", {"slug": "open_letter"}, {**ORG_A_SIGNERS, "anonymous": 401, "deactivated": 401}),
 }
 
 
@@ -171,10 +203,17 @@ def objects(app, personas, incident_factory, tmp_path):
     proposal = propose_update(personas["member_b"], commitment, UpdateData(
         happened_on=date(2026, 2, 1), note="It said so", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED,
         progress=10))
+    draft_letter = create_letter(personas["steering"], draft.platform_id, "Addressee", "en", "Draft letter", "Body", [])
+    open_letter = create_letter(personas["steering"], draft.platform_id, "Addressee", "en", "Open letter", "Body",
+                                ["Demand"], accepts_supporters=True)
+    open_letter.status = LetterStatus.OPEN
+    sign(personas["signatory_a"], open_letter, "en")
+    supporter = add_supporter(open_letter, "Friends", "FR", "friends@example.org")
     db.session.commit()
     named = dict(personas)
     named.update(draft=draft.reference, public_incident=public_incident.reference, report=report,
-                 evidence=evidence, commitment=commitment, milestone=commitment.milestones[0], proposal=proposal)
+                 evidence=evidence, commitment=commitment, milestone=commitment.milestones[0], proposal=proposal,
+                 draft_letter=draft_letter.slug, open_letter=open_letter.slug, supporter=supporter)
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))
     named["application"] = application

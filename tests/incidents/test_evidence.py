@@ -66,6 +66,11 @@ def upload(client, incident, data: bytes, name="photo.jpg", **fields):
                        data={"file": (io.BytesIO(data), name)} | fields, content_type="multipart/form-data")
 
 
+def fetch(client, path: str):
+    """GET a file, read and closed at once (send_file's open handle would otherwise outlive the test)."""
+    return client.get(path, buffered=True)
+
+
 def stored_files(root) -> set:
     return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
@@ -114,7 +119,7 @@ def url(incident, item, kind="view") -> str:
 def test_display_copy_has_no_exif_gps_maker_note_comment_or_xmp(login, shared, fmt):
     assert upload(login("member_a"), shared, photo(fmt)).status_code == 302
     item = db.session.scalar(select(Evidence))
-    body = login("member_b").get(url(shared, item)).data
+    body = fetch(login("member_b"), url(shared, item)).data
     copy = Image.open(io.BytesIO(body))
     assert dict(copy.getexif()) == {} and not copy.getexif().get_ifd(GPS_IFD)
     assert not {"exif", "xmp", "comment", "Author", "XML:com.adobe.xmp"} & set(copy.info)
@@ -129,14 +134,14 @@ def test_sealed_original_keeps_its_bytes_gps_and_sha256(login, shared, evidence_
     item = db.session.scalar(select(Evidence))
     assert item.sha256 == hashlib.sha256(data).hexdigest() != item.display_sha256
     assert storage.path_for(item.sha256).read_bytes() == data
-    body = login("member_a").get(url(shared, item, "original")).data
+    body = fetch(login("member_a"), url(shared, item, "original")).data
     assert body == data and Image.open(io.BytesIO(body)).getexif().get_ifd(GPS_IFD)[1] == "N"
 
 
 def test_display_copy_is_turned_upright_before_the_orientation_tag_is_dropped(login, shared):
     upload(login("member_a"), shared, photo(orientation=6))
     item = db.session.scalar(select(Evidence))
-    assert Image.open(io.BytesIO(login("member_a").get(url(shared, item)).data)).size == (48, 64)
+    assert Image.open(io.BytesIO(fetch(login("member_a"), url(shared, item)).data)).size == (48, 64)
 
 
 def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
@@ -162,9 +167,10 @@ def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
     ("polyglot.gif", b"GIF89a" + HTML, ""),
 ])
 def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, shared, evidence_dir, name, data, message):
-    response = upload(login("member_a"), shared, data, name=name)
+    client = login("member_a")
+    response = upload(client, shared, data, name=name)
     assert response.status_code == 302
-    page = login("member_a").get(response.headers["Location"]).get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert message in page and "flash-error" in page
     assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
 
@@ -179,8 +185,9 @@ def test_file_larger_than_max_evidence_bytes_is_refused(app, login, shared, evid
     app.config["MAX_EVIDENCE_BYTES"] = 1024
     data = noise_jpeg()
     assert len(data) > 1024
-    response = upload(login("member_a"), shared, data)
-    assert "larger than this site accepts" in login("member_a").get(response.headers["Location"]).get_data(as_text=True)
+    client = login("member_a")
+    response = upload(client, shared, data)
+    assert "larger than this site accepts" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert stored_files(evidence_dir) == set()
 
 
@@ -194,9 +201,10 @@ def test_pixel_flood_is_refused_from_the_header_without_decoding(app, login, sha
     decoded = []
     original_load = ImageFile.ImageFile.load
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image) or original_load(image))
+    client = login("member_a")
     for data in (png_header_claiming(100_000, 100_000), png_header_claiming(7072, 7072)):
-        response = upload(login("member_a"), shared, data, name="flood.png")
-        assert "too many pixels" in login("member_a").get(response.headers["Location"]).get_data(as_text=True)
+        response = upload(client, shared, data, name="flood.png")
+        assert "too many pixels" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert decoded == [] and db.session.scalar(select(Evidence)) is None
 
 
@@ -216,7 +224,7 @@ def test_client_filename_never_reaches_the_disk_or_the_download_name(login, shar
     item = db.session.scalar(select(Evidence))
     assert {path for path in tmp_path.rglob("*") if path.is_file()} == {
         evidence_dir / item.sha256[:2] / item.sha256, evidence_dir / item.display_sha256[:2] / item.display_sha256}
-    disposition = login("member_a").get(url(shared, item, "original")).headers["Content-Disposition"]
+    disposition = fetch(login("member_a"), url(shared, item, "original")).headers["Content-Disposition"]
     assert disposition == f"attachment; filename={shared.reference}-evidence-{item.id}.jpg"
 
 
@@ -240,7 +248,7 @@ def test_filing_organization_downloads_the_original_as_a_sandboxed_attachment(lo
     data = photo()
     item = attach(shared, data)
     for persona in ("member_a", "signatory_a"):
-        response = login(persona).get(url(shared, item, "original"))
+        response = fetch(login(persona), url(shared, item, "original"))
         assert response.status_code == 200 and response.data == data and response.mimetype == "image/jpeg"
         assert response.headers["Content-Disposition"].startswith("attachment;")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -251,44 +259,44 @@ def test_filing_organization_downloads_the_original_as_a_sandboxed_attachment(lo
 def test_steering_reviewers_download_the_original_of_a_submitted_incident(login, personas, incident_factory, attach):
     incident = incident_factory(personas["member_a"], status="submitted")
     item = attach(incident, photo())
-    assert login("steering").get(url(incident, item, "original")).status_code == 200
+    assert fetch(login("steering"), url(incident, item, "original")).status_code == 200
 
 
 def test_other_members_and_the_public_never_get_the_original(login, shared, public, attach):
     item, public_item = attach(shared, photo()), attach(public, photo(color=(1, 2, 3)), is_public=True)
-    assert login("member_b").get(url(shared, item, "original")).status_code == 404
-    assert login("member_b").get(url(public, public_item, "original")).status_code == 404
+    assert fetch(login("member_b"), url(shared, item, "original")).status_code == 404
+    assert fetch(login("member_b"), url(public, public_item, "original")).status_code == 404
     for persona in (None, "deactivated"):
-        response = login(persona).get(url(public, public_item, "original"))
+        response = fetch(login(persona), url(public, public_item, "original"))
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert custody("evidence_downloaded") == []
 
 
 def test_display_copy_of_a_shared_incident_goes_to_members_not_the_public(login, shared, attach):
     item = attach(shared, photo())
-    response = login("member_b").get(url(shared, item))
+    response = fetch(login("member_b"), url(shared, item))
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert response.headers["Content-Disposition"] == f"inline; filename={shared.reference}-evidence-{item.id}.jpg"
     assert response.headers["Content-Security-Policy"].startswith("sandbox;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert login(None).get(url(shared, item)).status_code == 404
-    assert login("deactivated").get(url(shared, item)).status_code == 404
+    assert fetch(login(None), url(shared, item)).status_code == 404
+    assert fetch(login("deactivated"), url(shared, item)).status_code == 404
 
 
 def test_evidence_of_a_draft_is_hidden_from_reviewers_and_other_members(login, personas, incident_factory, attach):
     draft = incident_factory(personas["member_a"], status="draft")
     item = attach(draft, photo())
     for persona in ("steering", "member_b"):
-        assert login(persona).get(url(draft, item)).status_code == 404
-        assert login(persona).get(url(draft, item, "original")).status_code == 404
+        assert fetch(login(persona), url(draft, item)).status_code == 404
+        assert fetch(login(persona), url(draft, item, "original")).status_code == 404
 
 
 def test_public_sees_only_public_evidence_of_a_published_public_incident(login, public, attach):
     shown, private = attach(public, photo(), is_public=True), attach(public, photo(color=(9, 9, 9)))
     anonymous = login(None)
-    response = anonymous.get(url(public, shown))
+    response = fetch(anonymous, url(public, shown))
     assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
-    assert anonymous.get(url(public, private)).status_code == 404
+    assert fetch(anonymous, url(public, private)).status_code == 404
     page = anonymous.get(f"/public/incidents/{public.reference}").get_data(as_text=True)
     assert url(public, shown) in page and url(public, private) not in page and private.sha256 not in page
 
@@ -296,16 +304,16 @@ def test_public_sees_only_public_evidence_of_a_published_public_incident(login, 
 def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, public, attach):
     item = attach(public, photo(), is_public=True)
     login("member_a").post(url(public, item, "withdraw"), data={"reason": "It shows the victim's face"})
-    assert login(None).get(url(public, item)).status_code == 404
+    assert fetch(login(None), url(public, item)).status_code == 404
     assert url(public, item) not in login(None).get(f"/public/incidents/{public.reference}").get_data(as_text=True)
-    assert login("member_b").get(url(public, item)).status_code == 200
+    assert fetch(login("member_b"), url(public, item)).status_code == 200
 
 
 def test_pdf_has_no_display_copy_so_only_insiders_open_it(login, shared, attach):
     item = attach(shared, b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     assert item.media_type == "application/pdf" and item.display_sha256 is None
-    assert login("member_a").get(url(shared, item)).mimetype == "application/pdf"
-    assert login("member_b").get(url(shared, item)).status_code == 404
+    assert fetch(login("member_a"), url(shared, item)).mimetype == "application/pdf"
+    assert fetch(login("member_b"), url(shared, item)).status_code == 404
 
 
 def test_evidence_cannot_be_reached_through_another_incidents_reference(login, personas, shared, incident_factory,
@@ -313,17 +321,17 @@ def test_evidence_cannot_be_reached_through_another_incidents_reference(login, p
     other = incident_factory(personas["member_b"], status="draft")
     item = services.add_file_evidence(personas["member_b"], other, storage.prepare_upload(io.BytesIO(photo())))
     db.session.commit()
-    assert login("member_a").get(url(shared, item)).status_code == 404
-    assert login("member_a").get(url(shared, item, "original")).status_code == 404
+    assert fetch(login("member_a"), url(shared, item)).status_code == 404
+    assert fetch(login("member_a"), url(shared, item, "original")).status_code == 404
 
 
 # Custody, integrity, withdrawal
 
 def test_each_view_and_download_is_written_to_the_custody_log(login, personas, public, attach):
     item = attach(public, photo(), is_public=True)
-    login("member_b").get(url(public, item))
-    login(None).get(url(public, item))
-    login("member_a").get(url(public, item, "original"))
+    fetch(login("member_b"), url(public, item))
+    fetch(login(None), url(public, item))
+    fetch(login("member_a"), url(public, item, "original"))
     expected = {"evidence_id": item.id, "sha256": item.sha256}
     viewed, downloaded = custody("evidence_viewed"), custody("evidence_downloaded")
     assert [(entry.actor_id, entry.details) for entry in viewed] == [(personas["member_b"].id, expected),

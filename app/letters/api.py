@@ -1,0 +1,123 @@
+"""Letters in the JSON API: public letters, their signatories, and signing with a read-write token."""
+
+import marshmallow as ma
+from flask import abort, request
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.core import permissions
+from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.extensions import db
+from app.letters import services
+from app.letters.models import Letter
+from app.letters.vocab import PUBLIC_STATUSES
+
+blp = Blueprint("letters_api", __name__, url_prefix="/api/v1/letters", description="Demand letters and signatures")
+
+
+class LetterSummarySchema(ma.Schema):
+    slug = ma.fields.String()
+    title = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).title)
+    platform = ma.fields.Function(lambda letter: letter.platform.slug)
+    status = ma.fields.String()
+    deadline = ma.fields.Date(allow_none=True)
+
+
+class LetterSchema(LetterSummarySchema):
+    language = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).locale)
+    version = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).number)
+    body = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).body)
+    demands = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).demands)
+    addressee = ma.fields.Function(lambda letter: {"name": letter.addressee_name, "title": letter.addressee_title})
+    translations = ma.fields.Function(lambda letter: {
+        locale: {"version": revision.number, "up_to_date": up_to_date}
+        for locale, (revision, up_to_date) in services.translation_status(letter).items() if revision})
+
+
+class SignatureSchema(ma.Schema):
+    organization = ma.fields.Function(lambda signature: signature.organization.name)
+    country = ma.fields.Function(lambda signature: signature.organization.country)
+    steering_committee = ma.fields.Function(lambda signature: signature.organization.is_steering)
+    signed_at = ma.fields.DateTime()
+    language = ma.fields.Function(lambda signature: signature.revision.locale)
+    text_hash = ma.fields.String(metadata={"description": "SHA-256 of the exact text signed"})
+
+
+class LetterQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    lang = ma.fields.String(metadata={"description": "Language of the text (fallback: the original)"})
+
+
+def visible_letter(slug: str) -> Letter:
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
+    if letter is None or not permissions.can_view_letter(current_user, letter):
+        abort(404)
+    return letter
+
+
+@blp.route("")
+@blp.response(200, LetterSummarySchema(many=True))
+@allow(PUBLIC)
+def list_letters():
+    """Letters open for signatures, closed, sent and published. Public."""
+    return list(db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
+                                   .order_by(Letter.created_at.desc())))
+
+
+@blp.route("/<slug>")
+@blp.arguments(LetterQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, LetterSchema)
+@allow(PUBLIC)
+def get_letter(slug: str, **_query):
+    """One letter in the language asked for with `lang` (else the original). Public once open."""
+    return visible_letter(slug)
+
+
+@blp.route("/<slug>/signatures")
+@blp.response(200, SignatureSchema(many=True))
+@allow(PUBLIC)
+def list_signatures(slug: str):
+    """Organizations whose signature counts on the current text, as the public page lists them.
+
+    Empty while an embargo hides them.
+    """
+    letter = visible_letter(slug)
+    return services.public_signatories(letter) if permissions.can_see_signatories(current_user, letter) else []
+
+
+@blp.route("/<slug>/signatures", methods=["POST"])
+@blp.response(201, SignatureSchema)
+@blp.doc(security=[{"bearerAuth": []}], responses={"409": {"description": "The organization has already signed"}})
+@allow(SIGNED_IN)
+def sign(slug: str):
+    """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has."""
+    letter = visible_letter(slug)
+    if not permissions.can_sign_letter(current_user, letter):
+        abort(403)
+    try:
+        signature = services.sign(current_user, letter, request.args.get("lang") or str(get_locale()))
+    except services.LetterError as error:
+        db.session.rollback()
+        if error.code == "already_signed":
+            abort(409, description="Your organization has already signed this letter")
+        raise
+    db.session.commit()
+    return signature
+
+
+@blp.route("/<slug>/signatures", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def withdraw(slug: str):
+    """Withdraw the caller's organization's signature while the letter is open; the record keeps it."""
+    letter = visible_letter(slug)
+    try:
+        services.withdraw(current_user, letter)
+    except services.LetterError:
+        abort(403)
+    db.session.commit()
