@@ -53,3 +53,12 @@ def test_demo_tracker_has_published_commitments_with_timelines(app, client):
     overview = client.get("/tracker/").get_data(as_text=True)
     assert "Publish the list of accounts exempt from moderation" in overview
     assert "overdue by" in overview
+
+
+def test_demo_letter_is_open_and_signed_by_two_organizations(app, client):
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    page = client.get("/letters/").get_data(as_text=True)
+    assert "end impunity for the powerful" in page
+    from app.letters.models import Signature
+
+    assert db.session.scalar(select(func.count()).select_from(Signature)) == 2

@@ -20,6 +20,8 @@ from app.demo import data
 from app.extensions import db
 from app.incidents import services
 from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
+from app.letters import services as letters
+from app.letters.vocab import LetterStatus
 from app.organizations.models import Organization
 from app.platforms.models import Platform
 
@@ -48,6 +50,7 @@ def load_command():
     accounts = load_people(organizations)
     load_incidents()
     load_commitments(find_user_by_email("steering@coalition.example"))
+    load_letter(find_user_by_email("steering@coalition.example"))
     db.session.commit()
     write_credentials(credentials, accounts)
     click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
@@ -112,6 +115,22 @@ def load_commitments(steering) -> None:
             tracker.record_update(steering, commitment, tracker.UpdateData(
                 happened_on=today + timedelta(days=days), note=note, claimed=Claimed(claimed),
                 verified=Verified(verified), progress=progress, sources=[(source, None)] if source else []))
+
+
+def load_letter(steering) -> None:
+    """An open letter to Facebook with a French translation, signed by two organizations."""
+    spec = data.LETTER
+    facebook = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
+    letter = letters.create_letter(steering, facebook.id, spec["addressee_name"], "en", spec["title"], spec["body"],
+                                   spec["demands"], addressee_title=spec["addressee_title"],
+                                   addressee_address=spec["addressee_address"], letter_date=date.today(),
+                                   deadline=date.today() + timedelta(days=21), accepts_supporters=True)
+    letters.save_text(steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True,
+                      letter.edit_version)
+    for status in (LetterStatus.IN_REVIEW, LetterStatus.OPEN):
+        letters.advance(steering, letter, status)
+    for email in spec["signers"]:
+        letters.sign(find_user_by_email(email), letter, "en")
 
 
 def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:

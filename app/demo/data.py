@@ -78,3 +78,21 @@ COMMITMENTS = [
      [(-20, "declined", "not_assessed", 0, "The platform declined in a meeting.", None)]),
     ("x", "policies", "Publish and enforce a clear violent-organizations policy", 90, []),
 ]
+
+LETTER = {
+    "title": "Open letter: end impunity for the powerful on Facebook",
+    "addressee_name": "Mark Zuckerberg",
+    "addressee_title": "Chief Executive Officer",
+    "addressee_address": "Meta Platforms, Inc.\n1 Hacker Way\nMenlo Park, CA 94025\nUnited States",
+    "body": "Dear Mr Zuckerberg,\n\nWe, the undersigned civil-society organizations from across Africa, Asia, "
+            "Latin America, Europe and the Middle East, write to ask Meta to act on hate and incitement that "
+            "its systems still amplify, in every language our communities speak.\n\nYours sincerely,",
+    "demands": [
+        "End moderation exemptions for politically powerful accounts and publish who benefited from them.",
+        "Clarify and enforce the violent organizations and hateful conduct policies in every market.",
+        "Resource content moderation proportionately in every language.",
+        "Stop algorithms from amplifying hate and disinformation.",
+    ],
+    "french_title": "Lettre ouverte : mettre fin à l'impunité des puissants sur Facebook",
+    "signers": ["orgadmin@coalition.example", "steering@coalition.example"],
+}

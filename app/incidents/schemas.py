@@ -11,6 +11,12 @@ def _one_of(values):
     return validate.OneOf(sorted(str(value) for value in values))
 
 
+def _known_language(code: str) -> None:
+    # marshmallow 4 ignores a validator's return value: it must raise.
+    if code not in language_codes():
+        raise ma.ValidationError("Not a known ISO 639 language code.")
+
+
 class ReportSchema(ma.Schema):
     reported_on = ma.fields.Date(required=True)
     channel = ma.fields.String(required=True, validate=_one_of(Channel))
@@ -33,12 +39,18 @@ class EvidenceSchema(ma.Schema):
 
 
 class IncidentInputSchema(ma.Schema):
+    """What a person may set on an incident. Other fields (organization, status, author …) are ignored:
+    the caller's organization files it, as a draft unless ``submit`` is true."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
     platform = ma.fields.String(required=True, metadata={"description": "The platform's slug"})
     categories = ma.fields.List(ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True,
                                 validate=validate.Length(min=1))
     communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
-    language = ma.fields.String(required=True, validate=lambda code: code in language_codes())
+    language = ma.fields.String(required=True, validate=_known_language)
     country = ma.fields.String(required=True, validate=_one_of(COUNTRY_CODES))
     first_seen_on = ma.fields.Date(required=True)
     severity = ma.fields.String(required=True, validate=_one_of(Severity))

@@ -149,8 +149,8 @@ def test_every_published_change_bumps_the_tracker_version(personas, platform_fac
 # Scorecards, computed by hand:
 #   Alpha: confirmed (deadline passed), progress confirmed (overdue), contradicted, not assessed; plus an
 #          unpublished confirmed one that must not count -> (1 + ½ − ½) / 4 = 25, overdue 1.
-#   Beta:  confirmed, confirmed, progress confirmed (overdue), cannot verify (deadline today, not overdue)
-#          -> (2 + ½) / 4 = 62.5 -> 62 or 63? avoided: Beta has a fifth, not assessed -> 2.5 / 5 = 50, overdue 1.
+#   Beta:  confirmed, confirmed, progress confirmed (overdue), cannot verify (deadline today: not yet overdue),
+#          not assessed -> (2 + ½) / 5 = 50, overdue 1.
 #   Gamma: contradicted, contradicted -> −1 / 2 -> below 0 -> 0, overdue 2 (deadlines passed).
 #   Delta: no commitments -> None.
 @pytest.fixture
@@ -243,7 +243,7 @@ def test_pages_say_how_many_days_overdue(client, platform_factory, make_commitme
     for path in ("/tracker/", "/tracker/platforms/alpha", f"/tracker/commitments/{commitment.id}"):
         body = client.get(path).get_data(as_text=True)
         assert body.count("overdue by 3 days") == 1, path
-        assert "overdue by" not in body.split("Not due yet", 1)[-1].split("</li>", 1)[0]
+        assert body.count("overdue by") == 1, path
 
 
 def test_overview_statement_count_does_not_grow_with_platforms(client, count_queries, platform_factory,
@@ -265,4 +265,4 @@ def test_overview_statement_count_does_not_grow_with_platforms(client, count_que
     add_platforms(45)
     many = measure()
     assert few == many
-    assert few <= 10
+    assert few <= 9, few
