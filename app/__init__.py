@@ -9,7 +9,7 @@ from app.config import PROJECT_ROOT, load_config
 
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
-    "app.core.audit", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
+    "app.core.audit", "app.core.versions", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
     "app.incidents.models", "app.letters.models", "app.commitments.models",
 )
 
@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.commitments import public_views as tracker_views
     from app.commitments import views as tracker_manage_views
     from app.incidents import evidence_views, public_views
+    from app.insights import views as insights_views
     from app.letters import manage_views as letters_manage_views
     from app.letters import views as letters_views
     from app.incidents import views as incidents_views
@@ -98,7 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
                       organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
                       evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp, letters_views.bp,
-                      letters_manage_views.bp):
+                      letters_manage_views.bp, insights_views.bp):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 

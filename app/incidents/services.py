@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import or_, select
 
 from app.accounts.models import User
-from app.core import audit, permissions
+from app.core import audit, permissions, versions
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.extensions import db
@@ -20,6 +20,10 @@ from app.incidents.models import (Evidence, Incident, IncidentCategory, Incident
 from app.incidents.references import next_reference
 from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
 from app.outbox.services import queue_email
+
+
+# The name of the incidents' data version: statistics are cached until it changes.
+DATA_VERSION = "incidents"
 
 
 class IncidentError(Exception):
@@ -82,6 +86,7 @@ def create_incident(actor: User, data: IncidentData, submit: bool = False) -> In
     db.session.add(incident)
     db.session.flush()
     audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
+    versions.bump(DATA_VERSION)
     if submit:
         submit_incident(actor, incident)
     return incident
@@ -96,6 +101,7 @@ def update_incident(actor: User, incident: Incident, data: IncidentData, version
     _apply(incident, data)
     db.session.flush()
     audit.record("incident_updated", target=incident, actor=actor)
+    versions.bump(DATA_VERSION)
 
 
 def submit_incident(actor: User, incident: Incident) -> None:
@@ -106,6 +112,7 @@ def submit_incident(actor: User, incident: Incident) -> None:
     incident.submitted_at = utcnow()
     db.session.flush()
     audit.record("incident_submitted", target=incident, actor=actor)
+    versions.bump(DATA_VERSION)
     link = external_url("incidents.detail", reference=incident.reference)
     for reviewer in reviewers():
         queue_email(reviewer.email, "incident_submitted", reviewer.locale, incident=incident, link=link)
@@ -145,6 +152,7 @@ def _change_status(actor: User, incident: Incident, status: Status, message: str
     incident.review_message = message
     db.session.flush()
     audit.record("incident_status_changed", target=incident, actor=actor, status=str(status))
+    versions.bump(DATA_VERSION)
     author = incident.author
     if author.is_active:
         queue_email(author.email, "incident_status_changed", author.locale, incident=incident, message=message,
@@ -165,6 +173,7 @@ def add_report(actor: User, incident: Incident, reported_on: date, channel: Chan
     db.session.add(report)
     db.session.flush()
     audit.record("platform_report_added", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
+    versions.bump(DATA_VERSION)
     return report
 
 
@@ -176,6 +185,7 @@ def record_outcome(actor: User, report: PlatformReport, incident: Incident, outc
         raise IncidentError("outcome_before_report")
     report.outcome, report.outcome_on = outcome, (outcome_on if outcome != Outcome.PENDING else None)
     audit.record("platform_report_updated", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
+    versions.bump(DATA_VERSION)
 
 
 def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedUpload,

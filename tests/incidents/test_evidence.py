@@ -309,10 +309,18 @@ def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, 
     assert fetch(login("member_b"), url(public, item)).status_code == 200
 
 
-def test_pdf_has_no_display_copy_so_only_insiders_open_it(login, shared, attach):
-    item = attach(shared, b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    assert item.media_type == "application/pdf" and item.display_sha256 is None
-    assert fetch(login("member_a"), url(shared, item)).mimetype == "application/pdf"
+@pytest.mark.parametrize(("data", "media_type"), [
+    (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64), "video/mp4"),
+    (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + bytes(64), "video/quicktime"),
+    (b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webmB\x87\x81\x04"
+     b"B\x85\x81\x02" + bytes(64), "video/webm"),
+])
+def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared, attach, data, media_type):
+    item = attach(shared, data)
+    assert item.media_type == media_type and item.display_sha256 is None
+    response = fetch(login("member_a"), url(shared, item))
+    assert response.mimetype == media_type and response.data == data
     assert fetch(login("member_b"), url(shared, item)).status_code == 404
 
 

@@ -1,0 +1,1 @@
+"""Insights: how platforms respond to reported incidents, by language, country and category."""

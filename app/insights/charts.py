@@ -1,0 +1,36 @@
+"""Charts as SVG documents drawn on the server by pygal: no script, no network, titles and labels as text."""
+
+import pygal
+from pygal.style import Style
+
+STYLE = Style(background="white", plot_background="white", foreground="#1d2430", foreground_strong="#1d2430",
+              foreground_subtle="#4d5766", font_family="DejaVu Sans, Noto Sans, sans-serif",
+              colors=("#0b5cad", "#a4161a", "#1b6e3a", "#8a5a00", "#5b3a99", "#0f7c86", "#b3541e", "#4d5766",
+                      "#d4a017", "#2e4a62", "#7a1f5c"))
+COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "width": 800, "height": 420,
+          "legend_at_bottom": True, "truncate_legend": -1, "truncate_label": -1, "print_values": False}
+
+
+def bar_chart(title: str, labels: list[str], series: dict[str, list], horizontal: bool = False) -> str:
+    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **COMMON)
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return chart.render(is_unicode=True)
+
+
+def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int]]) -> str:
+    chart = pygal.StackedBar(title=title, x_label_rotation=30, **COMMON)
+    chart.x_labels = periods
+    for name, values in series.items():
+        chart.add(name, values)
+    return chart.render(is_unicode=True)
+
+
+def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
+    """Percentages 0–100; None draws no bar (a suppressed cell)."""
+    chart = pygal.Bar(title=title, range=(0, 100), **COMMON)
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return chart.render(is_unicode=True)

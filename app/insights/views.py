@@ -1,0 +1,235 @@
+"""Insights pages (members, and a public version over published public incidents), charts, CSV, evidence brief."""
+
+import base64
+import csv
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin, current_user
+from sqlalchemy import select
+
+from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.geo import REGION_LABELS, Region, country_name
+from app.core.pdf import render_pdf
+from app.extensions import db
+from app.incidents.exports import neutralize
+from app.incidents.models import Incident
+from app.incidents.vocab import CATEGORY_LABELS, Category, language_name
+from app.insights import charts, stats
+from app.insights.report import insights
+from app.platforms.models import Platform
+
+bp = Blueprint("insights", __name__, template_folder="templates")
+THE_PUBLIC = AnonymousUserMixin()
+CHARTS = ("over_time", "by_platform", "by_language", "by_country", "language_gap", "powerful_gap")
+TABLES = CHARTS + ("responsiveness",)
+
+
+def filters_from_args() -> stats.StatsFilters:
+    def day(name):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return stats.StatsFilters(
+        since=day("since"), until=day("until"),
+        platform=[int(value) for value in request.args.getlist("platform") if value.isdigit()] or None,
+        country=[value.upper() for value in request.args.getlist("country") if len(value) == 2 and value.isalpha()]
+        or None,
+        region=[value for value in request.args.getlist("region") if value in {r.value for r in Region}] or None,
+        category=[value for value in request.args.getlist("category") if value in {c.value for c in Category}] or None)
+
+
+def reader(public: bool):
+    return THE_PUBLIC if public else current_user
+
+
+def platform_names() -> dict[str, str]:
+    return {str(platform.id): platform.name for platform in db.session.scalars(select(Platform))}
+
+
+def labelled(kind: str, key: str, platforms: dict) -> str:
+    if kind == "platform":
+        return platforms.get(key, key)
+    if kind == "language":
+        return language_name(key)
+    if kind == "country":
+        return country_name(key)
+    if kind == "category":
+        return str(CATEGORY_LABELS.get(key, key))
+    return key
+
+
+def render_page(public: bool):
+    data = insights(reader(public), filters_from_args(), public)
+    return render_template("insights/index.html", data=data, public=public, platforms=platform_names(),
+                           labelled=labelled, category_labels=CATEGORY_LABELS, region_labels=REGION_LABELS,
+                           all_platforms=db.session.scalars(select(Platform).order_by(Platform.name)).all(),
+                           query=request.query_string.decode(), min_cell=stats.MIN_CELL, charts=CHARTS)
+
+
+@bp.get("/insights/")
+@allow(SIGNED_IN)
+def index():
+    """Members: over every incident they may see."""
+    return render_page(public=False)
+
+
+@bp.get("/public/insights/")
+@allow(PUBLIC)
+def public_index():
+    """Everyone: over published public incidents only."""
+    return render_page(public=True)
+
+
+def percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def chart_svg(name: str, public: bool, only_platform: int | None = None) -> str:
+    filters = filters_from_args()
+    if only_platform is not None:
+        filters.platform = [only_platform]
+    data = insights(reader(public), filters, public)
+    platforms = platform_names()
+    if name == "over_time":
+        categories = sorted({category for counts in data.over_time.values() for category in counts})
+        return charts.stacked_over_time(_("Incidents over time, by category"), list(data.over_time), {
+            str(CATEGORY_LABELS[c]): [counts.get(c, 0) for counts in data.over_time.values()] for c in categories})
+    if name in ("by_platform", "by_language", "by_country"):
+        kind = name.removeprefix("by_")
+        rows = getattr(data, name)[:25]
+        title = {"platform": _("Incidents by platform"), "language": _("Incidents by language"),
+                 "country": _("Incidents by country")}[kind]
+        return charts.bar_chart(title, [labelled(kind, key, platforms) for key, _n in rows],
+                                {_("Incidents"): [number for _key, number in rows]}, horizontal=True)
+    if name == "language_gap":
+        rows = [row for row in data.language_gap if row.gap is not None][:20]
+        return charts.rate_chart(_("Action rate by language, next to English on the same platform"), [
+            f"{platforms.get(row.platform_id, row.platform_id)} · {language_name(row.language)}" for row in rows], {
+            _("This language"): [percent(row.rate.value) for row in rows],
+            _("English"): [percent(row.english.value) for row in rows]})
+    if name == "powerful_gap":
+        by_platform: dict[str, dict[str, stats.Responsiveness]] = {}
+        for row in data.powerful_gap:
+            by_platform.setdefault(row.key[0], {})[row.key[1]] = row
+        ids = sorted(by_platform)
+        return charts.rate_chart(_("Action rate: powerful accounts and influencers against all others"),
+                                 [platforms.get(key, key) for key in ids], {
+            _("Powerful accounts and influencers"): [percent(by_platform[key]["powerful"].acted_rate.value)
+                                                     if "powerful" in by_platform[key] else None for key in ids],
+            _("All other accounts"): [percent(by_platform[key]["other"].acted_rate.value)
+                                      if "other" in by_platform[key] else None for key in ids]})
+    abort(404)
+
+
+def svg_response(svg: str) -> Response:
+    response = Response(svg, mimetype="image/svg+xml")
+    # A chart is an image: its own styles only, never a script.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.get("/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
+@allow(SIGNED_IN)
+def chart(name: str):
+    return svg_response(chart_svg(name, public=False))
+
+
+@bp.get("/public/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
+@allow(PUBLIC)
+def public_chart(name: str):
+    return svg_response(chart_svg(name, public=True))
+
+
+def csv_rows(name: str, public: bool) -> list[list]:
+    data = insights(reader(public), filters_from_args(), public)
+    platforms = platform_names()
+    suppressed = _("fewer than %(num)d", num=stats.MIN_CELL)
+
+    def rate_cells(rate: stats.Rate):
+        if rate.suppressed:
+            return [suppressed, "", ""]
+        low, high = rate.interval
+        return [round(rate.value, 4), round(low, 4), round(high, 4)]
+
+    if name == "over_time":
+        return [["month", "category", "incidents"]] + [[month, category, number] for month, counts in
+                                                        data.over_time.items() for category, number in counts.items()]
+    if name in ("by_platform", "by_language", "by_country"):
+        return [[name.removeprefix("by_"), "incidents"]] + [
+            [labelled(name.removeprefix("by_"), key, platforms), number] for key, number in getattr(data, name)]
+    if name == "responsiveness":
+        return [["platform", "language", "reported", "acted_rate", "acted_low", "acted_high", "unanswered_rate",
+                 "unanswered_low", "unanswered_high", "median_days"]] + [
+            [platforms.get(row.key[0], row.key[0]), row.key[1], suppressed if row.suppressed else row.reported,
+             *rate_cells(row.acted_rate), *rate_cells(row.unanswered_rate),
+             "" if row.suppressed or row.median_days is None else row.median_days] for row in data.responsiveness]
+    if name == "language_gap":
+        return [["platform", "language", "reported", "acted_rate", "english_reported", "english_acted_rate",
+                 "gap_points", "median_days", "english_median_days"]] + [
+            [platforms.get(row.platform_id, row.platform_id), row.language,
+             suppressed if row.rate.suppressed else row.rate.total, rate_cells(row.rate)[0],
+             suppressed if row.english.suppressed else row.english.total, rate_cells(row.english)[0],
+             "" if row.gap is None else round(100 * row.gap, 1), row.median_days or "", row.english_median_days or ""]
+            for row in data.language_gap]
+    if name == "powerful_gap":
+        return [["platform", "accounts", "reported", "acted_rate", "acted_low", "acted_high"]] + [
+            [platforms.get(row.key[0], row.key[0]), row.key[1], suppressed if row.suppressed else row.reported,
+             *rate_cells(row.acted_rate)] for row in data.powerful_gap]
+    abort(404)
+
+
+def csv_response(name: str, public: bool) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in csv_rows(name, public):
+        writer.writerow([neutralize(str(cell)) for cell in row])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="insights-{name}.csv"'
+    return response
+
+
+@bp.get("/insights/data/<any(" + ", ".join(TABLES) + "):name>.csv")
+@allow(SIGNED_IN)
+def data_csv(name: str):
+    return csv_response(name, public=False)
+
+
+@bp.get("/public/insights/data/<any(" + ", ".join(TABLES) + "):name>.csv")
+@allow(PUBLIC)
+def public_data_csv(name: str):
+    return csv_response(name, public=True)
+
+
+def brief_context(slug: str) -> dict:
+    platform = db.session.scalar(select(Platform).where(Platform.slug == slug)) or abort(404)
+    filters = filters_from_args()
+    filters.platform = [platform.id]
+    data = insights(THE_PUBLIC, filters, True)
+    incidents = db.session.scalars(select(Incident).where(
+        Incident.platform_id == platform.id, Incident.status == "published", Incident.visibility == "public")
+        .order_by(Incident.published_at.desc()).limit(8)).all()
+    return {"platform": platform, "data": data, "incidents": incidents, "labelled": labelled,
+            "platforms": platform_names(), "min_cell": stats.MIN_CELL, "category_labels": CATEGORY_LABELS,
+            "chart_uri": lambda name: "data:image/svg+xml;base64," + base64.b64encode(
+                chart_svg(name, public=True, only_platform=platform.id).encode()).decode()}
+
+
+@bp.get("/insights/brief/<slug>")
+@allow(SIGNED_IN)
+def brief(slug: str):
+    """A printable evidence brief on one platform, built from published public incidents only."""
+    return render_template("insights/brief.html", **brief_context(slug))
+
+
+@bp.get("/insights/brief/<slug>.pdf")
+@allow(SIGNED_IN)
+def brief_pdf(slug: str):
+    html = render_template("insights/brief.html", for_pdf=True, **brief_context(slug))
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="evidence-brief-{slug}.pdf"'
+    return response

@@ -1,0 +1,269 @@
+"""The public tracker pages: what they show, caching and conditional requests, privacy, languages, framing."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from app.commitments import services
+from app.commitments.models import TrackerState
+from app.commitments.services import CommitmentData, UpdateData
+from app.commitments.vocab import Area, Claimed, Stance, Verified
+from app.core.db import utcnow
+from app.extensions import db
+
+PUBLIC_PAGES = ("/tracker/", "/tracker/platforms/alpha", "/tracker/commitments/{id}", "/tracker/platforms/alpha/embed")
+
+
+@pytest.fixture
+def steering(personas):
+    return personas["steering"]
+
+
+@pytest.fixture
+def tracker(personas, steering, platform_factory):
+    """Alpha: a published commitment with a published, a proposed and a declined update, and an unpublished
+    commitment; Beta: a published commitment."""
+    alpha = platform_factory(name="Alpha", slug="alpha")
+    beta = platform_factory(name="Beta", slug="beta")
+
+    def commitment(platform, title, published=True):
+        return services.save_commitment(steering, None, CommitmentData(
+            platform_id=platform.id, title=title, area=Area.TRANSPARENCY, is_published=published,
+            description="Share data with researchers"))
+
+    shown = commitment(alpha, "Open a researcher data programme")
+    hidden = commitment(alpha, "Unpublished draft commitment", published=False)
+    other = commitment(beta, "Fund moderators in Swahili")
+    services.record_update(steering, shown, UpdateData(
+        happened_on=date(2026, 3, 1), note="Programme announced at a press event", claimed=Claimed.COMMITTED,
+        verified=Verified.CANNOT_VERIFY, progress=10, sources=[("https://example.org/press", None)]))
+    services.record_update(steering, hidden, UpdateData(
+        happened_on=date(2026, 3, 2), note="Note on the unpublished commitment", claimed=Claimed.COMMITTED,
+        verified=Verified.NOT_ASSESSED, progress=0))
+    proposal = UpdateData(happened_on=date(2026, 4, 1), note="Proposed: programme fully open",
+                          claimed=Claimed.IMPLEMENTED, verified=Verified.CONFIRMED, progress=100)
+    proposed = services.propose_update(personas["member_a"], shown, proposal)
+    declined = services.propose_update(personas["member_b"], shown, UpdateData(
+        happened_on=date(2026, 4, 2), note="Declined: programme cancelled", claimed=Claimed.DECLINED,
+        verified=Verified.CONTRADICTED, progress=0))
+    services.decide_proposal(steering, declined, accept=False)
+    db.session.commit()
+    return {"alpha": alpha, "beta": beta, "shown": shown, "hidden": hidden, "other": other, "proposed": proposed}
+
+
+def pages(tracker):
+    return [path.format(id=tracker["shown"].id) for path in PUBLIC_PAGES]
+
+
+def test_public_pages_need_no_sign_in(client, tracker):
+    for path in pages(tracker) + ["/tracker/platforms/beta"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Sign in" in response.get_data(as_text=True) or path.endswith("/embed")
+
+
+def test_pages_show_published_commitments_and_updates(client, tracker):
+    overview = client.get("/tracker/").get_data(as_text=True)
+    assert "Open a researcher data programme" in overview and "Fund moderators in Swahili" in overview
+    for path in ("/tracker/platforms/alpha", f"/tracker/commitments/{tracker['shown'].id}"):
+        body = client.get(path).get_data(as_text=True)
+        assert "Programme announced at a press event" in body and "https://example.org/press" in body, path
+
+
+def test_pages_never_show_unpublished_commitments_or_proposed_and_declined_updates(client, tracker):
+    secrets = ("Unpublished draft commitment", "Note on the unpublished commitment", "Proposed: programme fully open",
+               "Declined: programme cancelled")
+    for path in pages(tracker) + ["/tracker/platforms/beta"]:
+        body = client.get(path).get_data(as_text=True)
+        assert not [secret for secret in secrets if secret in body], path
+    assert client.get(f"/tracker/commitments/{tracker['hidden'].id}").status_code == 404
+    assert "<strong>0</strong>/100" in client.get("/tracker/platforms/alpha/embed").get_data(as_text=True)
+    assert "1 commitment " in client.get("/tracker/platforms/alpha/embed").get_data(as_text=True)
+
+
+def test_proposed_update_does_not_move_the_public_statuses(client, tracker):
+    body = client.get(f"/tracker/commitments/{tracker['shown'].id}").get_data(as_text=True)
+    assert "Cannot verify" in body and "Committed" in body
+    assert "Confirmed" not in body.split("<main", 1)[1].split("Timeline", 1)[0]
+
+
+def test_accepted_proposal_appears_and_declined_stays_hidden(client, tracker, steering):
+    services.decide_proposal(steering, tracker["proposed"], accept=True)
+    db.session.commit()
+    body = client.get(f"/tracker/commitments/{tracker['shown'].id}").get_data(as_text=True)
+    assert "Proposed: programme fully open" in body
+    assert "Declined: programme cancelled" not in body
+
+
+def test_evidence_lists_only_published_public_incidents(client, tracker, steering, personas, incident_factory):
+    shown_incident = incident_factory(personas["member_a"], status="published", visibility="public",
+                                      title="Public incident as evidence")
+    later_hidden = incident_factory(personas["member_a"], status="published", visibility="public",
+                                    title="Incident later restricted")
+    for incident in (shown_incident, later_hidden):
+        services.attach_incident(steering, tracker["shown"], incident.reference, Stance.CONTRADICTS, None)
+    later_hidden.visibility = "coalition"
+    db.session.commit()
+    body = client.get(f"/tracker/commitments/{tracker['shown'].id}").get_data(as_text=True)
+    assert "Public incident as evidence" in body and shown_incident.reference in body
+    assert "Incident later restricted" not in body and later_hidden.reference not in body
+
+
+def test_unknown_or_retired_platform_is_not_found(client, tracker, platform_factory):
+    platform_factory(name="Retired", slug="retired", active=False)
+    for path in ("/tracker/platforms/nope", "/tracker/platforms/retired", "/tracker/platforms/retired/embed",
+                 "/tracker/commitments/999999"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_public_pages_carry_validators_and_public_cache_control(client, tracker):
+    for path in pages(tracker):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "public, max-age=60", path
+        assert response.headers["ETag"] and response.last_modified is not None, path
+        assert {"Accept-Language", "Cookie"} <= set(response.vary), path
+
+
+def test_repeated_request_with_the_etag_is_answered_304(client, tracker):
+    for path in pages(tracker):
+        first = client.get(path)
+        again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304, path
+        assert again.get_data() == b"" and again.headers["ETag"] == first.headers["ETag"], path
+
+
+def test_after_an_update_the_old_etag_no_longer_matches(client, tracker, steering):
+    path = f"/tracker/commitments/{tracker['shown'].id}"
+    etag = client.get(path).headers["ETag"]
+    services.record_update(steering, tracker["shown"], UpdateData(
+        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
+        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    db.session.commit()
+    fresh = client.get(path, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    body = fresh.get_data(as_text=True)
+    assert "Researchers report access granted" in body and "Progress confirmed" in body
+
+
+def test_if_modified_since_answers_304_until_the_tracker_changes(client, tracker, steering):
+    an_hour_ago = utcnow().replace(microsecond=0) - timedelta(hours=1)
+    db.session.execute(update(TrackerState).values(changed_at=an_hour_ago))
+    db.session.commit()
+    path = "/tracker/platforms/alpha"
+    first = client.get(path)
+    assert first.last_modified == an_hour_ago
+    since = first.headers["Last-Modified"]
+    assert client.get(path, headers={"If-Modified-Since": since}).status_code == 304
+    earlier = (an_hour_ago - timedelta(minutes=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+    services.record_update(steering, tracker["shown"], UpdateData(
+        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
+        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    db.session.commit()
+    changed = client.get(path, headers={"If-Modified-Since": since})
+    assert changed.status_code == 200 and "Researchers report access granted" in changed.get_data(as_text=True)
+
+
+def test_a_stale_etag_wins_over_a_fresh_if_modified_since(client, tracker):
+    path = "/tracker/"
+    response = client.get(path, headers={"If-None-Match": '"not-the-etag"',
+                                         "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def distinctive_member(person_factory, personas, sign_in_as, app):
+    person = person_factory("member", personas["org_a"], name="Zephyrine Okonkwo-Larsson",
+                            email="zephyrine.private@example.org", timezone="Asia/Kolkata")
+    client = sign_in_as(app.test_client(), person)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Private flash for Zephyrine")]  # pending, as after a form
+    return client
+
+
+PERSONAL = ("Zephyrine", "zephyrine.private@example.org", "csrf_token", "Sign out", "Private flash",
+            "Times are shown in", "Kolkata", "Secret flash of the anonymous reader")
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_member_asking_first_puts_nothing_personal_into_the_cached_page(app, tracker, distinctive_member, page):
+    path = page.format(id=tracker["shown"].id)
+    member_body = distinctive_member.get(path).get_data(as_text=True)
+    anonymous_body = app.test_client().get(path).get_data(as_text=True)
+    for body in (member_body, anonymous_body):
+        assert not [word for word in PERSONAL if word in body]
+    assert anonymous_body == member_body
+
+
+@pytest.mark.parametrize("page", PUBLIC_PAGES)
+def test_anonymous_reader_asking_first_shows_a_member_nothing_personal(app, tracker, distinctive_member, page):
+    path = page.format(id=tracker["shown"].id)
+    reader = app.test_client()
+    reader.set_cookie("tz", "Pacific/Chatham")
+    with reader.session_transaction() as session:
+        session["_flashes"] = [("error", "Secret flash of the anonymous reader")]
+    anonymous_body = reader.get(path).get_data(as_text=True)
+    member_body = distinctive_member.get(path).get_data(as_text=True)
+    for body in (anonymous_body, member_body):
+        assert not [word for word in PERSONAL + ("Chatham",) if word in body]
+    assert member_body == anonymous_body
+
+
+def test_member_flash_survives_for_their_next_own_page(tracker, distinctive_member):
+    distinctive_member.get("/tracker/")
+    assert "Private flash for Zephyrine" in distinctive_member.get("/tracker/manage/following").get_data(as_text=True)
+
+
+@pytest.fixture
+def translated(tracker, steering):
+    services.save_translation(steering, tracker["shown"], "fr", "Ouvrir un programme de données pour chercheurs",
+                              None)
+    db.session.commit()
+    return tracker
+
+
+def test_french_pages_show_the_french_title_and_fall_back_to_the_original(client, translated):
+    shown = translated["shown"]
+    for path in ("/tracker/?lang=fr", "/tracker/platforms/alpha?lang=fr", f"/tracker/commitments/{shown.id}?lang=fr"):
+        body = client.get(path).get_data(as_text=True)
+        assert "Ouvrir un programme de données pour chercheurs" in body, path
+        assert "Open a researcher data programme" not in body, path
+        assert 'lang="fr"' in body, path
+    overview = client.get("/tracker/?lang=fr").get_data(as_text=True)
+    assert "Fund moderators in Swahili" in overview  # no translation: the original
+    commitment_page = client.get(f"/tracker/commitments/{shown.id}?lang=fr").get_data(as_text=True)
+    assert "Share data with researchers" in commitment_page  # no translated description: the original
+
+
+def test_the_same_address_is_cached_per_language(app, translated):
+    path = f"/tracker/commitments/{translated['shown'].id}"
+    english = app.test_client().get(path, headers={"Accept-Language": "en"})
+    french = app.test_client().get(path, headers={"Accept-Language": "fr"})
+    assert "Open a researcher data programme" in english.get_data(as_text=True)
+    assert "Ouvrir un programme de données pour chercheurs" in french.get_data(as_text=True)
+    assert english.headers["ETag"] != french.headers["ETag"]
+    assert app.test_client().get(path, headers={"Accept-Language": "fr",
+                                                "If-None-Match": english.headers["ETag"]}).status_code == 200
+
+
+def test_member_who_prefers_french_sees_the_french_title(app, tracker, translated, person_factory, personas,
+                                                         sign_in_as):
+    person = person_factory("member", personas["org_a"], locale="fr")
+    body = sign_in_as(app.test_client(), person).get("/tracker/").get_data(as_text=True)
+    assert "Ouvrir un programme de données pour chercheurs" in body
+
+
+def test_only_the_embed_may_be_framed(client, tracker):
+    embed = client.get("/tracker/platforms/alpha/embed")
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+    cached = client.get("/tracker/platforms/alpha/embed", headers={"If-None-Match": embed.headers["ETag"]})
+    assert cached.status_code == 304 and "X-Frame-Options" not in cached.headers
+    others = [path for path in pages(tracker) if not path.endswith("/embed")] + [
+        "/tracker/feed.atom", "/tracker/platforms/alpha/feed.atom", "/tracker/tracker.csv", "/tracker/tracker.json"]
+    for path in others:
+        response = client.get(path)
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+        assert "frame-ancestors *" not in response.headers["Content-Security-Policy"], path
+        assert response.headers["X-Frame-Options"] == "DENY", path

@@ -1,0 +1,323 @@
+"""The incidents JSON API: listing, reading, filing incidents and recording reports to the platform."""
+
+import re
+from datetime import date
+
+import pytest
+from openapi_spec_validator import validate
+from sqlalchemy import func, select
+
+from app.accounts.api_tokens import create_api_token
+from app.accounts.models import TokenScope
+from app.core.db import utcnow
+from app.extensions import db
+from app.incidents import services
+from app.incidents.models import Incident, PlatformReport
+from app.incidents.vocab import Channel, Outcome, Status
+
+API = "/api/v1/incidents"
+
+
+@pytest.fixture
+def bearer(personas):
+    """``bearer("member_a")``: headers carrying a new read-write (or ``scope``) token of that persona."""
+
+    def headers(persona, scope=TokenScope.WRITE):
+        _, secret = create_api_token(personas[persona], "tests", scope)
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
+def facebook(incident_factory):
+    """The platform incident_factory files on (slug ``facebook``)."""
+    from app.platforms.models import Platform
+
+    return db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
+
+
+def payload(**fields) -> dict:
+    return {"title": "Post calling refugees vermin", "platform": "facebook", "categories": ["hate_speech"],
+            "language": "ar", "country": "LB", "first_seen_on": "2026-05-01", "severity": "3"} | fields
+
+
+def incident_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Incident))
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200
+    return [item["title"] for item in response.get_json()["items"]]
+
+
+@pytest.fixture
+def shared(personas, incident_factory):
+    """Incidents of organizations A and B; returns their references by title."""
+    created = [
+        incident_factory(personas["member_a"], title="A draft", language="ar", internal_notes="Private note"),
+        incident_factory(personas["member_a"], title="A published", status="published", visibility="public"),
+        incident_factory(personas["member_b"], title="B draft"),
+        incident_factory(personas["member_b"], title="B submitted", status="submitted"),
+        incident_factory(personas["member_b"], title="B verified", status="verified", language="ar"),
+        incident_factory(personas["member_b"], title="B for the organization", status="verified",
+                         visibility="organization"),
+    ]
+    return {incident.title: incident.reference for incident in created}
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    (None, ["A published"]),
+    ("member_a", ["B verified", "A published", "A draft"]),
+    ("member_b", ["B for the organization", "B verified", "B submitted", "B draft", "A published"]),
+    ("steering", ["B for the organization", "B verified", "B submitted", "A published"]),
+])
+def test_list_shows_each_caller_only_what_they_may_see(app, bearer, shared, persona, expected):
+    headers = bearer(persona, TokenScope.READ) if persona else {}
+    assert titles(app.test_client().get(API, headers=headers)) == expected
+
+
+def test_a_session_cookie_works_like_a_token_for_reading(login, shared):
+    assert titles(login("member_a").get(API)) == ["B verified", "A published", "A draft"]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("?language=ar", ["B verified", "A draft"]),
+    ("?status=verified&language=ar", ["B verified"]),
+    ("?q=draft", ["A draft"]),
+    ("?q=publ", ["A published"]),
+    ("?visibility=public", ["A published"]),
+    ("?colour=red&status=bogus", ["B verified", "A published", "A draft"]),
+])
+def test_list_applies_the_list_pages_filters(app, bearer, shared, query, expected):
+    assert titles(app.test_client().get(API + query, headers=bearer("member_a"))) == expected
+
+
+def test_anonymous_filters_cannot_widen_the_list(client, shared):
+    assert titles(client.get(API + "?status=draft&visibility=coalition")) == []
+
+
+def test_list_items_carry_the_incident_and_never_internal_notes(app, bearer, shared):
+    [item] = app.test_client().get(API + "?q=draft", headers=bearer("member_a")).get_json()["items"]
+    assert item["reference"] == shared["A draft"] and item["organization"] == "Organization A"
+    assert item["platform"] == "facebook" and item["categories"] == ["hate_speech"] and item["status"] == "draft"
+    assert "internal_notes" not in item and "Private note" not in str(item)
+
+
+def collect_pages(client, url, headers=None):
+    pages = []
+    while url:
+        body = client.get(url, headers=headers).get_json()
+        pages.append([item["reference"] for item in body["items"]])
+        url = body["next"]
+    return pages
+
+
+def test_sixty_incidents_come_in_pages_of_25_25_and_10_through_next_links(app, bearer, personas,
+                                                                          incident_factory):
+    references = [incident_factory(personas["member_a"], title=f"Incident {number}").reference
+                  for number in range(60)]
+    pages = collect_pages(app.test_client(), API, bearer("member_a"))
+    assert [len(page) for page in pages] == [25, 25, 10]
+    assert [reference for page in pages for reference in page] == list(reversed(references))
+
+
+def test_next_links_keep_the_filters(client, personas, incident_factory):
+    for number in range(30):
+        incident_factory(personas["member_a"], title=f"Public {number}", status="published", visibility="public",
+                         language="ar")
+        incident_factory(personas["member_a"], title=f"English {number}", status="published", visibility="public")
+    pages = collect_pages(client, API + "?language=ar")
+    assert [len(page) for page in pages] == [25, 5]
+    assert client.get(API + "?language=ar").get_json()["next"].startswith(API + "?language=ar&after=")
+
+
+def test_the_list_runs_as_many_statements_for_60_incidents_as_for_10(app, bearer, personas, incident_factory,
+                                                                     platform_factory, organization_factory,
+                                                                     person_factory, count_queries):
+    platforms = [platform_factory(name=f"Platform {n}", slug=f"platform-{n}") for n in range(3)]
+    client, headers = app.test_client(), bearer("steering")
+
+    def add(count):
+        for number in range(count):
+            author = person_factory(organization=organization_factory())
+            incident = incident_factory(author, title=f"Incident {number}", status="verified",
+                                        platform_id=platforms[number % 3].id, categories=["incitement", "other"],
+                                        communities=["migrants_refugees"], urls=[f"https://example.org/{number}"])
+            services.add_report(author, incident, date(2026, 3, 2), Channel.IN_APP, None, Outcome.PENDING, None,
+                                False)
+            db.session.commit()
+
+    def statements():
+        with count_queries() as executed:
+            assert len(client.get(API, headers=headers).get_json()["items"]) in (10, 25)
+        return len(executed)
+
+    add(10)
+    with_ten = statements()
+    add(50)
+    assert statements() == with_ten
+
+
+def test_get_returns_an_incident_the_caller_may_see(app, bearer, shared):
+    response = app.test_client().get(f"{API}/{shared['B verified']}", headers=bearer("member_a"))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["reference"] == shared["B verified"] and body["title"] == "B verified"
+    assert body["language"] == "ar" and body["first_seen_on"] == "2026-03-01" and body["reports"] == []
+
+
+@pytest.mark.parametrize(("persona", "title"), [
+    ("member_a", "B draft"), ("member_a", "B submitted"), ("member_a", "B for the organization"),
+    ("steering", "B draft"), ("steering", "A draft"), (None, "B verified"), (None, "A draft"),
+])
+def test_get_answers_404_never_403_for_incidents_the_caller_may_not_see(app, bearer, shared, persona, title):
+    headers = bearer(persona) if persona else {}
+    response = app.test_client().get(f"{API}/{shared[title]}", headers=headers)
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
+def test_get_answers_404_for_an_unknown_reference(app, bearer, shared):
+    assert app.test_client().get(f"{API}/INC-2026-999999", headers=bearer("member_a")).status_code == 404
+
+
+def test_anonymous_callers_get_published_public_incidents(client, shared):
+    assert client.get(f"{API}/{shared['A published']}").get_json()["title"] == "A published"
+
+
+def test_creating_with_a_read_write_token_files_a_draft_for_the_callers_organization(app, bearer, personas,
+                                                                                     facebook):
+    response = app.test_client().post(API, headers=bearer("signatory_a"), json=payload(
+        communities=["migrants_refugees"], urls=["https://example.org/post/1"], excerpt="نص المنشور",
+        account_audience=100, estimated_reach=5, visibility="public", is_graphic=True))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert re.fullmatch(rf"INC-{utcnow().year}-\d{{6}}", body["reference"])
+    assert body["status"] == "draft" and body["organization"] == "Organization A"
+    incident = db.session.scalar(select(Incident))
+    assert incident.reference == body["reference"] and incident.status == Status.DRAFT
+    assert incident.organization_id == personas["org_a"].id and incident.author_id == personas["signatory_a"].id
+    assert incident.platform_id == facebook.id and incident.category_codes == ["hate_speech"]
+    assert incident.community_codes == ["migrants_refugees"] and incident.excerpt == "نص المنشور"
+    assert [item.url for item in incident.urls] == ["https://example.org/post/1"]
+    assert incident.first_seen_on == date(2026, 5, 1) and incident.severity == "3" and incident.is_graphic
+
+
+def test_submit_true_sends_the_new_incident_to_the_reviewers(app, bearer, personas, facebook, outbox):
+    response = app.test_client().post(API, headers=bearer("member_a"), json=payload(submit=True))
+    assert response.status_code == 201 and response.get_json()["status"] == "submitted"
+    assert db.session.scalar(select(Incident)).status == Status.SUBMITTED
+    assert [message.recipient for message in outbox()] == ["steering@example.org"]
+
+
+def test_a_read_only_token_cannot_create(app, bearer, facebook):
+    response = app.test_client().post(API, headers=bearer("member_a", TokenScope.READ), json=payload())
+    assert response.status_code == 403 and response.mimetype == "application/problem+json"
+    assert incident_count() == 0
+
+
+def test_anonymous_callers_cannot_create(client, facebook):
+    assert client.post(API, json=payload()).status_code == 401
+    assert incident_count() == 0
+
+
+def test_an_invalid_incident_answers_422_listing_every_bad_field(app, bearer, facebook):
+    response = app.test_client().post(API, headers=bearer("member_a"), json={
+        "title": "", "categories": ["bogus"], "language": "english", "country": "XX", "first_seen_on": "yesterday",
+        "severity": "9", "urls": ["javascript:alert(1)"], "visibility": "everyone", "estimated_reach": -1,
+        "account_prominence": "king"})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == 422
+    assert set(problem["errors"]["json"]) == {
+        "title", "platform", "categories", "language", "country", "first_seen_on", "severity", "urls", "visibility",
+        "estimated_reach", "account_prominence"}
+    assert incident_count() == 0
+
+
+def test_an_unknown_or_inactive_platform_answers_422(app, bearer, facebook, platform_factory):
+    platform_factory(name="Old", slug="old", active=False)
+    client, headers = app.test_client(), bearer("member_a")
+    for slug in ("myspace", "old"):
+        response = client.post(API, headers=headers, json=payload(platform=slug))
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert incident_count() == 0
+
+
+def test_fields_the_caller_may_not_set_are_ignored(app, bearer, personas, facebook):
+    response = app.test_client().post(API, headers=bearer("member_a"), json=payload(
+        organization_id=personas["org_b"].id, status="published", created_by=personas["admin"].id,
+        author_id=personas["admin"].id, reference="INC-2000-000001", id=999))
+    assert response.status_code == 201
+    incident = db.session.scalar(select(Incident))
+    assert incident.organization_id == personas["org_a"].id and incident.author_id == personas["member_a"].id
+    assert incident.status == Status.DRAFT and incident.reference != "INC-2000-000001"
+
+
+@pytest.fixture
+def own_incident(personas, incident_factory):
+    return incident_factory(personas["member_a"], title="Own", status="verified")
+
+
+def test_recording_a_platform_report_answers_201_with_the_response_time(app, bearer, own_incident):
+    response = app.test_client().post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_a"),
+                                      json={"reported_on": "2026-03-02", "channel": "trusted_flagger",
+                                            "ticket_reference": "T-1", "outcome": "removed",
+                                            "outcome_on": "2026-03-09"})
+    assert response.status_code == 201
+    assert response.get_json() == {"reported_on": "2026-03-02", "channel": "trusted_flagger", "ticket_reference": "T-1",
+                                   "outcome": "removed", "outcome_on": "2026-03-09", "is_appeal": False,
+                                   "response_days": 7}
+    report = db.session.scalar(select(PlatformReport))
+    assert report.incident_id == own_incident.id and report.response_days == 7
+
+
+def test_a_pending_report_has_no_response_time(app, bearer, own_incident):
+    response = app.test_client().post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_a"),
+                                      json={"reported_on": "2026-03-02", "channel": "in_app", "is_appeal": True})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["outcome"] == "pending" and body["response_days"] is None and body["is_appeal"] is True
+    detail = app.test_client().get(f"{API}/{own_incident.reference}", headers=bearer("member_a")).get_json()
+    assert [item["channel"] for item in detail["reports"]] == ["in_app"]
+
+
+def test_an_outcome_before_the_report_answers_422(app, bearer, own_incident):
+    response = app.test_client().post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_a"),
+                                      json={"reported_on": "2026-03-09", "channel": "in_app", "outcome": "removed",
+                                            "outcome_on": "2026-03-02"})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert db.session.scalar(select(func.count()).select_from(PlatformReport)) == 0
+
+
+def test_an_invalid_report_answers_422_listing_every_bad_field(app, bearer, own_incident):
+    response = app.test_client().post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_a"),
+                                      json={"reported_on": "soon", "channel": "pigeon", "outcome": "vanished"})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]["json"]) == {"reported_on", "channel", "outcome"}
+
+
+def test_only_the_filing_organization_records_reports(app, bearer, personas, own_incident, incident_factory):
+    hidden = incident_factory(personas["member_a"], title="Hidden draft")
+    report = {"reported_on": "2026-03-02", "channel": "in_app"}
+    client = app.test_client()
+    assert client.post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_b"),
+                       json=report).status_code == 403
+    assert client.post(f"{API}/{hidden.reference}/platform-reports", headers=bearer("member_b"),
+                       json=report).status_code == 404
+    assert client.post(f"{API}/{own_incident.reference}/platform-reports",
+                       headers=bearer("member_a", TokenScope.READ), json=report).status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(PlatformReport)) == 0
+
+
+def test_the_openapi_document_lists_the_incident_paths_and_is_valid(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths[API])
+    assert "get" in paths[API + "/{reference}"]
+    assert "post" in paths[API + "/{reference}/platform-reports"]
+    assert {"q", "after", "language", "since"} <= {parameter["name"] for parameter in paths[API]["get"]["parameters"]}
+    assert "201" in paths[API]["post"]["responses"] and "201" in paths[API + "/{reference}/platform-reports"]["post"][
+        "responses"]
