@@ -10,7 +10,7 @@ from app.config import PROJECT_ROOT, load_config
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
     "app.core.audit", "app.core.versions", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
-    "app.incidents.models", "app.letters.models", "app.commitments.models",
+    "app.incidents.models", "app.letters.models", "app.commitments.models", "app.meetings.models",
 )
 
 
@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.incidents import evidence_views, public_views
     from app.insights import views as insights_views
     from app.letters import manage_views as letters_manage_views
+    from app.meetings import views as meetings_views
     from app.letters import views as letters_views
     from app.incidents import views as incidents_views
     from app.organizations import manage_views
@@ -99,7 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
                       organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
                       evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp, letters_views.bp,
-                      letters_manage_views.bp, insights_views.bp):
+                      letters_manage_views.bp, insights_views.bp, meetings_views.bp):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 
@@ -109,11 +110,13 @@ def _register_commands(app: Flask) -> None:
     from app.commitments.digest import tracker_cli
     from app.core.audit import audit_cli
     from app.core.cli import translate_cli
+    from app.meetings.cli import meetings_cli
     from app.demo.cli import demo_cli
     from app.organizations.cli import orgs_cli
     from app.outbox.cli import outbox_cli
 
-    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli, tracker_cli):
+    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli, tracker_cli,
+                  meetings_cli):
         app.cli.add_command(group)
 
 

@@ -43,11 +43,12 @@ def init_api(app) -> CoalitionApi:
     from app.incidents.api import blp as incidents_blp
     from app.insights.api import blp as stats_blp
     from app.letters.api import blp as letters_blp
+    from app.meetings.api import blp as meetings_blp
     from app.organizations.api import blp as organizations_blp
     from app.platforms.api import blp as platforms_blp
 
     api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS)
-    for blueprint in (accounts_blp, commitments_blp, incidents_blp, letters_blp, organizations_blp, platforms_blp,
-                      stats_blp):
+    for blueprint in (accounts_blp, commitments_blp, incidents_blp, letters_blp, meetings_blp, organizations_blp,
+                      platforms_blp, stats_blp):
         api.register_blueprint(blueprint)
     return api

@@ -1,12 +1,14 @@
 """Public tracker pages for a viral spike: server-side cache, ETag/Last-Modified and 304s.
 
-The cache key holds the tracker's version (bumped by every change), the
-language and the full path, so any update is visible at once. Pages are
+The cache key holds the tracker's version (bumped by every change), the day
+(overdue days change at midnight), the language and the full path, so any
+update is visible at once. Pages are
 rendered as the public sees them (``g.public_render``): nothing personal — no
 name, no flash message, no CSRF token — ever enters a cached page.
 """
 
 import hashlib
+from datetime import UTC, date, datetime, time
 from functools import wraps
 
 from flask import g, make_response, request
@@ -23,11 +25,14 @@ def public_page(mimetype: str = "text/html"):
         @wraps(view)
         def wrapper(*args, **kwargs):
             version, changed_at = current_state()
-            key = f"tracker:{version}:{get_locale()}:{request.full_path}"
+            today = date.today()
+            # Overdue days change at midnight: a page is as new as the later of the last change and today's start.
+            modified = max(changed_at, datetime.combine(today, time()).astimezone(UTC)) if changed_at else None
+            key = f"tracker:{version}:{today.isoformat()}:{get_locale()}:{request.full_path}"
             etag = hashlib.sha256(key.encode()).hexdigest()[:32]
             if request.if_none_match.contains(etag) or (
-                    not request.if_none_match and changed_at and request.if_modified_since
-                    and changed_at.replace(microsecond=0) <= request.if_modified_since):
+                    not request.if_none_match and modified and request.if_modified_since
+                    and modified.replace(microsecond=0) <= request.if_modified_since):
                 response = make_response("", 304)
             else:
                 body = cache.get(key)
@@ -38,8 +43,8 @@ def public_page(mimetype: str = "text/html"):
                 response = make_response(body)
                 response.mimetype = mimetype
             response.set_etag(etag)
-            if changed_at:
-                response.last_modified = changed_at
+            if modified:
+                response.last_modified = modified
             response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
             response.vary.update(("Accept-Language", "Cookie"))
             return response

@@ -49,7 +49,7 @@ class Commitment(TimestampMixin, db.Model):
                                                                 order_by="CommitmentEvidence.id")
 
     def overdue_days(self, today: date) -> int | None:
-        """Days past the deadline while not confirmed or claimed implemented; None otherwise."""
+        """Days past the deadline while the coalition has not verified it confirmed (claims do not count); else None."""
         if self.deadline is None or today <= self.deadline:
             return None
         if self.verified == Verified.CONFIRMED:

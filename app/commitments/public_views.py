@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date
 
 from feedgen.feed import FeedGenerator
@@ -56,8 +57,10 @@ def platform(slug: str):
     commitments = queries.published_commitments(platform_slugs=[slug])
     card = scorecard.scorecards(date.today(), platform_slugs=[slug])
     card = next(item for item in card if item.platform.id == platform.id)
+    # Cached pages never build addresses from the request's Host: the first asker would set them for everyone.
     return render_template("commitments/platform.html", platform=platform, card=card, commitments=commitments,
-                           timelines=queries.timeline([item.id for item in commitments]), **labels())
+                           timelines=queries.timeline([item.id for item in commitments]),
+                           embed_url=external_url("tracker.embed", slug=slug), **labels())
 
 
 @bp.get("/commitments/<int:commitment_id>")
@@ -81,7 +84,8 @@ def embed(slug: str):
     platform = queries.platform_by_slug(slug) or abort(404)
     card = next(item for item in scorecard.scorecards(date.today(), platform_slugs=[slug])
                 if item.platform.id == platform.id)
-    return render_template("commitments/embed.html", card=card, **labels())
+    return render_template("commitments/embed.html", card=card,
+                           platform_url=external_url("tracker.platform", slug=slug), **labels())
 
 
 @bp.after_request
@@ -92,11 +96,19 @@ def allow_framing(response):
     return response
 
 
+# Characters XML 1.0 forbids: one pasted into a note must not take the feed down for everyone.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return XML_FORBIDDEN.sub(" ", text)
+
+
 def _feed(updates, title: str, self_url: str, page_url: str) -> str:
     locale = str(get_locale())
     feed = FeedGenerator()
     feed.id(self_url)
-    feed.title(title)
+    feed.title(_xml_text(title))
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(locale)
@@ -105,12 +117,12 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
         commitment_title, _description = item.commitment.translated(locale)
         entry = feed.add_entry()
         entry.id(external_url("tracker.commitment", commitment_id=item.commitment_id) + f"#update-{item.id}")
-        entry.title(f"{item.commitment.platform.name}: {commitment_title} — {CLAIMED_LABELS[item.claimed]} / "
-                    f"{VERIFIED_LABELS[item.verified]}")
+        entry.title(_xml_text(f"{item.commitment.platform.name}: {commitment_title} — {CLAIMED_LABELS[item.claimed]}"
+                              f" / {VERIFIED_LABELS[item.verified]}"))
         entry.link(href=external_url("tracker.commitment", commitment_id=item.commitment_id))
         entry.updated(item.published_at)
         entry.published(item.published_at)
-        entry.content(item.note, type="text")
+        entry.content(_xml_text(item.note), type="text")
     return feed.atom_str(pretty=True).decode()
 
 

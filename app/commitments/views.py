@@ -20,6 +20,7 @@ from app.core.access import SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
 from app.extensions import db
 from app.letters.models import Letter
+from app.platforms.models import Platform
 from app.platforms.services import active_platforms
 
 bp = Blueprint("tracker_manage", __name__, template_folder="templates", url_prefix="/tracker/manage")
@@ -185,6 +186,15 @@ def following():
                            followed_commitments={item.commitment_id for item in followed}, **labels())
 
 
+def followable(platform_id: int | None, commitment_id: int | None) -> bool:
+    """Only what the public tracker shows: an active platform or a published commitment."""
+    if platform_id is not None:
+        platform = db.session.get(Platform, platform_id)
+        return platform is not None and platform.active
+    commitment = db.session.get(Commitment, commitment_id)
+    return commitment is not None and commitment.is_published
+
+
 @bp.post("/follow")
 @allow(SIGNED_IN)
 def follow():
@@ -193,6 +203,8 @@ def follow():
     commitment_id = request.form.get("commitment_id", type=int)
     if (platform_id is None) == (commitment_id is None):
         abort(400)
+    if not followable(platform_id, commitment_id):
+        abort(404)
     now_following = services.toggle_follow(current_user, platform_id, commitment_id)
     db.session.commit()
     flash(_("You will receive a digest of its updates by email.") if now_following

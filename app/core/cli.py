@@ -16,7 +16,7 @@ def pybabel(*args: str) -> None:
 
 def extract(output=TEMPLATE) -> None:
     """Write the message template from the code and templates."""
-    pybabel("extract", "-F", str(BABEL_CONFIG), "-k", "lazy_gettext", "-k", "_l", "--no-location",
+    pybabel("extract", "-F", str(BABEL_CONFIG), "-k", "lazy_gettext", "-k", "_l", "-k", "lazy_pgettext:1c,2", "--no-location",
             "--sort-output", "--project", "Coalition", "--copyright-holder", "Coalition contributors",
             "-o", str(output), str(PROJECT_ROOT))
 

@@ -134,7 +134,8 @@ def can_see_evidence(person, incident, evidence) -> bool:
     """Display copies: insiders see all; other members all of a shared incident; the public only public ones."""
     if not can_view_incident(person, incident):
         return False
-    return can_see_internals(person, incident) or is_signed_in(person) or evidence.is_public
+    return (can_see_internals(person, incident) or is_signed_in(person)
+            or (evidence.is_public and evidence.withdrawn_at is None))
 
 
 def can_edit_incident(person, incident) -> bool:
@@ -213,3 +214,21 @@ def can_withdraw_signature(person, letter) -> bool:
 def can_see_signatories(person, letter) -> bool:
     """An embargo hides who signed until the letter is published (steering always sees)."""
     return not letter.embargoed or letter.status == "published" or is_steering(person)
+
+
+# Meetings: only invitees and the steering committee see a meeting.
+def can_create_meetings(person) -> bool:
+    return is_steering(person)
+
+
+def is_invited(person, meeting) -> bool:
+    return is_signed_in(person) and any(invitee.user_id == person.id for invitee in meeting.invitees)
+
+
+def can_view_meeting(person, meeting) -> bool:
+    return is_steering(person) or is_invited(person, meeting)
+
+
+def can_organize_meeting(person, meeting) -> bool:
+    """Change the meeting, pick the slot, write minutes: its organizer and the steering committee."""
+    return is_signed_in(person) and (person.id == meeting.organizer_id or is_steering(person))

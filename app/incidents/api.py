@@ -4,6 +4,8 @@ from flask import abort, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import UnprocessableEntity
 
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
@@ -16,6 +18,17 @@ from app.incidents.schemas import (EvidenceSchema, EvidenceUploadSchema, Inciden
 from app.platforms.models import Platform
 
 blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1/incidents", description="Documented harm incidents")
+
+# What IncidentSchema shows beyond the list page, loaded with the page rather than once per incident.
+SHOWN_IN_LIST = (joinedload(Incident.organization), joinedload(Incident.platform), selectinload(Incident.communities),
+                 selectinload(Incident.urls))
+
+
+def invalid(field: str, message: str):
+    """Answer 422 naming the field in problem+json ``errors``, as the schema's own errors do."""
+    error = UnprocessableEntity(message)
+    error.data = {"errors": {"json": {field: [message]}}}
+    raise error
 
 
 def visible_or_404(reference: str) -> Incident:
@@ -35,7 +48,8 @@ def list_incidents(**_query):
     Anonymous callers see published public incidents only. Follow `next` for more.
     """
     filters = search.filters_from_args(request.args)
-    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int))
+    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int),
+                                        options=SHOWN_IN_LIST)
     args = request.args.to_dict(flat=False)
     next_url = url_for("incidents_api.list_incidents", **(args | {"after": next_after})) if next_after else None
     return {"items": incidents, "next": next_url}
@@ -61,7 +75,7 @@ def create_incident(payload: dict):
     """
     platform = db.session.scalar(select(Platform).where(Platform.slug == payload["platform"], Platform.active))
     if platform is None:
-        abort(422, description="Unknown platform")
+        invalid("platform", "Unknown platform")
     data = to_incident_data(payload, platform.id)
     incident = services.create_incident(current_user, data, submit=payload["submit"])
     db.session.commit()
@@ -107,6 +121,6 @@ def add_report(payload: dict, reference: str):
                                      payload.get("ticket_reference"), vocab.Outcome(payload["outcome"]),
                                      payload.get("outcome_on"), payload["is_appeal"])
     except services.IncidentError:
-        abort(422, description="The outcome cannot come before the report")
+        invalid("outcome_on", "The outcome cannot come before the report")
     db.session.commit()
     return report

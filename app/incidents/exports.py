@@ -20,8 +20,11 @@ BATCH = 500
 
 
 def neutralize(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: prefix them with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Spreadsheets run cells starting with = + - @ tab or CR as formulas: prefix them with a quote.
+
+    A value already starting with a quote gets one too, so the import always removes exactly one.
+    """
+    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
 
 
 def row_for(person, incident: Incident) -> dict:

@@ -39,7 +39,7 @@ class ImportRefused(ValueError):
 
 def _unneutralize(value: str) -> str:
     """Undo the export's protection against spreadsheet formulas."""
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
+    return value[1:] if value.startswith("'") and value[1:2] in (*FORMULA_STARTS, "'") else value
 
 
 def _payload(row: dict) -> dict:

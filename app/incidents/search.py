@@ -95,10 +95,15 @@ def conditions(person, filters: Filters) -> list:
     return clauses
 
 
-def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE) -> tuple[list[Incident], int | None]:
-    """One page, newest first, and the id to continue after (keyset: no OFFSET, whatever the depth)."""
+def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE,
+         options: tuple = ()) -> tuple[list[Incident], int | None]:
+    """One page, newest first, and the id to continue after (keyset: no OFFSET, whatever the depth).
+
+    ``options`` are loader options for whatever else the caller shows of each incident, so that a
+    page costs the same number of statements however many incidents it holds.
+    """
     query = (select(Incident).where(*conditions(person, filters)).order_by(Incident.id.desc()).limit(size + 1)
-             .options(selectinload(Incident.categories), selectinload(Incident.reports)))
+             .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
     if after_id:
         query = query.where(Incident.id < after_id)
     incidents = list(db.session.scalars(query))

@@ -8,6 +8,7 @@ from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.core import audit, permissions, versions
@@ -202,8 +203,11 @@ def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedU
     item = Evidence(incident_id=incident.id, sha256=upload.sha256, media_type=upload.media_type,
                     extension=upload.extension, size=len(upload.data), description=description or None,
                     is_public=is_public, uploaded_by_id=actor.id)
-    incident.evidence.append(item)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            incident.evidence.append(item)
+    except IntegrityError:  # the same file uploaded twice at the same moment
+        raise IncidentError("duplicate") from None
     item.display_sha256 = storage.write_upload(upload)
     audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
     return item

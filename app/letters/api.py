@@ -17,19 +17,24 @@ from app.letters.vocab import PUBLIC_STATUSES
 blp = Blueprint("letters_api", __name__, url_prefix="/api/v1/letters", description="Demand letters and signatures")
 
 
+def reading_locale() -> str:
+    """The language asked for with ``lang``, which wins over the caller's own preference; else the caller's."""
+    return request.args.get("lang") or str(get_locale())
+
+
 class LetterSummarySchema(ma.Schema):
     slug = ma.fields.String()
-    title = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).title)
+    title = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).title)
     platform = ma.fields.Function(lambda letter: letter.platform.slug)
     status = ma.fields.String()
     deadline = ma.fields.Date(allow_none=True)
 
 
 class LetterSchema(LetterSummarySchema):
-    language = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).locale)
-    version = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).number)
-    body = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).body)
-    demands = ma.fields.Function(lambda letter: services.text_for(letter, str(get_locale())).demands)
+    language = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).locale)
+    version = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).number)
+    body = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).body)
+    demands = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).demands)
     addressee = ma.fields.Function(lambda letter: {"name": letter.addressee_name, "title": letter.addressee_title})
     translations = ma.fields.Function(lambda letter: {
         locale: {"version": revision.number, "up_to_date": up_to_date}
@@ -99,7 +104,7 @@ def sign(slug: str):
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
     try:
-        signature = services.sign(current_user, letter, request.args.get("lang") or str(get_locale()))
+        signature = services.sign(current_user, letter, reading_locale())
     except services.LetterError as error:
         db.session.rollback()
         if error.code == "already_signed":

@@ -164,7 +164,7 @@ def sign(actor: User, letter: Letter, locale: str) -> Signature:
     existing = _signature_of(letter, actor.organization_id)
     if existing is not None and existing.withdrawn_at is None:
         raise LetterError("already_signed", existing)
-    number = letter.original.number
+    number = _original_number(revision)
     if existing is not None:  # signing again after a withdrawal
         existing.withdrawn_at, existing.signer_id, existing.signed_at = None, actor.id, utcnow()
         existing.revision_id, existing.text_hash, existing.original_number = revision.id, revision.content_hash, number
@@ -183,6 +183,11 @@ def sign(actor: User, letter: Letter, locale: str) -> Signature:
     return signature
 
 
+def _original_number(revision: LetterRevision) -> int:
+    """The original's version a text corresponds to: a translation may lag behind the current original."""
+    return revision.number if revision.translates_number is None else revision.translates_number
+
+
 def _signature_of(letter: Letter, organization_id: int) -> Signature | None:
     return db.session.scalar(select(Signature).where(Signature.letter_id == letter.id,
                                                      Signature.organization_id == organization_id))
@@ -195,7 +200,7 @@ def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
         raise LetterError("not_allowed")
     revision = text_for(letter, locale)
     signature.revision_id, signature.text_hash = revision.id, revision.content_hash
-    signature.original_number, signature.signer_id = letter.original.number, actor.id
+    signature.original_number, signature.signer_id = _original_number(revision), actor.id
     audit.record("letter_signature_reconfirmed", target=letter, actor=actor, organization_id=actor.organization_id)
     return signature
 

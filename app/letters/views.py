@@ -1,6 +1,7 @@
 """Letter pages: the public list and letter (with printable, PDF and plain-text forms), versions, and signing."""
 
 import difflib
+import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -22,6 +23,18 @@ from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
 
+# Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
+# autolinks such as <https://…> or <name@example.org> are not tags and stay.
+RAW_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[?!][^>]*>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",
+                      re.IGNORECASE | re.DOTALL)
+
+
+def without_raw_html(text: str) -> str:
+    """``text`` minus raw HTML, removed until none is left (``<scr<b></b>ipt>`` would otherwise rebuild a tag)."""
+    while (stripped := RAW_HTML.sub("", text)) != text:
+        text = stripped
+    return text
+
 
 def load_letter(slug: str) -> Letter:
     letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
@@ -32,10 +45,11 @@ def load_letter(slug: str) -> Letter:
 
 def page_context(letter: Letter) -> dict:
     text = services.text_for(letter, str(get_locale()))
-    signatories = services.public_signatories(letter) if permissions.can_see_signatories(current_user, letter) else []
+    visible = permissions.can_see_signatories(current_user, letter)
+    signatories = services.public_signatories(letter) if visible else []
     return {"letter": letter, "text": text, "signatories": signatories,
             "region_counts": services.region_counts(signatories), "region_labels": REGION_LABELS,
-            "supporters": services.approved_supporters(letter) if signatories else [],
+            "supporters": services.approved_supporters(letter) if visible else [],
             "status_labels": LETTER_STATUS_LABELS, "translations": services.translation_status(letter)}
 
 
@@ -80,7 +94,9 @@ def pdf(slug: str):
 @bp.get("/<slug>.txt")
 @allow(PUBLIC)
 def plain_text(slug: str):
-    body = render_template("letters/letter.txt", **page_context(load_letter(slug)))
+    """The letter as plain text: its Markdown without the raw HTML the pages never render either."""
+    context = page_context(load_letter(slug))
+    body = render_template("letters/letter.txt", body_text=without_raw_html(context["text"].body), **context)
     return Response(body, mimetype="text/plain")
 
 

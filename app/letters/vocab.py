@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 
 class LetterStatus(StrEnum):
@@ -12,13 +12,14 @@ class LetterStatus(StrEnum):
     PUBLISHED = "published"
 
 
+# Contexts: a letter's status agrees with "letter", which is feminine in several languages.
 LETTER_STATUS_LABELS = {
-    LetterStatus.DRAFT: _l("Draft"),
-    LetterStatus.IN_REVIEW: _l("In review"),
-    LetterStatus.OPEN: _l("Open for signatures"),
-    LetterStatus.CLOSED: _l("Closed"),
-    LetterStatus.SENT: _l("Sent"),
-    LetterStatus.PUBLISHED: _l("Published"),
+    LetterStatus.DRAFT: lazy_pgettext("letter status", "Draft"),
+    LetterStatus.IN_REVIEW: lazy_pgettext("letter status", "In review"),
+    LetterStatus.OPEN: lazy_pgettext("letter status", "Open for signatures"),
+    LetterStatus.CLOSED: lazy_pgettext("letter status", "Closed"),
+    LetterStatus.SENT: lazy_pgettext("letter status", "Sent"),
+    LetterStatus.PUBLISHED: lazy_pgettext("letter status", "Published"),
 }
 # The order a letter moves through; steering may move it one step forward at a time.
 NEXT_STATUS = {

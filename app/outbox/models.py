@@ -27,6 +27,10 @@ class OutboxMessage(db.Model):
     template: Mapped[str] = mapped_column(String(80))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # One optional text attachment (calendar invitations): file name, media type, content.
+    attachment_name: Mapped[str | None] = mapped_column(String(100))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    attachment_body: Mapped[str | None] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus, "outbox_status"),
                                                  default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

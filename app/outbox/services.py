@@ -20,17 +20,21 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def queue_email(recipient: str, template: str, locale: str | None = None, **context) -> OutboxMessage:
+def queue_email(recipient: str, template: str, locale: str | None = None,
+                attachment: tuple[str, str, str] | None = None, **context) -> OutboxMessage:
     """Render ``emails/<template>.subject.txt`` and ``.txt`` in ``locale`` and add them to the outbox.
 
-    The message commits with the caller's transaction, so it exists exactly when the change does.
+    ``attachment`` is (file name, media type, text), e.g. a calendar invitation. The message commits
+    with the caller's transaction, so it exists exactly when the change does.
     """
     locale = locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
         body = render_template(f"emails/{template}.txt", **context)
+    name, media_type, content = attachment or (None, None, None)
     message = OutboxMessage(recipient=recipient, locale=locale, template=template,
-                            subject=" ".join(subject.split()), body=body)
+                            subject=" ".join(subject.split()), body=body, attachment_name=name,
+                            attachment_type=media_type, attachment_body=content)
     db.session.add(message)
     db.session.flush()
     return message
@@ -92,6 +96,10 @@ def send_smtp(message: OutboxMessage) -> None:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> ") or None)
     email.set_content(message.body)
+    if message.attachment_body is not None:
+        maintype, _slash, subtype = message.attachment_type.partition("/")
+        email.add_attachment(message.attachment_body.encode(), maintype=maintype, subtype=subtype.split(";")[0],
+                             filename=message.attachment_name)
     email["Content-Language"] = message.locale  # after set_content, which clears every Content-* header
     server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:

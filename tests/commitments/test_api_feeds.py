@@ -232,3 +232,13 @@ def test_accepted_proposal_reaches_feed_downloads_and_api(client, tracker, steer
     assert note in client.get("/tracker/tracker.csv").get_data(as_text=True)
     timeline = client.get(f"/api/v1/commitments/{tracker['shown'].id}").get_json()["timeline"]
     assert timeline[0]["note"] == note
+
+
+def test_control_characters_in_a_note_do_not_break_the_feeds(client, tracker, steering):
+    services.record_update(steering, tracker["shown"], UpdateData(
+        happened_on=date(2026, 4, 2), note="Pasted\x0bfrom a\x0cword processor\x01", claimed=Claimed.IN_PROGRESS,
+        verified=Verified.PROGRESS_CONFIRMED, progress=45))
+    db.session.commit()
+    for path in ("/tracker/feed.atom", "/tracker/platforms/alpha/feed.atom"):
+        _root, entries = parse_feed(client.get(path))
+        assert entries[0].find(f"{ATOM}content").text.split() == ["Pasted", "from", "a", "word", "processor"]

@@ -235,7 +235,7 @@ def test_translation_and_milestones_are_audited_and_public(login, commitment):
 
 @pytest.mark.parametrize(("status", "visibility"), [
     ("draft", "public"), ("submitted", "public"), ("verified", "public"), ("published", "coalition"),
-    ("published", "private")])
+    ("published", "organization")])
 def test_attach_refuses_an_incident_that_is_not_published_and_public(login, personas, commitment, incident_factory,
                                                                      status, visibility):
     incident = incident_factory(personas["member_a"], status=status, visibility=visibility)
@@ -281,6 +281,16 @@ def test_follow_toggles_a_platform_and_a_commitment(login, personas, platform, c
     assert [(item.platform_id, item.commitment_id) for item in services.follows_of(personas["member_a"])] == [
         (None, commitment.id)]
     assert services.follows_of(personas["member_b"]) == []
+
+
+def test_only_what_the_public_tracker_shows_can_be_followed(login, personas, platform_factory, make_commitment):
+    retired = platform_factory(name="Retired", slug="retired", active=False)
+    hidden = make_commitment(published=False)
+    client = login("member_a")
+    for data in ({"platform_id": "999999"}, {"platform_id": str(retired.id)}, {"commitment_id": "999999"},
+                 {"commitment_id": str(hidden.id)}):
+        assert client.post("/tracker/manage/follow", data=data).status_code == 404, data
+    assert services.follows_of(personas["member_a"]) == []
 
 
 @pytest.mark.parametrize("data", [{}, {"platform_id": "1", "commitment_id": "1"}, {"platform_id": "x"}])

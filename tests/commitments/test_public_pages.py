@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.commitments import services
+from app.commitments import cache as tracker_cache
+from app.commitments import public_views, services
 from app.commitments.models import TrackerState
 from app.commitments.services import CommitmentData, UpdateData
 from app.commitments.vocab import Area, Claimed, Stance, Verified
@@ -152,10 +153,10 @@ def test_if_modified_since_answers_304_until_the_tracker_changes(client, tracker
     db.session.commit()
     path = "/tracker/platforms/alpha"
     first = client.get(path)
-    assert first.last_modified == an_hour_ago
+    assert an_hour_ago <= first.last_modified < utcnow()  # the change, or midnight when the day began after it
     since = first.headers["Last-Modified"]
     assert client.get(path, headers={"If-Modified-Since": since}).status_code == 304
-    earlier = (an_hour_ago - timedelta(minutes=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    earlier = (first.last_modified - timedelta(minutes=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
     services.record_update(steering, tracker["shown"], UpdateData(
         happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
@@ -267,3 +268,51 @@ def test_only_the_embed_may_be_framed(client, tracker):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
         assert "frame-ancestors *" not in response.headers["Content-Security-Policy"], path
         assert response.headers["X-Frame-Options"] == "DENY", path
+
+
+def test_cached_pages_never_take_addresses_from_the_request_host(app, tracker):
+    addresses = {"/tracker/platforms/alpha": 'src="https://coalition.test/tracker/platforms/alpha/embed"',
+                 "/tracker/platforms/alpha/embed": 'href="https://coalition.test/tracker/platforms/alpha"'}
+    for path, address in addresses.items():
+        poisoned = app.test_client().get(path, headers={"Host": "evil.example"}).get_data(as_text=True)
+        served = app.test_client().get(path).get_data(as_text=True)
+        for body in (poisoned, served):
+            assert "evil.example" not in body and address in body, path
+
+
+@pytest.fixture
+def set_today(monkeypatch):
+    """``set_today(day)``: the day the tracker pages and their cache believe it is."""
+
+    class Today(date):
+        value = date.today()
+
+        @classmethod
+        def today(cls):
+            return cls.value
+
+    for module in (tracker_cache, public_views):
+        monkeypatch.setattr(module, "date", Today)
+
+    def set_day(day):
+        Today.value = day
+
+    return set_day
+
+
+def test_a_new_day_refreshes_overdue_days_and_the_validators(client, steering, platform_factory, set_today):
+    day = date.today() + timedelta(days=30)  # after the tracker's last change, as days to come always are
+    platform = platform_factory(name="Alpha", slug="alpha")
+    services.save_commitment(steering, None, CommitmentData(
+        platform_id=platform.id, title="Late commitment", area=Area.POLICIES, is_published=True,
+        deadline=day - timedelta(days=3)))
+    db.session.commit()
+    set_today(day)
+    first = client.get("/tracker/platforms/alpha")
+    assert "overdue by 3 days" in first.get_data(as_text=True)
+    assert client.get("/tracker/platforms/alpha", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    set_today(day + timedelta(days=1))
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        next_day = client.get("/tracker/platforms/alpha", headers=headers)
+        assert next_day.status_code == 200
+        assert "overdue by 4 days" in next_day.get_data(as_text=True)

@@ -123,11 +123,13 @@ def test_csv_export_neutralises_spreadsheet_formulas(app, login, personas, incid
     incident_factory(personas["member_a"], **FORMULAS)
     incident_factory(personas["member_a"], title="\tTabbed", excerpt="\rCarriage return")
     incident_factory(personas["member_a"], title="Harmless - with = inside", excerpt="O'Brien")
+    incident_factory(personas["member_a"], title="'=Already quoted")
     rows = export_csv(app, login("member_a"))
     for name, value in FORMULAS.items():
         assert rows[0][name] == "'" + value
     assert rows[1]["title"] == "'\tTabbed" and rows[1]["excerpt"] == "'\rCarriage return"
     assert rows[2]["title"] == "Harmless - with = inside" and rows[2]["excerpt"] == "O'Brien"
+    assert rows[3]["title"] == "''=Already quoted"
 
 
 def test_json_export_is_valid_json_with_the_text_unchanged(app, login, personas, incident_factory):
@@ -286,7 +288,8 @@ def test_an_exported_csv_imports_again(app, login, personas, incident_factory):
                      communities=["muslims"], urls=["https://example.org/x"], excerpt="+ excerpt",
                      account_handle="@someone", account_audience=5, estimated_reach=7, description="-- dashes",
                      is_graphic=True, language="hi", country="IN")
-    incident_factory(personas["member_a"], title="Plain", status="published", visibility="public")
+    incident_factory(personas["member_a"], title="Plain", status="published", visibility="public",
+                     excerpt="'=quoted by its author", description="'quote")
     exported = read_body(login("member_a").get("/incidents/export.csv"))
     client = login("member_b")
     assert "0 rows have errors." in upload(client, exported).get_data(as_text=True)

@@ -1,0 +1,60 @@
+"""iCalendar files (the icalendar library): one meeting with its time-zone definition, organizer and
+attendees asked to RSVP, or a person's whole feed."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from app.core.db import utcnow
+from app.meetings.models import Meeting
+from app.meetings.vocab import MeetingStatus
+
+PRODID = "-//Coalition//Meetings//EN"
+
+
+def _address(person, role: str | None = None) -> vCalAddress:
+    address = vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = vText(person.name)
+    if role:
+        address.params["ROLE"] = vText(role)
+    return address
+
+
+def event_for(meeting: Meeting, include_private: bool = True) -> Event:
+    zone = ZoneInfo(meeting.timezone)
+    event = Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", utcnow())
+    event.add("summary", meeting.title)
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", (meeting.starts_at + timedelta(minutes=meeting.duration_minutes)).astimezone(zone))
+    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
+    event.add("organizer", _address(meeting.organizer))
+    for invitee in meeting.invitees:
+        attendee = _address(invitee.user, "REQ-PARTICIPANT")
+        attendee.params["RSVP"] = "TRUE"
+        attendee.params["PARTSTAT"] = invitee.rsvp
+        event.add("attendee", attendee, encode=0)
+    if include_private:
+        where = ", ".join(part for part in (meeting.location, meeting.video_link) if part)
+        if where:
+            event.add("location", where)
+        if meeting.agenda:
+            event.add("description", meeting.agenda)
+    return event
+
+
+def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST") -> str:
+    """A VCALENDAR with every needed VTIMEZONE; METHOD:REQUEST (or CANCEL) for invitations, none for feeds."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    for meeting in meetings:
+        if meeting.starts_at is not None:
+            calendar.add_component(event_for(meeting))
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()

@@ -1,0 +1,294 @@
+"""Meeting rules: invitations, polls, picking a slot, changes and cancellations sent as calendar updates,
+recurring series, minutes with versions, action items and attachments.
+
+Services add and flush; the caller commits.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.commitments.services import bump_version as bump_tracker_version
+from app.core import audit, permissions
+from app.core.db import utcnow
+from app.core.links import external_url
+from app.core.tokens import hash_token, new_token
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.meetings import scheduling
+from app.meetings.calendar import calendar_for
+from app.meetings.models import (ActionItem, Attachment, CalendarToken, Invitee, Meeting, MeetingSeries, Minutes, Slot,
+                                 SlotAnswer)
+from app.meetings.vocab import PLATFORM_STEPS, Answer, Kind, MeetingStatus, MinutesStatus
+from app.outbox.services import queue_email
+
+
+class MeetingError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class MeetingData:
+    kind: Kind
+    title: str
+    timezone: str
+    duration_minutes: int = 60
+    platform_id: int | None = None
+    letter_id: int | None = None
+    requested_on: date | None = None
+    request_channel: str | None = None
+    location: str | None = None
+    video_link: str | None = None
+    agenda: str | None = None
+
+
+def person_zone(person: User, meeting: Meeting) -> str:
+    return person.timezone or meeting.timezone
+
+
+def create_meeting(actor: User, data: MeetingData, invitee_ids: list[int], slots: list[datetime]) -> Meeting:
+    """A platform meeting starts as requested; a members' meeting polls its candidate slots at once."""
+    if not permissions.can_create_meetings(actor):
+        raise MeetingError("not_allowed")
+    status = MeetingStatus.REQUESTED if data.kind == Kind.PLATFORM else MeetingStatus.POLLING
+    meeting = Meeting(uid=f"{uuid.uuid4()}@coalition", status=status, organizer_id=actor.id, **vars(data))
+    db.session.add(meeting)
+    db.session.flush()
+    invite(actor, meeting, invitee_ids)
+    meeting.slots = [Slot(starts_at=moment) for moment in sorted(set(slots))]
+    db.session.flush()
+    audit.record("meeting_created", target=meeting, actor=actor, kind=str(data.kind))
+    return meeting
+
+
+def invite(actor: User, meeting: Meeting, user_ids: list[int]) -> None:
+    already = {invitee.user_id for invitee in meeting.invitees}
+    people = db.session.scalars(select(User).where(User.id.in_(set(user_ids) - already))).all()
+    for person in people:
+        meeting.invitees.append(Invitee(user_id=person.id))
+        queue_email(person.email, "meeting_invitation", person.locale, meeting=meeting, local=_local_text(person, meeting),
+                    link=external_url("meetings.detail", meeting_id=meeting.id))
+    db.session.flush()
+
+
+def _local_text(person: User, meeting: Meeting) -> str | None:
+    """The start in the recipient's zone, for emails (their zone named)."""
+    if meeting.starts_at is None:
+        return None
+    from babel.dates import format_datetime
+
+    zone = person_zone(person, meeting)
+    return format_datetime(scheduling.local(meeting.starts_at, zone), "full", locale=person.locale or "en") + f" ({zone})"
+
+
+def answer(person: User, slot: Slot, value: Answer) -> None:
+    meeting = db.session.get(Meeting, slot.meeting_id)
+    if not permissions.is_invited(person, meeting) or meeting.status != MeetingStatus.POLLING:
+        raise MeetingError("not_allowed")
+    existing = next((item for item in slot.answers if item.user_id == person.id), None)
+    if existing is None:
+        slot.answers.append(SlotAnswer(user_id=person.id, answer=value))
+    else:
+        existing.answer = value
+    db.session.flush()
+
+
+def past_burden(meeting: Meeting) -> dict[int, int]:
+    """Per person, how many earlier meetings of the same series fell outside their working hours."""
+    if meeting.series_id is None:
+        return {}
+    earlier = db.session.scalars(select(Meeting).where(
+        Meeting.series_id == meeting.series_id, Meeting.id != meeting.id, Meeting.starts_at.is_not(None),
+        Meeting.status != MeetingStatus.CANCELLED)).all()
+    counts: Counter = Counter()
+    for other in earlier:
+        for invitee in other.invitees:
+            start = scheduling.local(other.starts_at, person_zone(invitee.user, other))
+            if scheduling.out_of_hours(start, other.duration_minutes):
+                counts[invitee.user_id] += 1
+    return dict(counts)
+
+
+def ranked_slots(meeting: Meeting) -> list[scheduling.RankedSlot]:
+    people = [(invitee.user_id, person_zone(invitee.user, meeting)) for invitee in meeting.invitees]
+    answers = {slot.id: {item.user_id: Answer(item.answer) for item in slot.answers} for slot in meeting.slots}
+    return scheduling.rank([(slot.id, slot.starts_at) for slot in meeting.slots], meeting.duration_minutes, people,
+                           answers, past_burden(meeting))
+
+
+def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
+    """The organizer picks the final time; every invitee gets the calendar invitation."""
+    if not permissions.can_organize_meeting(actor, meeting) or slot.meeting_id != meeting.id:
+        raise MeetingError("not_allowed")
+    meeting.starts_at, meeting.status = slot.starts_at, MeetingStatus.SCHEDULED
+    _changed(actor, meeting, "meeting_scheduled")
+
+
+def reschedule(actor: User, meeting: Meeting, starts_at: datetime) -> None:
+    """Move one meeting (or one occurrence of a series); invitees get the updated invitation."""
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status == MeetingStatus.CANCELLED:
+        raise MeetingError("not_allowed")
+    meeting.starts_at, meeting.status = starts_at, MeetingStatus.SCHEDULED
+    _changed(actor, meeting, "meeting_moved")
+
+
+def cancel(actor: User, meeting: Meeting) -> None:
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status == MeetingStatus.CANCELLED:
+        raise MeetingError("not_allowed")
+    meeting.status = MeetingStatus.CANCELLED
+    _changed(actor, meeting, "meeting_cancelled", method="CANCEL", template="meeting_cancelled")
+
+
+def _changed(actor: User, meeting: Meeting, action: str, method: str = "REQUEST",
+             template: str = "meeting_scheduled") -> None:
+    meeting.sequence += 1
+    db.session.flush()
+    audit.record(action, target=meeting, actor=actor, sequence=meeting.sequence)
+    if meeting.starts_at is None:
+        return
+    ics = calendar_for([meeting], method=method)
+    for invitee in meeting.invitees:
+        person = invitee.user
+        queue_email(person.email, template, person.locale, attachment=("invite.ics", "text/calendar", ics),
+                    meeting=meeting, local=_local_text(person, meeting),
+                    link=external_url("meetings.detail", meeting_id=meeting.id))
+
+
+def set_status(actor: User, meeting: Meeting, status: MeetingStatus) -> None:
+    """A platform meeting's steps: requested → accepted / declined / no reply → finding a time → scheduled → held."""
+    allowed = PLATFORM_STEPS.get(meeting.status, ())
+    if not permissions.can_organize_meeting(actor, meeting) or status not in allowed:
+        raise MeetingError("not_allowed")
+    meeting.status = status
+    audit.record("meeting_status_changed", target=meeting, actor=actor, status=str(status))
+
+
+def create_series(actor: User, data: MeetingData, rule: str, first_local: datetime, count: int,
+                  invitee_ids: list[int]) -> MeetingSeries:
+    """A recurring members' meeting: one scheduled Meeting per occurrence, each movable or cancellable alone."""
+    if not permissions.can_create_meetings(actor):
+        raise MeetingError("not_allowed")
+    series = MeetingSeries(title=data.title, rrule=rule, timezone=data.timezone)
+    db.session.add(series)
+    db.session.flush()
+    for moment in scheduling.occurrences(rule, first_local, data.timezone, count):
+        meeting = Meeting(uid=f"{uuid.uuid4()}@coalition", status=MeetingStatus.SCHEDULED, organizer_id=actor.id,
+                          series_id=series.id, starts_at=moment, **vars(data))
+        db.session.add(meeting)
+        db.session.flush()
+        invite(actor, meeting, invitee_ids)
+    audit.record("meeting_series_created", target=series, actor=actor, rule=rule, count=count)
+    return series
+
+
+def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minutes:
+    """A new version of the minutes; final minutes are emailed to every invitee."""
+    if not permissions.can_organize_meeting(actor, meeting):
+        raise MeetingError("not_allowed")
+    number = (meeting.minutes[-1].number + 1) if meeting.minutes else 1
+    minutes = Minutes(number=number, text=text, status=MinutesStatus.FINAL if final else MinutesStatus.DRAFT,
+                      created_by_id=actor.id)
+    meeting.minutes.append(minutes)
+    db.session.flush()
+    audit.record("meeting_minutes_saved", target=meeting, actor=actor, number=number, final=final)
+    if final:
+        for invitee in meeting.invitees:
+            queue_email(invitee.user.email, "meeting_minutes", invitee.user.locale, meeting=meeting,
+                        link=external_url("meetings.detail", meeting_id=meeting.id))
+    return minutes
+
+
+def add_action(actor: User, meeting: Meeting, title: str, owner_organization_id: int | None, due_on: date | None,
+               commitment_id: int | None = None, letter_id: int | None = None) -> ActionItem:
+    if not permissions.can_organize_meeting(actor, meeting):
+        raise MeetingError("not_allowed")
+    item = ActionItem(title=title.strip(), owner_organization_id=owner_organization_id, due_on=due_on,
+                      commitment_id=commitment_id, letter_id=letter_id)
+    meeting.actions.append(item)
+    db.session.flush()
+    audit.record("meeting_action_added", target=meeting, actor=actor, action_id=item.id)
+    return item
+
+
+def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None) -> Attachment:
+    if not permissions.can_view_meeting(actor, meeting):
+        raise MeetingError("not_allowed")
+    item = Attachment(sha256=upload.sha256, media_type=upload.media_type, size=len(upload.data),
+                      description=description or None, uploaded_by_id=actor.id)
+    meeting.attachments.append(item)
+    db.session.flush()
+    storage.write_upload(upload)
+    audit.record("meeting_attachment_added", target=meeting, actor=actor, sha256=upload.sha256)
+    return item
+
+
+def publish_summary(actor: User, meeting: Meeting, summary: str) -> None:
+    """Steering shows a platform meeting's summary on the public tracker."""
+    if not permissions.is_steering(actor) or meeting.kind != Kind.PLATFORM:
+        raise MeetingError("not_allowed")
+    meeting.public_summary, meeting.summary_published = summary.strip() or None, bool(summary.strip())
+    audit.record("meeting_summary_published", target=meeting, actor=actor)
+    bump_tracker_version()
+
+
+def meetings_of(person: User) -> list[Meeting]:
+    """Every meeting the person may see: invited ones, and all of them for steering."""
+    query = select(Meeting).order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc())
+    if not permissions.is_steering(person):
+        query = query.where(Meeting.id.in_(select(Invitee.meeting_id).where(Invitee.user_id == person.id)))
+    return list(db.session.scalars(query))
+
+
+def new_calendar_token(person: User) -> str:
+    """A fresh feed secret; earlier ones stop working."""
+    revoke_calendar_tokens(person)
+    token, token_hash = new_token(nbytes=24)
+    db.session.add(CalendarToken(user_id=person.id, token_hash=token_hash))
+    audit.record("calendar_feed_created", target=person, actor=person)
+    return token
+
+
+def revoke_calendar_tokens(person: User) -> None:
+    for item in db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == person.id,
+                                                               CalendarToken.revoked_at.is_(None))):
+        item.revoked_at = utcnow()
+
+
+def person_for_feed(token: str) -> User | None:
+    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == hash_token(token),
+                                                        CalendarToken.revoked_at.is_(None)))
+    person = db.session.get(User, row.user_id) if row else None
+    return person if person is not None and person.is_active else None
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """A day before: remind invitees of scheduled meetings; and remind those who have not answered a poll."""
+    now = now or utcnow()
+    sent = 0
+    upcoming = db.session.scalars(select(Meeting).where(
+        Meeting.status == MeetingStatus.SCHEDULED, Meeting.reminded_at.is_(None),
+        Meeting.starts_at > now, Meeting.starts_at <= now + timedelta(days=1))).all()
+    for meeting in upcoming:
+        for invitee in meeting.invitees:
+            queue_email(invitee.user.email, "meeting_reminder", invitee.user.locale, meeting=meeting,
+                        local=_local_text(invitee.user, meeting),
+                        link=external_url("meetings.detail", meeting_id=meeting.id))
+            sent += 1
+        meeting.reminded_at = now
+    polling = db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.POLLING,
+                                                       Meeting.reminded_at.is_(None))).all()
+    for meeting in polling:
+        answered = {answer.user_id for slot in meeting.slots for answer in slot.answers}
+        for invitee in meeting.invitees:
+            if invitee.user_id not in answered:
+                queue_email(invitee.user.email, "meeting_poll_reminder", invitee.user.locale, meeting=meeting,
+                            link=external_url("meetings.detail", meeting_id=meeting.id))
+                sent += 1
+        meeting.reminded_at = now
+    return sent

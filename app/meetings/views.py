@@ -1,0 +1,322 @@
+"""Meeting pages: only invitees and the steering committee see a meeting (others get 404)."""
+
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.commitments.models import Commitment
+from app.core import audit, permissions
+from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
+from app.core.forms import select_choices
+from app.core.i18n import TZ_COOKIE, valid_timezone
+from app.core.links import external_url
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.letters.models import Letter
+from app.meetings import calendar, scheduling, services
+from app.meetings.forms import (RECURRENCES, ActionForm, AttachmentForm, MeetingForm, MinutesForm, MoveForm,
+                                SeriesForm, SummaryForm)
+from app.meetings.models import ActionItem, Attachment, Meeting, Slot
+from app.meetings.vocab import (ACTION_STATUS_LABELS, ANSWER_LABELS, KIND_LABELS, PLATFORM_STEPS, STATUS_LABELS,
+                                ActionStatus, Answer, Kind, MeetingStatus)
+from app.organizations.models import Organization
+from app.platforms.services import active_platforms
+
+bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not permissions.can_view_meeting(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+def labels() -> dict:
+    return {"status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "answer_labels": ANSWER_LABELS,
+            "action_status_labels": ACTION_STATUS_LABELS, "reader_zone": str(get_timezone()),
+            "local": scheduling.local}
+
+
+def people_choices():
+    people = db.session.scalars(select(User).join(User.organization).where(User.is_deactivated.is_(False))
+                                .order_by(Organization.name, User.name))
+    return select_choices((person.id, f"{person.name} · {person.organization.name}") for person in people)
+
+
+@bp.get("/")
+@allow(SIGNED_IN)
+def index():
+    return render_template("meetings/index.html", meetings=services.meetings_of(current_user), **labels())
+
+
+def meeting_form() -> MeetingForm:
+    form = MeetingForm()
+    form.platform_id.choices = select_choices([(0, "—")] + [(p.id, p.name) for p in active_platforms()])
+    form.letter_id.choices = select_choices([(0, "—")] + [
+        (letter.id, letter.original.title) for letter in db.session.scalars(select(Letter).order_by(Letter.id.desc()))])
+    form.invitees.choices = people_choices()
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(STEERING)
+def new():
+    form = meeting_form()
+    if form.validate_on_submit():
+        slots = [scheduling.parse_local(line, form.timezone.data) for line in form.slots.data.splitlines()
+                 if line.strip()]
+        meeting = services.create_meeting(current_user, services.MeetingData(
+            kind=Kind(form.kind.data), title=form.title.data.strip(), timezone=form.timezone.data,
+            duration_minutes=form.duration_minutes.data, platform_id=form.platform_id.data or None,
+            letter_id=form.letter_id.data or None, requested_on=form.requested_on.data,
+            request_channel=form.request_channel.data or None, location=form.location.data or None,
+            video_link=form.video_link.data or None, agenda=form.agenda.data or None), form.invitees.data, slots)
+        db.session.commit()
+        flash(_("The meeting has been created and the invitations sent."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_template("meetings/new.html", form=form)
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@allow(STEERING)
+def new_series():
+    form = SeriesForm()
+    form.invitees.choices = people_choices()
+    if form.validate_on_submit():
+        first = datetime.strptime(form.first.data.strip(), "%Y-%m-%d %H:%M")
+        rule = RECURRENCES[form.recurrence.data][1] or _third_weekday_rule(first)
+        series = services.create_series(current_user, services.MeetingData(
+            kind=Kind.MEMBERS, title=form.title.data.strip(), timezone=form.timezone.data,
+            duration_minutes=form.duration_minutes.data, video_link=form.video_link.data or None,
+            agenda=form.agenda.data or None), rule, first, form.count.data, form.invitees.data)
+        db.session.commit()
+        flash(_("%(num)d meetings have been scheduled.", num=form.count.data), "success")
+        return redirect(url_for("meetings.index", series=series.id))
+    return render_template("meetings/series.html", form=form)
+
+
+def _third_weekday_rule(first) -> str:
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+    return f"FREQ=MONTHLY;BYDAY=+{(first.day - 1) // 7 + 1}{weekday}"
+
+
+@bp.get("/<int:meeting_id>")
+@allow(SIGNED_IN)
+def detail(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    browser_zone = valid_timezone(request.cookies.get(TZ_COOKIE))
+    mine = {}
+    for slot in meeting.slots:
+        for item in slot.answers:
+            if item.user_id == current_user.id:
+                mine[slot.id] = item.answer
+    action_form = ActionForm()
+    action_form.owner_organization_id.choices = select_choices([(0, "—")] + [
+        (org.id, org.name) for org in db.session.scalars(select(Organization).order_by(Organization.name))])
+    action_form.commitment_id.choices = select_choices([(0, "—")] + [
+        (c.id, c.title) for c in db.session.scalars(select(Commitment).order_by(Commitment.id))])
+    action_form.letter_id.choices = select_choices([(0, "—")] + [
+        (letter.id, letter.original.title) for letter in db.session.scalars(select(Letter).order_by(Letter.id))])
+    return render_template(
+        "meetings/detail.html", meeting=meeting, ranked=services.ranked_slots(meeting), mine=mine,
+        people={invitee.user_id: invitee.user for invitee in meeting.invitees}, browser_zone=browser_zone,
+        organizer=permissions.can_organize_meeting(current_user, meeting),
+        invited=permissions.is_invited(current_user, meeting), next_steps=PLATFORM_STEPS.get(meeting.status, ()),
+        move_form=MoveForm(), minutes_form=MinutesForm(), action_form=action_form, attachment_form=AttachmentForm(),
+        summary_form=SummaryForm(summary=meeting.public_summary), **labels())
+
+
+def back(meeting: Meeting, anchor: str | None = None):
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor))
+
+
+@bp.post("/<int:meeting_id>/answers")
+@allow(SIGNED_IN)
+def answer(meeting_id: int):
+    """An invitee answers yes, if need be or no for each candidate slot."""
+    meeting = load_meeting(meeting_id)
+    if not permissions.is_invited(current_user, meeting):
+        abort(403)
+    try:
+        for slot in meeting.slots:
+            value = request.form.get(f"slot-{slot.id}")
+            if value in {a.value for a in Answer}:
+                services.answer(current_user, slot, Answer(value))
+    except services.MeetingError:
+        abort(409)
+    db.session.commit()
+    flash(_("Your answers have been saved."), "success")
+    return back(meeting, "poll")
+
+
+def organizer_action(meeting_id: int, action, *args):
+    meeting = load_meeting(meeting_id)
+    try:
+        action(current_user, meeting, *args)
+    except services.MeetingError:
+        abort(403)
+    db.session.commit()
+    return meeting
+
+
+@bp.post("/<int:meeting_id>/pick/<int:slot_id>")
+@allow(SIGNED_IN)
+def pick(meeting_id: int, slot_id: int):
+    slot = db.session.get(Slot, slot_id) or abort(404)
+    meeting = organizer_action(meeting_id, services.pick_slot, slot)
+    flash(_("The meeting is scheduled; invitees have received the calendar invitation."), "success")
+    return back(meeting)
+
+
+@bp.post("/<int:meeting_id>/status/<any(accepted, declined, no_reply, polling, held):status>")
+@allow(SIGNED_IN)
+def set_status(meeting_id: int, status: str):
+    meeting = organizer_action(meeting_id, services.set_status, MeetingStatus(status))
+    flash(_("The meeting is now: %(status)s.", status=STATUS_LABELS[meeting.status]), "success")
+    return back(meeting)
+
+
+@bp.post("/<int:meeting_id>/move")
+@allow(SIGNED_IN)
+def move(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = MoveForm()
+    try:
+        new_start = scheduling.parse_local(form.new_start.data or "", meeting.timezone)
+    except ValueError:
+        flash(_("Write the time as 2026-12-03 15:00."), "error")
+        return back(meeting)
+    organizer_action(meeting_id, services.reschedule, new_start)
+    flash(_("The meeting has been moved; invitees have received the updated invitation."), "success")
+    return back(meeting)
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@allow(SIGNED_IN)
+def cancel(meeting_id: int):
+    meeting = organizer_action(meeting_id, services.cancel)
+    flash(_("The meeting is cancelled; invitees have been told."), "success")
+    return back(meeting)
+
+
+@bp.post("/<int:meeting_id>/minutes")
+@allow(SIGNED_IN)
+def minutes(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = MinutesForm()
+    if not form.validate_on_submit():
+        flash(_("The minutes are empty."), "error")
+        return back(meeting, "minutes")
+    organizer_action(meeting_id, services.save_minutes, form.text.data, "final" in request.form)
+    flash(_("A new version of the minutes has been saved."), "success")
+    return back(meeting, "minutes")
+
+
+@bp.post("/<int:meeting_id>/actions")
+@allow(SIGNED_IN)
+def add_action(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = ActionForm()
+    if form.title.data and form.title.data.strip():
+        organizer_action(meeting_id, services.add_action, form.title.data, form.owner_organization_id.data or None,
+                         form.due_on.data if form.due_on.validate(form) else None, form.commitment_id.data or None,
+                         form.letter_id.data or None)
+    return back(meeting, "actions")
+
+
+@bp.post("/actions/<int:action_id>/done")
+@allow(SIGNED_IN)
+def action_done(action_id: int):
+    item = db.session.get(ActionItem, action_id) or abort(404)
+    meeting = load_meeting(item.meeting_id)
+    if not permissions.can_view_meeting(current_user, meeting):
+        abort(404)
+    item.status = ActionStatus.DONE
+    audit.record("meeting_action_done", target=meeting, actor=current_user, action_id=item.id)
+    db.session.commit()
+    return back(meeting, "actions")
+
+
+@bp.post("/<int:meeting_id>/attachments")
+@allow(SIGNED_IN)
+def upload(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            prepared = storage.prepare_upload(form.file.data.stream)
+        except storage.EvidenceRejected:
+            flash(_("This file was refused: check its type and size."), "error")
+            return back(meeting, "attachments")
+        services.add_attachment(current_user, meeting, prepared, form.description.data)
+        db.session.commit()
+    return back(meeting, "attachments")
+
+
+@bp.get("/<int:meeting_id>/attachments/<int:attachment_id>")
+@allow(SIGNED_IN)
+def attachment(meeting_id: int, attachment_id: int):
+    meeting = load_meeting(meeting_id)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.meeting_id != meeting.id or not storage.path_for(item.sha256).exists():
+        abort(404)
+    response = send_file(storage.path_for(item.sha256), mimetype=item.media_type, as_attachment=True,
+                         download_name=f"meeting-{meeting.id}-{item.id}.{storage.ALLOWED_TYPES[item.media_type]}")
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.get("/<int:meeting_id>/meeting.ics")
+@allow(SIGNED_IN)
+def ics(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    if meeting.starts_at is None:
+        abort(404)
+    response = Response(calendar.calendar_for([meeting]), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    return response
+
+
+@bp.post("/<int:meeting_id>/summary")
+@allow(STEERING)
+def summary(meeting_id: int):
+    form = SummaryForm()
+    meeting = organizer_action(meeting_id, services.publish_summary, form.summary.data or "")
+    flash(_("The summary is on the public tracker.") if meeting.summary_published
+          else _("The summary is no longer public."), "success")
+    return back(meeting)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def calendar_settings():
+    """A personal calendar feed address with a secret token; a new one revokes the old."""
+    feed_url = None
+    if request.method == "POST":
+        if "revoke" in request.form:
+            services.revoke_calendar_tokens(current_user)
+            flash(_("Your calendar feed address no longer works."), "success")
+        else:
+            feed_url = external_url("meetings.feed", token=services.new_calendar_token(current_user))
+        db.session.commit()
+    return render_template("meetings/calendar.html", feed_url=feed_url)
+
+
+@bp.get("/feed/<token>.ics")
+@allow(PUBLIC)
+def feed(token: str):
+    """Every meeting the token's owner is invited to (the secret in the address is the permission)."""
+    person = services.person_for_feed(token)
+    if person is None:
+        abort(404)
+    meetings = [meeting for meeting in services.meetings_of(person) if permissions.is_invited(person, meeting)]
+    response = Response(calendar.calendar_for(meetings, method=None), mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+

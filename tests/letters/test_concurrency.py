@@ -1,0 +1,95 @@
+"""One signature per organization when colleagues sign at the same moment: the database's unique constraint
+decides, and the service turns the loser's violation into LetterError('already_signed')."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.letters import services
+from app.letters.models import Letter, Signature
+from app.letters.vocab import LetterStatus
+
+COLLEAGUES = 8
+
+
+@pytest.fixture
+def open_letter(personas, platform_factory):
+    letter = services.create_letter(personas["steering"], platform_factory().id, "Ada Example", "en",
+                                    "Stop amplifying hate", "We write about hate.", ["Publish an appeals process"])
+    letter.status = LetterStatus.OPEN
+    db.session.commit()
+    return letter
+
+
+def signature_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Signature))
+
+
+def test_colleagues_signing_at_the_same_moment_leave_one_signature(app, open_letter, personas, person_factory):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+    signer_ids = [person_factory("signatory", personas["org_a"]).id for _ in range(COLLEAGUES)]
+    letter_id = open_letter.id
+    db.session.commit()
+    barrier = threading.Barrier(COLLEAGUES, timeout=30)
+    outcomes: list = []
+
+    def sign_as(user_id: int) -> None:
+        with app.app_context():
+            try:
+                user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
+                barrier.wait()
+                services.sign(user, letter, "en")
+                db.session.commit()
+                outcomes.append("signed")
+            except services.LetterError as error:
+                db.session.rollback()
+                outcomes.append(error.code if error.signature is not None else f"{error.code} without signature")
+            except Exception as error:  # noqa: BLE001 - any other failure is what this test looks for
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sign_as, args=(user_id,)) for user_id in signer_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert sorted(outcomes, key=str) == ["already_signed"] * (COLLEAGUES - 1) + ["signed"]
+    assert signature_count() == 1
+    assert db.session.scalar(select(Signature.signer_id)) in signer_ids
+
+
+def test_two_colleagues_signing_one_after_the_other_leave_one_signature(open_letter, personas):
+    first = services.sign(personas["signatory_a"], open_letter, "en")
+    db.session.commit()
+    with pytest.raises(services.LetterError) as refused:
+        services.sign(personas["org_admin_a"], open_letter, "en")
+    assert refused.value.code == "already_signed" and refused.value.signature.id == first.id
+    db.session.rollback()
+    assert signature_count() == 1
+
+
+def test_constraint_violation_is_contained_in_a_savepoint(open_letter, personas, monkeypatch):
+    """The colleague whose check ran before the first signature was committed: the insert fails, the
+    transaction survives, and the error carries the signature that won."""
+    first = services.sign(personas["signatory_a"], open_letter, "en")
+    db.session.commit()
+    looked_up = services._signature_of
+    checks = []
+
+    def missed_on_first_check(letter, organization_id):
+        checks.append(organization_id)
+        return None if len(checks) == 1 else looked_up(letter, organization_id)
+
+    monkeypatch.setattr(services, "_signature_of", missed_on_first_check)
+    with pytest.raises(services.LetterError) as refused:
+        services.sign(personas["org_admin_a"], open_letter, "en")
+    assert refused.value.code == "already_signed" and refused.value.signature.id == first.id
+    assert signature_count() == 1  # the session is still usable: only the savepoint was rolled back
+    db.session.commit()
+    assert signature_count() == 1
