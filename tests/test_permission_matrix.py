@@ -7,7 +7,7 @@ refused (the allowed cases change state and are covered by functional tests).
 """
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from PIL import Image
@@ -25,6 +25,8 @@ from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
 from app.letters.services import add_supporter, create_letter, sign
 from app.letters.vocab import LetterStatus
+from app.meetings.services import MeetingData, add_action, add_attachment, create_meeting, pick_slot
+from app.meetings.vocab import Kind
 from app.organizations.services import submit_application
 
 PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin")
@@ -50,6 +52,9 @@ ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, memb
 CAN_SIGN = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED,
                   steering=ALLOWED, admin=ALLOWED)
 ORG_A_SIGNERS = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED)
+INVITEE_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=200, steering=200)
+# Invited but not organizing: refused; organizer (steering): allowed; everyone else: not found.
+ORGANIZER_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, steering=ALLOWED)
 API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED,
                         org_admin_a=ALLOWED)
 
@@ -182,6 +187,38 @@ MATRIX = {
     "letters_api.list_signatures": ("GET", {"slug": "open_letter"}, PUBLIC),
     "letters_api.sign": ("POST", {"slug": "open_letter"}, {**CAN_SIGN, "anonymous": 401, "deactivated": 401}),
     "letters_api.withdraw": ("DELETE", {"slug": "open_letter"}, {**ORG_A_SIGNERS, "anonymous": 401, "deactivated": 401}),
+    # Insights: members over what they may see, the public over published public incidents.
+    "insights.index": ("GET", {}, SIGNED_IN),
+    "insights.public_index": ("GET", {}, PUBLIC),
+    "insights.chart": ("GET", {"name": "by_platform"}, SIGNED_IN),
+    "insights.public_chart": ("GET", {"name": "by_platform"}, PUBLIC),
+    "insights.data_csv": ("GET", {"name": "responsiveness"}, SIGNED_IN),
+    "insights.public_data_csv": ("GET", {"name": "responsiveness"}, PUBLIC),
+    "insights.brief": ("GET", {"slug": "facebook"}, SIGNED_IN),
+    "insights.brief_pdf": ("GET", {"slug": "facebook"}, SIGNED_IN),
+    "stats_api.platform_response": ("GET", {}, PUBLIC),
+    # Meetings: "meeting" invites member_a only; organized by steering.
+    "meetings.index": ("GET", {}, SIGNED_IN),
+    "meetings.new": ("GET", {}, STEERING_ONLY),
+    "meetings.new_series": ("GET", {}, STEERING_ONLY),
+    "meetings.detail": ("GET", {"meeting_id": "meeting"}, INVITEE_A),
+    "meetings.ics": ("GET", {"meeting_id": "meeting"}, INVITEE_A),
+    "meetings.attachment": ("GET", {"meeting_id": "meeting", "attachment_id": "attachment"}, INVITEE_A),
+    "meetings.answer": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
+    "meetings.pick": ("POST", {"meeting_id": "meeting", "slot_id": "slot"}, ORGANIZER_ONLY),
+    "meetings.set_status": ("POST", {"meeting_id": "meeting", "status": "held"}, ORGANIZER_ONLY),
+    "meetings.move": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
+    "meetings.cancel": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
+    "meetings.minutes": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
+    "meetings.add_action": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
+    "meetings.action_done": ("POST", {"action_id": "action"}, post_only(INVITEE_A)),
+    "meetings.upload": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
+    "meetings.summary": ("POST", {"meeting_id": "meeting"}, post_only(STEERING_ONLY)),
+    "meetings.calendar_settings": ("GET", {}, SIGNED_IN),
+    "meetings.feed": ("GET", {"token": "not-a-real-token"}, BAD_LINK),
+    "meetings_api.list_meetings": ("GET", {}, expect(200, anonymous=401, deactivated=401)),
+    "meetings_api.get_meeting": ("GET", {"meeting_id": "meeting"},
+                                 expect(404, anonymous=401, deactivated=401, member_a=200, steering=200)),
 }
 
 
@@ -209,11 +246,17 @@ def objects(app, personas, incident_factory, tmp_path):
     open_letter.status = LetterStatus.OPEN
     sign(personas["signatory_a"], open_letter, "en")
     supporter = add_supporter(open_letter, "Friends", "FR", "friends@example.org")
+    meeting = create_meeting(personas["steering"], MeetingData(kind=Kind.MEMBERS, title="Call", timezone="UTC"),
+                             [personas["member_a"].id], [datetime(2026, 12, 1, 12, tzinfo=UTC)])
+    pick_slot(personas["steering"], meeting, meeting.slots[0])
+    action = add_action(personas["steering"], meeting, "Follow up", None, None)
+    attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
     db.session.commit()
     named = dict(personas)
     named.update(draft=draft.reference, public_incident=public_incident.reference, report=report,
                  evidence=evidence, commitment=commitment, milestone=commitment.milestones[0], proposal=proposal,
-                 draft_letter=draft_letter.slug, open_letter=open_letter.slug, supporter=supporter)
+                 draft_letter=draft_letter.slug, open_letter=open_letter.slug, supporter=supporter, meeting=meeting,
+                 slot=meeting.slots[0], action=action, attachment=attachment)
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))
     named["application"] = application

@@ -10,6 +10,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.commitments import queries, scorecard
 from app.commitments.cache import public_page
@@ -20,6 +21,10 @@ from app.core.links import external_url
 from app.incidents.exports import neutralize
 
 bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tracker")
+
+# Sections that features above the tracker add to a platform's public page (the published summaries of
+# meetings with the platform): each is a function(platform) -> HTML of public content only.
+PLATFORM_SECTIONS: list = []
 
 
 def labels() -> dict:

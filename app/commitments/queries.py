@@ -22,7 +22,7 @@ def published_commitments(**filters) -> list[Commitment]:
 
 
 def published_commitment(commitment_id: int) -> Commitment | None:
-    return db.session.scalar(select(Commitment).where(Commitment.id == commitment_id)
+    return db.session.scalar(select(Commitment).where(Commitment.id == commitment_id, Commitment.is_published)
                              .options(joinedload(Commitment.platform), selectinload(Commitment.translations),
                                       selectinload(Commitment.milestones),
                                       selectinload(Commitment.evidence).joinedload(CommitmentEvidence.incident)))

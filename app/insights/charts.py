@@ -11,12 +11,25 @@ COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "width": 80
           "legend_at_bottom": True, "truncate_legend": -1, "truncate_label": -1, "print_values": False}
 
 
+def without_scripts(root):
+    """pygal embeds its configuration in a <script> even without ``js``: drop it, a chart is only an image."""
+    for parent in list(root.iter()):
+        for child in [child for child in parent if str(child.tag).rsplit("}", 1)[-1] == "script"]:
+            parent.remove(child)
+    return root
+
+
+def render(chart) -> str:
+    chart.add_xml_filter(without_scripts)
+    return chart.render(is_unicode=True)
+
+
 def bar_chart(title: str, labels: list[str], series: dict[str, list], horizontal: bool = False) -> str:
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **COMMON)
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
-    return chart.render(is_unicode=True)
+    return render(chart)
 
 
 def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int]]) -> str:
@@ -24,7 +37,7 @@ def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int
     chart.x_labels = periods
     for name, values in series.items():
         chart.add(name, values)
-    return chart.render(is_unicode=True)
+    return render(chart)
 
 
 def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
@@ -33,4 +46,4 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
-    return chart.render(is_unicode=True)
+    return render(chart)

@@ -174,7 +174,9 @@ def csv_rows(name: str, public: bool) -> list[list]:
             [platforms.get(row.platform_id, row.platform_id), row.language,
              suppressed if row.rate.suppressed else row.rate.total, rate_cells(row.rate)[0],
              suppressed if row.english.suppressed else row.english.total, rate_cells(row.english)[0],
-             "" if row.gap is None else round(100 * row.gap, 1), row.median_days or "", row.english_median_days or ""]
+             "" if row.gap is None else round(100 * row.gap, 1),
+             "" if row.rate.suppressed or row.median_days is None else row.median_days,
+             "" if row.english.suppressed or row.english_median_days is None else row.english_median_days]
             for row in data.language_gap]
     if name == "powerful_gap":
         return [["platform", "accounts", "reported", "acted_rate", "acted_low", "acted_high"]] + [
@@ -187,7 +189,9 @@ def csv_response(name: str, public: bool) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in csv_rows(name, public):
-        writer.writerow([neutralize(str(cell)) for cell in row])
+        # Text may come from people (platform names); numbers we computed are never formulas, and a negative
+        # gap must stay a number.
+        writer.writerow([neutralize(cell) if isinstance(cell, str) else cell for cell in row])
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="insights-{name}.csv"'
     return response

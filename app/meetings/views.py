@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.commitments.models import Commitment
+from app.commitments.public_views import PLATFORM_SECTIONS
 from app.core import audit, permissions
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
@@ -186,6 +187,8 @@ def set_status(meeting_id: int, status: str):
 @allow(SIGNED_IN)
 def move(meeting_id: int):
     meeting = load_meeting(meeting_id)
+    if not permissions.can_organize_meeting(current_user, meeting):
+        abort(403)
     form = MoveForm()
     try:
         new_start = scheduling.parse_local(form.new_start.data or "", meeting.timezone)
@@ -320,3 +323,17 @@ def feed(token: str):
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
+
+
+def published_summaries(platform) -> str:
+    """The public tracker's section on meetings with a platform: only summaries steering published."""
+    meetings = db.session.scalars(select(Meeting).where(
+        Meeting.platform_id == platform.id, Meeting.kind == Kind.PLATFORM, Meeting.summary_published)
+        .order_by(Meeting.starts_at.desc())).all()
+    # Dates in the meeting's own zone: the page is cached for everyone, whatever their zone.
+    dated = [(meeting, scheduling.local(meeting.starts_at, meeting.timezone).date() if meeting.starts_at else None)
+             for meeting in meetings]
+    return render_template("meetings/public_summaries.html", meetings=dated) if meetings else ""
+
+
+PLATFORM_SECTIONS.append(published_summaries)

@@ -1,0 +1,365 @@
+"""Insights over HTTP: the members and public pages, charts, CSV, the evidence brief and the stats API."""
+
+import csv
+import io
+import re
+import time
+from datetime import date, timedelta
+from xml.etree import ElementTree
+
+import pytest
+from sqlalchemy import select, update
+
+from app.core import versions
+from app.extensions import cache, db
+from app.incidents import services
+from app.incidents.models import Incident, IncidentCategory, PlatformReport
+from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
+from app.insights.views import CHARTS, TABLES
+from app.platforms.models import Platform
+
+API = "/api/v1/stats/platform-response"
+GROUPS = ("platform", "language", "country", "category")
+REPORTED_ON = date(2026, 3, 2)
+
+
+@pytest.fixture
+def facebook(incident_factory):
+    """The platform incident_factory files on."""
+    return db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
+
+
+@pytest.fixture
+def reported(personas, incident_factory, facebook):
+    """``reported("removed", days=2, language="ar")``: an incident of organization A (published and public
+    unless told), reported once with that outcome ``days`` after the report (``outcome=None``: never reported)."""
+
+    def create(outcome="removed", days=1, author="member_a", status="published", visibility="public", **fields):
+        person = personas[author]
+        incident = incident_factory(person, status=status, visibility=visibility, **fields)
+        if outcome:
+            outcome_on = None if outcome == "pending" else REPORTED_ON + timedelta(days=days)
+            services.add_report(person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on,
+                                is_appeal=False)
+        db.session.commit()
+        return incident
+
+    return create
+
+
+@pytest.fixture
+def four_and_five(reported, facebook, platform_factory):
+    """Facebook: four English incidents, all acted on; TikTok: five in English (acted on in a day) and four in
+    Arabic (acted on in three days)."""
+    tiktok = platform_factory(name="TikTok", slug="tiktok")
+    for _ in range(4):
+        reported("removed", 1)
+    for _ in range(5):
+        reported("removed", 1, platform_id=tiktok.id)
+    for _ in range(4):
+        reported("removed", 3, platform_id=tiktok.id, language="ar")
+    return tiktok
+
+
+def section(body: str, heading_id: str) -> str:
+    return body.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def table_row(html: str, label: str) -> str:
+    (row,) = [row for row in html.split("<tr>") if label in row]
+    return row
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def matches(body: str) -> str:
+    return re.search(r"([\d,]+) incidents? match", body).group(1)
+
+
+def test_members_page_needs_signing_in_and_public_page_does_not(login, reported):
+    anonymous = login(None)
+    assert anonymous.get("/insights/").status_code == 302
+    assert anonymous.get("/insights/data/responsiveness.csv").status_code == 302
+    assert anonymous.get("/insights/brief/facebook").status_code == 302
+    assert anonymous.get("/public/insights/").status_code == 200
+    assert login("member_a").get("/insights/").status_code == 200
+
+
+def test_page_suppresses_a_group_of_four_and_shows_a_group_of_five(login, four_and_five):
+    body = login("member_a").get("/insights/").get_data(as_text=True)
+    responsiveness = section(body, "responsiveness-heading")
+    four, five = table_row(responsiveness, "Facebook"), table_row(responsiveness, "TikTok</td><td>English")
+    assert "fewer than 5" in four and "4/4" not in four and "%" not in four
+    assert "fewer than 5" not in five and "100%" in five and "(5/5;" in five
+    gap = table_row(section(body, "gap-heading"), "Arabic")
+    assert "fewer than 5" in gap and "4/4" not in gap and "3" not in gap.split("</td>")[-3]
+    powerful = section(body, "powerful-heading")
+    assert "fewer than 5" in table_row(powerful, "Facebook") and "(9/9;" in table_row(powerful, "TikTok")
+
+
+def test_csv_suppresses_a_group_of_four_and_shows_a_group_of_five(login, four_and_five):
+    client = login("member_a")
+    header, *rows = csv_rows(client.get("/insights/data/responsiveness.csv"))
+    assert header[:4] == ["platform", "language", "reported", "acted_rate"]
+    assert ["Facebook", "en", "fewer than 5", "fewer than 5", "", "", "fewer than 5", "", "", ""] in rows
+    assert ["TikTok", "en", "5", "1.0", "0.5655", "1.0", "0.0", "0.0", "0.4345", "1.0"] in rows
+    _header, *gaps = csv_rows(client.get("/insights/data/language_gap.csv"))
+    assert gaps == [["TikTok", "ar", "fewer than 5", "fewer than 5", "5", "1.0", "", "", "1.0"]]
+    _header, *powerful = csv_rows(client.get("/insights/data/powerful_gap.csv"))
+    assert ["Facebook", "other", "fewer than 5", "fewer than 5", "", ""] in powerful
+    assert ["TikTok", "other", "9", "1.0", "0.7009", "1.0"] in powerful
+
+
+def test_api_suppresses_a_group_of_four_and_shows_a_group_of_five(client, facebook, four_and_five):
+    rows = {row["group"]: row for row in client.get(f"{API}?group_by=platform").get_json()}
+    empty = {"value": None, "low": None, "high": None}
+    assert rows[str(facebook.id)] == {"group": str(facebook.id), "reported": None, "suppressed": True,
+                                      "acted": empty, "unanswered": empty, "median_days": None}
+    shown = rows[str(four_and_five.id)]
+    assert shown["reported"] == 9 and not shown["suppressed"] and shown["median_days"] == 1.0
+    assert shown["acted"] == {"value": 1.0, "low": pytest.approx(0.70085, abs=5e-5), "high": 1.0}
+    assert shown["unanswered"] == {"value": 0.0, "low": 0.0, "high": pytest.approx(0.29915, abs=5e-5)}
+    languages = {row["group"]: row for row in client.get(f"{API}?group_by=language").get_json()}
+    assert languages["ar"]["suppressed"] and languages["ar"]["median_days"] is None
+    assert languages["en"]["reported"] == 9
+
+
+def test_api_refuses_an_unknown_grouping(client):
+    response = client.get(f"{API}?group_by=organization")
+    assert response.status_code == 422
+    assert "group_by" in response.get_json()["errors"]["query"]
+
+
+@pytest.mark.parametrize("group_by, group", [("platform", None), ("language", "en"), ("country", "NG"),
+                                             ("category", "hate_speech")])
+def test_api_rows_follow_the_documented_schema(client, reported, facebook, group_by, group):
+    for outcome in ("removed", "removed", "no_violation", "pending", "pending"):
+        reported(outcome, 4)
+    (row,) = client.get(API, query_string={"group_by": group_by}).get_json()
+    assert row == {"group": group or str(facebook.id), "reported": 5, "suppressed": False, "median_days": 4.0,
+                   "acted": {"value": 0.4, "low": pytest.approx(0.1176, abs=5e-5),
+                             "high": pytest.approx(0.7693, abs=5e-5)},
+                   "unanswered": {"value": 0.4, "low": pytest.approx(0.1176, abs=5e-5),
+                                  "high": pytest.approx(0.7693, abs=5e-5)}}
+
+
+def normalized(text: str) -> str:
+    """Without what changes on every response (CSP nonces, pygal's chart ids)."""
+    text = re.sub(r'nonce="[^"]*"', "", text)
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "uuid", text)
+
+
+def public_outputs(client) -> dict:
+    outputs = {"page": normalized(client.get("/public/insights/").get_data(as_text=True))}
+    for name in TABLES:
+        outputs[f"{name}.csv"] = client.get(f"/public/insights/data/{name}.csv").get_data(as_text=True)
+    for name in CHARTS:
+        outputs[f"{name}.svg"] = normalized(client.get(f"/public/insights/charts/{name}.svg").get_data(as_text=True))
+    for group in GROUPS:
+        outputs[f"api {group}"] = client.get(API, query_string={"group_by": group}).get_json()
+    return outputs
+
+
+@pytest.fixture
+def published_five(reported):
+    for outcome in ("removed", "removed", "restricted", "pending", "no_violation"):
+        reported(outcome, 2, language="en", country="NG", categories=["hate_speech"])
+
+
+HIDDEN = [("draft", "public"), ("submitted", "public"), ("verified", "public"), ("published", "coalition"),
+          ("published", "organization")]
+
+
+def test_public_figures_leak_nothing_unpublished(login, reported, published_five):
+    anonymous = login(None)
+    before = public_outputs(anonymous)
+    assert matches(before["page"]) == "5"
+    for status, visibility in HIDDEN:
+        reported("removed", 1, status=status, visibility=visibility, title="Unpublished case", language="sw",
+                 country="KE", categories=["incitement"], account_prominence="political")
+    after = public_outputs(anonymous)
+    assert after.keys() == before.keys()
+    for name in before:
+        assert after[name] == before[name], name
+    member = login("member_a")
+    assert matches(member.get("/insights/").get_data(as_text=True)) == "10"
+    assert ["Kenya", "5"] in csv_rows(member.get("/insights/data/by_country.csv"))
+    assert sum(row["reported"] for row in member.get(API, query_string={"group_by": "platform"}).get_json()) == 10
+    assert matches(login("member_b").get("/insights/").get_data(as_text=True)) == "7"
+
+
+def test_brief_shows_published_public_incidents_only(login, reported, published_five):
+    reported("removed", 1, status="verified", visibility="coalition", title="Verified but unpublished")
+    body = login("member_a").get("/insights/brief/facebook").get_data(as_text=True)
+    assert "Dehumanising post about refugees" in body and "Verified but unpublished" not in body
+    assert "5 published incidents" in body
+
+
+def test_filters_in_the_address_narrow_the_figures(login, reported, platform_factory):
+    tiktok = platform_factory(name="TikTok", slug="tiktok")
+    reported(country="NG", categories=["hate_speech"], first_seen_on=date(2026, 1, 10))
+    reported(country="KE", categories=["misogyny"], first_seen_on=date(2026, 2, 10), platform_id=tiktok.id)
+    reported(author="member_b", country="BR", categories=["misogyny"], first_seen_on=date(2026, 3, 10))
+    client = login("member_a")
+
+    def countries(query: str) -> list[str]:
+        return sorted(row[0] for row in csv_rows(client.get(f"/insights/data/by_country.csv?{query}"))[1:])
+
+    assert countries("") == ["Brazil", "Kenya", "Nigeria"]
+    assert countries("since=2026-02-01") == ["Brazil", "Kenya"]
+    assert countries("until=2026-02-10&since=2026-02-10") == ["Kenya"]
+    assert countries(f"platform={tiktok.id}") == ["Kenya"]
+    assert countries("country=ng&country=br") == ["Brazil", "Nigeria"]
+    assert countries("region=latin_america") == ["Brazil"]
+    assert countries("category=misogyny") == ["Brazil", "Kenya"]
+    assert countries("since=not-a-date&region=atlantis&category=nonsense") == ["Brazil", "Kenya", "Nigeria"]
+    assert matches(client.get("/insights/?category=misogyny&region=africa").get_data(as_text=True)) == "1"
+    api = client.get(API, query_string={"group_by": "country", "category": "misogyny"}).get_json()
+    assert sorted(row["group"] for row in api) == ["BR", "KE"]
+
+
+def test_figures_change_only_when_the_data_version_changes(app, login, reported, published_five):
+    client = login(None)
+    assert matches(client.get("/public/insights/").get_data(as_text=True)) == "5"
+    first = db.session.scalar(select(Incident).order_by(Incident.id))
+    db.session.execute(update(Incident).where(Incident.id == first.id).values(status=Status.DRAFT))
+    db.session.commit()
+    assert matches(client.get("/public/insights/").get_data(as_text=True)) == "5"
+    assert ["Nigeria", "5"] in csv_rows(client.get("/public/insights/data/by_country.csv"))
+    versions.bump(services.DATA_VERSION)
+    db.session.commit()
+    assert matches(client.get("/public/insights/").get_data(as_text=True)) == "4"
+    assert ["Nigeria", "4"] in csv_rows(client.get("/public/insights/data/by_country.csv"))
+
+
+def test_cached_figures_are_not_shared_between_readers_or_filters(login, reported, published_five):
+    reported("removed", 1, status="draft", country="KE")
+    assert matches(login("member_a").get("/insights/").get_data(as_text=True)) == "6"
+    assert matches(login("member_b").get("/insights/").get_data(as_text=True)) == "5"
+    assert matches(login(None).get("/public/insights/").get_data(as_text=True)) == "5"
+    assert matches(login("member_a").get("/insights/?country=KE").get_data(as_text=True)) == "1"
+
+
+def add_incidents(number: int, start: int, person, platform) -> None:
+    """``number`` published public incidents with one report each, straight through the ORM (fast)."""
+    outcomes = (Outcome.REMOVED, Outcome.PENDING, Outcome.NO_VIOLATION, Outcome.GEO_BLOCKED)
+    for index in range(start, start + number):
+        outcome = outcomes[index % len(outcomes)]
+        incident = Incident(
+            reference=f"BULK-{index:06d}", organization_id=person.organization_id, author_id=person.id,
+            platform_id=platform.id, title=f"Incident {index}", language=("en", "ar", "fr", "sw")[index % 4],
+            country=("NG", "KE", "BR")[index % 3], first_seen_on=date(2026, 1, 1) + timedelta(days=index % 120),
+            severity=Severity.SERIOUS, status=Status.PUBLISHED, visibility=Visibility.PUBLIC,
+            account_prominence=("ordinary", "political")[index % 2])
+        incident.categories = [IncidentCategory(category=("hate_speech", "misogyny")[index % 2])]
+        incident.reports = [PlatformReport(
+            reported_on=REPORTED_ON, channel=Channel.IN_APP, outcome=outcome,
+            outcome_on=None if outcome == Outcome.PENDING else REPORTED_ON + timedelta(days=index % 9))]
+        db.session.add(incident)
+    versions.bump(services.DATA_VERSION)
+    db.session.commit()
+
+
+def test_members_page_runs_the_same_number_of_queries_for_100_and_1000_incidents(
+        app, login, personas, facebook, count_queries):
+    started = time.monotonic()
+    client = login("member_a")
+
+    def measure() -> int:
+        cache.clear()
+        with count_queries() as statements:
+            response = client.get("/insights/")
+        assert response.status_code == 200
+        return len(statements), matches(response.get_data(as_text=True))
+
+    add_incidents(100, 0, personas["member_a"], facebook)
+    small, shown = measure()
+    assert shown == "100"
+    add_incidents(900, 100, personas["member_a"], facebook)
+    large, shown = measure()
+    assert shown == "1000"
+    assert large == small
+    assert time.monotonic() - started < 20
+
+
+def svg_texts(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)
+    return ["".join(element.itertext()).strip() for element in root.iter()
+            if element.tag.rsplit("}", 1)[-1] in ("title", "text")]
+
+
+@pytest.fixture
+def chart_data(reported):
+    """Facebook: five English incidents from powerful accounts, all acted on; five Arabic from ordinary
+    accounts, none answered."""
+    for _ in range(5):
+        reported("removed", 2, language="en", country="NG", account_prominence="political")
+    for _ in range(5):
+        reported("pending", language="ar", country="LB", account_prominence="ordinary",
+                 categories=["incitement"])
+
+
+CHART_TEXTS = {
+    "over_time": ["Incidents over time, by category", "2026-03", "Hate speech", "Incitement to violence"],
+    "by_platform": ["Incidents by platform", "Facebook"],
+    "by_language": ["Incidents by language", "English", "العربية — Arabic"],
+    "by_country": ["Incidents by country", "Nigeria", "Lebanon"],
+    "language_gap": ["Action rate by language, next to English on the same platform", "Facebook · العربية — Arabic",
+                     "This language", "English"],
+    "powerful_gap": ["Action rate: powerful accounts and influencers against all others", "Facebook",
+                     "Powerful accounts and influencers", "All other accounts"],
+}
+
+
+@pytest.mark.parametrize("prefix", ["/insights", "/public/insights"])
+@pytest.mark.parametrize("name", CHARTS)
+def test_charts_are_svg_with_text_labels_and_no_script(login, chart_data, prefix, name):
+    response = login("member_a").get(f"{prefix}/charts/{name}.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    texts = svg_texts(svg)
+    for expected in CHART_TEXTS[name]:
+        assert expected in texts, expected
+    assert "<script" not in svg.lower() and "javascript" not in svg.lower()
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script" not in policy
+
+
+def test_unknown_chart_or_table_is_not_found(login):
+    client = login("member_a")
+    assert client.get("/insights/charts/secrets.svg").status_code == 404
+    assert client.get("/public/insights/data/secrets.csv").status_code == 404
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers(login, reported, platform_factory):
+    evil = platform_factory(name='=HYPERLINK("https://evil.example","x")', slug="evil")
+    for _ in range(5):
+        reported("pending", language="en", platform_id=evil.id)
+    for _ in range(5):
+        reported("removed", 3, language="ar", platform_id=evil.id)
+    client = login("member_a")
+    body = client.get("/insights/data/by_platform.csv").get_data(as_text=True)
+    assert ["'" + evil.name, "10"] in csv_rows(client.get("/insights/data/by_platform.csv")), body
+    _header, gap = csv_rows(client.get("/insights/data/language_gap.csv"))
+    assert gap[0] == "'" + evil.name and gap[6] == "-100.0"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_evidence_brief_pdf_renders(login, chart_data, lang):
+    response = login("member_a").get("/insights/brief/facebook.pdf", query_string={"lang": lang})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+
+
+def test_evidence_brief_in_arabic_runs_right_to_left(login, chart_data):
+    body = login("member_a").get("/insights/brief/facebook?lang=ar").get_data(as_text=True)
+    assert 'dir="rtl"' in body and 'lang="ar"' in body
+    assert 'dir="ltr"' in login("member_a").get("/insights/brief/facebook").get_data(as_text=True)
+
+
+def test_evidence_brief_of_an_unknown_platform_is_not_found(login):
+    assert login("member_a").get("/insights/brief/nowhere").status_code == 404
+    assert login("member_a").get("/insights/brief/nowhere.pdf").status_code == 404
