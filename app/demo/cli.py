@@ -1,7 +1,7 @@
 """``flask demo load``: idempotent demo data for a local trial."""
 
 import secrets
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -22,6 +22,8 @@ from app.incidents import services
 from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
 from app.letters import services as letters
 from app.letters.vocab import LetterStatus
+from app.meetings import services as meetings
+from app.meetings.vocab import Kind
 from app.organizations.models import Organization
 from app.platforms.models import Platform
 
@@ -51,6 +53,7 @@ def load_command():
     load_incidents()
     load_commitments(find_user_by_email("steering@coalition.example"))
     load_letter(find_user_by_email("steering@coalition.example"))
+    load_meetings(find_user_by_email("steering@coalition.example"))
     db.session.commit()
     write_credentials(credentials, accounts)
     click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
@@ -131,6 +134,29 @@ def load_letter(steering) -> None:
         letters.advance(steering, letter, status)
     for email in spec["signers"]:
         letters.sign(find_user_by_email(email), letter, "en")
+
+
+def load_meetings(steering) -> None:
+    """A members' poll across time zones, a requested platform meeting and a monthly steering series."""
+    poll = data.MEETING_POLL
+    people = {email: find_user_by_email(email) for email in poll["invitees"] + data.MEETING_SERIES["invitees"]}
+    people["member.b@coalition.example"].timezone = "America/Mexico_City"
+    people["member@coalition.example"].timezone = "Africa/Nairobi"
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    meetings.create_meeting(steering, meetings.MeetingData(kind=Kind.MEMBERS, title=poll["title"],
+                                                           timezone=poll["timezone"]),
+                            [people[email].id for email in poll["invitees"]],
+                            [(now + timedelta(days=days)).replace(hour=hour) for days, hour in poll["slots"]])
+    facebook = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
+    meetings.create_meeting(steering, meetings.MeetingData(
+        kind=Kind.PLATFORM, title="Meeting with Meta's content policy team", timezone="America/Los_Angeles",
+        platform_id=facebook.id, requested_on=date.today(), request_channel="In the open letter"),
+        [people["steering@coalition.example"].id], [])
+    series = data.MEETING_SERIES
+    first = datetime.combine(date.today(), datetime.min.time()).replace(hour=series["hour"])
+    meetings.create_series(steering, meetings.MeetingData(kind=Kind.MEMBERS, title=series["title"],
+                                                          timezone=series["timezone"]),
+                           series["rule"], first, series["count"], [people[email].id for email in series["invitees"]])
 
 
 def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:

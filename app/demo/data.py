@@ -96,3 +96,10 @@ LETTER = {
     "french_title": "Lettre ouverte : mettre fin à l'impunité des puissants sur Facebook",
     "signers": ["orgadmin@coalition.example", "steering@coalition.example"],
 }
+
+# A members' poll across time zones (slots in UTC, days from today at the given hour) and a monthly series.
+MEETING_POLL = {"title": "Working group on language resourcing", "timezone": "Europe/London",
+                "slots": [(7, 7), (7, 14), (8, 16)],
+                "invitees": ["member@coalition.example", "member.b@coalition.example", "steering@coalition.example"]}
+MEETING_SERIES = {"title": "Steering committee call", "timezone": "Africa/Nairobi", "rule": "FREQ=MONTHLY;BYDAY=+3WE",
+                  "hour": 15, "count": 6, "invitees": ["steering@coalition.example", "admin@coalition.example"]}

@@ -1,6 +1,8 @@
 """Drafting letters: who may draft and advance them, versions and translations, conflicts, sanitised text,
 the printable, PDF and plain-text forms, and the demands that become commitments once the letter is sent."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -21,7 +23,7 @@ def platform(platform_factory):
 
 @pytest.fixture
 def make_letter(personas, platform):
-    """``make_letter(status="open", locale="en", title=..., body=..., demands=[...], **details)``, drafted by steering."""
+    """``make_letter(status="open", locale="en", title=..., body=..., demands=[...], **details)``: by steering."""
 
     def create(status="open", locale="en", title="Stop amplifying hate", body="We write about **hate**.",
                demands=("Publish an appeals process", "Hire moderators in every language"), **details):
@@ -194,6 +196,16 @@ def test_saving_with_a_stale_edit_version_is_a_conflict_that_keeps_the_typed_tex
     assert "Second editor&#39;s careful body" in page and "Their own demand" in page
     assert "Someone else saved this letter" in page
     assert [r.title for r in revisions(letter, "en")] == ["Stop amplifying hate", "First editor's title"]
+    reloaded_with = int(re.search(r'name="edit_version" type="hidden" value="(\d+)"', page).group(1))
+    assert save_text(second, letter, "en", "Second editor's title", "Merged body",
+                     edit_version=reloaded_with).status_code == 302
+    assert [r.number for r in revisions(letter, "en")] == [1, 2, 3]
+
+
+def test_text_cannot_change_once_the_letter_closes(login, make_letter):
+    letter = make_letter(status="closed")
+    assert save_text(login("steering"), letter, "en", "Changed after closing", "Changed").status_code == 403
+    assert [r.title for r in revisions(letter, "en")] == ["Stop amplifying hate"]
 
 
 def test_versions_page_compares_any_two_versions_of_a_language(login, make_letter):
