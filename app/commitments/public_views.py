@@ -62,9 +62,11 @@ def platform(slug: str):
     commitments = queries.published_commitments(platform_slugs=[slug])
     card = scorecard.scorecards(date.today(), platform_slugs=[slug])
     card = next(item for item in card if item.platform.id == platform.id)
+    # Each section is a template we rendered (escaped) ourselves, so its HTML is safe to include.
+    sections_html = [Markup(render(platform)) for render in PLATFORM_SECTIONS]
     # Cached pages never build addresses from the request's Host: the first asker would set them for everyone.
     return render_template("commitments/platform.html", platform=platform, card=card, commitments=commitments,
-                           timelines=queries.timeline([item.id for item in commitments]),
+                           timelines=queries.timeline([item.id for item in commitments]), sections_html=sections_html,
                            embed_url=external_url("tracker.embed", slug=slug), **labels())
 
 
