@@ -1,0 +1,119 @@
+"""End-to-end tests in Debian's Chromium, driven by Playwright, against the app served on a free loopback port.
+
+Without Chromium they are skipped, saying so; with E2E_REQUIRED=1 (as .ci/run sets) they fail instead.
+"""
+
+import os
+import shutil
+import threading
+import uuid
+
+import pyotp
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+PASSWORD = "orchid lantern quietly 7 rivers"
+
+if os.environ.get("TEST_DATABASE_URL"):
+    pytest.skip("end-to-end tests run once, in the SQLite pass of make test", allow_module_level=True)
+if not CHROMIUM:
+    if os.environ.get("E2E_REQUIRED") == "1":
+        raise RuntimeError("E2E_REQUIRED=1 but no Chromium was found (apt-get install chromium)")
+    pytest.skip("Chromium not installed: end-to-end tests skipped (apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, with background networking off (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app on its own migrated SQLite database, with one person per role and known passwords."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.accounts.models import OrgRole
+    from app.accounts.services import create_user
+    from app.core.db import utcnow
+    from app.extensions import db
+    from app.organizations.services import create_organization
+    from app.platforms.models import Platform
+
+    directory = tmp_path_factory.mktemp("e2e")
+    server = make_server("127.0.0.1", 0, None)  # placeholder to reserve a port number
+    port = server.server_port
+    server.server_close()
+    app = create_app({
+        "SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/e2e.db",
+        "PUBLIC_URL": f"http://127.0.0.1:{port}", "EVIDENCE_DIR": str(directory / "evidence"),
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 1024, "SIGN_IN_RATE_LIMIT": "1000 per minute",
+        "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute", "COALITION_ENV": "development"})
+    people = {}
+    with app.app_context():
+        upgrade()
+        db.session.add(Platform(name="Facebook", slug="facebook", company="Meta"))
+        kenya = create_organization("Kenya Online Safety Forum", "KE")
+        india = create_organization("Mumbai Media Monitor", "IN", is_steering=True)
+        for key, organization, role, steering in [("member", kenya, OrgRole.MEMBER, False),
+                                                  ("steering", india, OrgRole.SIGNATORY, True)]:
+            person = create_user(f"{key}@e2e.example", key.title(), organization, role, steering, password=PASSWORD)
+            if steering:
+                person.totp_secret, person.totp_enabled_at = pyotp.random_base32(), utcnow()
+            people[key] = {"email": person.email, "totp": person.totp_secret}
+        db.session.commit()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{port}", "app": app, "people": people}
+    server.shutdown()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a page in as "member" or "steering", through the real form (and the second factor)."""
+
+    def go(page, who: str):
+        person = live_server["people"][who]
+        page.goto(f"{live_server['url']}/sign-in?lang=en")
+        page.get_by_label("Email address").fill(person["email"])
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        if person["totp"]:
+            _forget_last_code(live_server["app"], person["email"])
+            page.get_by_label("Code").fill(pyotp.TOTP(person["totp"]).now())
+            page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+
+    return go
+
+
+def _forget_last_code(app, email: str) -> None:
+    """A TOTP code works once; tests signing in twice within 30 seconds would otherwise be refused."""
+    from app.accounts.auth import find_user_by_email
+    from app.extensions import db
+
+    with app.app_context():
+        find_user_by_email(email).totp_last_counter = None
+        db.session.commit()
+
+
+def unique(text: str) -> str:
+    return f"{text} {uuid.uuid4().hex[:6]}"
