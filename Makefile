@@ -42,7 +42,12 @@ run: setup
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev translations
+# axe-core (accessibility checks in the browser tests) comes from the npm registry when npm is here.
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
 	TEST_DATABASE_URL= $(BIN)/python -m pytest
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
 		echo "Running the suite again on $(TEST_DATABASE_URL)"; \
