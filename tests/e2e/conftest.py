@@ -10,6 +10,7 @@ import uuid
 
 import pyotp
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
@@ -54,8 +55,7 @@ def live_server(tmp_path_factory):
     from app.accounts.services import create_user
     from app.core.db import utcnow
     from app.extensions import db
-    from app.organizations.services import create_organization
-    from app.platforms.models import Platform
+    from app.organizations.models import Organization
 
     directory = tmp_path_factory.mktemp("e2e")
     server = make_server("127.0.0.1", 0, None)  # placeholder to reserve a port number
@@ -69,9 +69,9 @@ def live_server(tmp_path_factory):
     people = {}
     with app.app_context():
         upgrade()
-        db.session.add(Platform(name="Facebook", slug="facebook", company="Meta"))
-        kenya = create_organization("Kenya Online Safety Forum", "KE")
-        india = create_organization("Mumbai Media Monitor", "IN", is_steering=True)
+        app.test_cli_runner().invoke(args=["demo", "load"])  # realistic pages (and screenshots)
+        kenya = db.session.scalar(select(Organization).where(Organization.slug == "kosf"))
+        india = db.session.scalar(select(Organization).where(Organization.slug == "mumbai-media-monitor"))
         for key, organization, role, steering in [("member", kenya, OrgRole.MEMBER, False),
                                                   ("steering", india, OrgRole.SIGNATORY, True)]:
             person = create_user(f"{key}@e2e.example", key.title(), organization, role, steering, password=PASSWORD)
