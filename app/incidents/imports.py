@@ -77,15 +77,15 @@ def check_rows(text: str) -> list[RowResult]:
     results = []
     for line, row in enumerate(rows, start=2):
         result = RowResult(line=line, title=(row.get("title") or "")[:120])
+        payload = _payload(row)
         try:
-            payload = schema.load(_payload(row))
+            loaded = schema.load(payload)
         except ma.ValidationError as error:
-            result.errors = error.messages
-        else:
-            if payload["platform"] not in platforms:
-                result.errors = {"platform": ["Unknown platform"]}
-            else:
-                result.data = to_incident_data(payload, platforms[payload["platform"]])
+            result.errors = dict(error.messages)
+        if "platform" not in result.errors and payload.get("platform") not in platforms:
+            result.errors["platform"] = ["Unknown platform"]
+        if not result.errors:
+            result.data = to_incident_data(loaded, platforms[loaded["platform"]])
         results.append(result)
     return results
 

@@ -11,6 +11,24 @@ def _one_of(values):
     return validate.OneOf(sorted(str(value) for value in values))
 
 
+class Text(ma.fields.String):
+    """A string without NUL characters (PostgreSQL cannot store them); ``blank=False`` also refuses spaces only."""
+
+    default_error_messages = {"nul": "Text cannot contain NUL characters.", "blank": "Shorter than minimum length 1."}
+
+    def __init__(self, *args, blank: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blank = blank
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        if not self.blank and not text.strip():
+            raise self.make_error("blank")
+        return text
+
+
 def _known_language(code: str) -> None:
     # marshmallow 4 ignores a validator's return value: it must raise.
     if code not in language_codes():
@@ -20,7 +38,7 @@ def _known_language(code: str) -> None:
 class ReportSchema(ma.Schema):
     reported_on = ma.fields.Date(required=True)
     channel = ma.fields.String(required=True, validate=_one_of(Channel))
-    ticket_reference = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    ticket_reference = Text(allow_none=True, validate=validate.Length(max=200))
     outcome = ma.fields.String(load_default=Outcome.PENDING.value, validate=_one_of(Outcome))
     outcome_on = ma.fields.Date(allow_none=True, load_default=None)
     is_appeal = ma.fields.Boolean(load_default=False)
@@ -45,8 +63,8 @@ class IncidentInputSchema(ma.Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
-    platform = ma.fields.String(required=True, metadata={"description": "The platform's slug"})
+    title = Text(required=True, blank=False, validate=validate.Length(min=1, max=300))
+    platform = Text(required=True, metadata={"description": "The platform's slug"})
     categories = ma.fields.List(ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True,
                                 validate=validate.Length(min=1))
     communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
@@ -56,16 +74,16 @@ class IncidentInputSchema(ma.Schema):
     severity = ma.fields.String(required=True, validate=_one_of(Severity))
     urls = ma.fields.List(ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000)),
                           load_default=list, validate=validate.Length(max=20))
-    excerpt = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
-    account_handle = ma.fields.String(allow_none=True, validate=validate.Length(max=200))
+    excerpt = Text(allow_none=True, validate=validate.Length(max=20000))
+    account_handle = Text(allow_none=True, validate=validate.Length(max=200))
     account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
     account_prominence = ma.fields.String(load_default="ordinary", validate=_one_of(AccountProminence))
     estimated_reach = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
-    description = ma.fields.String(allow_none=True, validate=validate.Length(max=50000))
+    description = Text(allow_none=True, validate=validate.Length(max=50000))
     is_graphic = ma.fields.Boolean(load_default=False)
     visibility = ma.fields.String(load_default="coalition", validate=_one_of(Visibility))
     show_organization = ma.fields.Boolean(load_default=True)
-    internal_notes = ma.fields.String(allow_none=True, validate=validate.Length(max=20000))
+    internal_notes = Text(allow_none=True, validate=validate.Length(max=20000))
     submit = ma.fields.Boolean(load_default=False, metadata={"description": "Submit for review at once"})
 
 
@@ -111,7 +129,10 @@ class IncidentQuerySchema(ma.Schema):
     language = ma.fields.List(ma.fields.String())
     country = ma.fields.List(ma.fields.String())
     status = ma.fields.List(ma.fields.String())
+    visibility = ma.fields.List(ma.fields.String())
     severity = ma.fields.List(ma.fields.String())
+    organization = ma.fields.List(ma.fields.Integer())
+    outcome = ma.fields.List(ma.fields.String(), metadata={"description": "Outcome of a report to the platform"})
     reported = ma.fields.String(validate=validate.OneOf(["yes", "no"]))
     since = ma.fields.Date()
     until = ma.fields.Date()

@@ -18,6 +18,7 @@ from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
 
 PAGE_SIZE = 25
+MAX_ID = 2**31 - 1  # the largest INTEGER column value: a bigger number in a query string is no id
 
 
 @dataclass
@@ -104,7 +105,7 @@ def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE
     """
     query = (select(Incident).where(*conditions(person, filters)).order_by(Incident.id.desc()).limit(size + 1)
              .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
-    if after_id:
+    if after_id is not None and 0 < after_id <= MAX_ID:
         query = query.where(Incident.id < after_id)
     incidents = list(db.session.scalars(query))
     next_after = incidents[size - 1].id if len(incidents) > size else None
@@ -144,7 +145,8 @@ def filters_from_args(args) -> Filters:
         return [value for value in args.getlist(name) if value in allowed]
 
     def numbers(name):
-        return [int(value) for value in args.getlist(name) if value.isdigit()]
+        return [int(value) for value in args.getlist(name)
+                if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID]
 
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(

@@ -83,6 +83,8 @@ def save_text(actor: User, letter: Letter, locale: str, title: str, body: str, d
     every signing organization to re-confirm; an edit based on an older version is a conflict."""
     if not permissions.can_edit_letter(actor, letter):
         raise LetterError("not_allowed")
+    # Editors saving at the same moment queue on the letter's row, so the later one sees the version it missed.
+    db.session.refresh(letter, with_for_update=True)
     if edit_version != letter.edit_version:
         raise LetterError("conflict")
     revision = _add_revision(actor, letter, locale, title, body, demands, material)

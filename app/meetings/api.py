@@ -29,8 +29,11 @@ class MeetingSchema(ma.Schema):
 
 class MeetingDetailSchema(MeetingSchema):
     agenda = ma.fields.String(allow_none=True)
-    location = ma.fields.String(allow_none=True)
-    video_link = ma.fields.String(allow_none=True)
+    # The place and the video link are for invitees; steering sees the meeting without them.
+    location = ma.fields.Function(lambda meeting: meeting.location if permissions.is_invited(current_user, meeting)
+                                  else None, allow_none=True)
+    video_link = ma.fields.Function(lambda meeting: meeting.video_link
+                                    if permissions.is_invited(current_user, meeting) else None, allow_none=True)
     invitees = ma.fields.Function(lambda meeting: [{"name": i.user.name, "organization": i.user.organization.name,
                                                     "rsvp": i.rsvp} for i in meeting.invitees])
     slots = ma.fields.Function(lambda meeting: [slot.starts_at.isoformat() for slot in meeting.slots])

@@ -46,8 +46,10 @@ def event_for(meeting: Meeting, include_private: bool = True) -> Event:
     return event
 
 
-def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST") -> str:
-    """A VCALENDAR with every needed VTIMEZONE; METHOD:REQUEST (or CANCEL) for invitations, none for feeds."""
+def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST", include_private: bool = True) -> str:
+    """A VCALENDAR with every needed VTIMEZONE; METHOD:REQUEST (or CANCEL) for invitations, none for feeds.
+
+    ``include_private`` adds the place, video link and agenda: only for files that go to invitees."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -55,6 +57,6 @@ def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST") -> str
         calendar.add("method", method)
     for meeting in meetings:
         if meeting.starts_at is not None:
-            calendar.add_component(event_for(meeting))
+            calendar.add_component(event_for(meeting, include_private))
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()

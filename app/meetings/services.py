@@ -127,6 +127,7 @@ def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
     if not permissions.can_organize_meeting(actor, meeting) or slot.meeting_id != meeting.id:
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = slot.starts_at, MeetingStatus.SCHEDULED
+    meeting.reminded_at = None  # a poll reminder must not stand in for the day-before reminder
     _changed(actor, meeting, "meeting_scheduled")
 
 
@@ -135,6 +136,7 @@ def reschedule(actor: User, meeting: Meeting, starts_at: datetime) -> None:
     if not permissions.can_organize_meeting(actor, meeting) or meeting.status == MeetingStatus.CANCELLED:
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = starts_at, MeetingStatus.SCHEDULED
+    meeting.reminded_at = None  # the new time gets its own reminder
     _changed(actor, meeting, "meeting_moved")
 
 
@@ -217,13 +219,18 @@ def add_action(actor: User, meeting: Meeting, title: str, owner_organization_id:
 
 
 def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None) -> Attachment:
+    """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data)."""
     if not permissions.can_view_meeting(actor, meeting):
         raise MeetingError("not_allowed")
-    item = Attachment(sha256=upload.sha256, media_type=upload.media_type, size=len(upload.data),
-                      description=description or None, uploaded_by_id=actor.id)
+    display_sha256 = storage.write_upload(upload)
+    if display_sha256 is None:
+        sha256, media_type, size = upload.sha256, upload.media_type, len(upload.data)
+    else:
+        sha256, media_type, size = display_sha256, storage.media_type_of(upload.display), len(upload.display)
+    item = Attachment(sha256=sha256, media_type=media_type, size=size, description=description or None,
+                      uploaded_by_id=actor.id)
     meeting.attachments.append(item)
     db.session.flush()
-    storage.write_upload(upload)
     audit.record("meeting_attachment_added", target=meeting, actor=actor, sha256=upload.sha256)
     return item
 

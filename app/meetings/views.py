@@ -281,7 +281,9 @@ def ics(meeting_id: int):
     meeting = load_meeting(meeting_id)
     if meeting.starts_at is None:
         abort(404)
-    response = Response(calendar.calendar_for([meeting]), mimetype="text/calendar")
+    # Steering may read a meeting it is not invited to, but the place and video link are for invitees.
+    response = Response(calendar.calendar_for([meeting], include_private=permissions.is_invited(current_user, meeting)),
+                        mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response
 

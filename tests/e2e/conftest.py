@@ -72,10 +72,12 @@ def live_server(tmp_path_factory):
         app.test_cli_runner().invoke(args=["demo", "load"])  # realistic pages (and screenshots)
         kenya = db.session.scalar(select(Organization).where(Organization.slug == "kosf"))
         india = db.session.scalar(select(Organization).where(Organization.slug == "mumbai-media-monitor"))
-        for key, organization, role, steering in [("member", kenya, OrgRole.MEMBER, False),
-                                                  ("steering", india, OrgRole.SIGNATORY, True)]:
-            person = create_user(f"{key}@e2e.example", key.title(), organization, role, steering, password=PASSWORD)
-            if steering:
+        for key, organization, role, steering, admin in [
+                ("member", kenya, OrgRole.MEMBER, False, False), ("signatory", kenya, OrgRole.SIGNATORY, False, False),
+                ("steering", india, OrgRole.SIGNATORY, True, False), ("admin", india, OrgRole.ORG_ADMIN, False, True)]:
+            person = create_user(f"{key}@e2e.example", key.title(), organization, role, steering, admin,
+                                 password=PASSWORD)
+            if steering or admin:
                 person.totp_secret, person.totp_enabled_at = pyotp.random_base32(), utcnow()
             people[key] = {"email": person.email, "totp": person.totp_secret}
         db.session.commit()

@@ -75,8 +75,14 @@ def test_the_interface_in_arabic_is_right_to_left_and_mirrored(page, live_server
 
 
 def test_numbers_and_dates_follow_the_locale(page, live_server):
-    page.goto(f"{live_server['url']}/tracker/?lang=hi")
-    assert page.evaluate("document.documentElement.lang") == "hi"
+    from datetime import date, timedelta
+
+    from babel.dates import format_date
+
+    deadline = date.today() + timedelta(days=21)  # the demo letter's deadline
+    for locale in ("ar", "hi", "fr"):
+        page.goto(f"{live_server['url']}/letters/?lang={locale}")
+        expect(page.locator("main")).to_contain_text(format_date(deadline, "medium", locale=locale))
     page.goto(f"{live_server['url']}/members?lang=ar")
     expect(page.locator("h1")).not_to_have_text("Member organizations")
 
@@ -99,3 +105,40 @@ def test_the_skip_link_is_the_first_stop_and_shows_focus(page, live_server):
     assert page.locator(".skip-link").bounding_box()["y"] >= 0, "the focused skip link comes into view"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def focus_is_visible(page) -> bool:
+    style = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                          "return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }")
+    return style[0] != "none" and style[1] != "0px"
+
+
+def test_signing_in_and_applying_work_with_the_keyboard_alone(page, live_server):
+    from tests.e2e.conftest import PASSWORD
+
+    base = live_server["url"]
+    page.goto(f"{base}/sign-in?lang=en")
+    page.locator("#email").focus()
+    assert focus_is_visible(page)
+    page.keyboard.type(live_server["people"]["member"]["email"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password" and focus_is_visible(page)
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    page.goto(f"{base}/apply?lang=en")
+    page.locator("#name").focus()
+    page.keyboard.type(unique("Keyboard Collective"))
+    page.keyboard.press("Tab")
+    page.keyboard.type("Kenya")  # type-ahead picks the country in the select
+    for text in ("", "Wanjiku", "wanjiku@e2e.example", "We monitor hate speech in Kikuyu and Swahili online."):
+        page.keyboard.press("Tab")
+        if text:
+            page.keyboard.type(text)
+        assert focus_is_visible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash-success")).to_contain_text("wanjiku@e2e.example")

@@ -94,6 +94,25 @@ def test_list_applies_the_list_pages_filters(app, bearer, shared, query, expecte
     assert titles(app.test_client().get(API + query, headers=bearer("member_a"))) == expected
 
 
+@pytest.mark.parametrize("query", [
+    "colour=red", "status=bogus&category=nothing&visibility=all", "organization=99999999999999999999",
+    "language=../etc",
+    "after=99999999999999999999", "country=Nigeria",
+])
+def test_unknown_parameters_and_values_are_ignored(app, bearer, shared, query):
+    response = app.test_client().get(f"{API}?{query}", headers=bearer("member_a"))
+    assert titles(response) == ["B verified", "A published", "A draft"]
+
+
+@pytest.mark.parametrize(("query", "name"), [
+    ("since=yesterday", "since"), ("platform=abc", "platform"), ("reported=maybe", "reported"), ("after=abc", "after"),
+])
+def test_malformed_values_of_documented_parameters_answer_422(client, shared, query, name):
+    response = client.get(f"{API}?{query}")
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert list(response.get_json()["errors"]["query"]) == [name]
+
+
 def test_anonymous_filters_cannot_widen_the_list(client, shared):
     assert titles(client.get(API + "?status=draft&visibility=coalition")) == []
 
@@ -321,6 +340,17 @@ def test_the_openapi_document_lists_the_incident_paths_and_is_valid(client):
     assert {"get", "post"} <= set(paths[API])
     assert "get" in paths[API + "/{reference}"]
     assert "post" in paths[API + "/{reference}/platform-reports"]
-    assert {"q", "after", "language", "since"} <= {parameter["name"] for parameter in paths[API]["get"]["parameters"]}
+    filters = {"q", "after", "platform", "category", "language", "country", "status", "visibility", "severity",
+               "organization", "outcome", "reported", "since", "until"}
+    assert filters <= {parameter["name"] for parameter in paths[API]["get"]["parameters"]}
     assert "201" in paths[API]["post"]["responses"] and "201" in paths[API + "/{reference}/platform-reports"]["post"][
         "responses"]
+
+
+@pytest.mark.parametrize("fields", [{"title": "   "}, {"description": "Null\u0000byte"}, {"title": "Nul\u0000"},
+                                    {"excerpt": "\u0000"}, {"account_handle": "@a\u0000"}])
+def test_blank_titles_and_nul_characters_answer_422(app, bearer, facebook, fields):
+    response = app.test_client().post(API, headers=bearer("member_a"), json=payload(**fields))
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]["json"]) == set(fields)
+    assert incident_count() == 0

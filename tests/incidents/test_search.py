@@ -84,6 +84,7 @@ def test_each_filter_narrows_the_list(login, catalogue, query, expected):
 @pytest.mark.parametrize("query", [
     "colour=red", "status=bogus", "severity=9", "since=yesterday&until=2026-13-45", "platform=abc&organization=-1",
     "language=../etc&country=Nigeria", "reported=maybe", "after=abc", "category=<script>", "outcome=gone",
+    "platform=²&organization=٣x", "organization=99999999999999999999", "after=99999999999999999999", "after=-5",
 ])
 def test_unknown_filters_and_values_are_ignored(login, catalogue, query):
     assert set(listed(login("member_a"), "/incidents/?" + query)) == EVERYTHING
@@ -165,6 +166,7 @@ def test_operators_and_quotes_in_the_search_never_cause_an_error(login, personas
     client = login("member_a")
     assert client.get("/incidents/", query_string={"q": query}).status_code == 200
     assert client.get("/public/incidents/", query_string={"q": query}).status_code == 200
+    assert client.get("/api/v1/incidents", query_string={"q": query}).status_code == 200
 
 
 def test_quotes_around_a_word_still_find_it(login, personas, incident_factory):

@@ -89,7 +89,8 @@ def test_rate_below_five_is_suppressed_and_five_is_shown():
 
 def test_acted_and_unanswered_shares_match_hand_counts(languages, facebook):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    english, arabic, french = rows[(str(facebook.id), "en")], rows[(str(facebook.id), "ar")], rows[(str(facebook.id), "fr")]
+    platform = str(facebook.id)
+    english, arabic, french = rows[(platform, "en")], rows[(platform, "ar")], rows[(platform, "fr")]
     assert (english.reported, english.acted, english.unanswered) == (6, 3, 2)
     assert (arabic.reported, arabic.acted, arabic.unanswered) == (5, 2, 2)
     assert (french.reported, french.acted, french.unanswered) == (5, 1, 4)

@@ -64,6 +64,41 @@ def test_colleagues_signing_at_the_same_moment_leave_one_signature(app, open_let
     assert db.session.scalar(select(Signature.signer_id)) in signer_ids
 
 
+def test_editors_saving_from_the_same_version_at_once_get_one_save_and_conflicts(app, open_letter, person_factory):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+    editor_ids = [person_factory("signatory", steering=True).id for _ in range(4)]
+    letter_id, loaded_with = open_letter.id, open_letter.edit_version
+    db.session.commit()
+    barrier = threading.Barrier(len(editor_ids), timeout=30)
+    outcomes: list = []
+
+    def save_as(user_id: int) -> None:
+        with app.app_context():
+            try:
+                user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
+                barrier.wait()
+                services.save_text(user, letter, "en", f"Version by {user_id}", "Body", [], True, loaded_with)
+                db.session.commit()
+                outcomes.append("saved")
+            except services.LetterError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            except Exception as error:  # noqa: BLE001 - any other failure is what this test looks for
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save_as, args=(user_id,)) for user_id in editor_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes, key=str) == ["conflict"] * (len(editor_ids) - 1) + ["saved"]
+    db.session.expire_all()
+    assert [revision.number for revision in db.session.get(Letter, letter_id).revisions] == [1, 2]
+
+
 def test_two_colleagues_signing_one_after_the_other_leave_one_signature(open_letter, personas):
     first = services.sign(personas["signatory_a"], open_letter, "en")
     db.session.commit()

@@ -1,0 +1,428 @@
+"""Meeting pages and API: creating, the platform steps, polls, who sees what, time-zone warnings, minutes,
+action items, attachments and reminders."""
+
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from app.commitments.services import CommitmentData, save_commitment
+from app.commitments.vocab import Area
+from app.core.db import utcnow
+from app.extensions import db
+from app.meetings import services
+from app.meetings.models import ActionItem, Attachment, Meeting, SlotAnswer
+from app.meetings.services import MeetingData
+from app.meetings.vocab import Answer, Kind, MeetingStatus, MinutesStatus
+
+MEXICO, MANILA = "America/Mexico_City", "Asia/Manila"
+SLOT = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # Thursday 08:00 in Mexico City, 22:00 in Manila
+PLACE, VIDEO = "Casa de la Cultura, room 4", "https://video.example.org/room-4"
+WARNING = "Times are shown in your time zone"
+DEVICE_WARNING = "Your device is set to"
+
+
+@pytest.fixture
+def make_meeting(personas):
+    """A meeting organized by steering: ``make_meeting(invitees=("member_a",), slots=[...], kind=Kind.MEMBERS)``."""
+
+    def create(invitees=("member_a",), slots=(SLOT, SLOT + timedelta(days=1)), kind=Kind.MEMBERS, timezone=MEXICO,
+               **fields):
+        data = MeetingData(kind=kind, title=fields.pop("title", "Escalation call"), timezone=timezone,
+                           location=PLACE, video_link=VIDEO, agenda="1. **Escalations**", **fields)
+        meeting = services.create_meeting(personas["steering"], data, [personas[name].id for name in invitees],
+                                          list(slots))
+        db.session.commit()
+        return meeting
+
+    return create
+
+
+@pytest.fixture
+def meeting(make_meeting):
+    return make_meeting()
+
+
+@pytest.fixture
+def scheduled(meeting, personas):
+    services.pick_slot(personas["steering"], meeting, meeting.slots[0])
+    db.session.commit()
+    return meeting
+
+
+def png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(output, format="PNG")
+    return output.getvalue()
+
+
+def photo_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (6.0, 27.0, 14.0), 3: "E", 4: (3.0, 23.0, 41.0)})
+    output = io.BytesIO()
+    Image.new("RGB", (16, 16), "blue").save(output, format="JPEG", exif=exif)
+    return output.getvalue()
+
+
+def page(client, meeting) -> str:
+    response = client.get(f"/meetings/{meeting.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+# Creating and the platform steps
+
+
+def test_steering_creates_a_members_meeting_that_polls_times_written_in_its_own_zone(login, personas, outbox):
+    invitees = [personas["member_a"].id, personas["member_b"].id]
+    response = login("steering").post("/meetings/new", data={
+        "kind": "members", "title": "Regional call", "timezone": MANILA, "duration_minutes": 90,
+        "slots": "2026-12-03 15:00\n\n2026-12-04 09:00\n", "invitees": invitees, "location": PLACE,
+        "video_link": VIDEO, "agenda": "Escalations", "platform_id": 0, "letter_id": 0})
+    meeting = db.session.scalar(select(Meeting))
+
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert (meeting.status, meeting.timezone, meeting.duration_minutes, meeting.starts_at) == (
+        MeetingStatus.POLLING, MANILA, 90, None)
+    assert [slot.starts_at for slot in meeting.slots] == [datetime(2026, 12, 3, 7, 0, tzinfo=UTC),
+                                                          datetime(2026, 12, 4, 1, 0, tzinfo=UTC)]
+    assert sorted(invitee.user_id for invitee in meeting.invitees) == sorted(invitees)
+    assert sorted(message.recipient for message in outbox() if message.template == "meeting_invitation") == [
+        "member.a@example.org", "member.b@example.org"]
+    assert all(message.attachment_name is None for message in outbox())
+
+
+def test_a_badly_written_candidate_time_is_refused(login):
+    response = login("steering").post("/meetings/new", data={
+        "kind": "members", "title": "Call", "timezone": MANILA, "duration_minutes": 60, "slots": "3 December, 3pm"})
+
+    assert response.status_code == 200
+    assert "Write each time as 2026-12-03 15:00, one per line." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Meeting)) is None
+
+
+@pytest.mark.parametrize("persona", ["member_a", "org_admin_a", "admin"])
+def test_only_steering_creates_meetings(login, persona):
+    client = login(persona)
+    assert client.get("/meetings/new").status_code == 403
+    assert client.post("/meetings/new", data={"kind": "members", "title": "Call", "timezone": "UTC"}).status_code == 403
+    assert client.get("/meetings/series/new").status_code == 403
+    assert db.session.scalar(select(Meeting)) is None
+
+
+def test_platform_meeting_moves_from_requested_to_held(make_meeting, platform_factory, login):
+    meeting = make_meeting(kind=Kind.PLATFORM, platform_id=platform_factory(name="Alpha").id)
+    steering = login("steering")
+    assert meeting.status == MeetingStatus.REQUESTED
+
+    assert steering.post(f"/meetings/{meeting.id}/status/polling").status_code == 403  # not accepted yet
+    for step in ("accepted", "polling"):
+        assert steering.post(f"/meetings/{meeting.id}/status/{step}").status_code == 302
+        assert meeting.status == step
+    assert steering.post(f"/meetings/{meeting.id}/pick/{meeting.slots[1].id}").status_code == 302
+    assert (meeting.status, meeting.starts_at) == (MeetingStatus.SCHEDULED, SLOT + timedelta(days=1))
+    assert steering.post(f"/meetings/{meeting.id}/status/held").status_code == 302
+    assert meeting.status == MeetingStatus.HELD
+
+
+def test_a_platform_that_does_not_reply_can_still_decline_and_then_nothing_follows(make_meeting, login):
+    meeting = make_meeting(kind=Kind.PLATFORM)
+    steering = login("steering")
+
+    for step in ("no_reply", "declined"):
+        assert steering.post(f"/meetings/{meeting.id}/status/{step}").status_code == 302
+    assert steering.post(f"/meetings/{meeting.id}/status/accepted").status_code == 403
+    assert meeting.status == MeetingStatus.DECLINED
+
+
+def test_an_invitee_cannot_change_the_status(make_meeting, login):
+    meeting = make_meeting(kind=Kind.PLATFORM)
+    assert login("member_a").post(f"/meetings/{meeting.id}/status/accepted").status_code == 403
+    assert meeting.status == MeetingStatus.REQUESTED
+
+
+# Polls
+
+
+def test_invitees_answer_each_slot_and_can_change_their_answers(meeting, login, personas):
+    first, second = meeting.slots
+    member = login("member_a")
+
+    member.post(f"/meetings/{meeting.id}/answers", data={f"slot-{first.id}": "yes", f"slot-{second.id}": "maybe"})
+    member.post(f"/meetings/{meeting.id}/answers", data={f"slot-{first.id}": "no", f"slot-{second.id}": "whatever"})
+
+    answers = {(item.slot_id, item.user_id): item.answer for item in db.session.scalars(select(SlotAnswer))}
+    member_id = personas["member_a"].id
+    assert answers == {(first.id, member_id): Answer.NO, (second.id, member_id): Answer.MAYBE}
+
+
+def test_only_invitees_answer_and_only_while_polling(make_meeting, login):
+    meeting = make_meeting(invitees=("member_a", "member_b"))
+    answer = {f"slot-{meeting.slots[0].id}": "yes"}
+
+    assert login("steering").post(f"/meetings/{meeting.id}/answers", data=answer).status_code == 403
+    assert login("signatory_a").post(f"/meetings/{meeting.id}/answers", data=answer).status_code == 404
+    assert login("member_a").post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}").status_code == 403
+    login("steering").post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}")
+    assert login("member_b").post(f"/meetings/{meeting.id}/answers", data=answer).status_code == 409
+    assert db.session.scalar(select(SlotAnswer)) is None
+
+
+def test_poll_shows_each_participants_local_time_and_flags_out_of_hours(make_meeting, personas, login):
+    personas["member_a"].timezone = MANILA
+    db.session.commit()
+    meeting = make_meeting(invitees=("member_a", "member_b"), slots=[SLOT])
+
+    cells = re.findall(r'<td class="([^"]*)">(\w{3} \d\d:\d\d) <span class="muted">([^<]+)</span>( <strong>[^<]+)?',
+                       page(login("steering"), meeting))
+
+    assert cells == [("out-of-hours", "Thu 22:00", MANILA, " <strong>outside working hours"),
+                     ("", "Thu 08:00", MEXICO, "")]
+
+
+def test_poll_lists_the_best_slot_first(make_meeting, personas, login):
+    meeting = make_meeting(invitees=("member_a", "member_b"))
+    first, second = meeting.slots
+    for name in ("member_a", "member_b"):
+        services.answer(personas[name], second, Answer.YES)
+    services.answer(personas["member_a"], first, Answer.MAYBE)
+    db.session.commit()
+
+    order = re.findall(r'name="slot-(\d+)"', page(login("member_a"), meeting))
+
+    assert order == [str(second.id), str(first.id)]
+
+
+# Who sees what
+
+
+@pytest.mark.parametrize(("persona", "page_status", "api_status"), [
+    ("member_a", 200, 200), ("steering", 200, 200), ("member_b", 404, 404), ("signatory_a", 404, 404),
+    ("admin", 404, 404), (None, 302, 401)])
+def test_only_invitees_and_steering_see_a_meeting(scheduled, login, persona, page_status, api_status):
+    client = login(persona)
+
+    assert client.get(f"/meetings/{scheduled.id}").status_code == page_status
+    assert client.get(f"/api/v1/meetings/{scheduled.id}").status_code == api_status
+    listed = client.get("/api/v1/meetings")
+    if persona is None:
+        assert listed.status_code == 401
+    else:
+        assert [item["id"] for item in listed.get_json()] == ([scheduled.id] if page_status == 200 else [])
+        assert ("Escalation call" in client.get("/meetings/").get_data(as_text=True)) is (page_status == 200)
+
+
+def test_api_gives_the_meeting_in_utc_with_its_zone(scheduled, login):
+    body = login("member_a").get(f"/api/v1/meetings/{scheduled.id}").get_json()
+
+    assert datetime.fromisoformat(body["starts_at"]) == SLOT
+    assert (body["timezone"], body["status"], body["ics_url"]) == (MEXICO, "scheduled",
+                                                                   f"/meetings/{scheduled.id}/meeting.ics")
+    assert [item["name"] for item in body["invitees"]] == [scheduled.invitees[0].user.name]
+
+
+def test_place_and_video_link_are_shown_to_invitees_only(scheduled, login):
+    invitee_page = page(login("member_a"), scheduled)
+    assert PLACE in invitee_page and VIDEO in invitee_page
+    invitee_api = login("member_a").get(f"/api/v1/meetings/{scheduled.id}").get_json()
+    assert (invitee_api["location"], invitee_api["video_link"]) == (PLACE, VIDEO)
+
+    steering_page = page(login("steering"), scheduled)
+    assert PLACE not in steering_page and "room-4" not in steering_page
+    assert "<strong>Escalations</strong>" in steering_page  # the agenda is not private
+    steering_api = login("steering").get(f"/api/v1/meetings/{scheduled.id}").get_json()
+    assert (steering_api["location"], steering_api["video_link"]) == (None, None)
+    assert PLACE not in str(steering_api) and "room-4" not in str(steering_api)
+
+
+# Time zones on the page
+
+
+def test_page_shows_the_readers_zone_with_the_meetings_alongside_and_warns(scheduled, personas, login):
+    personas["member_a"].timezone = "Asia/Kolkata"
+    db.session.commit()
+    text = page(login("member_a"), scheduled)
+
+    assert f"{WARNING}, Asia/Kolkata; the meeting is planned in {MEXICO}." in text
+    assert "(Asia/Kolkata)" in text and "7:30" in text
+    assert f"Meeting time: 2026-12-03 08:00 ({MEXICO})" in text
+    assert DEVICE_WARNING not in text
+
+
+def test_no_warning_when_the_reader_shares_the_meetings_zone(scheduled, personas, login):
+    personas["member_a"].timezone = MEXICO
+    db.session.commit()
+    client = login("member_a")
+
+    assert WARNING not in page(client, scheduled)
+    client.set_cookie("tz", MEXICO)
+    assert DEVICE_WARNING not in page(client, scheduled) and "Meeting time:" not in page(client, scheduled)
+
+
+def test_warning_when_the_browsers_zone_differs_from_the_profile(scheduled, personas, login):
+    personas["member_a"].timezone = MEXICO
+    db.session.commit()
+    client = login("member_a")
+    client.set_cookie("tz", "Europe/Paris")
+
+    text = page(client, scheduled)
+
+    assert f"{DEVICE_WARNING} Europe/Paris, not {MEXICO}: check your profile" in text
+    assert WARNING not in text
+
+
+def test_without_a_profile_zone_the_browsers_zone_is_used_and_named(scheduled, login):
+    client = login("member_a")
+    client.set_cookie("tz", "Asia/Kolkata")
+
+    text = page(client, scheduled)
+
+    assert f"{WARNING}, Asia/Kolkata; the meeting is planned in {MEXICO}." in text
+    assert DEVICE_WARNING not in text
+
+
+# Minutes, action items, attachments
+
+
+def test_minutes_keep_every_version_and_the_final_one_is_emailed(make_meeting, login, outbox):
+    meeting = make_meeting(invitees=("member_a", "member_b"))
+    steering = login("steering")
+
+    steering.post(f"/meetings/{meeting.id}/minutes", data={"text": "First draft"})
+    assert [message for message in outbox() if message.template == "meeting_minutes"] == []
+    steering.post(f"/meetings/{meeting.id}/minutes", data={"text": "Agreed: **escalate**", "final": "1"})
+
+    assert [(item.number, item.status, item.text) for item in meeting.minutes] == [
+        (1, MinutesStatus.DRAFT, "First draft"), (2, MinutesStatus.FINAL, "Agreed: **escalate**")]
+    assert sorted(message.recipient for message in outbox() if message.template == "meeting_minutes") == [
+        "member.a@example.org", "member.b@example.org"]
+    text = page(login("member_a"), meeting)
+    assert "Version 2" in text and "<strong>escalate</strong>" in text and "First draft" in text
+
+
+def test_invitees_cannot_write_the_minutes(meeting, login):
+    assert login("member_a").post(f"/meetings/{meeting.id}/minutes", data={"text": "Mine"}).status_code == 403
+    assert meeting.minutes == []
+
+
+def test_action_item_has_an_owner_a_due_date_and_links_to_a_commitment(meeting, personas, platform_factory, login):
+    commitment = save_commitment(personas["steering"], None, CommitmentData(
+        platform_id=platform_factory(name="Alpha").id, title="Publish an appeals process", area=Area.POLICIES,
+        is_published=True))
+    db.session.commit()
+
+    login("steering").post(f"/meetings/{meeting.id}/actions", data={
+        "title": " Ask for the appeals data ", "owner_organization_id": personas["org_a"].id, "due_on": "2027-01-15",
+        "commitment_id": commitment.id, "letter_id": 0})
+
+    item = db.session.scalar(select(ActionItem))
+    assert (item.title, item.owner_organization_id, item.due_on, item.commitment_id, item.letter_id) == (
+        "Ask for the appeals data", personas["org_a"].id, date(2027, 1, 15), commitment.id, None)
+    text = page(login("member_a"), meeting)
+    assert f'href="/tracker/commitments/{commitment.id}"' in text and "Organization A" in text
+    assert login("member_b").post(f"/meetings/actions/{item.id}/done").status_code == 404
+    assert login("member_a").post(f"/meetings/actions/{item.id}/done").status_code == 302
+    assert item.status == "done"
+
+
+@pytest.fixture
+def evidence_dir(app, tmp_path):
+    app.config["EVIDENCE_DIR"] = str(tmp_path)
+    return tmp_path
+
+
+def upload(client, meeting, data: bytes, name="notes.png"):
+    return client.post(f"/meetings/{meeting.id}/attachments", data={
+        "file": (io.BytesIO(data), name), "description": "Slides"}, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    ("member_a", 200), ("steering", 200), ("member_b", 404), ("org_admin_a", 404), (None, 302)])
+def test_attachments_are_for_invitees_and_steering_only(meeting, login, evidence_dir, persona, expected):
+    assert upload(login("member_a"), meeting, png()).status_code == 302
+    item = db.session.scalar(select(Attachment))
+
+    with login(persona).get(f"/meetings/{meeting.id}/attachments/{item.id}") as response:
+        assert response.status_code == expected
+        if expected == 200:
+            with Image.open(io.BytesIO(response.data)) as image:
+                assert image.size == (8, 8)
+            assert response.mimetype == item.media_type
+            assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+            assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_attachment_is_not_reachable_through_another_meeting(meeting, make_meeting, login, evidence_dir):
+    upload(login("member_a"), meeting, png())
+    other = make_meeting(invitees=("member_b",), title="Other call")
+    item = db.session.scalar(select(Attachment))
+
+    assert login("steering").get(f"/meetings/{other.id}/attachments/{item.id}").status_code == 404
+
+
+def test_uploads_are_checked_like_incident_evidence(meeting, login, evidence_dir):
+    member = login("member_a")
+    response = upload(member, meeting, b"#!/bin/sh\necho hello\n", "slides.png")
+
+    assert "This file was refused" in member.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(Attachment)) is None
+    assert upload(login("member_b"), meeting, png()).status_code == 404
+
+
+def test_a_photos_location_metadata_is_not_handed_out(meeting, login, evidence_dir):
+    upload(login("member_a"), meeting, photo_with_gps(), "whiteboard.jpg")
+    item = db.session.scalar(select(Attachment))
+
+    with login("steering").get(f"/meetings/{meeting.id}/attachments/{item.id}") as response:
+        served = response.data
+
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.size == (16, 16)
+        assert not image.getexif().get_ifd(0x8825)
+    assert item.size == len(served)
+
+
+# Reminders
+
+
+def test_reminders_go_out_once_a_day_before_and_to_those_who_have_not_answered(make_meeting, personas, app, outbox):
+    soon = make_meeting(invitees=("member_a", "member_b"), slots=[utcnow() + timedelta(hours=12)], title="Soon")
+    services.pick_slot(personas["steering"], soon, soon.slots[0])
+    later = make_meeting(invitees=("member_a",), slots=[utcnow() + timedelta(days=3)], title="Later")
+    services.pick_slot(personas["steering"], later, later.slots[0])
+    poll = make_meeting(invitees=("member_a", "member_b"), title="Poll")
+    services.answer(personas["member_a"], poll.slots[0], Answer.YES)
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    assert "Reminders queued: 3." in runner.invoke(args=["meetings", "remind"]).output
+    assert "Reminders queued: 0." in runner.invoke(args=["meetings", "remind"]).output
+
+    reminders = sorted((message.template, message.recipient) for message in outbox()
+                       if message.template in ("meeting_reminder", "meeting_poll_reminder"))
+    assert reminders == [("meeting_poll_reminder", "member.b@example.org"),
+                         ("meeting_reminder", "member.a@example.org"), ("meeting_reminder", "member.b@example.org")]
+
+
+def test_a_poll_reminded_before_its_time_was_picked_still_gets_the_day_before_reminder(meeting, personas, outbox):
+    start = utcnow()
+    assert services.send_reminders(start) == 1
+    services.pick_slot(personas["steering"], meeting, meeting.slots[0])
+    db.session.commit()
+
+    assert services.send_reminders(SLOT - timedelta(hours=20)) == 1
+    assert services.send_reminders(SLOT - timedelta(hours=10)) == 0
+    assert [message.template for message in outbox() if "reminder" in message.template] == [
+        "meeting_poll_reminder", "meeting_reminder"]
+
+
+def test_a_moved_meeting_is_reminded_of_its_new_time(scheduled, personas, outbox):
+    assert services.send_reminders(SLOT - timedelta(hours=20)) == 1
+    services.reschedule(personas["steering"], scheduled, SLOT + timedelta(days=7))
+    db.session.commit()
+
+    assert services.send_reminders(SLOT + timedelta(days=6)) == 1
+    assert len([message for message in outbox() if message.template == "meeting_reminder"]) == 2
