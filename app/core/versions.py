@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import utcnow
 from app.extensions import db
 
+# The data sets with cached views: incidents (Insights) and the public tracker.
+INCIDENTS = "incidents"
+TRACKER = "tracker"
+
 
 class DataVersion(db.Model):
     __tablename__ = "data_versions"

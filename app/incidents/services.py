@@ -23,8 +23,8 @@ from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, S
 from app.outbox.services import queue_email
 
 
-# The name of the incidents' data version: statistics are cached until it changes.
-DATA_VERSION = "incidents"
+# Statistics are cached until this data version changes.
+DATA_VERSION = versions.INCIDENTS
 
 
 class IncidentError(Exception):

@@ -87,8 +87,9 @@ def text(slug: str, locale: str):
         form.edit_version.data = str(letter.edit_version)
     if form.validate_on_submit():
         try:
+            edit_version = int(form.edit_version.data) if (form.edit_version.data or "").isdigit() else 0
             services.save_text(current_user, letter, locale, form.title.data, form.body.data,
-                               demand_lines(form.demands.data), form.material.data, int(form.edit_version.data or 0))
+                               demand_lines(form.demands.data), form.material.data, edit_version)
         except services.LetterError as error:
             db.session.rollback()
             if error.code != "conflict":

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.accounts.auth import revoke_sessions
 from app.accounts.models import OrgRole
 from app.accounts.services import AccountError, email_taken, invite, people_of
-from app.core import audit
+from app.core import audit, versions
 from app.core.links import external_url
 from app.core.geo import REGION_LABELS, Region, region_for
 from app.core.tokens import hash_token, new_token
@@ -50,6 +50,7 @@ def update_organization(actor, organization: Organization, **fields) -> None:
         setattr(organization, name, value)
     if "country" in changed:
         organization.region = region_for(organization.country)
+        versions.bump(versions.INCIDENTS)  # Insights filter incidents by their organization's region
     if changed:
         audit.record("organization_updated", target=organization, actor=actor, fields=sorted(changed))
 
