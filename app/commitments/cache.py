@@ -2,9 +2,9 @@
 
 The cache key holds the tracker's version (bumped by every change), the day
 (overdue days change at midnight), the language and the full path, so any
-update is visible at once. Pages are
-rendered as the public sees them (``g.public_render``): nothing personal — no
-name, no flash message, no CSRF token — ever enters a cached page.
+update is visible at once. Pages are rendered as the public sees them
+(``g.public_render``): nothing personal — no name, no flash message, no CSRF
+token — ever enters a cached page.
 """
 
 import hashlib

@@ -8,16 +8,6 @@ from app.core.db import TimestampMixin, enum_column, utcnow
 from app.extensions import db
 
 
-class TrackerState(db.Model):
-    """One row: bumped by every change to the tracker, so cached public pages know when to refresh."""
-
-    __tablename__ = "tracker_state"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class Commitment(TimestampMixin, db.Model):
     __tablename__ = "commitments"
     __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100", name="progress_percent"),)

@@ -1,17 +1,17 @@
 """Tracker rules: steering creates and updates commitments (audited); members propose updates.
 
-Every change bumps ``TrackerState.version``, which invalidates the cached public pages.
+Every change bumps the tracker's data version, which invalidates the cached public pages.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.commitments.models import (Commitment, CommitmentEvidence, CommitmentTranslation, CommitmentUpdate, Follow,
-                                    Milestone, TrackerState, UpdateSource)
+                                    Milestone, UpdateSource)
 from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
-from app.core import audit, permissions
+from app.core import audit, permissions, versions
 from app.core.db import utcnow
 from app.extensions import db
 from app.incidents.models import Incident
@@ -25,16 +25,12 @@ class TrackerError(Exception):
 
 def bump_version() -> None:
     """Mark the tracker changed (in the same transaction as the change)."""
-    changed = db.session.execute(update(TrackerState).values(version=TrackerState.version + 1, changed_at=utcnow()))
-    if changed.rowcount == 0:
-        db.session.add(TrackerState(id=1, version=1, changed_at=utcnow()))
-    db.session.flush()
+    versions.bump(versions.TRACKER)
 
 
 def current_state() -> tuple[int, object]:
     """(version, changed_at) of the tracker; (0, None) before anything was recorded."""
-    row = db.session.execute(select(TrackerState.version, TrackerState.changed_at).where(TrackerState.id == 1)).first()
-    return (row.version, row.changed_at) if row else (0, None)
+    return versions.current(versions.TRACKER)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from app.commitments import cache as tracker_cache
 from app.commitments import public_views, services
-from app.commitments.models import TrackerState
+from app.core.versions import TRACKER, DataVersion
 from app.commitments.services import CommitmentData, UpdateData
 from app.commitments.vocab import Area, Claimed, Stance, Verified
 from app.core.db import utcnow
@@ -149,7 +149,7 @@ def test_after_an_update_the_old_etag_no_longer_matches(client, tracker, steerin
 
 def test_if_modified_since_answers_304_until_the_tracker_changes(client, tracker, steering):
     an_hour_ago = utcnow().replace(microsecond=0) - timedelta(hours=1)
-    db.session.execute(update(TrackerState).values(changed_at=an_hour_ago))
+    db.session.execute(update(DataVersion).where(DataVersion.name == TRACKER).values(changed_at=an_hour_ago))
     db.session.commit()
     path = "/tracker/platforms/alpha"
     first = client.get(path)
