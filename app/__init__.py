@@ -63,6 +63,7 @@ def _register_request_hooks(app: Flask) -> None:
     from app.core.markdown import render_markdown
     from app.core.access import enforce_access
 
+    app.before_request(security.refuse_nul_bytes)
     app.before_request(protect_from_csrf)
     app.before_request(enforce_access)
     app.after_request(i18n.remember_locale)

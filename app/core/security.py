@@ -2,7 +2,7 @@
 
 import secrets
 
-from flask import current_app, g
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 
@@ -40,3 +40,10 @@ def add_security_headers(response):
     if getattr(current_user, "is_authenticated", False):
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_nul_bytes() -> None:
+    """``before_request``: a NUL byte in a form or query value is never meant, and PostgreSQL refuses to store it."""
+    values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
+    if any("\x00" in value for value in values):
+        abort(400)

@@ -1,5 +1,7 @@
 """Incidents in the JSON API. Incidents the caller may not see answer 404, never 403."""
 
+from functools import wraps
+
 from flask import abort, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -36,6 +38,20 @@ def visible_or_404(reference: str) -> Incident:
     if incident is None or not permissions.can_view_incident(current_user, incident):
         abort(404)
     return incident
+
+
+def filing_organization_first(view):
+    """Load and check before the body is read (load, check, act): 404 for an incident the caller may not
+    see and 403 when they may not add to it, whatever was sent. The view receives ``incident``."""
+
+    @wraps(view)
+    def load_and_check(*args, reference: str, **kwargs):
+        incident = visible_or_404(reference)
+        if not permissions.can_add_to_incident(current_user, incident):
+            abort(403)
+        return view(*args, incident=incident, **kwargs)
+
+    return load_and_check
 
 
 @blp.route("")
@@ -83,18 +99,16 @@ def create_incident(payload: dict):
 
 
 @blp.route("/<reference>/evidence", methods=["POST"])
+@filing_organization_first
 @blp.arguments(EvidenceUploadSchema, location="files")
 @blp.response(201, EvidenceSchema)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
-def upload_evidence(_files, reference: str):
+def upload_evidence(_files, incident: Incident):
     """Upload a file (multipart field `file`); the answer carries its SHA-256.
 
     The filing organization only, with a read-write token.
     """
-    incident = visible_or_404(reference)
-    if not permissions.can_add_to_incident(current_user, incident):
-        abort(403)
     try:
         prepared = storage.prepare_upload(request.files["file"].stream)
         item = services.add_file_evidence(current_user, incident, prepared)
@@ -107,15 +121,13 @@ def upload_evidence(_files, reference: str):
 
 
 @blp.route("/<reference>/platform-reports", methods=["POST"])
+@filing_organization_first
 @blp.arguments(ReportSchema)
 @blp.response(201, ReportSchema)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
-def add_report(payload: dict, reference: str):
-    """Record a report to the platform (or an appeal) and its outcome."""
-    incident = visible_or_404(reference)
-    if not permissions.can_add_to_incident(current_user, incident):
-        abort(403)
+def add_report(payload: dict, incident: Incident):
+    """Record a report to the platform (or an appeal) and its outcome. The filing organization only."""
     try:
         report = services.add_report(current_user, incident, payload["reported_on"], vocab.Channel(payload["channel"]),
                                      payload.get("ticket_reference"), vocab.Outcome(payload["outcome"]),

@@ -20,10 +20,13 @@ BATCH = 500
 
 
 def neutralize(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ tab or CR as formulas: prefix them with a quote.
+    """Spreadsheets run cells starting with = + - @ tab or CR as formulas: prefix them with a quote."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
-    A value already starting with a quote gets one too, so the import always removes exactly one.
-    """
+
+def neutralize_reversibly(value: str) -> str:
+    """``neutralize`` for a file that may be imported again: a value already starting with a quote
+    gets one too, so the import always removes exactly one."""
     return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
 
 
@@ -64,7 +67,8 @@ def csv_lines(person, filters) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for row in _rows(person, filters):
-        writer.writerow({key: neutralize(str(value)) if value is not None else "" for key, value in row.items()})
+        writer.writerow({key: neutralize_reversibly(str(value)) if value is not None else ""
+                         for key, value in row.items()})
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

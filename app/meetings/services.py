@@ -72,9 +72,16 @@ def invite(actor: User, meeting: Meeting, user_ids: list[int]) -> None:
     people = db.session.scalars(select(User).where(User.id.in_(set(user_ids) - already))).all()
     for person in people:
         meeting.invitees.append(Invitee(user_id=person.id))
-        queue_email(person.email, "meeting_invitation", person.locale, meeting=meeting, local=_local_text(person, meeting),
-                    link=external_url("meetings.detail", meeting_id=meeting.id))
+        if person.is_active:
+            queue_email(person.email, "meeting_invitation", person.locale, meeting=meeting,
+                        local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
     db.session.flush()
+
+
+def _recipients(meeting: Meeting) -> list[User]:
+    """The invitees to email: a deactivated person (or one whose organization is suspended) gets no more
+    invitations, places or video links."""
+    return [invitee.user for invitee in meeting.invitees if invitee.user.is_active]
 
 
 def _local_text(person: User, meeting: Meeting) -> str | None:
@@ -123,8 +130,9 @@ def ranked_slots(meeting: Meeting) -> list[scheduling.RankedSlot]:
 
 
 def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
-    """The organizer picks the final time; every invitee gets the calendar invitation."""
-    if not permissions.can_organize_meeting(actor, meeting) or slot.meeting_id != meeting.id:
+    """The organizer picks the final time while the poll is open; every invitee gets the calendar invitation."""
+    if (not permissions.can_organize_meeting(actor, meeting) or slot.meeting_id != meeting.id
+            or meeting.status not in (MeetingStatus.ACCEPTED, MeetingStatus.POLLING)):
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = slot.starts_at, MeetingStatus.SCHEDULED
     meeting.reminded_at = None  # a poll reminder must not stand in for the day-before reminder
@@ -152,14 +160,12 @@ def _changed(actor: User, meeting: Meeting, action: str, method: str = "REQUEST"
     meeting.sequence += 1
     db.session.flush()
     audit.record(action, target=meeting, actor=actor, sequence=meeting.sequence)
-    if meeting.starts_at is None:
-        return
-    ics = calendar_for([meeting], method=method)
-    for invitee in meeting.invitees:
-        person = invitee.user
-        queue_email(person.email, template, person.locale, attachment=("invite.ics", "text/calendar", ics),
-                    meeting=meeting, local=_local_text(person, meeting),
-                    link=external_url("meetings.detail", meeting_id=meeting.id))
+    # A poll cancelled before any time was picked is announced without a calendar file.
+    ics = calendar_for([meeting], method=method) if meeting.starts_at is not None else None
+    for person in _recipients(meeting):
+        queue_email(person.email, template, person.locale,
+                    attachment=("invite.ics", "text/calendar", ics) if ics else None, meeting=meeting,
+                    local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
 
 
 def set_status(actor: User, meeting: Meeting, status: MeetingStatus) -> None:
@@ -200,8 +206,8 @@ def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minut
     db.session.flush()
     audit.record("meeting_minutes_saved", target=meeting, actor=actor, number=number, final=final)
     if final:
-        for invitee in meeting.invitees:
-            queue_email(invitee.user.email, "meeting_minutes", invitee.user.locale, meeting=meeting,
+        for person in _recipients(meeting):
+            queue_email(person.email, "meeting_minutes", person.locale, meeting=meeting,
                         link=external_url("meetings.detail", meeting_id=meeting.id))
     return minutes
 
@@ -282,19 +288,18 @@ def send_reminders(now: datetime | None = None) -> int:
         Meeting.status == MeetingStatus.SCHEDULED, Meeting.reminded_at.is_(None),
         Meeting.starts_at > now, Meeting.starts_at <= now + timedelta(days=1))).all()
     for meeting in upcoming:
-        for invitee in meeting.invitees:
-            queue_email(invitee.user.email, "meeting_reminder", invitee.user.locale, meeting=meeting,
-                        local=_local_text(invitee.user, meeting),
-                        link=external_url("meetings.detail", meeting_id=meeting.id))
+        for person in _recipients(meeting):
+            queue_email(person.email, "meeting_reminder", person.locale, meeting=meeting,
+                        local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
             sent += 1
         meeting.reminded_at = now
     polling = db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.POLLING,
                                                        Meeting.reminded_at.is_(None))).all()
     for meeting in polling:
         answered = {answer.user_id for slot in meeting.slots for answer in slot.answers}
-        for invitee in meeting.invitees:
-            if invitee.user_id not in answered:
-                queue_email(invitee.user.email, "meeting_poll_reminder", invitee.user.locale, meeting=meeting,
+        for person in _recipients(meeting):
+            if person.id not in answered:
+                queue_email(person.email, "meeting_poll_reminder", person.locale, meeting=meeting,
                             link=external_url("meetings.detail", meeting_id=meeting.id))
                 sent += 1
         meeting.reminded_at = now

@@ -30,3 +30,8 @@ def test_trusted_hosts_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("TRUSTED_HOSTS", "coalition.example, www.coalition.example")
     app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["TRUSTED_HOSTS"] == ["coalition.example", "www.coalition.example"]
+
+
+def test_nul_bytes_in_forms_or_queries_are_refused(client):
+    assert client.post("/apply", data={"name": "Bad\x00name"}).status_code == 400
+    assert client.get("/members?q=a\x00b").status_code == 400

@@ -330,6 +330,11 @@ def test_only_the_filing_organization_records_reports(app, bearer, personas, own
                        json=report).status_code == 404
     assert client.post(f"{API}/{own_incident.reference}/platform-reports",
                        headers=bearer("member_a", TokenScope.READ), json=report).status_code == 403
+    assert client.post(f"{API}/{own_incident.reference}/platform-reports", headers=bearer("member_b"),
+                       json={"channel": "pigeon"}).status_code == 403
+    for reference in (hidden.reference, "INC-2026-999999"):
+        assert client.post(f"{API}/{reference}/platform-reports", headers=bearer("member_b"),
+                           json={"channel": "pigeon"}).status_code == 404
     assert db.session.scalar(select(func.count()).select_from(PlatformReport)) == 0
 
 

@@ -1,5 +1,5 @@
-"""Calendar files: invitations with their time zone, organizer and attendees, updates with a newer SEQUENCE,
-cancellations, emails in each recipient's language, and the personal feed with its secret address."""
+"""Calendar files and emails: invitations with their time zone, organizer and attendees, updates with a newer
+SEQUENCE, cancellations, emails in each recipient's language, reminders, and the personal feed."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -8,11 +8,12 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from app.core.db import utcnow
 from app.extensions import db
 from app.meetings import services
 from app.meetings.models import Meeting
 from app.meetings.services import MeetingData
-from app.meetings.vocab import Kind, MeetingStatus
+from app.meetings.vocab import Answer, Kind, MeetingStatus
 
 MEXICO = "America/Mexico_City"
 SLOT = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # 08:00 in Mexico City, 19:30 in Kolkata
@@ -125,6 +126,15 @@ def test_cancelling_sends_method_cancel_with_status_cancelled_and_a_higher_seque
     assert login("steering").post(f"/meetings/{scheduled.id}/cancel").status_code == 403  # once is enough
 
 
+def test_cancelling_a_poll_tells_the_invitees_without_a_calendar_file(meeting, login, outbox):
+    assert login("steering").post(f"/meetings/{meeting.id}/cancel").status_code == 302
+
+    sent = invitations(outbox, "meeting_cancelled")
+    assert sorted(message.recipient for message in sent) == ["member.a@example.org", "member.b@example.org"]
+    assert all(message.attachment_body is None for message in sent)
+    assert (meeting.status, meeting.sequence) == (MeetingStatus.CANCELLED, 1)
+
+
 def test_only_the_organizer_or_steering_picks_moves_or_cancels(scheduled, login):
     for persona in ("member_a", "member_b"):
         client = login(persona)
@@ -173,7 +183,8 @@ def test_series_occurrence_after_the_switch_keeps_local_time_in_its_ics(personas
         kind=Kind.MEMBERS, title="Weekly call", timezone="Europe/Berlin"), "FREQ=WEEKLY", datetime(2026, 3, 26, 15, 0),
         2, [personas["member_a"].id])
     db.session.commit()
-    after = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id).order_by(Meeting.starts_at)).all()[1]
+    after = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
+                               .order_by(Meeting.starts_at)).all()[1]
 
     _calendar, event = parse(login("member_a").get(f"/meetings/{after.id}/meeting.ics").get_data(as_text=True))
 
@@ -253,3 +264,67 @@ def test_feed_of_someone_not_invited_is_empty(scheduled, login, client):
     assert len(calendar.walk("VEVENT")) == 1  # member B is invited
     calendar = Calendar.from_ical(client.get(new_feed(login("signatory_a"))).get_data(as_text=True))
     assert calendar.walk("VEVENT") == []
+
+
+# Reminders
+
+
+def test_reminders_go_out_once_a_day_before_and_to_those_who_have_not_answered(meeting, personas, app, outbox):
+    steering, member_a = personas["steering"], personas["member_a"]
+    data = MeetingData(kind=Kind.MEMBERS, title="Soon", timezone="UTC")
+    soon = services.create_meeting(steering, data, [member_a.id, personas["member_b"].id],
+                                   [utcnow() + timedelta(hours=12)])
+    later = services.create_meeting(steering, data, [member_a.id], [utcnow() + timedelta(days=3)])
+    for scheduled_meeting in (soon, later):
+        services.pick_slot(steering, scheduled_meeting, scheduled_meeting.slots[0])
+    services.answer(member_a, meeting.slots[0], Answer.YES)  # member B has not answered the poll
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    assert "Reminders queued: 3." in runner.invoke(args=["meetings", "remind"]).output
+    assert "Reminders queued: 0." in runner.invoke(args=["meetings", "remind"]).output
+
+    reminders = sorted((message.template, message.recipient) for message in outbox()
+                       if message.template in ("meeting_reminder", "meeting_poll_reminder"))
+    assert reminders == [("meeting_poll_reminder", "member.b@example.org"),
+                         ("meeting_reminder", "member.a@example.org"), ("meeting_reminder", "member.b@example.org")]
+
+
+def reminders(outbox) -> list[str]:
+    return [message.template for message in outbox() if "reminder" in message.template]
+
+
+def test_a_poll_reminded_before_its_time_was_picked_still_gets_the_day_before_reminder(meeting, personas, outbox):
+    assert services.send_reminders(utcnow()) == 2
+    services.pick_slot(personas["steering"], meeting, meeting.slots[0])
+    db.session.commit()
+
+    assert services.send_reminders(SLOT - timedelta(hours=20)) == 2
+    assert services.send_reminders(SLOT - timedelta(hours=10)) == 0
+    assert reminders(outbox) == ["meeting_poll_reminder"] * 2 + ["meeting_reminder"] * 2
+
+
+def test_a_moved_meeting_is_reminded_of_its_new_time(scheduled, personas, outbox):
+    assert services.send_reminders(SLOT - timedelta(hours=20)) == 2
+    services.reschedule(personas["steering"], scheduled, SLOT + timedelta(days=7))
+    db.session.commit()
+
+    assert services.send_reminders(SLOT + timedelta(days=6)) == 2
+    assert reminders(outbox) == ["meeting_reminder"] * 4
+
+
+def test_deactivated_invitees_get_no_more_emails(meeting, personas, login, outbox):
+    personas["member_b"].is_deactivated = True
+    db.session.commit()
+    steering = login("steering")
+
+    services.send_reminders(utcnow())
+    steering.post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}")
+    steering.post(f"/meetings/{meeting.id}/minutes", data={"text": "Done", "final": "1"})
+    services.send_reminders(SLOT - timedelta(hours=20))
+    steering.post(f"/meetings/{meeting.id}/cancel")
+
+    after_invitation = [message for message in outbox() if message.template != "meeting_invitation"]
+    assert {message.recipient for message in after_invitation} == {"member.a@example.org"}
+    assert sorted(message.template for message in after_invitation) == [
+        "meeting_cancelled", "meeting_minutes", "meeting_poll_reminder", "meeting_reminder", "meeting_scheduled"]

@@ -4,6 +4,7 @@ action items, attachments and reminders."""
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -11,7 +12,6 @@ from sqlalchemy import select
 
 from app.commitments.services import CommitmentData, save_commitment
 from app.commitments.vocab import Area
-from app.core.db import utcnow
 from app.extensions import db
 from app.meetings import services
 from app.meetings.models import ActionItem, Attachment, Meeting, SlotAnswer
@@ -138,10 +138,54 @@ def test_a_platform_that_does_not_reply_can_still_decline_and_then_nothing_follo
     assert meeting.status == MeetingStatus.DECLINED
 
 
+def test_a_time_is_picked_only_while_the_poll_is_open(make_meeting, login, outbox):
+    requested = make_meeting(kind=Kind.PLATFORM, title="Requested")
+    cancelled = make_meeting(title="Cancelled")
+    steering = login("steering")
+    steering.post(f"/meetings/{cancelled.id}/cancel")
+    before = len(outbox())
+
+    for meeting in (requested, cancelled):
+        assert steering.post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}").status_code == 403
+        assert meeting.starts_at is None and meeting.status != MeetingStatus.SCHEDULED
+    assert len(outbox()) == before
+
+
+def test_a_slot_of_another_meeting_cannot_be_picked(make_meeting, login):
+    meeting, other = make_meeting(), make_meeting(title="Other", slots=[SLOT + timedelta(days=9)])
+
+    assert login("steering").post(f"/meetings/{meeting.id}/pick/{other.slots[0].id}").status_code == 403
+    assert meeting.starts_at is None
+
+
+def test_invitees_answer_once_the_platform_meeting_is_polling(make_meeting, login):
+    meeting = make_meeting(kind=Kind.PLATFORM)
+    login("steering").post(f"/meetings/{meeting.id}/status/accepted")
+    accepted = page(login("member_a"), meeting)
+
+    assert "Finding a time" in accepted and f'name="slot-{meeting.slots[0].id}"' not in accepted
+    login("steering").post(f"/meetings/{meeting.id}/status/polling")
+    assert f'name="slot-{meeting.slots[0].id}"' in page(login("member_a"), meeting)
+
+
 def test_an_invitee_cannot_change_the_status(make_meeting, login):
     meeting = make_meeting(kind=Kind.PLATFORM)
     assert login("member_a").post(f"/meetings/{meeting.id}/status/accepted").status_code == 403
     assert meeting.status == MeetingStatus.REQUESTED
+
+
+def test_steering_creates_a_series_on_the_third_wednesday_in_its_zone(login, personas):
+    response = login("steering").post("/meetings/series/new", data={
+        "title": "Monthly members' call", "timezone": "Europe/Berlin", "first": "2026-01-21 15:00",
+        "recurrence": "third_weekday", "count": 4, "duration_minutes": 60, "invitees": [personas["member_a"].id]})
+    assert response.status_code == 302
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+
+    assert meetings[0].series.rrule == "FREQ=MONTHLY;BYDAY=+3WE"
+    assert [meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%m-%d %a %H:%M")
+            for meeting in meetings] == ["01-21 Wed 15:00", "02-18 Wed 15:00", "03-18 Wed 15:00", "04-15 Wed 15:00"]
+    assert {meeting.status for meeting in meetings} == {MeetingStatus.SCHEDULED}
+    assert all(meeting.invitees[0].user_id == personas["member_a"].id for meeting in meetings)
 
 
 # Polls
@@ -384,45 +428,3 @@ def test_a_photos_location_metadata_is_not_handed_out(meeting, login, evidence_d
         assert not image.getexif().get_ifd(0x8825)
     assert item.size == len(served)
 
-
-# Reminders
-
-
-def test_reminders_go_out_once_a_day_before_and_to_those_who_have_not_answered(make_meeting, personas, app, outbox):
-    soon = make_meeting(invitees=("member_a", "member_b"), slots=[utcnow() + timedelta(hours=12)], title="Soon")
-    services.pick_slot(personas["steering"], soon, soon.slots[0])
-    later = make_meeting(invitees=("member_a",), slots=[utcnow() + timedelta(days=3)], title="Later")
-    services.pick_slot(personas["steering"], later, later.slots[0])
-    poll = make_meeting(invitees=("member_a", "member_b"), title="Poll")
-    services.answer(personas["member_a"], poll.slots[0], Answer.YES)
-    db.session.commit()
-    runner = app.test_cli_runner()
-
-    assert "Reminders queued: 3." in runner.invoke(args=["meetings", "remind"]).output
-    assert "Reminders queued: 0." in runner.invoke(args=["meetings", "remind"]).output
-
-    reminders = sorted((message.template, message.recipient) for message in outbox()
-                       if message.template in ("meeting_reminder", "meeting_poll_reminder"))
-    assert reminders == [("meeting_poll_reminder", "member.b@example.org"),
-                         ("meeting_reminder", "member.a@example.org"), ("meeting_reminder", "member.b@example.org")]
-
-
-def test_a_poll_reminded_before_its_time_was_picked_still_gets_the_day_before_reminder(meeting, personas, outbox):
-    start = utcnow()
-    assert services.send_reminders(start) == 1
-    services.pick_slot(personas["steering"], meeting, meeting.slots[0])
-    db.session.commit()
-
-    assert services.send_reminders(SLOT - timedelta(hours=20)) == 1
-    assert services.send_reminders(SLOT - timedelta(hours=10)) == 0
-    assert [message.template for message in outbox() if "reminder" in message.template] == [
-        "meeting_poll_reminder", "meeting_reminder"]
-
-
-def test_a_moved_meeting_is_reminded_of_its_new_time(scheduled, personas, outbox):
-    assert services.send_reminders(SLOT - timedelta(hours=20)) == 1
-    services.reschedule(personas["steering"], scheduled, SLOT + timedelta(days=7))
-    db.session.commit()
-
-    assert services.send_reminders(SLOT + timedelta(days=6)) == 1
-    assert len([message for message in outbox() if message.template == "meeting_reminder"]) == 2
