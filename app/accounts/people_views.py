@@ -45,23 +45,16 @@ def roles(person_id: int):
     return render_template("accounts/roles.html", form=form, person=person)
 
 
-@bp.post("/<int:person_id>/deactivate")
+@bp.post("/<int:person_id>/deactivate", defaults={"deactivated": True}, endpoint="deactivate")
+@bp.post("/<int:person_id>/reactivate", defaults={"deactivated": False}, endpoint="reactivate")
 @allow(SIGNED_IN)
-def deactivate(person_id: int):
+def set_deactivated(person_id: int, deactivated: bool):
+    """Deactivate (their sessions end at once) or reactivate someone."""
     person = load_manageable_person(person_id)
-    services.set_deactivated(current_user, person, True)
+    services.set_deactivated(current_user, person, deactivated)
     db.session.commit()
-    flash(_("%(name)s can no longer sign in.", name=person.name), "success")
-    return back_to(person)
-
-
-@bp.post("/<int:person_id>/reactivate")
-@allow(SIGNED_IN)
-def reactivate(person_id: int):
-    person = load_manageable_person(person_id)
-    services.set_deactivated(current_user, person, False)
-    db.session.commit()
-    flash(_("%(name)s can sign in again.", name=person.name), "success")
+    flash(_("%(name)s can no longer sign in.", name=person.name) if deactivated
+          else _("%(name)s can sign in again.", name=person.name), "success")
     return back_to(person)
 
 

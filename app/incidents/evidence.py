@@ -58,6 +58,11 @@ def path_for(sha256: str) -> Path:
     return storage_root() / sha256[:2] / sha256
 
 
+def write_bytes(data: bytes) -> str:
+    """Store content by its SHA-256 (once, atomically); returns the hash."""
+    return _write_atomically(data)
+
+
 def _write_atomically(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     target = path_for(digest)

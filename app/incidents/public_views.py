@@ -1,15 +1,13 @@
 """Published public incidents, for everyone: never the author, internal notes, originals or private evidence."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
 from app.core.access import PUBLIC, allow
 from app.extensions import db
-from app.incidents import search
 from app.incidents.models import Incident
-from app.incidents.views import vocabulary
-from app.platforms.models import Platform
+from app.incidents.views import listing, vocabulary
 
 bp = Blueprint("public_incidents", __name__, template_folder="templates", url_prefix="/public/incidents")
 
@@ -20,13 +18,7 @@ THE_PUBLIC = AnonymousUserMixin()
 @bp.get("/")
 @allow(PUBLIC)
 def index():
-    filters = search.filters_from_args(request.args)
-    incidents, next_after = search.page(THE_PUBLIC, filters, request.args.get("after", type=int))
-    args = request.args.to_dict(flat=False)
-    next_url = url_for("public_incidents.index", **(args | {"after": next_after})) if next_after else None
-    platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
-    return render_template("incidents/public_index.html", incidents=incidents, filters=filters, next_url=next_url,
-                           platforms=platforms, **vocabulary())
+    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "public_incidents.index"))
 
 
 @bp.get("/<reference>")

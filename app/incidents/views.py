@@ -65,18 +65,23 @@ def data_from(form: IncidentForm) -> services.IncidentData:
     )
 
 
+def listing(person, endpoint: str) -> dict:
+    """A list page's context: one keyset page of what ``person`` may see, and the next page's address."""
+    filters = search.filters_from_args(request.args)
+    incidents, next_after = search.page(person, filters, request.args.get("after", type=int))
+    args = request.args.to_dict(flat=False)
+    next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
+    platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
+    return {"incidents": incidents, "filters": filters, "next_url": next_url, "platforms": platforms, **vocabulary()}
+
+
 @bp.get("/")
 @allow(SIGNED_IN)
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
-    filters = search.filters_from_args(request.args)
-    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int))
-    args = request.args.to_dict(flat=False)
-    next_url = url_for("incidents.index", **(args | {"after": next_after})) if next_after else None
-    platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
-    return render_template("incidents/index.html", incidents=incidents, filters=filters, next_url=next_url,
-                           facets=search.facet_counts(current_user, filters), platforms=platforms,
-                           export_args=request.args.to_dict(flat=False), **vocabulary())
+    context = listing(current_user, "incidents.index")
+    return render_template("incidents/index.html", facets=search.facet_counts(current_user, context["filters"]),
+                           export_args=request.args.to_dict(flat=False), **context)
 
 
 def _duplicates_block(form: IncidentForm, data: services.IncidentData, exclude_id=None) -> list[Incident]:

@@ -110,8 +110,9 @@ def past_burden(meeting: Meeting) -> dict[int, int]:
     """Per person, how many earlier meetings of the same series fell outside their working hours."""
     if meeting.series_id is None:
         return {}
+    before = meeting.starts_at or utcnow()
     earlier = db.session.scalars(select(Meeting).where(
-        Meeting.series_id == meeting.series_id, Meeting.id != meeting.id, Meeting.starts_at.is_not(None),
+        Meeting.series_id == meeting.series_id, Meeting.id != meeting.id, Meeting.starts_at < before,
         Meeting.status != MeetingStatus.CANCELLED)).all()
     counts: Counter = Counter()
     for other in earlier:
@@ -164,7 +165,7 @@ def _changed(actor: User, meeting: Meeting, action: str, method: str = "REQUEST"
     ics = calendar_for([meeting], method=method) if meeting.starts_at is not None else None
     for person in _recipients(meeting):
         queue_email(person.email, template, person.locale,
-                    attachment=("invite.ics", "text/calendar", ics) if ics else None, meeting=meeting,
+                    attachment=("invite.ics", f"text/calendar; method={method}", ics) if ics else None, meeting=meeting,
                     local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
 
 
@@ -228,11 +229,8 @@ def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload
     """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data)."""
     if not permissions.can_view_meeting(actor, meeting):
         raise MeetingError("not_allowed")
-    display_sha256 = storage.write_upload(upload)
-    if display_sha256 is None:
-        sha256, media_type, size = upload.sha256, upload.media_type, len(upload.data)
-    else:
-        sha256, media_type, size = display_sha256, storage.media_type_of(upload.display), len(upload.display)
+    kept = upload.display if upload.display is not None else upload.data  # the original image is never stored
+    sha256, media_type, size = storage.write_bytes(kept), storage.media_type_of(kept), len(kept)
     item = Attachment(sha256=sha256, media_type=media_type, size=size, description=description or None,
                       uploaded_by_id=actor.id)
     meeting.attachments.append(item)

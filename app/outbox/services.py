@@ -97,9 +97,11 @@ def send_smtp(message: OutboxMessage) -> None:
     email["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> ") or None)
     email.set_content(message.body)
     if message.attachment_body is not None:
-        maintype, _slash, subtype = message.attachment_type.partition("/")
-        email.add_attachment(message.attachment_body.encode(), maintype=maintype, subtype=subtype.split(";")[0],
-                             filename=message.attachment_name)
+        media_type, *parameters = [part.strip() for part in message.attachment_type.split(";")]
+        maintype, _slash, subtype = media_type.partition("/")
+        email.add_attachment(message.attachment_body.encode(), maintype=maintype, subtype=subtype,
+                             filename=message.attachment_name,
+                             params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter))
     email["Content-Language"] = message.locale  # after set_content, which clears every Content-* header
     server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:

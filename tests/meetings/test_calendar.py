@@ -61,7 +61,7 @@ def test_picking_a_slot_schedules_the_meeting_and_emails_each_invitee_an_ics_req
 
     assert sorted(message.recipient for message in sent) == ["member.a@example.org", "member.b@example.org"]
     for message in sent:
-        assert (message.attachment_name, message.attachment_type) == ("invite.ics", "text/calendar")
+        assert (message.attachment_name, message.attachment_type) == ("invite.ics", "text/calendar; method=REQUEST")
         calendar, event = parse(message.attachment_body)
         assert str(calendar["METHOD"]) == "REQUEST"
         assert (str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"])) == (scheduled.uid, 1, "CONFIRMED")
