@@ -2,6 +2,7 @@
 
 import pygal
 from pygal.style import Style
+from pygal_maps_world.maps import World
 
 STYLE = Style(background="white", plot_background="white", foreground="#1d2430", foreground_strong="#1d2430",
               foreground_subtle="#4d5766", font_family="DejaVu Sans, Noto Sans, sans-serif",
@@ -46,4 +47,11 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
+    return render(chart)
+
+
+def world_map(title: str, series_name: str, counts: dict[str, int]) -> str:
+    """Incidents per country on a world map (ISO 3166-1 alpha-2 codes), drawn offline."""
+    chart = World(title=title, **COMMON)
+    chart.add(series_name, {code.lower(): number for code, number in counts.items()})
     return render(chart)

@@ -23,7 +23,7 @@ from app.platforms.models import Platform
 
 bp = Blueprint("insights", __name__, template_folder="templates")
 THE_PUBLIC = AnonymousUserMixin()
-CHARTS = ("over_time", "by_platform", "by_language", "by_country", "language_gap", "powerful_gap")
+CHARTS = ("over_time", "by_platform", "by_language", "by_country", "world", "language_gap", "powerful_gap")
 TABLES = CHARTS + ("responsiveness",)
 
 
@@ -106,6 +106,8 @@ def chart_svg(name: str, public: bool, only_platform: int | None = None) -> str:
                  "country": _("Incidents by country")}[kind]
         return charts.bar_chart(title, [labelled(kind, key, platforms) for key, _n in rows],
                                 {_("Incidents"): [number for _key, number in rows]}, horizontal=True)
+    if name == "world":
+        return charts.world_map(_("Incidents by country"), _("Incidents"), dict(data.by_country))
     if name == "language_gap":
         rows = [row for row in data.language_gap if row.gap is not None][:20]
         return charts.rate_chart(_("Action rate by language, next to English on the same platform"), [
@@ -159,6 +161,8 @@ def csv_rows(name: str, public: bool) -> list[list]:
     if name == "over_time":
         return [["month", "category", "incidents"]] + [[month, category, number] for month, counts in
                                                         data.over_time.items() for category, number in counts.items()]
+    if name == "world":
+        name = "by_country"
     if name in ("by_platform", "by_language", "by_country"):
         return [[name.removeprefix("by_"), "incidents"]] + [
             [labelled(name.removeprefix("by_"), key, platforms), number] for key, number in getattr(data, name)]

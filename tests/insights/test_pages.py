@@ -323,6 +323,7 @@ CHART_TEXTS = {
     "by_platform": ["Incidents by platform", "Facebook"],
     "by_language": ["Incidents by language", "English", "العربية — Arabic"],
     "by_country": ["Incidents by country", "Nigeria", "Lebanon"],
+    "world": ["Incidents by country", "Incidents"],
     "language_gap": ["Action rate by language, next to English on the same platform", "Facebook · العربية — Arabic",
                      "This language", "English"],
     "powerful_gap": ["Action rate: powerful accounts and influencers against all others", "Facebook",
@@ -379,3 +380,12 @@ def test_evidence_brief_in_arabic_runs_right_to_left(login, chart_data):
 def test_evidence_brief_of_an_unknown_platform_is_not_found(login):
     assert login("member_a").get("/insights/brief/nowhere").status_code == 404
     assert login("member_a").get("/insights/brief/nowhere.pdf").status_code == 404
+
+
+def test_the_world_map_of_countries_is_drawn_offline_with_its_title(login, chart_data):
+    response = login("member_a").get("/insights/charts/world.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    body = response.get_data(as_text=True)
+    assert "Incidents by country" in body and "<script" not in body
+    assert re.search(r"<desc[^>]*>Nigeria: \d+</desc>", body), "each country carries its count"
+    assert login("member_a").get("/insights/data/world.csv").status_code == 200
