@@ -1,6 +1,8 @@
 import marshmallow as ma
 from marshmallow import validate
+from flask_login import current_user
 
+from app.core import permissions
 from app.core.geo import COUNTRY_CODES
 from app.incidents.services import IncidentData
 from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
@@ -110,7 +112,15 @@ class IncidentSchema(ma.Schema):
     estimated_reach = ma.fields.Integer(allow_none=True)
     description = ma.fields.String(allow_none=True)
     is_graphic = ma.fields.Boolean()
-    reports = ma.fields.List(ma.fields.Nested(ReportSchema))
+    reports = ma.fields.Method("reports_for_reader", metadata={
+        "description": "Reports to the platform; the ticket reference only for the filing organization and reviewers"})
+
+    def reports_for_reader(self, incident):
+        rows = ReportSchema(many=True).dump(incident.reports)
+        if not permissions.can_see_internals(current_user, incident):
+            for row in rows:
+                row["ticket_reference"] = None
+        return rows
 
 
 class IncidentPageSchema(ma.Schema):

@@ -359,3 +359,20 @@ def test_blank_titles_and_nul_characters_answer_422(app, bearer, facebook, field
     assert response.status_code == 422
     assert set(response.get_json()["errors"]["json"]) == set(fields)
     assert incident_count() == 0
+
+
+def test_ticket_references_are_shown_only_to_the_filing_organization_and_reviewers(login, personas, incident_factory):
+    from datetime import date
+
+    from app.incidents.services import add_report
+    from app.incidents.vocab import Channel, Outcome
+
+    incident = incident_factory(personas["member_a"], status="published", visibility="public")
+    add_report(personas["member_a"], incident, date(2026, 1, 2), Channel.TRUSTED_FLAGGER, "TF-SECRET-42",
+               Outcome.REMOVED, date(2026, 1, 5), False)
+    db.session.commit()
+    url = f"/api/v1/incidents/{incident.reference}"
+    assert login(None).get(url).get_json()["reports"][0]["ticket_reference"] is None
+    assert login("member_b").get(url).get_json()["reports"][0]["ticket_reference"] is None
+    assert login("member_a").get(url).get_json()["reports"][0]["ticket_reference"] == "TF-SECRET-42"
+    assert login("steering").get(url).get_json()["reports"][0]["response_days"] == 3
