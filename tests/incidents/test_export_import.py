@@ -260,8 +260,11 @@ def test_confirmed_import_creates_every_row_as_a_draft_of_the_importers_organiza
 def test_a_file_with_one_bad_row_imports_nothing_even_with_a_forged_confirmation(login, personas, facebook, bad):
     text = csv_text(good_row(title="Good one"), good_row(title="Good two"), good_row(**({"title": "Bad"} | bad)))
     response = confirm(login("member_a"), text)
-    assert response.status_code == 200
-    assert "Nothing was imported: correct the rows with errors first." in response.get_data(as_text=True)
+    if "\x00" in text:  # posted back as a form field, a NUL byte is refused app-wide with a clear 400
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 200
+        assert "Nothing was imported: correct the rows with errors first." in response.get_data(as_text=True)
     assert incident_count() == 0
 
 
