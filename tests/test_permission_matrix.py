@@ -209,6 +209,7 @@ MATRIX = {
     "meetings.set_status": ("POST", {"meeting_id": "meeting", "status": "held"}, ORGANIZER_ONLY),
     "meetings.move": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
     "meetings.cancel": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
+    "meetings.find_time": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
     "meetings.minutes": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
     "meetings.add_action": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
     "meetings.action_done": ("POST", {"action_id": "action"}, post_only(INVITEE_A)),

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms import (DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     URLField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -98,3 +99,11 @@ class AttachmentForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     summary = TextAreaField(_l("Public summary for the tracker"), validators=[Optional(), Length(max=5000)])
+
+
+class FindTimeForm(FlaskForm):
+    """Candidate times for a new poll on an existing meeting, in the meeting's own zone."""
+
+    timezone = HiddenField()
+    slots = TextAreaField(_l("Candidate times"), validators=[DataRequired(), local_times],
+                          description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."))

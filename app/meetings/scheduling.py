@@ -93,6 +93,10 @@ def occurrences(rule: str, first_local: datetime, zone: str, count: int) -> list
 
 
 def parse_local(text: str, zone: str) -> datetime:
-    """"2026-12-03 15:00" in ``zone`` -> an aware UTC datetime; ValueError otherwise."""
+    """"2026-12-03 15:00" in ``zone`` -> an aware UTC datetime; ValueError otherwise, including for a time the
+    clocks skip when daylight-saving time starts."""
     naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    return naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    moment = naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    if moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None) != naive:
+        raise ValueError(f"{text} does not exist in {zone}")
+    return moment

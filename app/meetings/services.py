@@ -67,12 +67,12 @@ def create_meeting(actor: User, data: MeetingData, invitee_ids: list[int], slots
     return meeting
 
 
-def invite(actor: User, meeting: Meeting, user_ids: list[int]) -> None:
+def invite(actor: User, meeting: Meeting, user_ids: list[int], notify: bool = True) -> None:
     already = {invitee.user_id for invitee in meeting.invitees}
     people = db.session.scalars(select(User).where(User.id.in_(set(user_ids) - already))).all()
     for person in people:
         meeting.invitees.append(Invitee(user_id=person.id))
-        if person.is_active:
+        if notify and person.is_active:
             queue_email(person.email, "meeting_invitation", person.locale, meeting=meeting,
                         local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
     db.session.flush()
@@ -142,7 +142,8 @@ def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
 
 def reschedule(actor: User, meeting: Meeting, starts_at: datetime) -> None:
     """Move one meeting (or one occurrence of a series); invitees get the updated invitation."""
-    if not permissions.can_organize_meeting(actor, meeting) or meeting.status == MeetingStatus.CANCELLED:
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (MeetingStatus.CANCELLED,
+                                                                                   MeetingStatus.HELD):
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = starts_at, MeetingStatus.SCHEDULED
     meeting.reminded_at = None  # the new time gets its own reminder
@@ -186,14 +187,38 @@ def create_series(actor: User, data: MeetingData, rule: str, first_local: dateti
     series = MeetingSeries(title=data.title, rrule=rule, timezone=data.timezone)
     db.session.add(series)
     db.session.flush()
+    meetings = []
     for moment in scheduling.occurrences(rule, first_local, data.timezone, count):
         meeting = Meeting(uid=f"{uuid.uuid4()}@coalition", status=MeetingStatus.SCHEDULED, organizer_id=actor.id,
                           series_id=series.id, starts_at=moment, **vars(data))
         db.session.add(meeting)
         db.session.flush()
-        invite(actor, meeting, invitee_ids)
+        invite(actor, meeting, invitee_ids, notify=False)
+        meetings.append(meeting)
+    # One email per person, with every occurrence in one calendar file, rather than one email per meeting.
+    ics = calendar_for(meetings)
+    for person in _recipients(meetings[0]) if meetings else []:
+        queue_email(person.email, "meeting_invitation", person.locale, meeting=meetings[0],
+                    local=_local_text(person, meetings[0]),
+                    attachment=("series.ics", "text/calendar; method=REQUEST", ics),
+                    link=external_url("meetings.detail", meeting_id=meetings[0].id))
     audit.record("meeting_series_created", target=series, actor=actor, rule=rule, count=count)
     return series
+
+
+def find_new_time(actor: User, meeting: Meeting, slots: list[datetime]) -> None:
+    """Open a poll on an unheld meeting (one occurrence of a series, say): candidate slots are ranked with the
+    burden each person already carried in the series, so the night shifts rotate."""
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (MeetingStatus.HELD,
+                                                                                   MeetingStatus.CANCELLED):
+        raise MeetingError("not_allowed")
+    meeting.slots = [Slot(starts_at=moment) for moment in sorted(set(slots))]
+    meeting.status = MeetingStatus.POLLING
+    db.session.flush()
+    audit.record("meeting_poll_opened", target=meeting, actor=actor, slots=len(meeting.slots))
+    for person in _recipients(meeting):
+        queue_email(person.email, "meeting_poll_reminder", person.locale, meeting=meeting,
+                    link=external_url("meetings.detail", meeting_id=meeting.id))
 
 
 def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minutes:

@@ -20,8 +20,8 @@ from app.extensions import db
 from app.incidents import evidence as storage
 from app.letters.models import Letter
 from app.meetings import calendar, scheduling, services
-from app.meetings.forms import (RECURRENCES, ActionForm, AttachmentForm, MeetingForm, MinutesForm, MoveForm,
-                                SeriesForm, SummaryForm)
+from app.meetings.forms import (RECURRENCES, ActionForm, AttachmentForm, FindTimeForm, MeetingForm, MinutesForm,
+                                MoveForm, SeriesForm, SummaryForm)
 from app.meetings.models import ActionItem, Attachment, Meeting, Slot
 from app.meetings.vocab import (ACTION_STATUS_LABELS, ANSWER_LABELS, KIND_LABELS, PLATFORM_STEPS, STATUS_LABELS,
                                 ActionStatus, Answer, Kind, MeetingStatus)
@@ -129,7 +129,7 @@ def detail(meeting_id: int):
         people={invitee.user_id: invitee.user for invitee in meeting.invitees}, browser_zone=browser_zone,
         organizer=permissions.can_organize_meeting(current_user, meeting),
         invited=permissions.is_invited(current_user, meeting), next_steps=PLATFORM_STEPS.get(meeting.status, ()),
-        move_form=MoveForm(), minutes_form=MinutesForm(), action_form=action_form, attachment_form=AttachmentForm(),
+        move_form=MoveForm(), find_time_form=FindTimeForm(), minutes_form=MinutesForm(), action_form=action_form, attachment_form=AttachmentForm(),
         summary_form=SummaryForm(summary=meeting.public_summary), **labels())
 
 
@@ -198,6 +198,24 @@ def move(meeting_id: int):
     organizer_action(meeting_id, services.reschedule, new_start)
     flash(_("The meeting has been moved; invitees have received the updated invitation."), "success")
     return back(meeting)
+
+
+@bp.post("/<int:meeting_id>/find-time")
+@allow(SIGNED_IN)
+def find_time(meeting_id: int):
+    """The organizer polls the invitees for a new time (for one occurrence of a series too)."""
+    meeting = load_meeting(meeting_id)
+    if not permissions.can_organize_meeting(current_user, meeting):
+        abort(403)
+    form = FindTimeForm(timezone=meeting.timezone)
+    form.timezone.data = meeting.timezone
+    if not form.validate_on_submit():
+        flash(_("Write each time as 2026-12-03 15:00, one per line."), "error")
+        return back(meeting)
+    slots = [scheduling.parse_local(line, meeting.timezone) for line in form.slots.data.splitlines() if line.strip()]
+    organizer_action(meeting_id, services.find_new_time, slots)
+    flash(_("The invitees have been asked which of the new times suit them."), "success")
+    return back(meeting, "poll")
 
 
 @bp.post("/<int:meeting_id>/cancel")
