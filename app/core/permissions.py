@@ -125,6 +125,12 @@ def can_view_incident(person, incident) -> bool:
     return incident.status == "published" and incident.visibility == "public"
 
 
+def can_see_content_details(person) -> bool:
+    """Content addresses, audience and reach are for coalition members: the public record describes the harm
+    without sending readers to the harmful content itself."""
+    return is_signed_in(person)
+
+
 def can_see_internals(person, incident) -> bool:
     """Author, internal notes, sealed originals and every evidence file."""
     return is_filing_member(person, incident) or (is_steering(person) and incident.status in REVIEWABLE_STATUSES)

@@ -104,16 +104,26 @@ class IncidentSchema(ma.Schema):
     severity = ma.fields.String()
     status = ma.fields.String()
     visibility = ma.fields.String()
-    urls = ma.fields.Function(lambda incident: [item.url for item in incident.urls])
+    urls = ma.fields.Function(
+        lambda incident: [item.url for item in incident.urls] if permissions.can_see_content_details(current_user) else [],
+        metadata={"description": "Content addresses; empty for anonymous callers, as on the public page"})
     excerpt = ma.fields.String(allow_none=True)
     account_handle = ma.fields.String(allow_none=True)
-    account_audience = ma.fields.Integer(allow_none=True)
+    account_audience = ma.fields.Method("audience_for_reader", allow_none=True, metadata={
+        "type": "integer", "description": "Null for anonymous callers, as on the public page"})
     account_prominence = ma.fields.String()
-    estimated_reach = ma.fields.Integer(allow_none=True)
+    estimated_reach = ma.fields.Method("reach_for_reader", allow_none=True, metadata={
+        "type": "integer", "description": "Null for anonymous callers, as on the public page"})
     description = ma.fields.String(allow_none=True)
     is_graphic = ma.fields.Boolean()
     reports = ma.fields.Method("reports_for_reader", metadata={
         "description": "Reports to the platform; the ticket reference only for the filing organization and reviewers"})
+
+    def audience_for_reader(self, incident):
+        return incident.account_audience if permissions.can_see_content_details(current_user) else None
+
+    def reach_for_reader(self, incident):
+        return incident.estimated_reach if permissions.can_see_content_details(current_user) else None
 
     def reports_for_reader(self, incident):
         rows = ReportSchema(many=True).dump(incident.reports)

@@ -376,3 +376,18 @@ def test_ticket_references_are_shown_only_to_the_filing_organization_and_reviewe
     assert login("member_b").get(url).get_json()["reports"][0]["ticket_reference"] is None
     assert login("member_a").get(url).get_json()["reports"][0]["ticket_reference"] == "TF-SECRET-42"
     assert login("steering").get(url).get_json()["reports"][0]["response_days"] == 3
+
+
+def test_content_addresses_audience_and_reach_are_for_members_only(client, app, bearer, personas, incident_factory):
+    """The public page describes the harm without pointing at the content; the API must not leak more."""
+    incident = incident_factory(personas["member_a"], status="published", visibility="public",
+                                urls=["https://example.org/post/9"], account_handle="@loud",
+                                account_audience=120000, estimated_reach=50000)
+    anonymous = client.get(f"{API}/{incident.reference}").get_json()
+    assert anonymous["urls"] == [] and anonymous["account_audience"] is None and anonymous["estimated_reach"] is None
+    assert anonymous["account_handle"] == "@loud"
+    listed = client.get(API).get_json()["items"][0]
+    assert listed["urls"] == [] and listed["estimated_reach"] is None
+    member = app.test_client().get(f"{API}/{incident.reference}", headers=bearer("member_b")).get_json()
+    assert member["urls"] == ["https://example.org/post/9"]
+    assert member["account_audience"] == 120000 and member["estimated_reach"] == 50000
