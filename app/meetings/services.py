@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from babel.dates import format_datetime
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -88,8 +89,6 @@ def _local_text(person: User, meeting: Meeting) -> str | None:
     """The start in the recipient's zone, for emails (their zone named)."""
     if meeting.starts_at is None:
         return None
-    from babel.dates import format_datetime
-
     zone = person_zone(person, meeting)
     return format_datetime(scheduling.local(meeting.starts_at, zone), "full", locale=person.locale or "en") + f" ({zone})"
 
