@@ -18,8 +18,7 @@ class Commitment(TimestampMixin, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     original_locale: Mapped[str] = mapped_column(String(8), default="en")
     area: Mapped[Area] = mapped_column(enum_column(Area, "commitment_area"), index=True)
-    # The source: a letter's demand (wired when letters exist) or a public statement by the platform.
-    letter_demand_id: Mapped[int | None]
+    # The source: a public statement by the platform, or a letter's demand (``source_demand``).
     statement_url: Mapped[str | None] = mapped_column(String(2000))
     statement_archive_url: Mapped[str | None] = mapped_column(String(2000))
     statement_date: Mapped[date | None]
@@ -30,6 +29,8 @@ class Commitment(TimestampMixin, db.Model):
     is_published: Mapped[bool] = mapped_column(default=False, index=True)
 
     platform = relationship("Platform")
+    # The demand points at the commitment it became (letter_demands.commitment_id): one link, read from here.
+    source_demand = relationship("LetterDemand", uselist=False, viewonly=True)
     translations: Mapped[list["CommitmentTranslation"]] = relationship(cascade="all, delete-orphan")
     milestones: Mapped[list["Milestone"]] = relationship(cascade="all, delete-orphan",
                                                          order_by="(Milestone.due_on, Milestone.id)")

@@ -45,7 +45,6 @@ class CommitmentData:
     statement_date: date | None = None
     deadline: date | None = None
     is_published: bool = False
-    letter_demand_id: int | None = None
 
 
 def save_commitment(actor, commitment: Commitment | None, data: CommitmentData) -> Commitment:

@@ -100,6 +100,8 @@ class LetterDemand(db.Model):
     position: Mapped[int]
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
 
+    letter = relationship("Letter", viewonly=True)
+
 
 class Signature(db.Model):
     """One organization's signature: one per letter, enforced by the database."""

@@ -290,8 +290,18 @@ def test_demands_become_unpublished_commitments_only_once_sent(login, make_lette
     assert [(c.title, c.platform_id, c.is_published) for c in commitments] == [
         ("Publish an appeals process", platform.id, False), ("Hire moderators in every language", platform.id, False)]
     db.session.refresh(letter)
-    assert [(d.commitment_id, d.id) for d in letter.demands] == [(c.id, c.letter_demand_id) for c in commitments]
+    assert [(d.commitment_id, d.id) for d in letter.demands] == [(c.id, c.source_demand.id) for c in commitments]
 
     client.post(f"/tracker/manage/from-letter/{letter.slug}")
     assert db.session.scalar(select(func.count()).select_from(Commitment)) == 2
     assert login("member_a").post(f"/tracker/manage/from-letter/{letter.slug}").status_code == 403
+
+
+def test_a_commitment_page_links_to_the_letter_demand_it_came_from(app, login, make_letter):
+    letter = make_letter(status="sent")
+    login("steering").post(f"/tracker/manage/from-letter/{letter.slug}")
+    second = db.session.scalars(select(Commitment).order_by(Commitment.id)).all()[1]
+    second.is_published = True
+    db.session.commit()
+    page = app.test_client().get(f"/tracker/commitments/{second.id}").get_data(as_text=True)
+    assert f'href="/letters/{letter.slug}"' in page and "Demand 2 of the coalition letter" in page
