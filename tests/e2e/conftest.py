@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from tests.e2e.drivers import DRIVERS, Pointer
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 PASSWORD = "orchid lantern quietly 7 rivers"
 
@@ -88,23 +90,51 @@ def live_server(tmp_path_factory):
     server.shutdown()
 
 
+def sign_in(you, live_server, who: str) -> None:
+    """Sign in through the real form (and the second factor), in whatever way `you` works the page."""
+    person = live_server["people"][who]
+    you.goto("/sign-in")
+    you.fill("Email address", person["email"])
+    you.fill("Password", PASSWORD)
+    you.submit("Sign in")
+    if person["totp"]:
+        _forget_last_code(live_server["app"], person["email"])
+        you.fill("Code", pyotp.TOTP(person["totp"]).now())
+        you.submit("Continue")
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(browser, live_server):
+    """Each persona signs in once per run; later windows start from that saved session (cookies)."""
+    states = {}
+
+    def state(who: str) -> dict:
+        if who not in states:
+            context = browser.new_context()
+            sign_in(Pointer(context.new_page(), live_server["url"]), live_server, who)
+            states[who] = context.storage_state()
+            context.close()
+        return states[who]
+
+    return state
+
+
 @pytest.fixture
-def sign_in(live_server):
-    """Sign a page in as "member" or "steering", through the real form (and the second factor)."""
+def visit(browser, live_server, signed_in_state):
+    """Open a new browser window for someone ("member", "steering"…; None: signed out), driven in a mode:
+    "pointer", "keyboard" (the keyboard alone) or "no-javascript" (a pointer, with JavaScript off)."""
+    contexts = []
 
-    def go(page, who: str):
-        person = live_server["people"][who]
-        page.goto(f"{live_server['url']}/sign-in?lang=en")
-        page.get_by_label("Email address").fill(person["email"])
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        if person["totp"]:
-            _forget_last_code(live_server["app"], person["email"])
-            page.get_by_label("Code").fill(pyotp.TOTP(person["totp"]).now())
-            page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+    def open_window(who: str | None = None, mode: str = "pointer"):
+        context = browser.new_context(storage_state=signed_in_state(who) if who else None, locale="en-US",
+                                      java_script_enabled=mode != "no-javascript")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return DRIVERS[mode](context.new_page(), live_server["url"])
 
-    return go
+    yield open_window
+    for context in contexts:
+        context.close()
 
 
 def _forget_last_code(app, email: str) -> None:

@@ -1,61 +1,191 @@
-"""axe-core finds no WCAG 2.2 AA violations on each page type, in English and Arabic, signed out and in."""
+"""axe-core finds no WCAG 2.2 AA violations on every page type, in English and Arabic, signed out and signed in
+as the person each page is for."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
+from tests.e2e.conftest import PASSWORD
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-PUBLIC_PAGES = ["/", "/members", "/apply", "/sign-in", "/tracker/", "/letters/", "/public/incidents/",
-                "/public/insights/"]
-MEMBER_PAGES = ["/incidents/", "/incidents/new", "/incidents/import", "/account/", "/account/tokens",
-                "/account/two-factor", "/insights/", "/meetings/", "/meetings/calendar", "/tracker/manage/following"]
+PERSONAS = [None, "member", "signatory", "steering", "admin"]
+# GET endpoints that answer a file, a feed, data or a redirect rather than a page.
+NOT_PAGES = {"static", "health.healthz", "manage.mine", "account.export", "evidence.original", "evidence.view",
+             "incidents.export", "insights.brief_pdf", "insights.chart", "insights.data_csv", "insights.public_chart",
+             "insights.public_data_csv", "letters.pdf", "letters.plain_text", "meetings.attachment", "meetings.feed",
+             "meetings.ics", "tracker.export_csv", "tracker.export_json", "tracker.feed", "tracker.platform_feed"}
 
 if not AXE.exists():
     pytest.skip("axe-core not installed (make test runs npm install when npm is present)", allow_module_level=True)
 
 
-def demo_pages(live_server) -> list[str]:
-    """Pages of single objects from the demo data: a letter, a commitment, a public incident."""
+@pytest.fixture(scope="module")
+def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
+    """(endpoint, path) of one page of each type, under the persona it is for; objects come from the demo data,
+    or are made here when a page needs one the demo lacks (a meeting the member is invited to, secret links)."""
+    o = page_objects(live_server)
+    letter, commitment = o["letter"], o["commitment"]
+    return {
+        None: [
+            ("main.index", "/"), ("organizations.directory", "/members"), ("organizations.apply", "/apply"),
+            ("organizations.application_status", f"/apply/status/{o['application_token']}"),
+            ("accounts.sign_in", "/sign-in"), ("accounts.forgot_password", "/password/forgot"),
+            ("accounts.reset_password", o["reset_path"]), ("accounts.accept_invitation", o["invitation_path"]),
+            ("tracker.overview", "/tracker/"), ("tracker.platform", "/tracker/platforms/facebook"),
+            ("tracker.commitment", f"/tracker/commitments/{commitment}"),
+            ("tracker.embed", "/tracker/platforms/facebook/embed"),
+            ("letters.index", "/letters/"), ("letters.detail", f"/letters/{letter}"),
+            ("letters.printable", f"/letters/{letter}/print"), ("letters.versions", f"/letters/{letter}/versions"),
+            ("letters.support", f"/letters/{letter}/support"),
+            ("public_incidents.index", "/public/incidents/"),
+            ("public_incidents.detail", f"/public/incidents/{o['public_incident']}"),
+            ("insights.public_index", "/public/insights/"), ("errors", "/no-such-page")],
+        "member": [
+            ("incidents.index", "/incidents/"), ("incidents.new", "/incidents/new"),
+            ("incidents.import_csv", "/incidents/import"), ("incidents.detail", f"/incidents/{o['draft_incident']}"),
+            ("incidents.edit", f"/incidents/{o['draft_incident']}/edit"),
+            ("account.profile", "/account/"), ("account.change_password", "/account/password"),
+            ("account.tokens", "/account/tokens"), ("account.two_factor_setup", "/account/two-factor"),
+            ("insights.index", "/insights/"), ("insights.brief", "/insights/brief/facebook"),
+            ("meetings.index", "/meetings/"), ("meetings.calendar_settings", "/meetings/calendar"),
+            ("meetings.detail", f"/meetings/{o['meeting']}"),
+            ("tracker_manage.following", "/tracker/manage/following"),
+            ("tracker_manage.propose", f"/tracker/manage/{commitment}/propose")],
+        "signatory": [("letters.detail", f"/letters/{letter}")],
+        "steering": [
+            ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
+            ("account.two_factor_setup", "/account/two-factor"),
+            ("letters_manage.index", "/letters/manage/"), ("letters_manage.new", "/letters/manage/new"),
+            ("letters_manage.progress", f"/letters/manage/{letter}"),
+            ("letters_manage.settings", f"/letters/manage/{letter}/settings"),
+            ("letters_manage.text", f"/letters/manage/{letter}/text/en"),
+            ("letters_manage.text", f"/letters/manage/{letter}/text/fr"),
+            ("tracker_manage.index", "/tracker/manage/"), ("tracker_manage.detail", f"/tracker/manage/{commitment}"),
+            ("tracker_manage.edit", "/tracker/manage/new"),
+            ("tracker_manage.edit", f"/tracker/manage/{commitment}/edit"),
+            ("meetings.new", "/meetings/new"), ("meetings.new_series", "/meetings/series/new"),
+            ("meetings.detail", f"/meetings/{o['meeting']}")],
+        "admin": [
+            ("admin.index", "/admin/"), ("admin.applications", "/admin/applications"),
+            ("admin.application", f"/admin/applications/{o['application']}"),
+            ("admin.organization_list", "/admin/organizations"), ("admin.organization_new", "/admin/organizations/new"),
+            ("admin.organization_edit", f"/admin/organizations/{o['organization']}/edit"),
+            ("admin.people", "/admin/people"), ("people.roles", f"/people/{o['person']}/roles"),
+            ("admin.platform_list", "/admin/platforms"), ("admin.platform_form", "/admin/platforms/new"),
+            ("admin.platform_form", f"/admin/platforms/{o['platform']}/edit"),
+            ("admin.audit_trail", "/admin/audit"), ("outbox.index", "/admin/outbox/"),
+            ("manage.organization", f"/organizations/{o['org_slug']}/manage"),
+            ("manage.invite", f"/organizations/{o['org_slug']}/invite")],
+    }
+
+
+def page_objects(live_server) -> dict:
+    from app.accounts.auth import find_user_by_email
+    from app.accounts.models import OrgRole
+    from app.accounts.services import invite, request_password_reset
     from app.commitments.models import Commitment
     from app.extensions import db
     from app.incidents.models import Incident
     from app.letters.models import Letter
+    from app.meetings import services as meetings
+    from app.meetings.vocab import Kind
+    from app.organizations.services import submit_application
+    from app.outbox.models import OutboxMessage
+    from app.platforms.models import Platform
 
-    with live_server["app"].app_context():
-        letter = db.session.scalar(select(Letter.slug).limit(1))
-        commitment = db.session.scalar(select(Commitment.id).where(Commitment.is_published).limit(1))
-        incident = db.session.scalar(select(Incident.reference).where(Incident.status == "published").limit(1))
-    return [f"/letters/{letter}", f"/tracker/commitments/{commitment}", f"/public/incidents/{incident}",
-            "/tracker/platforms/facebook"]
+    app, people = live_server["app"], live_server["people"]
+    with app.test_request_context():
+        steering, member = (find_user_by_email(people[who]["email"]) for who in ("steering", "member"))
+        application, application_token = submit_application("Axe Checkers", "KE", None, "Amina", "amina@e2e.example",
+                                                             "We check pages.", "en")
+        _, invitation_token = invite(None, "invitee@e2e.example", member.organization, OrgRole.MEMBER)
+        request_password_reset(member.email)
+        reset_link = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == member.email)
+                                        .order_by(OutboxMessage.id.desc())).first()
+        start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+        meeting = meetings.create_meeting(steering, meetings.MeetingData(kind=Kind.MEMBERS, title="Axe check call",
+                                                                         timezone="Africa/Nairobi"),
+                                          [member.id], [start, start + timedelta(hours=5)])
+
+        def incident(status: str) -> str:
+            """One of the member's organization's incidents at that step (the demo files them all there)."""
+            return db.session.scalar(select(Incident.reference).where(
+                Incident.status == status, Incident.organization_id == member.organization_id))
+
+        objects = {
+            "letter": db.session.scalar(select(Letter.slug).order_by(Letter.id).limit(1)),
+            "commitment": db.session.scalar(select(Commitment.id).where(Commitment.is_published).limit(1)),
+            "public_incident": incident("published"), "draft_incident": incident("draft"),
+            "submitted_incident": incident("submitted"), "meeting": meeting.id,
+            "application": application.id, "application_token": application_token,
+            "invitation_path": f"/invitations/{invitation_token}",
+            "reset_path": "/password/reset/" + reset_link.split("/password/reset/")[1].split()[0],
+            "organization": member.organization_id, "org_slug": steering.organization.slug, "person": member.id,
+            "platform": db.session.scalar(select(Platform.id).limit(1)),
+        }
+        db.session.commit()
+    return objects
 
 
 def violations(page) -> list[str]:
     """axe runs through the DevTools protocol, so the page's CSP does not stop it."""
     page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", TAGS)
     assert result["passes"], "axe ran its checks"
     return [f"{item['id']}: {item['help']} ({len(item['nodes'])}) e.g. {item['nodes'][0]['html'][:160]}"
             for item in result["violations"]]
 
 
-@pytest.mark.parametrize("locale", ["en", "ar"])
-def test_public_pages_have_no_violations(page, live_server, locale):
+def check(page, base_url: str, paths, locale: str) -> dict[str, list[str]]:
+    """Each page's axe violations; a page that does not load as itself (redirected, refused) is one too."""
     found = {}
-    for path in PUBLIC_PAGES + demo_pages(live_server):
-        page.goto(f"{live_server['url']}{path}?lang={locale}")
-        if problems := violations(page):
+    for path in paths:
+        response = page.goto(f"{base_url}{path}?lang={locale}")
+        expected = 404 if path == "/no-such-page" else 200
+        if response.status != expected or urlsplit(page.url).path != path:
+            found[path] = [f"answered {response.status} at {page.url}"]
+        elif problems := violations(page):
             found[path] = problems
-    assert found == {}
+    return found
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
-def test_member_pages_have_no_violations(page, live_server, sign_in, locale):
-    sign_in(page, "member")
-    found = {}
-    for path in MEMBER_PAGES:
-        page.goto(f"{live_server['url']}{path}?lang={locale}")
-        if problems := violations(page):
-            found[path] = problems
-    assert found == {}
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_page_type_has_no_violations(visit, live_server, pages, who, locale):
+    you = visit(who)
+    assert check(you.page, live_server["url"], [path for _, path in pages[who]], locale) == {}
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_second_factor_step_has_no_violations(visit, live_server, locale):
+    you = visit()
+    you.goto("/sign-in")
+    you.fill("Email address", live_server["people"]["steering"]["email"])
+    you.fill("Password", PASSWORD)
+    you.submit("Sign in")
+    assert check(you.page, live_server["url"], ["/sign-in/second-factor"], locale) == {}
+
+
+def test_the_list_covers_every_page_of_the_app(live_server, pages):
+    """A new page joins the list above (or NOT_PAGES when it is not HTML), so axe checks it too."""
+    checked = {endpoint for listed in pages.values() for endpoint, _ in listed} | {"accounts.sign_in_second_factor"}
+    endpoints = {rule.endpoint for rule in live_server["app"].url_map.iter_rules()
+                 if "GET" in rule.methods and not rule.rule.startswith("/api/")}
+    assert endpoints - NOT_PAGES - checked == set()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize(("who", "path"), [(None, "/sign-in"), (None, "/apply"), ("member", "/incidents/new"),
+                                           ("steering", "/letters/manage/new"), ("steering", "/meetings/new")])
+def test_forms_sent_empty_show_their_errors_without_violations(visit, who, path, locale):
+    you = visit(who)
+    you.goto(path, locale)
+    you.submit(you.page.locator("main form [type=submit]").last)
+    you.page.locator(".error-summary").wait_for()
+    assert you.page.evaluate("document.documentElement.lang") == locale
+    assert violations(you.page) == []

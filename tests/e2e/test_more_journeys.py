@@ -1,12 +1,15 @@
 """The membership, letter, tracker and meeting journeys, in a real browser."""
 
 import re
+from urllib.parse import urlsplit
 
 import pyotp
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import PASSWORD, unique
+from tests.e2e.drivers import MODES
 
 
 def last_email_to(live_server, address: str) -> str:
@@ -18,109 +21,103 @@ def last_email_to(live_server, address: str) -> str:
                                   .order_by(OutboxMessage.id.desc())).first()
 
 
-def admin_page(browser, live_server, sign_in):
-    page = browser.new_context().new_page()
-    sign_in(page, "admin")
-    return page
+def path_of(url: str) -> str:
+    return urlsplit(url).path
 
 
-def test_an_organization_applies_is_approved_and_its_admin_joins_with_two_factor(browser, page, live_server, sign_in):
-    base = live_server["url"]
+@pytest.mark.parametrize("mode", ["pointer", "keyboard"])
+def test_an_organization_applies_is_approved_and_its_admin_joins_with_two_factor(visit, live_server, mode):
     name = unique("Lagos Youth Media Lab")
     contact = f"contact-{name.split()[-1]}@e2e.example"
-    page.goto(f"{base}/apply?lang=en")
-    page.get_by_label("Organization name").fill(name)
-    page.get_by_label("Country").select_option("NG")
-    page.get_by_label("Website").fill("https://lyml.example.org")
-    page.get_by_label("Contact person").fill("Ada Obi")
-    page.get_by_label("Contact email").fill(contact)
-    page.get_by_label("Why does your organization want to join?").fill("We document hate speech in Yoruba and Hausa.")
-    page.get_by_role("button", name="Send the application").click()
-    expect(page.locator(".flash-success")).to_contain_text(contact)
+    applicant = visit(None, mode)
+    applicant.goto("/apply")
+    applicant.fill("Organization name", name)
+    applicant.select("Country", "Nigeria")
+    applicant.fill("Website", "https://lyml.example.org")
+    applicant.fill("Contact person", "Ada Obi")
+    applicant.fill("Contact email", contact)
+    applicant.fill("Why does your organization want to join?", "We document hate speech in Yoruba and Hausa.")
+    applicant.submit("Send the application")
+    expect(applicant.page.locator(".flash-success")).to_contain_text(contact)
 
-    admin = admin_page(browser, live_server, sign_in)
-    admin.goto(f"{base}/admin/applications?lang=en")
-    admin.get_by_role("link", name=name).click()
-    admin.get_by_role("button", name="Approve and invite the contact").click()
-    expect(admin.locator(".flash-success")).to_contain_text(name)
+    admin = visit("admin", mode)
+    admin.goto("/admin/applications")
+    admin.submit(admin.page.get_by_role("link", name=name))
+    admin.submit("Approve and invite the contact")
+    expect(admin.page.locator(".flash-success")).to_contain_text(name)
 
     link = re.search(r"http://127\.0\.0\.1:\d+(/invitations/\S+)", last_email_to(live_server, contact)).group(1)
-    page.goto(f"{base}{link}?lang=en")
-    page.get_by_label("Your name").fill("Ada Obi")
-    page.get_by_label("New password", exact=True).fill(PASSWORD)
-    page.get_by_label("Repeat the new password").fill(PASSWORD)
-    page.get_by_role("button", name="Create my account").click()
-    page.goto(f"{base}/account/two-factor?lang=en")
-    secret = page.locator("code.secret").inner_text()
-    page.get_by_label("Code from your app").fill(pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    expect(page.locator("ul.codes li")).to_have_count(10)
-    page.goto(f"{base}/organizations/mine?lang=en")
-    expect(page.locator("h1")).to_have_text(name)
+    applicant.goto(link)
+    applicant.fill("Your name", "Ada Obi")
+    applicant.fill("New password", PASSWORD)
+    applicant.fill("Repeat the new password", PASSWORD)
+    applicant.submit("Create my account")
+    applicant.goto("/account/two-factor")
+    secret = applicant.page.locator("code.secret").inner_text()
+    applicant.fill("Code from your app", pyotp.TOTP(secret).now())
+    applicant.submit("Turn on two-factor sign-in")
+    expect(applicant.page.locator("ul.codes li")).to_have_count(10)
+    applicant.goto("/organizations/mine")
+    expect(applicant.page.locator("h1")).to_have_text(name)
 
 
-def test_steering_drafts_a_translated_letter_two_organizations_sign_and_a_change_asks_to_reconfirm(
-        browser, page, live_server, sign_in):
-    base = live_server["url"]
+@pytest.mark.parametrize("mode", MODES)
+def test_steering_drafts_a_translated_letter_two_organizations_sign_and_a_change_asks_to_reconfirm(visit, mode):
     title = unique("End impunity on every platform")
-    sign_in(page, "steering")
-    page.goto(f"{base}/letters/manage/new?lang=en")
-    page.get_by_label("Recipient platform").select_option(label="Facebook")
-    page.get_by_label("Addressee", exact=True).fill("The CEO")
-    page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("Letter", exact=True).fill("We, the undersigned, ask you to act.")
-    page.get_by_label("Demands").fill("End exemptions\nFund moderation in every language")
-    page.get_by_role("button", name="Create the letter").click()
-    slug = page.url.rsplit("/", 1)[1]
-    page.goto(f"{base}/letters/manage/{slug}/text/fr?lang=en")
-    page.get_by_label("Title", exact=True).fill("Mettre fin à l'impunité")
-    page.get_by_role("button", name="Save a new version").click()
+    steering = visit("steering", mode)
+    steering.goto("/letters/manage/new")
+    steering.select("Recipient platform", "Facebook")
+    steering.fill("Addressee", "The CEO")
+    steering.fill("Title", title)
+    steering.fill("Letter", "We, the undersigned, ask you to act.")
+    steering.fill("Demands", "End exemptions\nFund moderation in every language")
+    steering.submit("Create the letter")
+    slug = path_of(steering.page.url).rsplit("/", 1)[1]
+    steering.goto(f"/letters/manage/{slug}/text/fr")
+    steering.fill("Title", "Mettre fin à l'impunité")
+    steering.submit("Save a new version")
     for _ in range(2):
-        page.get_by_role("button", name=re.compile("Move to")).click()
+        steering.submit(re.compile("Move to"))
 
-    signers = [("signatory", "Sign for"), ("steering", "Sign for")]
-    for who, label in signers:
-        signer = browser.new_context().new_page()
-        sign_in(signer, who)
-        signer.goto(f"{base}/letters/{slug}?lang=en")
-        signer.get_by_role("button", name=re.compile(label)).click()
-        expect(signer.locator(".flash-success")).to_be_visible()
+    for who in ("signatory", "steering"):
+        signer = visit(who, mode)
+        signer.goto(f"/letters/{slug}")
+        signer.submit(re.compile("Sign for"))
+        expect(signer.page.locator(".flash-success")).to_be_visible()
 
-    public = browser.new_context().new_page()
-    public.goto(f"{base}/letters/{slug}?lang=en")
-    names = public.locator(".signatory-list li").all_inner_texts()
+    public = visit(None, mode)
+    public.goto(f"/letters/{slug}")
+    names = public.page.locator(".signatory-list li").all_inner_texts()
     assert len(names) == 2 and "Mumbai Media Monitor" in names[0], "steering committee members come first"
 
-    page.goto(f"{base}/letters/manage/{slug}/text/en?lang=en")
-    page.get_by_label("Letter", exact=True).fill("We, the undersigned, ask you to act now.")
-    page.get_by_role("button", name="Save a new version").click()
-    earlier = browser.new_context().new_page()
-    sign_in(earlier, "signatory")
-    earlier.goto(f"{base}/letters/{slug}?lang=en")
-    expect(earlier.locator("#signing")).to_contain_text("signed an earlier version")
+    steering.goto(f"/letters/manage/{slug}/text/en")
+    steering.fill("Letter", "We, the undersigned, ask you to act now.")
+    steering.submit("Save a new version")
+    earlier = visit("signatory", mode)
+    earlier.goto(f"/letters/{slug}")
+    expect(earlier.page.locator("#signing")).to_contain_text("signed an earlier version")
 
 
-def test_a_commitment_update_appears_on_the_public_tracker_and_in_its_feed(page, live_server, sign_in):
-    base = live_server["url"]
+@pytest.mark.parametrize("mode", ["pointer", "keyboard"])
+def test_a_commitment_update_appears_on_the_public_tracker_and_in_its_feed(visit, live_server, mode):
     note = unique("The platform published its exemption list")
-    sign_in(page, "steering")
-    page.goto(f"{base}/tracker/manage/?lang=en")
-    page.locator("table a").first.click()
-    page.get_by_label("What happened").fill(note)
-    page.get_by_role("button", name="Publish the update").click()
-    anonymous = page.context.browser.new_context().new_page()
-    anonymous.goto(f"{base}/tracker/?lang=en")
-    anonymous.locator(".commitment-row a").first.wait_for()
-    feed = anonymous.request.get(f"{base}/tracker/feed.atom")
+    steering = visit("steering", mode)
+    steering.goto("/tracker/manage/")
+    steering.submit(steering.page.locator("table a").first)
+    steering.fill("What happened", note)
+    steering.submit("Publish the update")
+    anonymous = visit(None, mode)
+    anonymous.goto("/tracker/")
+    anonymous.page.locator(".commitment-row a").first.wait_for()
+    feed = anonymous.page.request.get(f"{live_server['url']}/tracker/feed.atom")
     assert note in feed.text()
 
 
-def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_own_time(browser, page, live_server,
-                                                                                          sign_in):
+@pytest.mark.parametrize("mode", MODES)
+def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_own_time(visit, live_server, mode):
     from app.accounts.auth import find_user_by_email
     from app.extensions import db
 
-    base = live_server["url"]
     with live_server["app"].app_context():
         member = find_user_by_email(live_server["people"]["member"]["email"])
         signatory = find_user_by_email(live_server["people"]["signatory"]["email"])
@@ -128,30 +125,28 @@ def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_
         ids = [str(member.id), str(signatory.id)]
         db.session.commit()
     title = unique("Language resourcing call")
-    sign_in(page, "steering")
-    page.goto(f"{base}/meetings/new?lang=en")
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("The meeting's time zone").select_option("Europe/London")
-    page.get_by_label("Candidate times").fill("2027-02-03 13:00\n2027-02-04 20:00")
+    organizer = visit("steering", mode)
+    organizer.goto("/meetings/new")
+    organizer.fill("Title", title)
+    organizer.select("The meeting's time zone", "Europe/London")
+    organizer.fill("Candidate times", "2027-02-03 13:00\n2027-02-04 20:00")
     for person_id in ids:
-        page.locator(f"input[name=invitees][value='{person_id}']").check()
-    page.get_by_role("button", name="Create and invite").click()
-    meeting_url = page.url
+        organizer.check(organizer.page.locator(f"input[name=invitees][value='{person_id}']"))
+    organizer.submit("Create and invite")
+    meeting = path_of(organizer.page.url)
     for who in ("member", "signatory"):
-        invitee = browser.new_context().new_page()
-        sign_in(invitee, who)
-        invitee.goto(f"{meeting_url}?lang=en")
-        invitee.locator("select[name^=slot-]").first.select_option("yes")
-        invitee.get_by_role("button", name="Save my answers").click()
-    page.goto(f"{meeting_url}?lang=en")
-    page.get_by_role("button", name="Pick this time").first.click()
+        invitee = visit(who, mode)
+        invitee.goto(meeting)
+        invitee.select(invitee.page.locator("select[name^=slot-]").first, "Yes")
+        invitee.submit("Save my answers")
+    organizer.goto(meeting)
+    organizer.submit(organizer.page.get_by_role("button", name="Pick this time").first)
     # 13:00 in London is 07:00 in Mexico City and 18:30 in Kolkata.
-    for who, local_time in (("member", "7:00:00 AM"), ("signatory", "6:30:00 PM")):
-        invitee = browser.new_context().new_page()
-        sign_in(invitee, who)
-        invitee.goto(f"{meeting_url}?lang=en")
-        expect(invitee.locator(".meeting-time")).to_contain_text(local_time)
-        expect(invitee.locator(".meeting-time")).to_contain_text(
-            "America/Mexico_City" if who == "member" else "Asia/Kolkata")
-        ics = invitee.request.get(f"{meeting_url}/meeting.ics")
+    for who, local_time, zone in (("member", "7:00:00 AM", "America/Mexico_City"),
+                                  ("signatory", "6:30:00 PM", "Asia/Kolkata")):
+        invitee = visit(who, mode)
+        invitee.goto(meeting)
+        expect(invitee.page.locator(".meeting-time")).to_contain_text(local_time)
+        expect(invitee.page.locator(".meeting-time")).to_contain_text(zone)
+        ics = invitee.page.request.get(f"{live_server['url']}{meeting}/meeting.ics")
         assert ics.ok and "BEGIN:VEVENT" in ics.text()
