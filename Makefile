@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test setup translations clean-venv
+.PHONY: run test fuzz bench setup translations clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coalition needs Python 3.11 or newer")'
@@ -53,6 +53,14 @@ test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
 		echo "Running the suite again on $(TEST_DATABASE_URL)"; \
 		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest; \
 	fi
+
+# Schemathesis against the JSON API on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names a server.
+fuzz: $(VENV)/.installed-dev
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python tests/fuzz/run.py
+
+# The performance benchmark (README, "Performance"); BENCH_INCIDENTS, BENCH_DURATION... set its scale and length.
+bench: setup
+	$(BIN)/python -m bench.run
 
 clean-venv:
 	rm -rf $(VENV)

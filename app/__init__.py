@@ -9,7 +9,7 @@ from app.config import PROJECT_ROOT, load_config
 
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
-    "app.core.audit", "app.core.versions", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
+    "app.core.audit", "app.core.versions", "app.core.submissions", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
     "app.incidents.models", "app.letters.models", "app.commitments.models", "app.meetings.models",
 )
 
@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_errors(app)
+    if app.config["BENCHMARK"]:  # `make bench` only: a hello page and SQL statement counts
+        from app.core import bench
+
+        bench.init_app(app)
     return app
 
 
@@ -97,7 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations import manage_views
     from app.organizations import views as organizations_views
     from app.outbox import views as outbox_views
+    from app.core.ids import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
                       organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
                       evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp, letters_views.bp,
@@ -111,13 +117,14 @@ def _register_commands(app: Flask) -> None:
     from app.commitments.digest import tracker_cli
     from app.core.audit import audit_cli
     from app.core.cli import translate_cli
+    from app.maintenance.cli import backup_command, restore_command, retention_cli
     from app.meetings.cli import meetings_cli
     from app.demo.cli import demo_cli
     from app.organizations.cli import orgs_cli
     from app.outbox.cli import outbox_cli
 
     for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli, tracker_cli,
-                  meetings_cli):
+                  meetings_cli, backup_command, restore_command, retention_cli):
         app.cli.add_command(group)
 
 

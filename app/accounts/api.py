@@ -2,6 +2,7 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api import documents_errors
 from app.core.access import SIGNED_IN, allow
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="The person calling the API")
@@ -22,6 +23,7 @@ class MeSchema(ma.Schema):
 
 @blp.route("/me")
 @blp.response(200, MeSchema)
+@documents_errors(blp, 401)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def me():

@@ -15,7 +15,7 @@ from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
 from app.core import audit
 from app.core.access import SAFE_METHODS
-from app.core.db import utcnow
+from app.core.db import prepare_to_write, utcnow
 from app.core.tokens import hash_token, new_token
 from app.extensions import csrf, db
 
@@ -95,10 +95,12 @@ def load_user_from_session(token: str) -> User | None:
         return None
     user_session, user = row
     if _session_expired(user_session) or not user.is_active:
+        prepare_to_write(db.session)
         user_session.revoked_at = utcnow()
         db.session.commit()
         return None
     if utcnow() - user_session.last_seen_at > LAST_SEEN_GRANULARITY:
+        prepare_to_write(db.session)
         user_session.last_seen_at = utcnow()
         db.session.commit()
     user.current_session, user.current_session_token = user_session, token
@@ -124,6 +126,7 @@ def load_user_from_request(_request) -> User | None:
         return None
     api_token, user = row
     if api_token.last_used_at is None or utcnow() - api_token.last_used_at > LAST_SEEN_GRANULARITY:
+        prepare_to_write(db.session)
         api_token.last_used_at = utcnow()
         db.session.commit()
     user.current_token = api_token

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.accounts.models import ORG_ROLE_LABELS, TOKEN_SCOPE_LABELS, OrgRole, TokenScope
 from app.accounts.passwords import MAX_LENGTH, password_problem
-from app.core.forms import TimezoneField, language_choices, select_choices, strip_whitespace
+from app.core.forms import FlaskForm, TimezoneField, language_choices, select_choices, strip_whitespace
 
 PASSWORD_MESSAGES = {
     "short": _l("Use at least 10 characters."),

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.core.forms import web_address_validators
+from app.core.forms import FlaskForm, web_address_validators
 
 
 class PlatformForm(FlaskForm):

@@ -1,7 +1,11 @@
 """The JSON API at ``/api/v1``, documented by an OpenAPI 3 document built from the code."""
 
+import http
+
 import marshmallow as ma
 from flask_smorest import Api
+
+from app.core.errors import PROBLEM_JSON
 
 
 class ProblemSchema(ma.Schema):
@@ -15,12 +19,36 @@ class ProblemSchema(ma.Schema):
 
 
 class CoalitionApi(Api):
-    """flask-smorest's Api, leaving errors to ``app.core.errors`` (HTML pages outside the API)."""
+    """flask-smorest's Api, leaving errors to ``app.core.errors`` (HTML pages outside the API).
+
+    No catch-all ``default`` response: each operation lists the errors it answers (``documents_errors``),
+    so a status code it does not list is a bug that ``make fuzz`` reports.
+    """
 
     ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         pass
+
+    def _register_responses(self):
+        """One response per status code, as flask-smorest registers them, with errors documented as
+        ``application/problem+json``: the content type ``app.core.errors`` sends."""
+        problem = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase} | ({"content": problem} if status >= 400 else {})
+            self.spec.components.response(status.name, response, lazy=True)
+
+
+def documents_errors(blp, *codes: int):
+    """Decorator documenting the problem+json errors an operation answers, by status code."""
+
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, response=http.HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 API_SPEC_OPTIONS = {

@@ -5,6 +5,7 @@ from flask import abort
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
+from app.api import documents_errors
 from app.commitments import queries
 from app.commitments.public_views import filters_from_args
 from app.core.access import PUBLIC, allow
@@ -60,6 +61,7 @@ class CommitmentQuerySchema(ma.Schema):
 @blp.route("")
 @blp.arguments(CommitmentQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, CommitmentSchema(many=True))
+@documents_errors(blp, 400)
 @allow(PUBLIC)
 def list_commitments(**_query):
     """Published commitments, filtered by platform, area, claimed and verified status. Public."""
@@ -68,6 +70,7 @@ def list_commitments(**_query):
 
 @blp.route("/<int:commitment_id>")
 @blp.response(200, CommitmentDetailSchema)
+@documents_errors(blp, 404)
 @allow(PUBLIC)
 def get_commitment(commitment_id: int):
     """One published commitment with its timeline of published updates. Public."""

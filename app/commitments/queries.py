@@ -1,7 +1,7 @@
 """Reading the tracker for public pages, feeds, downloads and the API (published content only)."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.commitments.models import Commitment, CommitmentEvidence, CommitmentUpdate
 from app.commitments.scorecard import published_filter
@@ -35,7 +35,8 @@ def timeline(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
     rows = db.session.scalars(
         select(CommitmentUpdate).where(CommitmentUpdate.commitment_id.in_(commitment_ids),
                                        CommitmentUpdate.state == UpdateState.PUBLISHED)
-        .options(selectinload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
+        # One statement for every source, however many updates (selectin loads 500 parents a statement).
+        .options(subqueryload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
         .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc()))
     grouped: dict[int, list[CommitmentUpdate]] = {}
     for row in rows.unique():

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -64,16 +65,56 @@ class TimestampMixin:
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL for concurrent readers, a busy timeout instead of instant "database is locked",
-    and foreign keys enforced (SQLite leaves them off by default)."""
+    foreign keys enforced (SQLite leaves them off by default), and transactions we begin ourselves.
+
+    pysqlite's own BEGIN is deferred: a transaction that reads, then writes while another worker
+    holds the write lock fails with SQLITE_BUSY at once, whatever the busy timeout. So writing
+    transactions start with ``BEGIN IMMEDIATE``, which takes the write lock first and waits for it;
+    reads (safe-method requests) keep a deferred BEGIN and run beside the writer under WAL.
+    """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # no implicit BEGIN/COMMIT from the driver: we emit them
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    """Writes are expected outside requests (commands, jobs, tests) and in unsafe-method requests,
+    unless ``prepare_to_write``/``prepare_to_read`` said otherwise for what follows."""
+    from app.core.access import SAFE_METHODS
+
+    if has_app_context() and "sqlite_writer" in g:
+        return g.sqlite_writer
+    return not has_request_context() or request.method not in SAFE_METHODS
+
+
+def prepare_to_write(session) -> None:
+    """Call before a safe-method request (a GET) writes: on SQLite it commits the read transaction,
+    so the write runs in a new one that starts with the write lock (see ``configure_sqlite``)."""
+    _switch(session, writer=True)
+
+
+def prepare_to_read(session) -> None:
+    """Call before a command reads for long without writing (e.g. while it talks to a mail server):
+    on SQLite the transactions that follow are deferred and hold no write lock until
+    ``prepare_to_write``."""
+    _switch(session, writer=False)
+
+
+def _switch(session, writer: bool) -> None:
+    if session.get_bind().dialect.name == "sqlite" and _may_write() != writer:
+        session.commit()
+        g.sqlite_writer = writer
 
 
 # Search structures the migrations create for one database only; autogenerate must not drop them.

@@ -6,9 +6,9 @@ from flask import current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +67,19 @@ def handle_http_exception(error: HTTPException):
 def handle_database_unavailable(error: DBAPIError):
     log.warning("Database unavailable: %s", error)
     db.session.rollback()
+    # The page is drawn as for a visitor: loading the signed-in person would need the database again.
+    login_manager._update_request_context_with_user()
     return handle_http_exception(ServiceUnavailable())
+
+
+def handle_server_error(error: InternalServerError):
+    """An unexpected exception may leave the transaction broken (a failed flush), and the answer reads the
+    database (the reader's language): roll it back first, or the error page itself fails."""
+    db.session.rollback()
+    return handle_http_exception(error)
 
 
 def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)

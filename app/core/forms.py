@@ -1,5 +1,8 @@
 """Form pieces every feature shares."""
 
+import re
+
+import flask_wtf
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +11,28 @@ from wtforms.validators import URL, Length, ValidationError
 from app.config import DefaultConfig
 from app.core.geo import COUNTRY_CODES, country_choices
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
+
+
+# C0 and C1 control characters except tab, line feed and carriage return: never typed on purpose, they can
+# hide text, break XML feeds and PDFs, and drive terminals when an export or an email is printed. Also the
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): an unclosed one reorders
+# the text shown after a name or a title ("Signed by <name> on <date>"), a known spoofing trick. Arabic and
+# mixed-direction text needs none of them; the harmless marks U+200E and U+200F stay.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_control_characters(value):
+    """A field filter: drop control characters from text, leave other values alone."""
+    return CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form, whose every field drops control characters: the base of every form in the app."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", ()), without_control_characters]
+            return super().bind_field(form, unbound_field, {**options, "filters": filters})
 
 
 def strip_whitespace(value):

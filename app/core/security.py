@@ -43,7 +43,8 @@ def add_security_headers(response):
 
 
 def refuse_nul_bytes() -> None:
-    """``before_request``: a NUL byte in a form or query value is never meant, and PostgreSQL refuses to store it."""
-    values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
+    """``before_request``: a NUL byte in the path, a form or query value is never meant, and PostgreSQL refuses it
+    even in a lookup."""
+    values = [request.path] + list(request.args.values()) + (list(request.form.values()) if request.form else [])
     if any("\x00" in value for value in values):
         abort(400)

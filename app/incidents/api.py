@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import UnprocessableEntity
 
+from app.api import documents_errors
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.extensions import db
@@ -57,6 +58,7 @@ def filing_organization_first(view):
 @blp.route("")
 @blp.arguments(IncidentQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, IncidentPageSchema)
+@documents_errors(blp, 400)
 @allow(PUBLIC)
 def list_incidents(**_query):
     """Incidents the caller may see, newest first, with the list page's filters.
@@ -73,6 +75,7 @@ def list_incidents(**_query):
 
 @blp.route("/<reference>")
 @blp.response(200, IncidentSchema)
+@documents_errors(blp, 400, 404)
 @allow(PUBLIC)
 def get_incident(reference: str):
     """One incident; 404 when it does not exist or the caller may not see it."""
@@ -82,6 +85,7 @@ def get_incident(reference: str):
 @blp.route("", methods=["POST"])
 @blp.arguments(IncidentInputSchema)
 @blp.response(201, IncidentSchema)
+@documents_errors(blp, 400, 401, 403)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def create_incident(payload: dict):
@@ -102,6 +106,7 @@ def create_incident(payload: dict):
 @filing_organization_first
 @blp.arguments(EvidenceUploadSchema, location="files")
 @blp.response(201, EvidenceSchema)
+@documents_errors(blp, 400, 401, 403, 404, 409, 413)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def upload_evidence(_files, incident: Incident):
@@ -124,6 +129,7 @@ def upload_evidence(_files, incident: Incident):
 @filing_organization_first
 @blp.arguments(ReportSchema)
 @blp.response(201, ReportSchema)
+@documents_errors(blp, 400, 401, 403, 404)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def add_report(payload: dict, incident: Incident):

@@ -2,7 +2,10 @@
 
 Storage layout: ``<EVIDENCE_DIR>/<sha[:2]>/<sha>``. Files are written to a
 temporary name and renamed into place, so a crash never leaves half a file
-under a real name; the same content is stored once.
+under a real name; the same content is stored once. Files are written inside
+the transaction that records them, just before it commits: a file this
+transaction created is removed again if it rolls back, so no row points at a
+missing file and no failed upload leaves a file behind.
 """
 
 import hashlib
@@ -16,6 +19,10 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from PIL import Image, ImageOps
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
 
 # What may be uploaded, by the type the content itself declares.
 ALLOWED_TYPES = {
@@ -24,6 +31,7 @@ ALLOWED_TYPES = {
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 CHUNK = 1024 * 1024
+WRITTEN_FILES = "evidence_files_written"  # key in the session's info: files the open transaction created
 
 
 class EvidenceRejected(ValueError):
@@ -68,6 +76,7 @@ def _write_atomically(data: bytes) -> str:
     target = path_for(digest)
     if target.exists():
         return digest
+    db.session.info.setdefault(WRITTEN_FILES, []).append(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
@@ -80,6 +89,19 @@ def _write_atomically(data: bytes) -> str:
         Path(temporary).unlink(missing_ok=True)
         raise
     return digest
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_files(session) -> None:
+    session.info.pop(WRITTEN_FILES, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_files_of_rolled_back_transaction(session, transaction) -> None:
+    """A transaction that ends without committing (rollback, error, closed session) takes its new files along."""
+    if transaction.parent is None:
+        for path in session.info.pop(WRITTEN_FILES, []):
+            path.unlink(missing_ok=True)
 
 
 def _read_limited(stream, limit: int) -> bytes:

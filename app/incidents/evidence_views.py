@@ -12,7 +12,8 @@ from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
-from app.incidents.views import load_visible, vocabulary
+from app.incidents.views import detail_page, load_visible, vocabulary
+from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
@@ -58,6 +59,9 @@ def upload(reference: str):
     except services.IncidentError:
         flash(_("This file is already part of this incident."), "error")
         return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+    except quota.QuotaExceeded:
+        flash(str(quota.MESSAGE), "error")
+        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
     db.session.commit()
     flash(_("File added. Its SHA-256 is %(sha)s.", sha=prepared.sha256), "success")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
@@ -75,9 +79,8 @@ def add_link(reference: str):
                                    form.description.data, form.is_public.data)
         db.session.commit()
         flash(_("Link added."), "success")
-    else:
-        flash(_("Enter a full web address starting with https://."), "error")
-    return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+    return detail_page(incident, link_form=form), 422  # what was typed stays, with its errors
 
 
 def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):

@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, URLField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import CountryField, select_choices, web_address_validators
+from app.core.forms import CountryField, FlaskForm, select_choices, web_address_validators
+from app.core.ids import MAX_INTEGER
+from app.core.submissions import token_field
 from app.incidents.vocab import (CATEGORY_LABELS, CHANNEL_LABELS, COMMUNITY_LABELS, OUTCOME_LABELS,
                                  PROMINENCE_LABELS, SEVERITY_LABELS, VISIBILITY_LABELS, AccountProminence,
                                  Outcome, Visibility, language_choices, language_codes)
@@ -55,10 +56,10 @@ class IncidentForm(FlaskForm):
     excerpt = TextAreaField(_l("Excerpt or transcription"), validators=[Optional(), Length(max=20000)])
     account_handle = StringField(_l("Account that posted it"), validators=[Optional(), Length(max=200)])
     account_audience = IntegerField(_l("Approximate audience of the account"),
-                                    validators=[Optional(), NumberRange(min=0, max=10**11)])
+                                    validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)])
     account_prominence = RadioField(_l("Who is behind the account?"), default=AccountProminence.ORDINARY.value,
                                     choices=select_choices(PROMINENCE_LABELS.items()))
-    estimated_reach = IntegerField(_l("Estimated reach"), validators=[Optional(), NumberRange(min=0, max=10**11)])
+    estimated_reach = IntegerField(_l("Estimated reach"), validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)],
                                 description=_l("Context and why it matters. Markdown is allowed."))
     severity = RadioField(_l("Severity"), choices=select_choices(SEVERITY_LABELS.items()),
@@ -71,6 +72,7 @@ class IncidentForm(FlaskForm):
     internal_notes = TextAreaField(_l("Internal notes"), validators=[Optional(), Length(max=20000)],
                                    description=_l("Never shown outside your organization and the reviewers."))
     version = HiddenField()
+    submission = token_field()  # filing the same form twice files one incident
     confirm_duplicates = BooleanField(_l("I have checked: this is not a duplicate"))
 
 

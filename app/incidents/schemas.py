@@ -3,7 +3,9 @@ from marshmallow import validate
 from flask_login import current_user
 
 from app.core import permissions
+from app.core.forms import without_control_characters
 from app.core.geo import COUNTRY_CODES
+from app.core.ids import MAX_INTEGER
 from app.incidents.services import IncidentData
 from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
                                  Visibility, language_codes)
@@ -14,7 +16,8 @@ def _one_of(values):
 
 
 class Text(ma.fields.String):
-    """A string without NUL characters (PostgreSQL cannot store them); ``blank=False`` also refuses spaces only."""
+    """A string without NUL characters (PostgreSQL cannot store them) and with other control characters dropped,
+    as forms drop them; ``blank=False`` also refuses spaces only."""
 
     default_error_messages = {"nul": "Text cannot contain NUL characters.", "blank": "Shorter than minimum length 1."}
 
@@ -26,15 +29,10 @@ class Text(ma.fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise self.make_error("nul")
+        text = without_control_characters(text)
         if not self.blank and not text.strip():
             raise self.make_error("blank")
         return text
-
-
-def _known_language(code: str) -> None:
-    # marshmallow 4 ignores a validator's return value: it must raise.
-    if code not in language_codes():
-        raise ma.ValidationError("Not a known ISO 639 language code.")
 
 
 class ReportSchema(ma.Schema):
@@ -70,7 +68,8 @@ class IncidentInputSchema(ma.Schema):
     categories = ma.fields.List(ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True,
                                 validate=validate.Length(min=1))
     communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
-    language = ma.fields.String(required=True, validate=_known_language)
+    language = ma.fields.String(required=True, validate=validate.OneOf(language_codes(),
+                                                                       error="Not a known ISO 639 language code."))
     country = ma.fields.String(required=True, validate=_one_of(COUNTRY_CODES))
     first_seen_on = ma.fields.Date(required=True)
     severity = ma.fields.String(required=True, validate=_one_of(Severity))
@@ -78,9 +77,9 @@ class IncidentInputSchema(ma.Schema):
                           load_default=list, validate=validate.Length(max=20))
     excerpt = Text(allow_none=True, validate=validate.Length(max=20000))
     account_handle = Text(allow_none=True, validate=validate.Length(max=200))
-    account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
     account_prominence = ma.fields.String(load_default="ordinary", validate=_one_of(AccountProminence))
-    estimated_reach = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    estimated_reach = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
     description = Text(allow_none=True, validate=validate.Length(max=50000))
     is_graphic = ma.fields.Boolean(load_default=False)
     visibility = ma.fields.String(load_default="coalition", validate=_one_of(Visibility))

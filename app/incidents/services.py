@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.core import audit, permissions, versions
-from app.core.db import utcnow
+from app.core.db import prepare_to_write, utcnow
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents import evidence as storage
@@ -20,6 +20,7 @@ from app.incidents.models import (Evidence, Incident, IncidentCategory, Incident
                                   PlatformReport)
 from app.incidents.references import next_reference
 from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
+from app.maintenance import quota
 from app.outbox.services import queue_email
 
 
@@ -191,15 +192,17 @@ def record_outcome(actor: User, report: PlatformReport, incident: Incident, outc
 
 def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedUpload,
                       description: str | None = None, is_public: bool = False) -> Evidence:
-    """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice.
+    """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice,
+    quota.QuotaExceeded when the organization has no room for it.
 
     The row is flushed before the file is written: if writing fails the transaction rolls back, and
-    a file written for a transaction that later fails is the same content any retry stores.
+    if the transaction fails later the file it created is removed (see ``evidence``).
     """
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
     if any(item.sha256 == upload.sha256 for item in incident.evidence):
         raise IncidentError("duplicate")
+    quota.ensure_room(incident.organization_id, len(upload.data))
     item = Evidence(incident_id=incident.id, sha256=upload.sha256, media_type=upload.media_type,
                     extension=upload.extension, size=len(upload.data), description=description or None,
                     is_public=is_public, uploaded_by_id=actor.id)
@@ -236,7 +239,8 @@ def withdraw_evidence(actor: User, incident: Incident, item: Evidence, reason: s
 
 
 def record_evidence_access(actor, incident: Incident, item: Evidence, action: str) -> None:
-    """The custody log: who viewed or downloaded which file."""
+    """The custody log: who viewed or downloaded which file (written from GET requests)."""
+    prepare_to_write(db.session)
     audit.record(action, target=incident, actor=actor if permissions.is_signed_in(actor) else None,
                  evidence_id=item.id, sha256=item.sha256)
 

@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import permissions
+from app.core import permissions, submissions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
 from app.extensions import db
@@ -100,7 +100,16 @@ def new():
         data = data_from(form)
         duplicates = _duplicates_block(form, data)
         if not duplicates:
+            try:
+                submission = submissions.claim(form.submission.data)
+            except submissions.AlreadySubmitted as earlier:
+                db.session.rollback()
+                flash(_("This form was already sent; the incident it saved is below."), "warning")
+                return redirect(url_for("incidents.detail", reference=earlier.result) if earlier.result
+                                else url_for("incidents.index"))
             incident = services.create_incident(current_user, data, submit="submit" in request.form)
+            if submission is not None:
+                submission.result = incident.reference
             db.session.commit()
             flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
             return redirect(url_for("incidents.detail", reference=incident.reference))
@@ -140,11 +149,18 @@ def edit(reference: str):
 @bp.get("/<reference>")
 @allow(SIGNED_IN)
 def detail(reference: str):
-    incident = load_visible(reference)
-    return render_template(
-        "incidents/detail.html", incident=incident, review_form=ReviewForm(), report_form=ReportForm(),
-        file_form=EvidenceFileForm(), link_form=EvidenceLinkForm(), withdraw_form=WithdrawForm(),
-        outcome_form=OutcomeForm(), insider=permissions.can_see_internals(current_user, incident), **vocabulary())
+    return detail_page(load_visible(reference))
+
+
+DETAIL_FORMS = {"review_form": ReviewForm, "report_form": ReportForm, "file_form": EvidenceFileForm,
+                "link_form": EvidenceLinkForm, "withdraw_form": WithdrawForm, "outcome_form": OutcomeForm}
+
+
+def detail_page(incident: Incident, **forms) -> str:
+    """The incident's page; ``forms`` (by template name) come back with what was typed and their errors."""
+    shown = {name: forms[name] if name in forms else form(formdata=None) for name, form in DETAIL_FORMS.items()}
+    return render_template("incidents/detail.html", incident=incident,
+                           insider=permissions.can_see_internals(current_user, incident), **shown, **vocabulary())
 
 
 @bp.post("/<reference>/submit")

@@ -4,6 +4,7 @@ import marshmallow as ma
 from flask_login import AnonymousUserMixin, current_user
 from flask_smorest import Blueprint
 
+from app.api import documents_errors
 from app.core import permissions
 from app.core.access import PUBLIC, allow
 from app.insights import stats
@@ -49,6 +50,7 @@ def _rate(rate: stats.Rate) -> dict:
 @blp.route("/platform-response")
 @blp.arguments(StatsQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, ResponseRowSchema(many=True))
+@documents_errors(blp, 400)
 @allow(PUBLIC)
 def platform_response(group_by: str, **_filters):
     """Reported incidents per group: share acted on, share never answered, median days to an outcome.

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
+from app.core.ids import MAX_INTEGER
 from app.core.pdf import render_pdf
 from app.extensions import db
 from app.incidents.exports import neutralize
@@ -36,7 +37,8 @@ def filters_from_args() -> stats.StatsFilters:
 
     return stats.StatsFilters(
         since=day("since"), until=day("until"),
-        platform=[int(value) for value in request.args.getlist("platform") if value.isdigit()] or None,
+        platform=[int(value) for value in request.args.getlist("platform")
+                  if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER] or None,
         country=[value.upper() for value in request.args.getlist("country") if len(value) == 2 and value.isalpha()]
         or None,
         region=[value for value in request.args.getlist("region") if value in {r.value for r in Region}] or None,

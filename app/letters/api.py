@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from app.api import documents_errors
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.extensions import db
@@ -58,7 +59,7 @@ class LetterQuerySchema(ma.Schema):
 
 
 def visible_letter(slug: str) -> Letter:
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*services.letter_loads(page=True)))
     if letter is None or not permissions.can_view_letter(current_user, letter):
         abort(404)
     return letter
@@ -70,12 +71,13 @@ def visible_letter(slug: str) -> Letter:
 def list_letters():
     """Letters open for signatures, closed, sent and published. Public."""
     return list(db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
-                                   .order_by(Letter.created_at.desc())))
+                                   .options(*services.letter_loads()).order_by(Letter.created_at.desc())))
 
 
 @blp.route("/<slug>")
 @blp.arguments(LetterQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, LetterSchema)
+@documents_errors(blp, 400, 404)
 @allow(PUBLIC)
 def get_letter(slug: str, **_query):
     """One letter in the language asked for with `lang` (else the original). Public once open."""
@@ -84,6 +86,7 @@ def get_letter(slug: str, **_query):
 
 @blp.route("/<slug>/signatures")
 @blp.response(200, SignatureSchema(many=True))
+@documents_errors(blp, 400, 404)
 @allow(PUBLIC)
 def list_signatures(slug: str):
     """Organizations whose signature counts on the current text, as the public page lists them.
@@ -96,7 +99,8 @@ def list_signatures(slug: str):
 
 @blp.route("/<slug>/signatures", methods=["POST"])
 @blp.response(201, SignatureSchema)
-@blp.doc(security=[{"bearerAuth": []}], responses={"409": {"description": "The organization has already signed"}})
+@documents_errors(blp, 400, 401, 403, 404, 409)
+@blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def sign(slug: str):
     """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has."""
@@ -116,6 +120,7 @@ def sign(slug: str):
 
 @blp.route("/<slug>/signatures", methods=["DELETE"])
 @blp.response(204)
+@documents_errors(blp, 400, 401, 403, 404)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def withdraw(slug: str):

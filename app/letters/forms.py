@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.core.forms import CountryField, language_choices, strip_whitespace, web_address_validators
+from app.core.forms import CountryField, FlaskForm, language_choices, strip_whitespace, web_address_validators
 
 
 class LetterTextForm(FlaskForm):

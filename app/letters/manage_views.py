@@ -110,6 +110,11 @@ def text(slug: str, locale: str):
 def progress(slug: str):
     """Signing progress by region, who has not signed, supporters waiting, translations, next step."""
     letter = get_letter(slug)
+    return progress_page(letter, ResponseForm(obj=letter))
+
+
+def progress_page(letter: Letter, response_form: ResponseForm) -> str:
+    """The progress page; ``response_form`` carries what was typed and its errors after a refused save."""
     signatures = services.active_signatures(letter)
     pending = [item for item in db.session.scalars(select(Supporter).where(Supporter.letter_id == letter.id))
                if item.status == SupporterStatus.PENDING]
@@ -119,7 +124,7 @@ def progress(slug: str):
         region_counts=services.region_counts(signatures), region_labels=REGION_LABELS,
         unsigned=services.unsigned_members(letter), supporters=pending, next_status=NEXT_STATUS.get(letter.status),
         status_labels=LETTER_STATUS_LABELS, translations=services.translation_status(letter), send_form=SendForm(),
-        response_form=ResponseForm(obj=letter))
+        response_form=response_form)
 
 
 @bp.post("/<slug>/advance")
@@ -166,4 +171,5 @@ def response(slug: str):
         services.record_response(current_user, letter, form.text.data, form.url.data, form.on.data)
         db.session.commit()
         flash(_("The platform's response has been recorded."), "success")
-    return redirect(url_for("letters_manage.progress", slug=slug))
+        return redirect(url_for("letters_manage.progress", slug=slug))
+    return progress_page(letter, form), 422  # what was typed stays, with its errors

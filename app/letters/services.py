@@ -11,6 +11,7 @@ from collections import Counter
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.core import audit, permissions
@@ -102,6 +103,13 @@ def _ask_reconfirmation(letter: Letter) -> None:
     for signature in active_signatures(letter):
         for person in signers_of(signature.organization):
             queue_email(person.email, "letter_reconfirm", person.locale, letter=letter, link=link)
+
+
+def letter_loads(page: bool = False) -> tuple:
+    """Loader options so a list of letters, or a letter's page with every signatory (``page``), costs a
+    fixed number of statements."""
+    loads = (selectinload(Letter.revisions), joinedload(Letter.platform))
+    return (*loads, selectinload(Letter.signatures).joinedload(Signature.organization)) if page else loads
 
 
 def translation_status(letter: Letter) -> dict[str, tuple[LetterRevision | None, bool]]:

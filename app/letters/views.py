@@ -37,7 +37,7 @@ def without_raw_html(text: str) -> str:
 
 
 def load_letter(slug: str) -> Letter:
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*services.letter_loads(page=True)))
     if letter is None or not permissions.can_view_letter(current_user, letter):
         abort(404)
     return letter
@@ -58,7 +58,7 @@ def page_context(letter: Letter) -> dict:
 def index():
     """Public: letters open for signatures, closed, sent and published."""
     letters = db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
-                                 .order_by(Letter.created_at.desc()))
+                                 .options(*services.letter_loads()).order_by(Letter.created_at.desc()))
     return render_template("letters/index.html", letters=list(letters), status_labels=LETTER_STATUS_LABELS,
                            locale=str(get_locale()), text_for=services.text_for)
 

@@ -5,6 +5,7 @@ from flask import abort, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api import documents_errors
 from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.extensions import db
@@ -41,6 +42,7 @@ class MeetingDetailSchema(MeetingSchema):
 
 @blp.route("")
 @blp.response(200, MeetingSchema(many=True))
+@documents_errors(blp, 401)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def list_meetings():
@@ -51,6 +53,7 @@ def list_meetings():
 
 @blp.route("/<int:meeting_id>")
 @blp.response(200, MeetingDetailSchema)
+@documents_errors(blp, 401, 404)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def get_meeting(meeting_id: int):

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
                      URLField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import TimezoneField, select_choices, web_address_validators
+from app.core.forms import FlaskForm, TimezoneField, select_choices, web_address_validators
 from app.meetings.scheduling import parse_local
 from app.meetings.vocab import KIND_LABELS, Kind
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.commitments.services import bump_version as bump_tracker_version
@@ -20,6 +21,7 @@ from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
 from app.incidents import evidence as storage
+from app.maintenance import quota
 from app.meetings import scheduling
 from app.meetings.calendar import calendar_for
 from app.meetings.models import (ActionItem, Attachment, CalendarToken, Invitee, Meeting, MeetingSeries, Minutes, Slot,
@@ -250,10 +252,14 @@ def add_action(actor: User, meeting: Meeting, title: str, owner_organization_id:
 
 
 def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None) -> Attachment:
-    """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data)."""
+    """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data).
+
+    Counts against the uploader's organization: quota.QuotaExceeded when it has no room for the file.
+    """
     if not permissions.can_view_meeting(actor, meeting):
         raise MeetingError("not_allowed")
     kept = upload.display if upload.display is not None else upload.data  # the original image is never stored
+    quota.ensure_room(actor.organization_id, len(kept))
     sha256, media_type, size = storage.write_bytes(kept), storage.media_type_of(kept), len(kept)
     item = Attachment(sha256=sha256, media_type=media_type, size=size, description=description or None,
                       uploaded_by_id=actor.id)
@@ -274,7 +280,8 @@ def publish_summary(actor: User, meeting: Meeting, summary: str) -> None:
 
 def meetings_of(person: User) -> list[Meeting]:
     """Every meeting the person may see: invited ones, and all of them for steering."""
-    query = select(Meeting).order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc())
+    query = (select(Meeting).options(joinedload(Meeting.platform))
+             .order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc()))
     if not permissions.is_steering(person):
         query = query.where(Meeting.id.in_(select(Invitee.meeting_id).where(Invitee.user_id == person.id)))
     return list(db.session.scalars(query))

@@ -19,6 +19,7 @@ from app.core.links import external_url
 from app.extensions import db
 from app.incidents import evidence as storage
 from app.letters.models import Letter
+from app.maintenance import quota
 from app.meetings import calendar, scheduling, services
 from app.meetings.forms import (RECURRENCES, ActionForm, AttachmentForm, FindTimeForm, MeetingForm, MinutesForm,
                                 MoveForm, SeriesForm, SummaryForm)
@@ -275,7 +276,11 @@ def upload(meeting_id: int):
         except storage.EvidenceRejected:
             flash(_("This file was refused: check its type and size."), "error")
             return back(meeting, "attachments")
-        services.add_attachment(current_user, meeting, prepared, form.description.data)
+        try:
+            services.add_attachment(current_user, meeting, prepared, form.description.data)
+        except quota.QuotaExceeded:
+            flash(str(quota.MESSAGE), "error")
+            return back(meeting, "attachments")
         db.session.commit()
     return back(meeting, "attachments")
 

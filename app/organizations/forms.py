@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.core.forms import CountryField, web_address_validators
+from app.core.forms import CountryField, FlaskForm, web_address_validators
 
 
 def website_field():

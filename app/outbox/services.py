@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.core.db import utcnow
+from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.extensions import db
 from app.outbox.models import OutboxMessage, OutboxStatus
 
@@ -54,6 +54,7 @@ def deliver_due(limit: int = 50) -> tuple[int, int]:
     """
     sent = failed = 0
     for _ in range(limit):
+        prepare_to_read(db.session)  # SQLite: no write lock while the mail server answers, or does not
         query = (select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
                                              OutboxMessage.next_attempt_at <= utcnow())
                  .order_by(OutboxMessage.next_attempt_at).limit(1))
@@ -66,12 +67,14 @@ def deliver_due(limit: int = 50) -> tuple[int, int]:
         try:
             transport(message)
         except (OSError, smtplib.SMTPException) as error:
+            prepare_to_write(db.session)
             message.attempts += 1
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             message.next_attempt_at = utcnow() + backoff(message.attempts)
             failed += 1
             log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
         else:
+            prepare_to_write(db.session)
             message.attempts += 1
             message.status = OutboxStatus.SENT
             message.sent_at = utcnow()

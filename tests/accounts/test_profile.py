@@ -42,3 +42,11 @@ def test_personal_data_export_contains_what_is_stored(login, personas):
     assert len(data["sessions"]) == 1
     assert any(entry["action"] == "profile_updated" for entry in data["audit_trail"])
     assert "$argon2" not in response.get_data(as_text=True)
+
+
+def test_bidirectional_overrides_and_control_characters_are_dropped_but_arabic_and_marks_kept(login, personas):
+    """An unclosed right-to-left override in a name would reorder the text shown after it on every page."""
+    login("member_a").post("/account/", data={
+        "name": "\u202eأحمد\u202c \u2067Okafor\u2069\u200f\x1b[31m", "locale": "en", "timezone": ""})
+    db.session.refresh(personas["member_a"])
+    assert personas["member_a"].name == "أحمد Okafor\u200f[31m"

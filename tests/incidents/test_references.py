@@ -16,17 +16,18 @@ WORKERS = 8
 def test_concurrent_creation_gives_unique_gap_free_references(app, personas, platform_factory):
     platform_id = platform_factory().id
     author_id = personas["member_a"].id
+    db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock
     barrier = threading.Barrier(WORKERS)
     errors = []
 
     def file_one(number: int):
         with app.app_context():
             try:
-                author = db.session.get(type(personas["member_a"]), author_id)
                 data = services.IncidentData(title=f"Incident {number}", platform_id=platform_id,
                                              categories=["hate_speech"], language="en", country="NG",
                                              first_seen_on=date(2026, 1, 1), severity=Severity.LOW)
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=10)  # before the first statement: on SQLite it takes the write lock
+                author = db.session.get(type(personas["member_a"]), author_id)
                 services.create_incident(author, data)
                 db.session.commit()
             except Exception as error:  # noqa: BLE001 - reported below

@@ -1,0 +1,1 @@
+"""Keeping an instance safe over time: backups and restore drills, retention of expired material, storage quotas."""

@@ -1,0 +1,114 @@
+"""Retention: rejected incidents, declined applications and supporters (names and contact addresses of
+people the coalition turned down), and withdrawn evidence and signatures are removed once their time is up.
+
+Rows go in one transaction, with an audit entry of the counts; the files they named (originals and their
+display copies) are deleted only after that commits, and only when no other row still names them (the
+store is shared by content). A failure therefore leaves at worst a file without a row, never a row
+without its file.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from app.commitments.models import CommitmentEvidence
+from app.core import audit, versions
+from app.core.db import utcnow
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.incidents.models import Evidence, Incident
+from app.incidents.vocab import Status
+from app.letters.models import Signature, Supporter
+from app.letters.vocab import SupporterStatus
+from app.meetings.models import Attachment
+from app.organizations.models import ApplicationStatus, MembershipApplication
+
+
+@dataclass
+class Expired:
+    """What one run removes: counts of rows and the SHA-256 of the files left without a row."""
+
+    rejected_incidents: int = 0
+    declined_applications: int = 0
+    declined_supporters: int = 0
+    withdrawn_evidence: int = 0
+    withdrawn_signatures: int = 0
+    files: set[str] = field(default_factory=set)
+
+    def counts(self) -> dict[str, int]:
+        return {"rejected_incidents": self.rejected_incidents, "declined_applications": self.declined_applications,
+                "declined_supporters": self.declined_supporters, "withdrawn_evidence": self.withdrawn_evidence,
+                "withdrawn_signatures": self.withdrawn_signatures, "files": len(self.files)}
+
+
+def remove_expired(now: datetime | None = None) -> Expired:
+    """Delete the expired rows and record the counts in the audit trail; the caller commits (or rolls back for
+    a dry run), then calls ``delete_files(expired.files)``.
+
+    Expired: incidents rejected more than RETENTION_REJECTED_DAYS ago (with their evidence and reports) unless
+    a commitment cites them, with membership applications and letter supporters declined as long ago (their
+    contact details); evidence and signatures withdrawn more than RETENTION_WITHDRAWN_DAYS ago. A setting of 0
+    keeps that material for ever.
+    """
+    now = now or utcnow()
+    expired, hashes = Expired(), set()
+    if rejected_cutoff := _cutoff(now, "RETENTION_REJECTED_DAYS"):
+        reviewed = func.coalesce(Incident.reviewed_at, Incident.updated_at)
+        incidents = db.session.scalars(select(Incident).where(
+            Incident.status == Status.REJECTED, reviewed <= rejected_cutoff,
+            Incident.id.not_in(select(CommitmentEvidence.incident_id))))
+        for incident in incidents:
+            hashes |= {sha for item in incident.evidence for sha in (item.sha256, item.display_sha256) if sha}
+            db.session.delete(incident)
+            expired.rejected_incidents += 1
+        expired.declined_applications = _delete_where(
+            MembershipApplication, MembershipApplication.status == ApplicationStatus.DECLINED,
+            MembershipApplication.updated_at <= rejected_cutoff)
+        # A supporter is decided while the letter is open, soon after asking: the request date stands in for it.
+        expired.declined_supporters = _delete_where(
+            Supporter, Supporter.status == SupporterStatus.DECLINED, Supporter.created_at <= rejected_cutoff)
+        db.session.flush()
+    if withdrawn_cutoff := _cutoff(now, "RETENTION_WITHDRAWN_DAYS"):
+        for item in db.session.scalars(select(Evidence).where(Evidence.withdrawn_at <= withdrawn_cutoff)):
+            hashes |= {sha for sha in (item.sha256, item.display_sha256) if sha}
+            db.session.delete(item)
+            expired.withdrawn_evidence += 1
+        for signature in db.session.scalars(select(Signature).where(Signature.withdrawn_at <= withdrawn_cutoff)):
+            db.session.delete(signature)
+            expired.withdrawn_signatures += 1
+        db.session.flush()
+    expired.files = unreferenced(hashes)
+    if expired.rejected_incidents:
+        versions.bump(versions.INCIDENTS)
+    if any(expired.counts().values()):
+        audit.record("retention_applied", **expired.counts())
+    return expired
+
+
+def _delete_where(model, *conditions) -> int:
+    """One DELETE statement; returns how many rows went."""
+    return db.session.execute(delete(model).where(*conditions)).rowcount
+
+
+def unreferenced(hashes: set[str]) -> set[str]:
+    """The hashes no evidence (original or display copy) or meeting attachment names any more."""
+    if not hashes:
+        return set()
+    named = select(Evidence.sha256).where(Evidence.sha256.in_(hashes)).union(
+        select(Evidence.display_sha256).where(Evidence.display_sha256.in_(hashes)),
+        select(Attachment.sha256).where(Attachment.sha256.in_(hashes)))
+    return hashes - set(db.session.scalars(named))
+
+
+def delete_files(hashes: set[str]) -> None:
+    """After the commit: delete the stored files still unreferenced (an upload of the same content may have
+    come in meanwhile)."""
+    for sha256 in unreferenced(hashes):
+        storage.path_for(sha256).unlink(missing_ok=True)
+
+
+def _cutoff(now: datetime, setting: str) -> datetime | None:
+    days = current_app.config[setting]
+    return now - timedelta(days=days) if days else None

@@ -1,0 +1,197 @@
+"""Retention: `flask --app wsgi retention run` removes rejected incidents, declined applications and supporters,
+and withdrawn evidence and signatures once their time is up, rows and files together; everything else stays, and a dry run changes nothing."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.audit import AuditEntry, verify_chain
+from app.core.db import utcnow
+from app.extensions import db
+from app.incidents import evidence as storage
+from app.incidents import services
+from app.incidents.models import Evidence, Incident, PlatformReport
+from app.incidents.vocab import Channel, Outcome
+from app.letters import services as letters
+from app.letters.models import Signature, Supporter
+from app.letters.vocab import LetterStatus
+from app.organizations.models import MembershipApplication
+from app.organizations.services import decline_application, submit_application
+from tests.maintenance.samples import pdf, png
+
+LONG_AGO, RECENTLY = timedelta(days=400), timedelta(days=10)
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(app, tmp_path):
+    directory = tmp_path / "evidence"
+    app.config.update(EVIDENCE_DIR=str(directory), RETENTION_REJECTED_DAYS=180, RETENTION_WITHDRAWN_DAYS=365)
+    return directory
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args):
+        result = runner.invoke(args=list(args))
+        db.session.expire_all()
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def attach(personas):
+    def add(incident, data: bytes) -> Evidence:
+        item = services.add_file_evidence(personas["member_a"], incident, storage.prepare_upload(io.BytesIO(data)))
+        db.session.commit()
+        return item
+
+    return add
+
+
+@pytest.fixture
+def rejected(personas, incident_factory, attach):
+    """``rejected(ago, color)``: an incident of organization A rejected ``ago``, with a photo and a report."""
+    def create(ago: timedelta, color="red") -> Incident:
+        incident = incident_factory(personas["member_a"], status="rejected")
+        incident.reviewed_at = utcnow() - ago
+        services.add_report(personas["member_a"], incident, utcnow().date(), Channel.IN_APP, None, Outcome.PENDING,
+                            None, False)
+        attach(incident, png(color))
+        return incident
+
+    return create
+
+
+def withdraw(item: Evidence, ago: timedelta) -> None:
+    item.withdrawn_at, item.withdrawn_reason = utcnow() - ago, "Endangers the person photographed"
+    db.session.commit()
+
+
+def files_of(item: Evidence) -> list:
+    return [storage.path_for(sha) for sha in (item.sha256, item.display_sha256) if sha]
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_expired_rejected_incident_goes_with_its_evidence_reports_and_files(cli, rejected, evidence_dir):
+    old, recent = rejected(LONG_AGO), rejected(RECENTLY, "blue")
+    old_id, old_files, recent_files = old.id, files_of(old.evidence[0]), files_of(recent.evidence[0])
+
+    result = cli("retention", "run")
+
+    assert result.exit_code == 0, result.output
+    assert "rejected incidents: 1" in result.output
+    assert db.session.get(Incident, old_id) is None and db.session.get(Incident, recent.id) is not None
+    assert count(Evidence) == 1 and count(PlatformReport) == 1
+    assert not any(path.exists() for path in old_files) and all(path.exists() for path in recent_files)
+
+
+def test_expired_withdrawn_evidence_goes_with_its_display_copy(cli, personas, incident_factory, attach):
+    published = incident_factory(personas["member_a"], status="published", visibility="public")
+    gone, recent, kept = attach(published, png()), attach(published, pdf(2000)), attach(published, pdf(3000))
+    withdraw(gone, LONG_AGO)
+    withdraw(recent, RECENTLY)
+    gone_files = files_of(gone)
+
+    assert cli("retention", "run").exit_code == 0
+
+    assert {item.id for item in db.session.scalars(select(Evidence))} == {recent.id, kept.id}
+    assert db.session.get(Incident, published.id) is not None
+    assert not any(path.exists() for path in gone_files)
+    assert all(path.exists() for item in (recent, kept) for path in files_of(item))
+
+
+def test_a_file_another_row_still_names_is_kept(cli, personas, incident_factory, rejected, attach):
+    old = rejected(LONG_AGO)
+    published = incident_factory(personas["member_a"], status="published", visibility="public")
+    same = attach(published, png())  # the same content: one stored file for both rows
+
+    assert cli("retention", "run").exit_code == 0
+
+    assert db.session.get(Incident, old.id) is None
+    assert all(path.exists() for path in files_of(same))
+
+
+def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory):
+    platform = platform_factory(name="TikTok", slug="tiktok")
+    letter = letters.create_letter(personas["steering"], platform.id, "Ada Example", "en", "Stop amplifying hate",
+                                   "We write about hate.", ["Hire moderators"])
+    letter.status = LetterStatus.OPEN
+    for persona in ("signatory_a", "steering"):
+        letters.sign(personas[persona], letter, "en")
+        letters.withdraw(personas[persona], letter)
+    old, recent = sorted(letter.signatures, key=lambda signature: signature.organization_id)
+    old.withdrawn_at, recent.withdrawn_at = utcnow() - LONG_AGO, utcnow() - RECENTLY
+    db.session.commit()
+
+    assert cli("retention", "run").exit_code == 0
+
+    assert [signature.id for signature in db.session.scalars(select(Signature))] == [recent.id]
+
+
+def test_declined_applications_and_supporters_go_with_their_contact_details(cli, personas, platform_factory):
+    def application(email, decline_ago=None):
+        made, _token = submit_application("Applicant", "KE", None, "Wanjiru", email, "x" * 30, "en")
+        if decline_ago is not None:
+            decline_application(personas["admin"], made, "Outside our remit")
+            made.updated_at = utcnow() - decline_ago
+        return made
+
+    old, recent, pending = application("old@example.org", LONG_AGO), application("new@example.org", RECENTLY), \
+        application("waiting@example.org")
+    pending.updated_at = utcnow() - LONG_AGO
+    letter = letters.create_letter(personas["steering"], platform_factory(name="X", slug="x").id, "Ada Example",
+                                   "en", "Stop amplifying hate", "Body", ["Demand"], accepts_supporters=True)
+    letter.status = LetterStatus.OPEN
+    supporters = [letters.add_supporter(letter, name, "FR", f"{name}@example.org") for name in ("old", "new", "ok")]
+    for supporter, approve in zip(supporters, (False, False, True)):
+        letters.decide_supporter(personas["steering"], supporter, approve)
+    supporters[0].created_at = supporters[2].created_at = utcnow() - LONG_AGO
+    db.session.commit()
+    old_id = old.id
+
+    result = cli("retention", "run")
+
+    assert "declined applications: 1" in result.output and "declined supporters: 1" in result.output
+    remaining = {item.contact_email for item in db.session.scalars(select(MembershipApplication))}
+    assert remaining == {"new@example.org", "waiting@example.org"} and db.session.get(MembershipApplication, old_id) is None
+    assert {item.name for item in db.session.scalars(select(Supporter))} == {"new", "ok"}
+
+
+def test_audit_entry_counts_without_personal_data(cli, rejected):
+    rejected(LONG_AGO)
+
+    cli("retention", "run")
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "retention_applied"))
+    assert entry.details == {"rejected_incidents": 1, "declined_applications": 0, "declined_supporters": 0,
+                             "withdrawn_evidence": 0, "withdrawn_signatures": 0, "files": 2}
+    assert entry.actor_id is None and entry.object_id is None
+    assert verify_chain() == []
+
+
+def test_dry_run_counts_and_changes_nothing(cli, rejected, evidence_dir):
+    rejected(LONG_AGO)
+    incidents, entries = count(Incident), count(AuditEntry)
+    files = sorted(evidence_dir.rglob("*"))
+
+    result = cli("retention", "run", "--dry-run")
+
+    assert result.exit_code == 0
+    assert "Would remove rejected incidents: 1" in result.output and "files: 2" in result.output
+    assert count(Incident) == incidents and count(AuditEntry) == entries and sorted(evidence_dir.rglob("*")) == files
+
+
+def test_a_setting_of_zero_keeps_material_for_ever(app, cli, rejected):
+    app.config["RETENTION_REJECTED_DAYS"] = 0
+    rejected(timedelta(days=5000))
+
+    assert "rejected incidents: 0" in cli("retention", "run").output
+    assert count(Incident) == 1
