@@ -25,6 +25,7 @@ bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tr
 # Sections that features above the tracker add to a platform's public page (the published summaries of
 # meetings with the platform): each is a function(platform) -> HTML of public content only.
 PLATFORM_SECTIONS: list = []
+OVERVIEW_PAGE_SIZE = 50
 
 
 def labels() -> dict:
@@ -47,11 +48,19 @@ def filters_from_args() -> dict:
 @allow(PUBLIC)
 @public_page()
 def overview():
-    """Public: a scorecard per platform and every published commitment, filtered."""
+    """Public: a scorecard per platform and the published commitments, filtered, a page at a time (a spike of
+    readers must not make every worker draw a thousand of them)."""
     filters = filters_from_args()
-    commitments = queries.published_commitments(**filters)
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    commitments = queries.published_commitments(limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE,
+                                                 **filters)
+    args = request.args.to_dict(flat=False)
+    next_url = url_for("tracker.overview", **(args | {"page": page + 1})) if len(commitments) > OVERVIEW_PAGE_SIZE \
+        else None
+    previous_url = url_for("tracker.overview", **(args | {"page": page - 1})) if page > 1 else None
     return render_template("commitments/overview.html", cards=scorecard.scorecards(date.today(), **filters),
-                           commitments=commitments, filters=filters, **labels())
+                           commitments=commitments[:OVERVIEW_PAGE_SIZE], filters=filters, next_url=next_url,
+                           previous_url=previous_url, **labels())
 
 
 @bp.get("/platforms/<slug>")

@@ -316,3 +316,27 @@ def test_a_new_day_refreshes_overdue_days_and_the_validators(client, steering, p
         next_day = client.get("/tracker/platforms/alpha", headers=headers)
         assert next_day.status_code == 200
         assert "overdue by 4 days" in next_day.get_data(as_text=True)
+
+
+def test_the_overview_lists_commitments_a_page_at_a_time_keeping_the_filters(client, steering, platform_factory,
+                                                                              monkeypatch):
+    monkeypatch.setattr(public_views, "OVERVIEW_PAGE_SIZE", 2)
+    platform = platform_factory(name="Alpha", slug="alpha")
+    for number in range(5):
+        services.save_commitment(steering, None, CommitmentData(
+            platform_id=platform.id, title=f"Promise {number}", area=Area.TRANSPARENCY, is_published=True,
+            deadline=date(2027, 1, 1) + timedelta(days=number)))
+    db.session.commit()
+
+    def shown(path):
+        page = client.get(path).get_data(as_text=True)
+        return [f"Promise {n}" for n in range(5) if f"Promise {n}<" in page], page
+
+    first, page = shown("/tracker/?area=transparency")
+    assert first == ["Promise 0", "Promise 1"]
+    assert 'href="/tracker/?area=transparency&amp;page=2" rel="next"' in page and 'rel="prev"' not in page
+    assert shown("/tracker/?area=transparency&page=2")[0] == ["Promise 2", "Promise 3"]
+    last, page = shown("/tracker/?area=transparency&page=3")
+    assert last == ["Promise 4"] and 'rel="next"' not in page
+    assert 'href="/tracker/?area=transparency&amp;page=2" rel="prev"' in page
+    assert "Fund" not in shown("/tracker/?page=-4")[1] and shown("/tracker/?page=-4")[0] == first
