@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.commitments import queries, scorecard
-from app.commitments.cache import public_page
+from app.core.public_cache import public_page
+from app.core.versions import TRACKER
 from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,
                                    Claimed, Verified)
 from app.core.access import PUBLIC, allow
@@ -46,7 +47,7 @@ def filters_from_args() -> dict:
 
 @bp.get("/")
 @allow(PUBLIC)
-@public_page()
+@public_page(TRACKER)
 def overview():
     """Public: a scorecard per platform and the published commitments, filtered, a page at a time (a spike of
     readers must not make every worker draw a thousand of them)."""
@@ -65,7 +66,7 @@ def overview():
 
 @bp.get("/platforms/<slug>")
 @allow(PUBLIC)
-@public_page()
+@public_page(TRACKER)
 def platform(slug: str):
     platform = queries.platform_by_slug(slug) or abort(404)
     commitments = queries.published_commitments(platform_slugs=[slug])
@@ -81,7 +82,7 @@ def platform(slug: str):
 
 @bp.get("/commitments/<int:commitment_id>")
 @allow(PUBLIC)
-@public_page()
+@public_page(TRACKER)
 def commitment(commitment_id: int):
     commitment = queries.published_commitment(commitment_id) or abort(404)
     evidence = [item for item in commitment.evidence
@@ -94,7 +95,7 @@ def commitment(commitment_id: int):
 
 @bp.get("/platforms/<slug>/embed")
 @allow(PUBLIC)
-@public_page()
+@public_page(TRACKER)
 def embed(slug: str):
     """The one page other sites may frame (see ``allow_framing``)."""
     platform = queries.platform_by_slug(slug) or abort(404)
@@ -144,7 +145,7 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
 
 @bp.get("/feed.atom")
 @allow(PUBLIC)
-@public_page(mimetype="application/atom+xml")
+@public_page(TRACKER, mimetype="application/atom+xml")
 def feed():
     return _feed(queries.recent_updates(), _("Coalition commitment tracker"), external_url("tracker.feed"),
                  external_url("tracker.overview"))
@@ -152,7 +153,7 @@ def feed():
 
 @bp.get("/platforms/<slug>/feed.atom")
 @allow(PUBLIC)
-@public_page(mimetype="application/atom+xml")
+@public_page(TRACKER, mimetype="application/atom+xml")
 def platform_feed(slug: str):
     platform = queries.platform_by_slug(slug) or abort(404)
     return _feed(queries.recent_updates(platform.id), _("Commitments of %(platform)s", platform=platform.name),
@@ -168,7 +169,7 @@ def _export_rows():
 
 @bp.get("/tracker.json")
 @allow(PUBLIC)
-@public_page(mimetype="application/json")
+@public_page(TRACKER, mimetype="application/json")
 def export_json():
     data = [{
         "id": item.id, "platform": item.platform.slug, "title": item.title, "description": item.description,
@@ -187,7 +188,7 @@ def export_json():
 
 @bp.get("/tracker.csv")
 @allow(PUBLIC)
-@public_page(mimetype="text/csv")
+@public_page(TRACKER, mimetype="text/csv")
 def export_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer)

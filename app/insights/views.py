@@ -14,6 +14,8 @@ from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.ids import MAX_INTEGER
 from app.core.pdf import render_pdf
+from app.core.public_cache import public_page
+from app.core.versions import INCIDENTS
 from app.extensions import db
 from app.incidents.exports import neutralize
 from app.incidents.models import Incident
@@ -82,6 +84,7 @@ def index():
 
 @bp.get("/public/insights/")
 @allow(PUBLIC)
+@public_page(INCIDENTS)
 def public_index():
     """Everyone: over published public incidents only."""
     return render_page(public=True)

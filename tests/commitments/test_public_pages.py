@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.commitments import cache as tracker_cache
+from app.core import public_cache
 from app.commitments import public_views, services
 from app.core.versions import TRACKER, DataVersion
 from app.commitments.services import CommitmentData, UpdateData
@@ -291,7 +291,7 @@ def set_today(monkeypatch):
         def today(cls):
             return cls.value
 
-    for module in (tracker_cache, public_views):
+    for module in (public_cache, public_views):
         monkeypatch.setattr(module, "date", Today)
 
     def set_day(day):

@@ -389,3 +389,13 @@ def test_the_world_map_of_countries_is_drawn_offline_with_its_title(login, chart
     assert "Incidents by country" in body and "<script" not in body
     assert re.search(r"<desc[^>]*>Nigeria: \d+</desc>", body), "each country carries its count"
     assert login("member_a").get("/insights/data/world.csv").status_code == 200
+
+
+def test_public_insights_are_cached_for_everyone_without_anything_personal(login, personas, reported,
+                                                                           published_five):
+    login("member_a").get("/public/insights/")  # a member asks first: the page is still drawn as the public sees it
+    anonymous = login(None).get("/public/insights/")
+    page = anonymous.get_data(as_text=True)
+    assert matches(page) == "5" and personas["member_a"].name not in page and "csrf_token" not in page
+    assert anonymous.headers["Cache-Control"].startswith("public") and anonymous.headers["ETag"]
+    assert login(None).get("/public/insights/", headers={"If-None-Match": anonymous.headers["ETag"]}).status_code == 304

@@ -1,8 +1,8 @@
-"""Public tracker pages for a viral spike: server-side cache, ETag/Last-Modified and 304s.
+"""Public pages for a viral spike (the tracker, public insights): server-side cache, ETag/Last-Modified, 304s.
 
-The cache key holds the tracker's version (bumped by every change), the day
-(overdue days change at midnight), the language and the full path, so any
-update is visible at once. Pages are rendered as the public sees them
+The cache key holds the version of the data set the page shows (bumped by every
+change, see ``app.core.versions``), the day (overdue days and date ranges change
+at midnight), the language and the full path, so any change is visible at once. Pages are rendered as the public sees them
 (``g.public_render``): nothing personal — no name, no flash message, no CSRF
 token — ever enters a cached page. They are cached gzip-compressed, and sent
 so to the browsers that accept it (all of them): compressed once per version,
@@ -17,22 +17,23 @@ from functools import wraps
 from flask import g, make_response, request
 from flask_babel import get_locale
 
-from app.commitments.services import current_state
+from app.core import versions
 from app.extensions import cache
 
 MAX_AGE = 60
 GZIP_LEVEL = 6
 
 
-def public_page(mimetype: str = "text/html"):
+def public_page(data_set: str, mimetype: str = "text/html"):
+    """Cache the view's output for everyone until ``data_set`` (a ``versions`` name) changes."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            version, changed_at = current_state()
+            version, changed_at = versions.current(data_set)
             today = date.today()
             # Overdue days change at midnight: a page is as new as the later of the last change and today's start.
             modified = max(changed_at, datetime.combine(today, time()).astimezone(UTC)) if changed_at else None
-            key = f"tracker:{version}:{today.isoformat()}:{get_locale()}:{request.full_path}"
+            key = f"{data_set}:{version}:{today.isoformat()}:{get_locale()}:{request.full_path}"
             etag = hashlib.sha256(key.encode()).hexdigest()[:32]
             if request.if_none_match.contains(etag) or (
                     not request.if_none_match and modified and request.if_modified_since
