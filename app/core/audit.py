@@ -18,6 +18,7 @@ from sqlalchemy import JSON, ForeignKey, String, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import utcnow
+from app.core.ids import MAX_INTEGER
 from app.extensions import db
 
 GENESIS_HASH = "0" * 64
@@ -105,7 +106,6 @@ def record(action: str, target=None, actor=None, **details) -> AuditEntry:
 
 
 PAGE_SIZE = 50
-MAX_ID = 2**31 - 1  # the largest INTEGER column value
 
 
 def search(action=None, actor_ids=None, object_type=None, since=None, until=None, before_id=None):
@@ -121,7 +121,7 @@ def search(action=None, actor_ids=None, object_type=None, since=None, until=None
         query = query.where(AuditEntry.created_at >= since)
     if until:
         query = query.where(AuditEntry.created_at < until)
-    if before_id is not None and 0 < before_id <= MAX_ID:  # a bigger number is no entry, and overflows the driver
+    if before_id is not None and 0 < before_id <= MAX_INTEGER:  # a bigger number is no entry, and overflows the driver
         query = query.where(AuditEntry.id < before_id)
     entries = list(db.session.scalars(query))
     next_before = entries[PAGE_SIZE - 1].id if len(entries) > PAGE_SIZE else None

@@ -13,12 +13,12 @@ from sqlalchemy import Select, and_, exists, false, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
+from app.core.ids import MAX_INTEGER
 from app.extensions import cache, db
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
 
 PAGE_SIZE = 25
-MAX_ID = 2**31 - 1  # the largest INTEGER column value: a bigger number in a query string is no id
 
 
 @dataclass
@@ -121,7 +121,7 @@ def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE
     """
     query = (select(Incident).where(*conditions(person, filters)).order_by(Incident.id.desc()).limit(size + 1)
              .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
-    if after_id is not None and 0 < after_id <= MAX_ID:
+    if after_id is not None and 0 < after_id <= MAX_INTEGER:
         query = query.where(Incident.id < after_id)
     incidents = list(db.session.scalars(query))
     next_after = incidents[size - 1].id if len(incidents) > size else None
@@ -184,7 +184,7 @@ def filters_from_args(args) -> Filters:
 
     def numbers(name):
         return [int(value) for value in args.getlist(name)
-                if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID]
+                if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER]
 
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(

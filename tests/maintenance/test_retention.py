@@ -144,8 +144,8 @@ def test_declined_applications_and_supporters_go_with_their_contact_details(cli,
             made.updated_at = utcnow() - decline_ago
         return made
 
-    old, recent, pending = application("old@example.org", LONG_AGO), application("new@example.org", RECENTLY), \
-        application("waiting@example.org")
+    old, pending = application("old@example.org", LONG_AGO), application("waiting@example.org")
+    application("new@example.org", RECENTLY)
     pending.updated_at = utcnow() - LONG_AGO
     letter = letters.create_letter(personas["steering"], platform_factory(name="X", slug="x").id, "Ada Example",
                                    "en", "Stop amplifying hate", "Body", ["Demand"], accepts_supporters=True)

@@ -3,7 +3,6 @@
 The data is the benchmark's own data set (bench/dataset.py), at a twentieth and at half its shape.
 """
 
-import pytest
 from sqlalchemy import select
 
 from app.accounts.models import User
