@@ -56,7 +56,7 @@ test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
 
 # Schemathesis against the JSON API on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names a server.
 fuzz: $(VENV)/.installed-dev
-	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python tests/fuzz/run.py
+	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m tests.fuzz.run
 
 # The performance benchmark (README, "Performance"); BENCH_INCIDENTS, BENCH_DURATION... set its scale and length.
 bench: setup

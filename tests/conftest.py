@@ -12,38 +12,24 @@ from contextlib import contextmanager
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, event, text
 
 os.environ["COALITION_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="coalition-test-instance-")
 
 from app import create_app  # noqa: E402  (the instance path must be set first)
-from app.config import database_uri  # noqa: E402
 from app.extensions import db  # noqa: E402
+from tests.databases import is_postgresql, scratch_database  # noqa: E402
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL") or None
 
 
 def on_postgresql() -> bool:
-    return bool(SERVER_URL) and make_url(database_uri(SERVER_URL, "")).get_backend_name() == "postgresql"
+    return is_postgresql(SERVER_URL)
 
 
-@contextmanager
 def new_database(directory):
-    """A URL to an empty database that exists for the duration of the block."""
-    if not on_postgresql():
-        yield f"sqlite:///{directory}/coalition-{uuid.uuid4().hex[:8]}.db"
-        return
-    server = make_url(database_uri(SERVER_URL, ""))
-    name = f"coalition_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A URL to an empty database (on the suite's server) that exists for the duration of the block."""
+    return scratch_database(SERVER_URL, directory)
 
 
 def app_config(database_url: str, **overrides) -> dict:

@@ -14,11 +14,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import make_url, select
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -26,12 +24,12 @@ from app.accounts.api_tokens import create_api_token
 from app.accounts.auth import find_user_by_email
 from app.accounts.models import TokenScope
 from app.commitments.models import Commitment
-from app.config import database_uri
 from app.extensions import db
 from app.incidents.models import Incident
 from app.letters.models import Letter
 from app.meetings.models import Meeting
 from app.platforms.models import Platform
+from tests.databases import scratch_database
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
@@ -44,25 +42,6 @@ CALLERS = {"anonymous": None, "member": "member@coalition.example", "steering": 
 # "not found" into the code behind it; the rest of the time Schemathesis makes values up.
 KNOWN_VALUES = {"body.platform": Platform.slug, "path.reference": Incident.reference, "path.slug": Letter.slug,
                 "path.commitment_id": Commitment.id, "path.meeting_id": Meeting.id}
-
-
-@contextmanager
-def scratch_database(server_url: str | None, directory: str):
-    """The URL of an empty database for the duration of the block: SQLite, or a new PostgreSQL database."""
-    if not server_url:
-        yield f"sqlite:///{directory}/fuzz.db"
-        return
-    server = make_url(database_uri(server_url, ""))
-    name = f"coalition_fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def demo_app(database_url: str, directory: str):
