@@ -283,6 +283,14 @@ def login(app, personas, sign_in_as):
 
 
 @pytest.fixture
+def evidence_dir(app, tmp_path):
+    """Stored files (evidence, attachments) go to a folder of this test; returns it."""
+    directory = tmp_path / "evidence"
+    app.config["EVIDENCE_DIR"] = str(directory)
+    return directory
+
+
+@pytest.fixture
 def outbox(app):
     """The emails queued so far, oldest first."""
     from sqlalchemy import select

@@ -79,11 +79,7 @@ def custody(action: str) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(app, tmp_path):
-    directory = tmp_path / "evidence"
-    app.config["EVIDENCE_DIR"] = str(directory)
-    return directory
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
 @pytest.fixture

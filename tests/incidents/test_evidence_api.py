@@ -22,11 +22,7 @@ def gps_photo(color=(10, 120, 200)) -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(app, tmp_path):
-    directory = tmp_path / "evidence"
-    app.config["EVIDENCE_DIR"] = str(directory)
-    return directory
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
 @pytest.fixture

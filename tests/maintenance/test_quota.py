@@ -24,11 +24,7 @@ def stored_files(root) -> set:
     return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(app, tmp_path):
-    directory = tmp_path / "evidence"
-    app.config["EVIDENCE_DIR"] = str(directory)
-    return directory
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
 @pytest.fixture

@@ -25,10 +25,8 @@ LONG_AGO, RECENTLY = timedelta(days=400), timedelta(days=10)
 
 
 @pytest.fixture(autouse=True)
-def evidence_dir(app, tmp_path):
-    directory = tmp_path / "evidence"
-    app.config.update(EVIDENCE_DIR=str(directory), RETENTION_REJECTED_DAYS=180, RETENTION_WITHDRAWN_DAYS=365)
-    return directory
+def retention_settings(app, evidence_dir):
+    app.config.update(RETENTION_REJECTED_DAYS=180, RETENTION_WITHDRAWN_DAYS=365)
 
 
 @pytest.fixture

@@ -372,12 +372,6 @@ def test_action_item_has_an_owner_a_due_date_and_links_to_a_commitment(meeting, 
     assert item.status == "done"
 
 
-@pytest.fixture
-def evidence_dir(app, tmp_path):
-    app.config["EVIDENCE_DIR"] = str(tmp_path)
-    return tmp_path
-
-
 def upload(client, meeting, data: bytes, name="notes.png"):
     return client.post(f"/meetings/{meeting.id}/attachments", data={
         "file": (io.BytesIO(data), name), "description": "Slides"}, content_type="multipart/form-data")

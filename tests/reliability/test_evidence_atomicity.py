@@ -13,12 +13,6 @@ from app.incidents import evidence
 from app.incidents.models import Evidence
 
 
-@pytest.fixture
-def evidence_dir(app, tmp_path):
-    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
-    return tmp_path / "evidence"
-
-
 def photo() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (32, 24), "teal").save(out, "JPEG")
