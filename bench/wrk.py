@@ -15,10 +15,14 @@ THREADS = 2
 
 LUA_FOOTER = r"""
 local counter, reads_sent, writes_sent = 0, 0, 0
-local thread_count = 0
+local threads = {}
+server_errors = 0  -- per thread (each has its own Lua state), read back in done()
 function setup(thread)
-  thread:set("tid", thread_count)
-  thread_count = thread_count + 1
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+function response(status, headers, body)
+  if status >= 500 then server_errors = server_errors + 1 end
 end
 local function format(item, suffix)
   return wrk.format(item[1], item[2] .. (suffix or ""), item[3], item[4])
@@ -39,12 +43,13 @@ function request()
   return format(item)
 end
 function done(summary, latency, requests)
-  local errors = summary.errors
+  local errors, server = summary.errors, 0
+  for _, thread in ipairs(threads) do server = server + thread:get("server_errors") end
   io.write("WRK-JSON " .. string.format(
     '{"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "mean_us": %.1f, '
-    .. '"errors_status": %d, "errors_socket": %d}\n',
+    .. '"errors_status": %d, "errors_server": %d, "errors_socket": %d}\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.mean, errors.status,
+    latency:percentile(99), latency.mean, errors.status, server,
     errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
@@ -77,7 +82,8 @@ def script(plan: Plan) -> str:
 
 def run(base_url: str, plan: Plan, duration: int, connections: int) -> dict:
     """Run wrk for ``duration`` seconds; returns requests per second, latency percentiles (ms; None when no
-    request finished in time) and errors."""
+    request finished in time), errors (5xx answers and broken connections) and refusals (4xx answers: the
+    app saying no, e.g. a withdrawal with nothing left to withdraw, is not an error)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script(plan))
         lua.flush()
@@ -90,4 +96,5 @@ def run(base_url: str, plan: Plan, duration: int, connections: int) -> dict:
     return {"requests": raw["requests"], "rps": round(raw["requests"] / seconds, 1),
             **{f"{name}_ms": value for name, value in latency.items()},
             "mean_ms": round(raw["mean_us"] / 1000, 2) if finished else None,
-            "errors": raw["errors_status"] + raw["errors_socket"]}
+            "errors": raw["errors_server"] + raw["errors_socket"],
+            "refused": raw["errors_status"] - raw["errors_server"]}
