@@ -64,24 +64,30 @@ def deliver_due(limit: int = 50) -> tuple[int, int]:
         if message is None:
             db.session.commit()  # ends the look's transaction: `send --loop` holds no lock while it waits
             break
-        try:
-            transport(message)
-        except (OSError, smtplib.SMTPException) as error:
-            prepare_to_write(db.session)
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
-            failed += 1
-            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
-        else:
-            prepare_to_write(db.session)
-            message.attempts += 1
+        error = _send(message)
+        prepare_to_write(db.session)
+        message.attempts += 1
+        if error is None:
             message.status = OutboxStatus.SENT
             message.sent_at = utcnow()
             message.last_error = None
             sent += 1
+        else:
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            failed += 1
+            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
         db.session.commit()
     return sent, failed
+
+
+def _send(message: OutboxMessage) -> Exception | None:
+    """Hand the message to the transport; the delivery error, or None once sent."""
+    try:
+        transport(message)
+    except (OSError, smtplib.SMTPException) as error:
+        return error
+    return None
 
 
 def transport(message: OutboxMessage) -> None:
