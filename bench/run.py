@@ -13,6 +13,7 @@ import os
 import platform
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import report, wrk
@@ -132,7 +133,7 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     hello = wrk.Plan(reads=[("GET", "/bench/hello", BROWSER, None)])
     results = {"hello (start)": wrk.run(base_url, hello, duration, connections)}
     for name, (client, path, plan) in plans.items():
-        client.request(path)  # warm: templates compiled, caches filled
+        warm(client, path)
         results[name] = wrk.run(base_url, plan, duration, connections) | {"path": path}
     if full:
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
@@ -145,6 +146,13 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
         if public:
             results[name]["weight_kb"] = round(anonymous.weight(plans[name][1]) / 1024, 1)
     return results
+
+
+def warm(client: Client, path: str) -> None:
+    """Templates compiled and caches filled in every worker: concurrent requests keep all of them busy."""
+    with ThreadPoolExecutor(2 * WORKERS) as pool:
+        for _round in range(2):
+            list(pool.map(client.request, [path] * 2 * WORKERS))
 
 
 def statements(client: Client, path: str, unique: bool) -> int | None:

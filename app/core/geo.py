@@ -1,6 +1,7 @@
 """Countries (ISO 3166-1 alpha-2, names from CLDR in the reader's language) and regions."""
 
 from enum import StrEnum
+from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
@@ -47,13 +48,18 @@ def region_for(country: str) -> Region:
     return COUNTRY_REGION[country.upper()]
 
 
+@cache
+def _territories(locale: str) -> dict[str, str]:
+    """CLDR's country names in ``locale``, read once per worker (lists name a country on every row)."""
+    return dict(Locale.parse(locale).territories)
+
+
 def country_name(code: str, locale: str | None = None) -> str:
     """The country's name in ``locale`` (the reader's by default)."""
-    territories = Locale.parse(locale or str(get_locale())).territories
-    return territories.get(code.upper(), code.upper())
+    return _territories(locale or str(get_locale())).get(code.upper(), code.upper())
 
 
 def country_choices(locale: str | None = None) -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in the reader's language."""
-    territories = Locale.parse(locale or str(get_locale())).territories
+    territories = _territories(locale or str(get_locale()))
     return sorted(((code, territories.get(code, code)) for code in COUNTRY_CODES), key=lambda pair: pair[1])

@@ -5,10 +5,12 @@ cookie), else that cookie, else ``Accept-Language``, else the default.
 Time zone: the person's preference, else the ``tz`` cookie the browser sets, else the default.
 """
 
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel import Locale
+import flask_babel
+from babel import Locale, dates, numbers
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
@@ -125,6 +127,30 @@ def template_context() -> dict:
         "language_links": language_links,
         "current_timezone_name": current_timezone_name,
     }
+
+
+def format_number(number) -> str:
+    """Flask-Babel's ``numberformat``, remembered for whole numbers: a page of counts formats hundreds."""
+    if isinstance(number, int):
+        return _whole_number(number, get_locale())
+    return flask_babel.format_number(number)
+
+
+@lru_cache(maxsize=8192)
+def _whole_number(number: int, locale: Locale) -> str:
+    return numbers.format_decimal(number, locale=locale)
+
+
+def format_date(value, format: str | None = None) -> str:
+    """Flask-Babel's ``dateformat``, remembered for days (no time, so no time zone): lists show one per row."""
+    if type(value) is date and format:
+        return _day(value, format, get_locale())
+    return flask_babel.format_date(value, format)
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date, format: str, locale: Locale) -> str:
+    return dates.format_date(value, format, locale=locale)
 
 
 def datetime_in(value, zone: str, format: str = "medium") -> str:

@@ -29,7 +29,7 @@ def public_page(data_set: str, mimetype: str = "text/html"):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            version, changed_at = versions.current(data_set)
+            version, changed_at = versions.recent(data_set)
             today = date.today()
             # Overdue days change at midnight: a page is as new as the later of the last change and today's start.
             modified = max(changed_at, datetime.combine(today, time()).astimezone(UTC)) if changed_at else None

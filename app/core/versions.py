@@ -1,9 +1,11 @@
 """Version counters of data sets, bumped in the transaction that changes them, so caches know when to refresh."""
 
+import time
 from datetime import datetime
 
-from sqlalchemy import String, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import current_app
+from sqlalchemy import String, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import utcnow
 from app.extensions import db
@@ -11,6 +13,14 @@ from app.extensions import db
 # The data sets with cached views: incidents (Insights) and the public tracker.
 INCIDENTS = "incidents"
 TRACKER = "tracker"
+
+# Cached public pages ask for their data set's version on every request, and in a spike that database round
+# trip is most of what a cached page costs. So each worker remembers a version for this long: a change made
+# through another worker shows within a second; one made through this worker shows at once.
+REMEMBER_SECONDS = 1.0
+# Session.info key: data sets the open transaction changed, forgotten when it ends (a rolled-back
+# version must not be remembered as anyone's).
+_BUMPED = "bumped_versions"
 
 
 class DataVersion(db.Model):
@@ -27,9 +37,34 @@ def bump(name: str) -> None:
     if changed.rowcount == 0:
         db.session.add(DataVersion(name=name, version=1, changed_at=utcnow()))
     db.session.flush()
+    db.session.info.setdefault(_BUMPED, set()).add(name)
 
 
 def current(name: str) -> tuple[int, datetime | None]:
     """(version, changed_at); (0, None) before the first change."""
     row = db.session.execute(select(DataVersion.version, DataVersion.changed_at).where(DataVersion.name == name)).first()
     return (row.version, row.changed_at) if row else (0, None)
+
+
+def recent(name: str) -> tuple[int, datetime | None]:
+    """``current``, as this worker read it less than ``REMEMBER_SECONDS`` ago (for cached public pages)."""
+    remembered = _remembered()
+    now = time.monotonic()
+    read_at, value = remembered.get(name, (None, None))
+    if read_at is None or now - read_at >= REMEMBER_SECONDS:
+        value = current(name)
+        remembered[name] = (now, value)
+    return value
+
+
+def _remembered() -> dict[str, tuple[float, tuple[int, datetime | None]]]:
+    """This app's (worker's) recently read versions."""
+    return current_app.extensions.setdefault("recent_data_versions", {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_bumped(session: Session, transaction) -> None:
+    """Committed or rolled back: this worker reads the bumped versions afresh."""
+    if transaction.parent is None:
+        for name in session.info.pop(_BUMPED, ()):
+            _remembered().pop(name, None)

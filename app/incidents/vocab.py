@@ -1,7 +1,7 @@
 """Controlled vocabularies of an incident, with their translated labels."""
 
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.localedata import locale_identifiers
@@ -167,12 +167,17 @@ def language_codes() -> tuple[str, ...]:
 
 def language_name(code: str) -> str:
     """"العربية — Arabic": the language's own name, then its name in the reader's language."""
+    return _language_name(code, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)  # codes can come from a query string: bounded
+def _language_name(code: str, locale: str) -> str:
     own = _own_name(code)
-    reader = Locale.parse(str(get_locale())).languages.get(code, code)
+    reader = Locale.parse(locale).languages.get(code, code)
     return own if own.lower() == reader.lower() else f"{own} — {reader}"
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _own_name(code: str) -> str:
     try:
         return Locale.parse(code).get_display_name(code) or code

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.core import public_cache
+from app.core import public_cache, versions
 from app.commitments import public_views, services
 from app.core.versions import TRACKER, DataVersion
 from app.commitments.services import CommitmentData, UpdateData
@@ -124,6 +124,42 @@ def test_public_pages_carry_validators_and_public_cache_control(client, tracker)
         assert response.headers["Cache-Control"] == "public, max-age=60", path
         assert response.headers["ETag"] and response.last_modified is not None, path
         assert {"Accept-Language", "Cookie"} <= set(response.vary), path
+
+
+def test_a_cached_page_is_answered_without_the_database_while_its_version_is_fresh(client, tracker, count_queries):
+    client.get("/tracker/")
+    with count_queries() as statements:
+        assert client.get("/tracker/").status_code == 200
+    assert statements == []
+
+
+def test_a_change_through_this_worker_shows_at_once(client, tracker, steering):
+    assert "Programme announced" in client.get("/tracker/commitments/%d" % tracker["shown"].id).get_data(as_text=True)
+    services.record_update(steering, tracker["shown"], UpdateData(
+        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
+        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    db.session.commit()
+    assert "Researchers report access granted" in client.get(
+        "/tracker/commitments/%d" % tracker["shown"].id).get_data(as_text=True)
+
+
+def test_a_change_through_another_worker_shows_within_a_second(client, tracker, monkeypatch):
+    etag = client.get("/tracker/").headers["ETag"]
+    with db.engine.begin() as another_worker:  # its change bumps the version, not this worker's memory of it
+        another_worker.execute(update(DataVersion).where(DataVersion.name == TRACKER)
+                               .values(version=DataVersion.version + 1))
+    assert client.get("/tracker/").headers["ETag"] == etag
+    moment = versions.time.monotonic() + versions.REMEMBER_SECONDS
+    monkeypatch.setattr(versions.time, "monotonic", lambda: moment)
+    assert client.get("/tracker/").headers["ETag"] != etag
+
+
+def test_a_version_bumped_by_a_rolled_back_transaction_is_never_remembered(client, tracker, steering):
+    etag = client.get("/tracker/").headers["ETag"]
+    versions.bump(TRACKER)
+    versions.recent(TRACKER)  # this transaction's own, uncommitted version
+    db.session.rollback()
+    assert client.get("/tracker/").headers["ETag"] == etag
 
 
 def test_repeated_request_with_the_etag_is_answered_304(client, tracker):
