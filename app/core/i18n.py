@@ -13,9 +13,11 @@ import flask_babel
 from babel import Locale, dates, numbers
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, get_translations
+from jinja2 import pass_context
 from flask_login import AnonymousUserMixin, current_user
 
+RENDER_LOCALE, RENDER_CATALOG = "_render_locale", "_render_catalog"
 LANG_COOKIE = "lang"
 TZ_COOKIE = "tz"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -116,9 +118,14 @@ def current_timezone_name() -> str:
 
 
 def template_context() -> dict:
-    locale = str(get_locale())
+    babel_locale = get_locale()
+    locale = str(babel_locale)
     public_render = g.get("public_render", False)
     return {
+        # Looked up once per render: templates translate and format hundreds of times a page, and Flask-Babel
+        # finds the locale and catalog through several context proxies on every call.
+        RENDER_LOCALE: babel_locale,
+        RENDER_CATALOG: get_translations(),
         # Pages cached for everyone are drawn as the public sees them, whoever asked first.
         "public_render": public_render,
         "viewer": AnonymousUserMixin() if public_render else current_user,
@@ -129,10 +136,40 @@ def template_context() -> dict:
     }
 
 
-def format_number(number) -> str:
+def _render_locale(context) -> Locale:
+    """The locale of the page being drawn (an email drawn in its reader's language has its own)."""
+    return context.get(RENDER_LOCALE) or get_locale()
+
+
+def _render_catalog(context):
+    return context.get(RENDER_CATALOG) or get_translations()
+
+
+@pass_context
+def template_gettext(context, message: str) -> str:
+    return _render_catalog(context).ugettext(message)
+
+
+@pass_context
+def template_ngettext(context, singular: str, plural: str, number: int) -> str:
+    return _render_catalog(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def template_pgettext(context, message_context: str, message: str) -> str:
+    return _render_catalog(context).upgettext(message_context, message)
+
+
+@pass_context
+def template_npgettext(context, message_context: str, singular: str, plural: str, number: int) -> str:
+    return _render_catalog(context).unpgettext(message_context, singular, plural, number)
+
+
+@pass_context
+def format_number(context, number) -> str:
     """Flask-Babel's ``numberformat``, remembered for whole numbers: a page of counts formats hundreds."""
     if isinstance(number, int):
-        return _whole_number(number, get_locale())
+        return _whole_number(number, _render_locale(context))
     return flask_babel.format_number(number)
 
 
@@ -141,10 +178,11 @@ def _whole_number(number: int, locale: Locale) -> str:
     return numbers.format_decimal(number, locale=locale)
 
 
-def format_date(value, format: str | None = None) -> str:
+@pass_context
+def format_date(context, value, format: str | None = None) -> str:
     """Flask-Babel's ``dateformat``, remembered for days (no time, so no time zone): lists show one per row."""
     if type(value) is date and format:
-        return _day(value, format, get_locale())
+        return _day(value, format, _render_locale(context))
     return flask_babel.format_date(value, format)
 
 

@@ -1,4 +1,4 @@
-"""Public pages for a viral spike (the tracker, public insights): server-side cache, ETag/Last-Modified, 304s.
+"""Public pages for a viral spike (the tracker, public insights, letters): server-side cache, ETag/Last-Modified, 304s.
 
 The cache key holds the version of the data set the page shows (bumped by every
 change, see ``app.core.versions``), the day (overdue days and date ranges change
@@ -14,8 +14,9 @@ import hashlib
 from datetime import UTC, date, datetime, time
 from functools import wraps
 
-from flask import g, make_response, request
+from flask import g, make_response, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 
 from app.core import versions
 from app.extensions import cache
@@ -24,11 +25,17 @@ MAX_AGE = 60
 GZIP_LEVEL = 6
 
 
-def public_page(data_set: str, mimetype: str = "text/html"):
-    """Cache the view's output for everyone until ``data_set`` (a ``versions`` name) changes."""
+def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: bool = False):
+    """Cache the view's output for everyone until ``data_set`` (a ``versions`` name) changes.
+
+    With ``live_for_sessions``, a reader with a session (signed in: the page shows what they may do;
+    or with a message waiting for them) gets the page drawn for them, and only the public's is cached.
+    """
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            if live_for_sessions and (session or current_user.is_authenticated):
+                return view(*args, **kwargs)
             version, changed_at = versions.recent(data_set)
             today = date.today()
             # Overdue days change at midnight: a page is as new as the later of the last change and today's start.

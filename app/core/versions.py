@@ -10,9 +10,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.core.db import utcnow
 from app.extensions import db
 
-# The data sets with cached views: incidents (Insights) and the public tracker.
+# The data sets with cached views: incidents (Insights), the public tracker and public letters.
 INCIDENTS = "incidents"
 TRACKER = "tracker"
+LETTERS = "letters"
+# Data sets bumped by any flush that writes one of their models (see ``track``), not by each service.
+_TRACKED: dict[str, tuple[type, ...]] = {}
 
 # Cached public pages ask for their data set's version on every request, and in a spike that database round
 # trip is most of what a cached page costs. So each worker remembers a version for this long: a change made
@@ -32,12 +35,30 @@ class DataVersion(db.Model):
 
 
 def bump(name: str) -> None:
-    changed = db.session.execute(update(DataVersion).where(DataVersion.name == name)
-                                 .values(version=DataVersion.version + 1, changed_at=utcnow()))
-    if changed.rowcount == 0:
-        db.session.add(DataVersion(name=name, version=1, changed_at=utcnow()))
+    _bump_in(db.session, name)
     db.session.flush()
-    db.session.info.setdefault(_BUMPED, set()).add(name)
+
+
+def _bump_in(session: Session, name: str) -> None:
+    changed = session.execute(update(DataVersion).where(DataVersion.name == name)
+                              .values(version=DataVersion.version + 1, changed_at=utcnow()))
+    if changed.rowcount == 0:
+        session.add(DataVersion(name=name, version=1, changed_at=utcnow()))
+    session.info.setdefault(_BUMPED, set()).add(name)
+
+
+def track(name: str, *models: type) -> None:
+    """Bump ``name`` in every transaction that adds, changes or deletes one of ``models``: no write path
+    (a signature, an organization renamed) can forget to."""
+    _TRACKED[name] = _TRACKED.get(name, ()) + models
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_tracked(session: Session, *_args) -> None:
+    written = [*session.new, *session.dirty, *session.deleted]
+    for name, models in _TRACKED.items():
+        if name not in session.info.get(_BUMPED, ()) and any(isinstance(item, models) for item in written):
+            _bump_in(session, name)
 
 
 def current(name: str) -> tuple[int, datetime | None]:

@@ -11,17 +11,24 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core import permissions
+from app.core import permissions, versions
+from app.core.public_cache import public_page
+from app.core.versions import LETTERS
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
 from app.core.pdf import render_pdf
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
-from app.letters.models import Letter
+from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
+from app.organizations.models import Organization
+from app.platforms.models import Platform
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
+# A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
+# a signatory organization, the platform).
+versions.track(LETTERS, Letter, LetterRevision, LetterDemand, Signature, Supporter, Organization, Platform)
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
 # autolinks such as <https://…> or <name@example.org> are not tags and stay.
@@ -65,6 +72,7 @@ def index():
 
 @bp.get("/<slug>")
 @allow(PUBLIC)
+@public_page(LETTERS, live_for_sessions=True)
 def detail(slug: str):
     letter = load_letter(slug)
     own = None

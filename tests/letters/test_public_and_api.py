@@ -137,6 +137,40 @@ def test_embargo_hides_signatories_from_everyone_but_steering_until_published(lo
     assert "- Organization A (Nigeria)" in login(None).get(f"/letters/{letter.slug}.txt").get_data(as_text=True)
 
 
+# The public page is cached for readers without a session, until anything it shows changes.
+
+def test_the_public_letter_page_is_cached_and_shows_every_change_at_once(login, make_letter, signed_by,
+                                                                          count_queries):
+    letter = make_letter()
+    path, reader = f"/letters/{letter.slug}", login(None)
+    reader.get(path)
+    with count_queries() as statements:
+        cached = reader.get(path)
+    assert statements == [] and cached.headers["Cache-Control"] == "public, max-age=60"
+    organization = signed_by(letter, "Lagos Digital Rights", "NG")
+    assert "Lagos Digital Rights" in reader.get(path).get_data(as_text=True)
+    organization.name = "Paradigm Initiative"
+    db.session.commit()
+    assert "Paradigm Initiative" in reader.get(path).get_data(as_text=True)
+
+
+def test_a_signatory_gets_the_live_page_while_the_public_one_is_cached(login, make_letter):
+    letter = make_letter()
+    login(None).get(f"/letters/{letter.slug}")
+    page = login("signatory_a").get(f"/letters/{letter.slug}")
+    assert f'action="/letters/{letter.slug}/sign"' in page.get_data(as_text=True)
+    assert "public" not in page.headers.get("Cache-Control", "")
+
+
+def test_an_anonymous_supporter_sees_the_thanks_on_the_letter_page(login, make_letter):
+    letter = make_letter(accepts_supporters=True)
+    reader = login(None)
+    reader.get(f"/letters/{letter.slug}")
+    reader.post(f"/letters/{letter.slug}/support", data={
+        "name": "Friends of the Web", "country": "FR", "contact_email": "friends@example.org"})
+    assert "The steering committee will confirm" in reader.get(f"/letters/{letter.slug}").get_data(as_text=True)
+
+
 # Supporting organizations from outside the coalition.
 
 def test_supporters_appear_only_once_steering_approves_them(login, make_letter):
