@@ -82,6 +82,7 @@ class DefaultConfig:
     # Server-side cache of public tracker pages: in process by default, Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 20_000  # in-process entries: pages, and fragments such as one per commitment and language
     CACHE_REDIS_URL: str | None = None
     # Benchmark mode, set only by `make bench` in its own instance config (see app/core/bench.py).
     BENCHMARK = False

@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template, request, url_for
@@ -14,10 +15,12 @@ from markupsafe import Markup
 
 from app.commitments import queries, scorecard
 from app.core.public_cache import public_page
+from app.core import versions
 from app.core.versions import TRACKER
 from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,
                                    Claimed, Verified)
 from app.core.access import PUBLIC, allow
+from app.core.i18n import in_reader_language
 from app.core.links import external_url
 from app.incidents.exports import neutralize
 
@@ -30,8 +33,9 @@ OVERVIEW_PAGE_SIZE = 50
 
 
 def labels() -> dict:
-    return {"area_labels": AREA_LABELS, "claimed_labels": CLAIMED_LABELS, "verified_labels": VERIFIED_LABELS,
-            "stance_labels": STANCE_LABELS, "score_weights": SCORE_WEIGHTS, "locale": str(get_locale()),
+    return {"area_labels": in_reader_language(AREA_LABELS), "claimed_labels": in_reader_language(CLAIMED_LABELS),
+            "verified_labels": in_reader_language(VERIFIED_LABELS), "stance_labels": in_reader_language(STANCE_LABELS),
+            "score_weights": SCORE_WEIGHTS, "locale": str(get_locale()),
             "today": date.today()}
 
 
@@ -54,12 +58,18 @@ def overview():
     filters = filters_from_args()
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
     commitments = queries.published_commitments(limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE,
-                                                 **filters)
+                                                 milestones=False, **filters)
     args = request.args.to_dict(flat=False)
     next_url = url_for("tracker.overview", **(args | {"page": page + 1})) if len(commitments) > OVERVIEW_PAGE_SIZE \
         else None
     previous_url = url_for("tracker.overview", **(args | {"page": page - 1})) if page > 1 else None
-    return render_template("commitments/overview.html", cards=scorecard.scorecards(date.today(), **filters),
+    # Every variant of the overview shows the same scorecards and commitment rows: the template caches them
+    # (Flask-Caching's fragment cache) for this version of the tracker, day and language, and counts the
+    # scorecards (``cards()``) only when it draws them.
+    version, _changed = versions.recent(TRACKER)
+    fragment_key = f"{version}:{date.today().isoformat()}:{get_locale()}"
+    return render_template("commitments/overview.html", cards=partial(scorecard.scorecards, date.today(), **filters),
+                           fragment_key=fragment_key, filters_key=repr(sorted(filters.items())),
                            commitments=commitments[:OVERVIEW_PAGE_SIZE], filters=filters, next_url=next_url,
                            previous_url=previous_url, **labels())
 

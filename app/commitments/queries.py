@@ -12,12 +12,14 @@ from app.platforms.models import Platform
 FEED_SIZE = 50
 
 
-def published_commitments(limit: int | None = None, offset: int = 0, **filters) -> list[Commitment]:
-    """Published commitments with everything their pages show, in a fixed number of statements; ``limit`` and
-    ``offset`` cut one page of them (a tracker holds hundreds or thousands, not millions: OFFSET is cheap)."""
-    query = (select(Commitment).where(published_filter(**filters))
-             .options(joinedload(Commitment.platform), selectinload(Commitment.translations),
-                      selectinload(Commitment.milestones))
+def published_commitments(limit: int | None = None, offset: int = 0, milestones: bool = True,
+                          **filters) -> list[Commitment]:
+    """Published commitments with everything their pages show (``milestones`` too unless told not), in a fixed
+    number of statements; ``limit`` and ``offset`` cut one page of them (a tracker holds hundreds or thousands,
+    not millions: OFFSET is cheap)."""
+    loads = (joinedload(Commitment.platform), selectinload(Commitment.translations),
+             *((selectinload(Commitment.milestones),) if milestones else ()))
+    query = (select(Commitment).where(published_filter(**filters)).options(*loads)
              .order_by(Commitment.platform_id, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id)
              .limit(limit).offset(offset))
     return list(db.session.scalars(query).unique())

@@ -136,6 +136,12 @@ def template_context() -> dict:
     }
 
 
+def in_reader_language(labels: dict) -> dict:
+    """Lazily translated ``labels`` as text in the reader's language: a list shows a label on every row,
+    and a lazy string looks its catalog up again each time it is drawn."""
+    return {key: str(label) for key, label in labels.items()}
+
+
 def _render_locale(context) -> Locale:
     """The locale of the page being drawn (an email drawn in its reader's language has its own)."""
     return context.get(RENDER_LOCALE) or get_locale()

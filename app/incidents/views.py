@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.core import permissions, submissions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
+from app.core.i18n import in_reader_language
 from app.extensions import db
 from app.incidents import exports, imports, search, services, vocab
 from app.incidents.forms import (EvidenceFileForm, EvidenceLinkForm, ImportForm, IncidentForm, OutcomeForm, ReportForm,
@@ -30,11 +31,13 @@ def load_visible(reference: str) -> Incident:
 
 
 def vocabulary() -> dict:
-    return {"category_labels": vocab.CATEGORY_LABELS, "community_labels": vocab.COMMUNITY_LABELS,
-            "status_labels": vocab.STATUS_LABELS, "severity_labels": vocab.SEVERITY_LABELS,
-            "visibility_labels": vocab.VISIBILITY_LABELS, "channel_labels": vocab.CHANNEL_LABELS,
-            "outcome_labels": vocab.OUTCOME_LABELS, "prominence_labels": vocab.PROMINENCE_LABELS,
-            "severity_descriptions": vocab.SEVERITY_DESCRIPTIONS, "language_name": vocab.language_name}
+    labels = {"category_labels": vocab.CATEGORY_LABELS, "community_labels": vocab.COMMUNITY_LABELS,
+              "status_labels": vocab.STATUS_LABELS, "severity_labels": vocab.SEVERITY_LABELS,
+              "visibility_labels": vocab.VISIBILITY_LABELS, "channel_labels": vocab.CHANNEL_LABELS,
+              "outcome_labels": vocab.OUTCOME_LABELS, "prominence_labels": vocab.PROMINENCE_LABELS,
+              "severity_descriptions": vocab.SEVERITY_DESCRIPTIONS}
+    return {name: in_reader_language(value) for name, value in labels.items()} | {
+        "language_name": vocab.language_name}
 
 
 def incident_form(incident: Incident | None = None) -> IncidentForm:

@@ -16,6 +16,7 @@ from app.core.public_cache import public_page
 from app.core.versions import LETTERS
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
+from app.core.i18n import in_reader_language
 from app.core.pdf import render_pdf
 from app.extensions import db
 from app.letters import services
@@ -55,9 +56,10 @@ def page_context(letter: Letter) -> dict:
     visible = permissions.can_see_signatories(current_user, letter)
     signatories = services.public_signatories(letter) if visible else []
     return {"letter": letter, "text": text, "signatories": signatories,
-            "region_counts": services.region_counts(signatories), "region_labels": REGION_LABELS,
+            "region_counts": services.region_counts(signatories), "region_labels": in_reader_language(REGION_LABELS),
             "supporters": services.approved_supporters(letter) if visible else [],
-            "status_labels": LETTER_STATUS_LABELS, "translations": services.translation_status(letter)}
+            "status_labels": in_reader_language(LETTER_STATUS_LABELS),
+            "translations": services.translation_status(letter)}
 
 
 @bp.get("/")

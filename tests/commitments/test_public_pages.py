@@ -143,6 +143,20 @@ def test_a_change_through_this_worker_shows_at_once(client, tracker, steering):
         "/tracker/commitments/%d" % tracker["shown"].id).get_data(as_text=True)
 
 
+def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards(client, tracker, steering):
+    variants = ("/tracker/", "/tracker/?area=transparency", "/tracker/?area=transparency&page=1")
+    for path in variants[:2]:
+        page = client.get(path).get_data(as_text=True)
+        assert "status-confirmed" not in page and "<strong>100</strong>/100" not in page
+    services.record_update(steering, tracker["shown"], UpdateData(
+        happened_on=date(2026, 5, 1), note="Programme open to all researchers", claimed=Claimed.IMPLEMENTED,
+        verified=Verified.CONFIRMED, progress=100))
+    db.session.commit()
+    for path in variants:
+        page = client.get(path).get_data(as_text=True)
+        assert "status-confirmed" in page and "<strong>100</strong>/100" in page, path
+
+
 def test_a_change_through_another_worker_shows_within_a_second(client, tracker, monkeypatch):
     etag = client.get("/tracker/").headers["ETag"]
     with db.engine.begin() as another_worker:  # its change bumps the version, not this worker's memory of it
