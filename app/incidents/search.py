@@ -9,6 +9,7 @@ GIN-indexed), both kept up to date by the database itself.
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_locale
 from sqlalchemy import Select, and_, exists, false, func, literal_column, select, text
 from sqlalchemy.orm import selectinload
 
@@ -138,6 +139,13 @@ def _reader_scope(person) -> str:
     if not permissions.is_signed_in(person):
         return "public"
     return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
+
+
+def results_key(person, args) -> str:
+    """What a drawn list page depends on: readers who see the same incidents, asking the same query in the
+    same language, share it until an incident (or a platform's name) changes."""
+    version, _changed = versions.recent(versions.INCIDENTS)
+    return f"{version}:{_reader_scope(person)}:{get_locale()}:{sorted(args.items(multi=True))!r}"
 
 
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:

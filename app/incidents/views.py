@@ -1,5 +1,7 @@
 """Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
 
+from functools import partial
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import permissions, submissions
+from app.core import permissions, submissions, versions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
 from app.core.i18n import in_reader_language
@@ -20,6 +22,8 @@ from app.platforms.models import Platform
 from app.platforms.services import active_platforms
 
 bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/incidents")
+# Cached lists name each incident's platform: renaming one is a change to what they show.
+versions.track(versions.INCIDENTS, Platform)
 
 
 def load_visible(reference: str) -> Incident:
@@ -69,13 +73,20 @@ def data_from(form: IncidentForm) -> services.IncidentData:
 
 
 def listing(person, endpoint: str) -> dict:
-    """A list page's context: one keyset page of what ``person`` may see, and the next page's address."""
+    """A list page's context. The template draws its results (facet counts, one keyset page of what ``person``
+    may see, the next page's address) from ``find_results()`` only when its fragment cache does not hold them for
+    ``results_key``."""
     filters = search.filters_from_args(request.args)
-    incidents, next_after = search.page(person, filters, request.args.get("after", type=int))
-    args = request.args.to_dict(flat=False)
-    next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
-    platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
-    return {"incidents": incidents, "filters": filters, "next_url": next_url, "platforms": platforms, **vocabulary()}
+
+    def find_results() -> dict:
+        incidents, next_after = search.page(person, filters, request.args.get("after", type=int))
+        args = request.args.to_dict(flat=False)
+        next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
+        platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
+        return {"incidents": incidents, "next_url": next_url, "platforms": platforms}
+
+    return {"filters": filters, "find_results": find_results, "results_key": search.results_key(person, request.args),
+            **vocabulary()}
 
 
 @bp.get("/")
@@ -83,7 +94,7 @@ def listing(person, endpoint: str) -> dict:
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     context = listing(current_user, "incidents.index")
-    return render_template("incidents/index.html", facets=search.facet_counts(current_user, context["filters"]),
+    return render_template("incidents/index.html", count_facets=partial(search.facet_counts, current_user, context["filters"]),
                            export_args=request.args.to_dict(flat=False), **context)
 
 

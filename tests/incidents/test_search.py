@@ -120,6 +120,31 @@ def test_the_list_shows_each_reader_only_what_they_may_see(login, across_organiz
     assert set(listed(login(persona), "/incidents/")) == expected
 
 
+def test_each_group_of_readers_gets_its_own_cached_list(login, across_organizations):
+    """The drawn list is cached per group of readers who see the same incidents: never handed to another."""
+    expected = {"member_a": OWN_A | {"B verified coalition", "B published public"},
+                "member_b": OWN_B | {"A verified coalition", "A published public"},
+                "steering": (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"}}
+    for _round in range(2):
+        for persona, titles in expected.items():
+            assert set(listed(login(persona), "/incidents/")) == titles, persona
+            assert set(listed(login(persona), "/incidents/?q=coalition")) == {
+                title for title in titles if "coalition" in title}, persona
+
+
+def test_the_cached_list_shows_a_new_incident_and_a_renamed_platform_at_once(login, personas, incident_factory):
+    client = login("member_a")
+    incident_factory(personas["member_a"], title="First")
+    assert listed(client, "/incidents/") == ["First"] and listed(client, "/public/incidents/") == []
+    incident = incident_factory(personas["member_a"], title="Second", status="published", visibility="public")
+    assert listed(client, "/incidents/") == ["Second", "First"]
+    assert listed(client, "/public/incidents/") == ["Second"]
+    incident.platform.name = "Meta Facebook"
+    db.session.commit()
+    assert "Meta Facebook" in client.get("/incidents/").get_data(as_text=True)
+    assert "Meta Facebook" in client.get("/public/incidents/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("field", ["title", "description", "excerpt"])
 def test_search_finds_words_in_title_description_and_excerpt(login, personas, incident_factory, field):
     fields = {"title": "The match"} | {field: "Calls refugees vermin"}
