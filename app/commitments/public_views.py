@@ -5,7 +5,7 @@ import io
 import json
 import re
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template, request, url_for
@@ -33,10 +33,15 @@ OVERVIEW_PAGE_SIZE = 50
 
 
 def labels() -> dict:
+    locale = str(get_locale())
+    return _labels_in(locale) | {"score_weights": SCORE_WEIGHTS, "locale": locale, "today": date.today()}
+
+
+@cache
+def _labels_in(locale: str) -> dict:
+    """The labels as text in ``locale`` (the reader's, who asks first): resolved once per worker and language."""
     return {"area_labels": in_reader_language(AREA_LABELS), "claimed_labels": in_reader_language(CLAIMED_LABELS),
-            "verified_labels": in_reader_language(VERIFIED_LABELS), "stance_labels": in_reader_language(STANCE_LABELS),
-            "score_weights": SCORE_WEIGHTS, "locale": str(get_locale()),
-            "today": date.today()}
+            "verified_labels": in_reader_language(VERIFIED_LABELS), "stance_labels": in_reader_language(STANCE_LABELS)}
 
 
 def filters_from_args() -> dict:

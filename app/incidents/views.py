@@ -1,8 +1,9 @@
 """Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
 
-from functools import partial
+from functools import cache, partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -35,13 +36,18 @@ def load_visible(reference: str) -> Incident:
 
 
 def vocabulary() -> dict:
+    return _labels_in(str(get_locale())) | {"language_name": vocab.language_name}
+
+
+@cache
+def _labels_in(locale: str) -> dict:
+    """Every label as text in ``locale`` (the reader's, who asks first): resolved once per worker and language."""
     labels = {"category_labels": vocab.CATEGORY_LABELS, "community_labels": vocab.COMMUNITY_LABELS,
               "status_labels": vocab.STATUS_LABELS, "severity_labels": vocab.SEVERITY_LABELS,
               "visibility_labels": vocab.VISIBILITY_LABELS, "channel_labels": vocab.CHANNEL_LABELS,
               "outcome_labels": vocab.OUTCOME_LABELS, "prominence_labels": vocab.PROMINENCE_LABELS,
               "severity_descriptions": vocab.SEVERITY_DESCRIPTIONS}
-    return {name: in_reader_language(value) for name, value in labels.items()} | {
-        "language_name": vocab.language_name}
+    return {name: in_reader_language(value) for name, value in labels.items()}
 
 
 def incident_form(incident: Incident | None = None) -> IncidentForm:
