@@ -65,7 +65,7 @@ class CommitmentQuerySchema(ma.Schema):
 @allow(PUBLIC)
 def list_commitments(**_query):
     """Published commitments, filtered by platform, area, claimed and verified status. Public."""
-    return queries.published_commitments(**filters_from_args())
+    return queries.published_commitments(milestones=False, **filters_from_args())
 
 
 @blp.route("/<int:commitment_id>")
