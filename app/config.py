@@ -82,7 +82,9 @@ class DefaultConfig:
     # Server-side cache of public tracker pages: in process by default, Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600
-    CACHE_THRESHOLD = 20_000  # in-process entries: pages, and fragments such as one per commitment and language
+    # In-process entries (pages, a fragment per commitment and language, drawn lists of up to ~30 KB):
+    # beyond this many, entries are pruned. Redis (with its own maxmemory) suits larger deployments.
+    CACHE_THRESHOLD = 10_000
     CACHE_REDIS_URL: str | None = None
     # Benchmark mode, set only by `make bench` in its own instance config (see app/core/bench.py).
     BENCHMARK = False
