@@ -16,9 +16,10 @@ def pybabel(*args: str) -> None:
 
 def extract(output=TEMPLATE) -> None:
     """Write the message template from the code and templates."""
-    pybabel("extract", "-F", str(BABEL_CONFIG), "-k", "lazy_gettext", "-k", "_l", "-k", "lazy_pgettext:1c,2", "--no-location",
-            "--sort-output", "--project", "Coalition", "--copyright-holder", "Coalition contributors",
-            "-o", str(output), str(PROJECT_ROOT))
+    # --ignore-dirs: Babel's default also skips folders starting with "_" (templates/_macros).
+    pybabel("extract", "-F", str(BABEL_CONFIG), "-k", "lazy_gettext", "-k", "_l", "-k", "lazy_pgettext:1c,2",
+            "--no-location", "--sort-output", "--ignore-dirs", ".*", "--project", "Coalition",
+            "--copyright-holder", "Coalition contributors", "-o", str(output), str(PROJECT_ROOT))
 
 
 @click.group("translate")
