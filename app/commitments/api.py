@@ -1,7 +1,7 @@
 """The tracker in the JSON API: published commitments only."""
 
 import marshmallow as ma
-from flask import abort
+from flask import abort, request, url_for
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
@@ -12,6 +12,7 @@ from app.core.access import PUBLIC, allow
 
 blp = Blueprint("commitments_api", __name__, url_prefix="/api/v1/commitments",
                 description="The public commitment tracker")
+PAGE_SIZE = 100
 
 
 class SourceSchema(ma.Schema):
@@ -43,6 +44,11 @@ class CommitmentSchema(ma.Schema):
     statement_archive_url = ma.fields.String(allow_none=True)
 
 
+class CommitmentPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(CommitmentSchema))
+    next = ma.fields.String(allow_none=True, metadata={"description": "URL of the next page, null on the last"})
+
+
 class CommitmentDetailSchema(CommitmentSchema):
     timeline = ma.fields.List(ma.fields.Nested(UpdateSchema))
 
@@ -56,16 +62,24 @@ class CommitmentQuerySchema(ma.Schema):
     claimed = ma.fields.String()
     verified = ma.fields.String()
     lang = ma.fields.String(metadata={"description": "Language of titles and descriptions (fallback: the original)"})
+    page = ma.fields.Integer(metadata={"description": "Page number, from 1; follow `next` instead of counting"})
 
 
 @blp.route("")
 @blp.arguments(CommitmentQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, CommitmentSchema(many=True))
+@blp.response(200, CommitmentPageSchema)
 @documents_errors(blp, 400)
 @allow(PUBLIC)
 def list_commitments(**_query):
-    """Published commitments, filtered by platform, area, claimed and verified status. Public."""
-    return queries.published_commitments(milestones=False, **filters_from_args())
+    """Published commitments, filtered by platform, area, claimed and verified status, a page at a time in
+    the tracker's order. Follow `next` for more. Public."""
+    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    commitments = queries.published_commitments(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+                                                 milestones=False, **filters_from_args())
+    args = request.args.to_dict(flat=False)
+    next_url = url_for("commitments_api.list_commitments", **(args | {"page": page + 1})) \
+        if len(commitments) > PAGE_SIZE else None
+    return {"items": commitments[:PAGE_SIZE], "next": next_url}
 
 
 @blp.route("/<int:commitment_id>")

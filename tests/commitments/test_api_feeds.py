@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from app.commitments import api as commitments_api
 from app.commitments import services
 from app.commitments.services import CommitmentData, UpdateData
 from app.commitments.vocab import Area, Claimed, Verified
@@ -167,8 +168,8 @@ def test_json_download_has_published_commitments_and_updates_only(client, tracke
 
 def test_api_lists_published_commitments(client, tracker):
     response = client.get("/api/v1/commitments")
-    assert response.status_code == 200
-    items = response.get_json()
+    assert response.status_code == 200 and response.get_json()["next"] is None
+    items = response.get_json()["items"]
     assert sorted(item["id"] for item in items) == sorted([tracker["shown"].id, tracker["formula"].id])
     shown = next(item for item in items if item["id"] == tracker["shown"].id)
     assert shown == {"id": tracker["shown"].id, "platform": "alpha", "title": "Open a researcher data programme",
@@ -176,6 +177,16 @@ def test_api_lists_published_commitments(client, tracker):
                      "verified": "progress_confirmed", "progress": 40, "deadline": "2026-09-01",
                      "statement_url": "https://example.org/statement",
                      "statement_archive_url": "https://archive.example/statement"}
+
+
+def test_api_lists_commitments_a_page_at_a_time_in_the_trackers_order(client, tracker, monkeypatch):
+    monkeypatch.setattr(commitments_api, "PAGE_SIZE", 1)
+    first = client.get("/api/v1/commitments?lang=en").get_json()
+    assert len(first["items"]) == 1 and "lang=en" in first["next"] and "page=2" in first["next"]
+    second = client.get(first["next"]).get_json()
+    assert second["next"] is None
+    assert sorted(item["id"] for item in first["items"] + second["items"]) == sorted(
+        [tracker["shown"].id, tracker["formula"].id])
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -193,7 +204,7 @@ def test_api_lists_published_commitments(client, tracker):
     ("claimed=committed", []),
 ])
 def test_api_filters_commitments(client, tracker, query, expected):
-    items = client.get(f"/api/v1/commitments?{query}").get_json()
+    items = client.get(f"/api/v1/commitments?{query}").get_json()["items"]
     assert sorted(item["id"] for item in items) == sorted(tracker[name].id for name in expected)
 
 
@@ -217,7 +228,7 @@ def test_api_answers_404_for_an_unpublished_or_unknown_commitment(client, tracke
 def test_api_titles_in_the_requested_language(client, tracker, steering):
     services.save_translation(steering, tracker["shown"], "fr", "Ouvrir un programme de données", "Partager")
     db.session.commit()
-    items = {item["id"]: item for item in client.get("/api/v1/commitments?lang=fr").get_json()}
+    items = {item["id"]: item for item in client.get("/api/v1/commitments?lang=fr").get_json()["items"]}
     assert (items[tracker["shown"].id]["title"], items[tracker["shown"].id]["description"]) == (
         "Ouvrir un programme de données", "Partager")
     assert items[tracker["formula"].id]["title"] == "=HYPERLINK(\"https://evil.example\")"
