@@ -62,21 +62,32 @@ def overview():
     readers must not make every worker draw a thousand of them)."""
     filters = filters_from_args()
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    commitments = queries.published_commitments(limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE,
-                                                 milestones=False, **filters)
+    ids = queries.published_commitment_ids(limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE,
+                                           **filters)
     args = request.args.to_dict(flat=False)
-    next_url = url_for("tracker.overview", **(args | {"page": page + 1})) if len(commitments) > OVERVIEW_PAGE_SIZE \
-        else None
+    next_url = url_for("tracker.overview", **(args | {"page": page + 1})) if len(ids) > OVERVIEW_PAGE_SIZE else None
     previous_url = url_for("tracker.overview", **(args | {"page": page - 1})) if page > 1 else None
     # Every variant of the overview shows the same scorecards and commitment rows: the template caches them
     # (Flask-Caching's fragment cache) for this version of the tracker, day and language, and counts the
-    # scorecards (``cards()``) only when it draws them.
+    # scorecards (``cards()``) or loads the page's commitments (``commitment(id)``) only when it draws them.
     version, _changed = versions.recent(TRACKER)
     fragment_key = f"{version}:{date.today().isoformat()}:{get_locale()}"
     return render_template("commitments/overview.html", cards=partial(scorecard.scorecards, date.today(), **filters),
                            fragment_key=fragment_key, filters_key=repr(sorted(filters.items())),
-                           commitments=commitments[:OVERVIEW_PAGE_SIZE], filters=filters, next_url=next_url,
-                           previous_url=previous_url, **labels())
+                           commitment_ids=ids[:OVERVIEW_PAGE_SIZE], commitment=_loader(ids[:OVERVIEW_PAGE_SIZE]),
+                           filters=filters, next_url=next_url, previous_url=previous_url, **labels())
+
+
+def _loader(ids: list[int]):
+    """``commitment(id)``: the first call loads every commitment of ``ids`` in one go."""
+    loaded: dict = {}
+
+    def commitment(commitment_id: int):
+        if not loaded:
+            loaded.update(queries.commitments_for_rows(ids))
+        return loaded[commitment_id]
+
+    return commitment
 
 
 @bp.get("/platforms/<slug>")

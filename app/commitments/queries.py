@@ -10,6 +10,8 @@ from app.extensions import db
 from app.platforms.models import Platform
 
 FEED_SIZE = 50
+# The tracker's order: by platform, then deadline (none last).
+TRACKER_ORDER = (Commitment.platform_id, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id)
 
 
 def published_commitments(limit: int | None = None, offset: int = 0, milestones: bool = True,
@@ -20,9 +22,21 @@ def published_commitments(limit: int | None = None, offset: int = 0, milestones:
     loads = (joinedload(Commitment.platform), selectinload(Commitment.translations),
              *((selectinload(Commitment.milestones),) if milestones else ()))
     query = (select(Commitment).where(published_filter(**filters)).options(*loads)
-             .order_by(Commitment.platform_id, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id)
-             .limit(limit).offset(offset))
+             .order_by(*TRACKER_ORDER).limit(limit).offset(offset))
     return list(db.session.scalars(query).unique())
+
+
+def published_commitment_ids(limit: int, offset: int = 0, **filters) -> list[int]:
+    """The ids alone of a page of ``published_commitments``: pages whose rows are cached need nothing more."""
+    return list(db.session.scalars(select(Commitment.id).where(published_filter(**filters))
+                                   .order_by(*TRACKER_ORDER).limit(limit).offset(offset)))
+
+
+def commitments_for_rows(ids: list[int]) -> dict[int, Commitment]:
+    """These commitments with what an overview row shows (platform, translations), by id."""
+    rows = db.session.scalars(select(Commitment).where(Commitment.id.in_(ids))
+                              .options(joinedload(Commitment.platform), selectinload(Commitment.translations)))
+    return {commitment.id: commitment for commitment in rows.unique()}
 
 
 def published_commitment(commitment_id: int) -> Commitment | None:

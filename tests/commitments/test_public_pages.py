@@ -157,6 +157,17 @@ def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards
         assert "status-confirmed" in page and "<strong>100</strong>/100" in page, path
 
 
+def test_another_variant_of_the_overview_reuses_the_cached_rows_without_loading_commitments(
+        client, tracker, count_queries):
+    first = client.get("/tracker/").get_data(as_text=True)
+    with count_queries() as statements:
+        again = client.get("/tracker/?utm_source=newsletter").get_data(as_text=True)
+    assert [statement for statement in statements if "commitment_translations" in statement
+            or "commitments.title" in statement] == []
+    assert "Open a researcher data programme" in again and again.count("commitment-row") == first.count(
+        "commitment-row")
+
+
 def test_a_change_through_another_worker_shows_within_a_second(client, tracker, monkeypatch):
     etag = client.get("/tracker/").headers["ETag"]
     with db.engine.begin() as another_worker:  # its change bumps the version, not this worker's memory of it
