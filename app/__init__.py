@@ -78,10 +78,10 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.filters["numberformat"] = i18n.format_number
+    app.jinja_env.filters["dateformat"] = i18n.format_date
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
         npgettext=i18n.template_npgettext, newstyle=True)
-    app.jinja_env.filters["dateformat"] = i18n.format_date
     app.jinja_env.globals["country_name"] = geo.country_name
     app.jinja_env.globals["locale_name"] = i18n.locale_name
     app.jinja_env.globals["direction"] = lambda locale: "rtl" if i18n.is_rtl(locale) else "ltr"

@@ -79,7 +79,8 @@ class DefaultConfig:
     # `flask retention run` removes rejected incidents and withdrawn evidence and signatures this long after; 0: keep.
     RETENTION_REJECTED_DAYS = 180
     RETENTION_WITHDRAWN_DAYS = 365
-    # Server-side cache of public tracker pages: in process by default, Redis to share it between workers.
+    # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
+    # Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"
     CACHE_DEFAULT_TIMEOUT = 3600
     # In-process entries (pages, a fragment per commitment and language, drawn lists of up to ~30 KB):

@@ -5,7 +5,7 @@ import io
 import json
 import re
 from datetime import date
-from functools import cache, partial
+from functools import partial
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, abort, render_template, request, url_for
@@ -20,7 +20,7 @@ from app.core.versions import TRACKER
 from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,
                                    Claimed, Verified)
 from app.core.access import PUBLIC, allow
-from app.core.i18n import in_reader_language
+from app.core.i18n import labels_in_reader_language
 from app.core.links import external_url
 from app.incidents.exports import neutralize
 
@@ -32,16 +32,12 @@ PLATFORM_SECTIONS: list = []
 OVERVIEW_PAGE_SIZE = 50
 
 
+_labels = labels_in_reader_language(area_labels=AREA_LABELS, claimed_labels=CLAIMED_LABELS,
+                                    verified_labels=VERIFIED_LABELS, stance_labels=STANCE_LABELS)
+
+
 def labels() -> dict:
-    locale = str(get_locale())
-    return _labels_in(locale) | {"score_weights": SCORE_WEIGHTS, "locale": locale, "today": date.today()}
-
-
-@cache
-def _labels_in(locale: str) -> dict:
-    """The labels as text in ``locale`` (the reader's, who asks first): resolved once per worker and language."""
-    return {"area_labels": in_reader_language(AREA_LABELS), "claimed_labels": in_reader_language(CLAIMED_LABELS),
-            "verified_labels": in_reader_language(VERIFIED_LABELS), "stance_labels": in_reader_language(STANCE_LABELS)}
+    return _labels() | {"score_weights": SCORE_WEIGHTS, "locale": str(get_locale()), "today": date.today()}
 
 
 def filters_from_args() -> dict:
@@ -71,8 +67,9 @@ def overview():
     # (Flask-Caching's fragment cache) for this version of the tracker, day and language, and counts the
     # scorecards (``cards()``) or loads the page's commitments (``commitment(id)``) only when it draws them.
     version, _changed = versions.recent(TRACKER)
-    fragment_key = f"{version}:{date.today().isoformat()}:{get_locale()}"
-    return render_template("commitments/overview.html", cards=partial(scorecard.scorecards, date.today(), **filters),
+    today = date.today()
+    fragment_key = f"{version}:{today.isoformat()}:{get_locale()}"
+    return render_template("commitments/overview.html", cards=partial(scorecard.scorecards, today, **filters),
                            fragment_key=fragment_key, filters_key=repr(sorted(filters.items())),
                            commitment_ids=ids[:OVERVIEW_PAGE_SIZE], commitment=_loader(ids[:OVERVIEW_PAGE_SIZE]),
                            filters=filters, next_url=next_url, previous_url=previous_url, **labels())

@@ -136,10 +136,15 @@ def template_context() -> dict:
     }
 
 
-def in_reader_language(labels: dict) -> dict:
-    """Lazily translated ``labels`` as text in the reader's language: a list shows a label on every row,
-    and a lazy string looks its catalog up again each time it is drawn."""
-    return {key: str(label) for key, label in labels.items()}
+def labels_in_reader_language(**tables: dict):
+    """A function giving these tables of lazily translated labels as text in the reader's language, resolved
+    once per worker and language: a list shows a label on every row, and a lazy string looks its catalog
+    up again each time it is drawn."""
+    @cache
+    def resolved(locale: str) -> dict:
+        return {name: {key: str(label) for key, label in table.items()} for name, table in tables.items()}
+
+    return lambda: resolved(str(get_locale()))
 
 
 def _render_locale(context) -> Locale:

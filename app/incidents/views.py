@@ -1,9 +1,8 @@
 """Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
 
-from functools import cache, partial
+from functools import partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from app.core import permissions, submissions, versions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
-from app.core.i18n import in_reader_language
+from app.core.i18n import labels_in_reader_language
 from app.extensions import db
 from app.incidents import exports, imports, search, services, vocab
 from app.incidents.forms import (EvidenceFileForm, EvidenceLinkForm, ImportForm, IncidentForm, OutcomeForm, ReportForm,
@@ -35,19 +34,15 @@ def load_visible(reference: str) -> Incident:
     return incident
 
 
+_labels = labels_in_reader_language(
+    category_labels=vocab.CATEGORY_LABELS, community_labels=vocab.COMMUNITY_LABELS, status_labels=vocab.STATUS_LABELS,
+    severity_labels=vocab.SEVERITY_LABELS, visibility_labels=vocab.VISIBILITY_LABELS,
+    channel_labels=vocab.CHANNEL_LABELS, outcome_labels=vocab.OUTCOME_LABELS,
+    prominence_labels=vocab.PROMINENCE_LABELS, severity_descriptions=vocab.SEVERITY_DESCRIPTIONS)
+
+
 def vocabulary() -> dict:
-    return _labels_in(str(get_locale())) | {"language_name": vocab.language_name}
-
-
-@cache
-def _labels_in(locale: str) -> dict:
-    """Every label as text in ``locale`` (the reader's, who asks first): resolved once per worker and language."""
-    labels = {"category_labels": vocab.CATEGORY_LABELS, "community_labels": vocab.COMMUNITY_LABELS,
-              "status_labels": vocab.STATUS_LABELS, "severity_labels": vocab.SEVERITY_LABELS,
-              "visibility_labels": vocab.VISIBILITY_LABELS, "channel_labels": vocab.CHANNEL_LABELS,
-              "outcome_labels": vocab.OUTCOME_LABELS, "prominence_labels": vocab.PROMINENCE_LABELS,
-              "severity_descriptions": vocab.SEVERITY_DESCRIPTIONS}
-    return {name: in_reader_language(value) for name, value in labels.items()}
+    return _labels() | {"language_name": vocab.language_name}
 
 
 def incident_form(incident: Incident | None = None) -> IncidentForm:
@@ -100,7 +95,8 @@ def listing(person, endpoint: str) -> dict:
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     context = listing(current_user, "incidents.index")
-    return render_template("incidents/index.html", count_facets=partial(search.facet_counts, current_user, context["filters"]),
+    count_facets = partial(search.facet_counts, current_user, context["filters"])
+    return render_template("incidents/index.html", count_facets=count_facets,
                            export_args=request.args.to_dict(flat=False), **context)
 
 

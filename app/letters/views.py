@@ -16,7 +16,7 @@ from app.core.public_cache import public_page
 from app.core.versions import LETTERS
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
-from app.core.i18n import in_reader_language
+from app.core.i18n import labels_in_reader_language
 from app.core.pdf import render_pdf
 from app.extensions import db
 from app.letters import services
@@ -30,6 +30,7 @@ bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/le
 # A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
 # a signatory organization, the platform).
 versions.track(LETTERS, Letter, LetterRevision, LetterDemand, Signature, Supporter, Organization, Platform)
+_labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
 # autolinks such as <https://…> or <name@example.org> are not tags and stay.
@@ -56,10 +57,9 @@ def page_context(letter: Letter) -> dict:
     visible = permissions.can_see_signatories(current_user, letter)
     signatories = services.public_signatories(letter) if visible else []
     return {"letter": letter, "text": text, "signatories": signatories,
-            "region_counts": services.region_counts(signatories), "region_labels": in_reader_language(REGION_LABELS),
+            "region_counts": services.region_counts(signatories),
             "supporters": services.approved_supporters(letter) if visible else [],
-            "status_labels": in_reader_language(LETTER_STATUS_LABELS),
-            "translations": services.translation_status(letter)}
+            "translations": services.translation_status(letter), **_labels()}
 
 
 @bp.get("/")
