@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.commitments import queries, scorecard
-from app.core.public_cache import public_page
+from app.core.page_cache import public_page
 from app.core import versions
 from app.core.versions import TRACKER
 from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,

@@ -13,6 +13,7 @@ from app.core import permissions, submissions, versions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
+from app.core.page_cache import reader_page
 from app.extensions import db
 from app.incidents import exports, imports, search, services, vocab
 from app.incidents.forms import (EvidenceFileForm, EvidenceLinkForm, ImportForm, IncidentForm, OutcomeForm, ReportForm,
@@ -92,6 +93,7 @@ def listing(person, endpoint: str) -> dict:
 
 @bp.get("/")
 @allow(SIGNED_IN)
+@reader_page(versions.INCIDENTS)
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     context = listing(current_user, "incidents.index")

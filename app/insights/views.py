@@ -14,7 +14,7 @@ from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.ids import MAX_INTEGER
 from app.core.pdf import render_pdf
-from app.core.public_cache import public_page
+from app.core.page_cache import public_page
 from app.core.versions import INCIDENTS
 from app.extensions import db
 from app.incidents.exports import neutralize

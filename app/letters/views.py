@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core import permissions, versions
-from app.core.public_cache import public_page
+from app.core.page_cache import public_page
 from app.core.versions import LETTERS
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.core import public_cache, versions
+from app.core import page_cache, versions
 from app.commitments import public_views, services
 from app.core.versions import TRACKER, DataVersion
 from app.commitments.services import CommitmentData, UpdateData
@@ -352,7 +352,7 @@ def set_today(monkeypatch):
         def today(cls):
             return cls.value
 
-    for module in (public_cache, public_views):
+    for module in (page_cache, public_views):
         monkeypatch.setattr(module, "date", Today)
 
     def set_day(day):

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.accounts.models import OrgRole
 from app.extensions import db
 from app.incidents import search, services
 from app.incidents.vocab import Channel, Outcome, Severity
@@ -143,6 +144,61 @@ def test_the_cached_list_shows_a_new_incident_and_a_renamed_platform_at_once(log
     db.session.commit()
     assert "Meta Facebook" in client.get("/incidents/").get_data(as_text=True)
     assert "Meta Facebook" in client.get("/public/incidents/").get_data(as_text=True)
+
+
+def test_a_members_cached_list_is_their_own_and_answers_without_reading_incidents(login, personas,
+                                                                                  across_organizations, count_queries):
+    """Each reader has their own copy of the page (their name, their menu); a second look reads no incident."""
+    member, org_admin = login("member_a"), login("org_admin_a")
+    for _round in range(2):
+        for client, persona, sees_own_organization_menu in ((member, "member_a", False), (org_admin, "org_admin_a", True)):
+            page = client.get("/incidents/").get_data(as_text=True)
+            assert personas[persona].name in page and ("My organization" in page) is sees_own_organization_menu
+    with count_queries() as executed:
+        assert set(listed(member, "/incidents/")) == OWN_A | {"B verified coalition", "B published public"}
+    assert not [statement for statement in executed if "incidents" in statement]
+
+
+def test_a_cached_list_carries_a_csrf_token_that_signs_the_reader_out(login, personas):
+    client = login("member_a")
+    client.get("/incidents/")
+    page = client.get("/incidents/").get_data(as_text=True)
+    assert "csrf-token-of-the-request" not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    assert client.get("/incidents/").status_code == 302
+
+
+def test_a_cached_list_is_never_shown_once_the_session_has_ended(login, personas):
+    from app.accounts.auth import revoke_sessions
+
+    client = login("member_a")
+    assert client.get("/incidents/").status_code == 200
+    revoke_sessions(personas["member_a"])
+    db.session.commit()
+    response = client.get("/incidents/")
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_a_cached_list_shows_a_waiting_message_once(login, personas):
+    client = login("member_a")
+    client.get("/incidents/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Your import is done.")]
+    assert "Your import is done." in client.get("/incidents/").get_data(as_text=True)
+    assert "Your import is done." not in client.get("/incidents/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("field", "value", "shown"), [
+    ("name", "Amara Okafor", "Amara Okafor"), ("timezone", "Asia/Kolkata", "Kolkata"),
+    ("org_role", OrgRole.ORG_ADMIN, "My organization"),
+])
+def test_a_cached_list_follows_a_change_to_what_its_frame_shows_of_the_reader(login, personas, field, value, shown):
+    client = login("member_a")
+    assert shown not in client.get("/incidents/").get_data(as_text=True)
+    setattr(personas["member_a"], field, value)
+    db.session.commit()
+    assert shown in client.get("/incidents/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("field", ["title", "description", "excerpt"])
