@@ -96,15 +96,12 @@ def is_rtl(code: str) -> bool:
 
 
 def language_links() -> list[dict]:
-    """One link per shipped language to the current page in that language."""
-    args = dict(request.args)
-    view_args = dict(request.view_args or {})
-    links = []
-    for code in supported_locales():
-        args["lang"] = code
-        href = url_for(request.endpoint, **view_args, **args) if request.endpoint else f"?lang={code}"
-        links.append({"code": code, "name": locale_name(code), "href": href, "dir": "rtl" if is_rtl(code) else "ltr"})
-    return links
+    """One link per shipped language to the current page, with all its query arguments, in that language."""
+    args = {name: values for name, values in request.args.lists() if name != "lang"}
+    page = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else ""
+    separator = "&" if "?" in page else "?"
+    return [{"code": code, "name": locale_name(code), "href": f"{page}{separator}lang={code}",
+             "dir": "rtl" if is_rtl(code) else "ltr"} for code in supported_locales()]
 
 
 def current_timezone_name() -> str:

@@ -63,6 +63,11 @@ def test_language_switcher_keeps_the_current_page(client):
     assert 'href="/?lang=fr"' in body
 
 
+def test_language_switcher_keeps_every_query_argument(login, personas):
+    body = login("member_a").get("/incidents/?severity=3&severity=4&q=hate&lang=es").get_data(as_text=True)
+    assert 'href="/incidents/?severity=3&amp;severity=4&amp;q=hate&amp;lang=fr"' in body
+
+
 def test_time_zone_comes_from_the_browser_cookie(client):
     client.set_cookie("tz", "Asia/Kolkata")
     assert "Asia/Kolkata" in client.get("/").get_data(as_text=True)
