@@ -42,6 +42,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "PASSWORD_RESET_TTL_MINUTES": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_MAX_HOURS": int,
+    "SESSION_RECHECK_MS": int,
 }
 
 
@@ -96,6 +97,8 @@ class DefaultConfig:
     PASSWORD_RESET_TTL_MINUTES = 60
     SESSION_IDLE_MINUTES = 12 * 60
     SESSION_MAX_HOURS = 14 * 24
+    # A worker answers reading requests with a session it checked this recently without checking it again.
+    SESSION_RECHECK_MS = 1000
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "5 per minute; 20 per hour"

@@ -1,9 +1,13 @@
 """Changes that must take effect at once end the person's sessions."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
-from app.accounts.models import OrgRole, User
+from app.accounts import auth
+from app.accounts.models import OrgRole, User, UserSession
+from app.core.db import utcnow
 from app.extensions import db
+from app.organizations.models import MembershipStatus
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a completely different passphrase 42"
@@ -86,3 +90,48 @@ def test_admin_grants_steering(login, personas):
                         data={"org_role": "signatory", "is_steering": "y"})
     person = db.session.get(User, personas["member_b"].id)
     assert person.is_steering and person.org_role == OrgRole.SIGNATORY and not person.is_admin
+
+
+@pytest.fixture
+def recheck_each_second(app):
+    """Sessions rechecked as in production: a worker remembers one it checked less than a second ago."""
+    app.config["SESSION_RECHECK_MS"] = 1000
+
+
+def test_a_reading_request_right_after_another_reuses_the_checked_session(login, count_queries, recheck_each_second):
+    """A signed-in page served from the cache runs no SQL at all: not even for the person or their organization."""
+    client = login("member_a")
+    assert client.get("/incidents/").status_code == 200
+    with count_queries() as executed:
+        assert client.get("/incidents/").status_code == 200
+    assert [statement for statement in executed if statement != "BEGIN"] == []
+
+
+@pytest.mark.parametrize("change", ["deactivate the person", "suspend the organization"])
+def test_a_change_through_this_worker_ends_the_remembered_session_at_once(login, personas, change,
+                                                                          recheck_each_second):
+    client = login("member_a")
+    assert client.get("/account/").status_code == 200
+    if change == "deactivate the person":
+        personas["member_a"].is_deactivated = True
+    else:
+        personas["member_a"].organization.membership_status = MembershipStatus.SUSPENDED
+    db.session.commit()
+    assert client.get("/account/").status_code == 302
+
+
+def test_a_session_ended_through_another_worker_reads_for_a_second_at_most_and_writes_nothing(
+        app, login, personas, monkeypatch, recheck_each_second):
+    client, person_id = login("member_a"), personas["member_a"].id
+    assert client.get("/account/").status_code == 200
+    db.session.rollback()  # this test's own reading transaction would keep SQLite's writers waiting
+    with db.engine.begin() as another_worker:  # its sign-out writes the row, not this worker's memory of it
+        another_worker.execute(update(UserSession).where(UserSession.user_id == person_id)
+                               .values(revoked_at=utcnow()))
+    assert client.get("/account/").status_code == 200
+    refused = client.post("/account/", data={"name": "Written after sign-out", "locale": "", "timezone": "UTC"})
+    assert refused.status_code == 302 and "/sign-in" in refused.location
+    assert db.session.scalar(select(User.name).where(User.id == person_id)) != "Written after sign-out"
+    moment = auth.time.monotonic() + 1
+    monkeypatch.setattr(auth.time, "monotonic", lambda: moment)
+    assert client.get("/account/").status_code == 302
