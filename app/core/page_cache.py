@@ -10,8 +10,8 @@ so to the browsers that accept it (all of them): compressed once per version,
 not once per request, and a twentieth of the bytes to copy out of the cache.
 
 A reader's own copy is keyed by everything the page's frame draws for them (who they are, their role, name,
-language and time zone) besides the data set's version and the full path; the person is still checked on every
-request (their session may have ended), and the copy's CSRF token is swapped for the request's own.
+language and time zone) and their browser session's CSRF secret, besides the data set's version and the full
+path; the person is still checked on every request (their session may have ended).
 """
 
 import gzip
@@ -19,7 +19,7 @@ import hashlib
 from datetime import UTC, date, datetime, time
 from functools import wraps
 
-from flask import g, make_response, request, session
+from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -29,8 +29,6 @@ from app.extensions import cache
 
 MAX_AGE = 60
 GZIP_LEVEL = 6
-# Stands in a reader's cached page for the CSRF token, which is replaced by the request's own when it is sent.
-CSRF_PLACEHOLDER = "csrf-token-of-the-request"
 
 
 def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: bool = False):
@@ -60,12 +58,7 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
                     g.public_render = True
                     compressed = gzip.compress(view(*args, **kwargs).encode(), GZIP_LEVEL)
                     cache.set(key, compressed)
-                if "gzip" in request.accept_encodings:
-                    response = make_response(compressed)
-                    response.content_encoding = "gzip"
-                else:
-                    response = make_response(gzip.decompress(compressed))
-                response.mimetype = mimetype
+                response = _compressed_response(compressed, mimetype)
             response.set_etag(etag)
             if modified:
                 response.last_modified = modified
@@ -79,8 +72,9 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
 
 
 def reader_page(data_set: str):
-    """Cache a signed-in reader's own copy of the view's page until ``data_set`` changes or their frame would
-    draw differently; a page with a message waiting for them is drawn live (the message shows once)."""
+    """Cache a signed-in reader's own copy of the view's page, compressed, for their browser session, until
+    ``data_set`` changes or their frame would draw differently; a page with a message waiting for them is
+    drawn live (the message shows once)."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -88,11 +82,14 @@ def reader_page(data_set: str):
                 return view(*args, **kwargs)
             version, _changed = versions.recent(data_set)
             key = f"reader-page:{data_set}:{version}:{_reader_fingerprint()}:{request.full_path}"
-            page = cache.get(key)
-            if page is None:
-                page = view(*args, **kwargs).replace(generate_csrf(), CSRF_PLACEHOLDER)
-                cache.set(key, page)
-            return page.replace(CSRF_PLACEHOLDER, generate_csrf())
+            compressed = cache.get(key)
+            if compressed is None:
+                compressed = gzip.compress(view(*args, **kwargs).encode(), GZIP_LEVEL)
+                # Kept no longer than half the life of the CSRF tokens in it (they live as long as the session
+                # by default).
+                token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
+                cache.set(key, compressed, timeout=token_life // 2 if token_life else None)
+            return _compressed_response(compressed, "text/html")
 
         return wrapper
 
@@ -100,8 +97,23 @@ def reader_page(data_set: str):
 
 
 def _reader_fingerprint() -> str:
-    """Everything about the reader that a page or its frame shows or depends on."""
+    """Everything about the reader that a page or its frame shows or depends on, and their browser session's
+    CSRF secret: the page's forms carry a token made from it (valid as long as the session)."""
+    generate_csrf()  # the session holds its CSRF secret from now on
     person = current_user
     drawn_for = (person.id, person.organization_id, person.org_role, person.is_steering, person.is_admin,
-                 person.name, str(get_locale()), str(get_timezone()))
+                 person.name, str(get_locale()), str(get_timezone()),
+                 session[current_app.config["WTF_CSRF_FIELD_NAME"]])
     return hashlib.sha256(repr(drawn_for).encode()).hexdigest()[:32]
+
+
+def _compressed_response(compressed: bytes, mimetype: str):
+    """The gzip-compressed page as it is to browsers that accept it (all of them), unpacked for others."""
+    if "gzip" in request.accept_encodings:
+        response = make_response(compressed)
+        response.content_encoding = "gzip"
+    else:
+        response = make_response(gzip.decompress(compressed))
+    response.mimetype = mimetype
+    response.vary.add("Accept-Encoding")
+    return response

@@ -1,5 +1,6 @@
 """Finding incidents: list filters, full-text search, facet counts, keyset pages and the public list."""
 
+import gzip
 import html
 import re
 from datetime import date
@@ -159,14 +160,24 @@ def test_a_members_cached_list_is_their_own_and_answers_without_reading_incident
     assert not [statement for statement in executed if "incidents" in statement]
 
 
-def test_a_cached_list_carries_a_csrf_token_that_signs_the_reader_out(login, personas):
+def test_a_cached_list_carries_a_csrf_token_that_signs_out_each_browser_of_the_reader(app, personas, sign_in_as):
+    """The same person in two browsers: each cached copy's sign-out form works in its own browser."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    browsers = [sign_in_as(app.test_client(), personas["member_a"]) for _ in range(2)]
+    for _round in range(2):
+        pages = [browser.get("/incidents/").get_data(as_text=True) for browser in browsers]
+    for browser, page in zip(browsers, pages):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert browser.post("/sign-out", data={"csrf_token": token}).status_code == 302
+        assert browser.get("/incidents/").status_code == 302
+
+
+def test_a_cached_list_is_sent_compressed_to_browsers_that_accept_it(login, personas):
     client = login("member_a")
-    client.get("/incidents/")
-    page = client.get("/incidents/").get_data(as_text=True)
-    assert "csrf-token-of-the-request" not in page
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
-    assert client.get("/incidents/").status_code == 302
+    plain = client.get("/incidents/")
+    compressed = client.get("/incidents/", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(compressed.data) == plain.data and b"Incidents" in plain.data
 
 
 def test_a_cached_list_is_never_shown_once_the_session_has_ended(login, personas):
