@@ -17,7 +17,7 @@ path; the person is still checked on every request (their session may have ended
 import gzip
 import hashlib
 from datetime import UTC, date, datetime, time
-from functools import wraps
+from functools import partial, wraps
 
 from flask import current_app, g, make_response, request, session
 from flask_babel import get_locale, get_timezone
@@ -53,12 +53,8 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
                     and modified.replace(microsecond=0) <= request.if_modified_since):
                 response = make_response("", 304)
             else:
-                compressed = cache.get(key)
-                if compressed is None:
-                    g.public_render = True
-                    compressed = gzip.compress(view(*args, **kwargs).encode(), GZIP_LEVEL)
-                    cache.set(key, compressed)
-                response = _compressed_response(compressed, mimetype)
+                response = _compressed_response(_compressed_copy(key, partial(_as_public, view, *args, **kwargs)),
+                                                mimetype)
             response.set_etag(etag)
             if modified:
                 response.last_modified = modified
@@ -82,13 +78,10 @@ def reader_page(data_set: str):
                 return view(*args, **kwargs)
             version, _changed = versions.recent(data_set)
             key = f"reader-page:{data_set}:{version}:{_reader_fingerprint()}:{request.full_path}"
-            compressed = cache.get(key)
-            if compressed is None:
-                compressed = gzip.compress(view(*args, **kwargs).encode(), GZIP_LEVEL)
-                # Kept no longer than half the life of the CSRF tokens in it (they live as long as the session
-                # by default).
-                token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
-                cache.set(key, compressed, timeout=token_life // 2 if token_life else None)
+            # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
+            token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
+            compressed = _compressed_copy(key, partial(view, *args, **kwargs),
+                                          timeout=token_life // 2 if token_life else None)
             return _compressed_response(compressed, "text/html")
 
         return wrapper
@@ -99,12 +92,28 @@ def reader_page(data_set: str):
 def _reader_fingerprint() -> str:
     """Everything about the reader that a page or its frame shows or depends on, and their browser session's
     CSRF secret: the page's forms carry a token made from it (valid as long as the session)."""
-    generate_csrf()  # the session holds its CSRF secret from now on
+    secret_name = current_app.config["WTF_CSRF_FIELD_NAME"]
+    if secret_name not in session:
+        generate_csrf()  # makes the session's secret
     person = current_user
     drawn_for = (person.id, person.organization_id, person.org_role, person.is_steering, person.is_admin,
                  person.name, str(get_locale()), str(get_timezone()),
-                 session[current_app.config["WTF_CSRF_FIELD_NAME"]])
+                 session[secret_name])
     return hashlib.sha256(repr(drawn_for).encode()).hexdigest()[:32]
+
+
+def _as_public(view, *args, **kwargs) -> str:
+    g.public_render = True
+    return view(*args, **kwargs)
+
+
+def _compressed_copy(key: str, draw, timeout: int | None = None) -> bytes:
+    """The cached gzip-compressed page under ``key``; ``draw()`` draws it when the cache has none."""
+    compressed = cache.get(key)
+    if compressed is None:
+        compressed = gzip.compress(draw().encode(), GZIP_LEVEL)
+        cache.set(key, compressed, timeout=timeout)
+    return compressed
 
 
 def _compressed_response(compressed: bytes, mimetype: str):
