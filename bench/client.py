@@ -47,9 +47,11 @@ class Client:
 
     def sign_in(self, email: str, password: str) -> "Client":
         token = self.csrf_token("/sign-in")
-        status, _headers, _body = self.request("/sign-in", {"csrf_token": token, "email": email, "password": password})
+        status, headers, _body = self.request("/sign-in", {"csrf_token": token, "email": email, "password": password})
         if status != 302:
             raise RuntimeError(f"sign-in of {email} answered {status}")
+        # As a browser does: the page it is sent to shows the welcome message once, and the cookie without it is kept.
+        self.request(urllib.parse.urlsplit(headers["Location"]).path)
         return self
 
     @property
