@@ -19,10 +19,11 @@ import hashlib
 from datetime import UTC, date, datetime, time
 from functools import partial, wraps
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, g, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.http import http_date, quote_etag
 
 from app.core import versions
 from app.extensions import cache
@@ -48,19 +49,16 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
             modified = max(changed_at, datetime.combine(today, time()).astimezone(UTC)) if changed_at else None
             key = f"{data_set}:{version}:{today.isoformat()}:{get_locale()}:{request.full_path}"
             etag = hashlib.sha256(key.encode()).hexdigest()[:32]
+            headers = {"ETag": quote_etag(etag), "Cache-Control": f"public, max-age={MAX_AGE}",
+                       "Vary": "Accept-Language, Cookie, Accept-Encoding"}
+            if modified:
+                headers["Last-Modified"] = http_date(modified)
             if request.if_none_match.contains(etag) or (
                     not request.if_none_match and modified and request.if_modified_since
                     and modified.replace(microsecond=0) <= request.if_modified_since):
-                response = make_response("", 304)
-            else:
-                response = _compressed_response(_compressed_copy(key, partial(_as_public, view, *args, **kwargs)),
-                                                mimetype)
-            response.set_etag(etag)
-            if modified:
-                response.last_modified = modified
-            response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
-            response.vary.update(("Accept-Language", "Cookie", "Accept-Encoding"))
-            return response
+                return current_app.response_class(status=304, headers=headers)
+            return _compressed_response(_compressed_copy(key, partial(_as_public, view, *args, **kwargs)),
+                                        mimetype, headers)
 
         return wrapper
 
@@ -116,13 +114,11 @@ def _compressed_copy(key: str, draw, timeout: int | None = None) -> bytes:
     return compressed
 
 
-def _compressed_response(compressed: bytes, mimetype: str):
+def _compressed_response(compressed: bytes, mimetype: str, headers: dict | None = None):
     """The gzip-compressed page as it is to browsers that accept it (all of them), unpacked for others."""
+    headers = headers or {"Vary": "Accept-Encoding"}
     if "gzip" in request.accept_encodings:
-        response = make_response(compressed)
-        response.content_encoding = "gzip"
+        headers["Content-Encoding"] = "gzip"
     else:
-        response = make_response(gzip.decompress(compressed))
-    response.mimetype = mimetype
-    response.vary.add("Accept-Encoding")
-    return response
+        compressed = gzip.decompress(compressed)
+    return current_app.response_class(compressed, mimetype=mimetype, headers=headers)
