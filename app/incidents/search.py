@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import get_locale
-from sqlalchemy import Select, and_, exists, false, func, literal_column, select, text
+from sqlalchemy import Select, and_, column, exists, false, func, literal_column, select, table, text
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -65,9 +65,14 @@ def text_condition(text_query: str):
         return false()
     if db.engine.dialect.name == "postgresql":
         return literal_column("incidents.search_vector").op("@@")(func.to_tsquery("simple", _tsquery(words)))
-    matches = select(literal_column("rowid")).select_from(text("incident_search")).where(
-        text("incident_search MATCH :fts").bindparams(fts=_fts_query(words)))
-    return Incident.id.in_(matches)
+    return Incident.id.in_(select(_SEARCH_INDEX.c.rowid).where(_fts_match(words)))
+
+
+_SEARCH_INDEX = table("incident_search", column("rowid"))  # SQLite's FTS5 index, one row per incident
+
+
+def _fts_match(words: list[str]):
+    return text("incident_search MATCH :fts").bindparams(fts=_fts_query(words))
 
 
 def _visible_to(person):
@@ -80,7 +85,7 @@ def _visible_to(person):
     return func.coalesce(visible, false())
 
 
-def conditions(person, filters: Filters) -> list:
+def conditions(person, filters: Filters, text_search: bool = True) -> list:
     """The WHERE clauses of what ``person`` may see matching ``filters``.
 
     Conditions on other tables are correlated EXISTS, checked row by row as the page is read newest
@@ -108,7 +113,7 @@ def conditions(person, filters: Filters) -> list:
         clauses.append(Incident.first_seen_on >= filters.since)
     if filters.until:
         clauses.append(Incident.first_seen_on <= filters.until)
-    if filters.q and filters.q.strip():
+    if text_search and filters.q and filters.q.strip():
         clauses.append(text_condition(filters.q.strip()))
     return clauses
 
@@ -120,10 +125,18 @@ def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE
     ``options`` are loader options for whatever else the caller shows of each incident, so that a
     page costs the same number of statements however many incidents it holds.
     """
-    query = (select(Incident).where(*conditions(person, filters)).order_by(Incident.id.desc()).limit(size + 1)
-             .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
+    # On SQLite a text search is read along its index, newest match first, each match then looked up: the page
+    # ends after a page of matches, however many there are (an IN list would first gather every match).
+    along_index = bool(filters.q and filters.q.split()) and db.engine.dialect.name == "sqlite"
+    query = select(Incident).where(*conditions(person, filters, text_search=not along_index))
+    newest_first = Incident.id
+    if along_index:
+        query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(filters.q.split()))
+        newest_first = _SEARCH_INDEX.c.rowid
     if after_id is not None and 0 < after_id <= MAX_INTEGER:
-        query = query.where(Incident.id < after_id)
+        query = query.where(newest_first < after_id)
+    query = (query.order_by(newest_first.desc()).limit(size + 1)
+             .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
     incidents = list(db.session.scalars(query))
     next_after = incidents[size - 1].id if len(incidents) > size else None
     return incidents[:size], next_after

@@ -316,6 +316,7 @@ def test_the_list_page_shows_facet_counts_of_visible_incidents_only(login, perso
 def collect_pages(client, url):
     pages = []
     while url:
+        assert len(pages) < 10, "the next links never end"
         response = client.get(url)
         assert response.status_code == 200
         pages.append([html.unescape(title) for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>',
@@ -331,6 +332,16 @@ def test_sixty_incidents_come_in_pages_of_25_25_and_10_without_duplicates(login,
     assert [len(page) for page in pages] == [25, 25, 10]
     titles = [title for page in pages for title in page]
     assert titles == [f"Incident {number:02d}" for number in reversed(range(60))]
+
+
+def test_search_results_come_newest_first_in_pages_without_duplicates(login, personas, incident_factory):
+    """On SQLite a search page is read along the search index: the same order and pages as the plain list."""
+    for number in range(60):
+        incident_factory(personas["member_a"], title=f"Takedown {number:02d}" if number % 3 else f"Other {number:02d}")
+    pages = collect_pages(login("member_a"), "/incidents/?q=takedown")
+    assert [len(page) for page in pages] == [25, 15]
+    assert [title for page in pages for title in page] == [
+        f"Takedown {number:02d}" for number in reversed(range(60)) if number % 3]
 
 
 def test_next_links_keep_the_filters(login, personas, incident_factory):
