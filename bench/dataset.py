@@ -36,7 +36,7 @@ WORDS = ("post video comment thread group page account campaign rumour claim att
          "vote leader party threat slur meme image livestream channel network coordinated fake").split()
 # A few words in other scripts, so full-text search covers them too.
 WORDS += ["لاجئين", "صحفي", "शरणार्थी", "पत्रकार", "wakimbizi", "refugiados", "jornalista"]
-SEARCH_WORD = "genocide"  # in about 1% of incidents: the benchmark's full-text query
+SEARCH_WORD = "genocide"  # the full-text query: in 1 incident in 20, a full page even at 1,000 incidents
 START = date(2024, 1, 1)
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def _incidents(rng: random.Random, shape: Shape) -> None:
         status = rng.choice(statuses)
         title = sentence(rng, 6)
         description = sentence(rng, 40)
-        if rng.random() < 0.01:
+        if rng.random() < 0.05:
             description += f" {SEARCH_WORD}"
         filed = datetime.combine(seen, datetime.min.time(), UTC) + timedelta(hours=rng.randrange(1, 72))
         rows.append({"id": i, "reference": f"INC-{seen.year}-{counters[seen.year]:06d}",
