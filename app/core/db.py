@@ -5,7 +5,9 @@ from enum import StrEnum
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -50,6 +52,12 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def upsert(model, dialect: Dialect):
+    """``INSERT`` into ``model``'s table in the dialect of the database, for ``.on_conflict_do_update()``
+    (SQLite and PostgreSQL spell it alike): one statement, safe against a concurrent first insert."""
+    return (postgresql_insert if dialect.name == "postgresql" else sqlite_insert)(model)
 
 
 def enum_column(enum_class: type[StrEnum], name: str) -> Enum:

@@ -4,10 +4,10 @@ import time
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import String, event, select, update
+from sqlalchemy import String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.db import utcnow
+from app.core.db import upsert, utcnow
 from app.extensions import db
 
 # The data sets with cached views: incidents (Insights), the public tracker and public letters.
@@ -40,10 +40,11 @@ def bump(name: str) -> None:
 
 
 def _bump_in(session: Session, name: str) -> None:
-    changed = session.execute(update(DataVersion).where(DataVersion.name == name)
-                              .values(version=DataVersion.version + 1, changed_at=utcnow()))
-    if changed.rowcount == 0:
-        session.add(DataVersion(name=name, version=1, changed_at=utcnow()))
+    # An upsert: two first changes of a data set at once must not both insert its row.
+    now = utcnow()
+    session.execute(upsert(DataVersion, db.engine.dialect).values(name=name, version=1, changed_at=now)
+                    .on_conflict_do_update(index_elements=[DataVersion.name],
+                                           set_={"version": DataVersion.version + 1, "changed_at": now}))
     session.info.setdefault(_BUMPED, set()).add(name)
 
 

@@ -6,17 +6,14 @@ PostgreSQL) or the write lock (on SQLite), and a rolled-back creation gives its
 number back, so numbers neither repeat nor skip.
 """
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
+from app.core.db import upsert
 from app.extensions import db
 from app.incidents.models import IncidentCounter
 
 
 def next_reference(year: int) -> str:
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(IncidentCounter).values(year=year, last_number=1)
+        upsert(IncidentCounter, db.engine.dialect).values(year=year, last_number=1)
         .on_conflict_do_update(index_elements=[IncidentCounter.year],
                                set_={"last_number": IncidentCounter.last_number + 1})
         .returning(IncidentCounter.last_number)
