@@ -43,6 +43,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "SESSION_IDLE_MINUTES": int,
     "SESSION_MAX_HOURS": int,
     "SESSION_RECHECK_MS": int,
+    "FACET_COUNTS_MAX_AGE": int,
 }
 
 
@@ -99,6 +100,8 @@ class DefaultConfig:
     SESSION_MAX_HOURS = 14 * 24
     # A worker answers reading requests with a session it checked this recently without checking it again.
     SESSION_RECHECK_MS = 1000
+    # Seconds a member's list may show facet counts from before the latest incident changes (0: always current).
+    FACET_COUNTS_MAX_AGE = 60
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "5 per minute; 20 per hour"

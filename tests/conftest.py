@@ -49,6 +49,8 @@ def app_config(database_url: str, **overrides) -> dict:
         # Every request checks its session, so statement counts do not depend on how fast a test runs
         # (tests/accounts/test_sessions.py turns the recheck interval on).
         "SESSION_RECHECK_MS": 0,
+        # Facet counts follow every change (test_search.py checks the production default's recount interval).
+        "FACET_COUNTS_MAX_AGE": 0,
     }
     config.update(overrides)
     return config

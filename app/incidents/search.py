@@ -6,9 +6,11 @@ SQLite FTS5 (``incident_search``) or a PostgreSQL tsvector (``search_vector``,
 GIN-indexed), both kept up to date by the database itself.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Select, and_, column, exists, false, func, literal_column, select, table, text
 from sqlalchemy.orm import selectinload
@@ -162,17 +164,21 @@ def results_key(person, args) -> str:
 
 
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
-    """For each facet, how many matching incidents have each value.
+    """For each facet, how many matching incidents have each value, for each group of readers who see the same
+    incidents.
 
-    Counting scans every matching incident, so the counts are cached until an incident changes
-    (the incidents' data version) for each group of readers who see the same incidents.
+    Counting scans every matching incident (most of a second at 100,000), so counts are kept until an incident
+    changes, and while incidents keep changing they are counted again at most every ``FACET_COUNTS_MAX_AGE``
+    seconds: in between, the list shows its current incidents beside the last counts.
     """
-    version, _changed = versions.current(versions.INCIDENTS)
-    key = f"incident-facets:{version}:{_reader_scope(person)}:{filters!r}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = _count_facets(person, filters)
-        cache.set(key, counts)
+    version, _changed = versions.recent(versions.INCIDENTS)
+    key = f"incident-facets:{_reader_scope(person)}:{filters!r}"
+    counted = cache.get(key)  # (version, when counted, counts)
+    if counted is not None and (counted[0] == version
+                                or time.time() - counted[1] < current_app.config["FACET_COUNTS_MAX_AGE"]):
+        return counted[2]
+    counts = _count_facets(person, filters)
+    cache.set(key, (version, time.time(), counts))
     return counts
 
 
