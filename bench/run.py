@@ -24,6 +24,7 @@ from bench.server import ROOT, WORKERS, gunicorn, prepare
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 HELLO_DRIFT = 0.15  # a run whose hello figures at its start and end differ more than this is repeated
 ATTEMPTS = 3
+SETTLE_SECONDS = 3  # after the read/write mix, its last requests finish before hello is measured again
 PAGE = 2000
 MEMBER = "person10-3@bench.example"  # an ordinary member of organization 10
 FILTER = "severity=2&severity=3&severity=4&reported=yes"
@@ -141,6 +142,7 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
         results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration,
                                                   connections) | {"path": "mix"}
+        time.sleep(SETTLE_SECONDS)
     results["hello (end)"] = wrk.run(base_url, hello, duration, connections)
     for name, (client, path, plan) in plans.items():
         results[name]["statements"] = statements(client, path, plan.unique)
