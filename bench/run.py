@@ -101,8 +101,9 @@ def write_plan(base_url: str, member: Client) -> wrk.Plan:
     threads: list[list[tuple]] = [[] for _ in range(wrk.THREADS)]
     for index, organization in enumerate(Shape().signing_organizations):
         signer = Client(base_url).sign_in(f"person{organization:02d}-1@bench.example", PASSWORD)
-        headers = {"Cookie": signer.cookie_header, "Content-Type": "application/x-www-form-urlencoded"}
         token = signer.csrf_token("/letters/")
+        # The cookie as it stands once the token is drawn: it holds the secret the token was made from.
+        headers = {"Cookie": signer.cookie_header, "Content-Type": "application/x-www-form-urlencoded"}
         filing = ("POST", "/incidents/new", headers,
                   f"csrf_token={token}&title=Benchmark+incident&platform_id=3&categories=hate_speech&language=en"
                   "&country=KE&first_seen_on=2026-11-01&severity=2&visibility=coalition&account_prominence=ordinary"
