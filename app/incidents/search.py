@@ -12,7 +12,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, and_, column, exists, false, func, literal_column, select, table, text
+from sqlalchemy import (Select, String, cast, column, exists, false, func, literal, literal_column, select, table,
+                        text, union_all)
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -167,9 +168,9 @@ def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     """For each facet, how many matching incidents have each value, for each group of readers who see the same
     incidents.
 
-    Counting scans every matching incident (most of a second at 100,000), so counts are kept until an incident
-    changes, and while incidents keep changing they are counted again at most every ``FACET_COUNTS_MAX_AGE``
-    seconds: in between, the list shows its current incidents beside the last counts.
+    Counting scans every matching incident (a quarter of a second at 100,000), so counts are kept until an
+    incident changes, and while incidents keep changing they are counted again at most every
+    ``FACET_COUNTS_MAX_AGE`` seconds: in between, the list shows its current incidents beside the last counts.
     """
     version, _changed = versions.recent(versions.INCIDENTS)
     key = f"incident-facets:{_reader_scope(person)}:{filters!r}"
@@ -182,18 +183,21 @@ def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     return counts
 
 
+FACETS = {"platform": Incident.platform_id, "status": Incident.status, "severity": Incident.severity,
+          "visibility": Incident.visibility, "language": Incident.language, "country": Incident.country}
+
+
 def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
-    """One statement per facet."""
-    base = and_(*conditions(person, filters))
-    columns = {"platform": Incident.platform_id, "status": Incident.status, "severity": Incident.severity,
-               "visibility": Incident.visibility, "language": Incident.language, "country": Incident.country}
-    counts = {}
-    for name, column in columns.items():
-        rows = db.session.execute(select(column, func.count()).where(base).group_by(column))
-        counts[name] = {str(value): number for value, number in rows}
-    rows = db.session.execute(select(IncidentCategory.category, func.count()).join(
-        Incident, Incident.id == IncidentCategory.incident_id).where(base).group_by(IncidentCategory.category))
-    counts["category"] = {value: number for value, number in rows}
+    """One statement: the matching incidents are gathered once (a single scan), then counted by each facet."""
+    matching = (select(Incident.id, *FACETS.values()).where(*conditions(person, filters))
+                .cte("matching").prefix_with("MATERIALIZED"))
+    by_facet = [select(literal(name), cast(matching.c[column.key], String), func.count())
+                .group_by(matching.c[column.key]) for name, column in FACETS.items()]
+    by_category = (select(literal("category"), IncidentCategory.category, func.count())
+                   .join(matching, matching.c.id == IncidentCategory.incident_id).group_by(IncidentCategory.category))
+    counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "category")}
+    for facet, value, number in db.session.execute(union_all(*by_facet, by_category)):
+        counts[facet][value] = number
     return counts
 
 
