@@ -119,6 +119,7 @@ def _compressed_response(compressed: bytes, mimetype: str, headers: dict | None 
     headers = headers or {"Vary": "Accept-Encoding"}
     if "gzip" in request.accept_encodings:
         headers["Content-Encoding"] = "gzip"
+        body = compressed
     else:
-        compressed = gzip.decompress(compressed)
-    return current_app.response_class(compressed, mimetype=mimetype, headers=headers)
+        body = gzip.decompress(compressed)
+    return current_app.response_class(body, mimetype=mimetype, headers=headers)

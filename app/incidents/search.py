@@ -7,7 +7,7 @@ GIN-indexed), both kept up to date by the database itself.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import current_app
@@ -88,7 +88,7 @@ def _visible_to(person):
     return func.coalesce(visible, false())
 
 
-def conditions(person, filters: Filters, text_search: bool = True) -> list:
+def conditions(person, filters: Filters) -> list:
     """The WHERE clauses of what ``person`` may see matching ``filters``.
 
     Conditions on other tables are correlated EXISTS, checked row by row as the page is read newest
@@ -116,7 +116,7 @@ def conditions(person, filters: Filters, text_search: bool = True) -> list:
         clauses.append(Incident.first_seen_on >= filters.since)
     if filters.until:
         clauses.append(Incident.first_seen_on <= filters.until)
-    if text_search and filters.q and filters.q.strip():
+    if filters.q and filters.q.strip():
         clauses.append(text_condition(filters.q.strip()))
     return clauses
 
@@ -130,11 +130,12 @@ def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE
     """
     # On SQLite a text search is read along its index, newest match first, each match then looked up: the page
     # ends after a page of matches, however many there are (an IN list would first gather every match).
-    along_index = bool(filters.q and filters.q.split()) and db.engine.dialect.name == "sqlite"
-    query = select(Incident).where(*conditions(person, filters, text_search=not along_index))
+    words = filters.q.split() if filters.q else []
+    along_index = bool(words) and db.engine.dialect.name == "sqlite"
+    query = select(Incident).where(*conditions(person, replace(filters, q=None) if along_index else filters))
     newest_first = Incident.id
     if along_index:
-        query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(filters.q.split()))
+        query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(words))
         newest_first = _SEARCH_INDEX.c.rowid
     if after_id is not None and 0 < after_id <= MAX_INTEGER:
         query = query.where(newest_first < after_id)
