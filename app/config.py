@@ -42,7 +42,6 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "PASSWORD_RESET_TTL_MINUTES": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_MAX_HOURS": int,
-    "SESSION_RECHECK_MS": int,
     "FACET_COUNTS_MAX_AGE": int,
 }
 
@@ -98,8 +97,6 @@ class DefaultConfig:
     PASSWORD_RESET_TTL_MINUTES = 60
     SESSION_IDLE_MINUTES = 12 * 60
     SESSION_MAX_HOURS = 14 * 24
-    # A worker answers reading requests with a session it checked this recently without checking it again.
-    SESSION_RECHECK_MS = 1000
     # Seconds a member's list may show facet counts from before the latest incident changes (0: always current).
     FACET_COUNTS_MAX_AGE = 60
     RATELIMIT_STORAGE_URI = "memory://"

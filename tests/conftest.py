@@ -46,9 +46,6 @@ def app_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
         "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
-        # Every request checks its session, so statement counts do not depend on how fast a test runs
-        # (tests/accounts/test_sessions.py turns the recheck interval on).
-        "SESSION_RECHECK_MS": 0,
         # Facet counts follow every change (test_search.py checks the production default's recount interval).
         "FACET_COUNTS_MAX_AGE": 0,
     }
@@ -241,13 +238,14 @@ def person_factory(app, organization_factory):
 
 @pytest.fixture
 def sign_in_as(app):
-    """Give ``client`` a live session for ``user``, as a successful sign-in would."""
+    """Give ``client`` a live session for ``user``, as a successful sign-in would (through their second factor,
+    if they have one)."""
     from app.accounts.models import UserSession
     from app.core.tokens import new_token
 
     def sign_in(client, user):
         token, token_hash = new_token()
-        db.session.add(UserSession(user_id=user.id, token_hash=token_hash))
+        db.session.add(UserSession(user_id=user.id, token_hash=token_hash, two_factor_verified=user.has_two_factor))
         db.session.commit()
         with client.session_transaction() as session:
             session["_user_id"] = token

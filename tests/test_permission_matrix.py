@@ -4,6 +4,9 @@ The table below must name every endpoint in the URL map: a new route without an
 expectation fails ``test_every_route_has_an_expectation``. GET routes are
 requested for every persona; POST routes only for the personas who must be
 refused (the allowed cases change state and are covered by functional tests).
+Steering and admin people without a second factor are members until they enrol:
+their roles' own routes send them to enrol, and everything else answers them as
+it answers a member of another organization.
 """
 
 import io
@@ -29,8 +32,10 @@ from app.meetings.services import MeetingData, add_action, add_attachment, creat
 from app.meetings.vocab import Kind
 from app.organizations.services import submit_application
 
-PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin")
+PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin",
+            "steering_without_2fa", "admin_without_2fa")
 SIGN_IN = "sign_in"  # 302 to the sign-in page
+ENROL = "enrol"  # 302 to the second factor's set-up page
 REDIRECT = "redirect"  # 302 somewhere else
 ALLOWED = "allowed"  # for POST routes: allowed, not exercised here
 
@@ -41,16 +46,18 @@ def expect(default, **overrides):
 
 PUBLIC = expect(200)
 SIGNED_IN = expect(200, anonymous=SIGN_IN, deactivated=SIGN_IN)
-ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200)
+# A coalition role's routes send its holders without a second factor to enrol.
+NOT_YET_ENROLLED = {"steering_without_2fa": ENROL, "admin_without_2fa": ENROL}
+ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200, **NOT_YET_ENROLLED)
 MANAGES_ORG_A = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, org_admin_a=200, admin=200)
 BAD_LINK = expect(404)
-STEERING_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, steering=200)
+STEERING_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, steering=200, **NOT_YET_ENROLLED)
 ORG_A_200 = {"member_a": 200, "signatory_a": 200, "org_admin_a": 200}
 ORG_A_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, **ORG_A_200)
 ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403,
                                org_admin_a=403)
 CAN_SIGN = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED,
-                  steering=ALLOWED, admin=ALLOWED)
+                  steering=ALLOWED, admin=ALLOWED, steering_without_2fa=ALLOWED, admin_without_2fa=ALLOWED)
 ORG_A_SIGNERS = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED)
 INVITEE_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=200, steering=200)
 # Invited but not organizing: refused; organizer (steering): allowed; everyone else: not found.
@@ -224,9 +231,12 @@ MATRIX = {
 
 
 @pytest.fixture
-def objects(app, personas, incident_factory, tmp_path):
+def objects(app, personas, person_factory, incident_factory, tmp_path):
     """The objects the sample URLs point at, by name."""
     app.config["EVIDENCE_DIR"] = str(tmp_path)
+    steering_org = personas["steering"].organization
+    personas["steering_without_2fa"] = person_factory("signatory", steering_org, steering=True, two_factor=False)
+    personas["admin_without_2fa"] = person_factory("org_admin", steering_org, admin=True, two_factor=False)
     _token, _secret = create_api_token(personas["member_a"], "matrix", TokenScope.READ)
     invite(personas["org_admin_a"], "invitee@example.org", personas["org_a"], OrgRole.MEMBER)
     application, _ = submit_application("Applicant", "KE", None, "Contact", "c@example.org", "x" * 30, "en")
@@ -287,6 +297,8 @@ def test_every_route_has_an_expectation(app):
 def check(response, expected):
     if expected == SIGN_IN:
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    elif expected == ENROL:
+        assert response.status_code == 302 and response.headers["Location"].startswith("/account/two-factor")
     elif expected == REDIRECT:
         assert response.status_code == 302 and not response.headers["Location"].startswith("/sign-in")
     else:

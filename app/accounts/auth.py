@@ -1,27 +1,20 @@
 """Sign-in, server-side sessions, API-token authentication and CSRF.
 
 The session cookie carries only a random token; ``UserSession`` holds its hash.
-Requests re-check that row, so sign-out, a password change, deactivation
-or a role change ends a session even for someone holding a copy of the cookie:
-at once for every request that changes something and for every request the
-same worker answers; a reading request answered by another worker may still see
-the session for up to ``SESSION_RECHECK_MS`` (each worker remembers a session it
-has just checked, since that database round trip is most of what a cached page costs).
+Every request checks that row in the database (whichever worker answers it), so
+sign-out, a password change, deactivation, a role downgrade or a suspension ends
+a session at once, even for someone holding a copy of the cookie, and a session
+that has just passed its second factor has its powers at once everywhere.
 """
 
-import time
 from datetime import timedelta
-from itertools import chain
 
-from flask import current_app, has_app_context, request, session
+from flask import current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
-from app.organizations.models import Organization
 from app.core import audit
 from app.core.access import SAFE_METHODS
 from app.core.db import prepare_to_write, utcnow
@@ -31,9 +24,6 @@ from app.extensions import csrf, db
 # Writing last_seen_at on every request would make every read a write.
 LAST_SEEN_GRANULARITY = timedelta(minutes=5)
 API_TOKEN_PREFIX = "coa_"
-MAX_REMEMBERED_SESSIONS = 10_000
-# What a remembered session brings back, in this order: whether the person may act depends on all three.
-REMEMBERED = (Organization, User, UserSession)
 
 
 def normalize_email(email: str) -> str:
@@ -58,12 +48,14 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
-    """Sign ``user`` in with a brand-new session (the old cookie content is discarded)."""
+def start_session(user: User, two_factor_verified: bool = False) -> None:
+    """Sign ``user`` in with a brand-new session (the old cookie content is discarded); ``two_factor_verified``
+    when they passed their second factor to get it."""
     session.clear()
     token, token_hash = new_token()
     user_session = UserSession(user_id=user.id, token_hash=token_hash, ip_prefix=audit.truncate_ip(request.remote_addr),
-                               user_agent=(request.user_agent.string or "")[:200])
+                               user_agent=(request.user_agent.string or "")[:200],
+                               two_factor_verified=two_factor_verified)
     db.session.add(user_session)
     user.last_sign_in_at = utcnow()
     db.session.flush()
@@ -88,7 +80,6 @@ def revoke_sessions(user: User, keep: UserSession | None = None) -> None:
     if keep is not None:
         statement = statement.where(UserSession.id != keep.id)
     db.session.execute(statement.values(revoked_at=utcnow()))
-    _remembered_sessions().clear()
 
 
 def _session_expired(user_session: UserSession) -> bool:
@@ -99,19 +90,11 @@ def _session_expired(user_session: UserSession) -> bool:
 
 
 def load_user_from_session(token: str) -> User | None:
-    """Flask-Login's user loader: the person behind a live, unexpired session token."""
-    token_hash = hash_token(token)
-    if request.method in SAFE_METHODS:
-        remembered = _remembered_sessions().get(token_hash)
-        recheck_seconds = current_app.config["SESSION_RECHECK_MS"] / 1000
-        if remembered is not None and time.monotonic() - remembered[0] < recheck_seconds:
-            organization, user, user_session = (_attached(model, columns)
-                                                for model, columns in zip(REMEMBERED, remembered[1:]))
-            set_committed_value(user, "organization", organization)  # as if loaded with the person
-            return _signed_in(user, user_session, token)
+    """Flask-Login's user loader: the person behind a live, unexpired session token (one statement: the session,
+    the person and their organization)."""
     row = db.session.execute(
         select(UserSession, User).join(User, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
+        .where(UserSession.token_hash == hash_token(token), UserSession.revoked_at.is_(None))
     ).first()
     if row is None:
         return None
@@ -125,43 +108,8 @@ def load_user_from_session(token: str) -> User | None:
         prepare_to_write(db.session)
         user_session.last_seen_at = utcnow()
         db.session.commit()
-    remembered = _remembered_sessions()
-    if len(remembered) >= MAX_REMEMBERED_SESSIONS:
-        remembered.clear()
-    remembered[token_hash] = (time.monotonic(), _columns(user.organization), _columns(user), _columns(user_session))
-    return _signed_in(user, user_session, token)
-
-
-def _signed_in(user: User, user_session: UserSession, token: str) -> User:
     user.current_session, user.current_session_token = user_session, token
     return user
-
-
-def _remembered_sessions() -> dict[str, tuple[float, dict, dict, dict]]:
-    """This app's (worker's) sessions checked in the last ``SESSION_RECHECK_MS``, by token hash: when, and the
-    columns of the person's organization, the person and the session (``REMEMBERED``)."""
-    return current_app.extensions.setdefault("remembered_sessions", {})
-
-
-def _columns(instance) -> dict:
-    return {attribute.key: getattr(instance, attribute.key) for attribute in inspect(type(instance)).column_attrs}
-
-
-def _attached(model, columns: dict):
-    """A row remembered from an earlier request, in this request's session without a query (relationships
-    load as usual)."""
-    instance = model(**columns)
-    make_transient_to_detached(instance)
-    db.session.add(instance)
-    return instance
-
-
-@event.listens_for(Session, "before_flush")
-def _forget_changed_sessions(session: Session, _context, _instances) -> None:
-    """A person, organization or session written through this worker is checked afresh by its next request."""
-    if has_app_context() and any(isinstance(instance, REMEMBERED)
-                                 for instance in chain(session.new, session.dirty, session.deleted)):
-        _remembered_sessions().clear()
 
 
 def bearer_token() -> str | None:

@@ -94,8 +94,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 class UserSession(db.Model):
     """A signed-in browser. The cookie holds a random token; this row holds its hash.
 
-    Revoking the row (sign-out, password change, deactivation, role change) ends the
-    session even for someone holding a copy of the cookie.
+    Revoking the row (sign-out, password change, deactivation, role downgrade) ends the
+    session even for someone holding a copy of the cookie. ``two_factor_verified``: the
+    session passed the person's second factor (signed in with it, or enrolled it), which
+    steering and admin roles need to act (``permissions.has_coalition_powers``).
     """
 
     __tablename__ = "user_sessions"

@@ -6,10 +6,10 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from app.accounts.auth import revoke_sessions
-from app.accounts.models import RecoveryCode, User
+from app.accounts.models import RecoveryCode, User, UserSession
 from app.core import audit
 from app.core.db import utcnow
 from app.core.tokens import hash_token
@@ -42,11 +42,16 @@ def _matching_counter(secret: str, code: str, after: int | None) -> int | None:
 
 
 def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn on two-factor sign-in if ``code`` matches ``secret``; returns the new recovery codes."""
+    """Turn on two-factor sign-in if ``code`` matches ``secret``; returns the new recovery codes.
+
+    The session enrolling has just passed the new factor; the person's other sessions have not.
+    """
     counter = _matching_counter(secret, code, None)
     if counter is None:
         return None
     user.totp_secret, user.totp_last_counter, user.totp_enabled_at = secret, counter, utcnow()
+    if user.current_session is not None:
+        user.current_session.two_factor_verified = True
     codes = replace_recovery_codes(user)
     audit.record("two_factor_enabled", target=user)
     return codes
@@ -86,9 +91,11 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def disable(user: User, actor: User, action: str) -> None:
-    """Remove the second factor (the person's own choice, or an admin's reset); ends their sessions."""
+    """Remove the second factor (the person's own choice, or an admin's reset): no session has passed it any
+    more, and an admin's reset ends them."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id).values(two_factor_verified=False))
     if actor.id != user.id:
         revoke_sessions(user)
     audit.record(action, target=user, actor=actor)

@@ -34,8 +34,8 @@ def _account_key() -> str:
     return "sign-in:" + auth.normalize_email(request.form.get("email", ""))
 
 
-def _finish_sign_in(user: User, next_url: str | None):
-    auth.start_session(user)
+def _finish_sign_in(user: User, next_url: str | None, two_factor_verified: bool = False):
+    auth.start_session(user, two_factor_verified)
     db.session.commit()
     flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(safe_next(next_url, url_for("main.index")))
@@ -84,7 +84,7 @@ def sign_in_second_factor():
     form = TwoFactorForm()
     if form.validate_on_submit():
         if two_factor.verify_second_factor(user, form.code.data):
-            return _finish_sign_in(user, session.get("second_factor_next"))
+            return _finish_sign_in(user, session.get("second_factor_next"), two_factor_verified=True)
         audit.record("second_factor_failed", target=user, actor=user)
         db.session.commit()
         flash(_("That code is not valid. Check your device's clock and try again."), "error")

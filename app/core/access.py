@@ -9,7 +9,9 @@ Rules, from least to most privileged:
 - ``public``: anyone.
 - ``signed_in``: any active person.
 - ``org_admin``: an organization administrator (object checks narrow it to their organization).
-- ``steering``, ``admin``: coalition roles; both need an enrolled second factor.
+- ``steering``, ``admin``: coalition roles; both act only behind a second factor, enrolled and passed
+  (``permissions.has_coalition_powers``): until then a person holding one is sent to enrol or to sign in
+  again with it, and everywhere else has a member's rights.
 
 Anonymous requests to a protected HTML page are sent to sign in; to the API they get 401.
 Requests authenticated by an API token reach only the API, and read-only tokens only read.
@@ -17,7 +19,8 @@ Requests authenticated by an API token reach only the API, and read-only tokens 
 
 import logging
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import permissions
@@ -83,10 +86,21 @@ def enforce_access():
         if is_api_request():
             abort(401)
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-    if rule in PRIVILEGED and permissions.needs_two_factor(current_user) and not current_user.has_two_factor:
-        if is_api_request():
-            abort(403)
-        return redirect(url_for("account.two_factor_setup", next=request.full_path.rstrip("?")))
+    if rule in PRIVILEGED and permissions.needs_two_factor(current_user) \
+            and not permissions.has_coalition_powers(current_user):
+        return _second_factor_first()
     if not RULES[rule](current_user):
         abort(403)
     return None
+
+
+def _second_factor_first():
+    """A coalition role's page for someone whose role is inert: enrol a second factor, or pass it."""
+    if is_api_request():
+        abort(403)
+    next_url = request.full_path.rstrip("?")
+    if not current_user.has_two_factor:
+        return redirect(url_for("account.two_factor_setup", next=next_url))
+    # Enrolled since this session signed in (on another device): signing in again passes the second factor.
+    flash(_("Please sign in again with your second factor."), "warning")
+    return redirect(url_for("accounts.sign_in", next=next_url))

@@ -25,7 +25,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.http import http_date, quote_etag
 
-from app.core import versions
+from app.core import permissions, versions
 from app.extensions import cache
 
 MAX_AGE = 60
@@ -94,8 +94,9 @@ def _reader_fingerprint() -> str:
     if secret_name not in session:
         generate_csrf()  # makes the session's secret
     person = current_user
-    drawn_for = (person.id, person.organization_id, person.org_role, person.is_steering, person.is_admin,
-                 person.name, str(get_locale()), str(get_timezone()),
+    # The roles as they act (inert until the second factor is passed), not as held.
+    drawn_for = (person.id, person.organization_id, person.org_role, permissions.is_steering(person),
+                 permissions.is_admin(person), person.name, str(get_locale()), str(get_timezone()),
                  session[secret_name])
     return hashlib.sha256(repr(drawn_for).encode()).hexdigest()[:32]
 

@@ -19,16 +19,27 @@ def _has_org_role(person, minimum: str) -> bool:
     return is_signed_in(person) and ORG_ROLE_RANK[person.org_role] >= ORG_ROLE_RANK[minimum]
 
 
+def has_coalition_powers(person) -> bool:
+    """Whether ``person``'s steering and admin roles act: only behind a second factor, enrolled and, in a browser
+    session, passed by that session (signed in with it, or enrolled in it). An API token, or a service acting
+    for someone outside any request, needs the enrolment. Until then the roles are inert: a member's rights."""
+    if not person.has_two_factor:
+        return False
+    user_session = person.current_session
+    return user_session is None or user_session.two_factor_verified
+
+
 def is_steering(person) -> bool:
-    return is_signed_in(person) and person.is_steering
+    return is_signed_in(person) and person.is_steering and has_coalition_powers(person)
 
 
 def is_admin(person) -> bool:
-    return is_signed_in(person) and person.is_admin
+    return is_signed_in(person) and person.is_admin and has_coalition_powers(person)
 
 
 def needs_two_factor(person) -> bool:
-    """Steering and admin must enrol a second factor before any privileged page."""
+    """Whether the person holds steering or admin, which act only once a second factor is enrolled and passed
+    (``has_coalition_powers``)."""
     return is_signed_in(person) and (person.is_steering or person.is_admin)
 
 

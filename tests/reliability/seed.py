@@ -71,7 +71,8 @@ def seed(database_url: str) -> Coalition:
         letter.status = LetterStatus.OPEN
         for name, person in people.items():
             token, token_hash = new_token()
-            db.session.add(UserSession(user_id=person.id, token_hash=token_hash))
+            db.session.add(UserSession(user_id=person.id, token_hash=token_hash,
+                                       two_factor_verified=person.has_two_factor))
             coalition.cookies[name] = serializer.dumps({"_user_id": token, "_fresh": True})
         db.session.commit()
         coalition.platform_id, coalition.letter_slug, coalition.org_id = platform.id, letter.slug, signing.id
