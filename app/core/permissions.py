@@ -5,6 +5,7 @@ anonymous) and answers True or False. Views, the API, templates (as
 ``can.<name>``) and route rules (``app/core/access.py``) all ask here.
 """
 
+from flask import has_request_context
 from sqlalchemy import and_, false, or_
 
 # Organization roles by rank: a higher role includes the rights of the lower ones.
@@ -20,9 +21,12 @@ def _has_org_role(person, minimum: str) -> bool:
 
 
 def has_coalition_powers(person) -> bool:
-    """Whether ``person``'s steering and admin roles act: only behind a second factor, enrolled and, in a browser
-    session, passed by that session (signed in with it, or enrolled in it). An API token, or a service acting
-    for someone outside any request, needs the enrolment. Until then the roles are inert: a member's rights."""
+    """Whether ``person``'s steering and admin roles act. In a request, only behind a second factor: enrolled
+    and, in a browser session, passed by that session (signed in with it, or enrolled in it); an API token, or
+    anyone else the request considers, needs the enrolment. Until then the roles are inert: a member's rights.
+    Commands run on the server (demo data, operators' tools) act with the roles as held."""
+    if not has_request_context():
+        return True
     if not person.has_two_factor:
         return False
     user_session = person.current_session

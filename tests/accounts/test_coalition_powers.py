@@ -13,6 +13,7 @@ from app.extensions import db
 from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence
 from app.incidents.vocab import Status
+from app.insights.report import scope_of
 from tests.accounts.test_api_tokens import bearer
 from tests.accounts.test_two_factor import current_code, enrol, start_sign_in
 from tests.conftest import PASSWORD
@@ -119,3 +120,11 @@ def test_cached_incident_lists_follow_the_powers_the_session_has_now(app, login,
     assert reference not in client.get("/incidents/").get_data(as_text=True)
     enrol(client)
     assert reference in client.get("/incidents/").get_data(as_text=True)
+
+
+def test_insights_figures_of_steering_without_a_second_factor_are_their_organization_members(app, personas,
+                                                                                             unenrolled):
+    steering_org = personas["steering"].organization
+    with app.test_request_context():  # in a request, as a token's owner (no browser session) would be
+        assert scope_of(personas["steering"], public=False) == f"org{steering_org.id}:steering"
+        assert scope_of(unenrolled["steering"], public=False) == f"org{steering_org.id}:member"
