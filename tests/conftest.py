@@ -46,6 +46,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
         "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
         # Every request checks its session, so statement counts do not depend on how fast a test runs
         # (tests/accounts/test_sessions.py turns the recheck interval on).
         "SESSION_RECHECK_MS": 0,
