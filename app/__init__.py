@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app.core import i18n
     from app.core.db import configure_sqlite
-    from app.accounts.auth import load_user_from_request, load_user_from_session
+    from app.accounts.auth import load_user_from_cookie, load_user_from_request
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     for module in MODEL_MODULES:
@@ -56,18 +56,19 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     login_manager.init_app(app)
-    login_manager.user_loader(load_user_from_session)
+    login_manager.user_loader(load_user_from_cookie)
     login_manager.request_loader(load_user_from_request)
     login_manager.session_protection = None  # server-side sessions (UserSession) do this job
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from app.accounts.auth import protect_from_csrf
+    from app.accounts.auth import authenticate_api_request, protect_from_csrf
     from app.core import geo, i18n, permissions, security
     from app.core.markdown import render_markdown
     from app.core.access import enforce_access
 
     app.before_request(security.refuse_nul_bytes)
+    app.before_request(authenticate_api_request)
     app.before_request(protect_from_csrf)
     app.before_request(enforce_access)
     app.after_request(i18n.remember_locale)

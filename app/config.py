@@ -38,6 +38,8 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "CACHE_TYPE": str,
     "CACHE_REDIS_URL": str,
     "SIGN_IN_RATE_LIMIT": str,
+    "SIGN_IN_ACCOUNT_RATE_LIMIT": str,
+    "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": str,
     "INVITATION_TTL_HOURS": int,
     "PASSWORD_RESET_TTL_MINUTES": int,
     "SESSION_IDLE_MINUTES": int,
@@ -103,6 +105,9 @@ class DefaultConfig:
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "5 per minute; 20 per hour"
     SIGN_IN_ACCOUNT_RATE_LIMIT = "10 per hour"
+    # Wrong second-factor codes per account, from any address. A guess hits one of three valid TOTP codes in a
+    # million: at most ten a day keeps a year of guessing with the password in hand near 1 %.
+    SECOND_FACTOR_ACCOUNT_RATE_LIMIT = "5 per hour; 10 per day"
     WTF_CSRF_CHECK_DEFAULT = False  # checked in app/accounts/auth.py, which exempts API token requests
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True

@@ -9,14 +9,15 @@ that has just passed its second factor has its powers at once everywhere.
 
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import abort, current_app, request, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
 from app.core import audit
-from app.core.access import SAFE_METHODS
+from app.core.access import SAFE_METHODS, is_api_request
+from app.core.permissions import is_signed_in
 from app.core.db import prepare_to_write, utcnow
 from app.core.tokens import hash_token, new_token
 from app.extensions import csrf, db
@@ -118,10 +119,21 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+def is_token_request() -> bool:
+    """An API request carrying ``Authorization``: that header alone says who is asking, never the session cookie."""
+    return is_api_request() and "Authorization" in request.headers
+
+
+def load_user_from_cookie(token: str) -> User | None:
+    """Flask-Login's user loader: the session's person, except on a token request (then Flask-Login asks
+    ``load_user_from_request``, and a cookie sent along cannot lend its person to a bad or read-only token)."""
+    return None if is_token_request() else load_user_from_session(token)
+
+
 def load_user_from_request(_request) -> User | None:
     """Flask-Login's request loader: ``Authorization: Bearer <token>``, for the API only."""
     token = bearer_token()
-    if token is None or not request.path.startswith("/api/"):
+    if token is None or not is_token_request():
         return None
     row = db.session.execute(
         select(ApiToken, User).join(User, ApiToken.user_id == User.id)
@@ -138,10 +150,20 @@ def load_user_from_request(_request) -> User | None:
     return user
 
 
+def authenticate_api_request() -> None:
+    """``before_request``: a token request without a live token in it is refused (401), whatever cookie comes
+    along; so is an unsafe API request with neither token nor session (rather than a 400 for its CSRF token)."""
+    if is_token_request():
+        if getattr(current_user, "current_token", None) is None:
+            abort(401)
+    elif is_api_request() and request.method not in SAFE_METHODS and not is_signed_in(current_user):
+        abort(401)
+
+
 def protect_from_csrf() -> None:
-    """``before_request``: every unsafe request needs a CSRF token, except API calls made with an API token."""
+    """``before_request``: every unsafe request needs a CSRF token, except API calls made with a live API token."""
     if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if request.path.startswith("/api/") and bearer_token() is not None:
-        return  # a bearer token cannot be sent by another site's form; invalid ones get 401
+    if is_token_request() and getattr(current_user, "current_token", None) is not None:
+        return  # another site's form cannot send a token
     csrf.protect()

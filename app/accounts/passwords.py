@@ -1,5 +1,7 @@
 """Password hashing (argon2id) and the minimum-strength rule."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
@@ -8,9 +10,6 @@ from zxcvbn import zxcvbn
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable: moderate protection from offline slow-hash scenario"
 MAX_LENGTH = 256
-
-# Verified against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH_CACHE: dict[tuple, str] = {}
 
 
 def _hasher() -> PasswordHasher:
@@ -22,13 +21,18 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+@cache
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    """Verified against when there is no hash (an unknown email, a person without a password): hashed once per
+    process and parameters, so each such sign-in costs one verify, exactly like a wrong password."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash("not-a-real-password")
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when ``password`` matches; spends the same work when there is no hash."""
+    """True when ``password`` matches; spends the same work (one verify) when there is no hash."""
     hasher = _hasher()
     if password_hash is None:
-        key = (hasher.time_cost, hasher.memory_cost)
-        _DUMMY_HASH_CACHE.setdefault(key, hasher.hash("not-a-real-password"))
-        password_hash, password = _DUMMY_HASH_CACHE[key], "wrong-" + password
+        password_hash, password = _dummy_hash(hasher.time_cost, hasher.memory_cost), "wrong-" + password
     try:
         return hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

@@ -16,6 +16,8 @@ from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
+# How long a correct password waits for its second factor. Entering the password again starts a new wait but
+# gives no new attempts: wrong codes are counted per account in the rate-limit storage, not in the session.
 PENDING_SECOND_FACTOR_SECONDS = 300
 
 
@@ -64,6 +66,11 @@ def sign_in():
     return render_template("accounts/sign_in.html", form=form)
 
 
+def _pending_account_key() -> str:
+    """The account waiting for its second factor, whatever address its codes come from (the session is signed)."""
+    return f"second-factor:{session.get('second_factor_user')}"
+
+
 def _pending_second_factor_user() -> User | None:
     started = session.get("second_factor_started", 0)
     if time.time() - started > PENDING_SECOND_FACTOR_SECONDS:
@@ -75,6 +82,8 @@ def _pending_second_factor_user() -> User | None:
 @bp.route("/sign-in/second-factor", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(lambda: current_app.config["SECOND_FACTOR_ACCOUNT_RATE_LIMIT"], key_func=_pending_account_key,
+               methods=["POST"], deduct_when=_sign_in_failed)
 def sign_in_second_factor():
     """Public, after a correct password: the TOTP or recovery code."""
     user = _pending_second_factor_user()

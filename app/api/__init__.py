@@ -3,6 +3,7 @@
 import http
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask_smorest import Api
 
 from app.core.errors import PROBLEM_JSON
@@ -16,6 +17,13 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer(metadata={"description": "HTTP status code"})
     detail = ma.fields.String(metadata={"description": "Explanation for this occurrence"})
     errors = ma.fields.Dict(metadata={"description": "Field errors, by location and field name"})
+
+
+UNAUTHORIZED_CHALLENGE = {
+    "required": True, "schema": {"type": "string"},
+    "description": '`Bearer`, or `Bearer error="invalid_token"` when the request carried an `Authorization` header '
+                   "that is not a live API token",
+}
 
 
 class CoalitionApi(Api):
@@ -37,7 +45,20 @@ class CoalitionApi(Api):
         problem = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
         for status in http.HTTPStatus:
             response = {"description": status.phrase} | ({"content": problem} if status >= 400 else {})
+            if status == http.HTTPStatus.UNAUTHORIZED:
+                response["headers"] = {"WWW-Authenticate": UNAUTHORIZED_CHALLENGE}
             self.spec.components.response(status.name, response, lazy=True)
+
+
+class RefusedTokenPlugin(BasePlugin):
+    """Documents on every operation, public ones too, the 401 that answers an ``Authorization`` header that is not
+    a live API token (``app.accounts.auth.authenticate_api_request``)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            if 401 not in responses and "401" not in responses:
+                responses[401] = http.HTTPStatus.UNAUTHORIZED.name
 
 
 def documents_errors(blp, *codes: int):
@@ -59,7 +80,10 @@ API_SPEC_OPTIONS = {
     "servers": [{"url": "/"}],
     "components": {"securitySchemes": {"bearerAuth": {
         "type": "http", "scheme": "bearer",
-        "description": "A personal API token from your account page. Tokens need no CSRF token.",
+        "description": "A personal API token from your account page. A request with an `Authorization` header "
+                       "is authenticated by it alone, never by a session cookie sent along: anything but a live "
+                       "token is refused with 401, and a read-only token cannot write (403). Token requests need "
+                       "no CSRF token; an unsafe request with neither token nor session is refused with 401.",
     }}},
 }
 
@@ -75,7 +99,7 @@ def init_api(app) -> CoalitionApi:
     from app.organizations.api import blp as organizations_blp
     from app.platforms.api import blp as platforms_blp
 
-    api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS)
+    api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS | {"extra_plugins": [RefusedTokenPlugin()]})
     for blueprint in (accounts_blp, commitments_blp, incidents_blp, letters_blp, meetings_blp, organizations_blp,
                       platforms_blp, stats_blp):
         api.register_blueprint(blueprint)

@@ -57,6 +57,9 @@ def handle_http_exception(error: HTTPException):
     if request_ctx.url_adapter is None:  # e.g. an untrusted Host header: no page can be built for it
         return str(ERROR_TEXT.get(code, ERROR_TEXT[400])[0]), code, {"Content-Type": "text/plain; charset=utf-8"}
     if wants_problem_json():
+        if code == 401:  # RFC 6750: the scheme to use, and whether a token was sent and refused
+            sent = "Authorization" in request.headers
+            headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent else "Bearer"
         errors = data.get("errors") or data.get("messages")
         custom = error.description if error.description != type(error).description else None
         return problem_response(code, data.get("message") or custom, errors, headers)

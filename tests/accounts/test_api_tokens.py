@@ -2,12 +2,14 @@ import re
 
 import pytest
 from flask import jsonify
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import ApiToken, TokenScope
 from app.core.access import SIGNED_IN, allow
+from app.core.db import utcnow
 from app.extensions import db
+from app.incidents.models import Incident
 
 
 def create_token(client, scope="read") -> str:
@@ -110,3 +112,58 @@ def test_forms_need_a_csrf_token(make_app, personas, sign_in_as):
     assert client.post("/sign-out").status_code == 400
     assert client.get("/account/").status_code == 200  # still signed in
     assert app.test_client().post("/sign-in", data={"email": "member.a@example.org", "password": "x"}).status_code == 400
+
+
+INCIDENT = {"title": "Post calling refugees vermin", "platform": "facebook", "categories": ["hate_speech"],
+            "language": "ar", "country": "LB", "first_seen_on": "2026-05-01", "severity": "3"}
+
+
+@pytest.fixture
+def filing_app(make_app, platform_factory):
+    """An app that checks CSRF tokens, as in production, and a platform to file incidents about."""
+    platform_factory(name="Facebook", slug="facebook")
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+def incidents_filed() -> int:
+    return db.session.scalar(select(func.count()).select_from(Incident))
+
+
+@pytest.mark.parametrize("kind", ["unknown", "revoked", "empty", "basic"])
+def test_a_token_that_is_not_live_is_refused_even_with_a_session_cookie(filing_app, personas, sign_in_as, kind):
+    api_token, secret = create_api_token(personas["member_a"], "old", TokenScope.WRITE)
+    api_token.revoked_at = utcnow()
+    db.session.commit()
+    authorization = {"unknown": "Bearer coa_made-up", "revoked": f"Bearer {secret}", "empty": "Bearer",
+                     "basic": "Basic bWVtYmVyOnB3"}[kind]
+    client = sign_in_as(filing_app.test_client(), personas["member_a"])
+    response = client.post("/api/v1/incidents", headers={"Authorization": authorization}, json=INCIDENT)
+    assert (response.status_code, response.mimetype) == (401, "application/problem+json")
+    assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+    assert incidents_filed() == 0
+    assert client.get("/api/v1/me", headers={"Authorization": authorization}).status_code == 401
+    assert client.get("/api/v1/me").status_code == 200  # the session itself still works without the header
+
+
+def test_a_read_only_token_cannot_write_even_with_a_session_cookie(filing_app, personas, sign_in_as):
+    _, secret = create_api_token(personas["member_a"], "read", TokenScope.READ)
+    db.session.commit()
+    client = sign_in_as(filing_app.test_client(), personas["member_a"])
+    assert client.post("/api/v1/incidents", headers=bearer(secret), json=INCIDENT).status_code == 403
+    assert incidents_filed() == 0
+
+
+def test_the_token_says_who_is_asking_whatever_the_cookie(filing_app, personas, sign_in_as):
+    _, secret = create_api_token(personas["member_b"], "write", TokenScope.WRITE)
+    db.session.commit()
+    client = sign_in_as(filing_app.test_client(), personas["member_a"])
+    assert client.get("/api/v1/me", headers=bearer(secret)).get_json()["name"] == personas["member_b"].name
+    assert client.post("/api/v1/incidents", headers=bearer(secret), json=INCIDENT).status_code == 201
+    assert db.session.scalar(select(Incident.organization_id)) == personas["org_b"].id
+
+
+def test_an_anonymous_write_gets_401_with_a_bearer_challenge(filing_app, personas):
+    response = filing_app.test_client().post("/api/v1/incidents", json=INCIDENT)
+    assert (response.status_code, response.mimetype) == (401, "application/problem+json")
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    assert incidents_filed() == 0

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -161,3 +163,49 @@ def test_session_cookie_is_httponly_and_lax(client, personas):
 
 def test_signed_in_pages_are_not_cached(login):
     assert login("member_a").get("/account/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("email", ["nobody@example.org", "member.a@example.org", "gone@example.org",
+                                   "no.password@example.org"])
+@pytest.mark.parametrize("password", [PASSWORD, "wrong password"])
+def test_every_sign_in_costs_one_argon2_verify_and_no_hash(client, personas, person_factory, monkeypatch, email,
+                                                            password):
+    """Unknown, known, deactivated or without a password: the same work, whatever the password."""
+    from argon2 import PasswordHasher
+
+    person_factory(email="no.password@example.org", password_hash=None)
+    sign_in(client, "nobody@example.org")  # the dummy hash is made once per process
+    calls = []
+
+    def counted(name):
+        original = getattr(PasswordHasher, name)
+        return lambda hasher, *args: calls.append(name) or original(hasher, *args)
+
+    for name in ("hash", "verify"):
+        monkeypatch.setattr(PasswordHasher, name, counted(name))
+    sign_in(client, email, password)
+    assert calls == ["verify"]
+
+
+def test_an_unknown_address_costs_as_much_as_a_wrong_password(make_app, personas):
+    """No timing oracle: both cost one argon2 verify, with the production time cost (memory kept small so the
+    test stays quick, yet the hash dominates the request). Measured in this process's CPU time, the work itself:
+    on a shared machine wall time is mostly other processes. Interleaved, so whatever else happens hits both."""
+    from statistics import median
+
+    from app.accounts.passwords import hash_password
+
+    app = make_app(ARGON2_TIME_COST=3, ARGON2_MEMORY_COST_KIB=16384)
+    with app.app_context():  # the known person's hash has the same parameters as the app's dummy hash
+        personas["member_a"].password_hash = hash_password(PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, "nobody@example.org", "wrong password")  # the first request of an app does one-off work
+    costs = {"nobody@example.org": [], "member.a@example.org": []}
+    for attempt in range(30):
+        for email in sorted(costs, reverse=attempt % 2 == 1):
+            started = time.process_time()
+            assert sign_in(client, email, "wrong password").status_code == 200
+            costs[email].append(time.process_time() - started)
+    unknown, known = median(costs["nobody@example.org"]), median(costs["member.a@example.org"])
+    assert abs(unknown - known) < 0.15 * max(unknown, known), (unknown, known)

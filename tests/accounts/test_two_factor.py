@@ -141,3 +141,37 @@ def test_admin_reset_of_a_second_factor_is_audited_and_ends_sessions(app, login,
 def test_only_admins_reset_second_factors(login, personas):
     assert login("org_admin_a").post(f"/people/{personas['member_a'].id}/reset-two-factor").status_code == 403
     assert login("steering").post(f"/people/{personas['member_a'].id}/reset-two-factor").status_code == 403
+
+
+def client_at(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_wrong_codes_are_limited_per_account_across_addresses(make_app, personas):
+    app = make_app(SECOND_FACTOR_ACCOUNT_RATE_LIMIT="3 per hour")
+    for number in range(3):
+        client = client_at(app, f"127.0.0.{number + 1}")
+        start_sign_in(client, "steering@example.org")
+        assert client.post("/sign-in/second-factor", data={"code": "000000"}).status_code == 200
+    client = client_at(app, "127.0.0.9")
+    start_sign_in(client, "steering@example.org")
+    assert client.post("/sign-in/second-factor", data={"code": "000000"}).status_code == 429
+    # Even the right code is refused until the window passes.
+    assert client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])}).status_code == 429
+    assert client.get("/account/").status_code == 302
+    # Another account's codes are counted apart.
+    start_sign_in(client, "admin@example.org")
+    assert client.post("/sign-in/second-factor", data={"code": current_code(personas["admin"])}).status_code == 302
+
+
+def test_the_password_again_gives_no_new_second_factor_attempts(make_app, personas):
+    app = make_app(SECOND_FACTOR_ACCOUNT_RATE_LIMIT="2 per hour")
+    client = client_at(app, "127.0.0.1")
+    for _ in range(2):
+        assert start_sign_in(client, "steering@example.org").headers["Location"] == "/sign-in/second-factor"
+        client.post("/sign-in/second-factor", data={"code": "000000"})
+    assert start_sign_in(client, "steering@example.org").headers["Location"] == "/sign-in/second-factor"
+    assert client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])}).status_code == 429
+    assert client.get("/account/").status_code == 302

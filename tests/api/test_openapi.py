@@ -18,3 +18,16 @@ def test_platforms_endpoint_lists_active_platforms_by_name(client, platform_fact
     response = client.get("/api/v1/platforms")
     assert response.status_code == 200
     assert [item["slug"] for item in response.get_json()] == ["facebook", "youtube"]
+
+
+def test_every_operation_documents_the_401_a_refused_token_gets(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["responses"]["UNAUTHORIZED"]["headers"]["WWW-Authenticate"]["required"] is True
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                assert "401" in operation["responses"], f"{method} {path}"
+    # A public operation too: the Authorization header decides alone.
+    response = client.get("/api/v1/platforms", headers={"Authorization": "Bearer coa_made-up"})
+    assert (response.status_code, response.headers["WWW-Authenticate"]) == (401, 'Bearer error="invalid_token"')
+    assert client.get("/api/v1/platforms").status_code == 200

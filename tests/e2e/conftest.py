@@ -67,7 +67,8 @@ def live_server(tmp_path_factory):
         "SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/e2e.db",
         "PUBLIC_URL": f"http://127.0.0.1:{port}", "EVIDENCE_DIR": str(directory / "evidence"),
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 1024, "SIGN_IN_RATE_LIMIT": "1000 per minute",
-        "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute", "COALITION_ENV": "development"})
+        "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute", "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        "COALITION_ENV": "development"})
     people = {}
     with app.app_context():
         upgrade()
