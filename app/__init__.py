@@ -72,6 +72,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(i18n.remember_locale)
     app.after_request(security.add_security_headers)
+    app.session_interface = security.CookieSessionsNeverShared()
     app.context_processor(i18n.template_context)
     app.context_processor(permissions.template_helpers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
