@@ -27,6 +27,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "RETENTION_WITHDRAWN_DAYS": int,
     "PUBLIC_URL": str,
     "TRUSTED_HOSTS": list,
+    "TRUSTED_PROXIES": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": bool,
@@ -64,6 +65,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     PUBLIC_URL = "http://127.0.0.1:5000"  # the address people use; links in emails start with it
     TRUSTED_HOSTS: list[str] | None = None  # Host headers accepted; None accepts any (development)
+    # Reverse proxies in front of the app, each adding the address it was reached from to X-Forwarded-For (and
+    # X-Forwarded-Proto): rate limits, the audit trail and sessions then see the client's address, not the proxy's.
+    TRUSTED_PROXIES = 0
     # Email: SMTP when MAIL_SERVER is set, else printed to the console by `flask outbox send`.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -156,6 +160,8 @@ def _finish(app) -> None:
         config["SESSION_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigurationError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_uri(config.get("DATABASE_URL"), app.instance_path))
 
 

@@ -52,3 +52,8 @@ def test_postgresql_urls_use_psycopg3(url):
 def test_factory_does_not_touch_the_database(tmp_path):
     create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/never.db"})
     assert not (tmp_path / "never.db").exists()
+
+
+def test_trusted_proxies_is_a_count_of_proxies():
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": -1})
