@@ -4,6 +4,7 @@ import importlib
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import PROJECT_ROOT, load_config
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_request_hooks(app)
     _register_blueprints(app)
@@ -36,6 +38,16 @@ def create_app(config: dict | None = None) -> Flask:
 
         bench.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, the client's address and scheme are the entries those proxies
+    added to X-Forwarded-For and X-Forwarded-Proto, never what the client itself sent. The host is the Host header
+    as the nearest proxy sends it; X-Forwarded-Host, which a proxy may pass on from the client unchecked, is never
+    trusted."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -73,6 +85,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(i18n.remember_locale)
     app.after_request(security.add_security_headers)
+    app.session_interface = security.CookieSessionsNeverShared()
     app.context_processor(i18n.template_context)
     app.context_processor(permissions.template_helpers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce

@@ -3,9 +3,13 @@
 Every variable is listed in the README's configuration table.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.sansio.utils import host_is_trusted
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +31,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "RETENTION_WITHDRAWN_DAYS": int,
     "PUBLIC_URL": str,
     "TRUSTED_HOSTS": list,
+    "TRUSTED_PROXIES": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USE_TLS": bool,
@@ -65,6 +70,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
     PUBLIC_URL = "http://127.0.0.1:5000"  # the address people use; links in emails start with it
     TRUSTED_HOSTS: list[str] | None = None  # Host headers accepted; None accepts any (development)
+    # Reverse proxies in front of the app, each adding the address it was reached from to X-Forwarded-For (and
+    # X-Forwarded-Proto): rate limits, the audit trail and sessions then see the client's address, not the proxy's.
+    TRUSTED_PROXIES = 0
     # Email: SMTP when MAIL_SERVER is set, else printed to the console by `flask outbox send`.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
@@ -155,10 +163,38 @@ def _finish(app) -> None:
             raise ConfigurationError("SECRET_KEY must be set in production.")
         if config["DEBUG"]:
             raise ConfigurationError("DEBUG must be off in production.")
+        _check_public_address(config)
         config["SESSION_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigurationError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_uri(config.get("DATABASE_URL"), app.instance_path))
+
+
+def _check_public_address(config) -> None:
+    """Production answers only to its own host names, and people reach it over HTTPS at a public address:
+    without TRUSTED_HOSTS any Host header is accepted, and a local PUBLIC_URL puts dead links in every email."""
+    if not config.get("TRUSTED_HOSTS"):
+        raise ConfigurationError("TRUSTED_HOSTS must be set in production: the host names people use to reach "
+                                 "the app, comma-separated (TRUSTED_HOSTS=coalition.example.org).")
+    url = urlsplit(config.get("PUBLIC_URL") or "")
+    if url.scheme != "https" or not url.hostname or _is_local(url.hostname):
+        raise ConfigurationError("PUBLIC_URL must be the https:// address people use in production, on a host "
+                                 "that is not local (PUBLIC_URL=https://coalition.example.org).")
+    if not host_is_trusted(url.hostname, config["TRUSTED_HOSTS"]):
+        raise ConfigurationError(f"TRUSTED_HOSTS must include the host of PUBLIC_URL ({url.hostname}), or links "
+                                 "in emails lead to a host the app refuses.")
+
+
+def _is_local(hostname: str) -> bool:
+    if hostname == "localhost" or hostname.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def database_uri(url: str | None, instance_path: str) -> str:

@@ -3,6 +3,8 @@ import pytest
 from app import create_app
 from app.config import ConfigurationError, database_uri
 
+PRODUCTION = {"COALITION_ENV": "production", "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+              "PUBLIC_URL": "https://coalition.example.org", "TRUSTED_HOSTS": ["coalition.example.org"]}
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -17,8 +19,32 @@ def test_production_refuses_to_start_with_debug_on():
 
 
 def test_production_marks_session_cookie_secure():
-    app = create_app({"COALITION_ENV": "production", "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(PRODUCTION)
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("hosts", [None, []])
+def test_production_refuses_to_start_without_trusted_hosts(hosts):
+    with pytest.raises(ConfigurationError, match="TRUSTED_HOSTS must be set in production"):
+        create_app(PRODUCTION | {"TRUSTED_HOSTS": hosts})
+
+
+@pytest.mark.parametrize("url", ["http://coalition.example.org", "https://127.0.0.1:5000", "https://localhost",
+                                 "https://coalition.localhost", "https://[::1]:8443", "https://0.0.0.0", ""])
+def test_production_refuses_to_start_without_a_public_https_address(url):
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL must be the https:// address"):
+        create_app(PRODUCTION | {"PUBLIC_URL": url})
+
+
+def test_production_refuses_a_public_address_on_a_host_it_would_refuse():
+    with pytest.raises(ConfigurationError, match=r"TRUSTED_HOSTS must include the host of PUBLIC_URL \(coalition"):
+        create_app(PRODUCTION | {"TRUSTED_HOSTS": ["www.coalition.example.org"]})
+    assert create_app(PRODUCTION | {"TRUSTED_HOSTS": [".example.org"]})  # a domain and its subdomains
+
+
+def test_trusted_proxies_is_a_count_of_proxies():
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": -1})
 
 
 def test_development_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 import secrets
 
 from flask import abort, current_app, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 
@@ -48,3 +49,16 @@ def refuse_nul_bytes() -> None:
     values = [request.path] + list(request.args.values()) + (list(request.form.values()) if request.form else [])
     if any("\x00" in value for value in values):
         abort(400)
+
+
+class CookieSessionsNeverShared(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, saved after every other step of a response. A response that sets a cookie
+    (this session's, the language's) is then made private: a shared cache (a CDN, a proxy) keeping a public page
+    would hand the cookie, with whatever the session holds, to everyone who asks for that page next."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers and not response.cache_control.no_store:
+            response.cache_control.public = False
+            response.cache_control.s_maxage = None
+            response.cache_control.private = True

@@ -5,6 +5,8 @@ processes, each with its own connection pool.
 """
 
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
@@ -192,3 +194,80 @@ def _close(connection: socket.socket) -> None:
     except OSError:
         pass
     connection.close()
+
+
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+class Nginx:
+    """Debian's nginx in front of ``upstream`` on a free loopback port, passing on what the README's nginx
+    configuration passes: the client's Host, X-Forwarded-For with the client's address added, X-Forwarded-Proto.
+
+    It runs in the foreground as the current user, with its pid file, logs and temporary files in ``directory``.
+    """
+
+    def __init__(self, directory: Path, upstream_port: int):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.directory = directory
+        self.config_path = directory / "nginx.conf"
+        self.config_path.write_text(f"""daemon off;
+user {pwd.getpwuid(os.geteuid()).pw_name};
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log {directory}/access.log;
+    client_body_temp_path {directory}/client_body;
+    proxy_temp_path {directory}/proxy;
+    fastcgi_temp_path {directory}/fastcgi;
+    uwsgi_temp_path {directory}/uwsgi;
+    scgi_temp_path {directory}/scgi;
+    server {{
+        listen 127.0.0.1:{self.port};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream_port};
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+""")
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Nginx":
+        self.process = subprocess.Popen(
+            [NGINX, "-p", str(self.directory), "-e", str(self.directory / "error.log"), "-c", str(self.config_path)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            self._wait_until_listening()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_listening(self) -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"nginx exited:\n{self.log()}"
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"nginx did not listen in time:\n{self.log()}")
+
+    def log(self) -> str:
+        path = self.directory / "error.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def __exit__(self, *_exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # the master stops its workers, then exits
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -15,7 +15,8 @@ def cookies(response) -> dict[str, str]:
 
 
 def test_production_cookies_are_secure_httponly_and_lax(make_app, personas):
-    client = make_app(COALITION_ENV="production").test_client()
+    app = make_app(COALITION_ENV="production", TRUSTED_HOSTS=["coalition.test"], SERVER_NAME="coalition.test")
+    client = app.test_client()
     response = sign_in(client)
     assert response.status_code == 302
     issued = cookies(response) | cookies(client.get("/?lang=fr"))
