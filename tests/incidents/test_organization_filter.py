@@ -117,3 +117,12 @@ def test_the_filter_and_the_pages_agree_on_who_sees_the_filer(personas, filed, p
         permissions.filing_organization_shown_filter(person, Incident))))
     for incident in visible:
         assert permissions.can_see_filing_organization(person, incident) == (incident.id in shown), incident.title
+
+
+@pytest.mark.parametrize("value", ["{id}", "-1", "٣x", "99999999999999999999", "Organization A", "org-a\n"])
+def test_a_value_that_is_not_a_slug_matches_nothing_not_everything(login, filed, value):
+    """Ignoring it would list everything the reader may see as though filtered."""
+    response = login("member_a").get("/incidents/", query_string={"organization": value.format(**filed)})
+    body = response.get_data(as_text=True)
+    assert "No incidents match." in body
+    assert "a value that is not a short name matches no incident." in body
