@@ -159,6 +159,13 @@ def can_see_evidence(person, incident, evidence) -> bool:
             or (evidence.is_public and evidence.withdrawn_at is None))
 
 
+def can_see_filing_organization(person, incident) -> bool:
+    """Whether the incident names its filing organization to ``person`` (who may see it): unless it chose to
+    appear as "a member organization", always; then only to insiders (``can_see_internals``). Filters by
+    organization follow the same rule (``filing_organization_shown_filter``), so none unmasks a filer."""
+    return incident.show_organization or can_see_internals(person, incident)
+
+
 def can_edit_incident(person, incident) -> bool:
     return is_filing_member(person, incident) and incident.is_editable
 
@@ -187,6 +194,19 @@ def incident_visibility_filter(person, incident_model):
     if is_steering(person):
         conditions.append(model.status.in_(REVIEWABLE_STATUSES))
     return or_(false(), *conditions)
+
+
+def filing_organization_shown_filter(person, incident_model):
+    """The SQL condition selecting the incidents that name their filing organization to ``person`` (the same
+    rules as can_see_filing_organization), for use beside ``incident_visibility_filter``."""
+    model = incident_model
+    shown = model.show_organization.is_(True)
+    if not is_signed_in(person):
+        return shown
+    conditions = [shown, model.organization_id == person.organization_id]
+    if is_steering(person):
+        conditions.append(model.status.in_(REVIEWABLE_STATUSES))
+    return or_(*conditions)
 
 
 # The commitment tracker.

@@ -31,8 +31,7 @@ def neutralize_reversibly(value: str) -> str:
 
 
 def row_for(person, incident: Incident) -> dict:
-    shown_org = incident.organization.name if (incident.show_organization or
-                                               permissions.can_see_internals(person, incident)) else ""
+    shown_org = incident.organization.name if permissions.can_see_filing_organization(person, incident) else ""
     return {
         "reference": incident.reference, "organization": shown_org, "platform": incident.platform.slug,
         "title": incident.title, "categories": ";".join(incident.category_codes),

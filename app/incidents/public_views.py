@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
+from app.core import permissions
 from app.core.access import PUBLIC, allow
 from app.extensions import db
 from app.incidents.models import Incident
@@ -28,4 +29,5 @@ def detail(reference: str):
     if incident is None or not (incident.status == "published" and incident.visibility == "public"):
         abort(404)
     evidence = [item for item in incident.evidence if item.is_public and item.withdrawn_at is None]
-    return render_template("incidents/public_detail.html", incident=incident, evidence=evidence, **vocabulary())
+    return render_template("incidents/public_detail.html", incident=incident, evidence=evidence,
+                           shows_filer=permissions.can_see_filing_organization(THE_PUBLIC, incident), **vocabulary())

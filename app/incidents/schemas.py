@@ -9,6 +9,7 @@ from app.core.ids import MAX_INTEGER
 from app.incidents.services import IncidentData
 from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
                                  Visibility, language_codes)
+from app.organizations.models import SLUG_SHAPE
 
 
 def _one_of(values):
@@ -92,8 +93,10 @@ class IncidentSchema(ma.Schema):
     reference = ma.fields.String()
     title = ma.fields.String()
     organization = ma.fields.Function(
-        lambda incident: incident.organization.name if incident.show_organization else None,
-        metadata={"description": "Null when the organization chose to appear as 'a member organization'"})
+        lambda incident: (incident.organization.name
+                          if permissions.can_see_filing_organization(current_user, incident) else None),
+        metadata={"description": "Null when the organization chose to appear as 'a member organization' "
+                                 "(except to its own members and its reviewers)"})
     platform = ma.fields.Function(lambda incident: incident.platform.slug)
     categories = ma.fields.List(ma.fields.String(), attribute="category_codes")
     communities = ma.fields.List(ma.fields.String(), attribute="community_codes")
@@ -150,7 +153,11 @@ class IncidentQuerySchema(ma.Schema):
     status = ma.fields.List(ma.fields.String())
     visibility = ma.fields.List(ma.fields.String())
     severity = ma.fields.List(ma.fields.String())
-    organization = ma.fields.List(ma.fields.Integer())
+    organization = ma.fields.List(
+        ma.fields.String(validate=validate.Regexp(SLUG_SHAPE, error="An organization's slug, never its number.")),
+        metadata={"description": "Organization slugs (`/api/v1/organizations`). Matches only incidents that name "
+                                 "the organization to the caller: never one filed as 'a member organization', "
+                                 "unless the caller belongs to it or reviews it"})
     outcome = ma.fields.List(ma.fields.String(), metadata={"description": "Outcome of a report to the platform"})
     reported = ma.fields.String(validate=validate.OneOf(["yes", "no"]))
     since = ma.fields.Date()

@@ -12,8 +12,8 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import (Select, String, cast, column, exists, false, func, literal, literal_column, select, table,
-                        text, union_all)
+from sqlalchemy import (Select, String, and_, cast, column, exists, false, func, literal, literal_column, select,
+                        table, text, union_all)
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -21,6 +21,7 @@ from app.core.ids import MAX_INTEGER
 from app.extensions import cache, db
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
+from app.organizations.models import SLUG_SHAPE, Organization
 
 PAGE_SIZE = 25
 
@@ -37,7 +38,7 @@ class Filters:
     status: list[str] = field(default_factory=list)
     visibility: list[str] = field(default_factory=list)
     severity: list[str] = field(default_factory=list)
-    organization: list[int] = field(default_factory=list)
+    organization: list[str] = field(default_factory=list)  # slugs: a filer is never found by its number
     outcome: list[str] = field(default_factory=list)
     reported: bool | None = None
     since: date | None = None
@@ -96,12 +97,13 @@ def conditions(person, filters: Filters) -> list:
     """
     clauses = [_visible_to(person)]
     simple = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country,
-              "status": Incident.status, "visibility": Incident.visibility, "severity": Incident.severity,
-              "organization": Incident.organization_id}
+              "status": Incident.status, "visibility": Incident.visibility, "severity": Incident.severity}
     for name, column in simple.items():
         values = getattr(filters, name)
         if values:
             clauses.append(column.in_(values))
+    if filters.organization:
+        clauses.append(filed_by(person, filters.organization))
     # Correlated to the incident only: the category facet counts from incident_categories itself.
     if filters.category:
         clauses.append(exists().where(IncidentCategory.incident_id == Incident.id,
@@ -119,6 +121,20 @@ def conditions(person, filters: Filters) -> list:
     if filters.q and filters.q.strip():
         clauses.append(text_condition(filters.q.strip()))
     return clauses
+
+
+def slugs_of(values: list[str]) -> list[str]:
+    """The values of an organization filter that can be slugs: anything else (old links gave numbers) matches
+    nothing, and no stray byte reaches the database."""
+    return [value for value in values if SLUG_SHAPE.fullmatch(value)]
+
+
+def filed_by(person, slugs: list[str]):
+    """Incidents filed by one of these organizations (by slug) that name it to ``person``: never one that appears
+    to them as "a member organization", so a filter cannot unmask a filer."""
+    named = select(Organization.id).where(Organization.slug.in_(slugs_of(slugs)))
+    return and_(Incident.organization_id.in_(named),
+                permissions.filing_organization_shown_filter(person, Incident))
 
 
 def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE,
@@ -210,7 +226,8 @@ def _dates(value: str | None) -> date | None:
 
 
 def filters_from_args(args) -> Filters:
-    """Filters from a query string (a MultiDict); unknown names and malformed values are ignored."""
+    """Filters from a query string (a MultiDict); unknown names and malformed values are ignored, except
+    organizations: a value that names no organization matches nothing (never everything)."""
     def known(name, allowed):
         return [value for value in args.getlist(name) if value in allowed]
 
@@ -221,7 +238,7 @@ def filters_from_args(args) -> Filters:
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(
         q=" ".join((args.get("q") or "").replace("\x00", " ").split())[:200] or None,  # no database takes NUL
-        platform=numbers("platform"), organization=numbers("organization"),
+        platform=numbers("platform"), organization=[value for value in args.getlist("organization") if value],
         category=known("category", {c.value for c in Category}),
         status=known("status", {s.value for s in Status}),
         visibility=known("visibility", {v.value for v in Visibility}),

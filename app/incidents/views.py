@@ -77,7 +77,7 @@ def data_from(form: IncidentForm) -> services.IncidentData:
 def listing(person, endpoint: str) -> dict:
     """A list page's context. The template draws its results (facet counts, one keyset page of what ``person``
     may see, the next page's address) from ``find_results()`` only when its fragment cache does not hold them for
-    ``results_key``."""
+    ``results_key``; ``not_organizations`` says whether the organization filter has values that cannot name one."""
     filters = search.filters_from_args(request.args)
 
     def find_results() -> dict:
@@ -88,7 +88,7 @@ def listing(person, endpoint: str) -> dict:
         return {"incidents": incidents, "next_url": next_url, "platforms": platforms}
 
     return {"filters": filters, "find_results": find_results, "results_key": search.results_key(person, request.args),
-            **vocabulary()}
+            "not_organizations": search.slugs_of(filters.organization) != filters.organization, **vocabulary()}
 
 
 @bp.get("/")

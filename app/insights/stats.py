@@ -76,8 +76,11 @@ def base_conditions(person, filters: StatsFilters, public: bool) -> list:
     if filters.country:
         conditions.append(Incident.country.in_(filters.country))
     if filters.region:
-        conditions.append(Incident.organization_id.in_(
-            select(Organization.id).where(Organization.region.in_(filters.region))))
+        # The region is the filing organization's: an incident filed as "a member organization" counts in it only
+        # for readers it names its organization to (public figures: for no one), or the region would narrow it down.
+        conditions.append(and_(Incident.organization_id.in_(
+            select(Organization.id).where(Organization.region.in_(filters.region))),
+            permissions.filing_organization_shown_filter(None if public else person, Incident)))
     if filters.category:
         conditions.append(Incident.id.in_(select(IncidentCategory.incident_id).where(
             IncidentCategory.category.in_(filters.category))))

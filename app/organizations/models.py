@@ -1,3 +1,4 @@
+import re
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +34,12 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.APPROVED: _l("Approved"),
     ApplicationStatus.DECLINED: _l("Declined"),
 }
+
+
+# What an organization's slug may look like: lower-case ASCII letters, digits and hyphens, at least one letter
+# (``slugify`` sees to it), so a slug is never mistaken for a number. Also an OpenAPI (ECMAScript) pattern: check
+# with ``fullmatch``, as ``$`` alone lets a final newline through.
+SLUG_SHAPE = re.compile(r"^(?=[a-z0-9-]{1,80}$)[a-z0-9-]*[a-z][a-z0-9-]*$")
 
 
 class Organization(TimestampMixin, db.Model):

@@ -20,7 +20,9 @@ from app.outbox.services import queue_email
 
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "organization"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60]
+    # A slug names an organization in filters, which take no numbers: one never looks like one.
+    return slug if re.search("[a-z]", slug) else f"organization-{slug}".strip("-")
 
 
 def unique_slug(name: str) -> str:

@@ -52,7 +52,7 @@ def catalogue(personas, incident_factory, platform_factory):
     report(member_a, incident_factory(member_a, title="Pending"))
     incident_factory(member_a, title="Other platform", platform_id=tiktok.id)
     incident_factory(member_b, title="From B", status="verified")
-    return {"tiktok": tiktok.id, "org_b": personas["org_b"].id}
+    return {"tiktok": tiktok.id, "org_b": personas["org_b"].slug}
 
 
 EVERYTHING = {"Baseline", "Arabic", "Kenyan", "Incitement", "Critical", "Public", "Submitted", "Early", "Late",
@@ -84,9 +84,9 @@ def test_each_filter_narrows_the_list(login, catalogue, query, expected):
 
 
 @pytest.mark.parametrize("query", [
-    "colour=red", "status=bogus", "severity=9", "since=yesterday&until=2026-13-45", "platform=abc&organization=-1",
+    "colour=red", "status=bogus", "severity=9", "since=yesterday&until=2026-13-45", "platform=abc",
     "language=../etc&country=Nigeria", "reported=maybe", "after=abc", "category=<script>", "outcome=gone",
-    "platform=²&organization=٣x", "organization=99999999999999999999", "after=99999999999999999999", "after=-5",
+    "platform=²", "after=99999999999999999999", "after=-5",
 ])
 def test_unknown_filters_and_values_are_ignored(login, catalogue, query):
     assert set(listed(login("member_a"), "/incidents/?" + query)) == EVERYTHING

@@ -216,3 +216,15 @@ def test_members_count_what_they_may_see(reported, personas):
 def test_every_api_grouping_counts_each_reported_incident(languages, group_by):
     rows = stats.responsiveness(None, stats.StatsFilters(), True, group_by)
     assert sum(row.reported for row in rows) == 20  # every incident has the default single category
+
+
+def test_the_region_filter_never_counts_an_anonymous_filer_for_readers_it_hides_from(reported, personas):
+    """The region is the filing organization's (A: Nigeria, Africa): it would narrow down a filer shown to the
+    reader as "a member organization", so such incidents count in a region only for A and its reviewers."""
+    reported(("removed", 1))
+    reported(("removed", 1), show_organization=False)
+    africa = stats.StatsFilters(region=["africa"])
+    assert public_figures(africa).total == 1 and public_figures().total == 2
+    assert compute(personas["member_b"], africa, public=False).total == 1
+    assert compute(personas["member_a"], africa, public=False).total == 2
+    assert compute(personas["steering"], africa, public=False).total == 2

@@ -229,6 +229,13 @@ def test_approving_gives_a_fresh_slug_when_the_name_is_taken(login, organization
     assert application.organization.slug == "digital-rights-watch-2"
 
 
+@pytest.mark.parametrize(("name", "slug"), [("2030", "organization-2030"), ("١٢٣", "organization"),
+                                            ("350.org", "350-org")])
+def test_a_slug_never_looks_like_a_number(app, name, slug):
+    """Incident filters take slugs and refuse numbers (old links carried organization ids)."""
+    assert services.create_organization(name, "KE").slug == slug
+
+
 def test_requesting_information_emails_the_applicant_a_link_to_answer(login, personas, application_factory, outbox):
     application, _old_token = application_factory()
 
