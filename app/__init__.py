@@ -75,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import authenticate_api_request, protect_from_csrf
-    from app.core import geo, i18n, permissions, security
+    from app.core import disclosure, geo, i18n, permissions, security
     from app.core.markdown import render_markdown
     from app.core.access import enforce_access
 
@@ -92,6 +92,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.filters["numberformat"] = i18n.format_number
+    app.jinja_env.filters["count"] = disclosure.format_count
     app.jinja_env.filters["dateformat"] = i18n.format_date
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,

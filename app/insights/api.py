@@ -1,4 +1,5 @@
-"""Platform-response statistics in the JSON API, with the same filters and suppression as the pages."""
+"""Platform-response statistics in the JSON API, with the same filters and protection (``app.core.disclosure``)
+as the pages: no exact count of 1 to 4 ever leaves, and every other count is rounded to the nearest 5."""
 
 import marshmallow as ma
 from flask_login import AnonymousUserMixin, current_user
@@ -28,15 +29,18 @@ class StatsQuerySchema(ma.Schema):
 
 
 class RateSchema(ma.Schema):
-    value = ma.fields.Float(allow_none=True, metadata={"description": "Null when suppressed"})
-    low = ma.fields.Float(allow_none=True)
+    value = ma.fields.Float(allow_none=True, metadata={
+        "description": "The share of the rounded counts; null when suppressed (a count of 1 to 4 on either side)"})
+    low = ma.fields.Float(allow_none=True, metadata={
+        "description": "95% Wilson interval, spanning every count the rounding could hide"})
     high = ma.fields.Float(allow_none=True)
 
 
 class ResponseRowSchema(ma.Schema):
     group = ma.fields.String()
-    reported = ma.fields.Integer(allow_none=True, metadata={"description": "Null when fewer than 5 (suppressed)"})
-    suppressed = ma.fields.Boolean()
+    reported = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Rounded to the nearest 5; null when 1 to 4 (suppressed: read it as \"fewer than 5\")"})
+    suppressed = ma.fields.Boolean(metadata={"description": "True when the group has 1 to 4 incidents"})
     acted = ma.fields.Nested(RateSchema)
     unanswered = ma.fields.Nested(RateSchema)
     median_days = ma.fields.Float(allow_none=True)
@@ -56,11 +60,12 @@ def platform_response(group_by: str, **_filters):
     """Reported incidents per group: share acted on, share never answered, median days to an outcome.
 
     Signed-in callers get figures over what they may see, everyone else over published public incidents.
-    Groups on fewer than 5 incidents are suppressed.
+    Counts are rounded to the nearest 5 and rates computed from the rounded counts; a group of 1 to 4
+    incidents is suppressed (``reported`` null, ``suppressed`` true, every figure null).
     """
     person = current_user if permissions.is_signed_in(current_user) else AnonymousUserMixin()
     public = not permissions.is_signed_in(current_user)
     rows = stats.responsiveness(person, filters_from_args(), public, group_by)
-    return [{"group": ":".join(row.key), "reported": None if row.suppressed else row.reported,
+    return [{"group": ":".join(row.key), "reported": row.shown_reported,
              "suppressed": row.suppressed, "acted": _rate(row.acted_rate), "unanswered": _rate(row.unanswered_rate),
              "median_days": None if row.suppressed else row.median_days} for row in rows]

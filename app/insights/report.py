@@ -1,8 +1,12 @@
-"""Every data set Insights shows, computed once per data version, reader scope and filters, then cached."""
+"""Every data set Insights shows, computed once per data version, reader scope and filters, then cached.
+
+Counts leave here protected (``disclosure.protect``: 1 to 4 suppressed as None, others rounded to 5); rates
+and responsiveness rows protect themselves (``stats.Rate``, ``Responsiveness.shown_reported``).
+"""
 
 from dataclasses import dataclass, field
 
-from app.core import permissions, versions
+from app.core import disclosure, permissions, versions
 from app.extensions import cache
 from app.incidents.services import DATA_VERSION
 from app.insights import stats
@@ -29,15 +33,15 @@ class LanguageGap:
 
 @dataclass
 class Insights:
-    over_time: dict
-    by_platform: list
+    over_time: dict  # {month: {category: protected count}}
+    by_platform: list  # [(key, protected count)], most first
     by_language: list
     by_country: list
     by_category: list
     responsiveness: list
     language_gap: list = field(default_factory=list)
     powerful_gap: list = field(default_factory=list)
-    total: int = 0
+    total: int | None = 0  # protected
 
 
 def scope_of(person, public: bool) -> str:
@@ -57,17 +61,26 @@ def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
     return cached
 
 
+def protected_counts(rows: list[tuple[str, int]]) -> list[tuple[str, int | None]]:
+    """Counts as they may be shown, most first; the order never tells apart what protection made equal."""
+    shown = [(key, disclosure.protect(number)) for key, number in rows]
+    return sorted(shown, key=lambda row: (-(row[1] or 0), row[0]))
+
+
 def compute(person, filters: stats.StatsFilters, public: bool) -> Insights:
     by_platform = stats.counts_by(person, filters, public, "platform")
     per_language = stats.responsiveness(person, filters, public, "platform_language")
+    over_time = stats.over_time(person, filters, public)
     return Insights(
-        over_time=stats.over_time(person, filters, public), by_platform=by_platform,
-        by_language=stats.counts_by(person, filters, public, "language"),
-        by_country=stats.counts_by(person, filters, public, "country"),
-        by_category=stats.counts_by(person, filters, public, "category"),
+        over_time={month: {category: disclosure.protect(number) for category, number in counts.items()}
+                   for month, counts in over_time.items()},
+        by_platform=protected_counts(by_platform),
+        by_language=protected_counts(stats.counts_by(person, filters, public, "language")),
+        by_country=protected_counts(stats.counts_by(person, filters, public, "country")),
+        by_category=protected_counts(stats.counts_by(person, filters, public, "category")),
         responsiveness=per_language, language_gap=language_gaps(per_language),
         powerful_gap=stats.responsiveness(person, filters, public, "platform_prominence"),
-        total=sum(number for _key, number in by_platform))
+        total=disclosure.protect(sum(number for _key, number in by_platform)))
 
 
 def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:

@@ -1,22 +1,23 @@
 """The statistics behind Insights, aggregated in SQL: a fixed number of statements whatever the data size.
 
-Honest figures: every rate comes with its count and a 95% Wilson interval, and any cell built on
-fewer than ``MIN_CELL`` incidents is suppressed (it could also identify a small community).
+Honest figures: every rate comes with its count and a 95% Wilson interval. The functions here count exactly;
+what leaves the server passes through ``app.core.disclosure`` (counts of 1 to 4 suppressed, others rounded to 5),
+and a ``Rate`` is computed from those protected counts only.
 """
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, select
 
-from app.core import permissions
+from app.core import disclosure, permissions
+from app.core.geo import COUNTRY_REGION
 from app.extensions import db
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import ACTED_OUTCOMES, AccountProminence, Outcome
-from app.organizations.models import Organization
 
-MIN_CELL = 5
 Z_95 = 1.959963984540054
 
 
@@ -43,22 +44,39 @@ def wilson_interval(successes: int, total: int, z: float = Z_95) -> tuple[float,
 
 @dataclass
 class Rate:
-    """A share with its count; ``suppressed`` when the count is too small to show."""
+    """A share as it may be shown, from the exact ``hits`` out of ``total``.
+
+    It is computed from the protected counts only, so it reveals no more than they do: suppressed when either
+    is (a rate on 1 to 4 incidents, or of 1 to 4 incidents), the value is the share of the rounded counts,
+    and the 95% Wilson interval spans every count the rounding could hide, so it still covers the truth.
+    """
 
     hits: int
     total: int
 
     @property
+    def shown_hits(self) -> int | None:
+        return disclosure.protect(self.hits)
+
+    @property
+    def shown_total(self) -> int | None:
+        return disclosure.protect(self.total)
+
+    @property
     def suppressed(self) -> bool:
-        return self.total < MIN_CELL
+        return self.shown_hits is None or self.shown_total is None
 
     @property
     def value(self) -> float | None:
-        return None if self.suppressed or not self.total else self.hits / self.total
+        return None if self.suppressed or not self.shown_total else self.shown_hits / self.shown_total
 
-    @property
+    @cached_property  # a page asks for each end in turn
     def interval(self) -> tuple[float, float] | None:
-        return None if self.suppressed else wilson_interval(self.hits, self.total)
+        if self.value is None:
+            return None
+        intervals = [wilson_interval(hits, total) for total in disclosure.counts_shown_as(self.shown_total)
+                     for hits in disclosure.counts_shown_as(self.shown_hits) if hits <= total]
+        return min(low for low, _high in intervals), max(high for _low, high in intervals)
 
 
 def base_conditions(person, filters: StatsFilters, public: bool) -> list:
@@ -76,11 +94,9 @@ def base_conditions(person, filters: StatsFilters, public: bool) -> list:
     if filters.country:
         conditions.append(Incident.country.in_(filters.country))
     if filters.region:
-        # The region is the filing organization's: an incident filed as "a member organization" counts in it only
-        # for readers it names its organization to (public figures: for no one), or the region would narrow it down.
-        conditions.append(and_(Incident.organization_id.in_(
-            select(Organization.id).where(Organization.region.in_(filters.region))),
-            permissions.filing_organization_shown_filter(None if public else person, Incident)))
+        # Where the incident happened: the filing organization's region would help locate an anonymous filer.
+        conditions.append(Incident.country.in_(sorted(
+            code for code, region in COUNTRY_REGION.items() if region in filters.region)))
     if filters.category:
         conditions.append(Incident.id.in_(select(IncidentCategory.incident_id).where(
             IncidentCategory.category.in_(filters.category))))
@@ -142,8 +158,12 @@ class Responsiveness:
         return Rate(self.unanswered, self.reported)
 
     @property
+    def shown_reported(self) -> int | None:
+        return disclosure.protect(self.reported)
+
+    @property
     def suppressed(self) -> bool:
-        return self.reported < MIN_CELL
+        return self.shown_reported is None
 
 
 GROUPS = {

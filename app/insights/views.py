@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 
+from app.core import disclosure
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.ids import MAX_INTEGER
@@ -72,7 +73,8 @@ def render_page(public: bool):
     return render_template("insights/index.html", data=data, public=public, platforms=platform_names(),
                            labelled=labelled, category_labels=CATEGORY_LABELS, region_labels=REGION_LABELS,
                            all_platforms=db.session.scalars(select(Platform).order_by(Platform.name)).all(),
-                           query=request.query_string.decode(), min_cell=stats.MIN_CELL, charts=CHARTS)
+                           query=request.query_string.decode(), min_count=disclosure.MIN_COUNT,
+                           rounding_base=disclosure.ROUNDING_BASE, charts=CHARTS)
 
 
 @bp.get("/insights/")
@@ -155,7 +157,8 @@ def public_chart(name: str):
 def csv_rows(name: str, public: bool) -> list[list]:
     data = insights(reader(public), filters_from_args(), public)
     platforms = platform_names()
-    suppressed = _("fewer than %(num)d", num=stats.MIN_CELL)
+    suppressed = disclosure.fewer_than()
+    shown = disclosure.shown
 
     def rate_cells(rate: stats.Rate):
         if rate.suppressed:
@@ -164,32 +167,31 @@ def csv_rows(name: str, public: bool) -> list[list]:
         return [round(rate.value, 4), round(low, 4), round(high, 4)]
 
     if name == "over_time":
-        return [["month", "category", "incidents"]] + [[month, category, number] for month, counts in
+        return [["month", "category", "incidents"]] + [[month, category, shown(number)] for month, counts in
                                                         data.over_time.items() for category, number in counts.items()]
     if name == "world":
         name = "by_country"
     if name in ("by_platform", "by_language", "by_country"):
         return [[name.removeprefix("by_"), "incidents"]] + [
-            [labelled(name.removeprefix("by_"), key, platforms), number] for key, number in getattr(data, name)]
+            [labelled(name.removeprefix("by_"), key, platforms), shown(number)] for key, number in getattr(data, name)]
     if name == "responsiveness":
         return [["platform", "language", "reported", "acted_rate", "acted_low", "acted_high", "unanswered_rate",
                  "unanswered_low", "unanswered_high", "median_days"]] + [
-            [platforms.get(row.key[0], row.key[0]), row.key[1], suppressed if row.suppressed else row.reported,
+            [platforms.get(row.key[0], row.key[0]), row.key[1], shown(row.reported),
              *rate_cells(row.acted_rate), *rate_cells(row.unanswered_rate),
              "" if row.suppressed or row.median_days is None else row.median_days] for row in data.responsiveness]
     if name == "language_gap":
         return [["platform", "language", "reported", "acted_rate", "english_reported", "english_acted_rate",
                  "gap_points", "median_days", "english_median_days"]] + [
             [platforms.get(row.platform_id, row.platform_id), row.language,
-             suppressed if row.rate.suppressed else row.rate.total, rate_cells(row.rate)[0],
-             suppressed if row.english.suppressed else row.english.total, rate_cells(row.english)[0],
+             shown(row.rate.total), rate_cells(row.rate)[0], shown(row.english.total), rate_cells(row.english)[0],
              "" if row.gap is None else round(100 * row.gap, 1),
-             "" if row.rate.suppressed or row.median_days is None else row.median_days,
-             "" if row.english.suppressed or row.english_median_days is None else row.english_median_days]
+             "" if row.rate.shown_total is None or row.median_days is None else row.median_days,
+             "" if row.english.shown_total is None or row.english_median_days is None else row.english_median_days]
             for row in data.language_gap]
     if name == "powerful_gap":
         return [["platform", "accounts", "reported", "acted_rate", "acted_low", "acted_high"]] + [
-            [platforms.get(row.key[0], row.key[0]), row.key[1], suppressed if row.suppressed else row.reported,
+            [platforms.get(row.key[0], row.key[0]), row.key[1], shown(row.reported),
              *rate_cells(row.acted_rate)] for row in data.powerful_gap]
     abort(404)
 
@@ -227,7 +229,8 @@ def brief_context(slug: str) -> dict:
         Incident.platform_id == platform.id, Incident.status == "published", Incident.visibility == "public")
         .order_by(Incident.published_at.desc()).limit(8)).all()
     return {"platform": platform, "data": data, "incidents": incidents, "labelled": labelled,
-            "platforms": platform_names(), "min_cell": stats.MIN_CELL, "category_labels": CATEGORY_LABELS,
+            "platforms": platform_names(), "min_count": disclosure.MIN_COUNT,
+            "rounding_base": disclosure.ROUNDING_BASE, "category_labels": CATEGORY_LABELS,
             "chart_uri": lambda name: "data:image/svg+xml;base64," + base64.b64encode(
                 chart_svg(name, public=True, only_platform=platform.id).encode()).decode()}
 
