@@ -47,6 +47,12 @@ def can_sign_for_organization(person, organization) -> bool:
             and organization.is_active_member)
 
 
+def can_see_people_of(person, organization) -> bool:
+    """An organization's people and invitations exist, as far as anyone can tell, for its own people and admins
+    only: to others a request about them answers 404, never 403."""
+    return is_admin(person) or (is_signed_in(person) and person.organization_id == organization.id)
+
+
 def can_manage_person(actor, person) -> bool:
     """Change someone's organization role, deactivate or reactivate them."""
     if is_admin(actor):

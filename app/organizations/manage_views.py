@@ -19,8 +19,9 @@ bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/org
 
 
 def load_manageable(slug: str) -> Organization:
+    """The organization if the reader manages it; 404 for another organization's people (403 for their own)."""
     organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
-    if organization is None:
+    if organization is None or not permissions.can_see_people_of(current_user, organization):
         abort(404)
     if not permissions.can_manage_organization(current_user, organization):
         abort(403)
@@ -61,16 +62,13 @@ def invite(slug: str):
     if not grant_coalition_roles:
         del form.is_steering, form.is_admin
     if form.validate_on_submit():
-        try:
-            people.invite(current_user, form.email.data, organization, OrgRole(form.org_role.data),
-                          is_steering=grant_coalition_roles and form.is_steering.data,
-                          is_admin=grant_coalition_roles and form.is_admin.data, locale=form.locale.data)
-        except people.AccountError:
-            form.email.errors.append(_("This email address already has an account."))
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+        # The same answer whether or not the address has an account (see people.invite).
+        people.invite(current_user, form.email.data, organization, OrgRole(form.org_role.data),
+                      is_steering=grant_coalition_roles and form.is_steering.data,
+                      is_admin=grant_coalition_roles and form.is_admin.data, locale=form.locale.data)
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("manage.organization", slug=organization.slug))
     return render_template("organizations/invite.html", form=form, organization=organization)
 
 
