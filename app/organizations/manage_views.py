@@ -12,7 +12,7 @@ from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import OrganizationProfileForm
+from app.organizations.forms import NAME_TAKEN, OrganizationProfileForm
 from app.organizations.models import Organization
 
 bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
@@ -35,11 +35,16 @@ def organization(slug: str):
     organization = load_manageable(slug)
     form = OrganizationProfileForm(obj=organization)
     if form.validate_on_submit():
-        services.update_organization(current_user, organization, name=form.name.data.strip(),
-                                     website=form.website.data or None, description=form.description.data or None)
-        db.session.commit()
-        flash(_("The organization's profile has been saved."), "success")
-        return redirect(url_for("manage.organization", slug=organization.slug))
+        try:
+            services.update_organization(current_user, organization, name=form.name.data.strip(),
+                                         website=form.website.data or None,
+                                         description=form.description.data or None)
+        except services.OrganizationError:
+            form.name.errors.append(NAME_TAKEN)
+        else:
+            db.session.commit()
+            flash(_("The organization's profile has been saved."), "success")
+            return redirect(url_for("manage.organization", slug=organization.slug))
     return render_template("organizations/manage.html", organization=organization, form=form,
                            people=people.people_of(organization), role_labels=ORG_ROLE_LABELS,
                            invitations=people.pending_invitations(organization))
