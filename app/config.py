@@ -50,6 +50,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "SESSION_IDLE_MINUTES": int,
     "SESSION_MAX_HOURS": int,
     "FACET_COUNTS_MAX_AGE": int,
+    "FOUR_EYES_REVIEW": bool,
 }
 
 
@@ -109,6 +110,8 @@ class DefaultConfig:
     SESSION_MAX_HOURS = 14 * 24
     # Seconds a member's list may show facet counts from before the latest incident changes (0: always current).
     FACET_COUNTS_MAX_AGE = 60
+    # Incidents: a steering person cannot verify their own organization's incident; another organization's must.
+    FOUR_EYES_REVIEW = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = "5 per minute; 20 per hour"

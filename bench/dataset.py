@@ -21,6 +21,7 @@ from sqlalchemy import Table, insert, text
 
 from app.core.geo import region_for
 from app.extensions import db
+from app.organizations.models import name_key
 
 PASSWORD = "bench-password-correct-horse"
 CHUNK = 5000
@@ -94,7 +95,8 @@ def load(shape: Shape = Shape(), seed: int = 2026, password_hash: str | None = N
     rng = random.Random(seed)
     password_hash = password_hash or hash_password(PASSWORD)
     countries = [COUNTRIES[i % len(COUNTRIES)] for i in range(shape.organizations)]
-    bulk("organizations", ({"id": i, "name": f"Organization {i:02d}", "slug": f"org-{i:02d}", "country": country,
+    bulk("organizations", ({"id": i, "name": f"Organization {i:02d}", "name_key": name_key(f"Organization {i:02d}"),
+                            "slug": f"org-{i:02d}", "country": country,
                             "region": region_for(country).value, "website": f"https://org-{i:02d}.example",
                             "is_steering": i <= 5} for i, country in enumerate(countries, 1)))
     roles = ["org_admin", "signatory", "signatory"] + ["member"] * (PEOPLE_PER_ORGANIZATION - 3)

@@ -197,7 +197,8 @@ def organization_factory(app):
 
     def create(**fields):
         country = fields.pop("country", "KE")
-        defaults = {"name": "Organization", "slug": f"org-{uuid.uuid4().hex[:8]}", "country": country,
+        number = uuid.uuid4().hex[:8]
+        defaults = {"name": f"Organization {number}", "slug": f"org-{number}", "country": country,
                     "region": region_for(country)}
         organization = Organization(**(defaults | fields))
         db.session.add(organization)

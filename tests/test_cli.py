@@ -53,11 +53,18 @@ def test_orgs_create_can_seat_the_organization_on_the_steering_committee(app, cl
     assert db.session.scalar(select(Organization.is_steering)) is True
 
 
-def test_orgs_create_gives_a_second_organization_of_the_same_name_its_own_slug(app, cli):
+def test_orgs_create_gives_an_organization_whose_slug_is_taken_its_own_slug(app, cli):
     cli("orgs", "create", "Access Now", "--country", "KE")
-    result = cli("orgs", "create", "Access Now", "--country", "KE")
+    result = cli("orgs", "create", "Access-Now", "--country", "KE")
     assert result.exit_code == 0
     assert sorted(db.session.scalars(select(Organization.slug))) == ["access-now", "access-now-2"]
+
+
+def test_orgs_create_refuses_another_organizations_name_whatever_its_case_and_accents(app, cli):
+    cli("orgs", "create", "Access Now", "--country", "KE")
+    result = cli("orgs", "create", "ACCÉSS  now", "--country", "KE")
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert db.session.scalars(select(Organization.name)).all() == ["Access Now"]
 
 
 @pytest.mark.parametrize("country", ["XX", "Nigeria", ""])

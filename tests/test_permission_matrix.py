@@ -49,7 +49,9 @@ SIGNED_IN = expect(200, anonymous=SIGN_IN, deactivated=SIGN_IN)
 # A coalition role's routes send its holders without a second factor to enrol.
 NOT_YET_ENROLLED = {"steering_without_2fa": ENROL, "admin_without_2fa": ENROL}
 ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200, **NOT_YET_ENROLLED)
-MANAGES_ORG_A = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, org_admin_a=200, admin=200)
+# Organization A's own people are refused; to everyone else its people and invitations are not there.
+MANAGES_ORG_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403, org_admin_a=200,
+                       admin=200)
 BAD_LINK = expect(404)
 STEERING_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, steering=200, **NOT_YET_ENROLLED)
 ORG_A_200 = {"member_a": 200, "signatory_a": 200, "org_admin_a": 200}

@@ -15,8 +15,9 @@ bp = Blueprint("people", __name__, template_folder="templates", url_prefix="/peo
 
 
 def load_manageable_person(person_id: int) -> User:
+    """The person if the reader manages them; 404 for another organization's people (403 for their own)."""
     person = db.session.get(User, person_id)
-    if person is None:
+    if person is None or not permissions.can_see_people_of(current_user, person.organization):
         abort(404)
     if not permissions.can_manage_person(current_user, person):
         abort(403)

@@ -39,10 +39,14 @@ def email_taken(email: str) -> bool:
 
 def invite(actor: User | None, email: str, organization: "Organization", org_role: OrgRole,
            is_steering: bool = False, is_admin: bool = False, locale: str | None = None) -> tuple[Invitation, str]:
-    """Create an invitation and queue its email; returns it with the link's secret token."""
+    """Create an invitation and queue its email; returns it with the link's secret token.
+
+    Whether an address has an account (perhaps in another organization) is not the inviter's to learn: an
+    existing account gets the same pending invitation, but its email carries no link, only word that someone
+    tried to invite the address (a link could not be used: acceptance refuses an address that has an account).
+    """
     email = normalize_email(email)
-    if email_taken(email):
-        raise AccountError("email_taken")
+    existing = db.session.scalar(select(User).where(User.email == email))
     token, token_hash = new_token()
     invitation = Invitation(
         token_hash=token_hash, email=email, organization=organization, org_role=org_role,
@@ -51,10 +55,14 @@ def invite(actor: User | None, email: str, organization: "Organization", org_rol
     )
     db.session.add(invitation)
     db.session.flush()
-    queue_email(email, "invitation", locale, organization=organization, inviter=actor,
-                link=external_url("accounts.accept_invitation", token=token), expires_at=invitation.expires_at)
+    if existing is None:
+        queue_email(email, "invitation", locale, organization=organization, inviter=actor,
+                    link=external_url("accounts.accept_invitation", token=token), expires_at=invitation.expires_at)
+    else:
+        queue_email(email, "invitation_to_existing_account", existing.locale, organization=organization,
+                    inviter=actor, person=existing, link=external_url("accounts.sign_in"))
     audit.record("invitation_sent", target=invitation, actor=actor, organization_id=organization.id,
-                 org_role=str(org_role), steering=is_steering, admin=is_admin)
+                 org_role=str(org_role), steering=is_steering, admin=is_admin, existing_account=existing is not None)
     return invitation, token
 
 

@@ -18,7 +18,7 @@ from app.core.access import ADMIN, allow
 from app.core.forms import select_choices
 from app.extensions import db
 from app.organizations import services as organizations
-from app.organizations.forms import OrganizationAdminForm, ReviewForm
+from app.organizations.forms import NAME_TAKEN, OrganizationAdminForm, ReviewForm
 from app.organizations.models import (APPLICATION_STATUS_LABELS, MEMBERSHIP_STATUS_LABELS, ApplicationStatus,
                                       MembershipApplication, Organization)
 from app.platforms import services as platforms
@@ -68,6 +68,8 @@ def application(application_id: int):
                 organization = organizations.approve_application(current_user, application)
             except AccountError:
                 flash(_("This email address already has an account."), "error")
+            except organizations.OrganizationError:
+                flash(str(NAME_TAKEN), "error")
             else:
                 db.session.commit()
                 flash(_("%(name)s is now a member; its contact has been invited.", name=organization.name), "success")
@@ -100,12 +102,16 @@ def organization_list():
 def organization_new():
     form = OrganizationAdminForm()
     if form.validate_on_submit():
-        organization = organizations.create_organization(
-            form.name.data, form.country.data, actor=current_user, website=form.website.data,
-            is_steering=form.is_steering.data, description=form.description.data)
-        db.session.commit()
-        flash(_("%(name)s has been added.", name=organization.name), "success")
-        return redirect(url_for("manage.organization", slug=organization.slug))
+        try:
+            organization = organizations.create_organization(
+                form.name.data, form.country.data, actor=current_user, website=form.website.data,
+                is_steering=form.is_steering.data, description=form.description.data)
+        except organizations.OrganizationError:
+            form.name.errors.append(NAME_TAKEN)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added.", name=organization.name), "success")
+            return redirect(url_for("manage.organization", slug=organization.slug))
     return render_template("admin/organization_form.html", form=form, organization=None)
 
 
@@ -115,13 +121,17 @@ def organization_edit(organization_id: int):
     organization = get_or_404(Organization, organization_id)
     form = OrganizationAdminForm(obj=organization)
     if form.validate_on_submit():
-        organizations.update_organization(
-            current_user, organization, name=form.name.data.strip(), country=form.country.data,
-            website=form.website.data or None, description=form.description.data or None,
-            is_steering=form.is_steering.data)
-        db.session.commit()
-        flash(_("%(name)s has been saved.", name=organization.name), "success")
-        return redirect(url_for("admin.organization_list"))
+        try:
+            organizations.update_organization(
+                current_user, organization, name=form.name.data.strip(), country=form.country.data,
+                website=form.website.data or None, description=form.description.data or None,
+                is_steering=form.is_steering.data)
+        except organizations.OrganizationError:
+            form.name.errors.append(NAME_TAKEN)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been saved.", name=organization.name), "success")
+            return redirect(url_for("admin.organization_list"))
     return render_template("admin/organization_form.html", form=form, organization=organization)
 
 

@@ -5,7 +5,7 @@ anonymous) and answers True or False. Views, the API, templates (as
 ``can.<name>``) and route rules (``app/core/access.py``) all ask here.
 """
 
-from flask import has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy import and_, false, or_
 
 # Organization roles by rank: a higher role includes the rights of the lower ones.
@@ -59,6 +59,12 @@ def can_manage_organization(person, organization) -> bool:
 def can_sign_for_organization(person, organization) -> bool:
     return (_has_org_role(person, "signatory") and person.organization_id == organization.id
             and organization.is_active_member)
+
+
+def can_see_people_of(person, organization) -> bool:
+    """An organization's people and invitations exist, as far as anyone can tell, for its own people and admins
+    only: to others a request about them answers 404, never 403."""
+    return is_admin(person) or (is_signed_in(person) and person.organization_id == organization.id)
 
 
 def can_manage_person(actor, person) -> bool:
@@ -176,11 +182,31 @@ def can_add_to_incident(person, incident) -> bool:
 
 
 def can_review_incident(person, incident) -> bool:
+    """Ask the author for more information, or reject; verifying also needs ``can_verify_incident``."""
     return is_steering(person) and incident.status in ("submitted", "information_requested")
 
 
+def _alone_on_own_incident(person, incident) -> bool:
+    """Four eyes (FOUR_EYES_REVIEW): a steering person does not vouch alone for their own organization's incident."""
+    return current_app.config["FOUR_EYES_REVIEW"] and is_filing_member(person, incident)
+
+
+def verified_by_another_organization(incident) -> bool:
+    verifier = incident.reviewed_by
+    return verifier is not None and verifier.organization_id != incident.organization_id
+
+
+def can_verify_incident(person, incident) -> bool:
+    """Four eyes: a reviewer from another organization than the filing one verifies."""
+    return can_review_incident(person, incident) and not _alone_on_own_incident(person, incident)
+
+
 def can_publish_incident(person, incident) -> bool:
-    return is_steering(person) and incident.status == "verified" and incident.visibility == "public"
+    """A verified public incident. Four eyes: the filing organization's steering people publish it only once
+    another organization's reviewer verified it (one verified before the setting was on needs an outside publisher)."""
+    if not (is_steering(person) and incident.status == "verified" and incident.visibility == "public"):
+        return False
+    return not _alone_on_own_incident(person, incident) or verified_by_another_organization(incident)
 
 
 def incident_visibility_filter(person, incident_model):

@@ -57,6 +57,7 @@ class Incident(TimestampMixin, db.Model):
 
     organization = relationship("Organization")
     author = relationship("User", foreign_keys=[author_id])
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])  # the last reviewer: the verifier once verified
     platform = relationship("Platform")
     categories: Mapped[list["IncidentCategory"]] = relationship(cascade="all, delete-orphan",
                                                                 order_by="IncidentCategory.category")

@@ -136,6 +136,8 @@ def review_incident(actor: User, incident: Incident, decision: str, message: str
         raise IncidentError("not_allowed")
     if decision not in REVIEW_DECISIONS:
         raise IncidentError("bad_decision")
+    if decision == "verify" and not permissions.can_verify_incident(actor, incident):
+        raise IncidentError("four_eyes")
     if decision != "verify" and not (message or "").strip():
         raise IncidentError("message_required")
     _change_status(actor, incident, REVIEW_DECISIONS[decision], (message or "").strip() or None)
@@ -143,17 +145,18 @@ def review_incident(actor: User, incident: Incident, decision: str, message: str
 
 
 def publish_incident(actor: User, incident: Incident) -> None:
+    """Publish a verified public incident; the audit entry names its verifier beside the publisher (the actor)."""
     if not permissions.can_publish_incident(actor, incident):
         raise IncidentError("not_allowed")
     incident.published_at = utcnow()
-    _change_status(actor, incident, Status.PUBLISHED, None)
+    _change_status(actor, incident, Status.PUBLISHED, None, verified_by=incident.reviewed_by_id)
 
 
-def _change_status(actor: User, incident: Incident, status: Status, message: str | None) -> None:
+def _change_status(actor: User, incident: Incident, status: Status, message: str | None, **details) -> None:
     incident.status = status
     incident.review_message = message
     db.session.flush()
-    audit.record("incident_status_changed", target=incident, actor=actor, status=str(status))
+    audit.record("incident_status_changed", target=incident, actor=actor, status=str(status), **details)
     versions.bump(DATA_VERSION)
     author = incident.author
     if author.is_active:

@@ -204,6 +204,10 @@ def review(reference: str):
     decision = request.form.get("decision", "")
     if decision not in services.REVIEW_DECISIONS:
         abort(400)
+    if decision == "verify" and not permissions.can_verify_incident(current_user, incident):
+        flash(_("Your organization filed this incident: a reviewer from another organization must verify it."),
+              "error")
+        return detail_page(incident, review_form=form), 403
     try:
         services.review_incident(current_user, incident, decision, form.message.data)
     except services.IncidentError:

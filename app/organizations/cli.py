@@ -21,6 +21,9 @@ def create_command(name: str, country: str, website: str | None, steering: bool)
     """Create an active member organization NAME."""
     if country.upper() not in COUNTRY_CODES:
         raise click.BadParameter(f"unknown country code {country!r}", param_hint="--country")
-    organization = services.create_organization(name, country, website=website, is_steering=steering)
+    try:
+        organization = services.create_organization(name, country, website=website, is_steering=steering)
+    except services.OrganizationError:
+        raise click.ClickException("An organization with this name already exists (case and accents aside).") from None
     db.session.commit()
     click.echo(f"Created {organization.name} ({organization.slug}).")

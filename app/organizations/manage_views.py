@@ -12,15 +12,16 @@ from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import OrganizationProfileForm
+from app.organizations.forms import NAME_TAKEN, OrganizationProfileForm
 from app.organizations.models import Organization
 
 bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
 
 
 def load_manageable(slug: str) -> Organization:
+    """The organization if the reader manages it; 404 for another organization's people (403 for their own)."""
     organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
-    if organization is None:
+    if organization is None or not permissions.can_see_people_of(current_user, organization):
         abort(404)
     if not permissions.can_manage_organization(current_user, organization):
         abort(403)
@@ -34,11 +35,16 @@ def organization(slug: str):
     organization = load_manageable(slug)
     form = OrganizationProfileForm(obj=organization)
     if form.validate_on_submit():
-        services.update_organization(current_user, organization, name=form.name.data.strip(),
-                                     website=form.website.data or None, description=form.description.data or None)
-        db.session.commit()
-        flash(_("The organization's profile has been saved."), "success")
-        return redirect(url_for("manage.organization", slug=organization.slug))
+        try:
+            services.update_organization(current_user, organization, name=form.name.data.strip(),
+                                         website=form.website.data or None,
+                                         description=form.description.data or None)
+        except services.OrganizationError:
+            form.name.errors.append(NAME_TAKEN)
+        else:
+            db.session.commit()
+            flash(_("The organization's profile has been saved."), "success")
+            return redirect(url_for("manage.organization", slug=organization.slug))
     return render_template("organizations/manage.html", organization=organization, form=form,
                            people=people.people_of(organization), role_labels=ORG_ROLE_LABELS,
                            invitations=people.pending_invitations(organization))
@@ -61,16 +67,13 @@ def invite(slug: str):
     if not grant_coalition_roles:
         del form.is_steering, form.is_admin
     if form.validate_on_submit():
-        try:
-            people.invite(current_user, form.email.data, organization, OrgRole(form.org_role.data),
-                          is_steering=grant_coalition_roles and form.is_steering.data,
-                          is_admin=grant_coalition_roles and form.is_admin.data, locale=form.locale.data)
-        except people.AccountError:
-            form.email.errors.append(_("This email address already has an account."))
-        else:
-            db.session.commit()
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+        # The same answer whether or not the address has an account (see people.invite).
+        people.invite(current_user, form.email.data, organization, OrgRole(form.org_role.data),
+                      is_steering=grant_coalition_roles and form.is_steering.data,
+                      is_admin=grant_coalition_roles and form.is_admin.data, locale=form.locale.data)
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("manage.organization", slug=organization.slug))
     return render_template("organizations/invite.html", form=form, organization=organization)
 
 

@@ -1,9 +1,10 @@
 import re
+import unicodedata
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core.db import TimestampMixin, enum_column
 from app.core.geo import Region
@@ -42,11 +43,23 @@ APPLICATION_STATUS_LABELS = {
 SLUG_SHAPE = re.compile(r"^(?=[a-z0-9-]{1,80}$)[a-z0-9-]*[a-z][a-z0-9-]*$")
 
 
+# Compatibility decomposition can make a name longer (one ligature becomes up to 18 characters).
+NAME_KEY_LENGTH = 400
+
+
+def name_key(name: str) -> str:
+    """What makes two organization names the same, so one cannot pass for another: case, accents and spacing
+    aside ("Amnesty Ñ" and "amnesty  n" share a key)."""
+    bare = "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())[:NAME_KEY_LENGTH]
+
+
 class Organization(TimestampMixin, db.Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), unique=True)  # set with the name, see below
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[Region] = mapped_column(enum_column(Region, "region"))
@@ -56,6 +69,11 @@ class Organization(TimestampMixin, db.Model):
     membership_status: Mapped[MembershipStatus] = mapped_column(
         enum_column(MembershipStatus, "membership_status"), default=MembershipStatus.ACTIVE, index=True
     )
+
+    @validates("name")
+    def _keep_name_key(self, _attribute: str, name: str) -> str:
+        self.name_key = name_key(name)
+        return name
 
     @property
     def is_active_member(self) -> bool:

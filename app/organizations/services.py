@@ -14,8 +14,24 @@ from app.core.links import external_url
 from app.core.geo import REGION_LABELS, Region, region_for
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
-from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization
+from app.organizations.models import (ApplicationStatus, MembershipApplication, MembershipStatus, Organization,
+                                      name_key)
 from app.outbox.services import queue_email
+
+
+class OrganizationError(Exception):
+    """Refused: ``code`` says why (name_taken: another organization has this name, case and accents aside)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def name_taken(name: str, except_id: int | None = None) -> bool:
+    query = select(Organization.id).where(Organization.name_key == name_key(name))
+    if except_id is not None:
+        query = query.where(Organization.id != except_id)
+    return db.session.scalar(query) is not None
 
 
 def slugify(name: str) -> str:
@@ -36,6 +52,9 @@ def unique_slug(name: str) -> str:
 
 def create_organization(name: str, country: str, actor=None, website: str | None = None,
                         is_steering: bool = False, description: str | None = None) -> Organization:
+    """Raises OrganizationError("name_taken") when another organization has the name (see ``name_key``)."""
+    if name_taken(name):
+        raise OrganizationError("name_taken")
     organization = Organization(name=name.strip(), slug=unique_slug(name), country=country.upper(),
                                 region=region_for(country), website=website or None, is_steering=is_steering,
                                 description=description or None)
@@ -46,8 +65,11 @@ def create_organization(name: str, country: str, actor=None, website: str | None
 
 
 def update_organization(actor, organization: Organization, **fields) -> None:
-    """Change the given fields; the region follows the country."""
+    """Change the given fields; the region follows the country. Raises OrganizationError("name_taken"), having
+    changed nothing, for another organization's name."""
     changed = {name: value for name, value in fields.items() if getattr(organization, name) != value}
+    if "name" in changed and name_taken(changed["name"], except_id=organization.id):
+        raise OrganizationError("name_taken")
     for name, value in changed.items():
         setattr(organization, name, value)
     if "country" in changed:
@@ -69,7 +91,12 @@ def set_suspended(actor, organization: Organization, suspended: bool) -> None:
 
 def submit_application(name: str, country: str, website: str | None, contact_name: str, contact_email: str,
                        motivation: str, locale: str) -> tuple[MembershipApplication, str]:
-    """Record an application and acknowledge it; returns it with the token of its status page."""
+    """Record an application and acknowledge it; returns it with the token of its status page.
+
+    Raises OrganizationError("name_taken") when a member already has the name: no one applies as another.
+    """
+    if name_taken(name):
+        raise OrganizationError("name_taken")
     token, token_hash = new_token()
     application = MembershipApplication(name=name.strip(), country=country.upper(), website=website or None,
                                         contact_name=contact_name.strip(), contact_email=contact_email.strip().lower(),
@@ -97,7 +124,8 @@ def add_information(application: MembershipApplication, information: str) -> Non
 def approve_application(actor, application: MembershipApplication) -> Organization:
     """Create the organization and invite the applicant as its organization administrator.
 
-    Raises ``AccountError("email_taken")``, having changed nothing, when the contact already has an account.
+    Raises ``AccountError("email_taken")``, having changed nothing, when the contact already has an account, and
+    OrganizationError("name_taken") when an organization with the name was created since the application.
     """
     if email_taken(application.contact_email):
         raise AccountError("email_taken")

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.core.access import PUBLIC, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import ApplicationForm, MoreInformationForm
+from app.organizations.forms import NAME_TAKEN, ApplicationForm, MoreInformationForm
 from app.organizations.models import APPLICATION_STATUS_LABELS, ApplicationStatus
 
 bp = Blueprint("organizations", __name__, template_folder="templates")
@@ -26,13 +26,17 @@ def apply():
     """Public: an organization asks to join."""
     form = ApplicationForm()
     if form.validate_on_submit():
-        application, token = services.submit_application(
-            form.name.data, form.country.data, form.website.data, form.contact_name.data, form.contact_email.data,
-            form.motivation.data, str(get_locale()))
-        db.session.commit()
-        flash(_("Thank you. We have received your application and sent a confirmation to %(email)s.",
-                email=application.contact_email), "success")
-        return redirect(url_for("organizations.application_status", token=token))
+        try:
+            application, token = services.submit_application(
+                form.name.data, form.country.data, form.website.data, form.contact_name.data,
+                form.contact_email.data, form.motivation.data, str(get_locale()))
+        except services.OrganizationError:
+            form.name.errors.append(NAME_TAKEN)
+        else:
+            db.session.commit()
+            flash(_("Thank you. We have received your application and sent a confirmation to %(email)s.",
+                    email=application.contact_email), "success")
+            return redirect(url_for("organizations.application_status", token=token))
     return render_template("organizations/apply.html", form=form)
 
 

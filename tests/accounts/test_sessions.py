@@ -80,7 +80,7 @@ def test_org_admin_cannot_grant_coalition_roles(login, personas):
 
 def test_org_admin_cannot_manage_people_of_another_organization(login, personas):
     response = login("org_admin_a").post(f"/people/{personas['member_b'].id}/deactivate")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not db.session.get(User, personas["member_b"].id).is_deactivated
 
 
