@@ -54,7 +54,8 @@ class EvidenceRejected(ValueError):
 REJECTION_MESSAGES = {
     "empty": _l("The file is empty."),
     "too_large": _l("The file is larger than this site accepts."),
-    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video (MP4, WebM, MOV)."),
+    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video "
+               "(MP4, WebM, MOV)."),
     "markup": _l("The file also contains web page code (HTML or a script), which could attack the people who open "
                  "it. Save or export it again as a plain image, PDF or video and upload that copy."),
     "image_too_large": _l("The image has too many pixels to be processed safely."),
