@@ -1,6 +1,6 @@
 """Queue emails in the recipient's language; deliver them over SMTP or to the log, with retries.
 
-A secret link (see redaction) is kept whole only until its email is delivered: the admin outbox never shows
+A secret link (see app.core.redaction) is kept whole only until its email is delivered: the admin outbox never shows
 it, the log shows it in development only, and the stored text loses it on delivery. Delivered emails lose
 their text OUTBOX_BODY_RETENTION_DAYS later (`retention run`); only the envelope stays.
 """
@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
+from app.core.redaction import redact_secrets
 from app.extensions import db
 from app.outbox.models import OutboxMessage, OutboxStatus
-from app.outbox.redaction import redact_secrets
 
 log = logging.getLogger(__name__)
 

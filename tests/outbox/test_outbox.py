@@ -17,13 +17,13 @@ from app.accounts.services import find_password_reset, invite, request_password_
 from app.core.db import utcnow
 from app.core.geo import region_for
 from app.core.links import external_url
+from app.core.redaction import redact_secrets
 from app.core.tokens import new_token
 from app.extensions import db
 from app.organizations.models import Organization
 from app.organizations.services import submit_application
 from app.outbox import services
 from app.outbox.models import OutboxMessage, OutboxStatus
-from app.outbox.redaction import redact_secrets
 from app.outbox.services import backoff, deliver_due, queue_email
 
 RESET_SUBJECT = "Choose a new Coalition password"
