@@ -36,7 +36,8 @@ run: setup
 	@echo
 	@echo "Coalition is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@echo "Sign in at http://$(HOST):$(PORT)/sign-in with an account from instance/demo-credentials.txt."
-	@echo "Emails are printed here and readable by admins at http://$(HOST):$(PORT)/admin/outbox/"
+	@echo "Emails are printed here (follow reset and invitation links from here); admins read them, secret links"
+	@echo "redacted, at http://$(HOST):$(PORT)/admin/outbox/"
 	@echo
 	@$(FLASK) outbox send --loop & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \

@@ -29,6 +29,7 @@ ENVIRONMENT_VARIABLES: dict[str, type] = {
     "ORGANIZATION_STORAGE_QUOTA_BYTES": int,
     "RETENTION_REJECTED_DAYS": int,
     "RETENTION_WITHDRAWN_DAYS": int,
+    "OUTBOX_BODY_RETENTION_DAYS": int,
     "PUBLIC_URL": str,
     "TRUSTED_HOSTS": list,
     "TRUSTED_PROXIES": int,
@@ -91,6 +92,9 @@ class DefaultConfig:
     # `flask retention run` removes rejected incidents and withdrawn evidence and signatures this long after; 0: keep.
     RETENTION_REJECTED_DAYS = 180
     RETENTION_WITHDRAWN_DAYS = 365
+    # `retention run` also empties the text of emails delivered longer ago than this (0: of every delivered one);
+    # recipient, subject and dates stay.
+    OUTBOX_BODY_RETENTION_DAYS = 7
     # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
     # Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from app.core.redaction import redact_app_log
 from app.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def handle_server_error(error: InternalServerError):
 
 
 def register_error_handlers(app) -> None:
+    redact_app_log(app.logger)  # the log of a failed request names its path
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)

@@ -112,7 +112,9 @@ def create_incident(payload: dict):
 def upload_evidence(_files, incident: Incident):
     """Upload a file (multipart field `file`); the answer carries its SHA-256.
 
-    The filing organization only, with a read-write token.
+    The filing organization only, with a read-write token. A refused file answers 422 with the detail
+    `File refused: <reason>`: empty, too_large, type (not an image, PDF or video by its content), markup (it
+    also holds a web page or a script: a polyglot), image_too_large or corrupt.
     """
     try:
         prepared = storage.prepare_upload(request.files["file"].stream)

@@ -10,14 +10,16 @@ missing file and no failed upload leaves a file behind.
 
 import hashlib
 import io
-import warnings
 import os
+import re
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -30,16 +32,35 @@ ALLOWED_TYPES = {
     "application/pdf": "pdf", "video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov",
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+# The openings of a web page or a script, anywhere in the file and in any case, ended as a tag name ends. A
+# genuine photo, PDF or video never holds them; a polyglot does (a valid GIF or PDF that is also an HTML page,
+# run as one by anything that guesses a type from content instead of the one we send). Shorter or commoner
+# openings (`<svg`, `<img`, `<a`, `<?xml`) are left out: compressed pixels and video frames hold four bytes
+# like these by chance, and cameras write XML metadata; whatever a file holds, the headers it is served with
+# (its own type, nosniff, a sandboxing CSP) keep a browser from running it as a page of ours.
+MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed)[\s/>]", re.IGNORECASE)
 CHUNK = 1024 * 1024
 WRITTEN_FILES = "evidence_files_written"  # key in the session's info: files the open transaction created
 
 
 class EvidenceRejected(ValueError):
-    """The upload is refused; ``code`` says why: empty, too_large, type, image_too_large, corrupt."""
+    """The upload is refused; ``code`` says why: empty, too_large, type, markup, image_too_large, corrupt."""
 
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+
+REJECTION_MESSAGES = {
+    "empty": _l("The file is empty."),
+    "too_large": _l("The file is larger than this site accepts."),
+    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video "
+               "(MP4, WebM, MOV)."),
+    "markup": _l("The file also contains web page code (HTML or a script), which could attack the people who open "
+                 "it. Save or export it again as a plain image, PDF or video and upload that copy."),
+    "image_too_large": _l("The image has too many pixels to be processed safely."),
+    "corrupt": _l("The file could not be read; it may be damaged."),
+}
 
 
 @dataclass
@@ -157,9 +178,12 @@ def clean_image(data: bytes) -> bytes:
 
 
 def prepare_upload(stream) -> PreparedUpload:
-    """Read, size-check, type-check and hash an upload, and strip an image's metadata; raises EvidenceRejected."""
+    """Read, size-check, type-check, refuse polyglots, hash an upload, and strip an image's metadata; raises
+    EvidenceRejected."""
     data = _read_limited(stream, current_app.config["MAX_EVIDENCE_BYTES"])
     media_type = media_type_of(data)
+    if MARKUP.search(data):
+        raise EvidenceRejected("markup")
     display = clean_image(data) if media_type in IMAGE_TYPES else None
     return PreparedUpload(data, display, hashlib.sha256(data).hexdigest(), media_type)
 

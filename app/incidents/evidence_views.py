@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.core import permissions
@@ -16,15 +15,6 @@ from app.incidents.views import detail_page, load_visible, vocabulary
 from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
-
-REJECTION_MESSAGES = {
-    "empty": _l("The file is empty."),
-    "too_large": _l("The file is larger than this site accepts."),
-    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video (MP4, WebM, MOV)."),
-    "image_too_large": _l("The image has too many pixels to be processed safely."),
-    "corrupt": _l("The file could not be read; it may be damaged."),
-}
-
 
 def load_item(reference: str, evidence_id: int):
     incident = load_visible(reference)
@@ -42,13 +32,12 @@ def upload(reference: str):
         abort(403)
     form = EvidenceFileForm()
     if not form.validate_on_submit():
-        flash(_("Choose a file."), "error")
-        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+        return detail_page(incident, file_form=form), 422  # what was typed stays, with its errors
     try:
         prepared = storage.prepare_upload(form.file.data.stream)
     except storage.EvidenceRejected as error:
-        flash(str(REJECTION_MESSAGES[error.code]), "error")
-        return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
+        form.file.errors.append(storage.REJECTION_MESSAGES[error.code])
+        return detail_page(incident, file_form=form), 422
     duplicates = [] if form.confirm_duplicates.data else services.find_duplicates(
         current_user, [], [prepared.sha256], exclude_id=incident.id)
     if duplicates:

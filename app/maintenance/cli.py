@@ -43,14 +43,14 @@ def restore_command(archive_path: Path, force: bool):
 
 @click.group("retention")
 def retention_cli():
-    """Retention of rejected and withdrawn material."""
+    """Retention of rejected and withdrawn material, and of the text of delivered emails."""
 
 
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Count what would be removed, change nothing.")
 @with_appcontext
 def retention_run_command(dry_run: bool):
-    """Remove rejected, declined and withdrawn material past its retention period (run daily)."""
+    """Remove rejected, declined and withdrawn material and delivered emails' text past their retention (daily)."""
     expired = retention.remove_expired()
     if dry_run:
         db.session.rollback()

@@ -1,5 +1,6 @@
 """Retention: rejected incidents, declined applications and supporters (names and contact addresses of
-people the coalition turned down), and withdrawn evidence and signatures are removed once their time is up.
+people the coalition turned down), and withdrawn evidence and signatures are removed once their time is up;
+so is the text of delivered emails.
 
 Rows go in one transaction, with an audit entry of the counts; the files they named (originals and their
 display copies) are deleted only after that commits, and only when no other row still names them (the
@@ -24,6 +25,7 @@ from app.letters.models import Signature, Supporter
 from app.letters.vocab import SupporterStatus
 from app.meetings.models import Attachment
 from app.organizations.models import ApplicationStatus, MembershipApplication
+from app.outbox.services import purge_delivered_bodies
 
 
 @dataclass
@@ -35,12 +37,14 @@ class Expired:
     declined_supporters: int = 0
     withdrawn_evidence: int = 0
     withdrawn_signatures: int = 0
+    email_texts: int = 0
     files: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         return {"rejected_incidents": self.rejected_incidents, "declined_applications": self.declined_applications,
                 "declined_supporters": self.declined_supporters, "withdrawn_evidence": self.withdrawn_evidence,
-                "withdrawn_signatures": self.withdrawn_signatures, "files": len(self.files)}
+                "withdrawn_signatures": self.withdrawn_signatures, "email_texts": self.email_texts,
+                "files": len(self.files)}
 
 
 def remove_expired(now: datetime | None = None) -> Expired:
@@ -50,7 +54,8 @@ def remove_expired(now: datetime | None = None) -> Expired:
     Expired: incidents rejected more than RETENTION_REJECTED_DAYS ago (with their evidence and reports) unless
     a commitment cites them, with membership applications and letter supporters declined as long ago (their
     contact details); evidence and signatures withdrawn more than RETENTION_WITHDRAWN_DAYS ago. A setting of 0
-    keeps that material for ever.
+    keeps that material for ever. The text of emails delivered more than OUTBOX_BODY_RETENTION_DAYS ago is
+    emptied (0: of every delivered email).
     """
     now = now or utcnow()
     expired, hashes = Expired(), set()
@@ -79,6 +84,8 @@ def remove_expired(now: datetime | None = None) -> Expired:
             db.session.delete(signature)
             expired.withdrawn_signatures += 1
         db.session.flush()
+    email_cutoff = now - timedelta(days=current_app.config["OUTBOX_BODY_RETENTION_DAYS"])
+    expired.email_texts = purge_delivered_bodies(email_cutoff)
     expired.files = unreferenced(hashes)
     if expired.rejected_incidents:
         versions.bump(versions.INCIDENTS)

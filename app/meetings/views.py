@@ -273,8 +273,8 @@ def upload(meeting_id: int):
     if form.validate_on_submit():
         try:
             prepared = storage.prepare_upload(form.file.data.stream)
-        except storage.EvidenceRejected:
-            flash(_("This file was refused: check its type and size."), "error")
+        except storage.EvidenceRejected as error:
+            flash(str(storage.REJECTION_MESSAGES[error.code]), "error")
             return back(meeting, "attachments")
         try:
             services.add_attachment(current_user, meeting, prepared, form.description.data)

@@ -1,17 +1,23 @@
-"""Queue emails in the recipient's language; deliver them over SMTP or to the log, with retries."""
+"""Queue emails in the recipient's language; deliver them over SMTP or to the log, with retries.
+
+A secret link (see app.core.redaction) is kept whole only until its email is delivered: the admin outbox never shows
+it, the log shows it in development only, and the stored text loses it on delivery. Delivered emails lose
+their text OUTBOX_BODY_RETENTION_DAYS later (`retention run`); only the envelope stays.
+"""
 
 import logging
 import smtplib
 import ssl
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
+from app.core.redaction import redact_secrets
 from app.extensions import db
 from app.outbox.models import OutboxMessage, OutboxStatus
 
@@ -71,6 +77,7 @@ def deliver_due(limit: int = 50) -> tuple[int, int]:
             message.status = OutboxStatus.SENT
             message.sent_at = utcnow()
             message.last_error = None
+            message.body = redact_secrets(message.body)  # delivered: the recipient holds the only copy of the link
             sent += 1
         else:
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
@@ -94,7 +101,10 @@ def transport(message: OutboxMessage) -> None:
     if current_app.config.get("MAIL_SERVER"):
         send_smtp(message)
     else:
-        print(f"--- email to {message.recipient}: {message.subject}\n{message.body}\n---", flush=True)
+        # Development prints secret links whole, so the demo's people can follow them; a production log never.
+        production = current_app.config["COALITION_ENV"] == "production"
+        body = redact_secrets(message.body) if production else message.body
+        print(f"--- email to {message.recipient}: {message.subject}\n{body}\n---", flush=True)
 
 
 def send_smtp(message: OutboxMessage) -> None:
@@ -121,5 +131,18 @@ def send_smtp(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def recent_messages(limit: int = 200) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+def recent_messages(limit: int = 200) -> list[tuple[OutboxMessage, str]]:
+    """The latest messages for admins, each with its text as they may read it: secret links redacted."""
+    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    return [(message, redact_secrets(message.body)) for message in messages]
+
+
+def purge_delivered_bodies(cutoff: datetime) -> int:
+    """Empty the text and attachment of emails delivered before ``cutoff``; returns how many. The caller commits.
+
+    Undelivered emails keep theirs: they are still to be sent.
+    """
+    return db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at <= cutoff, OutboxMessage.body != "")
+        .values(body="", attachment_body=None)).rowcount

@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from app.core.access import ADMIN, allow
 from app.outbox.models import OUTBOX_STATUS_LABELS
@@ -10,5 +10,6 @@ bp = Blueprint("outbox", __name__, template_folder="templates", url_prefix="/adm
 @bp.get("/")
 @allow(ADMIN)
 def index():
-    """Admins read the outbox, so the demo works without a mail server."""
-    return render_template("outbox/index.html", messages=recent_messages(), status_labels=OUTBOX_STATUS_LABELS)
+    """Admins read the outbox (so the demo works without a mail server), secret links redacted."""
+    return render_template("outbox/index.html", messages=recent_messages(), status_labels=OUTBOX_STATUS_LABELS,
+                           retention_days=current_app.config["OUTBOX_BODY_RETENTION_DAYS"])

@@ -90,3 +90,20 @@ def test_unknown_api_route_is_problem_json(client):
     response = client.get("/api/v1/does-not-exist")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_log_of_a_failed_secret_link_carries_no_token(make_app, monkeypatch, caplog):
+    """Flask logs the path of a request that fails: a reset link's token must not reach the log."""
+    from app.accounts import services
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    token = "Zq3-reset-token-that-opens-an-account"
+
+    def lookup_fails(value):
+        raise RuntimeError(f"lookup failed for {value}")
+
+    monkeypatch.setattr(services, "find_password_reset", lookup_fails)
+
+    assert app.test_client().get(f"/password/reset/{token}").status_code == 500
+    assert "Exception on /password/reset/[redacted] [GET]" in caplog.text
+    assert "lookup failed for [redacted]" in caplog.text and token not in caplog.text

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.models import Evidence
+from tests.maintenance.samples import gif, polyglots
 
 GPS_IFD, EXIF_IFD, MAKER_NOTE = 0x8825, 0x8769, 0x927C
 XMP = '<x:xmpmeta xmlns:x="adobe:ns:meta/">Photographer Amina Diallo</x:xmpmeta>'
@@ -151,6 +152,9 @@ def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
 
 # What is refused
 
+MARKUP_REFUSED = "The file also contains web page code (HTML or a script)"
+
+
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("photo.jpg", HTML, "This kind of file is not accepted."),
     ("file.jpg.html", HTML, "This kind of file is not accepted."),
@@ -160,30 +164,48 @@ def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
     ("setup.exe", b"MZ\x90\x00" + b"\x00" * 200, "This kind of file is not accepted."),
     ("empty.jpg", b"", "The file is empty."),
     ("cut.jpg", noise_jpeg()[:600], "The file could not be read; it may be damaged."),
-    ("polyglot.gif", b"GIF89a" + HTML, ""),
+    ("polyglot.gif", b"GIF89a" + HTML, MARKUP_REFUSED),
 ])
 def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, shared, evidence_dir, name, data, message):
-    client = login("member_a")
-    response = upload(client, shared, data, name=name)
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert message in page and "flash-error" in page
+    response = upload(login("member_a"), shared, data, name=name)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
+
+
+@pytest.mark.parametrize("kind", polyglots())
+def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_what_was_typed(
+        login, shared, evidence_dir, kind):
+    response = upload(login("member_a"), shared, polyglots()[kind], name="screenshot.gif",
+                      description="Threat posted under the video", is_public="y")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert MARKUP_REFUSED in page
+    assert 'value="Threat posted under the video"' in page and '<input checked id="is_public" name="is_public"' in page
+    assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
+
+
+@pytest.mark.parametrize(("data", "media_type"), [
+    (gif(), "image/gif"), (gif(comment=b"Taken at the rally"), "image/gif"),
+    (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+])
+def test_clean_gif_and_pdf_are_still_accepted(login, shared, data, media_type):
+    assert upload(login("member_a"), shared, data, name="file.gif").status_code == 302
+    assert db.session.scalar(select(Evidence.media_type)) == media_type
 
 
 def test_image_with_damaged_metadata_is_refused_not_a_server_error(login, shared):
     data = photo("WEBP").replace(b"MM\x00*\x00\x00\x00\x08", b"MX\x00*\x00\x00\x00\x08")
     response = upload(login("member_a"), shared, data, name="damaged.webp")
-    assert response.status_code == 302 and db.session.scalar(select(Evidence)) is None
+    assert response.status_code == 422 and db.session.scalar(select(Evidence)) is None
 
 
 def test_file_larger_than_max_evidence_bytes_is_refused(app, login, shared, evidence_dir):
     app.config["MAX_EVIDENCE_BYTES"] = 1024
     data = noise_jpeg()
     assert len(data) > 1024
-    client = login("member_a")
-    response = upload(client, shared, data)
-    assert "larger than this site accepts" in client.get(response.headers["Location"]).get_data(as_text=True)
+    response = upload(login("member_a"), shared, data)
+    assert response.status_code == 422 and "larger than this site accepts" in response.get_data(as_text=True)
     assert stored_files(evidence_dir) == set()
 
 
@@ -200,7 +222,7 @@ def test_pixel_flood_is_refused_from_the_header_without_decoding(app, login, sha
     client = login("member_a")
     for data in (png_header_claiming(100_000, 100_000), png_header_claiming(7072, 7072)):
         response = upload(client, shared, data, name="flood.png")
-        assert "too many pixels" in client.get(response.headers["Location"]).get_data(as_text=True)
+        assert response.status_code == 422 and "too many pixels" in response.get_data(as_text=True)
     assert decoded == [] and db.session.scalar(select(Evidence)) is None
 
 

@@ -12,6 +12,7 @@ from app.accounts.models import TokenScope
 from app.extensions import db
 from app.incidents import evidence as storage
 from app.incidents.models import Evidence
+from tests.maintenance.samples import gif, polyglots
 
 
 def gps_photo(color=(10, 120, 200)) -> bytes:
@@ -71,6 +72,20 @@ def test_refused_file_answers_422_and_stores_nothing(client, bearer, shared, evi
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == f"File refused: {code}"
     assert db.session.scalar(select(Evidence)) is None and not evidence_dir.exists()
+
+
+@pytest.mark.parametrize("kind", polyglots())
+def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_answers_422(client, bearer, shared, evidence_dir, kind):
+    response = post_file(client, shared, polyglots()[kind], bearer("member_a"), name="screenshot.gif")
+    assert response.status_code == 422 and response.get_json()["detail"] == "File refused: markup"
+    assert db.session.scalar(select(Evidence)) is None and not evidence_dir.exists()
+
+
+@pytest.mark.parametrize(("data", "media_type"), [
+    (gif(), "image/gif"), (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")])
+def test_clean_gif_and_pdf_answer_201(client, bearer, shared, data, media_type):
+    response = post_file(client, shared, data, bearer("member_a"), name="file.gif")
+    assert response.status_code == 201 and response.get_json()["media_type"] == media_type
 
 
 def test_upload_without_a_file_field_answers_422(client, bearer, shared):

@@ -1,8 +1,10 @@
 """Retention: `flask --app wsgi retention run` removes rejected incidents, declined applications and supporters,
-and withdrawn evidence and signatures once their time is up, rows and files together; everything else stays, and a dry run changes nothing."""
+and withdrawn evidence and signatures once their time is up, rows and files together, and empties the text of
+delivered emails; everything else stays, and a dry run changes nothing."""
 
 import io
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +21,8 @@ from app.letters.models import Signature, Supporter
 from app.letters.vocab import LetterStatus
 from app.organizations.models import MembershipApplication
 from app.organizations.services import decline_application, submit_application
+from app.outbox.models import OutboxMessage, OutboxStatus
+from app.outbox.services import queue_email
 from tests.maintenance.samples import pdf, png
 
 LONG_AGO, RECENTLY = timedelta(days=400), timedelta(days=10)
@@ -170,7 +174,7 @@ def test_audit_entry_counts_without_personal_data(cli, rejected):
 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "retention_applied"))
     assert entry.details == {"rejected_incidents": 1, "declined_applications": 0, "declined_supporters": 0,
-                             "withdrawn_evidence": 0, "withdrawn_signatures": 0, "files": 2}
+                             "withdrawn_evidence": 0, "withdrawn_signatures": 0, "email_texts": 0, "files": 2}
     assert entry.actor_id is None and entry.object_id is None
     assert verify_chain() == []
 
@@ -193,3 +197,40 @@ def test_a_setting_of_zero_keeps_material_for_ever(app, cli, rejected):
 
     assert "rejected incidents: 0" in cli("retention", "run").output
     assert count(Incident) == 1
+
+
+@pytest.fixture
+def email(app):
+    """``email(recipient, delivered_ago=None)``: a queued email with a calendar attachment, delivered that long ago."""
+    def create(recipient: str, delivered_ago: timedelta | None = None) -> OutboxMessage:
+        message = queue_email(recipient, "password_reset", "en", attachment=("meeting.ics", "text/calendar", "BEGIN"),
+                              user=SimpleNamespace(name="Awa"), minutes=60, link="https://coalition.test/password/forgot")
+        message.created_at = utcnow() - LONG_AGO
+        if delivered_ago is not None:
+            message.status, message.sent_at = OutboxStatus.SENT, utcnow() - delivered_ago
+        db.session.commit()
+        return message
+
+    return create
+
+
+def test_text_of_emails_delivered_before_the_setting_is_emptied_undelivered_kept(app, cli, email, login):
+    app.config["OUTBOX_BODY_RETENTION_DAYS"] = 7
+    old, recent, waiting = (email("old@example.org", timedelta(days=8)), email("recent@example.org", timedelta(days=6)),
+                            email("waiting@example.org"))
+
+    result = cli("retention", "run")
+
+    assert "email texts: 1" in result.output
+    assert (old.body, old.attachment_body) == ("", None) and (old.recipient, old.subject) != ("", "")
+    for kept in (recent, waiting):
+        assert "Hello Awa" in kept.body and kept.attachment_body == "BEGIN"
+    assert "The text of this email was deleted" in login("admin").get("/admin/outbox/").get_data(as_text=True)
+
+
+def test_a_setting_of_zero_empties_every_delivered_email_at_the_next_run(app, cli, email):
+    app.config["OUTBOX_BODY_RETENTION_DAYS"] = 0
+    delivered, waiting = email("sent@example.org", timedelta(minutes=1)), email("waiting@example.org")
+
+    assert "email texts: 1" in cli("retention", "run").output
+    assert delivered.body == "" and "Hello Awa" in waiting.body

@@ -17,6 +17,7 @@ from app.meetings import services
 from app.meetings.models import ActionItem, Attachment, Meeting, SlotAnswer
 from app.meetings.services import MeetingData
 from app.meetings.vocab import Answer, Kind, MeetingStatus, MinutesStatus
+from tests.maintenance.samples import polyglots
 
 MEXICO, MANILA = "America/Mexico_City", "Asia/Manila"
 SLOT = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # Thursday 08:00 in Mexico City, 22:00 in Manila
@@ -391,6 +392,8 @@ def test_attachments_are_for_invitees_and_steering_only(meeting, login, evidence
             assert response.mimetype == item.media_type
             assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
             assert "attachment" in response.headers["Content-Disposition"]
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_attachment_is_not_reachable_through_another_meeting(meeting, make_meeting, login, evidence_dir):
@@ -405,7 +408,9 @@ def test_uploads_are_checked_like_incident_evidence(meeting, login, evidence_dir
     member = login("member_a")
     response = upload(member, meeting, b"#!/bin/sh\necho hello\n", "slides.png")
 
-    assert "This file was refused" in member.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This kind of file is not accepted." in member.get(response.headers["Location"]).get_data(as_text=True)
+    response = upload(member, meeting, polyglots()["GIF then a page"], "slides.gif")
+    assert "The file also contains web page code" in member.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(Attachment)) is None
     assert upload(login("member_b"), meeting, png()).status_code == 404
 

@@ -1,5 +1,6 @@
 """The outbox: emails written with the change that causes them, in the reader's language, delivered with retries."""
 
+import re
 import socket
 from datetime import UTC, timedelta
 from email import message_from_bytes, policy
@@ -11,12 +12,18 @@ from babel.dates import format_datetime
 from babel.support import Translations
 from sqlalchemy import select
 
+from app.accounts.models import OrgRole
+from app.accounts.services import find_password_reset, invite, request_password_reset
 from app.core.db import utcnow
 from app.core.geo import region_for
+from app.core.links import external_url
+from app.core.redaction import redact_secrets
+from app.core.tokens import new_token
 from app.extensions import db
 from app.organizations.models import Organization
+from app.organizations.services import submit_application
 from app.outbox import services
-from app.outbox.models import OutboxStatus
+from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import backoff, deliver_due, queue_email
 
 RESET_SUBJECT = "Choose a new Coalition password"
@@ -340,3 +347,74 @@ def test_send_loop_keeps_checking_and_holds_no_transaction_while_it_waits(app, o
     assert result.output.count("Outbox: 1 sent, 0 failed") == 2
     assert naps == [(0.5, False), (0.5, False)]
     assert {message.status for message in outbox()} == {OutboxStatus.SENT}
+
+
+# Secret links: the recipient's alone.
+
+def body_to(recipient: str) -> str:
+    return db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.recipient == recipient))
+
+
+@pytest.fixture
+def secret_emails(personas):
+    """A password reset, an invitation and an application's acknowledgement, queued; returns their live tokens."""
+    request_password_reset(personas["member_a"].email)
+    _invitation, invitation_token = invite(personas["org_admin_a"], "newcomer@example.org",
+                                           personas["org_admin_a"].organization, OrgRole.MEMBER)
+    _application, application_token = submit_application("Radio Libre", "SN", None, "Awa", "awa@example.org",
+                                                          "We monitor hate speech.", "en")
+    db.session.commit()
+    reset_token = re.search(r"/password/reset/(\S+)", body_to(personas["member_a"].email)).group(1)
+    return {"reset": reset_token, "invitation": invitation_token, "application": application_token}
+
+
+def test_admin_outbox_never_shows_a_live_token_which_still_works_for_the_recipient(
+        smtp_app, smtp_server, login, secret_emails, personas):
+    admin = login("admin")
+    for moment in ("queued", "delivered"):
+        page = admin.get("/admin/outbox/").get_data(as_text=True)
+        for token in secret_emails.values():
+            assert token not in page, moment
+        assert "https://coalition.test/password/reset/[redacted]" in page
+        assert "https://coalition.test/invitations/[redacted]" in page
+        assert "https://coalition.test/apply/status/[redacted]" in page
+        if moment == "queued":
+            inbox = smtp_server(smtp_app.config["MAIL_PORT"])
+            assert deliver_due() == (3, 0)
+
+    delivered = {recipients[0]: email.get_content() for recipients, email in inbox.messages}
+    link = f"https://coalition.test/password/reset/{secret_emails['reset']}"
+    assert link in delivered[personas["member_a"].email]
+    assert find_password_reset(secret_emails["reset"]) is not None
+    assert "Choose a new password" in login(None).get(link).get_data(as_text=True)
+
+
+def test_stored_text_loses_the_token_once_delivered(app, outbox, secret_emails):
+    assert all(token in "".join(message.body for message in outbox()) for token in secret_emails.values())
+    assert deliver_due() == (3, 0)
+    stored = "".join(message.body for message in outbox())
+    assert not any(token in stored for token in secret_emails.values()) and stored.count("[redacted]") == 3
+
+
+def test_every_route_that_takes_a_token_is_redacted_and_other_links_are_kept(app):
+    secret_routes = [rule.endpoint for rule in app.url_map.iter_rules() if "token" in rule.arguments]
+    assert {"accounts.reset_password", "accounts.accept_invitation", "organizations.application_status",
+            "meetings.feed"} <= set(secret_routes)
+    for endpoint in secret_routes:
+        token, _hash = new_token()
+        link = external_url(endpoint, token=token)
+        assert redact_secrets(f"Open ({link}).") == f"Open ({link.replace(token, '[redacted]')})."
+    token, _hash = new_token()
+    assert redact_secrets(f"https://coalition.test/letters/a-letter?token={token}&lang=fr") == (
+        "https://coalition.test/letters/a-letter?token=[redacted]&lang=fr")
+    kept = "See https://coalition.test/incidents/INC-2026-000001 and https://example.org/password/forgot."
+    assert redact_secrets(kept) == kept
+
+
+@pytest.mark.parametrize(("environment", "shown"), [("development", True), ("production", False)])
+def test_console_shows_secret_links_in_development_only(app, capsys, secret_emails, environment, shown):
+    app.config["COALITION_ENV"] = environment
+    assert deliver_due() == (3, 0)
+    printed = capsys.readouterr().out
+    assert all((token in printed) is shown for token in secret_emails.values())
+    assert ("https://coalition.test/password/reset/[redacted]" in printed) is not shown
