@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test fuzz bench setup translations clean-venv
+.PHONY: run test lint fuzz bench setup translations clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coalition needs Python 3.11 or newer")'
@@ -48,12 +48,20 @@ node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility checks will be skipped"; fi
 
+# Parallel workers (pytest-xdist), each on its own database; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
+
 test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
-	TEST_DATABASE_URL= $(BIN)/python -m pytest
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
 		echo "Running the suite again on $(TEST_DATABASE_URL)"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS); \
 	fi
+
+# ruff: the house format and lint rules (pyproject.toml); CI refuses code that is not clean.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 # Schemathesis against the JSON API on SQLite, and on PostgreSQL too when TEST_DATABASE_URL names a server.
 fuzz: $(VENV)/.installed-dev

@@ -10,8 +10,17 @@ from app.config import PROJECT_ROOT, load_config
 
 # Every feature's models, imported so the metadata (and migrations) know every table.
 MODEL_MODULES = (
-    "app.core.audit", "app.core.versions", "app.core.submissions", "app.outbox.models", "app.accounts.models", "app.organizations.models", "app.platforms.models",
-    "app.incidents.models", "app.letters.models", "app.commitments.models", "app.meetings.models",
+    "app.core.audit",
+    "app.core.versions",
+    "app.core.submissions",
+    "app.outbox.models",
+    "app.accounts.models",
+    "app.organizations.models",
+    "app.platforms.models",
+    "app.incidents.models",
+    "app.letters.models",
+    "app.commitments.models",
+    "app.meetings.models",
 )
 
 
@@ -51,9 +60,9 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.accounts.auth import load_user_from_cookie, load_user_from_request
     from app.core import i18n
     from app.core.db import configure_sqlite
-    from app.accounts.auth import load_user_from_cookie, load_user_from_request
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     for module in MODEL_MODULES:
@@ -76,8 +85,8 @@ def _init_extensions(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import authenticate_api_request, protect_from_csrf
     from app.core import disclosure, geo, i18n, permissions, security
-    from app.core.markdown import render_markdown
     from app.core.access import enforce_access
+    from app.core.markdown import render_markdown
 
     app.before_request(security.refuse_nul_bytes)
     app.before_request(authenticate_api_request)
@@ -95,8 +104,12 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.filters["count"] = disclosure.format_count
     app.jinja_env.filters["dateformat"] = i18n.format_date
     app.jinja_env.install_gettext_callables(
-        gettext=i18n.template_gettext, ngettext=i18n.template_ngettext, pgettext=i18n.template_pgettext,
-        npgettext=i18n.template_npgettext, newstyle=True)
+        gettext=i18n.template_gettext,
+        ngettext=i18n.template_ngettext,
+        pgettext=i18n.template_pgettext,
+        npgettext=i18n.template_npgettext,
+        newstyle=True,
+    )
     app.jinja_env.globals["country_name"] = geo.country_name
     app.jinja_env.globals["locale_name"] = i18n.locale_name
     app.jinja_env.globals["direction"] = lambda locale: "rtl" if i18n.is_rtl(locale) else "ltr"
@@ -108,26 +121,42 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.admin import views as admin_views
     from app.api import init_api
-    from app.core.health import bp as health_bp
-    from app.main.views import bp as main_bp
     from app.commitments import public_views as tracker_views
     from app.commitments import views as tracker_manage_views
+    from app.core.health import bp as health_bp
+    from app.core.ids import IdConverter
     from app.incidents import evidence_views, public_views
+    from app.incidents import views as incidents_views
     from app.insights import views as insights_views
     from app.letters import manage_views as letters_manage_views
-    from app.meetings import views as meetings_views
     from app.letters import views as letters_views
-    from app.incidents import views as incidents_views
+    from app.main.views import bp as main_bp
+    from app.meetings import views as meetings_views
     from app.organizations import manage_views
     from app.organizations import views as organizations_views
     from app.outbox import views as outbox_views
-    from app.core.ids import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    for blueprint in (health_bp, main_bp, accounts_views.bp, account_views.bp, people_views.bp,
-                      organizations_views.bp, manage_views.bp, admin_views.bp, outbox_views.bp, incidents_views.bp,
-                      evidence_views.bp, public_views.bp, tracker_views.bp, tracker_manage_views.bp, letters_views.bp,
-                      letters_manage_views.bp, insights_views.bp, meetings_views.bp):
+    for blueprint in (
+        health_bp,
+        main_bp,
+        accounts_views.bp,
+        account_views.bp,
+        people_views.bp,
+        organizations_views.bp,
+        manage_views.bp,
+        admin_views.bp,
+        outbox_views.bp,
+        incidents_views.bp,
+        evidence_views.bp,
+        public_views.bp,
+        tracker_views.bp,
+        tracker_manage_views.bp,
+        letters_views.bp,
+        letters_manage_views.bp,
+        insights_views.bp,
+        meetings_views.bp,
+    ):
         app.register_blueprint(blueprint)
     app.extensions["coalition_api"] = init_api(app)
 
@@ -137,14 +166,26 @@ def _register_commands(app: Flask) -> None:
     from app.commitments.digest import tracker_cli
     from app.core.audit import audit_cli
     from app.core.cli import translate_cli
+    from app.demo.cli import demo_cli
     from app.maintenance.cli import backup_command, restore_command, retention_cli
     from app.meetings.cli import meetings_cli
-    from app.demo.cli import demo_cli
     from app.organizations.cli import orgs_cli
     from app.outbox.cli import outbox_cli
 
-    for group in (translate_cli, demo_cli, orgs_cli, users_cli, tokens_cli, outbox_cli, audit_cli, tracker_cli,
-                  meetings_cli, backup_command, restore_command, retention_cli):
+    for group in (
+        translate_cli,
+        demo_cli,
+        orgs_cli,
+        users_cli,
+        tokens_cli,
+        outbox_cli,
+        audit_cli,
+        tracker_cli,
+        meetings_cli,
+        backup_command,
+        restore_command,
+        retention_cli,
+    ):
         app.cli.add_command(group)
 
 

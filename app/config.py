@@ -183,15 +183,21 @@ def _check_public_address(config) -> None:
     """Production answers only to its own host names, and people reach it over HTTPS at a public address:
     without TRUSTED_HOSTS any Host header is accepted, and a local PUBLIC_URL puts dead links in every email."""
     if not config.get("TRUSTED_HOSTS"):
-        raise ConfigurationError("TRUSTED_HOSTS must be set in production: the host names people use to reach "
-                                 "the app, comma-separated (TRUSTED_HOSTS=coalition.example.org).")
+        raise ConfigurationError(
+            "TRUSTED_HOSTS must be set in production: the host names people use to reach "
+            "the app, comma-separated (TRUSTED_HOSTS=coalition.example.org)."
+        )
     url = urlsplit(config.get("PUBLIC_URL") or "")
     if url.scheme != "https" or not url.hostname or _is_local(url.hostname):
-        raise ConfigurationError("PUBLIC_URL must be the https:// address people use in production, on a host "
-                                 "that is not local (PUBLIC_URL=https://coalition.example.org).")
+        raise ConfigurationError(
+            "PUBLIC_URL must be the https:// address people use in production, on a host "
+            "that is not local (PUBLIC_URL=https://coalition.example.org)."
+        )
     if not host_is_trusted(url.hostname, config["TRUSTED_HOSTS"]):
-        raise ConfigurationError(f"TRUSTED_HOSTS must include the host of PUBLIC_URL ({url.hostname}), or links "
-                                 "in emails lead to a host the app refuses.")
+        raise ConfigurationError(
+            f"TRUSTED_HOSTS must include the host of PUBLIC_URL ({url.hostname}), or links "
+            "in emails lead to a host the app refuses."
+        )
 
 
 def _is_local(hostname: str) -> bool:
@@ -213,7 +219,7 @@ def database_uri(url: str | None, instance_path: str) -> str:
         return f"sqlite:///{Path(instance_path) / 'coalition.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -79,14 +79,25 @@ def deep_cursors(env: dict) -> dict:
     cursors = {}
     with app.app_context():
         member = db.session.scalar(select(User).where(User.email == MEMBER))
-        for name, person, query in (("member_deep", member, ""), ("filtered_deep", member, FILTER),
-                                    ("public_deep", THE_PUBLIC, "")):
+        for name, person, query in (
+            ("member_deep", member, ""),
+            ("filtered_deep", member, FILTER),
+            ("public_deep", THE_PUBLIC, ""),
+        ):
             conditions = search.conditions(person, search.filters_from_args(MultiDict(parse_qsl(query))))
             total = db.session.scalar(select(func.count()).select_from(Incident).where(*conditions))
             page = max(1, min(PAGE, (total - 1) // search.PAGE_SIZE + 1))
-            cursors[name] = db.session.scalar(
-                select(Incident.id).where(*conditions).order_by(Incident.id.desc())
-                .offset(search.PAGE_SIZE * (page - 1) - 1).limit(1)) if page > 1 else ""
+            cursors[name] = (
+                db.session.scalar(
+                    select(Incident.id)
+                    .where(*conditions)
+                    .order_by(Incident.id.desc())
+                    .offset(search.PAGE_SIZE * (page - 1) - 1)
+                    .limit(1)
+                )
+                if page > 1
+                else ""
+            )
             cursors[name + "_page"] = page
         db.engine.dispose()
     return cursors
@@ -94,33 +105,56 @@ def deep_cursors(env: dict) -> dict:
 
 def write_plan(base_url: str, member: Client) -> wrk.Plan:
     """The 90/10 mix: members reading, and signatories signing, withdrawing and filing incidents."""
-    reads = [("GET", path, BROWSER | {"Cookie": member.cookie_header}, None) for path in (
-        "/tracker/", "/tracker/platforms/platform-07", "/tracker/commitments/137", "/letters/letter-150",
-        "/incidents/", "/incidents/?" + FILTER, "/incidents/?q=genocide", "/public/incidents/",
-        "/api/v1/incidents")]
+    reads = [
+        ("GET", path, BROWSER | {"Cookie": member.cookie_header}, None)
+        for path in (
+            "/tracker/",
+            "/tracker/platforms/platform-07",
+            "/tracker/commitments/137",
+            "/letters/letter-150",
+            "/incidents/",
+            "/incidents/?" + FILTER,
+            "/incidents/?q=genocide",
+            "/public/incidents/",
+            "/api/v1/incidents",
+        )
+    ]
     threads: list[list[tuple]] = [[] for _ in range(wrk.THREADS)]
     for index, organization in enumerate(Shape().signing_organizations):
         signer = Client(base_url).sign_in(f"person{organization:02d}-1@bench.example", PASSWORD)
         token = signer.csrf_token("/letters/")
         # The cookie as it stands once the token is drawn: it holds the secret the token was made from.
         headers = {"Cookie": signer.cookie_header, "Content-Type": "application/x-www-form-urlencoded"}
-        filing = ("POST", "/incidents/new", headers,
-                  f"csrf_token={token}&title=Benchmark+incident&platform_id=3&categories=hate_speech&language=en"
-                  "&country=KE&first_seen_on=2026-11-01&severity=2&visibility=coalition&account_prominence=ordinary"
-                  "&description=Filed+by+the+benchmark")
+        filing = (
+            "POST",
+            "/incidents/new",
+            headers,
+            f"csrf_token={token}&title=Benchmark+incident&platform_id=3&categories=hate_speech&language=en"
+            "&country=KE&first_seen_on=2026-11-01&severity=2&visibility=coalition&account_prominence=ordinary"
+            "&description=Filed+by+the+benchmark",
+        )
         for action in ("sign", "withdraw"):
             for letter in range(1, Shape().open_letters + 1):
                 threads[index % wrk.THREADS] += [
-                    ("POST", f"/letters/letter-{letter:03d}/{action}", headers, f"csrf_token={token}"), filing]
+                    ("POST", f"/letters/letter-{letter:03d}/{action}", headers, f"csrf_token={token}"),
+                    filing,
+                ]
     return wrk.Plan(reads=reads, writes=threads)
 
 
 def sign_in_plan(base_url: str) -> wrk.Plan:
     visitor = Client(base_url)
     token = visitor.csrf_token("/sign-in")
-    return wrk.Plan(reads=[("POST", "/sign-in", {"Cookie": visitor.cookie_header,
-                                                 "Content-Type": "application/x-www-form-urlencoded"},
-                            f"csrf_token={token}&email=person20-3%40bench.example&password={PASSWORD}")])
+    return wrk.Plan(
+        reads=[
+            (
+                "POST",
+                "/sign-in",
+                {"Cookie": visitor.cookie_header, "Content-Type": "application/x-www-form-urlencoded"},
+                f"csrf_token={token}&email=person20-3%40bench.example&password={PASSWORD}",
+            )
+        ]
+    )
 
 
 def measure(base_url: str, cursors: dict, duration: int, connections: int, full: bool) -> dict:
@@ -131,9 +165,11 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     for name, path, who, _public in ENDPOINTS:
         client = member if who else anonymous
         headers = BROWSER | ({"Cookie": client.cookie_header} if who else {})
-        plans[name] = (client, path.format(**cursors),
-                       wrk.Plan(reads=[("GET", path.format(**cursors), headers, None)],
-                                unique="first request" in name))
+        plans[name] = (
+            client,
+            path.format(**cursors),
+            wrk.Plan(reads=[("GET", path.format(**cursors), headers, None)], unique="first request" in name),
+        )
     hello = wrk.Plan(reads=[("GET", "/bench/hello", BROWSER, None)])
     results = {"hello (start)": wrk.run(base_url, hello, duration, connections)}
     for name, (client, path, plan) in plans.items():
@@ -141,8 +177,9 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
         results[name] = wrk.run(base_url, plan, duration, connections) | {"path": path}
     if full:
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
-        results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration,
-                                                  connections) | {"path": "mix"}
+        results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration, connections) | {
+            "path": "mix"
+        }
         time.sleep(SETTLE_SECONDS)
     results["hello (end)"] = wrk.run(base_url, hello, duration, connections)
     for name, (client, path, plan) in plans.items():
@@ -187,17 +224,35 @@ def bench_database(kind: str, incidents: int, settings: dict, workdir: Path, ful
             if drift <= HELLO_DRIFT:
                 break
     server_log = log.read_text()
-    return {"database": kind, "incidents": incidents, "load_seconds": round(loaded), "attempts": attempt,
-            "hello_drift": round(drift, 3), "first_request_ms": first_request_ms, "deep_pages": cursors,
-            "database_locked": server_log.count("database is locked"),
-            "worker_crashes": server_log.count("was sent SIG"), "endpoints": results}
+    return {
+        "database": kind,
+        "incidents": incidents,
+        "load_seconds": round(loaded),
+        "attempts": attempt,
+        "hello_drift": round(drift, 3),
+        "first_request_ms": first_request_ms,
+        "deep_pages": cursors,
+        "database_locked": server_log.count("database is locked"),
+        "worker_crashes": server_log.count("was sent SIG"),
+        "endpoints": results,
+    }
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return {"cpu": cpu, "cores": os.cpu_count(), "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "system": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }
 
 
 def main() -> None:
@@ -208,7 +263,8 @@ def main() -> None:
         "connections": int(os.environ.get("BENCH_CONNECTIONS") or 8),
         "databases": (os.environ.get("BENCH_DATABASES") or "sqlite postgresql").split(),
         "server_url": os.environ.get("BENCH_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres",
-        "workers": WORKERS, "wrk_threads": wrk.THREADS,
+        "workers": WORKERS,
+        "wrk_threads": wrk.THREADS,
     }
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="coalition-bench-"))
@@ -219,10 +275,14 @@ def main() -> None:
         if settings["small_incidents"]:
             print(f"{kind}: {settings['small_incidents']} incidents (growth check)", flush=True)
             runs.append(bench_database(kind, settings["small_incidents"], settings, workdir, full=False))
-    results = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "machine": machine(),
-               "settings": settings | {"server_url": "(not recorded)"},
-               "rate_limits": "sign-in limits raised to 1000000 per minute in benchmark mode",
-               "runs": runs, "minutes": round((time.monotonic() - started) / 60, 1)}
+    results = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "settings": settings | {"server_url": "(not recorded)"},
+        "rate_limits": "sign-in limits raised to 1000000 per minute in benchmark mode",
+        "runs": runs,
+        "minutes": round((time.monotonic() - started) / 60, 1),
+    }
     results["budgets"] = report.budgets(results)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = report.markdown(results)

@@ -24,8 +24,11 @@ SIGN_IN_ACCOUNT_RATE_LIMIT = "1000000 per minute"
 
 def environment(instance: Path, database_url: str | None) -> dict:
     # A worker that crashes prints its Python stack to the server log (PYTHONFAULTHANDLER).
-    env = os.environ | {"COALITION_INSTANCE_PATH": str(instance), "COALITION_ENV": "development",
-                        "PYTHONFAULTHANDLER": "1"}
+    env = os.environ | {
+        "COALITION_INSTANCE_PATH": str(instance),
+        "COALITION_ENV": "development",
+        "PYTHONFAULTHANDLER": "1",
+    }
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -42,18 +45,21 @@ def prepare(kind: str, incidents: int, server_url: str, workdir: Path) -> dict:
     if kind == "postgresql":
         name = f"coalition_bench_{incidents}"
         url = make_url(server_url)
-        admin = create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         database_url = url.set(database=name).render_as_string(hide_password=False)
     env = environment(instance, database_url)
-    subprocess.run([VENV_BIN / "flask", "--app", "wsgi", "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    subprocess.run([sys.executable, "-m", "bench.dataset", "--incidents", str(incidents)], env=env, cwd=ROOT,
-                   check=True)
+    subprocess.run(
+        [VENV_BIN / "flask", "--app", "wsgi", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bench.dataset", "--incidents", str(incidents)], env=env, cwd=ROOT, check=True
+    )
     return env
 
 
@@ -62,8 +68,23 @@ def gunicorn(env: dict, port: int, log: Path):
     """Coalition under gunicorn (3 sync workers, as in production) until the block ends."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [VENV_BIN / "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}", "--error-logfile", "-",
-             "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+            [
+                VENV_BIN / "gunicorn",
+                "--workers",
+                str(WORKERS),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+                "wsgi:app",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
         try:
             _wait_until_up(f"http://127.0.0.1:{port}/bench/hello", process)
             yield f"http://127.0.0.1:{port}"

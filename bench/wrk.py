@@ -69,15 +69,27 @@ def _lua_string(value: str) -> str:
 def _lua_request(item: tuple) -> str:
     method, path, headers, body = item
     pairs = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
-    return "{" + ", ".join([_lua_string(method), _lua_string(path), "{" + pairs + "}",
-                            _lua_string(body) if body is not None else "nil"]) + "}"
+    return (
+        "{"
+        + ", ".join(
+            [
+                _lua_string(method),
+                _lua_string(path),
+                "{" + pairs + "}",
+                _lua_string(body) if body is not None else "nil",
+            ]
+        )
+        + "}"
+    )
 
 
 def script(plan: Plan) -> str:
     reads = ",\n  ".join(_lua_request(item) for item in plan.reads)
     writes = ",\n  ".join("{" + ", ".join(_lua_request(item) for item in thread) + "}" for thread in plan.writes)
-    return (f"reads = {{\n  {reads}\n}}\nwrites = {{\n  {writes}\n}}\n"
-            f"unique = {'true' if plan.unique else 'false'}\n" + LUA_FOOTER)
+    return (
+        f"reads = {{\n  {reads}\n}}\nwrites = {{\n  {writes}\n}}\n"
+        f"unique = {'true' if plan.unique else 'false'}\n" + LUA_FOOTER
+    )
 
 
 def run(base_url: str, plan: Plan, duration: int, connections: int) -> dict:
@@ -87,14 +99,21 @@ def run(base_url: str, plan: Plan, duration: int, connections: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script(plan))
         lua.flush()
-        completed = subprocess.run([WRK, f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-                                    "-s", lua.name, base_url], capture_output=True, text=True, check=True)
+        completed = subprocess.run(
+            [WRK, f"-t{THREADS}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", lua.name, base_url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK-JSON "))
     raw = json.loads(line.removeprefix("WRK-JSON "))
     seconds, finished = raw["duration_us"] / 1e6, raw["requests"] > 0
     latency = {name: raw[f"{name}_us"] / 1000 if finished else None for name in ("p50", "p95", "p99")}
-    return {"requests": raw["requests"], "rps": round(raw["requests"] / seconds, 1),
-            **{f"{name}_ms": value for name, value in latency.items()},
-            "mean_ms": round(raw["mean_us"] / 1000, 2) if finished else None,
-            "errors": raw["errors_server"] + raw["errors_socket"],
-            "refused": raw["errors_status"] - raw["errors_server"]}
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1),
+        **{f"{name}_ms": value for name, value in latency.items()},
+        "mean_ms": round(raw["mean_us"] / 1000, 2) if finished else None,
+        "errors": raw["errors_server"] + raw["errors_socket"],
+        "refused": raw["errors_status"] - raw["errors_server"],
+    }

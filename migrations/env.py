@@ -31,8 +31,13 @@ def skip_empty_autogenerate(context_, revision, directives):
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata,
-                      literal_binds=True, render_as_batch=True, render_item=render_item)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_db.metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        render_item=render_item,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -41,8 +46,13 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata,
-                          render_item=render_item, include_object=include_in_autogenerate, **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=target_db.metadata,
+            render_item=render_item,
+            include_object=include_in_autogenerate,
+            **conf_args,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

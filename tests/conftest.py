@@ -198,8 +198,12 @@ def organization_factory(app):
     def create(**fields):
         country = fields.pop("country", "KE")
         number = uuid.uuid4().hex[:8]
-        defaults = {"name": f"Organization {number}", "slug": f"org-{number}", "country": country,
-                    "region": region_for(country)}
+        defaults = {
+            "name": f"Organization {number}",
+            "slug": f"org-{number}",
+            "country": country,
+            "region": region_for(country),
+        }
         organization = Organization(**(defaults | fields))
         db.session.add(organization)
         db.session.commit()
@@ -225,10 +229,14 @@ def person_factory(app, organization_factory):
     def create(role="member", organization=None, steering=False, admin=False, two_factor=None, **fields):
         organization = organization or organization_factory()
         number = uuid.uuid4().hex[:8]
-        defaults = {"email": f"person-{number}@example.org", "name": f"Person {number}",
-                    "password_hash": password_hash}
-        user = User(**(defaults | fields), organization_id=organization.id, org_role=OrgRole(role),
-                    is_steering=steering, is_admin=admin)
+        defaults = {"email": f"person-{number}@example.org", "name": f"Person {number}", "password_hash": password_hash}
+        user = User(
+            **(defaults | fields),
+            organization_id=organization.id,
+            org_role=OrgRole(role),
+            is_steering=steering,
+            is_admin=admin,
+        )
         if two_factor if two_factor is not None else (steering or admin):
             user.totp_secret, user.totp_enabled_at = pyotp.random_base32(), utcnow()
         db.session.add(user)
@@ -288,6 +296,20 @@ def login(app, personas, sign_in_as):
 
 
 @pytest.fixture
+def bearer(personas):
+    """``bearer("member_a")``: headers carrying a new read-write (or ``scope``) API token of that persona."""
+    from app.accounts.api_tokens import create_api_token
+    from app.accounts.models import TokenScope
+
+    def headers(persona, scope=TokenScope.WRITE):
+        _, secret = create_api_token(personas[persona], "tests", scope)
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return headers
+
+
+@pytest.fixture
 def evidence_dir(app, tmp_path):
     """Stored files (evidence, attachments) go to a folder of this test; returns it."""
     directory = tmp_path / "evidence"
@@ -317,10 +339,21 @@ def incident_factory(app, platform_factory):
     platform = platform_factory(name="Facebook", slug="facebook")
 
     def create(author, status="draft", visibility="coalition", **fields):
-        data = services.IncidentData(**({
-            "title": "Dehumanising post about refugees", "platform_id": platform.id, "categories": ["hate_speech"],
-            "language": "en", "country": "NG", "first_seen_on": date(2026, 3, 1), "severity": Severity.SERIOUS,
-            "visibility": Visibility(visibility)} | fields))
+        data = services.IncidentData(
+            **(
+                {
+                    "title": "Dehumanising post about refugees",
+                    "platform_id": platform.id,
+                    "categories": ["hate_speech"],
+                    "language": "en",
+                    "country": "NG",
+                    "first_seen_on": date(2026, 3, 1),
+                    "severity": Severity.SERIOUS,
+                    "visibility": Visibility(visibility),
+                }
+                | fields
+            )
+        )
         incident = services.create_incident(author, data)
         incident.status = Status(status)
         if status == "published":

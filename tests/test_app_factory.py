@@ -3,8 +3,14 @@ import pytest
 from app import create_app
 from app.config import ConfigurationError, database_uri
 
-PRODUCTION = {"COALITION_ENV": "production", "SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-              "PUBLIC_URL": "https://coalition.example.org", "TRUSTED_HOSTS": ["coalition.example.org"]}
+PRODUCTION = {
+    "COALITION_ENV": "production",
+    "SECRET_KEY": "x" * 32,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "PUBLIC_URL": "https://coalition.example.org",
+    "TRUSTED_HOSTS": ["coalition.example.org"],
+}
+
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -14,8 +20,14 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 def test_production_refuses_to_start_with_debug_on():
     with pytest.raises(ConfigurationError, match="DEBUG"):
-        create_app({"COALITION_ENV": "production", "SECRET_KEY": "x" * 32, "DEBUG": True,
-                    "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        create_app(
+            {
+                "COALITION_ENV": "production",
+                "SECRET_KEY": "x" * 32,
+                "DEBUG": True,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
 
 
 def test_production_marks_session_cookie_secure():
@@ -29,8 +41,18 @@ def test_production_refuses_to_start_without_trusted_hosts(hosts):
         create_app(PRODUCTION | {"TRUSTED_HOSTS": hosts})
 
 
-@pytest.mark.parametrize("url", ["http://coalition.example.org", "https://127.0.0.1:5000", "https://localhost",
-                                 "https://coalition.localhost", "https://[::1]:8443", "https://0.0.0.0", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://coalition.example.org",
+        "https://127.0.0.1:5000",
+        "https://localhost",
+        "https://coalition.localhost",
+        "https://[::1]:8443",
+        "https://0.0.0.0",
+        "",
+    ],
+)
 def test_production_refuses_to_start_without_a_public_https_address(url):
     with pytest.raises(ConfigurationError, match="PUBLIC_URL must be the https:// address"):
         create_app(PRODUCTION | {"PUBLIC_URL": url})

@@ -36,13 +36,17 @@ def user_named(email: str) -> User | None:
 
 # orgs create
 
+
 def test_orgs_create_adds_an_active_organization(app, cli):
     result = cli("orgs", "create", "Digital Rights Lagos", "--country", "ng", "--website", "https://drl.example.org")
     assert result.exit_code == 0, result.output
     organization = db.session.scalar(select(Organization))
     assert "Created Digital Rights Lagos (digital-rights-lagos)." in result.output
     assert (organization.slug, organization.country, organization.region) == (
-        "digital-rights-lagos", "NG", region_for("NG"))
+        "digital-rights-lagos",
+        "NG",
+        region_for("NG"),
+    )
     assert organization.website == "https://drl.example.org"
     assert organization.is_steering is False and organization.is_active_member
     assert [entry.object_id for entry in audit_entries("organization_created")] == [str(organization.id)]
@@ -83,16 +87,21 @@ def test_orgs_create_needs_a_country(app, cli):
 
 # users create
 
+
 def test_users_create_without_password_prints_an_invitation_link_and_emails_it(app, cli, outbox, personas):
-    result = cli("users", "create", "New.Person@Example.org", "--name", "New Person", "--org", "org-a",
-                 "--role", "signatory")
+    result = cli(
+        "users", "create", "New.Person@Example.org", "--name", "New Person", "--org", "org-a", "--role", "signatory"
+    )
     assert result.exit_code == 0, result.output
     link = result.output.strip().rpartition(": ")[2]
     assert link.startswith("https://coalition.test/")
     assert result.output.startswith("Invitation for New.Person@Example.org: https://coalition.test/")
     invitation = db.session.scalar(select(Invitation))
     assert (invitation.email, invitation.organization_id, invitation.org_role) == (
-        "new.person@example.org", personas["org_a"].id, OrgRole.SIGNATORY)
+        "new.person@example.org",
+        personas["org_a"].id,
+        OrgRole.SIGNATORY,
+    )
     assert user_named("new.person@example.org") is None, "the person chooses a password by accepting"
     [email] = outbox()
     assert email.recipient == "new.person@example.org" and email.template == "invitation"
@@ -111,37 +120,79 @@ def test_invitation_link_printed_by_the_command_opens_the_acceptance_page(app, c
 
 
 def test_users_create_with_password_stores_an_argon2_hash(app, cli, personas, outbox):
-    result = cli("users", "create", "ops@example.org", "--name", "Ops Person", "--org", "steering-org",
-                 "--role", "org_admin", "--steering", "--admin", "--password-stdin", input=STRONG_PASSWORD + "\n")
+    result = cli(
+        "users",
+        "create",
+        "ops@example.org",
+        "--name",
+        "Ops Person",
+        "--org",
+        "steering-org",
+        "--role",
+        "org_admin",
+        "--steering",
+        "--admin",
+        "--password-stdin",
+        input=STRONG_PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Created ops@example.org in Steering Org." in result.output
     user = user_named("ops@example.org")
     assert (user.name, user.organization_id, user.org_role, user.is_steering, user.is_admin) == (
-        "Ops Person", personas["steering"].organization_id, OrgRole.ORG_ADMIN, True, True)
+        "Ops Person",
+        personas["steering"].organization_id,
+        OrgRole.ORG_ADMIN,
+        True,
+        True,
+    )
     assert user.password_hash.startswith("$argon2id$")
     assert STRONG_PASSWORD not in user.password_hash
     assert verify_password(user.password_hash, STRONG_PASSWORD)
     assert outbox() == [] and db.session.scalar(select(Invitation)) is None
     [entry] = audit_entries("person_created")
     assert entry.object_id == str(user.id)
-    assert entry.details == {"organization_id": user.organization_id, "org_role": "org_admin", "steering": True,
-                             "admin": True}
+    assert entry.details == {
+        "organization_id": user.organization_id,
+        "org_role": "org_admin",
+        "steering": True,
+        "admin": True,
+    }
 
 
 def test_new_person_signs_in_with_the_password_given_on_stdin(app, cli, personas):
-    cli("users", "create", "ops@example.org", "--name", "Ops Person", "--org", "org-a", "--password-stdin",
-        input=STRONG_PASSWORD + "\n")
+    cli(
+        "users",
+        "create",
+        "ops@example.org",
+        "--name",
+        "Ops Person",
+        "--org",
+        "org-a",
+        "--password-stdin",
+        input=STRONG_PASSWORD + "\n",
+    )
     client = app.test_client()
     response = client.post("/sign-in", data={"email": "ops@example.org", "password": STRONG_PASSWORD})
     assert response.status_code == 302 and "sign-in" not in response.headers["Location"]
     assert client.get("/api/v1/me").get_json()["name"] == "Ops Person"
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("short", "short"), ("password123", "weak"), ("aaaaaaaaaaaaaaaa", "weak"), ("Pat Example 2024", "weak")])
+@pytest.mark.parametrize(
+    "password, problem",
+    [("short", "short"), ("password123", "weak"), ("aaaaaaaaaaaaaaaa", "weak"), ("Pat Example 2024", "weak")],
+)
 def test_users_create_refuses_a_weak_password(app, cli, personas, password, problem):
-    result = cli("users", "create", "pat@example.org", "--name", "Pat Example", "--org", "org-a",
-                 "--password-stdin", input=password + "\n")
+    result = cli(
+        "users",
+        "create",
+        "pat@example.org",
+        "--name",
+        "Pat Example",
+        "--org",
+        "org-a",
+        "--password-stdin",
+        input=password + "\n",
+    )
     assert result.exit_code == 1
     assert f"The password is not acceptable ({problem})." in result.output
     assert user_named("pat@example.org") is None
@@ -157,8 +208,9 @@ def test_users_create_refuses_an_unknown_organization(app, cli, personas, outbox
 
 @pytest.mark.parametrize("email", ["member.a@example.org", "  MEMBER.A@example.ORG "])
 def test_users_create_refuses_an_email_that_already_has_an_account(app, cli, personas, outbox, email):
-    result = cli("users", "create", email, "--name", "Twin", "--org", "org-a", "--password-stdin",
-                 input=STRONG_PASSWORD + "\n")
+    result = cli(
+        "users", "create", email, "--name", "Twin", "--org", "org-a", "--password-stdin", input=STRONG_PASSWORD + "\n"
+    )
     assert result.exit_code == 1
     assert "already has an account" in result.output
     assert len(db.session.scalars(select(User).where(User.name == "Twin")).all()) == 0
@@ -174,6 +226,7 @@ def test_users_create_refuses_an_unknown_role(app, cli, personas):
 
 
 # tokens create
+
 
 def test_tokens_create_prints_a_token_that_authenticates_the_api(app, cli, personas):
     result = cli("tokens", "create", "member.a@example.org")
@@ -209,7 +262,10 @@ def test_tokens_create_writes_an_audit_entry(app, cli, personas):
     [entry] = audit_entries("api_token_created")
     api_token = db.session.scalar(select(ApiToken))
     assert (entry.actor_id, entry.object_type, entry.object_id) == (
-        personas["member_a"].id, "ApiToken", str(api_token.id))
+        personas["member_a"].id,
+        "ApiToken",
+        str(api_token.id),
+    )
     assert entry.details == {"scope": "read"}
     assert verify_chain() == []
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from app import create_app
 from app.core.db import include_in_autogenerate
 from app.extensions import db
-from tests.conftest import new_database, app_config
+from tests.conftest import app_config, new_database
 
 
 def test_upgrade_to_head_matches_models_and_downgrade_to_base_empties(tmp_path):
@@ -17,8 +17,9 @@ def test_upgrade_to_head_matches_models_and_downgrade_to_base_empties(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={
-                    "compare_type": True, "include_object": include_in_autogenerate})
+                context = MigrationContext.configure(
+                    connection, opts={"compare_type": True, "include_object": include_in_autogenerate}
+                )
                 assert compare_metadata(context, db.metadata) == []
                 assert set(db.metadata.tables) <= set(inspect(connection).get_table_names())
             downgrade(revision="base")

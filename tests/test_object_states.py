@@ -47,8 +47,13 @@ def incidents(personas, incident_factory):
     made = {}
     for status in Status:
         for visibility in Visibility:
-            incident = incident_factory(personas["member_a"], status=status.value, visibility=visibility.value,
-                                        title=f"Quokka {status.value} {visibility.value}", country="IS")
+            incident = incident_factory(
+                personas["member_a"],
+                status=status.value,
+                visibility=visibility.value,
+                title=f"Quokka {status.value} {visibility.value}",
+                country="IS",
+            )
             made[(status.value, visibility.value)] = incident.reference
     return made
 
@@ -58,8 +63,9 @@ def listed_titles(text: str) -> set[str]:
 
 
 def expected_titles(persona: str, states) -> set[str]:
-    return {f"Quokka {status} {visibility}" for status, visibility in states
-            if sees_incident(persona, status, visibility)}
+    return {
+        f"Quokka {status} {visibility}" for status, visibility in states if sees_incident(persona, status, visibility)
+    }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -107,8 +113,9 @@ def letters(personas, platform_factory):
     platform = platform_factory(name="Facebook", slug="facebook")
     made = {}
     for status in LetterStatus:
-        letter = create_letter(personas["steering"], platform.id, "Addressee", "en", f"Wombat {status.value}",
-                               "Body", ["Demand"])
+        letter = create_letter(
+            personas["steering"], platform.id, "Addressee", "en", f"Wombat {status.value}", "Body", ["Demand"]
+        )
         letter.status = status
         made[status.value] = letter.slug
     db.session.commit()
@@ -121,8 +128,14 @@ def test_each_letter_state_is_shown_only_to_those_who_may_see_it(login, letters,
     wrong = []
     for status, slug in letters.items():
         expected = 200 if sees_letter(persona, status) else 404
-        for url in (f"/letters/{slug}", f"/letters/{slug}/print", f"/letters/{slug}.txt",
-                    f"/letters/{slug}/versions", f"/api/v1/letters/{slug}", f"/api/v1/letters/{slug}/signatures"):
+        for url in (
+            f"/letters/{slug}",
+            f"/letters/{slug}/print",
+            f"/letters/{slug}.txt",
+            f"/letters/{slug}/versions",
+            f"/api/v1/letters/{slug}",
+            f"/api/v1/letters/{slug}/signatures",
+        ):
             got = client.get(url).status_code
             if got != expected:
                 wrong.append(f"{url} ({status}): expected {expected}, got {got}")
@@ -138,9 +151,16 @@ def commitments(personas, platform_factory):
     platform = platform_factory(name="Facebook", slug="facebook")
     made = {}
     for published in (True, False):
-        commitment = save_commitment(personas["steering"], None, CommitmentData(
-            platform_id=platform.id, title=f"Platypus {'published' if published else 'unpublished'}",
-            area=Area.EXEMPTIONS, is_published=published))
+        commitment = save_commitment(
+            personas["steering"],
+            None,
+            CommitmentData(
+                platform_id=platform.id,
+                title=f"Platypus {'published' if published else 'unpublished'}",
+                area=Area.EXEMPTIONS,
+                is_published=published,
+            ),
+        )
         made[published] = commitment.id
     db.session.commit()
     return made
@@ -153,8 +173,15 @@ def test_unpublished_commitments_stay_off_every_public_surface(login, commitment
         expected = 200 if published else 404
         assert client.get(f"/tracker/commitments/{commitment_id}").status_code == expected
         assert client.get(f"/api/v1/commitments/{commitment_id}").status_code == expected
-    for url in ("/tracker/", "/tracker/platforms/facebook", "/tracker/feed.atom", "/tracker/platforms/facebook/feed.atom",
-                "/tracker/tracker.json", "/tracker/tracker.csv", "/api/v1/commitments"):
+    for url in (
+        "/tracker/",
+        "/tracker/platforms/facebook",
+        "/tracker/feed.atom",
+        "/tracker/platforms/facebook/feed.atom",
+        "/tracker/tracker.json",
+        "/tracker/tracker.csv",
+        "/api/v1/commitments",
+    ):
         text = client.get(url).get_data(as_text=True)
         assert "Platypus unpublished" not in text, url
     assert "Platypus published" in client.get("/tracker/platforms/facebook").get_data(as_text=True)

@@ -13,16 +13,16 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from PIL import Image
 from flask import url_for
+from PIL import Image
 from sqlalchemy import select
 
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
-from app.extensions import db
 from app.commitments.services import CommitmentData, UpdateData, add_milestone, propose_update, save_commitment
 from app.commitments.vocab import Area, Claimed, Verified
+from app.extensions import db
 from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
@@ -32,8 +32,18 @@ from app.meetings.services import MeetingData, add_action, add_attachment, creat
 from app.meetings.vocab import Kind
 from app.organizations.services import submit_application
 
-PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin",
-            "steering_without_2fa", "admin_without_2fa")
+PERSONAS = (
+    "anonymous",
+    "deactivated",
+    "member_a",
+    "signatory_a",
+    "org_admin_a",
+    "member_b",
+    "steering",
+    "admin",
+    "steering_without_2fa",
+    "admin_without_2fa",
+)
 SIGN_IN = "sign_in"  # 302 to the sign-in page
 ENROL = "enrol"  # 302 to the second factor's set-up page
 REDIRECT = "redirect"  # 302 somewhere else
@@ -50,22 +60,32 @@ SIGNED_IN = expect(200, anonymous=SIGN_IN, deactivated=SIGN_IN)
 NOT_YET_ENROLLED = {"steering_without_2fa": ENROL, "admin_without_2fa": ENROL}
 ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200, **NOT_YET_ENROLLED)
 # Organization A's own people are refused; to everyone else its people and invitations are not there.
-MANAGES_ORG_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403, org_admin_a=200,
-                       admin=200)
+MANAGES_ORG_A = expect(
+    404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403, org_admin_a=200, admin=200
+)
 BAD_LINK = expect(404)
 STEERING_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, steering=200, **NOT_YET_ENROLLED)
 ORG_A_200 = {"member_a": 200, "signatory_a": 200, "org_admin_a": 200}
 ORG_A_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, **ORG_A_200)
-ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403,
-                               org_admin_a=403)
-CAN_SIGN = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED,
-                  steering=ALLOWED, admin=ALLOWED, steering_without_2fa=ALLOWED, admin_without_2fa=ALLOWED)
+ORG_A_SEES_BUT_CANNOT = expect(
+    404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, signatory_a=403, org_admin_a=403
+)
+CAN_SIGN = expect(
+    403,
+    anonymous=SIGN_IN,
+    deactivated=SIGN_IN,
+    signatory_a=ALLOWED,
+    org_admin_a=ALLOWED,
+    steering=ALLOWED,
+    admin=ALLOWED,
+    steering_without_2fa=ALLOWED,
+    admin_without_2fa=ALLOWED,
+)
 ORG_A_SIGNERS = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=ALLOWED, org_admin_a=ALLOWED)
 INVITEE_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=200, steering=200)
 # Invited but not organizing: refused; organizer (steering): allowed; everyone else: not found.
 ORGANIZER_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, steering=ALLOWED)
-API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED,
-                        org_admin_a=ALLOWED)
+API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED, org_admin_a=ALLOWED)
 
 
 def post_only(expectations):
@@ -93,8 +113,11 @@ MATRIX = {
     "account.regenerate_recovery_codes": ("POST", {}, post_only(SIGNED_IN)),
     "account.disable_two_factor": ("POST", {}, post_only(SIGNED_IN)),
     "account.tokens": ("GET", {}, SIGNED_IN),
-    "account.revoke_token": ("POST", {"token_id": "token_of_member_a"},
-                             expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=ALLOWED)),
+    "account.revoke_token": (
+        "POST",
+        {"token_id": "token_of_member_a"},
+        expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=ALLOWED),
+    ),
     "account.sign_out_other_sessions": ("POST", {}, post_only(SIGNED_IN)),
     "account.export": ("GET", {}, SIGNED_IN),
     "organizations.directory": ("GET", {}, PUBLIC),
@@ -189,13 +212,20 @@ MATRIX = {
     "letters_manage.advance": ("POST", {"slug": "draft_letter"}, post_only(STEERING_ONLY)),
     "letters_manage.reminders": ("POST", {"slug": "open_letter"}, post_only(STEERING_ONLY)),
     "letters_manage.response": ("POST", {"slug": "open_letter"}, post_only(STEERING_ONLY)),
-    "letters_manage.decide_supporter": ("POST", {"supporter_id": "supporter", "decision": "decline"},
-                                       post_only(STEERING_ONLY)),
+    "letters_manage.decide_supporter": (
+        "POST",
+        {"supporter_id": "supporter", "decision": "decline"},
+        post_only(STEERING_ONLY),
+    ),
     "letters_api.list_letters": ("GET", {}, PUBLIC),
     "letters_api.get_letter": ("GET", {"slug": "draft_letter"}, expect(404, steering=200)),
     "letters_api.list_signatures": ("GET", {"slug": "open_letter"}, PUBLIC),
     "letters_api.sign": ("POST", {"slug": "open_letter"}, {**CAN_SIGN, "anonymous": 401, "deactivated": 401}),
-    "letters_api.withdraw": ("DELETE", {"slug": "open_letter"}, {**ORG_A_SIGNERS, "anonymous": 401, "deactivated": 401}),
+    "letters_api.withdraw": (
+        "DELETE",
+        {"slug": "open_letter"},
+        {**ORG_A_SIGNERS, "anonymous": 401, "deactivated": 401},
+    ),
     # Insights: members over what they may see, the public over published public incidents.
     "insights.index": ("GET", {}, SIGNED_IN),
     "insights.public_index": ("GET", {}, PUBLIC),
@@ -227,8 +257,11 @@ MATRIX = {
     "meetings.calendar_settings": ("GET", {}, SIGNED_IN),
     "meetings.feed": ("GET", {"token": "not-a-real-token"}, BAD_LINK),
     "meetings_api.list_meetings": ("GET", {}, expect(200, anonymous=401, deactivated=401)),
-    "meetings_api.get_meeting": ("GET", {"meeting_id": "meeting"},
-                                 expect(404, anonymous=401, deactivated=401, member_a=200, steering=200)),
+    "meetings_api.get_meeting": (
+        "GET",
+        {"meeting_id": "meeting"},
+        expect(404, anonymous=401, deactivated=401, member_a=200, steering=200),
+    ),
 }
 
 
@@ -244,32 +277,68 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     application, _ = submit_application("Applicant", "KE", None, "Contact", "c@example.org", "x" * 30, "en")
     draft = incident_factory(personas["member_a"])
     public_incident = incident_factory(personas["member_b"], status="published", visibility="public")
-    report = add_report(personas["member_a"], draft, date(2026, 1, 1), Channel.IN_APP, None, Outcome.PENDING, None,
-                        False)
+    report = add_report(
+        personas["member_a"], draft, date(2026, 1, 1), Channel.IN_APP, None, Outcome.PENDING, None, False
+    )
     evidence = add_file_evidence(personas["member_a"], draft, prepare_upload(io.BytesIO(png_bytes())))
-    commitment = save_commitment(personas["steering"], None, CommitmentData(
-        platform_id=draft.platform_id, title="End exemptions", area=Area.EXEMPTIONS, is_published=True))
+    commitment = save_commitment(
+        personas["steering"],
+        None,
+        CommitmentData(platform_id=draft.platform_id, title="End exemptions", area=Area.EXEMPTIONS, is_published=True),
+    )
     add_milestone(personas["steering"], commitment, "Publish the list", None)
-    proposal = propose_update(personas["member_b"], commitment, UpdateData(
-        happened_on=date(2026, 2, 1), note="It said so", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED,
-        progress=10))
+    proposal = propose_update(
+        personas["member_b"],
+        commitment,
+        UpdateData(
+            happened_on=date(2026, 2, 1),
+            note="It said so",
+            claimed=Claimed.COMMITTED,
+            verified=Verified.NOT_ASSESSED,
+            progress=10,
+        ),
+    )
     draft_letter = create_letter(personas["steering"], draft.platform_id, "Addressee", "en", "Draft letter", "Body", [])
-    open_letter = create_letter(personas["steering"], draft.platform_id, "Addressee", "en", "Open letter", "Body",
-                                ["Demand"], accepts_supporters=True)
+    open_letter = create_letter(
+        personas["steering"],
+        draft.platform_id,
+        "Addressee",
+        "en",
+        "Open letter",
+        "Body",
+        ["Demand"],
+        accepts_supporters=True,
+    )
     open_letter.status = LetterStatus.OPEN
     sign(personas["signatory_a"], open_letter, "en")
     supporter = add_supporter(open_letter, "Friends", "FR", "friends@example.org")
-    meeting = create_meeting(personas["steering"], MeetingData(kind=Kind.MEMBERS, title="Call", timezone="UTC"),
-                             [personas["member_a"].id], [datetime(2026, 12, 1, 12, tzinfo=UTC)])
+    meeting = create_meeting(
+        personas["steering"],
+        MeetingData(kind=Kind.MEMBERS, title="Call", timezone="UTC"),
+        [personas["member_a"].id],
+        [datetime(2026, 12, 1, 12, tzinfo=UTC)],
+    )
     pick_slot(personas["steering"], meeting, meeting.slots[0])
     action = add_action(personas["steering"], meeting, "Follow up", None, None)
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
     db.session.commit()
     named = dict(personas)
-    named.update(draft=draft.reference, public_incident=public_incident.reference, report=report,
-                 evidence=evidence, commitment=commitment, milestone=commitment.milestones[0], proposal=proposal,
-                 draft_letter=draft_letter.slug, open_letter=open_letter.slug, supporter=supporter, meeting=meeting,
-                 slot=meeting.slots[0], action=action, attachment=attachment)
+    named.update(
+        draft=draft.reference,
+        public_incident=public_incident.reference,
+        report=report,
+        evidence=evidence,
+        commitment=commitment,
+        milestone=commitment.milestones[0],
+        proposal=proposal,
+        draft_letter=draft_letter.slug,
+        open_letter=open_letter.slug,
+        supporter=supporter,
+        meeting=meeting,
+        slot=meeting.slots[0],
+        action=action,
+        attachment=attachment,
+    )
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))
     named["application"] = application
@@ -322,6 +391,8 @@ def test_each_route_answers_each_persona_as_declared(app, login, objects, person
         try:
             check(response, expected)
         except AssertionError:
-            failures.append(f"{method} {url}: expected {expected}, got {response.status_code} "
-                            f"{response.headers.get('Location', '')}")
+            failures.append(
+                f"{method} {url}: expected {expected}, got {response.status_code} "
+                f"{response.headers.get('Location', '')}"
+            )
     assert failures == []

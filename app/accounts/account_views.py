@@ -24,8 +24,9 @@ def profile():
     if request.method == "GET":
         form.locale.data, form.timezone.data = current_user.locale or "", current_user.timezone or ""
     if form.validate_on_submit():
-        services.update_profile(current_user, form.name.data, form.locale.data, form.timezone.data,
-                                form.blur_evidence.data)
+        services.update_profile(
+            current_user, form.name.data, form.locale.data, form.timezone.data, form.blur_evidence.data
+        )
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("account.profile"))
@@ -55,9 +56,12 @@ def change_password():
 def two_factor_setup():
     """Enrol a second factor: scan the QR code, confirm with a code, keep the recovery codes."""
     if current_user.has_two_factor:
-        return render_template("accounts/two_factor_status.html", form=ConfirmPasswordForm(),
-                               remaining=two_factor.remaining_recovery_codes(current_user),
-                               can_disable=permissions.can_disable_own_two_factor(current_user))
+        return render_template(
+            "accounts/two_factor_status.html",
+            form=ConfirmPasswordForm(),
+            remaining=two_factor.remaining_recovery_codes(current_user),
+            can_disable=permissions.can_disable_own_two_factor(current_user),
+        )
     secret = session.get("pending_totp_secret") or two_factor.new_secret()
     session["pending_totp_secret"] = secret
     form = EnableTwoFactorForm()
@@ -67,20 +71,30 @@ def two_factor_setup():
             session.pop("pending_totp_secret", None)
             db.session.commit()
             flash(_("Two-factor sign-in is on."), "success")
-            return render_template("accounts/recovery_codes.html", codes=codes,
-                                   next_url=safe_next(request.args.get("next"), url_for("account.profile")))
+            return render_template(
+                "accounts/recovery_codes.html",
+                codes=codes,
+                next_url=safe_next(request.args.get("next"), url_for("account.profile")),
+            )
         form.code.errors.append(_("That code is not valid. Check your device's clock and try again."))
-    return render_template("accounts/two_factor_setup.html", form=form, secret=secret,
-                           qr=two_factor.provisioning_qr_data_uri(current_user, secret),
-                           required=permissions.needs_two_factor(current_user))
+    return render_template(
+        "accounts/two_factor_setup.html",
+        form=form,
+        secret=secret,
+        qr=two_factor.provisioning_qr_data_uri(current_user, secret),
+        required=permissions.needs_two_factor(current_user),
+    )
 
 
 @bp.post("/two-factor/recovery-codes")
 @allow(SIGNED_IN)
 def regenerate_recovery_codes():
     form = ConfirmPasswordForm()
-    if not current_user.has_two_factor or not form.validate_on_submit() \
-            or not verify_password(current_user.password_hash, form.password.data):
+    if (
+        not current_user.has_two_factor
+        or not form.validate_on_submit()
+        or not verify_password(current_user.password_hash, form.password.data)
+    ):
         flash(_("Your password was not correct; nothing was changed."), "error")
         return redirect(url_for("account.two_factor_setup"))
     codes = two_factor.replace_recovery_codes(current_user)
@@ -114,8 +128,13 @@ def tokens():
         _token, new_secret = api_tokens.create_api_token(current_user, form.name.data, TokenScope(form.scope.data))
         db.session.commit()
         form = ApiTokenForm(formdata=None)
-    return render_template("accounts/tokens.html", form=form, tokens=api_tokens.tokens_of(current_user),
-                           new_secret=new_secret, scope_labels=TOKEN_SCOPE_LABELS)
+    return render_template(
+        "accounts/tokens.html",
+        form=form,
+        tokens=api_tokens.tokens_of(current_user),
+        new_secret=new_secret,
+        scope_labels=TOKEN_SCOPE_LABELS,
+    )
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

@@ -16,8 +16,11 @@ class OrganizationRefSchema(ma.Schema):
 class MeSchema(ma.Schema):
     name = ma.fields.String(required=True)
     organization = ma.fields.Nested(OrganizationRefSchema, required=True)
-    roles = ma.fields.List(ma.fields.String(), required=True,
-                           metadata={"description": "Organization role, plus 'steering' and 'admin' when held"})
+    roles = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "Organization role, plus 'steering' and 'admin' when held"},
+    )
     token_scope = ma.fields.String(allow_none=True, metadata={"description": "read or write; null for a session"})
 
 
@@ -32,5 +35,9 @@ def me():
     Signed-in people and API tokens.
     """
     token = current_user.current_token
-    return {"name": current_user.name, "organization": current_user.organization, "roles": current_user.role_names,
-            "token_scope": str(token.scope) if token else None}
+    return {
+        "name": current_user.name,
+        "organization": current_user.organization,
+        "roles": current_user.role_names,
+        "token_scope": str(token.scope) if token else None,
+    }

@@ -13,8 +13,13 @@ from app.extensions import db
 def create_api_token(user: User, name: str, scope: TokenScope) -> tuple[ApiToken, str]:
     """A new token for ``user``; the secret is returned once and never stored."""
     secret, secret_hash = new_token(prefix=API_TOKEN_PREFIX)
-    token = ApiToken(user_id=user.id, name=name.strip(), scope=scope, token_hash=secret_hash,
-                     prefix=secret[:len(API_TOKEN_PREFIX) + 6])
+    token = ApiToken(
+        user_id=user.id,
+        name=name.strip(),
+        scope=scope,
+        token_hash=secret_hash,
+        prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+    )
     db.session.add(token)
     db.session.flush()
     audit.record("api_token_created", target=token, actor=user, scope=str(scope))
@@ -22,8 +27,13 @@ def create_api_token(user: User, name: str, scope: TokenScope) -> tuple[ApiToken
 
 
 def tokens_of(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                   .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc())
+        )
+    )
 
 
 def revoke_api_token(user: User, token: ApiToken) -> None:

@@ -17,8 +17,8 @@ from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
 from app.core import audit
 from app.core.access import SAFE_METHODS, is_api_request
-from app.core.permissions import is_signed_in
 from app.core.db import prepare_to_write, utcnow
+from app.core.permissions import is_signed_in
 from app.core.tokens import hash_token, new_token
 from app.extensions import csrf, db
 
@@ -54,9 +54,13 @@ def start_session(user: User, two_factor_verified: bool = False) -> None:
     when they passed their second factor to get it."""
     session.clear()
     token, token_hash = new_token()
-    user_session = UserSession(user_id=user.id, token_hash=token_hash, ip_prefix=audit.truncate_ip(request.remote_addr),
-                               user_agent=(request.user_agent.string or "")[:200],
-                               two_factor_verified=two_factor_verified)
+    user_session = UserSession(
+        user_id=user.id,
+        token_hash=token_hash,
+        ip_prefix=audit.truncate_ip(request.remote_addr),
+        user_agent=(request.user_agent.string or "")[:200],
+        two_factor_verified=two_factor_verified,
+    )
     db.session.add(user_session)
     user.last_sign_in_at = utcnow()
     db.session.flush()
@@ -86,15 +90,17 @@ def revoke_sessions(user: User, keep: UserSession | None = None) -> None:
 def _session_expired(user_session: UserSession) -> bool:
     config = current_app.config
     now = utcnow()
-    return (now - user_session.last_seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-            or now - user_session.created_at > timedelta(hours=config["SESSION_MAX_HOURS"]))
+    return now - user_session.last_seen_at > timedelta(
+        minutes=config["SESSION_IDLE_MINUTES"]
+    ) or now - user_session.created_at > timedelta(hours=config["SESSION_MAX_HOURS"])
 
 
 def load_user_from_session(token: str) -> User | None:
     """Flask-Login's user loader: the person behind a live, unexpired session token (one statement: the session,
     the person and their organization)."""
     row = db.session.execute(
-        select(UserSession, User).join(User, UserSession.user_id == User.id)
+        select(UserSession, User)
+        .join(User, UserSession.user_id == User.id)
         .where(UserSession.token_hash == hash_token(token), UserSession.revoked_at.is_(None))
     ).first()
     if row is None:
@@ -136,7 +142,8 @@ def load_user_from_request(_request) -> User | None:
     if token is None or not is_token_request():
         return None
     row = db.session.execute(
-        select(ApiToken, User).join(User, ApiToken.user_id == User.id)
+        select(ApiToken, User)
+        .join(User, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
     ).first()
     if row is None or not row[1].is_active:

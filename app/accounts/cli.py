@@ -24,8 +24,9 @@ def users_cli():
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--org", "org_slug", required=True, help="The organization's slug.")
-@click.option("--role", type=click.Choice([role.value for role in OrgRole]), default=OrgRole.MEMBER.value,
-              show_default=True)
+@click.option(
+    "--role", type=click.Choice([role.value for role in OrgRole]), default=OrgRole.MEMBER.value, show_default=True
+)
 @click.option("--steering", is_flag=True, help="Also on the steering committee.")
 @click.option("--admin", is_flag=True, help="Also a coalition administrator.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

@@ -28,15 +28,23 @@ class StrongPassword:
 
 
 def email_field(label=None):
-    return EmailField(label or _l("Email address"), filters=[strip_whitespace], validators=[
-        DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)])
+    return EmailField(
+        label or _l("Email address"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+    )
 
 
 def new_password_fields():
-    password = PasswordField(_l("New password"), validators=[DataRequired(), StrongPassword("name")],
-                             description=_l("At least 10 characters; a phrase of several words is easiest to remember."))
-    confirm = PasswordField(_l("Repeat the new password"), validators=[
-        DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))])
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), StrongPassword("name")],
+        description=_l("At least 10 characters; a phrase of several words is easiest to remember."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
+    )
     return password, confirm
 
 
@@ -46,8 +54,11 @@ class SignInForm(FlaskForm):
 
 
 class TwoFactorForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."))
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+    )
 
 
 class AcceptInvitationForm(FlaskForm):
@@ -86,8 +97,11 @@ class ConfirmPasswordForm(FlaskForm):
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
-                       description=_l("What the token is for, e.g. “reporting script”."))
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What the token is for, e.g. “reporting script”."),
+    )
     scope = SelectField(_l("Access"), choices=select_choices(TOKEN_SCOPE_LABELS.items()), default=TokenScope.READ.value)
 
 

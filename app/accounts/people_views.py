@@ -37,9 +37,13 @@ def roles(person_id: int):
     if not grant_coalition_roles:
         del form.is_steering, form.is_admin
     if form.validate_on_submit():
-        services.change_roles(current_user, person, OrgRole(form.org_role.data),
-                              is_steering=form.is_steering.data if grant_coalition_roles else None,
-                              is_admin=form.is_admin.data if grant_coalition_roles else None)
+        services.change_roles(
+            current_user,
+            person,
+            OrgRole(form.org_role.data),
+            is_steering=form.is_steering.data if grant_coalition_roles else None,
+            is_admin=form.is_admin.data if grant_coalition_roles else None,
+        )
         db.session.commit()
         flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
         return back_to(person)
@@ -54,8 +58,12 @@ def set_deactivated(person_id: int, deactivated: bool):
     person = load_manageable_person(person_id)
     services.set_deactivated(current_user, person, deactivated)
     db.session.commit()
-    flash(_("%(name)s can no longer sign in.", name=person.name) if deactivated
-          else _("%(name)s can sign in again.", name=person.name), "success")
+    flash(
+        _("%(name)s can no longer sign in.", name=person.name)
+        if deactivated
+        else _("%(name)s can sign in again.", name=person.name),
+        "success",
+    )
     return back_to(person)
 
 

@@ -14,9 +14,9 @@ from app.accounts.auth import normalize_email, revoke_sessions
 from app.accounts.models import Invitation, OrgRole, PasswordReset, User
 from app.accounts.passwords import hash_password, verify_password
 from app.core import audit
-from app.core.permissions import ORG_ROLE_RANK
 from app.core.db import utcnow
 from app.core.links import external_url
+from app.core.permissions import ORG_ROLE_RANK
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
 from app.outbox.services import queue_email
@@ -37,8 +37,15 @@ def email_taken(email: str) -> bool:
     return db.session.scalar(select(User.id).where(User.email == normalize_email(email))) is not None
 
 
-def invite(actor: User | None, email: str, organization: "Organization", org_role: OrgRole,
-           is_steering: bool = False, is_admin: bool = False, locale: str | None = None) -> tuple[Invitation, str]:
+def invite(
+    actor: User | None,
+    email: str,
+    organization: "Organization",
+    org_role: OrgRole,
+    is_steering: bool = False,
+    is_admin: bool = False,
+    locale: str | None = None,
+) -> tuple[Invitation, str]:
     """Create an invitation and queue its email; returns it with the link's secret token.
 
     Whether an address has an account (perhaps in another organization) is not the inviter's to learn: an
@@ -49,40 +56,81 @@ def invite(actor: User | None, email: str, organization: "Organization", org_rol
     existing = db.session.scalar(select(User).where(User.email == email))
     token, token_hash = new_token()
     invitation = Invitation(
-        token_hash=token_hash, email=email, organization=organization, org_role=org_role,
-        is_steering=is_steering, is_admin=is_admin, invited_by_id=actor.id if actor else None,
-        locale=locale, expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
+        token_hash=token_hash,
+        email=email,
+        organization=organization,
+        org_role=org_role,
+        is_steering=is_steering,
+        is_admin=is_admin,
+        invited_by_id=actor.id if actor else None,
+        locale=locale,
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
     )
     db.session.add(invitation)
     db.session.flush()
     if existing is None:
-        queue_email(email, "invitation", locale, organization=organization, inviter=actor,
-                    link=external_url("accounts.accept_invitation", token=token), expires_at=invitation.expires_at)
+        queue_email(
+            email,
+            "invitation",
+            locale,
+            organization=organization,
+            inviter=actor,
+            link=external_url("accounts.accept_invitation", token=token),
+            expires_at=invitation.expires_at,
+        )
     else:
-        queue_email(email, "invitation_to_existing_account", existing.locale, organization=organization,
-                    inviter=actor, person=existing, link=external_url("accounts.sign_in"))
-    audit.record("invitation_sent", target=invitation, actor=actor, organization_id=organization.id,
-                 org_role=str(org_role), steering=is_steering, admin=is_admin, existing_account=existing is not None)
+        queue_email(
+            email,
+            "invitation_to_existing_account",
+            existing.locale,
+            organization=organization,
+            inviter=actor,
+            person=existing,
+            link=external_url("accounts.sign_in"),
+        )
+    audit.record(
+        "invitation_sent",
+        target=invitation,
+        actor=actor,
+        organization_id=organization.id,
+        org_role=str(org_role),
+        steering=is_steering,
+        admin=is_admin,
+        existing_account=existing is not None,
+    )
     return invitation, token
 
 
 def find_invitation(token: str) -> Invitation | None:
     """The invitation behind ``token`` if it is unused, unrevoked and unexpired."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
-    if (invitation is None or invitation.accepted_at or invitation.revoked_at
-            or invitation.expires_at <= utcnow() or not invitation.organization.is_active_member):
+    if (
+        invitation is None
+        or invitation.accepted_at
+        or invitation.revoked_at
+        or invitation.expires_at <= utcnow()
+        or not invitation.organization.is_active_member
+    ):
         return None
     return invitation
 
 
-def accept_invitation(invitation: Invitation, name: str, password: str, locale: str | None,
-                      timezone: str | None) -> User:
+def accept_invitation(
+    invitation: Invitation, name: str, password: str, locale: str | None, timezone: str | None
+) -> User:
     if email_taken(invitation.email):
         raise AccountError("email_taken")
-    user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password),
-                organization_id=invitation.organization_id, org_role=invitation.org_role,
-                is_steering=invitation.is_steering, is_admin=invitation.is_admin,
-                locale=locale or invitation.locale, timezone=timezone)
+    user = User(
+        email=invitation.email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        organization_id=invitation.organization_id,
+        org_role=invitation.org_role,
+        is_steering=invitation.is_steering,
+        is_admin=invitation.is_admin,
+        locale=locale or invitation.locale,
+        timezone=timezone,
+    )
     db.session.add(user)
     invitation.accepted_at = utcnow()
     db.session.flush()
@@ -96,9 +144,18 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
 
 
 def pending_invitations(organization: "Organization") -> list[Invitation]:
-    return list(db.session.scalars(select(Invitation).where(
-        Invitation.organization_id == organization.id, Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()).order_by(Invitation.created_at)))
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organization_id == organization.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at)
+        )
+    )
 
 
 def request_password_reset(email: str) -> None:
@@ -111,8 +168,14 @@ def request_password_reset(email: str) -> None:
     reset = PasswordReset(token_hash=token_hash, user_id=user.id, expires_at=utcnow() + timedelta(minutes=ttl))
     db.session.add(reset)
     db.session.flush()
-    queue_email(user.email, "password_reset", user.locale, user=user, minutes=ttl,
-                link=external_url("accounts.reset_password", token=token))
+    queue_email(
+        user.email,
+        "password_reset",
+        user.locale,
+        user=user,
+        minutes=ttl,
+        link=external_url("accounts.reset_password", token=token),
+    )
     audit.record("password_reset_requested", target=user, actor=user)
 
 
@@ -141,15 +204,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     audit.record("password_changed", target=user, actor=user)
 
 
-def update_profile(user: User, name: str, locale: str | None, timezone: str | None,
-                   blur_evidence: bool = False) -> None:
+def update_profile(
+    user: User, name: str, locale: str | None, timezone: str | None, blur_evidence: bool = False
+) -> None:
     user.name, user.locale, user.timezone = name.strip(), locale or None, timezone or None
     user.blur_evidence = blur_evidence
     audit.record("profile_updated", target=user, actor=user)
 
 
-def change_roles(actor: User, person: User, org_role: OrgRole, is_steering: bool | None = None,
-                 is_admin: bool | None = None) -> None:
+def change_roles(
+    actor: User, person: User, org_role: OrgRole, is_steering: bool | None = None, is_admin: bool | None = None
+) -> None:
     """Change someone's roles; a downgrade ends their sessions so it takes effect at once.
 
     ``is_steering``/``is_admin`` of None leave those flags as they are.
@@ -163,13 +228,20 @@ def change_roles(actor: User, person: User, org_role: OrgRole, is_steering: bool
     after = (person.org_role, person.is_steering, person.is_admin)
     if after == before:
         return
-    downgraded = (ORG_ROLE_RANK[after[0]] < ORG_ROLE_RANK[before[0]] or (before[1] and not after[1])
-                  or (before[2] and not after[2]))
+    downgraded = (
+        ORG_ROLE_RANK[after[0]] < ORG_ROLE_RANK[before[0]]
+        or (before[1] and not after[1])
+        or (before[2] and not after[2])
+    )
     if downgraded:
         revoke_sessions(person)
-    audit.record("roles_changed", target=person, actor=actor,
-                 before={"org_role": str(before[0]), "steering": before[1], "admin": before[2]},
-                 after={"org_role": str(after[0]), "steering": after[1], "admin": after[2]})
+    audit.record(
+        "roles_changed",
+        target=person,
+        actor=actor,
+        before={"org_role": str(before[0]), "steering": before[1], "admin": before[2]},
+        after={"org_role": str(after[0]), "steering": after[1], "admin": after[2]},
+    )
 
 
 def set_deactivated(actor: User, person: User, deactivated: bool) -> None:
@@ -179,21 +251,41 @@ def set_deactivated(actor: User, person: User, deactivated: bool) -> None:
     audit.record("person_deactivated" if deactivated else "person_reactivated", target=person, actor=actor)
 
 
-def create_user(email: str, name: str, organization: "Organization", org_role: OrgRole, is_steering: bool = False,
-                is_admin: bool = False, password: str | None = None, actor: User | None = None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    organization: "Organization",
+    org_role: OrgRole,
+    is_steering: bool = False,
+    is_admin: bool = False,
+    password: str | None = None,
+    actor: User | None = None,
+) -> User:
     """A person created directly (operators' command line, demo data)."""
     if email_taken(email):
         raise AccountError("email_taken")
-    user = User(email=normalize_email(email), name=name, organization_id=organization.id, org_role=org_role,
-                is_steering=is_steering, is_admin=is_admin,
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        email=normalize_email(email),
+        name=name,
+        organization_id=organization.id,
+        org_role=org_role,
+        is_steering=is_steering,
+        is_admin=is_admin,
+        password_hash=hash_password(password) if password else None,
+    )
     db.session.add(user)
     db.session.flush()
-    audit.record("person_created", target=user, actor=actor, organization_id=organization.id,
-                 org_role=str(org_role), steering=is_steering, admin=is_admin)
+    audit.record(
+        "person_created",
+        target=user,
+        actor=actor,
+        organization_id=organization.id,
+        org_role=str(org_role),
+        steering=is_steering,
+        admin=is_admin,
+    )
     return user
 
 
 def people_of(organization: "Organization") -> list[User]:
     return list(db.session.scalars(select(User).where(User.organization_id == organization.id).order_by(User.name)))
-

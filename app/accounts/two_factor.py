@@ -75,9 +75,13 @@ def verify_second_factor(user: User, code: str) -> bool:
         user.totp_last_counter = counter
         return True
     normalized = "".join(code.lower().split()).replace("-", "")
-    recovery = db.session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == hash_token(normalized),
-        RecoveryCode.used_at.is_(None)))
+    recovery = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == hash_token(normalized),
+            RecoveryCode.used_at.is_(None),
+        )
+    )
     if recovery is None:
         return False
     recovery.used_at = utcnow()
@@ -86,8 +90,11 @@ def verify_second_factor(user: User, code: str) -> bool:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return len(
+        db.session.scalars(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )
 
 
 def disable(user: User, actor: User, action: str) -> None:

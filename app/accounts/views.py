@@ -6,8 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 
 from app.accounts import auth, services, two_factor
-from app.accounts.forms import (AcceptInvitationForm, PasswordResetForm, PasswordResetRequestForm, SignInForm,
-                                TwoFactorForm)
+from app.accounts.forms import (
+    AcceptInvitationForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
+    SignInForm,
+    TwoFactorForm,
+)
 from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS, User
 from app.core import audit, permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
@@ -46,8 +51,12 @@ def _finish_sign_in(user: User, next_url: str | None, two_factor_verified: bool 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"], deduct_when=_sign_in_failed)
-@limiter.limit(lambda: current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"], key_func=_account_key, methods=["POST"],
-               deduct_when=_sign_in_failed)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_ACCOUNT_RATE_LIMIT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+)
 def sign_in():
     """Public. The same message for an unknown email and a wrong password."""
     form = SignInForm()
@@ -82,8 +91,12 @@ def _pending_second_factor_user() -> User | None:
 @bp.route("/sign-in/second-factor", methods=["GET", "POST"])
 @allow(PUBLIC)
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"], deduct_when=_sign_in_failed)
-@limiter.limit(lambda: current_app.config["SECOND_FACTOR_ACCOUNT_RATE_LIMIT"], key_func=_pending_account_key,
-               methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(
+    lambda: current_app.config["SECOND_FACTOR_ACCOUNT_RATE_LIMIT"],
+    key_func=_pending_account_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+)
 def sign_in_second_factor():
     """Public, after a correct password: the TOTP or recovery code."""
     user = _pending_second_factor_user()
@@ -120,8 +133,9 @@ def accept_invitation(token: str):
     form.password_context = [invitation.email, invitation.organization.name]
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(invitation, form.name.data, form.password.data, form.locale.data,
-                                              form.timezone.data)
+            user = services.accept_invitation(
+                invitation, form.name.data, form.password.data, form.locale.data, form.timezone.data
+            )
         except services.AccountError:
             flash(_("This email address already has an account. Sign in instead."), "error")
             return redirect(url_for("accounts.sign_in"))

@@ -7,9 +7,14 @@ from app.core.forms import FlaskForm, web_address_validators
 
 class PlatformForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    slug = StringField(_l("Short name for addresses"), validators=[
-        DataRequired(), Length(max=80),
-        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens."))])
+    slug = StringField(
+        _l("Short name for addresses"),
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens.")),
+        ],
+    )
     company = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
     website = StringField(_l("Website"), validators=[Optional(), *web_address_validators()])
     active = BooleanField(_l("Tracked by the coalition"), default=True)

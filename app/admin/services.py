@@ -9,14 +9,16 @@ from app.organizations.models import Organization
 COALITION_ROLES = ("steering", "admin")
 
 
-def search_people(text: str | None = None, organization_slug: str | None = None, role: str | None = None,
-                  limit: int = 200) -> list[User]:
+def search_people(
+    text: str | None = None, organization_slug: str | None = None, role: str | None = None, limit: int = 200
+) -> list[User]:
     """People matching a name/email fragment, an organization and a role (org role, steering or admin)."""
     query = select(User).join(User.organization).order_by(Organization.name, User.name).limit(limit)
     if text:
         fragment = text.strip().lower()
-        query = query.where(User.email.contains(fragment, autoescape=True)
-                            | func.lower(User.name).contains(fragment, autoescape=True))
+        query = query.where(
+            User.email.contains(fragment, autoescape=True) | func.lower(User.name).contains(fragment, autoescape=True)
+        )
     if organization_slug:
         query = query.where(Organization.slug == organization_slug)
     if role in COALITION_ROLES:
@@ -31,8 +33,9 @@ def all_organizations() -> list[Organization]:
 
 
 def user_ids_by_email(fragment: str) -> list[int]:
-    return list(db.session.scalars(select(User.id).where(User.email.contains(fragment.strip().lower(),
-                                                                               autoescape=True))))
+    return list(
+        db.session.scalars(select(User.id).where(User.email.contains(fragment.strip().lower(), autoescape=True)))
+    )
 
 
 def people_by_id(ids: set) -> list[User]:

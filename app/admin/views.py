@@ -19,8 +19,13 @@ from app.core.forms import select_choices
 from app.extensions import db
 from app.organizations import services as organizations
 from app.organizations.forms import NAME_TAKEN, OrganizationAdminForm, ReviewForm
-from app.organizations.models import (APPLICATION_STATUS_LABELS, MEMBERSHIP_STATUS_LABELS, ApplicationStatus,
-                                      MembershipApplication, Organization)
+from app.organizations.models import (
+    APPLICATION_STATUS_LABELS,
+    MEMBERSHIP_STATUS_LABELS,
+    ApplicationStatus,
+    MembershipApplication,
+    Organization,
+)
 from app.platforms import services as platforms
 from app.platforms.models import Platform
 
@@ -37,8 +42,11 @@ def get_or_404(model, object_id: int):
 @bp.get("/")
 @allow(ADMIN)
 def index():
-    pending = db.session.scalar(select(func.count()).select_from(MembershipApplication).where(
-        MembershipApplication.status == ApplicationStatus.PENDING))
+    pending = db.session.scalar(
+        select(func.count())
+        .select_from(MembershipApplication)
+        .where(MembershipApplication.status == ApplicationStatus.PENDING)
+    )
     return render_template("admin/index.html", pending_applications=pending)
 
 
@@ -47,8 +55,12 @@ def index():
 def applications():
     status = request.args.get("status", ApplicationStatus.PENDING.value)
     chosen = ApplicationStatus(status) if status in {s.value for s in ApplicationStatus} else None
-    return render_template("admin/applications.html", applications=organizations.applications(chosen),
-                           status=chosen, status_labels=APPLICATION_STATUS_LABELS)
+    return render_template(
+        "admin/applications.html",
+        applications=organizations.applications(chosen),
+        status=chosen,
+        status_labels=APPLICATION_STATUS_LABELS,
+    )
 
 
 @bp.route("/applications/<int:application_id>", methods=["GET", "POST"])
@@ -86,15 +98,21 @@ def application(application_id: int):
             return redirect(url_for("admin.applications"))
         else:
             abort(400)
-    return render_template("admin/application.html", application=application, form=form,
-                           open_for_review=open_for_review, status_labels=APPLICATION_STATUS_LABELS)
+    return render_template(
+        "admin/application.html",
+        application=application,
+        form=form,
+        open_for_review=open_for_review,
+        status_labels=APPLICATION_STATUS_LABELS,
+    )
 
 
 @bp.get("/organizations")
 @allow(ADMIN)
 def organization_list():
-    return render_template("admin/organizations.html", organizations=services.all_organizations(),
-                           status_labels=MEMBERSHIP_STATUS_LABELS)
+    return render_template(
+        "admin/organizations.html", organizations=services.all_organizations(), status_labels=MEMBERSHIP_STATUS_LABELS
+    )
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])
@@ -104,8 +122,13 @@ def organization_new():
     if form.validate_on_submit():
         try:
             organization = organizations.create_organization(
-                form.name.data, form.country.data, actor=current_user, website=form.website.data,
-                is_steering=form.is_steering.data, description=form.description.data)
+                form.name.data,
+                form.country.data,
+                actor=current_user,
+                website=form.website.data,
+                is_steering=form.is_steering.data,
+                description=form.description.data,
+            )
         except organizations.OrganizationError:
             form.name.errors.append(NAME_TAKEN)
         else:
@@ -123,9 +146,14 @@ def organization_edit(organization_id: int):
     if form.validate_on_submit():
         try:
             organizations.update_organization(
-                current_user, organization, name=form.name.data.strip(), country=form.country.data,
-                website=form.website.data or None, description=form.description.data or None,
-                is_steering=form.is_steering.data)
+                current_user,
+                organization,
+                name=form.name.data.strip(),
+                country=form.country.data,
+                website=form.website.data or None,
+                description=form.description.data or None,
+                is_steering=form.is_steering.data,
+            )
         except organizations.OrganizationError:
             form.name.errors.append(NAME_TAKEN)
         else:
@@ -162,10 +190,10 @@ def organization_reinstate(organization_id: int):
 @allow(ADMIN)
 def people():
     form = PeopleFilterForm(request.args)
-    form.organization.choices = select_choices([("", _("All organizations"))] + [
-        (org.slug, org.name) for org in services.all_organizations()])
-    form.role.choices = select_choices([("", _("All roles")), *ORG_ROLE_LABELS.items(),
-                                        *COALITION_ROLE_LABELS.items()])
+    form.organization.choices = select_choices(
+        [("", _("All organizations"))] + [(org.slug, org.name) for org in services.all_organizations()]
+    )
+    form.role.choices = select_choices([("", _("All roles")), *ORG_ROLE_LABELS.items(), *COALITION_ROLE_LABELS.items()])
     found = services.search_people(form.q.data, form.organization.data, form.role.data) if form.validate() else []
     return render_template("admin/people.html", form=form, people=found, role_labels=ORG_ROLE_LABELS)
 
@@ -186,9 +214,15 @@ def platform_form(platform_id: int | None):
         if platforms.slug_taken(form.slug.data, except_id=platform_id):
             form.slug.errors.append(_("Another platform already uses this short name."))
         else:
-            platforms.save_platform(current_user, platform, name=form.name.data.strip(), slug=form.slug.data,
-                                    company=form.company.data or None, website=form.website.data or None,
-                                    active=form.active.data)
+            platforms.save_platform(
+                current_user,
+                platform,
+                name=form.name.data.strip(),
+                slug=form.slug.data,
+                company=form.company.data or None,
+                website=form.website.data or None,
+                active=form.active.data,
+            )
             db.session.commit()
             flash(_("%(name)s has been saved.", name=form.name.data), "success")
             return redirect(url_for("admin.platform_list"))
@@ -205,18 +239,26 @@ def _day_start(day) -> datetime | None:
 def audit_trail():
     """Browse and filter the audit trail; there is no way to change it."""
     form = AuditFilterForm(request.args)
-    form.action.choices = select_choices([("", _("All actions"))] + [
-        (action, action) for action in audit.known_values(audit.AuditEntry.action)])
-    form.object_type.choices = select_choices([("", _("All objects"))] + [
-        (kind, kind) for kind in audit.known_values(audit.AuditEntry.object_type)])
+    form.action.choices = select_choices(
+        [("", _("All actions"))] + [(action, action) for action in audit.known_values(audit.AuditEntry.action)]
+    )
+    form.object_type.choices = select_choices(
+        [("", _("All objects"))] + [(kind, kind) for kind in audit.known_values(audit.AuditEntry.object_type)]
+    )
     entries, next_before = [], None
     if form.validate():
         actor_ids = services.user_ids_by_email(form.actor.data) if form.actor.data else None
         until = _day_start(form.until.data + timedelta(days=1)) if form.until.data else None
-        entries, next_before = audit.search(form.action.data, actor_ids, form.object_type.data,
-                                            _day_start(form.since.data), until,
-                                            request.args.get("before", type=int))
+        entries, next_before = audit.search(
+            form.action.data,
+            actor_ids,
+            form.object_type.data,
+            _day_start(form.since.data),
+            until,
+            request.args.get("before", type=int),
+        )
     actors = {user.id: user for user in services.people_by_id({entry.actor_id for entry in entries})}
-    older_url = url_for("admin.audit_trail", **(request.args.to_dict() | {"before": next_before})) \
-        if next_before else None
+    older_url = (
+        url_for("admin.audit_trail", **(request.args.to_dict() | {"before": next_before})) if next_before else None
+    )
     return render_template("admin/audit.html", form=form, entries=entries, actors=actors, older_url=older_url)

@@ -20,9 +20,10 @@ class ProblemSchema(ma.Schema):
 
 
 UNAUTHORIZED_CHALLENGE = {
-    "required": True, "schema": {"type": "string"},
+    "required": True,
+    "schema": {"type": "string"},
     "description": '`Bearer`, or `Bearer error="invalid_token"` when the request carried an `Authorization` header '
-                   "that is not a live API token",
+    "that is not a live API token",
 }
 
 
@@ -78,13 +79,18 @@ API_SPEC_OPTIONS = {
         "license": {"name": "AGPL-3.0-or-later"},
     },
     "servers": [{"url": "/"}],
-    "components": {"securitySchemes": {"bearerAuth": {
-        "type": "http", "scheme": "bearer",
-        "description": "A personal API token from your account page. A request with an `Authorization` header "
-                       "is authenticated by it alone, never by a session cookie sent along: anything but a live "
-                       "token is refused with 401, and a read-only token cannot write (403). Token requests need "
-                       "no CSRF token; an unsafe request with neither token nor session is refused with 401.",
-    }}},
+    "components": {
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A personal API token from your account page. A request with an `Authorization` header "
+                "is authenticated by it alone, never by a session cookie sent along: anything but a live "
+                "token is refused with 401, and a read-only token cannot write (403). Token requests need "
+                "no CSRF token; an unsafe request with neither token nor session is refused with 401.",
+            }
+        }
+    },
 }
 
 
@@ -100,7 +106,15 @@ def init_api(app) -> CoalitionApi:
     from app.platforms.api import blp as platforms_blp
 
     api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS | {"extra_plugins": [RefusedTokenPlugin()]})
-    for blueprint in (accounts_blp, commitments_blp, incidents_blp, letters_blp, meetings_blp, organizations_blp,
-                      platforms_blp, stats_blp):
+    for blueprint in (
+        accounts_blp,
+        commitments_blp,
+        incidents_blp,
+        letters_blp,
+        meetings_blp,
+        organizations_blp,
+        platforms_blp,
+        stats_blp,
+    ):
         api.register_blueprint(blueprint)
     return api

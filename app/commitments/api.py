@@ -10,8 +10,9 @@ from app.commitments import queries
 from app.commitments.public_views import filters_from_args
 from app.core.access import PUBLIC, allow
 
-blp = Blueprint("commitments_api", __name__, url_prefix="/api/v1/commitments",
-                description="The public commitment tracker")
+blp = Blueprint(
+    "commitments_api", __name__, url_prefix="/api/v1/commitments", description="The public commitment tracker"
+)
 PAGE_SIZE = 100
 
 
@@ -74,11 +75,15 @@ def list_commitments(**_query):
     """Published commitments, filtered by platform, area, claimed and verified status, a page at a time in
     the tracker's order. Follow `next` for more. Public."""
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    commitments = queries.published_commitments(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
-                                                 milestones=False, **filters_from_args())
+    commitments = queries.published_commitments(
+        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, milestones=False, **filters_from_args()
+    )
     args = request.args.to_dict(flat=False)
-    next_url = url_for("commitments_api.list_commitments", **(args | {"page": page + 1})) \
-        if len(commitments) > PAGE_SIZE else None
+    next_url = (
+        url_for("commitments_api.list_commitments", **(args | {"page": page + 1}))
+        if len(commitments) > PAGE_SIZE
+        else None
+    )
     return {"items": commitments[:PAGE_SIZE], "next": next_url}
 
 
@@ -91,5 +96,3 @@ def get_commitment(commitment_id: int):
     commitment = queries.published_commitment(commitment_id) or abort(404)
     commitment.timeline = queries.timeline([commitment.id]).get(commitment.id, [])
     return commitment
-
-

@@ -27,9 +27,16 @@ def send_digests() -> int:
             continue
         updates = _updates_for(person_follows)
         if updates:
-            queue_email(person.email, "tracker_digest", person.locale, person=person, updates=updates,
-                        link=external_url("tracker.overview"), claimed_labels=CLAIMED_LABELS,
-                        verified_labels=VERIFIED_LABELS)
+            queue_email(
+                person.email,
+                "tracker_digest",
+                person.locale,
+                person=person,
+                updates=updates,
+                link=external_url("tracker.overview"),
+                claimed_labels=CLAIMED_LABELS,
+                verified_labels=VERIFIED_LABELS,
+            )
             sent += 1
         for follow in person_follows:
             follow.last_sent_at = utcnow()
@@ -41,12 +48,18 @@ def _updates_for(follows: list[Follow]) -> list[CommitmentUpdate]:
     since = min(follow.last_sent_at for follow in follows)
     platform_ids = {follow.platform_id for follow in follows if follow.platform_id}
     commitment_ids = {follow.commitment_id for follow in follows if follow.commitment_id}
-    query = (select(CommitmentUpdate).join(Commitment)
-             .where(CommitmentUpdate.state == UpdateState.PUBLISHED, CommitmentUpdate.published_at > since,
-                    Commitment.is_published,
-                    Commitment.platform_id.in_(platform_ids) | Commitment.id.in_(commitment_ids))
-             .options(joinedload(CommitmentUpdate.commitment).joinedload(Commitment.platform))
-             .order_by(CommitmentUpdate.published_at))
+    query = (
+        select(CommitmentUpdate)
+        .join(Commitment)
+        .where(
+            CommitmentUpdate.state == UpdateState.PUBLISHED,
+            CommitmentUpdate.published_at > since,
+            Commitment.is_published,
+            Commitment.platform_id.in_(platform_ids) | Commitment.id.in_(commitment_ids),
+        )
+        .options(joinedload(CommitmentUpdate.commitment).joinedload(Commitment.platform))
+        .order_by(CommitmentUpdate.published_at)
+    )
     return list(db.session.scalars(query).unique())
 
 

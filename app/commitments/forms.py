@@ -11,8 +11,12 @@ def source_lines(form, field):
     for line in (field.data or "").splitlines():
         for address in line.split():
             if not address.lower().startswith(("http://", "https://")) or len(address) > 2000:
-                raise ValidationError(_l("Each line must be one web address starting with https://, "
-                                         "optionally followed by the address of an archived copy."))
+                raise ValidationError(
+                    _l(
+                        "Each line must be one web address starting with https://, "
+                        "optionally followed by the address of an archived copy."
+                    )
+                )
 
 
 def parse_sources(text: str | None) -> list[tuple[str, str | None]]:
@@ -27,13 +31,17 @@ def parse_sources(text: str | None) -> list[tuple[str, str | None]]:
 class CommitmentForm(FlaskForm):
     platform_id = SelectField(_l("Platform"), coerce=int)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)],
-                                description=_l("Markdown is allowed."))
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=20000)], description=_l("Markdown is allowed.")
+    )
     original_locale = SelectField(_l("Language of this text"), choices=language_choices())
     area = SelectField(_l("Area of concern"), choices=select_choices(AREA_LABELS.items()))
-    statement_url = URLField(_l("Public statement by the platform"), validators=[Optional(), *web_address_validators(2000)])
-    statement_archive_url = URLField(_l("Archived copy of the statement"),
-                                     validators=[Optional(), *web_address_validators(2000)])
+    statement_url = URLField(
+        _l("Public statement by the platform"), validators=[Optional(), *web_address_validators(2000)]
+    )
+    statement_archive_url = URLField(
+        _l("Archived copy of the statement"), validators=[Optional(), *web_address_validators(2000)]
+    )
     statement_date = DateField(_l("Date of the statement"), validators=[Optional()])
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     is_published = BooleanField(_l("Published on the public tracker"))
@@ -45,8 +53,11 @@ class UpdateForm(FlaskForm):
     verified = SelectField(_l("What the coalition verifies"), choices=select_choices(VERIFIED_LABELS.items()))
     progress = IntegerField(_l("Progress (%)"), default=0, validators=[NumberRange(min=0, max=100)])
     note = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
-    sources = TextAreaField(_l("Sources"), validators=[Optional(), source_lines],
-                            description=_l("One source per line; add the archived copy after a space."))
+    sources = TextAreaField(
+        _l("Sources"),
+        validators=[Optional(), source_lines],
+        description=_l("One source per line; add the archived copy after a space."),
+    )
 
 
 class TranslationForm(FlaskForm):
@@ -61,7 +72,10 @@ class MilestoneForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    reference = StringField(_l("Incident reference"), validators=[DataRequired(), Length(max=20)],
-                            description=_l("A published public incident, e.g. INC-2026-000123."))
+    reference = StringField(
+        _l("Incident reference"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("A published public incident, e.g. INC-2026-000123."),
+    )
     stance = SelectField(_l("The incident"), choices=select_choices(STANCE_LABELS.items()))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

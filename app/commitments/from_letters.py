@@ -15,9 +15,16 @@ def track_demands(actor, letter) -> int:
     created = 0
     for demand in letter.demands:
         if demand.commitment_id is None and demand.position <= len(texts):
-            commitment = save_commitment(actor, None, CommitmentData(
-                platform_id=letter.platform_id, title=texts[demand.position - 1][:300], area=Area.POLICIES,
-                original_locale=letter.original_locale))
+            commitment = save_commitment(
+                actor,
+                None,
+                CommitmentData(
+                    platform_id=letter.platform_id,
+                    title=texts[demand.position - 1][:300],
+                    area=Area.POLICIES,
+                    original_locale=letter.original_locale,
+                ),
+            )
             demand.commitment_id = commitment.id
             created += 1
     return created

@@ -32,12 +32,15 @@ class Commitment(TimestampMixin, db.Model):
     # The demand points at the commitment it became (letter_demands.commitment_id): one link, read from here.
     source_demand = relationship("LetterDemand", uselist=False, viewonly=True)
     translations: Mapped[list["CommitmentTranslation"]] = relationship(cascade="all, delete-orphan")
-    milestones: Mapped[list["Milestone"]] = relationship(cascade="all, delete-orphan",
-                                                         order_by="(Milestone.due_on, Milestone.id)")
+    milestones: Mapped[list["Milestone"]] = relationship(
+        cascade="all, delete-orphan", order_by="(Milestone.due_on, Milestone.id)"
+    )
     updates: Mapped[list["CommitmentUpdate"]] = relationship(
-        cascade="all, delete-orphan", order_by="(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc())")
-    evidence: Mapped[list["CommitmentEvidence"]] = relationship(cascade="all, delete-orphan",
-                                                                order_by="CommitmentEvidence.id")
+        cascade="all, delete-orphan", order_by="(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc())"
+    )
+    evidence: Mapped[list["CommitmentEvidence"]] = relationship(
+        cascade="all, delete-orphan", order_by="CommitmentEvidence.id"
+    )
 
     def overdue_days(self, today: date) -> int | None:
         """Days past the deadline while the coalition has not verified it confirmed (claims do not count); else None."""
@@ -97,8 +100,9 @@ class CommitmentUpdate(db.Model):
     progress: Mapped[int]
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    state: Mapped[UpdateState] = mapped_column(enum_column(UpdateState, "update_state"), default=UpdateState.PUBLISHED,
-                                               index=True)
+    state: Mapped[UpdateState] = mapped_column(
+        enum_column(UpdateState, "update_state"), default=UpdateState.PUBLISHED, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
 

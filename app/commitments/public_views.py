@@ -14,14 +14,22 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.commitments import queries, scorecard
-from app.core.page_cache import public_page
+from app.commitments.vocab import (
+    AREA_LABELS,
+    CLAIMED_LABELS,
+    SCORE_WEIGHTS,
+    STANCE_LABELS,
+    VERIFIED_LABELS,
+    Area,
+    Claimed,
+    Verified,
+)
 from app.core import versions
-from app.core.versions import TRACKER
-from app.commitments.vocab import (AREA_LABELS, CLAIMED_LABELS, SCORE_WEIGHTS, STANCE_LABELS, VERIFIED_LABELS, Area,
-                                   Claimed, Verified)
 from app.core.access import PUBLIC, allow
 from app.core.i18n import labels_in_reader_language
 from app.core.links import external_url
+from app.core.page_cache import public_page
+from app.core.versions import TRACKER
 from app.incidents.exports import neutralize
 
 bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tracker")
@@ -32,8 +40,9 @@ PLATFORM_SECTIONS: list = []
 OVERVIEW_PAGE_SIZE = 50
 
 
-_labels = labels_in_reader_language(area_labels=AREA_LABELS, claimed_labels=CLAIMED_LABELS,
-                                    verified_labels=VERIFIED_LABELS, stance_labels=STANCE_LABELS)
+_labels = labels_in_reader_language(
+    area_labels=AREA_LABELS, claimed_labels=CLAIMED_LABELS, verified_labels=VERIFIED_LABELS, stance_labels=STANCE_LABELS
+)
 
 
 def labels() -> dict:
@@ -42,12 +51,16 @@ def labels() -> dict:
 
 def filters_from_args() -> dict:
     """Known filter values only."""
+
     def known(name, allowed):
         return [value for value in request.args.getlist(name) if value in allowed] or None
 
-    return {"platform_slugs": request.args.getlist("platform")[:20] or None,
-            "areas": known("area", {a.value for a in Area}), "claimed": known("claimed", {c.value for c in Claimed}),
-            "verified": known("verified", {v.value for v in Verified})}
+    return {
+        "platform_slugs": request.args.getlist("platform")[:20] or None,
+        "areas": known("area", {a.value for a in Area}),
+        "claimed": known("claimed", {c.value for c in Claimed}),
+        "verified": known("verified", {v.value for v in Verified}),
+    }
 
 
 @bp.get("/")
@@ -58,8 +71,9 @@ def overview():
     readers must not make every worker draw a thousand of them)."""
     filters = filters_from_args()
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    ids = queries.published_commitment_ids(limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE,
-                                           **filters)
+    ids = queries.published_commitment_ids(
+        limit=OVERVIEW_PAGE_SIZE + 1, offset=(page - 1) * OVERVIEW_PAGE_SIZE, **filters
+    )
     args = request.args.to_dict(flat=False)
     next_url = url_for("tracker.overview", **(args | {"page": page + 1})) if len(ids) > OVERVIEW_PAGE_SIZE else None
     previous_url = url_for("tracker.overview", **(args | {"page": page - 1})) if page > 1 else None
@@ -69,10 +83,18 @@ def overview():
     version, _changed = versions.recent(TRACKER)
     today = date.today()
     fragment_key = f"{version}:{today.isoformat()}:{get_locale()}"
-    return render_template("commitments/overview.html", cards=partial(scorecard.scorecards, today, **filters),
-                           fragment_key=fragment_key, filters_key=repr(sorted(filters.items())),
-                           commitment_ids=ids[:OVERVIEW_PAGE_SIZE], commitment=_loader(ids[:OVERVIEW_PAGE_SIZE]),
-                           filters=filters, next_url=next_url, previous_url=previous_url, **labels())
+    return render_template(
+        "commitments/overview.html",
+        cards=partial(scorecard.scorecards, today, **filters),
+        fragment_key=fragment_key,
+        filters_key=repr(sorted(filters.items())),
+        commitment_ids=ids[:OVERVIEW_PAGE_SIZE],
+        commitment=_loader(ids[:OVERVIEW_PAGE_SIZE]),
+        filters=filters,
+        next_url=next_url,
+        previous_url=previous_url,
+        **labels(),
+    )
 
 
 def _loader(ids: list[int]):
@@ -98,9 +120,16 @@ def platform(slug: str):
     # Each section is a template we rendered (escaped) ourselves, so its HTML is safe to include.
     sections_html = [Markup(render(platform)) for render in PLATFORM_SECTIONS]
     # Cached pages never build addresses from the request's Host: the first asker would set them for everyone.
-    return render_template("commitments/platform.html", platform=platform, card=card, commitments=commitments,
-                           timelines=queries.timeline([item.id for item in commitments]), sections_html=sections_html,
-                           embed_url=external_url("tracker.embed", slug=slug), **labels())
+    return render_template(
+        "commitments/platform.html",
+        platform=platform,
+        card=card,
+        commitments=commitments,
+        timelines=queries.timeline([item.id for item in commitments]),
+        sections_html=sections_html,
+        embed_url=external_url("tracker.embed", slug=slug),
+        **labels(),
+    )
 
 
 @bp.get("/commitments/<int:commitment_id>")
@@ -108,12 +137,21 @@ def platform(slug: str):
 @public_page(TRACKER)
 def commitment(commitment_id: int):
     commitment = queries.published_commitment(commitment_id) or abort(404)
-    evidence = [item for item in commitment.evidence
-                if item.incident.status == "published" and item.incident.visibility == "public"]
+    evidence = [
+        item
+        for item in commitment.evidence
+        if item.incident.status == "published" and item.incident.visibility == "public"
+    ]
     title, description = commitment.translated(str(get_locale()))
-    return render_template("commitments/commitment.html", commitment=commitment, evidence=evidence, title=title,
-                           description=description, timeline=queries.timeline([commitment.id]).get(commitment.id, []),
-                           **labels())
+    return render_template(
+        "commitments/commitment.html",
+        commitment=commitment,
+        evidence=evidence,
+        title=title,
+        description=description,
+        timeline=queries.timeline([commitment.id]).get(commitment.id, []),
+        **labels(),
+    )
 
 
 @bp.get("/platforms/<slug>/embed")
@@ -122,10 +160,12 @@ def commitment(commitment_id: int):
 def embed(slug: str):
     """The one page other sites may frame (see ``allow_framing``)."""
     platform = queries.platform_by_slug(slug) or abort(404)
-    card = next(item for item in scorecard.scorecards(date.today(), platform_slugs=[slug])
-                if item.platform.id == platform.id)
-    return render_template("commitments/embed.html", card=card,
-                           platform_url=external_url("tracker.platform", slug=slug), **labels())
+    card = next(
+        item for item in scorecard.scorecards(date.today(), platform_slugs=[slug]) if item.platform.id == platform.id
+    )
+    return render_template(
+        "commitments/embed.html", card=card, platform_url=external_url("tracker.platform", slug=slug), **labels()
+    )
 
 
 @bp.after_request
@@ -157,8 +197,12 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
         commitment_title, _description = item.commitment.translated(locale)
         entry = feed.add_entry()
         entry.id(external_url("tracker.commitment", commitment_id=item.commitment_id) + f"#update-{item.id}")
-        entry.title(_xml_text(f"{item.commitment.platform.name}: {commitment_title} — {CLAIMED_LABELS[item.claimed]}"
-                              f" / {VERIFIED_LABELS[item.verified]}"))
+        entry.title(
+            _xml_text(
+                f"{item.commitment.platform.name}: {commitment_title} — {CLAIMED_LABELS[item.claimed]}"
+                f" / {VERIFIED_LABELS[item.verified]}"
+            )
+        )
         entry.link(href=external_url("tracker.commitment", commitment_id=item.commitment_id))
         entry.updated(item.published_at)
         entry.published(item.published_at)
@@ -170,8 +214,12 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
 @allow(PUBLIC)
 @public_page(TRACKER, mimetype="application/atom+xml")
 def feed():
-    return _feed(queries.recent_updates(), _("Coalition commitment tracker"), external_url("tracker.feed"),
-                 external_url("tracker.overview"))
+    return _feed(
+        queries.recent_updates(),
+        _("Coalition commitment tracker"),
+        external_url("tracker.feed"),
+        external_url("tracker.overview"),
+    )
 
 
 @bp.get("/platforms/<slug>/feed.atom")
@@ -179,8 +227,12 @@ def feed():
 @public_page(TRACKER, mimetype="application/atom+xml")
 def platform_feed(slug: str):
     platform = queries.platform_by_slug(slug) or abort(404)
-    return _feed(queries.recent_updates(platform.id), _("Commitments of %(platform)s", platform=platform.name),
-                 external_url("tracker.platform_feed", slug=slug), external_url("tracker.platform", slug=slug))
+    return _feed(
+        queries.recent_updates(platform.id),
+        _("Commitments of %(platform)s", platform=platform.name),
+        external_url("tracker.platform_feed", slug=slug),
+        external_url("tracker.platform", slug=slug),
+    )
 
 
 def _export_rows():
@@ -194,18 +246,35 @@ def _export_rows():
 @allow(PUBLIC)
 @public_page(TRACKER, mimetype="application/json")
 def export_json():
-    data = [{
-        "id": item.id, "platform": item.platform.slug, "title": item.title, "description": item.description,
-        "area": str(item.area), "claimed": str(item.claimed), "verified": str(item.verified), "progress": item.progress,
-        "deadline": item.deadline.isoformat() if item.deadline else None,
-        "statement_url": item.statement_url, "statement_archive_url": item.statement_archive_url,
-        "url": url_for("tracker.commitment", commitment_id=item.id),
-        "updates": [{"date": update.happened_on.isoformat(), "note": update.note, "claimed": str(update.claimed),
-                     "verified": str(update.verified), "progress": update.progress,
-                     "sources": [{"url": s.url, "archive_url": s.archive_url} for s in update.sources],
-                     "documented_by": update.organization.name if update.organization else None}
-                    for update in updates],
-    } for item, updates in _export_rows()]
+    data = [
+        {
+            "id": item.id,
+            "platform": item.platform.slug,
+            "title": item.title,
+            "description": item.description,
+            "area": str(item.area),
+            "claimed": str(item.claimed),
+            "verified": str(item.verified),
+            "progress": item.progress,
+            "deadline": item.deadline.isoformat() if item.deadline else None,
+            "statement_url": item.statement_url,
+            "statement_archive_url": item.statement_archive_url,
+            "url": url_for("tracker.commitment", commitment_id=item.id),
+            "updates": [
+                {
+                    "date": update.happened_on.isoformat(),
+                    "note": update.note,
+                    "claimed": str(update.claimed),
+                    "verified": str(update.verified),
+                    "progress": update.progress,
+                    "sources": [{"url": s.url, "archive_url": s.archive_url} for s in update.sources],
+                    "documented_by": update.organization.name if update.organization else None,
+                }
+                for update in updates
+            ],
+        }
+        for item, updates in _export_rows()
+    ]
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
@@ -215,11 +284,36 @@ def export_json():
 def export_csv():
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "platform", "title", "area", "claimed", "verified", "progress", "deadline",
-                     "statement_url", "last_update", "last_note"])
+    writer.writerow(
+        [
+            "id",
+            "platform",
+            "title",
+            "area",
+            "claimed",
+            "verified",
+            "progress",
+            "deadline",
+            "statement_url",
+            "last_update",
+            "last_note",
+        ]
+    )
     for item, updates in _export_rows():
         last = updates[0] if updates else None
-        writer.writerow([item.id, item.platform.slug, neutralize(item.title), item.area, item.claimed, item.verified,
-                         item.progress, item.deadline.isoformat() if item.deadline else "", item.statement_url or "",
-                         last.happened_on.isoformat() if last else "", neutralize(last.note) if last else ""])
+        writer.writerow(
+            [
+                item.id,
+                item.platform.slug,
+                neutralize(item.title),
+                item.area,
+                item.claimed,
+                item.verified,
+                item.progress,
+                item.deadline.isoformat() if item.deadline else "",
+                item.statement_url or "",
+                last.happened_on.isoformat() if last else "",
+                neutralize(last.note) if last else "",
+            ]
+        )
     return buffer.getvalue()

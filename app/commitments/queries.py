@@ -14,36 +14,62 @@ FEED_SIZE = 50
 TRACKER_ORDER = (Commitment.platform_id, Commitment.deadline.is_(None), Commitment.deadline, Commitment.id)
 
 
-def published_commitments(limit: int | None = None, offset: int = 0, milestones: bool = True,
-                          **filters) -> list[Commitment]:
+def published_commitments(
+    limit: int | None = None, offset: int = 0, milestones: bool = True, **filters
+) -> list[Commitment]:
     """Published commitments with everything their pages show (``milestones`` too unless told not), in a fixed
     number of statements; ``limit`` and ``offset`` cut one page of them (a tracker holds hundreds or thousands,
     not millions: OFFSET is cheap)."""
-    loads = (joinedload(Commitment.platform), selectinload(Commitment.translations),
-             *((selectinload(Commitment.milestones),) if milestones else ()))
-    query = (select(Commitment).where(published_filter(**filters)).options(*loads)
-             .order_by(*TRACKER_ORDER).limit(limit).offset(offset))
+    loads = (
+        joinedload(Commitment.platform),
+        selectinload(Commitment.translations),
+        *((selectinload(Commitment.milestones),) if milestones else ()),
+    )
+    query = (
+        select(Commitment)
+        .where(published_filter(**filters))
+        .options(*loads)
+        .order_by(*TRACKER_ORDER)
+        .limit(limit)
+        .offset(offset)
+    )
     return list(db.session.scalars(query).unique())
 
 
 def published_commitment_ids(limit: int, offset: int = 0, **filters) -> list[int]:
     """The ids alone of a page of ``published_commitments``: pages whose rows are cached need nothing more."""
-    return list(db.session.scalars(select(Commitment.id).where(published_filter(**filters))
-                                   .order_by(*TRACKER_ORDER).limit(limit).offset(offset)))
+    return list(
+        db.session.scalars(
+            select(Commitment.id)
+            .where(published_filter(**filters))
+            .order_by(*TRACKER_ORDER)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
 
 
 def commitments_for_rows(ids: list[int]) -> dict[int, Commitment]:
     """These commitments with what an overview row shows (platform, translations), by id."""
-    rows = db.session.scalars(select(Commitment).where(Commitment.id.in_(ids))
-                              .options(joinedload(Commitment.platform), selectinload(Commitment.translations)))
+    rows = db.session.scalars(
+        select(Commitment)
+        .where(Commitment.id.in_(ids))
+        .options(joinedload(Commitment.platform), selectinload(Commitment.translations))
+    )
     return {commitment.id: commitment for commitment in rows.unique()}
 
 
 def published_commitment(commitment_id: int) -> Commitment | None:
-    return db.session.scalar(select(Commitment).where(Commitment.id == commitment_id, Commitment.is_published)
-                             .options(joinedload(Commitment.platform), selectinload(Commitment.translations),
-                                      selectinload(Commitment.milestones),
-                                      selectinload(Commitment.evidence).joinedload(CommitmentEvidence.incident)))
+    return db.session.scalar(
+        select(Commitment)
+        .where(Commitment.id == commitment_id, Commitment.is_published)
+        .options(
+            joinedload(Commitment.platform),
+            selectinload(Commitment.translations),
+            selectinload(Commitment.milestones),
+            selectinload(Commitment.evidence).joinedload(CommitmentEvidence.incident),
+        )
+    )
 
 
 def timeline(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
@@ -51,11 +77,12 @@ def timeline(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
     if not commitment_ids:
         return {}
     rows = db.session.scalars(
-        select(CommitmentUpdate).where(CommitmentUpdate.commitment_id.in_(commitment_ids),
-                                       CommitmentUpdate.state == UpdateState.PUBLISHED)
+        select(CommitmentUpdate)
+        .where(CommitmentUpdate.commitment_id.in_(commitment_ids), CommitmentUpdate.state == UpdateState.PUBLISHED)
         # One statement for every source, however many updates (selectin loads 500 parents a statement).
         .options(subqueryload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
-        .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc()))
+        .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc())
+    )
     grouped: dict[int, list[CommitmentUpdate]] = {}
     for row in rows.unique():
         grouped.setdefault(row.commitment_id, []).append(row)
@@ -63,12 +90,19 @@ def timeline(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
 
 
 def recent_updates(platform_id: int | None = None, limit: int = FEED_SIZE) -> list[CommitmentUpdate]:
-    query = (select(CommitmentUpdate).join(Commitment)
-             .where(CommitmentUpdate.state == UpdateState.PUBLISHED, Commitment.is_published)
-             .options(joinedload(CommitmentUpdate.commitment).joinedload(Commitment.platform),
-                      joinedload(CommitmentUpdate.commitment).selectinload(Commitment.translations),
-                      selectinload(CommitmentUpdate.sources), joinedload(CommitmentUpdate.organization))
-             .order_by(CommitmentUpdate.published_at.desc(), CommitmentUpdate.id.desc()).limit(limit))
+    query = (
+        select(CommitmentUpdate)
+        .join(Commitment)
+        .where(CommitmentUpdate.state == UpdateState.PUBLISHED, Commitment.is_published)
+        .options(
+            joinedload(CommitmentUpdate.commitment).joinedload(Commitment.platform),
+            joinedload(CommitmentUpdate.commitment).selectinload(Commitment.translations),
+            selectinload(CommitmentUpdate.sources),
+            joinedload(CommitmentUpdate.organization),
+        )
+        .order_by(CommitmentUpdate.published_at.desc(), CommitmentUpdate.id.desc())
+        .limit(limit)
+    )
     if platform_id is not None:
         query = query.where(Commitment.platform_id == platform_id)
     return list(db.session.scalars(query).unique())

@@ -44,22 +44,29 @@ def published_filter(platform_slugs=None, areas=None, claimed=None, verified=Non
 def scorecards(today: date, **filters) -> list[Scorecard]:
     """One scorecard per active platform (those without commitments too), by platform name."""
     base = published_filter(**filters)
-    cards = {platform.id: Scorecard(platform) for platform in db.session.scalars(
-        select(Platform).where(Platform.active).order_by(Platform.name))}
+    cards = {
+        platform.id: Scorecard(platform)
+        for platform in db.session.scalars(select(Platform).where(Platform.active).order_by(Platform.name))
+    }
     for platform_id, status, number in db.session.execute(
-            select(Commitment.platform_id, Commitment.claimed, func.count()).where(base)
-            .group_by(Commitment.platform_id, Commitment.claimed)):
+        select(Commitment.platform_id, Commitment.claimed, func.count())
+        .where(base)
+        .group_by(Commitment.platform_id, Commitment.claimed)
+    ):
         if platform_id in cards:
             cards[platform_id].claimed[Claimed(status)] = number
             cards[platform_id].total += number
     for platform_id, status, number in db.session.execute(
-            select(Commitment.platform_id, Commitment.verified, func.count()).where(base)
-            .group_by(Commitment.platform_id, Commitment.verified)):
+        select(Commitment.platform_id, Commitment.verified, func.count())
+        .where(base)
+        .group_by(Commitment.platform_id, Commitment.verified)
+    ):
         if platform_id in cards:
             cards[platform_id].verified[Verified(status)] = number
     overdue = and_(base, Commitment.deadline < today, Commitment.verified != Verified.CONFIRMED)
     for platform_id, number in db.session.execute(
-            select(Commitment.platform_id, func.count()).where(overdue).group_by(Commitment.platform_id)):
+        select(Commitment.platform_id, func.count()).where(overdue).group_by(Commitment.platform_id)
+    ):
         if platform_id in cards:
             cards[platform_id].overdue = number
     return list(cards.values())

@@ -8,8 +8,15 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.commitments.models import (Commitment, CommitmentEvidence, CommitmentTranslation, CommitmentUpdate, Follow,
-                                    Milestone, UpdateSource)
+from app.commitments.models import (
+    Commitment,
+    CommitmentEvidence,
+    CommitmentTranslation,
+    CommitmentUpdate,
+    Follow,
+    Milestone,
+    UpdateSource,
+)
 from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
 from app.core import audit, permissions, versions
 from app.core.db import utcnow
@@ -77,8 +84,15 @@ def record_update(actor, commitment: Commitment, data: UpdateData) -> Commitment
         raise TrackerError("not_allowed")
     entry = _new_update(actor, commitment, data, UpdateState.PUBLISHED)
     _publish(entry)
-    audit.record("commitment_status_updated", target=commitment, actor=actor, update_id=entry.id,
-                 claimed=str(data.claimed), verified=str(data.verified), progress=data.progress)
+    audit.record(
+        "commitment_status_updated",
+        target=commitment,
+        actor=actor,
+        update_id=entry.id,
+        claimed=str(data.claimed),
+        verified=str(data.verified),
+        progress=data.progress,
+    )
     return entry
 
 
@@ -98,17 +112,29 @@ def decide_proposal(actor, entry: CommitmentUpdate, accept: bool) -> None:
         _publish(entry)
     else:
         entry.state = UpdateState.DECLINED
-    audit.record("commitment_update_accepted" if accept else "commitment_update_declined",
-                 target=entry.commitment, actor=actor, update_id=entry.id)
+    audit.record(
+        "commitment_update_accepted" if accept else "commitment_update_declined",
+        target=entry.commitment,
+        actor=actor,
+        update_id=entry.id,
+    )
 
 
 def _new_update(actor, commitment: Commitment, data: UpdateData, state: UpdateState) -> CommitmentUpdate:
     if not 0 <= data.progress <= 100:
         raise TrackerError("progress")
-    entry = CommitmentUpdate(commitment_id=commitment.id, happened_on=data.happened_on, note=data.note.strip(),
-                             claimed=data.claimed, verified=data.verified, progress=data.progress,
-                             organization_id=actor.organization_id, created_by_id=actor.id, state=state,
-                             sources=[UpdateSource(url=url, archive_url=archive or None) for url, archive in data.sources])
+    entry = CommitmentUpdate(
+        commitment_id=commitment.id,
+        happened_on=data.happened_on,
+        note=data.note.strip(),
+        claimed=data.claimed,
+        verified=data.verified,
+        progress=data.progress,
+        organization_id=actor.organization_id,
+        created_by_id=actor.id,
+        state=state,
+        sources=[UpdateSource(url=url, archive_url=archive or None) for url, archive in data.sources],
+    )
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -118,9 +144,12 @@ def _publish(entry: CommitmentUpdate) -> None:
     """Show the entry; the commitment takes the statuses of its latest published entry (by date)."""
     entry.state, entry.published_at = UpdateState.PUBLISHED, utcnow()
     db.session.flush()
-    latest = db.session.scalar(select(CommitmentUpdate).where(
-        CommitmentUpdate.commitment_id == entry.commitment_id, CommitmentUpdate.state == UpdateState.PUBLISHED)
-        .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc()).limit(1))
+    latest = db.session.scalar(
+        select(CommitmentUpdate)
+        .where(CommitmentUpdate.commitment_id == entry.commitment_id, CommitmentUpdate.state == UpdateState.PUBLISHED)
+        .order_by(CommitmentUpdate.happened_on.desc(), CommitmentUpdate.id.desc())
+        .limit(1)
+    )
     commitment = db.session.get(Commitment, entry.commitment_id)
     commitment.claimed, commitment.verified, commitment.progress = latest.claimed, latest.verified, latest.progress
     db.session.expire(commitment, ["updates"])
@@ -171,8 +200,11 @@ def attach_incident(actor, commitment: Commitment, reference: str, stance: Stanc
 
 def toggle_follow(person, platform_id: int | None = None, commitment_id: int | None = None) -> bool:
     """Follow, or stop following; returns whether the person now follows."""
-    existing = db.session.scalar(select(Follow).where(Follow.user_id == person.id, Follow.platform_id == platform_id,
-                                                      Follow.commitment_id == commitment_id))
+    existing = db.session.scalar(
+        select(Follow).where(
+            Follow.user_id == person.id, Follow.platform_id == platform_id, Follow.commitment_id == commitment_id
+        )
+    )
     if existing is not None:
         db.session.delete(existing)
         return False

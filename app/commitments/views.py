@@ -9,9 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.commitments import queries, services
+from app.commitments.forms import (
+    CommitmentForm,
+    EvidenceForm,
+    MilestoneForm,
+    TranslationForm,
+    UpdateForm,
+    parse_sources,
+)
 from app.commitments.from_letters import track_demands
-from app.commitments.forms import (CommitmentForm, EvidenceForm, MilestoneForm, TranslationForm, UpdateForm,
-                                   parse_sources)
 from app.commitments.models import Commitment, CommitmentUpdate, Milestone
 from app.commitments.public_views import labels
 from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
@@ -33,19 +39,36 @@ def get_commitment(commitment_id: int) -> Commitment:
 @bp.get("/")
 @allow(STEERING)
 def index():
-    commitments = list(db.session.scalars(select(Commitment).options(selectinload(Commitment.platform))
-                                          .order_by(Commitment.platform_id, Commitment.id)))
-    proposals = list(db.session.scalars(select(CommitmentUpdate).where(CommitmentUpdate.state == UpdateState.PROPOSED)
-                                        .order_by(CommitmentUpdate.created_at)))
+    commitments = list(
+        db.session.scalars(
+            select(Commitment)
+            .options(selectinload(Commitment.platform))
+            .order_by(Commitment.platform_id, Commitment.id)
+        )
+    )
+    proposals = list(
+        db.session.scalars(
+            select(CommitmentUpdate)
+            .where(CommitmentUpdate.state == UpdateState.PROPOSED)
+            .order_by(CommitmentUpdate.created_at)
+        )
+    )
     return render_template("commitments/manage.html", commitments=commitments, proposals=proposals, **labels())
 
 
 def commitment_data(form: CommitmentForm) -> services.CommitmentData:
     return services.CommitmentData(
-        platform_id=form.platform_id.data, title=form.title.data.strip(), area=Area(form.area.data),
-        description=form.description.data or None, original_locale=form.original_locale.data,
-        statement_url=form.statement_url.data or None, statement_archive_url=form.statement_archive_url.data or None,
-        statement_date=form.statement_date.data, deadline=form.deadline.data, is_published=form.is_published.data)
+        platform_id=form.platform_id.data,
+        title=form.title.data.strip(),
+        area=Area(form.area.data),
+        description=form.description.data or None,
+        original_locale=form.original_locale.data,
+        statement_url=form.statement_url.data or None,
+        statement_archive_url=form.statement_archive_url.data or None,
+        statement_date=form.statement_date.data,
+        deadline=form.deadline.data,
+        is_published=form.is_published.data,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"commitment_id": None})
@@ -67,16 +90,31 @@ def edit(commitment_id: int | None):
 @allow(STEERING)
 def detail(commitment_id: int):
     commitment = get_commitment(commitment_id)
-    return render_template("commitments/manage_detail.html", commitment=commitment, update_form=UpdateForm(
-        claimed=commitment.claimed, verified=commitment.verified, progress=commitment.progress,
-        happened_on=date.today()), translation_form=TranslationForm(), milestone_form=MilestoneForm(),
-        evidence_form=EvidenceForm(), **labels())
+    return render_template(
+        "commitments/manage_detail.html",
+        commitment=commitment,
+        update_form=UpdateForm(
+            claimed=commitment.claimed,
+            verified=commitment.verified,
+            progress=commitment.progress,
+            happened_on=date.today(),
+        ),
+        translation_form=TranslationForm(),
+        milestone_form=MilestoneForm(),
+        evidence_form=EvidenceForm(),
+        **labels(),
+    )
 
 
 def update_data(form: UpdateForm) -> services.UpdateData:
-    return services.UpdateData(happened_on=form.happened_on.data, note=form.note.data, claimed=Claimed(form.claimed.data),
-                               verified=Verified(form.verified.data), progress=form.progress.data,
-                               sources=parse_sources(form.sources.data))
+    return services.UpdateData(
+        happened_on=form.happened_on.data,
+        note=form.note.data,
+        claimed=Claimed(form.claimed.data),
+        verified=Verified(form.verified.data),
+        progress=form.progress.data,
+        sources=parse_sources(form.sources.data),
+    )
 
 
 @bp.post("/<int:commitment_id>/updates")
@@ -89,9 +127,15 @@ def add_update(commitment_id: int):
         db.session.commit()
         flash(_("The update is on the tracker."), "success")
         return redirect(url_for("tracker_manage.detail", commitment_id=commitment_id))
-    return render_template("commitments/manage_detail.html", commitment=commitment, update_form=form,
-                           translation_form=TranslationForm(), milestone_form=MilestoneForm(),
-                           evidence_form=EvidenceForm(), **labels()), 422
+    return render_template(
+        "commitments/manage_detail.html",
+        commitment=commitment,
+        update_form=form,
+        translation_form=TranslationForm(),
+        milestone_form=MilestoneForm(),
+        evidence_form=EvidenceForm(),
+        **labels(),
+    ), 422
 
 
 @bp.route("/<int:commitment_id>/propose", methods=["GET", "POST"])
@@ -119,8 +163,12 @@ def decide(update_id: int, decision: str):
     except services.TrackerError:
         abort(409)
     db.session.commit()
-    flash(_("The proposed update has been accepted.") if decision == "accept"
-          else _("The proposed update has been declined."), "success")
+    flash(
+        _("The proposed update has been accepted.")
+        if decision == "accept"
+        else _("The proposed update has been declined."),
+        "success",
+    )
     return redirect(url_for("tracker_manage.index"))
 
 
@@ -130,8 +178,9 @@ def translate(commitment_id: int):
     commitment = get_commitment(commitment_id)
     form = TranslationForm()
     if form.validate_on_submit():
-        services.save_translation(current_user, commitment, form.locale.data, form.title.data.strip(),
-                                  form.description.data or None)
+        services.save_translation(
+            current_user, commitment, form.locale.data, form.title.data.strip(), form.description.data or None
+        )
         db.session.commit()
         flash(_("The translation has been saved."), "success")
     else:
@@ -166,8 +215,9 @@ def attach(commitment_id: int):
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
-            services.attach_incident(current_user, commitment, form.reference.data, Stance(form.stance.data),
-                                     form.note.data)
+            services.attach_incident(
+                current_user, commitment, form.reference.data, Stance(form.stance.data), form.note.data
+            )
             db.session.commit()
             flash(_("The incident is attached as evidence."), "success")
         except services.TrackerError:
@@ -180,10 +230,14 @@ def attach(commitment_id: int):
 def following():
     """What the member follows, and what they could follow (the public pages are cached, so the buttons live here)."""
     followed = services.follows_of(current_user)
-    return render_template("commitments/following.html", platforms=active_platforms(),
-                           commitments=queries.published_commitments(),
-                           followed_platforms={item.platform_id for item in followed},
-                           followed_commitments={item.commitment_id for item in followed}, **labels())
+    return render_template(
+        "commitments/following.html",
+        platforms=active_platforms(),
+        commitments=queries.published_commitments(),
+        followed_platforms={item.platform_id for item in followed},
+        followed_commitments={item.commitment_id for item in followed},
+        **labels(),
+    )
 
 
 def followable(platform_id: int | None, commitment_id: int | None) -> bool:
@@ -207,8 +261,10 @@ def follow():
         abort(404)
     now_following = services.toggle_follow(current_user, platform_id, commitment_id)
     db.session.commit()
-    flash(_("You will receive a digest of its updates by email.") if now_following
-          else _("You no longer follow it."), "success")
+    flash(
+        _("You will receive a digest of its updates by email.") if now_following else _("You no longer follow it."),
+        "success",
+    )
     return redirect(url_for("tracker_manage.following"))
 
 

@@ -86,8 +86,11 @@ def enforce_access():
         if is_api_request():
             abort(401)
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-    if rule in PRIVILEGED and permissions.needs_two_factor(current_user) \
-            and not permissions.has_coalition_powers(current_user):
+    if (
+        rule in PRIVILEGED
+        and permissions.needs_two_factor(current_user)
+        and not permissions.has_coalition_powers(current_user)
+    ):
         return _second_factor_first()
     if not RULES[rule](current_user):
         abort(403)

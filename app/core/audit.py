@@ -42,11 +42,21 @@ class AuditEntry(db.Model):
 
     def payload(self) -> str:
         """The canonical text the hash covers."""
-        return json.dumps({
-            "created_at": self.created_at.astimezone(UTC).isoformat(), "actor_id": self.actor_id, "action": self.action,
-            "object_type": self.object_type, "object_id": self.object_id, "details": self.details,
-            "ip_prefix": self.ip_prefix, "prev_hash": self.prev_hash,
-        }, sort_keys=True, ensure_ascii=False, default=str)
+        return json.dumps(
+            {
+                "created_at": self.created_at.astimezone(UTC).isoformat(),
+                "actor_id": self.actor_id,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "details": self.details,
+                "ip_prefix": self.ip_prefix,
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
+        )
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload().encode()).hexdigest()

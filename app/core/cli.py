@@ -17,9 +17,28 @@ def pybabel(*args: str) -> None:
 def extract(output=TEMPLATE) -> None:
     """Write the message template from the code and templates."""
     # --ignore-dirs: Babel's default also skips folders starting with "_" (templates/_macros).
-    pybabel("extract", "-F", str(BABEL_CONFIG), "-k", "lazy_gettext", "-k", "_l", "-k", "lazy_pgettext:1c,2",
-            "--no-location", "--sort-output", "--ignore-dirs", ".*", "--project", "Coalition",
-            "--copyright-holder", "Coalition contributors", "-o", str(output), str(PROJECT_ROOT))
+    pybabel(
+        "extract",
+        "-F",
+        str(BABEL_CONFIG),
+        "-k",
+        "lazy_gettext",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_pgettext:1c,2",
+        "--no-location",
+        "--sort-output",
+        "--ignore-dirs",
+        ".*",
+        "--project",
+        "Coalition",
+        "--copyright-holder",
+        "Coalition contributors",
+        "-o",
+        str(output),
+        str(PROJECT_ROOT),
+    )
 
 
 @click.group("translate")
@@ -37,8 +56,7 @@ def extract_command():
 def update_command():
     """Extract, then merge new strings into every catalog (new entries start empty, never fuzzy)."""
     extract()
-    pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-            "--ignore-obsolete")
+    pybabel("update", "-i", str(TEMPLATE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 
 
 @translate_cli.command("compile")

@@ -62,8 +62,14 @@ def upsert(model, dialect: Dialect):
 
 def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
     """A portable VARCHAR column with a CHECK constraint, storing the enum's values."""
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, length=32,
-                values_callable=lambda members: [member.value for member in members])
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class TimestampMixin:

@@ -27,7 +27,10 @@ ERROR_TEXT = {
     422: (_l("Invalid data"), _l("Some of the data sent is not valid.")),
     429: (_l("Too many requests"), _l("You have made too many attempts. Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again later.")),
-    503: (_l("Temporarily unavailable"), _l("The service cannot reach its database right now. Please try again in a few minutes.")),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service cannot reach its database right now. Please try again in a few minutes."),
+    ),
 }
 
 

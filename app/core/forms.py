@@ -12,7 +12,6 @@ from app.config import DefaultConfig
 from app.core.geo import COUNTRY_CODES, country_choices
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
 
-
 # C0 and C1 control characters except tab, line feed and carriage return: never typed on purpose, they can
 # hide text, break XML feeds and PDFs, and drive terminals when an export or an email is printed. Also the
 # bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): an unclosed one reorders
@@ -55,8 +54,9 @@ class TimezoneField(SelectField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
-        self.choices = select_choices([("", _l("Use my browser's time zone"))]
-                                      + [(zone, zone) for zone in timezone_choices()])
+        self.choices = select_choices(
+            [("", _l("Use my browser's time zone"))] + [(zone, zone) for zone in timezone_choices()]
+        )
 
     def pre_validate(self, form):
         if self.data and not valid_timezone(self.data):

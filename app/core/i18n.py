@@ -14,8 +14,8 @@ from babel import Locale, dates, numbers
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
-from jinja2 import pass_context
 from flask_login import AnonymousUserMixin, current_user
+from jinja2 import pass_context
 
 RENDER_LOCALE, RENDER_CATALOG = "_render_locale", "_render_catalog"
 LANG_COOKIE = "lang"
@@ -78,7 +78,11 @@ def remember_locale(response):
     chosen = g.pop("remember_locale", None)
     if chosen:
         response.set_cookie(
-            LANG_COOKIE, chosen, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+            LANG_COOKIE,
+            chosen,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
             secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
         )
     return response
@@ -100,8 +104,15 @@ def language_links() -> list[dict]:
     args = {name: values for name, values in request.args.lists() if name != "lang"}
     page = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else ""
     separator = "&" if "?" in page else "?"
-    return [{"code": code, "name": locale_name(code), "href": f"{page}{separator}lang={code}",
-             "dir": "rtl" if is_rtl(code) else "ltr"} for code in supported_locales()]
+    return [
+        {
+            "code": code,
+            "name": locale_name(code),
+            "href": f"{page}{separator}lang={code}",
+            "dir": "rtl" if is_rtl(code) else "ltr",
+        }
+        for code in supported_locales()
+    ]
 
 
 def current_timezone_name() -> str:
@@ -137,6 +148,7 @@ def labels_in_reader_language(**tables: dict):
     """A function giving these tables of lazily translated labels as text in the reader's language, resolved
     once per worker and language: a list shows a label on every row, and a lazy string looks its catalog
     up again each time it is drawn."""
+
     @cache
     def resolved(locale: str) -> dict:
         return {name: {key: str(label) for key, label in table.items()} for name, table in tables.items()}

@@ -3,7 +3,8 @@ ETag/Last-Modified, 304s. And a signed-in reader's own copy of a members' page t
 
 The cache key holds the version of the data set the page shows (bumped by every
 change, see ``app.core.versions``), the day (overdue days and date ranges change
-at midnight), the language and the full path, so any change is visible at once. Pages are rendered as the public sees them
+at midnight), the language and the full path, so any change is visible at once.
+Pages are rendered as the public sees them
 (``g.public_render``): nothing personal — no name, no flash message, no CSRF
 token — ever enters a cached page. They are cached gzip-compressed, and sent
 so to the browsers that accept it (all of them): compressed once per version,
@@ -38,6 +39,7 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
     With ``live_for_sessions``, a reader with a session (signed in: the page shows what they may do;
     or with a message waiting for them) gets the page drawn for them, and only the public's is cached.
     """
+
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -49,16 +51,23 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
             modified = max(changed_at, datetime.combine(today, time()).astimezone(UTC)) if changed_at else None
             key = f"{data_set}:{version}:{today.isoformat()}:{get_locale()}:{request.full_path}"
             etag = hashlib.sha256(key.encode()).hexdigest()[:32]
-            headers = {"ETag": quote_etag(etag), "Cache-Control": f"public, max-age={MAX_AGE}",
-                       "Vary": "Accept-Language, Cookie, Accept-Encoding"}
+            headers = {
+                "ETag": quote_etag(etag),
+                "Cache-Control": f"public, max-age={MAX_AGE}",
+                "Vary": "Accept-Language, Cookie, Accept-Encoding",
+            }
             if modified:
                 headers["Last-Modified"] = http_date(modified)
             if request.if_none_match.contains(etag) or (
-                    not request.if_none_match and modified and request.if_modified_since
-                    and modified.replace(microsecond=0) <= request.if_modified_since):
+                not request.if_none_match
+                and modified
+                and request.if_modified_since
+                and modified.replace(microsecond=0) <= request.if_modified_since
+            ):
                 return current_app.response_class(status=304, headers=headers)
-            return _compressed_response(_compressed_copy(key, partial(_as_public, view, *args, **kwargs)),
-                                        mimetype, headers)
+            return _compressed_response(
+                _compressed_copy(key, partial(_as_public, view, *args, **kwargs)), mimetype, headers
+            )
 
         return wrapper
 
@@ -69,6 +78,7 @@ def reader_page(data_set: str):
     """Cache a signed-in reader's own copy of the view's page, compressed, for their browser session, until
     ``data_set`` changes or their frame would draw differently; a page with a message waiting for them is
     drawn live (the message shows once)."""
+
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -78,8 +88,9 @@ def reader_page(data_set: str):
             key = f"reader-page:{data_set}:{version}:{_reader_fingerprint()}:{request.full_path}"
             # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
             token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
-            compressed = _compressed_copy(key, partial(view, *args, **kwargs),
-                                          timeout=token_life // 2 if token_life else None)
+            compressed = _compressed_copy(
+                key, partial(view, *args, **kwargs), timeout=token_life // 2 if token_life else None
+            )
             return _compressed_response(compressed, "text/html")
 
         return wrapper
@@ -95,9 +106,17 @@ def _reader_fingerprint() -> str:
         generate_csrf()  # makes the session's secret
     person = current_user
     # The roles as they act (inert until the second factor is passed), not as held.
-    drawn_for = (person.id, person.organization_id, person.org_role, permissions.is_steering(person),
-                 permissions.is_admin(person), person.name, str(get_locale()), str(get_timezone()),
-                 session[secret_name])
+    drawn_for = (
+        person.id,
+        person.organization_id,
+        person.org_role,
+        permissions.is_steering(person),
+        permissions.is_admin(person),
+        person.name,
+        str(get_locale()),
+        str(get_timezone()),
+        session[secret_name],
+    )
     return hashlib.sha256(repr(drawn_for).encode()).hexdigest()[:32]
 
 

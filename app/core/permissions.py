@@ -57,8 +57,11 @@ def can_manage_organization(person, organization) -> bool:
 
 
 def can_sign_for_organization(person, organization) -> bool:
-    return (_has_org_role(person, "signatory") and person.organization_id == organization.id
-            and organization.is_active_member)
+    return (
+        _has_org_role(person, "signatory")
+        and person.organization_id == organization.id
+        and organization.is_active_member
+    )
 
 
 def can_see_people_of(person, organization) -> bool:
@@ -71,8 +74,12 @@ def can_manage_person(actor, person) -> bool:
     """Change someone's organization role, deactivate or reactivate them."""
     if is_admin(actor):
         return True
-    return (is_org_admin(actor) and actor.organization_id == person.organization_id
-            and not (person.is_admin or person.is_steering) and actor.id != person.id)
+    return (
+        is_org_admin(actor)
+        and actor.organization_id == person.organization_id
+        and not (person.is_admin or person.is_steering)
+        and actor.id != person.id
+    )
 
 
 def can_invite_to(actor, organization) -> bool:
@@ -161,8 +168,11 @@ def can_see_evidence(person, incident, evidence) -> bool:
     """Display copies: insiders see all; other members all of a shared incident; the public only public ones."""
     if not can_view_incident(person, incident):
         return False
-    return (can_see_internals(person, incident) or is_signed_in(person)
-            or (evidence.is_public and evidence.withdrawn_at is None))
+    return (
+        can_see_internals(person, incident)
+        or is_signed_in(person)
+        or (evidence.is_public and evidence.withdrawn_at is None)
+    )
 
 
 def can_see_filing_organization(person, incident) -> bool:
@@ -215,8 +225,11 @@ def incident_visibility_filter(person, incident_model):
     public = and_(model.status == "published", model.visibility == "public")
     if not is_signed_in(person):
         return public
-    conditions = [public, model.organization_id == person.organization_id,
-                  and_(model.status.in_(SHARED_STATUSES), model.visibility.in_(("coalition", "public")))]
+    conditions = [
+        public,
+        model.organization_id == person.organization_id,
+        and_(model.status.in_(SHARED_STATUSES), model.visibility.in_(("coalition", "public"))),
+    ]
     if is_steering(person):
         conditions.append(model.status.in_(REVIEWABLE_STATUSES))
     return or_(false(), *conditions)
@@ -270,8 +283,7 @@ def can_view_letter(person, letter) -> bool:
 
 def can_sign_letter(person, letter) -> bool:
     """A signatory or org admin of an active member organization, while the letter is open."""
-    return (letter.status == "open" and _has_org_role(person, "signatory")
-            and person.organization.is_active_member)
+    return letter.status == "open" and _has_org_role(person, "signatory") and person.organization.is_active_member
 
 
 def can_withdraw_signature(person, letter) -> bool:

@@ -43,7 +43,7 @@ def _route_arguments(path: str) -> dict:
     public = urlsplit(current_app.config["PUBLIC_URL"])
     prefix = public.path.rstrip("/")
     if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix):]
+        path = path[len(prefix) :]
     adapter = current_app.url_map.bind(public.netloc or "localhost")
     try:
         return adapter.match(path, method="GET")[1]

@@ -60,7 +60,8 @@ def claim(token: str | None) -> FormSubmission | None:
         with db.session.begin_nested():
             db.session.add(submission)
     except IntegrityError:
-        raise AlreadySubmitted(db.session.scalar(select(FormSubmission.result)
-                                                 .where(FormSubmission.token == token[:64]))) from None
+        raise AlreadySubmitted(
+            db.session.scalar(select(FormSubmission.result).where(FormSubmission.token == token[:64]))
+        ) from None
     db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < utcnow() - KEPT_FOR))
     return submission

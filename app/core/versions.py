@@ -42,9 +42,13 @@ def bump(name: str) -> None:
 def _bump_in(session: Session, name: str) -> None:
     # An upsert: two first changes of a data set at once must not both insert its row.
     now = utcnow()
-    session.execute(upsert(DataVersion, db.engine.dialect).values(name=name, version=1, changed_at=now)
-                    .on_conflict_do_update(index_elements=[DataVersion.name],
-                                           set_={"version": DataVersion.version + 1, "changed_at": now}))
+    session.execute(
+        upsert(DataVersion, db.engine.dialect)
+        .values(name=name, version=1, changed_at=now)
+        .on_conflict_do_update(
+            index_elements=[DataVersion.name], set_={"version": DataVersion.version + 1, "changed_at": now}
+        )
+    )
     session.info.setdefault(_BUMPED, set()).add(name)
 
 
@@ -64,7 +68,9 @@ def _bump_tracked(session: Session, *_args) -> None:
 
 def current(name: str) -> tuple[int, datetime | None]:
     """(version, changed_at); (0, None) before the first change."""
-    row = db.session.execute(select(DataVersion.version, DataVersion.changed_at).where(DataVersion.name == name)).first()
+    row = db.session.execute(
+        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.name == name)
+    ).first()
     return (row.version, row.changed_at) if row else (0, None)
 
 

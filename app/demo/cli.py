@@ -56,9 +56,10 @@ def load_command():
     load_meetings(find_user_by_email("steering@coalition.example"))
     db.session.commit()
     write_credentials(credentials, accounts)
-    click.echo(f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations "
-               f"and {len(accounts)} people.")
-    click.echo("Demo accounts (passwords are shown once; they are also in " f"{credentials}):")
+    click.echo(
+        f"Loaded {len(data.PLATFORMS)} platforms, {len(data.ORGANIZATIONS)} organizations and {len(accounts)} people."
+    )
+    click.echo(f"Demo accounts (passwords are shown once; they are also in {credentials}):")
     for email, password, description in accounts:
         click.echo(f"  {email:<34} {password}  {description}")
 
@@ -71,8 +72,9 @@ def load_platforms() -> None:
 def load_organizations() -> dict[str, Organization]:
     organizations = {}
     for name, slug, country, website, steering in data.ORGANIZATIONS:
-        organizations[slug] = Organization(name=name, slug=slug, country=country, region=region_for(country),
-                                           website=website, is_steering=steering)
+        organizations[slug] = Organization(
+            name=name, slug=slug, country=country, region=region_for(country), website=website, is_steering=steering
+        )
         db.session.add(organizations[slug])
     db.session.flush()
     return organizations
@@ -94,13 +96,32 @@ def load_incidents() -> None:
     platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
     today = date.today()
     for title, slug, categories, language, country, severity, status, visibility, excerpt, reports in data.INCIDENTS:
-        incident = services.create_incident(author, services.IncidentData(
-            title=title, platform_id=platforms[slug], categories=categories, language=language, country=country,
-            first_seen_on=today - timedelta(days=70), severity=Severity(severity), excerpt=excerpt or None,
-            visibility=Visibility(visibility), description="Documented by the demo data."))
+        incident = services.create_incident(
+            author,
+            services.IncidentData(
+                title=title,
+                platform_id=platforms[slug],
+                categories=categories,
+                language=language,
+                country=country,
+                first_seen_on=today - timedelta(days=70),
+                severity=Severity(severity),
+                excerpt=excerpt or None,
+                visibility=Visibility(visibility),
+                description="Documented by the demo data.",
+            ),
+        )
         for reported, channel, outcome, answered in reports:
-            services.add_report(author, incident, today + timedelta(days=reported), Channel(channel), None,
-                                Outcome(outcome), today + timedelta(days=answered) if answered else None, False)
+            services.add_report(
+                author,
+                incident,
+                today + timedelta(days=reported),
+                Channel(channel),
+                None,
+                Outcome(outcome),
+                today + timedelta(days=answered) if answered else None,
+                False,
+            )
         incident.status = Status(status)
         if incident.status == Status.PUBLISHED:
             incident.published_at = utcnow()
@@ -111,25 +132,53 @@ def load_commitments(steering) -> None:
     platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
     today = date.today()
     for slug, area, title, deadline, updates in data.COMMITMENTS:
-        commitment = tracker.save_commitment(steering, None, tracker.CommitmentData(
-            platform_id=platforms[slug], title=title, area=Area(area), is_published=True,
-            deadline=today + timedelta(days=deadline) if deadline is not None else None))
+        commitment = tracker.save_commitment(
+            steering,
+            None,
+            tracker.CommitmentData(
+                platform_id=platforms[slug],
+                title=title,
+                area=Area(area),
+                is_published=True,
+                deadline=today + timedelta(days=deadline) if deadline is not None else None,
+            ),
+        )
         for days, claimed, verified, progress, note, source in updates:
-            tracker.record_update(steering, commitment, tracker.UpdateData(
-                happened_on=today + timedelta(days=days), note=note, claimed=Claimed(claimed),
-                verified=Verified(verified), progress=progress, sources=[(source, None)] if source else []))
+            tracker.record_update(
+                steering,
+                commitment,
+                tracker.UpdateData(
+                    happened_on=today + timedelta(days=days),
+                    note=note,
+                    claimed=Claimed(claimed),
+                    verified=Verified(verified),
+                    progress=progress,
+                    sources=[(source, None)] if source else [],
+                ),
+            )
 
 
 def load_letter(steering) -> None:
     """An open letter to Facebook with a French translation, signed by two organizations."""
     spec = data.LETTER
     facebook = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
-    letter = letters.create_letter(steering, facebook.id, spec["addressee_name"], "en", spec["title"], spec["body"],
-                                   spec["demands"], addressee_title=spec["addressee_title"],
-                                   addressee_address=spec["addressee_address"], letter_date=date.today(),
-                                   deadline=date.today() + timedelta(days=21), accepts_supporters=True)
-    letters.save_text(steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True,
-                      letter.edit_version)
+    letter = letters.create_letter(
+        steering,
+        facebook.id,
+        spec["addressee_name"],
+        "en",
+        spec["title"],
+        spec["body"],
+        spec["demands"],
+        addressee_title=spec["addressee_title"],
+        addressee_address=spec["addressee_address"],
+        letter_date=date.today(),
+        deadline=date.today() + timedelta(days=21),
+        accepts_supporters=True,
+    )
+    letters.save_text(
+        steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True, letter.edit_version
+    )
     for status in (LetterStatus.IN_REVIEW, LetterStatus.OPEN):
         letters.advance(steering, letter, status)
     for email in spec["signers"]:
@@ -143,26 +192,45 @@ def load_meetings(steering) -> None:
     people["member.b@coalition.example"].timezone = "America/Mexico_City"
     people["member@coalition.example"].timezone = "Africa/Nairobi"
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    meetings.create_meeting(steering, meetings.MeetingData(kind=Kind.MEMBERS, title=poll["title"],
-                                                           timezone=poll["timezone"]),
-                            [people[email].id for email in poll["invitees"]],
-                            [(now + timedelta(days=days)).replace(hour=hour) for days, hour in poll["slots"]])
+    meetings.create_meeting(
+        steering,
+        meetings.MeetingData(kind=Kind.MEMBERS, title=poll["title"], timezone=poll["timezone"]),
+        [people[email].id for email in poll["invitees"]],
+        [(now + timedelta(days=days)).replace(hour=hour) for days, hour in poll["slots"]],
+    )
     facebook = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
-    meetings.create_meeting(steering, meetings.MeetingData(
-        kind=Kind.PLATFORM, title="Meeting with Meta's content policy team", timezone="America/Los_Angeles",
-        platform_id=facebook.id, requested_on=date.today(), request_channel="In the open letter"),
-        [people["steering@coalition.example"].id], [])
+    meetings.create_meeting(
+        steering,
+        meetings.MeetingData(
+            kind=Kind.PLATFORM,
+            title="Meeting with Meta's content policy team",
+            timezone="America/Los_Angeles",
+            platform_id=facebook.id,
+            requested_on=date.today(),
+            request_channel="In the open letter",
+        ),
+        [people["steering@coalition.example"].id],
+        [],
+    )
     series = data.MEETING_SERIES
     first = datetime.combine(date.today(), datetime.min.time()).replace(hour=series["hour"])
-    meetings.create_series(steering, meetings.MeetingData(kind=Kind.MEMBERS, title=series["title"],
-                                                          timezone=series["timezone"]),
-                           series["rule"], first, series["count"], [people[email].id for email in series["invitees"]])
+    meetings.create_series(
+        steering,
+        meetings.MeetingData(kind=Kind.MEMBERS, title=series["title"], timezone=series["timezone"]),
+        series["rule"],
+        first,
+        series["count"],
+        [people[email].id for email in series["invitees"]],
+    )
 
 
 def write_credentials(path: Path, accounts: list[tuple[str, str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# Coalition demo accounts (development only). Steering and admin accounts",
-             "# must set up two-factor sign-in on first use of their privileged pages.", ""]
+    lines = [
+        "# Coalition demo accounts (development only). Steering and admin accounts",
+        "# must set up two-factor sign-in on first use of their privileged pages.",
+        "",
+    ]
     lines += [f"{email}\t{password}\t{description}" for email, password, description in accounts]
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)

@@ -30,52 +30,179 @@ ORGANIZATIONS = [
 # email, name, organization slug, organization role, steering, admin, description
 PEOPLE = [
     ("admin@coalition.example", "Amina Okafor", "drw-lagos", "org_admin", False, True, "coalition administrator"),
-    ("steering@coalition.example", "Rahul Mehta", "mumbai-media-monitor", "signatory", True, False,
-     "steering committee"),
-    ("orgadmin@coalition.example", "Wanjiru Kamau", "kosf", "org_admin", False, False,
-     "organization administrator (Kenya Online Safety Forum)"),
-    ("signatory@coalition.example", "Achieng Otieno", "kosf", "signatory", False, False,
-     "signatory (Kenya Online Safety Forum)"),
-    ("member@coalition.example", "Brian Mwangi", "kosf", "member", False, False,
-     "member (Kenya Online Safety Forum)"),
-    ("member.b@coalition.example", "Lejla Hadžić", "scmt", "member", False, False,
-     "member (Sarajevo Centre for Memory and Truth)"),
+    (
+        "steering@coalition.example",
+        "Rahul Mehta",
+        "mumbai-media-monitor",
+        "signatory",
+        True,
+        False,
+        "steering committee",
+    ),
+    (
+        "orgadmin@coalition.example",
+        "Wanjiru Kamau",
+        "kosf",
+        "org_admin",
+        False,
+        False,
+        "organization administrator (Kenya Online Safety Forum)",
+    ),
+    (
+        "signatory@coalition.example",
+        "Achieng Otieno",
+        "kosf",
+        "signatory",
+        False,
+        False,
+        "signatory (Kenya Online Safety Forum)",
+    ),
+    ("member@coalition.example", "Brian Mwangi", "kosf", "member", False, False, "member (Kenya Online Safety Forum)"),
+    (
+        "member.b@coalition.example",
+        "Lejla Hadžić",
+        "scmt",
+        "member",
+        False,
+        False,
+        "member (Sarajevo Centre for Memory and Truth)",
+    ),
 ]
 
 # title, platform slug, categories, language, country, severity, status, visibility, excerpt, reports
 # (reported_on, channel, outcome, outcome_on) with dates relative to today in days.
 INCIDENTS = [
-    ("Video calling a minority community 'vermin' shared by a regional politician", "facebook",
-     ["dehumanisation", "hate_speech"], "sw", "KE", "3", "published", "public",
-     "Wao ni wadudu, lazima waondoke.", [(-40, "trusted_flagger", "restricted", -25)]),
-    ("Coordinated posts inciting attacks on Rohingya refugees", "facebook", ["incitement", "hate_speech"], "my", "MM",
-     "4", "published", "public", "", [(-60, "trusted_flagger", "no_violation", -20), (-18, "legal", "pending", None)]),
-    ("Denial of the Srebrenica genocide in a viral short video", "tiktok", ["atrocity_denial"], "bs", "BA", "3",
-     "verified", "coalition", "Srebrenica je izmišljotina.", [(-12, "in_app", "pending", None)]),
-    ("False claim that a vaccine campaign sterilises girls", "whatsapp", ["disinformation", "conspiracy"], "ha", "NG",
-     "2", "submitted", "coalition", "", []),
-    ("Harassment campaign against a woman journalist", "x", ["harassment", "misogyny"], "hi", "IN", "3", "published",
-     "public", "इसे सबक सिखाना होगा", [(-30, "in_app", "removed", -28)]),
-    ("Anti-LGBTQ+ slurs in comments under a news video", "youtube", ["anti_lgbtq", "hate_speech"], "pt", "BR", "2",
-     "draft", "organization", "", []),
+    (
+        "Video calling a minority community 'vermin' shared by a regional politician",
+        "facebook",
+        ["dehumanisation", "hate_speech"],
+        "sw",
+        "KE",
+        "3",
+        "published",
+        "public",
+        "Wao ni wadudu, lazima waondoke.",
+        [(-40, "trusted_flagger", "restricted", -25)],
+    ),
+    (
+        "Coordinated posts inciting attacks on Rohingya refugees",
+        "facebook",
+        ["incitement", "hate_speech"],
+        "my",
+        "MM",
+        "4",
+        "published",
+        "public",
+        "",
+        [(-60, "trusted_flagger", "no_violation", -20), (-18, "legal", "pending", None)],
+    ),
+    (
+        "Denial of the Srebrenica genocide in a viral short video",
+        "tiktok",
+        ["atrocity_denial"],
+        "bs",
+        "BA",
+        "3",
+        "verified",
+        "coalition",
+        "Srebrenica je izmišljotina.",
+        [(-12, "in_app", "pending", None)],
+    ),
+    (
+        "False claim that a vaccine campaign sterilises girls",
+        "whatsapp",
+        ["disinformation", "conspiracy"],
+        "ha",
+        "NG",
+        "2",
+        "submitted",
+        "coalition",
+        "",
+        [],
+    ),
+    (
+        "Harassment campaign against a woman journalist",
+        "x",
+        ["harassment", "misogyny"],
+        "hi",
+        "IN",
+        "3",
+        "published",
+        "public",
+        "इसे सबक सिखाना होगा",
+        [(-30, "in_app", "removed", -28)],
+    ),
+    (
+        "Anti-LGBTQ+ slurs in comments under a news video",
+        "youtube",
+        ["anti_lgbtq", "hate_speech"],
+        "pt",
+        "BR",
+        "2",
+        "draft",
+        "organization",
+        "",
+        [],
+    ),
 ]
 
 # platform slug, area, title, deadline in days from today (None: none), updates:
 # (days from today, claimed, verified, progress, note, source)
 COMMITMENTS = [
-    ("facebook", "exemptions", "Publish the list of accounts exempt from moderation and end the exemptions", -30,
-     [(-90, "committed", "not_assessed", 0, "Announced in a reply to the coalition's letter.",
-       "https://about.example.com/news/exemptions"),
-      (-10, "partly_implemented", "contradicted", 30,
-       "The platform says exemptions ended; a politician's posts calling for violence stayed up for 9 days.",
-       "https://transparency.example.com/report")]),
-    ("facebook", "languages", "Hire moderators for Burmese, Hausa and Swahili", 60,
-     [(-45, "in_progress", "progress_confirmed", 40, "Job postings for Swahili and Hausa reviewers seen.",
-       "https://careers.example.com/moderation")]),
-    ("youtube", "algorithms", "Stop recommending videos that deny documented genocides", -5,
-     [(-60, "implemented", "cannot_verify", 100, "The platform claims the change; no data was shared.", None)]),
-    ("tiktok", "transparency", "Give coalition researchers access to moderation data by language", None,
-     [(-20, "declined", "not_assessed", 0, "The platform declined in a meeting.", None)]),
+    (
+        "facebook",
+        "exemptions",
+        "Publish the list of accounts exempt from moderation and end the exemptions",
+        -30,
+        [
+            (
+                -90,
+                "committed",
+                "not_assessed",
+                0,
+                "Announced in a reply to the coalition's letter.",
+                "https://about.example.com/news/exemptions",
+            ),
+            (
+                -10,
+                "partly_implemented",
+                "contradicted",
+                30,
+                "The platform says exemptions ended; a politician's posts calling for violence stayed up for 9 days.",
+                "https://transparency.example.com/report",
+            ),
+        ],
+    ),
+    (
+        "facebook",
+        "languages",
+        "Hire moderators for Burmese, Hausa and Swahili",
+        60,
+        [
+            (
+                -45,
+                "in_progress",
+                "progress_confirmed",
+                40,
+                "Job postings for Swahili and Hausa reviewers seen.",
+                "https://careers.example.com/moderation",
+            )
+        ],
+    ),
+    (
+        "youtube",
+        "algorithms",
+        "Stop recommending videos that deny documented genocides",
+        -5,
+        [(-60, "implemented", "cannot_verify", 100, "The platform claims the change; no data was shared.", None)],
+    ),
+    (
+        "tiktok",
+        "transparency",
+        "Give coalition researchers access to moderation data by language",
+        None,
+        [(-20, "declined", "not_assessed", 0, "The platform declined in a meeting.", None)],
+    ),
     ("x", "policies", "Publish and enforce a clear violent-organizations policy", 90, []),
 ]
 
@@ -85,8 +212,8 @@ LETTER = {
     "addressee_title": "Chief Executive Officer",
     "addressee_address": "Meta Platforms, Inc.\n1 Hacker Way\nMenlo Park, CA 94025\nUnited States",
     "body": "Dear Mr Zuckerberg,\n\nWe, the undersigned civil-society organizations from across Africa, Asia, "
-            "Latin America, Europe and the Middle East, write to ask Meta to act on hate and incitement that "
-            "its systems still amplify, in every language our communities speak.\n\nYours sincerely,",
+    "Latin America, Europe and the Middle East, write to ask Meta to act on hate and incitement that "
+    "its systems still amplify, in every language our communities speak.\n\nYours sincerely,",
     "demands": [
         "End moderation exemptions for politically powerful accounts and publish who benefited from them.",
         "Clarify and enforce the violent organizations and hateful conduct policies in every market.",
@@ -98,8 +225,17 @@ LETTER = {
 }
 
 # A members' poll across time zones (slots in UTC, days from today at the given hour) and a monthly series.
-MEETING_POLL = {"title": "Working group on language resourcing", "timezone": "Europe/London",
-                "slots": [(7, 7), (7, 14), (8, 16)],
-                "invitees": ["member@coalition.example", "member.b@coalition.example", "steering@coalition.example"]}
-MEETING_SERIES = {"title": "Steering committee call", "timezone": "Africa/Nairobi", "rule": "FREQ=MONTHLY;BYDAY=+3WE",
-                  "hour": 15, "count": 6, "invitees": ["steering@coalition.example", "admin@coalition.example"]}
+MEETING_POLL = {
+    "title": "Working group on language resourcing",
+    "timezone": "Europe/London",
+    "slots": [(7, 7), (7, 14), (8, 16)],
+    "invitees": ["member@coalition.example", "member.b@coalition.example", "steering@coalition.example"],
+}
+MEETING_SERIES = {
+    "title": "Steering committee call",
+    "timezone": "Africa/Nairobi",
+    "rule": "FREQ=MONTHLY;BYDAY=+3WE",
+    "hour": 15,
+    "count": 6,
+    "invitees": ["steering@coalition.example", "admin@coalition.example"],
+}

@@ -16,15 +16,27 @@ from app.extensions import db
 from app.incidents import evidence as storage
 from app.incidents import search, services, vocab
 from app.incidents.models import Incident
-from app.incidents.schemas import (EvidenceSchema, EvidenceUploadSchema, IncidentInputSchema, IncidentPageSchema,
-                                   IncidentQuerySchema, IncidentSchema, ReportSchema, to_incident_data)
+from app.incidents.schemas import (
+    EvidenceSchema,
+    EvidenceUploadSchema,
+    IncidentInputSchema,
+    IncidentPageSchema,
+    IncidentQuerySchema,
+    IncidentSchema,
+    ReportSchema,
+    to_incident_data,
+)
 from app.platforms.models import Platform
 
 blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1/incidents", description="Documented harm incidents")
 
 # What IncidentSchema shows beyond the list page, loaded with the page rather than once per incident.
-SHOWN_IN_LIST = (joinedload(Incident.organization), joinedload(Incident.platform), selectinload(Incident.communities),
-                 selectinload(Incident.urls))
+SHOWN_IN_LIST = (
+    joinedload(Incident.organization),
+    joinedload(Incident.platform),
+    selectinload(Incident.communities),
+    selectinload(Incident.urls),
+)
 
 
 def invalid(field: str, message: str):
@@ -66,8 +78,9 @@ def list_incidents(**_query):
     Anonymous callers see published public incidents only. Follow `next` for more.
     """
     filters = search.filters_from_args(request.args)
-    incidents, next_after = search.page(current_user, filters, request.args.get("after", type=int),
-                                        options=SHOWN_IN_LIST)
+    incidents, next_after = search.page(
+        current_user, filters, request.args.get("after", type=int), options=SHOWN_IN_LIST
+    )
     args = request.args.to_dict(flat=False)
     next_url = url_for("incidents_api.list_incidents", **(args | {"after": next_after})) if next_after else None
     return {"items": incidents, "next": next_url}
@@ -137,9 +150,16 @@ def upload_evidence(_files, incident: Incident):
 def add_report(payload: dict, incident: Incident):
     """Record a report to the platform (or an appeal) and its outcome. The filing organization only."""
     try:
-        report = services.add_report(current_user, incident, payload["reported_on"], vocab.Channel(payload["channel"]),
-                                     payload.get("ticket_reference"), vocab.Outcome(payload["outcome"]),
-                                     payload.get("outcome_on"), payload["is_appeal"])
+        report = services.add_report(
+            current_user,
+            incident,
+            payload["reported_on"],
+            vocab.Channel(payload["channel"]),
+            payload.get("ticket_reference"),
+            vocab.Outcome(payload["outcome"]),
+            payload.get("outcome_on"),
+            payload["is_appeal"],
+        )
     except services.IncidentError:
         invalid("outcome_on", "The outcome cannot come before the report")
     db.session.commit()

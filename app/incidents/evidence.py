@@ -28,8 +28,14 @@ from app.extensions import db
 
 # What may be uploaded, by the type the content itself declares.
 ALLOWED_TYPES = {
-    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif",
-    "application/pdf": "pdf", "video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
 }
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 # The openings of a web page or a script, anywhere in the file and in any case, ended as a tag name ends. A
@@ -54,10 +60,13 @@ class EvidenceRejected(ValueError):
 REJECTION_MESSAGES = {
     "empty": _l("The file is empty."),
     "too_large": _l("The file is larger than this site accepts."),
-    "type": _l("This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video "
-               "(MP4, WebM, MOV)."),
-    "markup": _l("The file also contains web page code (HTML or a script), which could attack the people who open "
-                 "it. Save or export it again as a plain image, PDF or video and upload that copy."),
+    "type": _l(
+        "This kind of file is not accepted. Upload images (JPEG, PNG, WebP, GIF), PDF or video (MP4, WebM, MOV)."
+    ),
+    "markup": _l(
+        "The file also contains web page code (HTML or a script), which could attack the people who open "
+        "it. Save or export it again as a plain image, PDF or video and upload that copy."
+    ),
     "image_too_large": _l("The image has too many pixels to be processed safely."),
     "corrupt": _l("The file could not be read; it may be damaged."),
 }

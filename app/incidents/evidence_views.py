@@ -16,10 +16,15 @@ from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
+
 def load_item(reference: str, evidence_id: int):
     incident = load_visible(reference)
     item = db.session.get(Evidence, evidence_id)
-    if item is None or item.incident_id != incident.id or not permissions.can_see_evidence(current_user, incident, item):
+    if (
+        item is None
+        or item.incident_id != incident.id
+        or not permissions.can_see_evidence(current_user, incident, item)
+    ):
         abort(404)
     return incident, item
 
@@ -38,11 +43,15 @@ def upload(reference: str):
     except storage.EvidenceRejected as error:
         form.file.errors.append(storage.REJECTION_MESSAGES[error.code])
         return detail_page(incident, file_form=form), 422
-    duplicates = [] if form.confirm_duplicates.data else services.find_duplicates(
-        current_user, [], [prepared.sha256], exclude_id=incident.id)
+    duplicates = (
+        []
+        if form.confirm_duplicates.data
+        else services.find_duplicates(current_user, [], [prepared.sha256], exclude_id=incident.id)
+    )
     if duplicates:
-        return render_template("incidents/duplicate_file.html", incident=incident, duplicates=duplicates,
-                               form=form, **vocabulary()), 409
+        return render_template(
+            "incidents/duplicate_file.html", incident=incident, duplicates=duplicates, form=form, **vocabulary()
+        ), 409
     try:
         services.add_file_evidence(current_user, incident, prepared, form.description.data, form.is_public.data)
     except services.IncidentError:
@@ -64,8 +73,9 @@ def add_link(reference: str):
         abort(403)
     form = EvidenceLinkForm()
     if form.validate_on_submit():
-        services.add_link_evidence(current_user, incident, form.url.data, form.archive_url.data,
-                                   form.description.data, form.is_public.data)
+        services.add_link_evidence(
+            current_user, incident, form.url.data, form.archive_url.data, form.description.data, form.is_public.data
+        )
         db.session.commit()
         flash(_("Link added."), "success")
         return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
@@ -83,8 +93,14 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
         with path.open("rb") as handle:
             media_type = storage.media_type_of(handle.read(8192))
     extension = storage.ALLOWED_TYPES[media_type]
-    response = send_file(path, mimetype=media_type, as_attachment=as_attachment,
-                         download_name=f"{reference}-evidence-{item.id}.{extension}", max_age=0, conditional=True)
+    response = send_file(
+        path,
+        mimetype=media_type,
+        as_attachment=as_attachment,
+        download_name=f"{reference}-evidence-{item.id}.{extension}",
+        max_age=0,
+        conditional=True,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
     response.headers["Cache-Control"] = "private, no-store"

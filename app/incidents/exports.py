@@ -12,9 +12,29 @@ from app.extensions import db
 from app.incidents import search
 from app.incidents.models import Incident
 
-COLUMNS = ["reference", "organization", "platform", "title", "categories", "communities", "language", "country",
-           "first_seen_on", "severity", "status", "visibility", "urls", "excerpt", "account_handle",
-           "account_audience", "account_prominence", "estimated_reach", "description", "is_graphic", "reports"]
+COLUMNS = [
+    "reference",
+    "organization",
+    "platform",
+    "title",
+    "categories",
+    "communities",
+    "language",
+    "country",
+    "first_seen_on",
+    "severity",
+    "status",
+    "visibility",
+    "urls",
+    "excerpt",
+    "account_handle",
+    "account_audience",
+    "account_prominence",
+    "estimated_reach",
+    "description",
+    "is_graphic",
+    "reports",
+]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
 
@@ -33,23 +53,39 @@ def neutralize_reversibly(value: str) -> str:
 def row_for(person, incident: Incident) -> dict:
     shown_org = incident.organization.name if permissions.can_see_filing_organization(person, incident) else ""
     return {
-        "reference": incident.reference, "organization": shown_org, "platform": incident.platform.slug,
-        "title": incident.title, "categories": ";".join(incident.category_codes),
-        "communities": ";".join(incident.community_codes), "language": incident.language,
-        "country": incident.country, "first_seen_on": incident.first_seen_on.isoformat(),
-        "severity": str(incident.severity), "status": str(incident.status), "visibility": str(incident.visibility),
-        "urls": " ".join(item.url for item in incident.urls), "excerpt": incident.excerpt or "",
-        "account_handle": incident.account_handle or "", "account_audience": incident.account_audience,
-        "account_prominence": str(incident.account_prominence), "estimated_reach": incident.estimated_reach,
-        "description": incident.description or "", "is_graphic": incident.is_graphic,
+        "reference": incident.reference,
+        "organization": shown_org,
+        "platform": incident.platform.slug,
+        "title": incident.title,
+        "categories": ";".join(incident.category_codes),
+        "communities": ";".join(incident.community_codes),
+        "language": incident.language,
+        "country": incident.country,
+        "first_seen_on": incident.first_seen_on.isoformat(),
+        "severity": str(incident.severity),
+        "status": str(incident.status),
+        "visibility": str(incident.visibility),
+        "urls": " ".join(item.url for item in incident.urls),
+        "excerpt": incident.excerpt or "",
+        "account_handle": incident.account_handle or "",
+        "account_audience": incident.account_audience,
+        "account_prominence": str(incident.account_prominence),
+        "estimated_reach": incident.estimated_reach,
+        "description": incident.description or "",
+        "is_graphic": incident.is_graphic,
         "reports": ";".join(f"{r.reported_on.isoformat()}:{r.channel}:{r.outcome}" for r in incident.reports),
     }
 
 
 def _rows(person, filters) -> Iterator[dict]:
     query = search.matching(person, filters).options(
-        joinedload(Incident.organization), joinedload(Incident.platform), selectinload(Incident.categories),
-        selectinload(Incident.communities), selectinload(Incident.urls), selectinload(Incident.reports))
+        joinedload(Incident.organization),
+        joinedload(Incident.platform),
+        selectinload(Incident.categories),
+        selectinload(Incident.communities),
+        selectinload(Incident.urls),
+        selectinload(Incident.reports),
+    )
     last_id = 0
     while True:  # keyset batches keep memory flat and each statement short
         batch = list(db.session.scalars(query.where(Incident.id > last_id).limit(BATCH)).unique())
@@ -66,8 +102,9 @@ def csv_lines(person, filters) -> Iterator[str]:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
     writer.writeheader()
     for row in _rows(person, filters):
-        writer.writerow({key: neutralize_reversibly(str(value)) if value is not None else ""
-                         for key, value in row.items()})
+        writer.writerow(
+            {key: neutralize_reversibly(str(value)) if value is not None else "" for key, value in row.items()}
+        )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -1,16 +1,37 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, URLField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import CountryField, FlaskForm, select_choices, web_address_validators
 from app.core.ids import MAX_INTEGER
 from app.core.submissions import token_field
-from app.incidents.vocab import (CATEGORY_LABELS, CHANNEL_LABELS, COMMUNITY_LABELS, OUTCOME_LABELS,
-                                 PROMINENCE_LABELS, SEVERITY_LABELS, VISIBILITY_LABELS, AccountProminence,
-                                 Outcome, Visibility, language_choices, language_codes)
+from app.incidents.vocab import (
+    CATEGORY_LABELS,
+    CHANNEL_LABELS,
+    COMMUNITY_LABELS,
+    OUTCOME_LABELS,
+    PROMINENCE_LABELS,
+    SEVERITY_LABELS,
+    VISIBILITY_LABELS,
+    AccountProminence,
+    Outcome,
+    Visibility,
+    language_choices,
+    language_codes,
+)
 
 MAX_URLS = 20
 
@@ -42,35 +63,59 @@ def content_urls(form, field):
 
 
 class IncidentForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)],
-                        description=_l("A short factual summary, without names of private people."))
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        description=_l("A short factual summary, without names of private people."),
+    )
     platform_id = SelectField(_l("Platform"), coerce=int, validators=[DataRequired()])
-    categories = CheckboxesField(_l("Harm categories"), choices=select_choices(CATEGORY_LABELS.items()),
-                                 validators=[DataRequired(message=_l("Choose at least one category."))])
+    categories = CheckboxesField(
+        _l("Harm categories"),
+        choices=select_choices(CATEGORY_LABELS.items()),
+        validators=[DataRequired(message=_l("Choose at least one category."))],
+    )
     communities = CheckboxesField(_l("Targeted communities"), choices=select_choices(COMMUNITY_LABELS.items()))
     language = LanguageField(_l("Language of the content"), validators=[DataRequired()])
     country = CountryField(_l("Country"), validators=[DataRequired()])
     first_seen_on = DateField(_l("Date first seen"), validators=[DataRequired()])
-    urls = TextAreaField(_l("Content addresses"), validators=[Optional(), content_urls],
-                         description=_l("One web address per line."))
+    urls = TextAreaField(
+        _l("Content addresses"), validators=[Optional(), content_urls], description=_l("One web address per line.")
+    )
     excerpt = TextAreaField(_l("Excerpt or transcription"), validators=[Optional(), Length(max=20000)])
     account_handle = StringField(_l("Account that posted it"), validators=[Optional(), Length(max=200)])
-    account_audience = IntegerField(_l("Approximate audience of the account"),
-                                    validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)])
-    account_prominence = RadioField(_l("Who is behind the account?"), default=AccountProminence.ORDINARY.value,
-                                    choices=select_choices(PROMINENCE_LABELS.items()))
+    account_audience = IntegerField(
+        _l("Approximate audience of the account"), validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)]
+    )
+    account_prominence = RadioField(
+        _l("Who is behind the account?"),
+        default=AccountProminence.ORDINARY.value,
+        choices=select_choices(PROMINENCE_LABELS.items()),
+    )
     estimated_reach = IntegerField(_l("Estimated reach"), validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50000)],
-                                description=_l("Context and why it matters. Markdown is allowed."))
-    severity = RadioField(_l("Severity"), choices=select_choices(SEVERITY_LABELS.items()),
-                          validators=[DataRequired(message=_l("Choose a severity."))])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=50000)],
+        description=_l("Context and why it matters. Markdown is allowed."),
+    )
+    severity = RadioField(
+        _l("Severity"),
+        choices=select_choices(SEVERITY_LABELS.items()),
+        validators=[DataRequired(message=_l("Choose a severity."))],
+    )
     is_graphic = BooleanField(_l("Contains graphic or violent imagery"))
-    visibility = RadioField(_l("Who may see it"), default=Visibility.COALITION.value,
-                            choices=select_choices(VISIBILITY_LABELS.items()))
-    show_organization = BooleanField(_l("Show our organization's name when shared"), default=True,
-                                     description=_l("If unticked, it appears as filed by “a member organization”."))
-    internal_notes = TextAreaField(_l("Internal notes"), validators=[Optional(), Length(max=20000)],
-                                   description=_l("Never shown outside your organization and the reviewers."))
+    visibility = RadioField(
+        _l("Who may see it"), default=Visibility.COALITION.value, choices=select_choices(VISIBILITY_LABELS.items())
+    )
+    show_organization = BooleanField(
+        _l("Show our organization's name when shared"),
+        default=True,
+        description=_l("If unticked, it appears as filed by “a member organization”."),
+    )
+    internal_notes = TextAreaField(
+        _l("Internal notes"),
+        validators=[Optional(), Length(max=20000)],
+        description=_l("Never shown outside your organization and the reviewers."),
+    )
     version = HiddenField()
     submission = token_field()  # filing the same form twice files one incident
     confirm_duplicates = BooleanField(_l("I have checked: this is not a duplicate"))
@@ -91,8 +136,11 @@ class OutcomeForm(FlaskForm):
 
 
 class EvidenceFileForm(FlaskForm):
-    file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file."))],
-                     description=_l("Images, PDF or video. Location and camera data are removed from the copy others see."))
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(message=_l("Choose a file."))],
+        description=_l("Images, PDF or video. Location and camera data are removed from the copy others see."),
+    )
     description = StringField(_l("What it shows"), validators=[Optional(), Length(max=500)])
     is_public = BooleanField(_l("May be shown publicly once the incident is published"))
     confirm_duplicates = BooleanField(_l("I have checked: this is not a duplicate"))
@@ -106,14 +154,15 @@ class EvidenceLinkForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    message = TextAreaField(_l("Message to the author"), validators=[Optional(), Length(max=5000)],
-                            description=_l("Required when asking for information or rejecting."))
+    message = TextAreaField(
+        _l("Message to the author"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Required when asking for information or rejecting."),
+    )
 
 
 class WithdrawForm(FlaskForm):
     reason = StringField(_l("Why is it withdrawn?"), validators=[DataRequired(), Length(max=500)])
-
-
 
 
 class ImportForm(FlaskForm):

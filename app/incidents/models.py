@@ -38,14 +38,14 @@ class Incident(TimestampMixin, db.Model):
     account_handle: Mapped[str | None] = mapped_column(String(200))
     account_audience: Mapped[int | None]
     account_prominence: Mapped[AccountProminence] = mapped_column(
-        enum_column(AccountProminence, "account_prominence"), default=AccountProminence.ORDINARY)
+        enum_column(AccountProminence, "account_prominence"), default=AccountProminence.ORDINARY
+    )
     estimated_reach: Mapped[int | None]
     description: Mapped[str | None] = mapped_column(Text)
     severity: Mapped[Severity] = mapped_column(enum_column(Severity, "severity"), index=True)
     is_graphic: Mapped[bool] = mapped_column(default=False)
     status: Mapped[Status] = mapped_column(enum_column(Status, "incident_status"), default=Status.DRAFT, index=True)
-    visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility, "visibility"),
-                                                   default=Visibility.COALITION)
+    visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility, "visibility"), default=Visibility.COALITION)
     show_organization: Mapped[bool] = mapped_column(default=True)  # else "a member organization"
     review_message: Mapped[str | None] = mapped_column(Text)
     internal_notes: Mapped[str | None] = mapped_column(Text)
@@ -59,13 +59,16 @@ class Incident(TimestampMixin, db.Model):
     author = relationship("User", foreign_keys=[author_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])  # the last reviewer: the verifier once verified
     platform = relationship("Platform")
-    categories: Mapped[list["IncidentCategory"]] = relationship(cascade="all, delete-orphan",
-                                                                order_by="IncidentCategory.category")
-    communities: Mapped[list["IncidentCommunity"]] = relationship(cascade="all, delete-orphan",
-                                                                  order_by="IncidentCommunity.community")
+    categories: Mapped[list["IncidentCategory"]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentCategory.category"
+    )
+    communities: Mapped[list["IncidentCommunity"]] = relationship(
+        cascade="all, delete-orphan", order_by="IncidentCommunity.community"
+    )
     urls: Mapped[list["IncidentUrl"]] = relationship(cascade="all, delete-orphan", order_by="IncidentUrl.id")
     reports: Mapped[list["PlatformReport"]] = relationship(
-        cascade="all, delete-orphan", order_by="(PlatformReport.reported_on, PlatformReport.id)")
+        cascade="all, delete-orphan", order_by="(PlatformReport.reported_on, PlatformReport.id)"
+    )
     evidence: Mapped[list["Evidence"]] = relationship(cascade="all, delete-orphan", order_by="Evidence.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -126,7 +129,9 @@ class PlatformReport(db.Model):
     reported_on: Mapped[date]
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "report_channel"))
     ticket_reference: Mapped[str | None] = mapped_column(String(200))
-    outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome, "report_outcome"), default=Outcome.PENDING, index=True)
+    outcome: Mapped[Outcome] = mapped_column(
+        enum_column(Outcome, "report_outcome"), default=Outcome.PENDING, index=True
+    )
     outcome_on: Mapped[date | None]
     is_appeal: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

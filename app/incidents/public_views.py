@@ -29,5 +29,10 @@ def detail(reference: str):
     if incident is None or not (incident.status == "published" and incident.visibility == "public"):
         abort(404)
     evidence = [item for item in incident.evidence if item.is_public and item.withdrawn_at is None]
-    return render_template("incidents/public_detail.html", incident=incident, evidence=evidence,
-                           shows_filer=permissions.can_see_filing_organization(THE_PUBLIC, incident), **vocabulary())
+    return render_template(
+        "incidents/public_detail.html",
+        incident=incident,
+        evidence=evidence,
+        shows_filer=permissions.can_see_filing_organization(THE_PUBLIC, incident),
+        **vocabulary(),
+    )

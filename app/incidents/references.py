@@ -13,9 +13,11 @@ from app.incidents.models import IncidentCounter
 
 def next_reference(year: int) -> str:
     statement = (
-        upsert(IncidentCounter, db.engine.dialect).values(year=year, last_number=1)
-        .on_conflict_do_update(index_elements=[IncidentCounter.year],
-                               set_={"last_number": IncidentCounter.last_number + 1})
+        upsert(IncidentCounter, db.engine.dialect)
+        .values(year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[IncidentCounter.year], set_={"last_number": IncidentCounter.last_number + 1}
+        )
         .returning(IncidentCounter.last_number)
     )
     number = db.session.execute(statement).scalar_one()

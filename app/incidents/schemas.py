@@ -1,14 +1,22 @@
 import marshmallow as ma
-from marshmallow import validate
 from flask_login import current_user
+from marshmallow import validate
 
 from app.core import permissions
 from app.core.forms import without_control_characters
 from app.core.geo import COUNTRY_CODES
 from app.core.ids import MAX_INTEGER
 from app.incidents.services import IncidentData
-from app.incidents.vocab import (CATEGORY_LABELS, COMMUNITY_LABELS, AccountProminence, Channel, Outcome, Severity,
-                                 Visibility, language_codes)
+from app.incidents.vocab import (
+    CATEGORY_LABELS,
+    COMMUNITY_LABELS,
+    AccountProminence,
+    Channel,
+    Outcome,
+    Severity,
+    Visibility,
+    language_codes,
+)
 from app.organizations.models import SLUG_SHAPE
 
 
@@ -43,8 +51,9 @@ class ReportSchema(ma.Schema):
     outcome = ma.fields.String(load_default=Outcome.PENDING.value, validate=_one_of(Outcome))
     outcome_on = ma.fields.Date(allow_none=True, load_default=None)
     is_appeal = ma.fields.Boolean(load_default=False)
-    response_days = ma.fields.Integer(dump_only=True, allow_none=True,
-                                      metadata={"description": "Days the platform took; derived"})
+    response_days = ma.fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "Days the platform took; derived"}
+    )
 
 
 class EvidenceSchema(ma.Schema):
@@ -66,16 +75,21 @@ class IncidentInputSchema(ma.Schema):
 
     title = Text(required=True, blank=False, validate=validate.Length(min=1, max=300))
     platform = Text(required=True, metadata={"description": "The platform's slug"})
-    categories = ma.fields.List(ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True,
-                                validate=validate.Length(min=1))
+    categories = ma.fields.List(
+        ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True, validate=validate.Length(min=1)
+    )
     communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
-    language = ma.fields.String(required=True, validate=validate.OneOf(language_codes(),
-                                                                       error="Not a known ISO 639 language code."))
+    language = ma.fields.String(
+        required=True, validate=validate.OneOf(language_codes(), error="Not a known ISO 639 language code.")
+    )
     country = ma.fields.String(required=True, validate=_one_of(COUNTRY_CODES))
     first_seen_on = ma.fields.Date(required=True)
     severity = ma.fields.String(required=True, validate=_one_of(Severity))
-    urls = ma.fields.List(ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000)),
-                          load_default=list, validate=validate.Length(max=20))
+    urls = ma.fields.List(
+        ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000)),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
     excerpt = Text(allow_none=True, validate=validate.Length(max=20000))
     account_handle = Text(allow_none=True, validate=validate.Length(max=200))
     account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
@@ -93,10 +107,14 @@ class IncidentSchema(ma.Schema):
     reference = ma.fields.String()
     title = ma.fields.String()
     organization = ma.fields.Function(
-        lambda incident: (incident.organization.name
-                          if permissions.can_see_filing_organization(current_user, incident) else None),
-        metadata={"description": "Null when the organization chose to appear as 'a member organization' "
-                                 "(except to its own members and its reviewers)"})
+        lambda incident: (
+            incident.organization.name if permissions.can_see_filing_organization(current_user, incident) else None
+        ),
+        metadata={
+            "description": "Null when the organization chose to appear as 'a member organization' "
+            "(except to its own members and its reviewers)"
+        },
+    )
     platform = ma.fields.Function(lambda incident: incident.platform.slug)
     categories = ma.fields.List(ma.fields.String(), attribute="category_codes")
     communities = ma.fields.List(ma.fields.String(), attribute="community_codes")
@@ -107,19 +125,33 @@ class IncidentSchema(ma.Schema):
     status = ma.fields.String()
     visibility = ma.fields.String()
     urls = ma.fields.Function(
-        lambda incident: [item.url for item in incident.urls] if permissions.can_see_content_details(current_user) else [],
-        metadata={"description": "Content addresses; empty for anonymous callers, as on the public page"})
+        lambda incident: (
+            [item.url for item in incident.urls] if permissions.can_see_content_details(current_user) else []
+        ),
+        metadata={"description": "Content addresses; empty for anonymous callers, as on the public page"},
+    )
     excerpt = ma.fields.String(allow_none=True)
     account_handle = ma.fields.String(allow_none=True)
-    account_audience = ma.fields.Method("audience_for_reader", allow_none=True, metadata={
-        "type": "integer", "description": "Null for anonymous callers, as on the public page"})
+    account_audience = ma.fields.Method(
+        "audience_for_reader",
+        allow_none=True,
+        metadata={"type": "integer", "description": "Null for anonymous callers, as on the public page"},
+    )
     account_prominence = ma.fields.String()
-    estimated_reach = ma.fields.Method("reach_for_reader", allow_none=True, metadata={
-        "type": "integer", "description": "Null for anonymous callers, as on the public page"})
+    estimated_reach = ma.fields.Method(
+        "reach_for_reader",
+        allow_none=True,
+        metadata={"type": "integer", "description": "Null for anonymous callers, as on the public page"},
+    )
     description = ma.fields.String(allow_none=True)
     is_graphic = ma.fields.Boolean()
-    reports = ma.fields.Method("reports_for_reader", metadata={
-        "description": "Reports to the platform; the ticket reference only for the filing organization and reviewers"})
+    reports = ma.fields.Method(
+        "reports_for_reader",
+        metadata={
+            "description": "Reports to the platform; the ticket reference only for the filing organization"
+            " and reviewers"
+        },
+    )
 
     def audience_for_reader(self, incident):
         return incident.account_audience if permissions.can_see_content_details(current_user) else None
@@ -155,9 +187,12 @@ class IncidentQuerySchema(ma.Schema):
     severity = ma.fields.List(ma.fields.String())
     organization = ma.fields.List(
         ma.fields.String(validate=validate.Regexp(SLUG_SHAPE, error="An organization's slug, never its number.")),
-        metadata={"description": "Organization slugs (`/api/v1/organizations`). Matches only incidents that name "
-                                 "the organization to the caller: never one filed as 'a member organization', "
-                                 "unless the caller belongs to it or reviews it"})
+        metadata={
+            "description": "Organization slugs (`/api/v1/organizations`). Matches only incidents that name "
+            "the organization to the caller: never one filed as 'a member organization', "
+            "unless the caller belongs to it or reviews it"
+        },
+    )
     outcome = ma.fields.List(ma.fields.String(), metadata={"description": "Outcome of a report to the platform"})
     reported = ma.fields.String(validate=validate.OneOf(["yes", "no"]))
     since = ma.fields.Date()
@@ -171,12 +206,23 @@ class EvidenceUploadSchema(ma.Schema):
 def to_incident_data(payload: dict, platform_id: int) -> IncidentData:
     """An IncidentData from a payload loaded by IncidentInputSchema (API and CSV import)."""
     return IncidentData(
-        title=payload["title"].strip(), platform_id=platform_id, categories=payload["categories"],
-        communities=payload["communities"], language=payload["language"], country=payload["country"],
-        first_seen_on=payload["first_seen_on"], severity=Severity(payload["severity"]), urls=payload["urls"],
-        excerpt=payload.get("excerpt"), account_handle=payload.get("account_handle"),
+        title=payload["title"].strip(),
+        platform_id=platform_id,
+        categories=payload["categories"],
+        communities=payload["communities"],
+        language=payload["language"],
+        country=payload["country"],
+        first_seen_on=payload["first_seen_on"],
+        severity=Severity(payload["severity"]),
+        urls=payload["urls"],
+        excerpt=payload.get("excerpt"),
+        account_handle=payload.get("account_handle"),
         account_audience=payload.get("account_audience"),
         account_prominence=AccountProminence(payload["account_prominence"]),
-        estimated_reach=payload.get("estimated_reach"), description=payload.get("description"),
-        is_graphic=payload["is_graphic"], visibility=Visibility(payload["visibility"]),
-        show_organization=payload["show_organization"], internal_notes=payload.get("internal_notes"))
+        estimated_reach=payload.get("estimated_reach"),
+        description=payload.get("description"),
+        is_graphic=payload["is_graphic"],
+        visibility=Visibility(payload["visibility"]),
+        show_organization=payload["show_organization"],
+        internal_notes=payload.get("internal_notes"),
+    )

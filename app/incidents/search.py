@@ -12,8 +12,22 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import (Select, String, and_, cast, column, exists, false, func, literal, literal_column, select,
-                        table, text, union_all)
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    cast,
+    column,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -96,21 +110,33 @@ def conditions(person, filters: Filters) -> list:
     first, rather than IN lists that first collect every matching id.
     """
     clauses = [_visible_to(person)]
-    simple = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country,
-              "status": Incident.status, "visibility": Incident.visibility, "severity": Incident.severity}
-    for name, column in simple.items():
+    simple = {
+        "platform": Incident.platform_id,
+        "language": Incident.language,
+        "country": Incident.country,
+        "status": Incident.status,
+        "visibility": Incident.visibility,
+        "severity": Incident.severity,
+    }
+    for name, filtered_column in simple.items():
         values = getattr(filters, name)
         if values:
-            clauses.append(column.in_(values))
+            clauses.append(filtered_column.in_(values))
     if filters.organization:
         clauses.append(filed_by(person, filters.organization))
     # Correlated to the incident only: the category facet counts from incident_categories itself.
     if filters.category:
-        clauses.append(exists().where(IncidentCategory.incident_id == Incident.id,
-                                      IncidentCategory.category.in_(filters.category)).correlate(Incident))
+        clauses.append(
+            exists()
+            .where(IncidentCategory.incident_id == Incident.id, IncidentCategory.category.in_(filters.category))
+            .correlate(Incident)
+        )
     if filters.outcome:
-        clauses.append(exists().where(PlatformReport.incident_id == Incident.id,
-                                      PlatformReport.outcome.in_(filters.outcome)).correlate(Incident))
+        clauses.append(
+            exists()
+            .where(PlatformReport.incident_id == Incident.id, PlatformReport.outcome.in_(filters.outcome))
+            .correlate(Incident)
+        )
     if filters.reported is not None:
         reported = exists().where(PlatformReport.incident_id == Incident.id).correlate(Incident)
         clauses.append(reported if filters.reported else ~reported)
@@ -133,12 +159,12 @@ def filed_by(person, slugs: list[str]):
     """Incidents filed by one of these organizations (by slug) that name it to ``person``: never one that appears
     to them as "a member organization", so a filter cannot unmask a filer."""
     named = select(Organization.id).where(Organization.slug.in_(slugs_of(slugs)))
-    return and_(Incident.organization_id.in_(named),
-                permissions.filing_organization_shown_filter(person, Incident))
+    return and_(Incident.organization_id.in_(named), permissions.filing_organization_shown_filter(person, Incident))
 
 
-def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE,
-         options: tuple = ()) -> tuple[list[Incident], int | None]:
+def page(
+    person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE, options: tuple = ()
+) -> tuple[list[Incident], int | None]:
     """One page, newest first, and the id to continue after (keyset: no OFFSET, whatever the depth).
 
     ``options`` are loader options for whatever else the caller shows of each incident, so that a
@@ -155,8 +181,11 @@ def page(person, filters: Filters, after_id: int | None = None, size: int = PAGE
         newest_first = _SEARCH_INDEX.c.rowid
     if after_id is not None and 0 < after_id <= MAX_INTEGER:
         query = query.where(newest_first < after_id)
-    query = (query.order_by(newest_first.desc()).limit(size + 1)
-             .options(selectinload(Incident.categories), selectinload(Incident.reports), *options))
+    query = (
+        query.order_by(newest_first.desc())
+        .limit(size + 1)
+        .options(selectinload(Incident.categories), selectinload(Incident.reports), *options)
+    )
     incidents = list(db.session.scalars(query))
     next_after = incidents[size - 1].id if len(incidents) > size else None
     return incidents[:size], next_after
@@ -192,26 +221,42 @@ def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     version, _changed = versions.recent(versions.INCIDENTS)
     key = f"incident-facets:{_reader_scope(person)}:{filters!r}"
     counted = cache.get(key)  # (version, when counted, counts)
-    if counted is not None and (counted[0] == version
-                                or time.time() - counted[1] < current_app.config["FACET_COUNTS_MAX_AGE"]):
+    if counted is not None and (
+        counted[0] == version or time.time() - counted[1] < current_app.config["FACET_COUNTS_MAX_AGE"]
+    ):
         return counted[2]
     counts = _count_facets(person, filters)
     cache.set(key, (version, time.time(), counts))
     return counts
 
 
-FACETS = {"platform": Incident.platform_id, "status": Incident.status, "severity": Incident.severity,
-          "visibility": Incident.visibility, "language": Incident.language, "country": Incident.country}
+FACETS = {
+    "platform": Incident.platform_id,
+    "status": Incident.status,
+    "severity": Incident.severity,
+    "visibility": Incident.visibility,
+    "language": Incident.language,
+    "country": Incident.country,
+}
 
 
 def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
     """One statement: the matching incidents are gathered once (a single scan), then counted by each facet."""
-    matching = (select(Incident.id, *FACETS.values()).where(*conditions(person, filters))
-                .cte("matching").prefix_with("MATERIALIZED"))
-    by_facet = [select(literal(name), cast(matching.c[column.key], String), func.count())
-                .group_by(matching.c[column.key]) for name, column in FACETS.items()]
-    by_category = (select(literal("category"), IncidentCategory.category, func.count())
-                   .join(matching, matching.c.id == IncidentCategory.incident_id).group_by(IncidentCategory.category))
+    matching = (
+        select(Incident.id, *FACETS.values())
+        .where(*conditions(person, filters))
+        .cte("matching")
+        .prefix_with("MATERIALIZED")
+    )
+    by_facet = [
+        select(literal(name), cast(matching.c[column.key], String), func.count()).group_by(matching.c[column.key])
+        for name, column in FACETS.items()
+    ]
+    by_category = (
+        select(literal("category"), IncidentCategory.category, func.count())
+        .join(matching, matching.c.id == IncidentCategory.incident_id)
+        .group_by(IncidentCategory.category)
+    )
     counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "category")}
     for facet, value, number in db.session.execute(union_all(*by_facet, by_category)):
         counts[facet][value] = number
@@ -228,17 +273,22 @@ def _dates(value: str | None) -> date | None:
 def filters_from_args(args) -> Filters:
     """Filters from a query string (a MultiDict); unknown names and malformed values are ignored, except
     organizations: a value that names no organization matches nothing (never everything)."""
+
     def known(name, allowed):
         return [value for value in args.getlist(name) if value in allowed]
 
     def numbers(name):
-        return [int(value) for value in args.getlist(name)
-                if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER]
+        return [
+            int(value)
+            for value in args.getlist(name)
+            if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER
+        ]
 
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(
         q=" ".join((args.get("q") or "").replace("\x00", " ").split())[:200] or None,  # no database takes NUL
-        platform=numbers("platform"), organization=[value for value in args.getlist("organization") if value],
+        platform=numbers("platform"),
+        organization=[value for value in args.getlist("organization") if value],
         category=known("category", {c.value for c in Category}),
         status=known("status", {s.value for s in Status}),
         visibility=known("visibility", {v.value for v in Visibility}),
@@ -246,5 +296,7 @@ def filters_from_args(args) -> Filters:
         outcome=known("outcome", {o.value for o in Outcome}),
         language=[value for value in args.getlist("language") if value.isalpha() and len(value) <= 3],
         country=[value.upper() for value in args.getlist("country") if value.isalpha() and len(value) == 2],
-        reported=reported, since=_dates(args.get("since")), until=_dates(args.get("until")),
+        reported=reported,
+        since=_dates(args.get("since")),
+        until=_dates(args.get("until")),
     )

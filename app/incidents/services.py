@@ -16,13 +16,11 @@ from app.core.db import prepare_to_write, utcnow
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents import evidence as storage
-from app.incidents.models import (Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl,
-                                  PlatformReport)
+from app.incidents.models import Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl, PlatformReport
 from app.incidents.references import next_reference
 from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
 from app.maintenance import quota
 from app.outbox.services import queue_email
-
 
 # Statistics are cached until this data version changes.
 DATA_VERSION = versions.INCIDENTS
@@ -69,9 +67,24 @@ def normalize_url(url: str) -> str:
 
 
 def _apply(incident: Incident, data: IncidentData) -> None:
-    for name in ("title", "platform_id", "language", "country", "first_seen_on", "severity", "excerpt",
-                 "account_handle", "account_audience", "account_prominence", "estimated_reach", "description",
-                 "is_graphic", "visibility", "show_organization", "internal_notes"):
+    for name in (
+        "title",
+        "platform_id",
+        "language",
+        "country",
+        "first_seen_on",
+        "severity",
+        "excerpt",
+        "account_handle",
+        "account_audience",
+        "account_prominence",
+        "estimated_reach",
+        "description",
+        "is_graphic",
+        "visibility",
+        "show_organization",
+        "internal_notes",
+    ):
         setattr(incident, name, getattr(data, name))
     incident.categories = [IncidentCategory(category=code) for code in dict.fromkeys(data.categories)]
     incident.communities = [IncidentCommunity(community=code) for code in dict.fromkeys(data.communities)]
@@ -82,8 +95,12 @@ def create_incident(actor: User, data: IncidentData, submit: bool = False) -> In
     """File a new incident for the actor's organization, as a draft or submitted at once."""
     if not permissions.can_file_incident(actor):
         raise IncidentError("not_allowed")
-    incident = Incident(reference=next_reference(utcnow().year), organization_id=actor.organization_id,
-                        author_id=actor.id, status=Status.DRAFT)
+    incident = Incident(
+        reference=next_reference(utcnow().year),
+        organization_id=actor.organization_id,
+        author_id=actor.id,
+        status=Status.DRAFT,
+    )
     _apply(incident, data)
     db.session.add(incident)
     db.session.flush()
@@ -126,8 +143,11 @@ def reviewers() -> list[User]:
     return [person for person in people if permissions.is_steering(person)]
 
 
-REVIEW_DECISIONS = {"verify": Status.VERIFIED, "request_information": Status.INFORMATION_REQUESTED,
-                    "reject": Status.REJECTED}
+REVIEW_DECISIONS = {
+    "verify": Status.VERIFIED,
+    "request_information": Status.INFORMATION_REQUESTED,
+    "reject": Status.REJECTED,
+}
 
 
 def review_incident(actor: User, incident: Incident, decision: str, message: str | None) -> None:
@@ -160,21 +180,41 @@ def _change_status(actor: User, incident: Incident, status: Status, message: str
     versions.bump(DATA_VERSION)
     author = incident.author
     if author.is_active:
-        queue_email(author.email, "incident_status_changed", author.locale, incident=incident, message=message,
-                    link=external_url("incidents.detail", reference=incident.reference))
+        queue_email(
+            author.email,
+            "incident_status_changed",
+            author.locale,
+            incident=incident,
+            message=message,
+            link=external_url("incidents.detail", reference=incident.reference),
+        )
 
 
-def add_report(actor: User, incident: Incident, reported_on: date, channel: Channel, ticket_reference: str | None,
-               outcome: Outcome, outcome_on: date | None, is_appeal: bool) -> PlatformReport:
+def add_report(
+    actor: User,
+    incident: Incident,
+    reported_on: date,
+    channel: Channel,
+    ticket_reference: str | None,
+    outcome: Outcome,
+    outcome_on: date | None,
+    is_appeal: bool,
+) -> PlatformReport:
     """Record an attempt to get the platform to act, or an appeal."""
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
     if outcome_on is not None and outcome_on < reported_on:
         raise IncidentError("outcome_before_report")
-    report = PlatformReport(incident_id=incident.id, reported_on=reported_on, channel=channel,
-                            ticket_reference=ticket_reference or None, outcome=outcome,
-                            outcome_on=outcome_on if outcome != Outcome.PENDING else None, is_appeal=is_appeal,
-                            created_by_id=actor.id)
+    report = PlatformReport(
+        incident_id=incident.id,
+        reported_on=reported_on,
+        channel=channel,
+        ticket_reference=ticket_reference or None,
+        outcome=outcome,
+        outcome_on=outcome_on if outcome != Outcome.PENDING else None,
+        is_appeal=is_appeal,
+        created_by_id=actor.id,
+    )
     db.session.add(report)
     db.session.flush()
     audit.record("platform_report_added", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
@@ -182,8 +222,9 @@ def add_report(actor: User, incident: Incident, reported_on: date, channel: Chan
     return report
 
 
-def record_outcome(actor: User, report: PlatformReport, incident: Incident, outcome: Outcome,
-                   outcome_on: date | None) -> None:
+def record_outcome(
+    actor: User, report: PlatformReport, incident: Incident, outcome: Outcome, outcome_on: date | None
+) -> None:
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
     if outcome_on is not None and outcome_on < report.reported_on:
@@ -193,8 +234,13 @@ def record_outcome(actor: User, report: PlatformReport, incident: Incident, outc
     versions.bump(DATA_VERSION)
 
 
-def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedUpload,
-                      description: str | None = None, is_public: bool = False) -> Evidence:
+def add_file_evidence(
+    actor: User,
+    incident: Incident,
+    upload: storage.PreparedUpload,
+    description: str | None = None,
+    is_public: bool = False,
+) -> Evidence:
     """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice,
     quota.QuotaExceeded when the organization has no room for it.
 
@@ -206,9 +252,16 @@ def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedU
     if any(item.sha256 == upload.sha256 for item in incident.evidence):
         raise IncidentError("duplicate")
     quota.ensure_room(incident.organization_id, len(upload.data))
-    item = Evidence(incident_id=incident.id, sha256=upload.sha256, media_type=upload.media_type,
-                    extension=upload.extension, size=len(upload.data), description=description or None,
-                    is_public=is_public, uploaded_by_id=actor.id)
+    item = Evidence(
+        incident_id=incident.id,
+        sha256=upload.sha256,
+        media_type=upload.media_type,
+        extension=upload.extension,
+        size=len(upload.data),
+        description=description or None,
+        is_public=is_public,
+        uploaded_by_id=actor.id,
+    )
     try:
         with db.session.begin_nested():
             incident.evidence.append(item)
@@ -219,12 +272,24 @@ def add_file_evidence(actor: User, incident: Incident, upload: storage.PreparedU
     return item
 
 
-def add_link_evidence(actor: User, incident: Incident, url: str, archive_url: str | None,
-                      description: str | None = None, is_public: bool = False) -> Evidence:
+def add_link_evidence(
+    actor: User,
+    incident: Incident,
+    url: str,
+    archive_url: str | None,
+    description: str | None = None,
+    is_public: bool = False,
+) -> Evidence:
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
-    item = Evidence(incident_id=incident.id, url=url, archive_url=archive_url or None,
-                    description=description or None, is_public=is_public, uploaded_by_id=actor.id)
+    item = Evidence(
+        incident_id=incident.id,
+        url=url,
+        archive_url=archive_url or None,
+        description=description or None,
+        is_public=is_public,
+        uploaded_by_id=actor.id,
+    )
     incident.evidence.append(item)
     db.session.flush()
     audit.record("evidence_link_added", target=incident, actor=actor, evidence_id=item.id)
@@ -244,8 +309,13 @@ def withdraw_evidence(actor: User, incident: Incident, item: Evidence, reason: s
 def record_evidence_access(actor, incident: Incident, item: Evidence, action: str) -> None:
     """The custody log: who viewed or downloaded which file (written from GET requests)."""
     prepare_to_write(db.session)
-    audit.record(action, target=incident, actor=actor if permissions.is_signed_in(actor) else None,
-                 evidence_id=item.id, sha256=item.sha256)
+    audit.record(
+        action,
+        target=incident,
+        actor=actor if permissions.is_signed_in(actor) else None,
+        evidence_id=item.id,
+        sha256=item.sha256,
+    )
 
 
 def find_duplicates(person, urls: list[str], hashes: list[str], exclude_id: int | None = None) -> list[Incident]:
@@ -253,7 +323,9 @@ def find_duplicates(person, urls: list[str], hashes: list[str], exclude_id: int 
     normalized = [normalize_url(url) for url in urls if url]
     conditions = []
     if normalized:
-        conditions.append(Incident.id.in_(select(IncidentUrl.incident_id).where(IncidentUrl.normalized.in_(normalized))))
+        conditions.append(
+            Incident.id.in_(select(IncidentUrl.incident_id).where(IncidentUrl.normalized.in_(normalized)))
+        )
     if hashes:
         conditions.append(Incident.id.in_(select(Evidence.incident_id).where(Evidence.sha256.in_(hashes))))
     if not conditions:

@@ -16,8 +16,16 @@ from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import db
 from app.incidents import exports, imports, search, services, vocab
-from app.incidents.forms import (EvidenceFileForm, EvidenceLinkForm, ImportForm, IncidentForm, OutcomeForm, ReportForm,
-                                 ReviewForm, WithdrawForm)
+from app.incidents.forms import (
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    ImportForm,
+    IncidentForm,
+    OutcomeForm,
+    ReportForm,
+    ReviewForm,
+    WithdrawForm,
+)
 from app.incidents.models import Incident, PlatformReport
 from app.platforms.models import Platform
 from app.platforms.services import active_platforms
@@ -36,10 +44,16 @@ def load_visible(reference: str) -> Incident:
 
 
 _labels = labels_in_reader_language(
-    category_labels=vocab.CATEGORY_LABELS, community_labels=vocab.COMMUNITY_LABELS, status_labels=vocab.STATUS_LABELS,
-    severity_labels=vocab.SEVERITY_LABELS, visibility_labels=vocab.VISIBILITY_LABELS,
-    channel_labels=vocab.CHANNEL_LABELS, outcome_labels=vocab.OUTCOME_LABELS,
-    prominence_labels=vocab.PROMINENCE_LABELS, severity_descriptions=vocab.SEVERITY_DESCRIPTIONS)
+    category_labels=vocab.CATEGORY_LABELS,
+    community_labels=vocab.COMMUNITY_LABELS,
+    status_labels=vocab.STATUS_LABELS,
+    severity_labels=vocab.SEVERITY_LABELS,
+    visibility_labels=vocab.VISIBILITY_LABELS,
+    channel_labels=vocab.CHANNEL_LABELS,
+    outcome_labels=vocab.OUTCOME_LABELS,
+    prominence_labels=vocab.PROMINENCE_LABELS,
+    severity_descriptions=vocab.SEVERITY_DESCRIPTIONS,
+)
 
 
 def vocabulary() -> dict:
@@ -62,15 +76,25 @@ def incident_form(incident: Incident | None = None) -> IncidentForm:
 
 def data_from(form: IncidentForm) -> services.IncidentData:
     return services.IncidentData(
-        title=form.title.data.strip(), platform_id=form.platform_id.data, categories=form.categories.data,
-        communities=form.communities.data or [], language=form.language.data, country=form.country.data,
-        first_seen_on=form.first_seen_on.data, severity=vocab.Severity(form.severity.data),
+        title=form.title.data.strip(),
+        platform_id=form.platform_id.data,
+        categories=form.categories.data,
+        communities=form.communities.data or [],
+        language=form.language.data,
+        country=form.country.data,
+        first_seen_on=form.first_seen_on.data,
+        severity=vocab.Severity(form.severity.data),
         urls=[line.strip() for line in (form.urls.data or "").splitlines() if line.strip()],
-        excerpt=form.excerpt.data or None, account_handle=form.account_handle.data or None,
-        account_audience=form.account_audience.data, account_prominence=vocab.AccountProminence(form.account_prominence.data),
-        estimated_reach=form.estimated_reach.data, description=form.description.data or None,
-        is_graphic=form.is_graphic.data, visibility=vocab.Visibility(form.visibility.data),
-        show_organization=form.show_organization.data, internal_notes=form.internal_notes.data or None,
+        excerpt=form.excerpt.data or None,
+        account_handle=form.account_handle.data or None,
+        account_audience=form.account_audience.data,
+        account_prominence=vocab.AccountProminence(form.account_prominence.data),
+        estimated_reach=form.estimated_reach.data,
+        description=form.description.data or None,
+        is_graphic=form.is_graphic.data,
+        visibility=vocab.Visibility(form.visibility.data),
+        show_organization=form.show_organization.data,
+        internal_notes=form.internal_notes.data or None,
     )
 
 
@@ -87,8 +111,13 @@ def listing(person, endpoint: str) -> dict:
         platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
         return {"incidents": incidents, "next_url": next_url, "platforms": platforms}
 
-    return {"filters": filters, "find_results": find_results, "results_key": search.results_key(person, request.args),
-            "not_organizations": search.slugs_of(filters.organization) != filters.organization, **vocabulary()}
+    return {
+        "filters": filters,
+        "find_results": find_results,
+        "results_key": search.results_key(person, request.args),
+        "not_organizations": search.slugs_of(filters.organization) != filters.organization,
+        **vocabulary(),
+    }
 
 
 @bp.get("/")
@@ -98,8 +127,9 @@ def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     context = listing(current_user, "incidents.index")
     count_facets = partial(search.facet_counts, current_user, context["filters"])
-    return render_template("incidents/index.html", count_facets=count_facets,
-                           export_args=request.args.to_dict(flat=False), **context)
+    return render_template(
+        "incidents/index.html", count_facets=count_facets, export_args=request.args.to_dict(flat=False), **context
+    )
 
 
 def _duplicates_block(form: IncidentForm, data: services.IncidentData, exclude_id=None) -> list[Incident]:
@@ -123,8 +153,11 @@ def new():
             except submissions.AlreadySubmitted as earlier:
                 db.session.rollback()
                 flash(_("This form was already sent; the incident it saved is below."), "warning")
-                return redirect(url_for("incidents.detail", reference=earlier.result) if earlier.result
-                                else url_for("incidents.index"))
+                return redirect(
+                    url_for("incidents.detail", reference=earlier.result)
+                    if earlier.result
+                    else url_for("incidents.index")
+                )
             incident = services.create_incident(current_user, data, submit="submit" in request.form)
             if submission is not None:
                 submission.result = incident.reference
@@ -152,12 +185,18 @@ def edit(reference: str):
                     services.submit_incident(current_user, incident)
             except services.IncidentError:
                 db.session.rollback()
-                flash(_("Someone else saved this incident while you were editing. Your changes are below: "
-                        "compare them with the current version, then save again."), "error")
+                flash(
+                    _(
+                        "Someone else saved this incident while you were editing. Your changes are below: "
+                        "compare them with the current version, then save again."
+                    ),
+                    "error",
+                )
                 current = db.session.get(Incident, incident.id)
                 form.version.data = str(current.version)
-                return render_template("incidents/form.html", form=form, incident=current, duplicates=[],
-                                       conflict=True, **vocabulary()), 409
+                return render_template(
+                    "incidents/form.html", form=form, incident=current, duplicates=[], conflict=True, **vocabulary()
+                ), 409
             db.session.commit()
             flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
             return redirect(url_for("incidents.detail", reference=incident.reference))
@@ -170,15 +209,26 @@ def detail(reference: str):
     return detail_page(load_visible(reference))
 
 
-DETAIL_FORMS = {"review_form": ReviewForm, "report_form": ReportForm, "file_form": EvidenceFileForm,
-                "link_form": EvidenceLinkForm, "withdraw_form": WithdrawForm, "outcome_form": OutcomeForm}
+DETAIL_FORMS = {
+    "review_form": ReviewForm,
+    "report_form": ReportForm,
+    "file_form": EvidenceFileForm,
+    "link_form": EvidenceLinkForm,
+    "withdraw_form": WithdrawForm,
+    "outcome_form": OutcomeForm,
+}
 
 
 def detail_page(incident: Incident, **forms) -> str:
     """The incident's page; ``forms`` (by template name) come back with what was typed and their errors."""
     shown = {name: forms[name] if name in forms else form(formdata=None) for name, form in DETAIL_FORMS.items()}
-    return render_template("incidents/detail.html", incident=incident,
-                           insider=permissions.can_see_internals(current_user, incident), **shown, **vocabulary())
+    return render_template(
+        "incidents/detail.html",
+        incident=incident,
+        insider=permissions.can_see_internals(current_user, incident),
+        **shown,
+        **vocabulary(),
+    )
 
 
 @bp.post("/<reference>/submit")
@@ -205,8 +255,7 @@ def review(reference: str):
     if decision not in services.REVIEW_DECISIONS:
         abort(400)
     if decision == "verify" and not permissions.can_verify_incident(current_user, incident):
-        flash(_("Your organization filed this incident: a reviewer from another organization must verify it."),
-              "error")
+        flash(_("Your organization filed this incident: a reviewer from another organization must verify it."), "error")
         return detail_page(incident, review_form=form), 403
     try:
         services.review_incident(current_user, incident, decision, form.message.data)
@@ -214,8 +263,10 @@ def review(reference: str):
         flash(_("Write a message to the author explaining what is needed or why it is rejected."), "error")
         return redirect(url_for("incidents.detail", reference=reference))
     db.session.commit()
-    flash(_("Incident %(reference)s: %(status)s.", reference=reference, status=vocab.STATUS_LABELS[incident.status]),
-          "success")
+    flash(
+        _("Incident %(reference)s: %(status)s.", reference=reference, status=vocab.STATUS_LABELS[incident.status]),
+        "success",
+    )
     return redirect(url_for("incidents.detail", reference=reference))
 
 
@@ -242,9 +293,16 @@ def add_report(reference: str):
         flash(_("The report was not saved: check the dates."), "error")
         return redirect(url_for("incidents.detail", reference=reference))
     try:
-        services.add_report(current_user, incident, form.reported_on.data, vocab.Channel(form.channel.data),
-                            form.ticket_reference.data, vocab.Outcome(form.outcome.data), form.outcome_on.data,
-                            form.is_appeal.data)
+        services.add_report(
+            current_user,
+            incident,
+            form.reported_on.data,
+            vocab.Channel(form.channel.data),
+            form.ticket_reference.data,
+            vocab.Outcome(form.outcome.data),
+            form.outcome_on.data,
+            form.is_appeal.data,
+        )
     except services.IncidentError:
         flash(_("The outcome cannot come before the report."), "error")
         return redirect(url_for("incidents.detail", reference=reference))
@@ -265,8 +323,9 @@ def update_report(reference: str, report_id: int):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            services.record_outcome(current_user, report, incident, vocab.Outcome(form.outcome.data),
-                                    form.outcome_on.data)
+            services.record_outcome(
+                current_user, report, incident, vocab.Outcome(form.outcome.data), form.outcome_on.data
+            )
             db.session.commit()
             flash(_("The outcome has been recorded."), "success")
         except services.IncidentError:
@@ -315,8 +374,12 @@ def import_csv():
             if "confirm" in request.form:
                 created = imports.import_rows(current_user, results)
                 db.session.commit()
-                flash(ngettext("%(num)d incident imported as a draft.", "%(num)d incidents imported as drafts.",
-                               len(created)), "success")
+                flash(
+                    ngettext(
+                        "%(num)d incident imported as a draft.", "%(num)d incidents imported as drafts.", len(created)
+                    ),
+                    "success",
+                )
                 return redirect(url_for("incidents.index", status="draft"))
         except imports.ImportRefused as error:
             db.session.rollback()

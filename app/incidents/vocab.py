@@ -166,7 +166,7 @@ def language_codes() -> tuple[str, ...]:
 
 
 def language_name(code: str) -> str:
-    """"العربية — Arabic": the language's own name, then its name in the reader's language."""
+    """ "العربية — Arabic": the language's own name, then its name in the reader's language."""
     return _language_name(code, str(get_locale()))
 
 

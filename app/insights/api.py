@@ -18,8 +18,9 @@ class StatsQuerySchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    group_by = ma.fields.String(load_default="platform",
-                                validate=ma.validate.OneOf(["platform", "language", "country", "category"]))
+    group_by = ma.fields.String(
+        load_default="platform", validate=ma.validate.OneOf(["platform", "language", "country", "category"])
+    )
     since = ma.fields.Date()
     until = ma.fields.Date()
     platform = ma.fields.List(ma.fields.Integer())
@@ -29,17 +30,24 @@ class StatsQuerySchema(ma.Schema):
 
 
 class RateSchema(ma.Schema):
-    value = ma.fields.Float(allow_none=True, metadata={
-        "description": "The share of the rounded counts; null when suppressed (a count of 1 to 4 on either side)"})
-    low = ma.fields.Float(allow_none=True, metadata={
-        "description": "95% Wilson interval, spanning every count the rounding could hide"})
+    value = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "The share of the rounded counts; null when suppressed (a count of 1 to 4 on either side)"
+        },
+    )
+    low = ma.fields.Float(
+        allow_none=True, metadata={"description": "95% Wilson interval, spanning every count the rounding could hide"}
+    )
     high = ma.fields.Float(allow_none=True)
 
 
 class ResponseRowSchema(ma.Schema):
     group = ma.fields.String()
-    reported = ma.fields.Integer(allow_none=True, metadata={
-        "description": "Rounded to the nearest 5; null when 1 to 4 (suppressed: read it as \"fewer than 5\")"})
+    reported = ma.fields.Integer(
+        allow_none=True,
+        metadata={"description": 'Rounded to the nearest 5; null when 1 to 4 (suppressed: read it as "fewer than 5")'},
+    )
     suppressed = ma.fields.Boolean(metadata={"description": "True when the group has 1 to 4 incidents"})
     acted = ma.fields.Nested(RateSchema)
     unanswered = ma.fields.Nested(RateSchema)
@@ -66,6 +74,14 @@ def platform_response(group_by: str, **_filters):
     person = current_user if permissions.is_signed_in(current_user) else AnonymousUserMixin()
     public = not permissions.is_signed_in(current_user)
     rows = stats.responsiveness(person, filters_from_args(), public, group_by)
-    return [{"group": ":".join(row.key), "reported": row.shown_reported,
-             "suppressed": row.suppressed, "acted": _rate(row.acted_rate), "unanswered": _rate(row.unanswered_rate),
-             "median_days": None if row.suppressed else row.median_days} for row in rows]
+    return [
+        {
+            "group": ":".join(row.key),
+            "reported": row.shown_reported,
+            "suppressed": row.suppressed,
+            "acted": _rate(row.acted_rate),
+            "unanswered": _rate(row.unanswered_rate),
+            "median_days": None if row.suppressed else row.median_days,
+        }
+        for row in rows
+    ]

@@ -12,12 +12,38 @@ from pygal_maps_world.maps import World
 
 from app.core import disclosure
 
-STYLE = Style(background="white", plot_background="white", foreground="#1d2430", foreground_strong="#1d2430",
-              foreground_subtle="#4d5766", font_family="DejaVu Sans, Noto Sans, sans-serif",
-              colors=("#0b5cad", "#a4161a", "#1b6e3a", "#8a5a00", "#5b3a99", "#0f7c86", "#b3541e", "#4d5766",
-                      "#d4a017", "#2e4a62", "#7a1f5c"))
-COMMON = {"style": STYLE, "js": [], "disable_xml_declaration": True, "width": 800, "height": 420,
-          "legend_at_bottom": True, "truncate_legend": -1, "truncate_label": -1, "print_values": False}
+STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1d2430",
+    foreground_strong="#1d2430",
+    foreground_subtle="#4d5766",
+    font_family="DejaVu Sans, Noto Sans, sans-serif",
+    colors=(
+        "#0b5cad",
+        "#a4161a",
+        "#1b6e3a",
+        "#8a5a00",
+        "#5b3a99",
+        "#0f7c86",
+        "#b3541e",
+        "#4d5766",
+        "#d4a017",
+        "#2e4a62",
+        "#7a1f5c",
+    ),
+)
+COMMON = {
+    "style": STYLE,
+    "js": [],
+    "disable_xml_declaration": True,
+    "width": 800,
+    "height": 420,
+    "legend_at_bottom": True,
+    "truncate_legend": -1,
+    "truncate_label": -1,
+    "print_values": False,
+}
 
 
 def without_scripts(root):
@@ -36,8 +62,11 @@ def render(chart) -> str:
 def suppression_note(series: dict[str, list]) -> dict:
     """pygal's axis title, saying that figures are left out, when any is."""
     if any(value is None for values in series.values() for value in values):
-        return {"x_title": _("Figures on fewer than %(num)s incidents are not drawn.",
-                             num=format_number(disclosure.MIN_COUNT))}
+        return {
+            "x_title": _(
+                "Figures on fewer than %(num)s incidents are not drawn.", num=format_number(disclosure.MIN_COUNT)
+            )
+        }
     return {}
 
 

@@ -72,21 +72,34 @@ def compute(person, filters: stats.StatsFilters, public: bool) -> Insights:
     per_language = stats.responsiveness(person, filters, public, "platform_language")
     over_time = stats.over_time(person, filters, public)
     return Insights(
-        over_time={month: {category: disclosure.protect(number) for category, number in counts.items()}
-                   for month, counts in over_time.items()},
+        over_time={
+            month: {category: disclosure.protect(number) for category, number in counts.items()}
+            for month, counts in over_time.items()
+        },
         by_platform=protected_counts(by_platform),
         by_language=protected_counts(stats.counts_by(person, filters, public, "language")),
         by_country=protected_counts(stats.counts_by(person, filters, public, "country")),
         by_category=protected_counts(stats.counts_by(person, filters, public, "category")),
-        responsiveness=per_language, language_gap=language_gaps(per_language),
+        responsiveness=per_language,
+        language_gap=language_gaps(per_language),
         powerful_gap=stats.responsiveness(person, filters, public, "platform_prominence"),
-        total=disclosure.protect(sum(number for _key, number in by_platform)))
+        total=disclosure.protect(sum(number for _key, number in by_platform)),
+    )
 
 
 def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:
     """Each language next to English on the same platform, the widest gap first (suppressed ones last)."""
     english = {row.key[0]: row for row in rows if row.key[1] == ENGLISH}
-    gaps = [LanguageGap(row.key[0], row.key[1], row.acted_rate, english[row.key[0]].acted_rate, row.median_days,
-                        english[row.key[0]].median_days)
-            for row in rows if row.key[1] != ENGLISH and row.key[0] in english]
+    gaps = [
+        LanguageGap(
+            row.key[0],
+            row.key[1],
+            row.acted_rate,
+            english[row.key[0]].acted_rate,
+            row.median_days,
+            english[row.key[0]].median_days,
+        )
+        for row in rows
+        if row.key[1] != ENGLISH and row.key[0] in english
+    ]
     return sorted(gaps, key=lambda item: (item.gap is None, -(item.gap or 0), item.platform_id, item.language))

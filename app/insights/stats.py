@@ -7,8 +7,8 @@ and a ``Rate`` is computed from those protected counts only.
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import and_, case, func, literal, select
 
@@ -74,8 +74,12 @@ class Rate:
     def interval(self) -> tuple[float, float] | None:
         if self.value is None:
             return None
-        intervals = [wilson_interval(hits, total) for total in disclosure.counts_shown_as(self.shown_total)
-                     for hits in disclosure.counts_shown_as(self.shown_hits) if hits <= total]
+        intervals = [
+            wilson_interval(hits, total)
+            for total in disclosure.counts_shown_as(self.shown_total)
+            for hits in disclosure.counts_shown_as(self.shown_hits)
+            if hits <= total
+        ]
         return min(low for low, _high in intervals), max(high for _low, high in intervals)
 
 
@@ -95,11 +99,13 @@ def base_conditions(person, filters: StatsFilters, public: bool) -> list:
         conditions.append(Incident.country.in_(filters.country))
     if filters.region:
         # Where the incident happened: the filing organization's region would help locate an anonymous filer.
-        conditions.append(Incident.country.in_(sorted(
-            code for code, region in COUNTRY_REGION.items() if region in filters.region)))
+        conditions.append(
+            Incident.country.in_(sorted(code for code, region in COUNTRY_REGION.items() if region in filters.region))
+        )
     if filters.category:
-        conditions.append(Incident.id.in_(select(IncidentCategory.incident_id).where(
-            IncidentCategory.category.in_(filters.category))))
+        conditions.append(
+            Incident.id.in_(select(IncidentCategory.incident_id).where(IncidentCategory.category.in_(filters.category)))
+        )
     return conditions
 
 
@@ -119,10 +125,16 @@ def counts_by(person, filters: StatsFilters, public: bool, dimension: str) -> li
     """Incidents per platform, language, country or category, most first."""
     where = and_(*base_conditions(person, filters, public))
     if dimension == "category":
-        query = (select(IncidentCategory.category, func.count()).join(Incident, Incident.id == IncidentCategory.incident_id)
-                 .where(where).group_by(IncidentCategory.category))
+        query = (
+            select(IncidentCategory.category, func.count())
+            .join(Incident, Incident.id == IncidentCategory.incident_id)
+            .where(where)
+            .group_by(IncidentCategory.category)
+        )
     else:
-        column = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country}[dimension]
+        column = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country}[
+            dimension
+        ]
         query = select(column, func.count()).where(where).group_by(column)
     return sorted(((str(key), number) for key, number in db.session.execute(query)), key=lambda row: (-row[1], row[0]))
 
@@ -130,9 +142,12 @@ def counts_by(person, filters: StatsFilters, public: bool, dimension: str) -> li
 def over_time(person, filters: StatsFilters, public: bool) -> dict[str, dict[str, int]]:
     """Incidents per month (first seen) and category: {month: {category: count}}."""
     month = _month(Incident.first_seen_on)
-    query = (select(month, IncidentCategory.category, func.count())
-             .join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
-             .where(*base_conditions(person, filters, public)).group_by(month, IncidentCategory.category))
+    query = (
+        select(month, IncidentCategory.category, func.count())
+        .join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
+        .where(*base_conditions(person, filters, public))
+        .group_by(month, IncidentCategory.category)
+    )
     table: dict[str, dict[str, int]] = {}
     for period, category, number in db.session.execute(query):
         table.setdefault(period, {})[category] = number
@@ -172,9 +187,10 @@ GROUPS = {
     "language": (Incident.language,),
     "country": (Incident.country,),
     "platform_language": (Incident.platform_id, Incident.language),
-    "platform_prominence": (Incident.platform_id,
-                            case((Incident.account_prominence == AccountProminence.ORDINARY, literal("other")),
-                                 else_=literal("powerful"))),
+    "platform_prominence": (
+        Incident.platform_id,
+        case((Incident.account_prominence == AccountProminence.ORDINARY, literal("other")), else_=literal("powerful")),
+    ),
 }
 
 
@@ -184,10 +200,14 @@ def responsiveness(person, filters: StatsFilters, public: bool, group: str) -> l
     keys = GROUPS[group]
     acted_outcomes = [outcome.value for outcome in ACTED_OUTCOMES]
     per_incident = (
-        select(Incident.id.label("incident_id"), *[key.label(f"k{i}") for i, key in enumerate(keys)],
-               func.max(case((PlatformReport.outcome.in_(acted_outcomes), 1), else_=0)).label("acted"),
-               func.min(case((PlatformReport.outcome == Outcome.PENDING, 1), else_=0)).label("unanswered"))
-        .select_from(Incident).join(PlatformReport, PlatformReport.incident_id == Incident.id)
+        select(
+            Incident.id.label("incident_id"),
+            *[key.label(f"k{i}") for i, key in enumerate(keys)],
+            func.max(case((PlatformReport.outcome.in_(acted_outcomes), 1), else_=0)).label("acted"),
+            func.min(case((PlatformReport.outcome == Outcome.PENDING, 1), else_=0)).label("unanswered"),
+        )
+        .select_from(Incident)
+        .join(PlatformReport, PlatformReport.incident_id == Incident.id)
         .where(*base_conditions(person, filters, public))
         .group_by(Incident.id, *keys)
     )
@@ -195,12 +215,15 @@ def responsiveness(person, filters: StatsFilters, public: bool, group: str) -> l
         per_incident = per_incident.join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
     per_incident = per_incident.subquery()
     key_columns = [per_incident.c[f"k{i}"] for i in range(len(keys))]
-    totals = db.session.execute(select(*key_columns, func.count(), func.sum(per_incident.c.acted),
-                                       func.sum(per_incident.c.unanswered)).group_by(*key_columns))
+    totals = db.session.execute(
+        select(
+            *key_columns, func.count(), func.sum(per_incident.c.acted), func.sum(per_incident.c.unanswered)
+        ).group_by(*key_columns)
+    )
     medians = _median_days(person, filters, public, keys, group == "category")
     rows = []
     for row in totals:
-        key = tuple(str(value) for value in row[:len(keys)])
+        key = tuple(str(value) for value in row[: len(keys)])
         reported, acted, unanswered = row[len(keys)], int(row[len(keys) + 1] or 0), int(row[len(keys) + 2] or 0)
         rows.append(Responsiveness(key, reported, acted, unanswered, medians.get(key)))
     return sorted(rows, key=lambda item: item.key)
@@ -210,12 +233,19 @@ def _median_days(person, filters: StatsFilters, public: bool, keys, by_category:
     """Median days to an outcome per group, with window functions (both databases)."""
     days = _days_between(PlatformReport.outcome_on, PlatformReport.reported_on)
     ranked = (
-        select(*[key.label(f"k{i}") for i, key in enumerate(keys)], days.label("days"),
-               func.row_number().over(partition_by=keys, order_by=days).label("position"),
-               func.count().over(partition_by=keys).label("n"))
-        .select_from(Incident).join(PlatformReport, PlatformReport.incident_id == Incident.id)
-        .where(*base_conditions(person, filters, public), PlatformReport.outcome != Outcome.PENDING,
-               PlatformReport.outcome_on.is_not(None))
+        select(
+            *[key.label(f"k{i}") for i, key in enumerate(keys)],
+            days.label("days"),
+            func.row_number().over(partition_by=keys, order_by=days).label("position"),
+            func.count().over(partition_by=keys).label("n"),
+        )
+        .select_from(Incident)
+        .join(PlatformReport, PlatformReport.incident_id == Incident.id)
+        .where(
+            *base_conditions(person, filters, public),
+            PlatformReport.outcome != Outcome.PENDING,
+            PlatformReport.outcome_on.is_not(None),
+        )
     )
     if by_category:
         ranked = ranked.join(IncidentCategory, IncidentCategory.incident_id == Incident.id)
@@ -223,4 +253,4 @@ def _median_days(person, filters: StatsFilters, public: bool, keys, by_category:
     key_columns = [ranked.c[f"k{i}"] for i in range(len(keys))]
     middle = ranked.c.position.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
     query = select(*key_columns, func.avg(ranked.c.days)).where(middle).group_by(*key_columns)
-    return {tuple(str(value) for value in row[:len(keys)]): float(row[len(keys)]) for row in db.session.execute(query)}
+    return {tuple(str(value) for value in row[: len(keys)]): float(row[len(keys)]) for row in db.session.execute(query)}

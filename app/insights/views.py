@@ -14,8 +14,8 @@ from app.core import disclosure
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.ids import MAX_INTEGER
-from app.core.pdf import render_pdf
 from app.core.page_cache import public_page
+from app.core.pdf import render_pdf
 from app.core.versions import INCIDENTS
 from app.extensions import db
 from app.incidents.exports import neutralize
@@ -39,13 +39,19 @@ def filters_from_args() -> stats.StatsFilters:
             return None
 
     return stats.StatsFilters(
-        since=day("since"), until=day("until"),
-        platform=[int(value) for value in request.args.getlist("platform")
-                  if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER] or None,
+        since=day("since"),
+        until=day("until"),
+        platform=[
+            int(value)
+            for value in request.args.getlist("platform")
+            if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER
+        ]
+        or None,
         country=[value.upper() for value in request.args.getlist("country") if len(value) == 2 and value.isalpha()]
         or None,
         region=[value for value in request.args.getlist("region") if value in {r.value for r in Region}] or None,
-        category=[value for value in request.args.getlist("category") if value in {c.value for c in Category}] or None)
+        category=[value for value in request.args.getlist("category") if value in {c.value for c in Category}] or None,
+    )
 
 
 def reader(public: bool):
@@ -70,11 +76,20 @@ def labelled(kind: str, key: str, platforms: dict) -> str:
 
 def render_page(public: bool):
     data = insights(reader(public), filters_from_args(), public)
-    return render_template("insights/index.html", data=data, public=public, platforms=platform_names(),
-                           labelled=labelled, category_labels=CATEGORY_LABELS, region_labels=REGION_LABELS,
-                           all_platforms=db.session.scalars(select(Platform).order_by(Platform.name)).all(),
-                           query=request.query_string.decode(), min_count=disclosure.MIN_COUNT,
-                           rounding_base=disclosure.ROUNDING_BASE, charts=CHARTS)
+    return render_template(
+        "insights/index.html",
+        data=data,
+        public=public,
+        platforms=platform_names(),
+        labelled=labelled,
+        category_labels=CATEGORY_LABELS,
+        region_labels=REGION_LABELS,
+        all_platforms=db.session.scalars(select(Platform).order_by(Platform.name)).all(),
+        query=request.query_string.decode(),
+        min_count=disclosure.MIN_COUNT,
+        rounding_base=disclosure.ROUNDING_BASE,
+        charts=CHARTS,
+    )
 
 
 @bp.get("/insights/")
@@ -104,34 +119,56 @@ def chart_svg(name: str, public: bool, only_platform: int | None = None) -> str:
     platforms = platform_names()
     if name == "over_time":
         categories = sorted({category for counts in data.over_time.values() for category in counts})
-        return charts.stacked_over_time(_("Incidents over time, by category"), list(data.over_time), {
-            str(CATEGORY_LABELS[c]): [counts.get(c, 0) for counts in data.over_time.values()] for c in categories})
+        return charts.stacked_over_time(
+            _("Incidents over time, by category"),
+            list(data.over_time),
+            {str(CATEGORY_LABELS[c]): [counts.get(c, 0) for counts in data.over_time.values()] for c in categories},
+        )
     if name in ("by_platform", "by_language", "by_country"):
         kind = name.removeprefix("by_")
         rows = getattr(data, name)[:25]
-        title = {"platform": _("Incidents by platform"), "language": _("Incidents by language"),
-                 "country": _("Incidents by country")}[kind]
-        return charts.bar_chart(title, [labelled(kind, key, platforms) for key, _n in rows],
-                                {_("Incidents"): [number for _key, number in rows]}, horizontal=True)
+        title = {
+            "platform": _("Incidents by platform"),
+            "language": _("Incidents by language"),
+            "country": _("Incidents by country"),
+        }[kind]
+        return charts.bar_chart(
+            title,
+            [labelled(kind, key, platforms) for key, _n in rows],
+            {_("Incidents"): [number for _key, number in rows]},
+            horizontal=True,
+        )
     if name == "world":
         return charts.world_map(_("Incidents by country"), _("Incidents"), dict(data.by_country))
     if name == "language_gap":
         rows = [row for row in data.language_gap if row.gap is not None][:20]
-        return charts.rate_chart(_("Action rate by language, next to English on the same platform"), [
-            f"{platforms.get(row.platform_id, row.platform_id)} · {language_name(row.language)}" for row in rows], {
-            _("This language"): [percent(row.rate.value) for row in rows],
-            _("English"): [percent(row.english.value) for row in rows]})
+        return charts.rate_chart(
+            _("Action rate by language, next to English on the same platform"),
+            [f"{platforms.get(row.platform_id, row.platform_id)} · {language_name(row.language)}" for row in rows],
+            {
+                _("This language"): [percent(row.rate.value) for row in rows],
+                _("English"): [percent(row.english.value) for row in rows],
+            },
+        )
     if name == "powerful_gap":
         by_platform: dict[str, dict[str, stats.Responsiveness]] = {}
         for row in data.powerful_gap:
             by_platform.setdefault(row.key[0], {})[row.key[1]] = row
         ids = sorted(by_platform)
-        return charts.rate_chart(_("Action rate: powerful accounts and influencers against all others"),
-                                 [platforms.get(key, key) for key in ids], {
-            _("Powerful accounts and influencers"): [percent(by_platform[key]["powerful"].acted_rate.value)
-                                                     if "powerful" in by_platform[key] else None for key in ids],
-            _("All other accounts"): [percent(by_platform[key]["other"].acted_rate.value)
-                                      if "other" in by_platform[key] else None for key in ids]})
+        return charts.rate_chart(
+            _("Action rate: powerful accounts and influencers against all others"),
+            [platforms.get(key, key) for key in ids],
+            {
+                _("Powerful accounts and influencers"): [
+                    percent(by_platform[key]["powerful"].acted_rate.value) if "powerful" in by_platform[key] else None
+                    for key in ids
+                ],
+                _("All other accounts"): [
+                    percent(by_platform[key]["other"].acted_rate.value) if "other" in by_platform[key] else None
+                    for key in ids
+                ],
+            },
+        )
     abort(404)
 
 
@@ -167,32 +204,74 @@ def csv_rows(name: str, public: bool) -> list[list]:
         return [round(rate.value, 4), round(low, 4), round(high, 4)]
 
     if name == "over_time":
-        return [["month", "category", "incidents"]] + [[month, category, shown(number)] for month, counts in
-                                                        data.over_time.items() for category, number in counts.items()]
+        return [["month", "category", "incidents"]] + [
+            [month, category, shown(number)]
+            for month, counts in data.over_time.items()
+            for category, number in counts.items()
+        ]
     if name == "world":
         name = "by_country"
     if name in ("by_platform", "by_language", "by_country"):
         return [[name.removeprefix("by_"), "incidents"]] + [
-            [labelled(name.removeprefix("by_"), key, platforms), shown(number)] for key, number in getattr(data, name)]
+            [labelled(name.removeprefix("by_"), key, platforms), shown(number)] for key, number in getattr(data, name)
+        ]
     if name == "responsiveness":
-        return [["platform", "language", "reported", "acted_rate", "acted_low", "acted_high", "unanswered_rate",
-                 "unanswered_low", "unanswered_high", "median_days"]] + [
-            [platforms.get(row.key[0], row.key[0]), row.key[1], shown(row.reported),
-             *rate_cells(row.acted_rate), *rate_cells(row.unanswered_rate),
-             "" if row.suppressed or row.median_days is None else row.median_days] for row in data.responsiveness]
+        return [
+            [
+                "platform",
+                "language",
+                "reported",
+                "acted_rate",
+                "acted_low",
+                "acted_high",
+                "unanswered_rate",
+                "unanswered_low",
+                "unanswered_high",
+                "median_days",
+            ]
+        ] + [
+            [
+                platforms.get(row.key[0], row.key[0]),
+                row.key[1],
+                shown(row.reported),
+                *rate_cells(row.acted_rate),
+                *rate_cells(row.unanswered_rate),
+                "" if row.suppressed or row.median_days is None else row.median_days,
+            ]
+            for row in data.responsiveness
+        ]
     if name == "language_gap":
-        return [["platform", "language", "reported", "acted_rate", "english_reported", "english_acted_rate",
-                 "gap_points", "median_days", "english_median_days"]] + [
-            [platforms.get(row.platform_id, row.platform_id), row.language,
-             shown(row.rate.total), rate_cells(row.rate)[0], shown(row.english.total), rate_cells(row.english)[0],
-             "" if row.gap is None else round(100 * row.gap, 1),
-             "" if row.rate.shown_total is None or row.median_days is None else row.median_days,
-             "" if row.english.shown_total is None or row.english_median_days is None else row.english_median_days]
-            for row in data.language_gap]
+        return [
+            [
+                "platform",
+                "language",
+                "reported",
+                "acted_rate",
+                "english_reported",
+                "english_acted_rate",
+                "gap_points",
+                "median_days",
+                "english_median_days",
+            ]
+        ] + [
+            [
+                platforms.get(row.platform_id, row.platform_id),
+                row.language,
+                shown(row.rate.total),
+                rate_cells(row.rate)[0],
+                shown(row.english.total),
+                rate_cells(row.english)[0],
+                "" if row.gap is None else round(100 * row.gap, 1),
+                "" if row.rate.shown_total is None or row.median_days is None else row.median_days,
+                "" if row.english.shown_total is None or row.english_median_days is None else row.english_median_days,
+            ]
+            for row in data.language_gap
+        ]
     if name == "powerful_gap":
         return [["platform", "accounts", "reported", "acted_rate", "acted_low", "acted_high"]] + [
-            [platforms.get(row.key[0], row.key[0]), row.key[1], shown(row.reported),
-             *rate_cells(row.acted_rate)] for row in data.powerful_gap]
+            [platforms.get(row.key[0], row.key[0]), row.key[1], shown(row.reported), *rate_cells(row.acted_rate)]
+            for row in data.powerful_gap
+        ]
     abort(404)
 
 
@@ -225,14 +304,26 @@ def brief_context(slug: str) -> dict:
     filters = filters_from_args()
     filters.platform = [platform.id]
     data = insights(THE_PUBLIC, filters, True)
-    incidents = db.session.scalars(select(Incident).where(
-        Incident.platform_id == platform.id, Incident.status == "published", Incident.visibility == "public")
-        .order_by(Incident.published_at.desc()).limit(8)).all()
-    return {"platform": platform, "data": data, "incidents": incidents, "labelled": labelled,
-            "platforms": platform_names(), "min_count": disclosure.MIN_COUNT,
-            "rounding_base": disclosure.ROUNDING_BASE, "category_labels": CATEGORY_LABELS,
-            "chart_uri": lambda name: "data:image/svg+xml;base64," + base64.b64encode(
-                chart_svg(name, public=True, only_platform=platform.id).encode()).decode()}
+    incidents = db.session.scalars(
+        select(Incident)
+        .where(Incident.platform_id == platform.id, Incident.status == "published", Incident.visibility == "public")
+        .order_by(Incident.published_at.desc())
+        .limit(8)
+    ).all()
+    return {
+        "platform": platform,
+        "data": data,
+        "incidents": incidents,
+        "labelled": labelled,
+        "platforms": platform_names(),
+        "min_count": disclosure.MIN_COUNT,
+        "rounding_base": disclosure.ROUNDING_BASE,
+        "category_labels": CATEGORY_LABELS,
+        "chart_uri": lambda name: (
+            "data:image/svg+xml;base64,"
+            + base64.b64encode(chart_svg(name, public=True, only_platform=platform.id).encode()).decode()
+        ),
+    }
 
 
 @bp.get("/insights/brief/<slug>")

@@ -37,9 +37,13 @@ class LetterSchema(LetterSummarySchema):
     body = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).body)
     demands = ma.fields.Function(lambda letter: services.text_for(letter, reading_locale()).demands)
     addressee = ma.fields.Function(lambda letter: {"name": letter.addressee_name, "title": letter.addressee_title})
-    translations = ma.fields.Function(lambda letter: {
-        locale: {"version": revision.number, "up_to_date": up_to_date}
-        for locale, (revision, up_to_date) in services.translation_status(letter).items() if revision})
+    translations = ma.fields.Function(
+        lambda letter: {
+            locale: {"version": revision.number, "up_to_date": up_to_date}
+            for locale, (revision, up_to_date) in services.translation_status(letter).items()
+            if revision
+        }
+    )
 
 
 class SignatureSchema(ma.Schema):
@@ -70,8 +74,14 @@ def visible_letter(slug: str) -> Letter:
 @allow(PUBLIC)
 def list_letters():
     """Letters open for signatures, closed, sent and published. Public."""
-    return list(db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
-                                   .options(*services.letter_loads()).order_by(Letter.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Letter)
+            .where(Letter.status.in_(PUBLIC_STATUSES))
+            .options(*services.letter_loads())
+            .order_by(Letter.created_at.desc())
+        )
+    )
 
 
 @blp.route("/<slug>")

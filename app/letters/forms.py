@@ -7,12 +7,15 @@ from app.core.forms import CountryField, FlaskForm, language_choices, strip_whit
 
 class LetterTextForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    body = TextAreaField(_l("Letter"), validators=[DataRequired(), Length(max=100000)],
-                         description=_l("Markdown is allowed."))
-    demands = TextAreaField(_l("Demands"), validators=[Optional(), Length(max=20000)],
-                            description=_l("One demand per line, in order."))
-    material = BooleanField(_l("This change alters what signatories agree to (they will be asked to re-confirm)"),
-                            default=True)
+    body = TextAreaField(
+        _l("Letter"), validators=[DataRequired(), Length(max=100000)], description=_l("Markdown is allowed.")
+    )
+    demands = TextAreaField(
+        _l("Demands"), validators=[Optional(), Length(max=20000)], description=_l("One demand per line, in order.")
+    )
+    material = BooleanField(
+        _l("This change alters what signatories agree to (they will be asked to re-confirm)"), default=True
+    )
     edit_version = HiddenField()
 
 
@@ -33,8 +36,11 @@ class NewLetterForm(LetterSettingsForm, LetterTextForm):
 
 
 class SendForm(FlaskForm):
-    channel = StringField(_l("How it was sent"), validators=[Optional(), Length(max=200)],
-                          description=_l("For example: email to the CEO's office, and by post."))
+    channel = StringField(
+        _l("How it was sent"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("For example: email to the CEO's office, and by post."),
+    )
 
 
 class ResponseForm(FlaskForm):
@@ -46,5 +52,8 @@ class ResponseForm(FlaskForm):
 class SupporterForm(FlaskForm):
     name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     country = CountryField(_l("Country"), validators=[DataRequired()])
-    contact_email = EmailField(_l("Contact email"), filters=[strip_whitespace], validators=[
-        DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)])
+    contact_email = EmailField(
+        _l("Contact email"),
+        filters=[strip_whitespace],
+        validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+    )

@@ -45,11 +45,20 @@ def new():
     form = with_platforms(NewLetterForm())
     if form.validate_on_submit():
         letter = services.create_letter(
-            current_user, form.platform_id.data, form.addressee_name.data.strip(), form.original_locale.data,
-            form.title.data, form.body.data, demand_lines(form.demands.data),
-            addressee_title=form.addressee_title.data or None, addressee_address=form.addressee_address.data or None,
-            letter_date=form.letter_date.data, deadline=form.deadline.data, embargoed=form.embargoed.data,
-            accepts_supporters=form.accepts_supporters.data)
+            current_user,
+            form.platform_id.data,
+            form.addressee_name.data.strip(),
+            form.original_locale.data,
+            form.title.data,
+            form.body.data,
+            demand_lines(form.demands.data),
+            addressee_title=form.addressee_title.data or None,
+            addressee_address=form.addressee_address.data or None,
+            letter_date=form.letter_date.data,
+            deadline=form.deadline.data,
+            embargoed=form.embargoed.data,
+            accepts_supporters=form.accepts_supporters.data,
+        )
         db.session.commit()
         flash(_("The letter has been created."), "success")
         return redirect(url_for("letters_manage.progress", slug=letter.slug))
@@ -62,8 +71,16 @@ def settings(slug: str):
     letter = get_letter(slug)
     form = with_platforms(LetterSettingsForm(obj=letter))
     if form.validate_on_submit():
-        for name in ("platform_id", "addressee_name", "addressee_title", "addressee_address", "letter_date",
-                     "deadline", "embargoed", "accepts_supporters"):
+        for name in (
+            "platform_id",
+            "addressee_name",
+            "addressee_title",
+            "addressee_address",
+            "letter_date",
+            "deadline",
+            "embargoed",
+            "accepts_supporters",
+        ):
             setattr(letter, name, getattr(form, name).data)
         audit.record("letter_settings_saved", target=letter, actor=current_user)
         db.session.commit()
@@ -88,21 +105,39 @@ def text(slug: str, locale: str):
     if form.validate_on_submit():
         try:
             edit_version = int(form.edit_version.data) if (form.edit_version.data or "").isdigit() else 0
-            services.save_text(current_user, letter, locale, form.title.data, form.body.data,
-                               demand_lines(form.demands.data), form.material.data, edit_version)
+            services.save_text(
+                current_user,
+                letter,
+                locale,
+                form.title.data,
+                form.body.data,
+                demand_lines(form.demands.data),
+                form.material.data,
+                edit_version,
+            )
         except services.LetterError as error:
             db.session.rollback()
             if error.code != "conflict":
                 abort(403)
-            flash(_("Someone else saved this letter while you were editing. Your text is below: compare it with "
-                    "the current version, then save again."), "error")
+            flash(
+                _(
+                    "Someone else saved this letter while you were editing. Your text is below: compare it with "
+                    "the current version, then save again."
+                ),
+                "error",
+            )
             form.edit_version.data = str(get_letter(slug).edit_version)
             return render_template("letters/text.html", form=form, letter=letter, locale=locale), 409
         db.session.commit()
         flash(_("A new version has been saved."), "success")
         return redirect(url_for("letters_manage.progress", slug=slug))
-    return render_template("letters/text.html", form=form, letter=letter, locale=locale,
-                           original=letter.original if locale != letter.original_locale else None)
+    return render_template(
+        "letters/text.html",
+        form=form,
+        letter=letter,
+        locale=locale,
+        original=letter.original if locale != letter.original_locale else None,
+    )
 
 
 @bp.get("/<slug>")
@@ -116,15 +151,26 @@ def progress(slug: str):
 def progress_page(letter: Letter, response_form: ResponseForm) -> str:
     """The progress page; ``response_form`` carries what was typed and its errors after a refused save."""
     signatures = services.active_signatures(letter)
-    pending = [item for item in db.session.scalars(select(Supporter).where(Supporter.letter_id == letter.id))
-               if item.status == SupporterStatus.PENDING]
+    pending = [
+        item
+        for item in db.session.scalars(select(Supporter).where(Supporter.letter_id == letter.id))
+        if item.status == SupporterStatus.PENDING
+    ]
     return render_template(
-        "letters/progress.html", letter=letter, signatures=signatures,
+        "letters/progress.html",
+        letter=letter,
+        signatures=signatures,
         current={item.id for item in signatures if services.is_current(letter, item)},
-        region_counts=services.region_counts(signatures), region_labels=REGION_LABELS,
-        unsigned=services.unsigned_members(letter), supporters=pending, next_status=NEXT_STATUS.get(letter.status),
-        status_labels=LETTER_STATUS_LABELS, translations=services.translation_status(letter), send_form=SendForm(),
-        response_form=response_form)
+        region_counts=services.region_counts(signatures),
+        region_labels=REGION_LABELS,
+        unsigned=services.unsigned_members(letter),
+        supporters=pending,
+        next_status=NEXT_STATUS.get(letter.status),
+        status_labels=LETTER_STATUS_LABELS,
+        translations=services.translation_status(letter),
+        send_form=SendForm(),
+        response_form=response_form,
+    )
 
 
 @bp.post("/<slug>/advance")

@@ -21,8 +21,9 @@ class Letter(TimestampMixin, db.Model):
     addressee_address: Mapped[str | None] = mapped_column(Text)
     letter_date: Mapped[date | None]
     original_locale: Mapped[str] = mapped_column(String(8), default="en")
-    status: Mapped[LetterStatus] = mapped_column(enum_column(LetterStatus, "letter_status"), default=LetterStatus.DRAFT,
-                                                 index=True)
+    status: Mapped[LetterStatus] = mapped_column(
+        enum_column(LetterStatus, "letter_status"), default=LetterStatus.DRAFT, index=True
+    )
     deadline: Mapped[date | None]
     embargoed: Mapped[bool] = mapped_column(default=False)  # signatories hidden until publication
     accepts_supporters: Mapped[bool] = mapped_column(default=False)
@@ -37,7 +38,8 @@ class Letter(TimestampMixin, db.Model):
 
     platform = relationship("Platform")
     revisions: Mapped[list["LetterRevision"]] = relationship(
-        cascade="all, delete-orphan", order_by="(LetterRevision.locale, LetterRevision.number)")
+        cascade="all, delete-orphan", order_by="(LetterRevision.locale, LetterRevision.number)"
+    )
     signatures: Mapped[list["Signature"]] = relationship(cascade="all, delete-orphan", order_by="Signature.signed_at")
     demands: Mapped[list["LetterDemand"]] = relationship(cascade="all, delete-orphan", order_by="LetterDemand.position")
 
@@ -134,6 +136,7 @@ class Supporter(db.Model):
     country: Mapped[str] = mapped_column(String(2))
     contact_email: Mapped[str] = mapped_column(String(254))
     text_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[SupporterStatus] = mapped_column(enum_column(SupporterStatus, "supporter_status"),
-                                                    default=SupporterStatus.PENDING)
+    status: Mapped[SupporterStatus] = mapped_column(
+        enum_column(SupporterStatus, "supporter_status"), default=SupporterStatus.PENDING
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

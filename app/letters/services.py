@@ -41,12 +41,25 @@ def _slug(title: str) -> str:
     return slug
 
 
-def create_letter(actor: User, platform_id: int, addressee_name: str, original_locale: str, title: str, body: str,
-                  demands: list[str], **details) -> Letter:
+def create_letter(
+    actor: User,
+    platform_id: int,
+    addressee_name: str,
+    original_locale: str,
+    title: str,
+    body: str,
+    demands: list[str],
+    **details,
+) -> Letter:
     if not permissions.can_draft_letters(actor):
         raise LetterError("not_allowed")
-    letter = Letter(slug=_slug(title), platform_id=platform_id, addressee_name=addressee_name,
-                    original_locale=original_locale, **details)
+    letter = Letter(
+        slug=_slug(title),
+        platform_id=platform_id,
+        addressee_name=addressee_name,
+        original_locale=original_locale,
+        **details,
+    )
     db.session.add(letter)
     db.session.flush()
     _add_revision(actor, letter, original_locale, title, body, demands, material=True)
@@ -54,16 +67,23 @@ def create_letter(actor: User, platform_id: int, addressee_name: str, original_l
     return letter
 
 
-def _add_revision(actor, letter: Letter, locale: str, title: str, body: str, demands: list[str],
-                  material: bool) -> LetterRevision:
+def _add_revision(
+    actor, letter: Letter, locale: str, title: str, body: str, demands: list[str], material: bool
+) -> LetterRevision:
     previous = letter.latest(locale)
     is_original = locale == letter.original_locale
     revision = LetterRevision(
-        letter_id=letter.id, locale=locale, number=(previous.number + 1) if previous else 1,
-        translates_number=None if is_original else letter.original.number, title=title.strip(), body=body,
-        demands=[demand.strip() for demand in demands if demand.strip()], is_material=material,
+        letter_id=letter.id,
+        locale=locale,
+        number=(previous.number + 1) if previous else 1,
+        translates_number=None if is_original else letter.original.number,
+        title=title.strip(),
+        body=body,
+        demands=[demand.strip() for demand in demands if demand.strip()],
+        is_material=material,
         content_hash=LetterRevision.hash_of(title.strip(), body, [d.strip() for d in demands if d.strip()]),
-        created_by_id=actor.id)
+        created_by_id=actor.id,
+    )
     letter.revisions.append(revision)
     db.session.flush()
     if is_original:
@@ -78,8 +98,16 @@ def _sync_demands(letter: Letter, count: int) -> None:
             letter.demands.append(LetterDemand(position=position))
 
 
-def save_text(actor: User, letter: Letter, locale: str, title: str, body: str, demands: list[str], material: bool,
-              edit_version: int) -> LetterRevision:
+def save_text(
+    actor: User,
+    letter: Letter,
+    locale: str,
+    title: str,
+    body: str,
+    demands: list[str],
+    material: bool,
+    edit_version: int,
+) -> LetterRevision:
     """A new version of the text in ``locale``. A material change to the original after signatures exist asks
     every signing organization to re-confirm; an edit based on an older version is a conflict."""
     if not permissions.can_edit_letter(actor, letter):
@@ -90,8 +118,9 @@ def save_text(actor: User, letter: Letter, locale: str, title: str, body: str, d
         raise LetterError("conflict")
     revision = _add_revision(actor, letter, locale, title, body, demands, material)
     letter.updated_at = utcnow()  # bumps edit_version: the other editor's form is now stale
-    audit.record("letter_text_saved", target=letter, actor=actor, locale=locale, number=revision.number,
-                 material=material)
+    audit.record(
+        "letter_text_saved", target=letter, actor=actor, locale=locale, number=revision.number, material=material
+    )
     if locale == letter.original_locale and material and revision.number > 1:
         letter.material_version = revision.number
         _ask_reconfirmation(letter)
@@ -118,7 +147,9 @@ def translation_status(letter: Letter) -> dict[str, tuple[LetterRevision | None,
     status = {}
     for locale in current_app.config["SUPPORTED_LOCALES"]:
         revision = letter.latest(locale)
-        up_to_date = revision is not None and (locale == letter.original_locale or revision.translates_number == current)
+        up_to_date = revision is not None and (
+            locale == letter.original_locale or revision.translates_number == current
+        )
         status[locale] = (revision, up_to_date)
     return status
 
@@ -136,8 +167,11 @@ def advance(actor: User, letter: Letter, to_status: LetterStatus, sent_channel: 
     if to_status == LetterStatus.SENT:
         letter.sent_on, letter.sent_channel = utcnow().date(), sent_channel
     audit.record("letter_status_changed", target=letter, actor=actor, status=str(to_status))
-    template = {LetterStatus.OPEN: "letter_opened", LetterStatus.SENT: "letter_sent",
-                LetterStatus.PUBLISHED: "letter_published"}.get(to_status)
+    template = {
+        LetterStatus.OPEN: "letter_opened",
+        LetterStatus.SENT: "letter_sent",
+        LetterStatus.PUBLISHED: "letter_published",
+    }.get(to_status)
     if template:
         link = external_url("letters.detail", slug=letter.slug)
         for person in _everyone_who_signs():
@@ -146,9 +180,15 @@ def advance(actor: User, letter: Letter, to_status: LetterStatus, sent_channel: 
 
 def _everyone_who_signs() -> list[User]:
     """Signatories and organization admins of every active member organization."""
-    people = db.session.scalars(select(User).join(Organization, User.organization_id == Organization.id).where(
-        Organization.membership_status == MembershipStatus.ACTIVE, User.is_deactivated.is_(False),
-        User.org_role.in_(("signatory", "org_admin"))))
+    people = db.session.scalars(
+        select(User)
+        .join(Organization, User.organization_id == Organization.id)
+        .where(
+            Organization.membership_status == MembershipStatus.ACTIVE,
+            User.is_deactivated.is_(False),
+            User.org_role.in_(("signatory", "org_admin")),
+        )
+    )
     return list(people)
 
 
@@ -180,16 +220,29 @@ def sign(actor: User, letter: Letter, locale: str) -> Signature:
         existing.revision_id, existing.text_hash, existing.original_number = revision.id, revision.content_hash, number
         signature = existing
     else:
-        signature = Signature(letter_id=letter.id, organization_id=actor.organization_id, signer_id=actor.id,
-                              revision_id=revision.id, text_hash=revision.content_hash, original_number=number)
+        signature = Signature(
+            letter_id=letter.id,
+            organization_id=actor.organization_id,
+            signer_id=actor.id,
+            revision_id=revision.id,
+            text_hash=revision.content_hash,
+            original_number=number,
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(signature)
         except IntegrityError:
             raise LetterError("already_signed", _signature_of(letter, actor.organization_id)) from None
     db.session.flush()
-    audit.record("letter_signed", target=letter, actor=actor, organization_id=actor.organization_id,
-                 locale=revision.locale, number=revision.number, text_hash=revision.content_hash)
+    audit.record(
+        "letter_signed",
+        target=letter,
+        actor=actor,
+        organization_id=actor.organization_id,
+        locale=revision.locale,
+        number=revision.number,
+        text_hash=revision.content_hash,
+    )
     return signature
 
 
@@ -199,8 +252,9 @@ def _original_number(revision: LetterRevision) -> int:
 
 
 def _signature_of(letter: Letter, organization_id: int) -> Signature | None:
-    return db.session.scalar(select(Signature).where(Signature.letter_id == letter.id,
-                                                     Signature.organization_id == organization_id))
+    return db.session.scalar(
+        select(Signature).where(Signature.letter_id == letter.id, Signature.organization_id == organization_id)
+    )
 
 
 def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
@@ -236,8 +290,11 @@ def region_counts(signatures: list[Signature]) -> Counter:
 
 def unsigned_members(letter: Letter) -> list[Organization]:
     signed = {signature.organization_id for signature in active_signatures(letter)}
-    members = db.session.scalars(select(Organization).where(Organization.membership_status == MembershipStatus.ACTIVE)
-                                 .order_by(Organization.region, Organization.name))
+    members = db.session.scalars(
+        select(Organization)
+        .where(Organization.membership_status == MembershipStatus.ACTIVE)
+        .order_by(Organization.region, Organization.name)
+    )
     return [organization for organization in members if organization.id not in signed]
 
 
@@ -258,8 +315,13 @@ def send_reminders(actor: User, letter: Letter) -> int:
 def add_supporter(letter: Letter, name: str, country: str, contact_email: str) -> Supporter:
     if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN):
         raise LetterError("not_allowed")
-    supporter = Supporter(letter_id=letter.id, name=name.strip(), country=country, contact_email=contact_email,
-                          text_hash=letter.original.content_hash)
+    supporter = Supporter(
+        letter_id=letter.id,
+        name=name.strip(),
+        country=country,
+        contact_email=contact_email,
+        text_hash=letter.original.content_hash,
+    )
     db.session.add(supporter)
     db.session.flush()
     audit.record("letter_supporter_added", target=letter, actor=None, supporter_id=supporter.id)
@@ -274,9 +336,13 @@ def decide_supporter(actor: User, supporter: Supporter, approve: bool) -> None:
 
 
 def approved_supporters(letter: Letter) -> list[Supporter]:
-    return list(db.session.scalars(select(Supporter).where(Supporter.letter_id == letter.id,
-                                                           Supporter.status == SupporterStatus.APPROVED)
-                                   .order_by(func.lower(Supporter.name))))
+    return list(
+        db.session.scalars(
+            select(Supporter)
+            .where(Supporter.letter_id == letter.id, Supporter.status == SupporterStatus.APPROVED)
+            .order_by(func.lower(Supporter.name))
+        )
+    )
 
 
 def record_response(actor: User, letter: Letter, text: str | None, url: str | None, on) -> None:

@@ -12,19 +12,19 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core import permissions, versions
-from app.core.page_cache import public_page
-from app.core.versions import LETTERS
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language
+from app.core.page_cache import public_page
 from app.core.pdf import render_pdf
+from app.core.versions import LETTERS
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
+from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 from app.organizations.models import Organization
 from app.platforms.models import Platform
-from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
 # A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
@@ -34,8 +34,10 @@ _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=L
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
 # autolinks such as <https://…> or <name@example.org> are not tags and stay.
-RAW_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[?!][^>]*>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",
-                      re.IGNORECASE | re.DOTALL)
+RAW_HTML = re.compile(
+    r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[?!][^>]*>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def without_raw_html(text: str) -> str:
@@ -56,20 +58,34 @@ def page_context(letter: Letter) -> dict:
     text = services.text_for(letter, str(get_locale()))
     visible = permissions.can_see_signatories(current_user, letter)
     signatories = services.public_signatories(letter) if visible else []
-    return {"letter": letter, "text": text, "signatories": signatories,
-            "region_counts": services.region_counts(signatories),
-            "supporters": services.approved_supporters(letter) if visible else [],
-            "translations": services.translation_status(letter), **_labels()}
+    return {
+        "letter": letter,
+        "text": text,
+        "signatories": signatories,
+        "region_counts": services.region_counts(signatories),
+        "supporters": services.approved_supporters(letter) if visible else [],
+        "translations": services.translation_status(letter),
+        **_labels(),
+    }
 
 
 @bp.get("/")
 @allow(PUBLIC)
 def index():
     """Public: letters open for signatures, closed, sent and published."""
-    letters = db.session.scalars(select(Letter).where(Letter.status.in_(PUBLIC_STATUSES))
-                                 .options(*services.letter_loads()).order_by(Letter.created_at.desc()))
-    return render_template("letters/index.html", letters=list(letters), status_labels=LETTER_STATUS_LABELS,
-                           locale=str(get_locale()), text_for=services.text_for)
+    letters = db.session.scalars(
+        select(Letter)
+        .where(Letter.status.in_(PUBLIC_STATUSES))
+        .options(*services.letter_loads())
+        .order_by(Letter.created_at.desc())
+    )
+    return render_template(
+        "letters/index.html",
+        letters=list(letters),
+        status_labels=LETTER_STATUS_LABELS,
+        locale=str(get_locale()),
+        text_for=services.text_for,
+    )
 
 
 @bp.get("/<slug>")
@@ -80,8 +96,12 @@ def detail(slug: str):
     own = None
     if permissions.is_signed_in(current_user):
         own = next((s for s in letter.signatures if s.organization_id == current_user.organization_id), None)
-    return render_template("letters/detail.html", own_signature=own,
-                           own_is_current=own is not None and services.is_current(letter, own), **page_context(letter))
+    return render_template(
+        "letters/detail.html",
+        own_signature=own,
+        own_is_current=own is not None and services.is_current(letter, own),
+        **page_context(letter),
+    )
 
 
 @bp.get("/<slug>/print")
@@ -126,15 +146,27 @@ def versions(slug: str):
     if a not in chosen or b not in chosen:
         abort(404)
     comparison = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        _text_lines(chosen[a]), _text_lines(chosen[b]), _("Version %(num)d", num=a), _("Version %(num)d", num=b))
+        _text_lines(chosen[a]), _text_lines(chosen[b]), _("Version %(num)d", num=a), _("Version %(num)d", num=b)
+    )
     # difflib escapes &, < and > in every line it puts into the table, so the table is safe HTML.
-    return render_template("letters/versions.html", letter=letter, locale=locale, revisions=revisions, a=a, b=b,
-                           comparison_html=Markup(comparison))
+    return render_template(
+        "letters/versions.html",
+        letter=letter,
+        locale=locale,
+        revisions=revisions,
+        a=a,
+        b=b,
+        comparison_html=Markup(comparison),
+    )
 
 
 def _text_lines(revision) -> list[str]:
-    return [revision.title, ""] + revision.body.splitlines() + [""] + [f"{n}. {d}" for n, d in
-                                                                     enumerate(revision.demands, 1)]
+    return (
+        [revision.title, ""]
+        + revision.body.splitlines()
+        + [""]
+        + [f"{n}. {d}" for n, d in enumerate(revision.demands, 1)]
+    )
 
 
 def _signing_redirect(letter: Letter):

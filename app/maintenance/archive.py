@@ -106,8 +106,13 @@ def restore_backup(archive: Path, force: bool = False) -> tuple[dict, list[str]]
 
 def _manifest(hashes: dict[str, str]) -> dict:
     revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
-    return {"format": FORMAT, "created_at": utcnow().isoformat(), "dialect": dumps.dialect(),
-            "alembic_revision": revision, "files": hashes}
+    return {
+        "format": FORMAT,
+        "created_at": utcnow().isoformat(),
+        "dialect": dumps.dialect(),
+        "alembic_revision": revision,
+        "files": hashes,
+    }
 
 
 def _stored_files(root: Path) -> list[Path]:

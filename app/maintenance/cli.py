@@ -11,8 +11,11 @@ from app.maintenance import archive, dumps, retention
 
 
 @click.command("backup")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the archive (default: backups/ in the instance folder).")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archive (default: backups/ in the instance folder).",
+)
 @with_appcontext
 def backup_command(output: Path | None):
     """Write one archive with the database, every stored file and their SHA-256."""
@@ -35,8 +38,10 @@ def restore_command(archive_path: Path, force: bool):
         manifest, problems = archive.restore_backup(archive_path, force=force)
     except (archive.BackupError, dumps.DumpError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Restored the backup of {manifest['created_at']} (schema revision {manifest['alembic_revision']}); "
-               "run `flask --app wsgi db upgrade` if this version of the app is newer.")
+    click.echo(
+        f"Restored the backup of {manifest['created_at']} (schema revision {manifest['alembic_revision']}); "
+        "run `flask --app wsgi db upgrade` if this version of the app is newer."
+    )
     _fail_on(problems, "stored file(s) missing or altered after the restore")
     click.echo("Restore drill passed: every stored file matches the SHA-256 recorded for it.")
 

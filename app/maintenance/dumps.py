@@ -37,8 +37,16 @@ def load(source: Path) -> None:
     else:
         # --clean drops each object of the dump first, so an empty schema or a migrated one both work;
         # a single transaction leaves the database as it was if anything fails.
-        _run("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-             "--exit-on-error", str(source))
+        _run(
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            str(source),
+        )
 
 
 def is_empty() -> bool:
@@ -66,8 +74,9 @@ def _run(program: str, *arguments: str) -> None:
     environment = dict(os.environ, PGPASSWORD=url.password) if url.password else None
     dbname = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
     try:
-        result = subprocess.run([program, f"--dbname={dbname}", *arguments], env=environment, capture_output=True,
-                                text=True, check=False)
+        result = subprocess.run(
+            [program, f"--dbname={dbname}", *arguments], env=environment, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
         raise DumpError(f"{program} is not installed.") from None
     if result.returncode != 0:

@@ -17,13 +17,17 @@ def file_problems(digest_of: Callable[[str], str | None]) -> list[str]:
     problems = []
     evidence = db.session.execute(
         select(Incident.reference, Evidence.id, Evidence.sha256, Evidence.display_sha256)
-        .join(Incident, Incident.id == Evidence.incident_id).where(Evidence.sha256.is_not(None)).order_by(Evidence.id))
+        .join(Incident, Incident.id == Evidence.incident_id)
+        .where(Evidence.sha256.is_not(None))
+        .order_by(Evidence.id)
+    )
     for reference, evidence_id, original, display in evidence:
         problems += _check(f"{reference} evidence {evidence_id}", original, digest_of)
         if display:
             problems += _check(f"{reference} evidence {evidence_id} (display copy)", display, digest_of)
     attachments = db.session.execute(
-        select(Attachment.meeting_id, Attachment.id, Attachment.sha256).order_by(Attachment.id))
+        select(Attachment.meeting_id, Attachment.id, Attachment.sha256).order_by(Attachment.id)
+    )
     for meeting_id, attachment_id, sha256 in attachments:
         problems += _check(f"meeting {meeting_id} attachment {attachment_id}", sha256, digest_of)
     return problems

@@ -15,8 +15,10 @@ from app.incidents.evidence import EvidenceRejected
 from app.incidents.models import Evidence, Incident
 from app.meetings.models import Attachment
 
-MESSAGE = _l("This file would take your organization past its storage quota, so it was not stored. "
-             "Ask the coalition's administrators for more space.")
+MESSAGE = _l(
+    "This file would take your organization past its storage quota, so it was not stored. "
+    "Ask the coalition's administrators for more space."
+)
 
 
 class QuotaExceeded(EvidenceRejected):
@@ -28,10 +30,16 @@ class QuotaExceeded(EvidenceRejected):
 
 def organization_usage(organization_id: int) -> int:
     """Bytes stored for the organization, in one SUM over evidence and attachment sizes."""
-    evidence = (select(Evidence.size.label("size")).join(Incident, Incident.id == Evidence.incident_id)
-                .where(Incident.organization_id == organization_id))
-    attachments = (select(Attachment.size.label("size")).join(User, User.id == Attachment.uploaded_by_id)
-                   .where(User.organization_id == organization_id))
+    evidence = (
+        select(Evidence.size.label("size"))
+        .join(Incident, Incident.id == Evidence.incident_id)
+        .where(Incident.organization_id == organization_id)
+    )
+    attachments = (
+        select(Attachment.size.label("size"))
+        .join(User, User.id == Attachment.uploaded_by_id)
+        .where(User.organization_id == organization_id)
+    )
     sizes = union_all(evidence, attachments).subquery()
     return db.session.scalar(select(func.coalesce(func.sum(sizes.c.size), 0)))
 

@@ -41,10 +41,15 @@ class Expired:
     files: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
-        return {"rejected_incidents": self.rejected_incidents, "declined_applications": self.declined_applications,
-                "declined_supporters": self.declined_supporters, "withdrawn_evidence": self.withdrawn_evidence,
-                "withdrawn_signatures": self.withdrawn_signatures, "email_texts": self.email_texts,
-                "files": len(self.files)}
+        return {
+            "rejected_incidents": self.rejected_incidents,
+            "declined_applications": self.declined_applications,
+            "declined_supporters": self.declined_supporters,
+            "withdrawn_evidence": self.withdrawn_evidence,
+            "withdrawn_signatures": self.withdrawn_signatures,
+            "email_texts": self.email_texts,
+            "files": len(self.files),
+        }
 
 
 def remove_expired(now: datetime | None = None) -> Expired:
@@ -61,19 +66,26 @@ def remove_expired(now: datetime | None = None) -> Expired:
     expired, hashes = Expired(), set()
     if rejected_cutoff := _cutoff(now, "RETENTION_REJECTED_DAYS"):
         reviewed = func.coalesce(Incident.reviewed_at, Incident.updated_at)
-        incidents = db.session.scalars(select(Incident).where(
-            Incident.status == Status.REJECTED, reviewed <= rejected_cutoff,
-            Incident.id.not_in(select(CommitmentEvidence.incident_id))))
+        incidents = db.session.scalars(
+            select(Incident).where(
+                Incident.status == Status.REJECTED,
+                reviewed <= rejected_cutoff,
+                Incident.id.not_in(select(CommitmentEvidence.incident_id)),
+            )
+        )
         for incident in incidents:
             hashes |= {sha for item in incident.evidence for sha in (item.sha256, item.display_sha256) if sha}
             db.session.delete(incident)
             expired.rejected_incidents += 1
         expired.declined_applications = _delete_where(
-            MembershipApplication, MembershipApplication.status == ApplicationStatus.DECLINED,
-            MembershipApplication.updated_at <= rejected_cutoff)
+            MembershipApplication,
+            MembershipApplication.status == ApplicationStatus.DECLINED,
+            MembershipApplication.updated_at <= rejected_cutoff,
+        )
         # A supporter is decided while the letter is open, soon after asking: the request date stands in for it.
         expired.declined_supporters = _delete_where(
-            Supporter, Supporter.status == SupporterStatus.DECLINED, Supporter.created_at <= rejected_cutoff)
+            Supporter, Supporter.status == SupporterStatus.DECLINED, Supporter.created_at <= rejected_cutoff
+        )
         db.session.flush()
     if withdrawn_cutoff := _cutoff(now, "RETENTION_WITHDRAWN_DAYS"):
         for item in db.session.scalars(select(Evidence).where(Evidence.withdrawn_at <= withdrawn_cutoff)):
@@ -103,9 +115,14 @@ def unreferenced(hashes: set[str]) -> set[str]:
     """The hashes no evidence (original or display copy) or meeting attachment names any more."""
     if not hashes:
         return set()
-    named = select(Evidence.sha256).where(Evidence.sha256.in_(hashes)).union(
-        select(Evidence.display_sha256).where(Evidence.display_sha256.in_(hashes)),
-        select(Attachment.sha256).where(Attachment.sha256.in_(hashes)))
+    named = (
+        select(Evidence.sha256)
+        .where(Evidence.sha256.in_(hashes))
+        .union(
+            select(Evidence.display_sha256).where(Evidence.display_sha256.in_(hashes)),
+            select(Attachment.sha256).where(Attachment.sha256.in_(hashes)),
+        )
+    )
     return hashes - set(db.session.scalars(named))
 
 

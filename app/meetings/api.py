@@ -24,19 +24,25 @@ class MeetingSchema(ma.Schema):
     starts_at = ma.fields.DateTime(allow_none=True, metadata={"description": "UTC"})
     duration_minutes = ma.fields.Integer()
     platform = ma.fields.Function(lambda meeting: meeting.platform.slug if meeting.platform else None)
-    ics_url = ma.fields.Function(lambda meeting: url_for("meetings.ics", meeting_id=meeting.id)
-                                 if meeting.starts_at else None)
+    ics_url = ma.fields.Function(
+        lambda meeting: url_for("meetings.ics", meeting_id=meeting.id) if meeting.starts_at else None
+    )
 
 
 class MeetingDetailSchema(MeetingSchema):
     agenda = ma.fields.String(allow_none=True)
     # The place and the video link are for invitees; steering sees the meeting without them.
-    location = ma.fields.Function(lambda meeting: meeting.location if permissions.is_invited(current_user, meeting)
-                                  else None, allow_none=True)
-    video_link = ma.fields.Function(lambda meeting: meeting.video_link
-                                    if permissions.is_invited(current_user, meeting) else None, allow_none=True)
-    invitees = ma.fields.Function(lambda meeting: [{"name": i.user.name, "organization": i.user.organization.name,
-                                                    "rsvp": i.rsvp} for i in meeting.invitees])
+    location = ma.fields.Function(
+        lambda meeting: meeting.location if permissions.is_invited(current_user, meeting) else None, allow_none=True
+    )
+    video_link = ma.fields.Function(
+        lambda meeting: meeting.video_link if permissions.is_invited(current_user, meeting) else None, allow_none=True
+    )
+    invitees = ma.fields.Function(
+        lambda meeting: [
+            {"name": i.user.name, "organization": i.user.organization.name, "rsvp": i.rsvp} for i in meeting.invitees
+        ]
+    )
     slots = ma.fields.Function(lambda meeting: [slot.starts_at.isoformat() for slot in meeting.slots])
 
 

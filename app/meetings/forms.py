@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     URLField)
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -44,22 +52,34 @@ class MeetingForm(FlaskForm):
     request_channel = StringField(_l("How it was asked for"), validators=[Optional(), Length(max=200)])
     timezone = TimezoneField(_l("The meeting's time zone"), validators=[DataRequired()])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[NumberRange(min=15, max=600)])
-    slots = TextAreaField(_l("Candidate times"), validators=[Optional(), local_times],
-                          description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."))
+    slots = TextAreaField(
+        _l("Candidate times"),
+        validators=[Optional(), local_times],
+        description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."),
+    )
     invitees = PeopleField(_l("Invite"))
-    location = StringField(_l("Place"), validators=[Optional(), Length(max=500)],
-                           description=_l("Only invitees see the place and the video link."))
+    location = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Only invitees see the place and the video link."),
+    )
     video_link = URLField(_l("Video link"), validators=[Optional(), *web_address_validators(2000)])
-    agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)],
-                           description=_l("Markdown is allowed."))
+    agenda = TextAreaField(
+        _l("Agenda"), validators=[Optional(), Length(max=20000)], description=_l("Markdown is allowed.")
+    )
 
 
 class SeriesForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     timezone = TimezoneField(_l("The meeting's time zone"), validators=[DataRequired()])
-    first = StringField(_l("First meeting"), validators=[DataRequired()],
-                        description=_l("In the meeting's time zone, e.g. 2026-12-16 15:00."))
-    recurrence = SelectField(_l("Repeats"), choices=select_choices((key, label) for key, (label, _r) in RECURRENCES.items()))
+    first = StringField(
+        _l("First meeting"),
+        validators=[DataRequired()],
+        description=_l("In the meeting's time zone, e.g. 2026-12-16 15:00."),
+    )
+    recurrence = SelectField(
+        _l("Repeats"), choices=select_choices((key, label) for key, (label, _r) in RECURRENCES.items())
+    )
     count = IntegerField(_l("Number of meetings"), default=6, validators=[NumberRange(min=1, max=52)])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[NumberRange(min=15, max=600)])
     invitees = PeopleField(_l("Invite"))
@@ -74,13 +94,19 @@ class SeriesForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    new_start = StringField(_l("New time"), validators=[DataRequired()],
-                            description=_l("In the meeting's time zone, e.g. 2026-12-03 15:00."))
+    new_start = StringField(
+        _l("New time"),
+        validators=[DataRequired()],
+        description=_l("In the meeting's time zone, e.g. 2026-12-03 15:00."),
+    )
 
 
 class MinutesForm(FlaskForm):
-    text = TextAreaField(_l("Minutes"), validators=[DataRequired(), Length(max=100000)],
-                         description=_l("Markdown is allowed. Each save is a new version."))
+    text = TextAreaField(
+        _l("Minutes"),
+        validators=[DataRequired(), Length(max=100000)],
+        description=_l("Markdown is allowed. Each save is a new version."),
+    )
 
 
 class ActionForm(FlaskForm):
@@ -104,5 +130,8 @@ class FindTimeForm(FlaskForm):
     """Candidate times for a new poll on an existing meeting, in the meeting's own zone."""
 
     timezone = HiddenField()
-    slots = TextAreaField(_l("Candidate times"), validators=[DataRequired(), local_times],
-                          description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."))
+    slots = TextAreaField(
+        _l("Candidate times"),
+        validators=[DataRequired(), local_times],
+        description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."),
+    )

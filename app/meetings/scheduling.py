@@ -25,16 +25,18 @@ def local(moment: datetime, zone: str) -> datetime:
 def out_of_hours(start_local: datetime, minutes: int) -> bool:
     """True when any part of the meeting falls outside 08:00–20:00 local time."""
     end_local = start_local + timedelta(minutes=minutes)
-    return (start_local.time() < DAY_START or start_local.date() != end_local.date()
-            or end_local.time() > DAY_END)
+    return start_local.time() < DAY_START or start_local.date() != end_local.date() or end_local.time() > DAY_END
 
 
 def burden(start_local: datetime, minutes: int) -> int:
     if not out_of_hours(start_local, minutes):
         return 0
     end_local = start_local + timedelta(minutes=minutes)
-    shoulder = (start_local.time() >= SHOULDER_START and start_local.date() == end_local.date()
-                and end_local.time() <= SHOULDER_END)
+    shoulder = (
+        start_local.time() >= SHOULDER_START
+        and start_local.date() == end_local.date()
+        and end_local.time() <= SHOULDER_END
+    )
     return 1 if shoulder else 2
 
 
@@ -60,18 +62,32 @@ class RankedSlot:
     rotated_burden: float
 
 
-def seats_for(starts_at: datetime, minutes: int, people: list[tuple[int, str]],
-              answers: dict[int, Answer]) -> list[Seat]:
+def seats_for(
+    starts_at: datetime, minutes: int, people: list[tuple[int, str]], answers: dict[int, Answer]
+) -> list[Seat]:
     seats = []
     for user_id, zone in people:
         start_local = local(starts_at, zone)
-        seats.append(Seat(user_id, zone, start_local, out_of_hours(start_local, minutes), burden(start_local, minutes),
-                          answers.get(user_id)))
+        seats.append(
+            Seat(
+                user_id,
+                zone,
+                start_local,
+                out_of_hours(start_local, minutes),
+                burden(start_local, minutes),
+                answers.get(user_id),
+            )
+        )
     return seats
 
 
-def rank(slots: list[tuple[int, datetime]], minutes: int, people: list[tuple[int, str]],
-         answers: dict[int, dict[int, Answer]], past_burden: dict[int, int]) -> list[RankedSlot]:
+def rank(
+    slots: list[tuple[int, datetime]],
+    minutes: int,
+    people: list[tuple[int, str]],
+    answers: dict[int, dict[int, Answer]],
+    past_burden: dict[int, int],
+) -> list[RankedSlot]:
     """Best slot first. ``answers`` maps slot id -> person -> answer; ``past_burden`` counts, per person,
     the out-of-hours meetings they already had in this series."""
     ranked = []
@@ -88,12 +104,14 @@ def occurrences(rule: str, first_local: datetime, zone: str, count: int) -> list
     """UTC start times of a recurrence (e.g. "FREQ=MONTHLY;BYDAY=+3WE"), keeping the local wall-clock time
     across daylight-saving changes."""
     start = first_local.replace(tzinfo=ZoneInfo(zone))
-    return [moment.astimezone(UTC) for moment in rrulestr(rule, dtstart=start).xafter(start - timedelta(seconds=1),
-                                                                                       count=count, inc=True)]
+    return [
+        moment.astimezone(UTC)
+        for moment in rrulestr(rule, dtstart=start).xafter(start - timedelta(seconds=1), count=count, inc=True)
+    ]
 
 
 def parse_local(text: str, zone: str) -> datetime:
-    """"2026-12-03 15:00" in ``zone`` -> an aware UTC datetime; ValueError otherwise, including for a time the
+    """ "2026-12-03 15:00" in ``zone`` -> an aware UTC datetime; ValueError otherwise, including for a time the
     clocks skip when daylight-saving time starts."""
     naive = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
     moment = naive.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)

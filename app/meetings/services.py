@@ -24,8 +24,17 @@ from app.incidents import evidence as storage
 from app.maintenance import quota
 from app.meetings import scheduling
 from app.meetings.calendar import calendar_for
-from app.meetings.models import (ActionItem, Attachment, CalendarToken, Invitee, Meeting, MeetingSeries, Minutes, Slot,
-                                 SlotAnswer)
+from app.meetings.models import (
+    ActionItem,
+    Attachment,
+    CalendarToken,
+    Invitee,
+    Meeting,
+    MeetingSeries,
+    Minutes,
+    Slot,
+    SlotAnswer,
+)
 from app.meetings.vocab import PLATFORM_STEPS, Answer, Kind, MeetingStatus, MinutesStatus
 from app.outbox.services import queue_email
 
@@ -76,8 +85,14 @@ def invite(actor: User, meeting: Meeting, user_ids: list[int], notify: bool = Tr
     for person in people:
         meeting.invitees.append(Invitee(user_id=person.id))
         if notify and person.is_active:
-            queue_email(person.email, "meeting_invitation", person.locale, meeting=meeting,
-                        local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
+            queue_email(
+                person.email,
+                "meeting_invitation",
+                person.locale,
+                meeting=meeting,
+                local=_local_text(person, meeting),
+                link=external_url("meetings.detail", meeting_id=meeting.id),
+            )
     db.session.flush()
 
 
@@ -92,7 +107,9 @@ def _local_text(person: User, meeting: Meeting) -> str | None:
     if meeting.starts_at is None:
         return None
     zone = person_zone(person, meeting)
-    return format_datetime(scheduling.local(meeting.starts_at, zone), "full", locale=person.locale or "en") + f" ({zone})"
+    return (
+        format_datetime(scheduling.local(meeting.starts_at, zone), "full", locale=person.locale or "en") + f" ({zone})"
+    )
 
 
 def answer(person: User, slot: Slot, value: Answer) -> None:
@@ -112,9 +129,14 @@ def past_burden(meeting: Meeting) -> dict[int, int]:
     if meeting.series_id is None:
         return {}
     before = meeting.starts_at or utcnow()
-    earlier = db.session.scalars(select(Meeting).where(
-        Meeting.series_id == meeting.series_id, Meeting.id != meeting.id, Meeting.starts_at < before,
-        Meeting.status != MeetingStatus.CANCELLED)).all()
+    earlier = db.session.scalars(
+        select(Meeting).where(
+            Meeting.series_id == meeting.series_id,
+            Meeting.id != meeting.id,
+            Meeting.starts_at < before,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+    ).all()
     counts: Counter = Counter()
     for other in earlier:
         for invitee in other.invitees:
@@ -127,14 +149,22 @@ def past_burden(meeting: Meeting) -> dict[int, int]:
 def ranked_slots(meeting: Meeting) -> list[scheduling.RankedSlot]:
     people = [(invitee.user_id, person_zone(invitee.user, meeting)) for invitee in meeting.invitees]
     answers = {slot.id: {item.user_id: Answer(item.answer) for item in slot.answers} for slot in meeting.slots}
-    return scheduling.rank([(slot.id, slot.starts_at) for slot in meeting.slots], meeting.duration_minutes, people,
-                           answers, past_burden(meeting))
+    return scheduling.rank(
+        [(slot.id, slot.starts_at) for slot in meeting.slots],
+        meeting.duration_minutes,
+        people,
+        answers,
+        past_burden(meeting),
+    )
 
 
 def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
     """The organizer picks the final time while the poll is open; every invitee gets the calendar invitation."""
-    if (not permissions.can_organize_meeting(actor, meeting) or slot.meeting_id != meeting.id
-            or meeting.status not in (MeetingStatus.ACCEPTED, MeetingStatus.POLLING)):
+    if (
+        not permissions.can_organize_meeting(actor, meeting)
+        or slot.meeting_id != meeting.id
+        or meeting.status not in (MeetingStatus.ACCEPTED, MeetingStatus.POLLING)
+    ):
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = slot.starts_at, MeetingStatus.SCHEDULED
     meeting.reminded_at = None  # a poll reminder must not stand in for the day-before reminder
@@ -143,8 +173,10 @@ def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
 
 def reschedule(actor: User, meeting: Meeting, starts_at: datetime) -> None:
     """Move one meeting (or one occurrence of a series); invitees get the updated invitation."""
-    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (MeetingStatus.CANCELLED,
-                                                                                   MeetingStatus.HELD):
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (
+        MeetingStatus.CANCELLED,
+        MeetingStatus.HELD,
+    ):
         raise MeetingError("not_allowed")
     meeting.starts_at, meeting.status = starts_at, MeetingStatus.SCHEDULED
     meeting.reminded_at = None  # the new time gets its own reminder
@@ -158,17 +190,24 @@ def cancel(actor: User, meeting: Meeting) -> None:
     _changed(actor, meeting, "meeting_cancelled", method="CANCEL", template="meeting_cancelled")
 
 
-def _changed(actor: User, meeting: Meeting, action: str, method: str = "REQUEST",
-             template: str = "meeting_scheduled") -> None:
+def _changed(
+    actor: User, meeting: Meeting, action: str, method: str = "REQUEST", template: str = "meeting_scheduled"
+) -> None:
     meeting.sequence += 1
     db.session.flush()
     audit.record(action, target=meeting, actor=actor, sequence=meeting.sequence)
     # A poll cancelled before any time was picked is announced without a calendar file.
     ics = calendar_for([meeting], method=method) if meeting.starts_at is not None else None
     for person in _recipients(meeting):
-        queue_email(person.email, template, person.locale,
-                    attachment=("invite.ics", f"text/calendar; method={method}", ics) if ics else None, meeting=meeting,
-                    local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
+        queue_email(
+            person.email,
+            template,
+            person.locale,
+            attachment=("invite.ics", f"text/calendar; method={method}", ics) if ics else None,
+            meeting=meeting,
+            local=_local_text(person, meeting),
+            link=external_url("meetings.detail", meeting_id=meeting.id),
+        )
 
 
 def set_status(actor: User, meeting: Meeting, status: MeetingStatus) -> None:
@@ -180,8 +219,9 @@ def set_status(actor: User, meeting: Meeting, status: MeetingStatus) -> None:
     audit.record("meeting_status_changed", target=meeting, actor=actor, status=str(status))
 
 
-def create_series(actor: User, data: MeetingData, rule: str, first_local: datetime, count: int,
-                  invitee_ids: list[int]) -> MeetingSeries:
+def create_series(
+    actor: User, data: MeetingData, rule: str, first_local: datetime, count: int, invitee_ids: list[int]
+) -> MeetingSeries:
     """A recurring members' meeting: one scheduled Meeting per occurrence, each movable or cancellable alone."""
     if not permissions.can_create_meetings(actor):
         raise MeetingError("not_allowed")
@@ -190,8 +230,14 @@ def create_series(actor: User, data: MeetingData, rule: str, first_local: dateti
     db.session.flush()
     meetings = []
     for moment in scheduling.occurrences(rule, first_local, data.timezone, count):
-        meeting = Meeting(uid=f"{uuid.uuid4()}@coalition", status=MeetingStatus.SCHEDULED, organizer_id=actor.id,
-                          series_id=series.id, starts_at=moment, **vars(data))
+        meeting = Meeting(
+            uid=f"{uuid.uuid4()}@coalition",
+            status=MeetingStatus.SCHEDULED,
+            organizer_id=actor.id,
+            series_id=series.id,
+            starts_at=moment,
+            **vars(data),
+        )
         db.session.add(meeting)
         db.session.flush()
         invite(actor, meeting, invitee_ids, notify=False)
@@ -199,10 +245,15 @@ def create_series(actor: User, data: MeetingData, rule: str, first_local: dateti
     # One email per person, with every occurrence in one calendar file, rather than one email per meeting.
     ics = calendar_for(meetings)
     for person in _recipients(meetings[0]) if meetings else []:
-        queue_email(person.email, "meeting_invitation", person.locale, meeting=meetings[0],
-                    local=_local_text(person, meetings[0]),
-                    attachment=("series.ics", "text/calendar; method=REQUEST", ics),
-                    link=external_url("meetings.detail", meeting_id=meetings[0].id))
+        queue_email(
+            person.email,
+            "meeting_invitation",
+            person.locale,
+            meeting=meetings[0],
+            local=_local_text(person, meetings[0]),
+            attachment=("series.ics", "text/calendar; method=REQUEST", ics),
+            link=external_url("meetings.detail", meeting_id=meetings[0].id),
+        )
     audit.record("meeting_series_created", target=series, actor=actor, rule=rule, count=count)
     return series
 
@@ -210,16 +261,23 @@ def create_series(actor: User, data: MeetingData, rule: str, first_local: dateti
 def find_new_time(actor: User, meeting: Meeting, slots: list[datetime]) -> None:
     """Open a poll on an unheld meeting (one occurrence of a series, say): candidate slots are ranked with the
     burden each person already carried in the series, so the night shifts rotate."""
-    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (MeetingStatus.HELD,
-                                                                                   MeetingStatus.CANCELLED):
+    if not permissions.can_organize_meeting(actor, meeting) or meeting.status in (
+        MeetingStatus.HELD,
+        MeetingStatus.CANCELLED,
+    ):
         raise MeetingError("not_allowed")
     meeting.slots = [Slot(starts_at=moment) for moment in sorted(set(slots))]
     meeting.status = MeetingStatus.POLLING
     db.session.flush()
     audit.record("meeting_poll_opened", target=meeting, actor=actor, slots=len(meeting.slots))
     for person in _recipients(meeting):
-        queue_email(person.email, "meeting_poll_reminder", person.locale, meeting=meeting,
-                    link=external_url("meetings.detail", meeting_id=meeting.id))
+        queue_email(
+            person.email,
+            "meeting_poll_reminder",
+            person.locale,
+            meeting=meeting,
+            link=external_url("meetings.detail", meeting_id=meeting.id),
+        )
 
 
 def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minutes:
@@ -227,31 +285,51 @@ def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minut
     if not permissions.can_organize_meeting(actor, meeting):
         raise MeetingError("not_allowed")
     number = (meeting.minutes[-1].number + 1) if meeting.minutes else 1
-    minutes = Minutes(number=number, text=text, status=MinutesStatus.FINAL if final else MinutesStatus.DRAFT,
-                      created_by_id=actor.id)
+    minutes = Minutes(
+        number=number, text=text, status=MinutesStatus.FINAL if final else MinutesStatus.DRAFT, created_by_id=actor.id
+    )
     meeting.minutes.append(minutes)
     db.session.flush()
     audit.record("meeting_minutes_saved", target=meeting, actor=actor, number=number, final=final)
     if final:
         for person in _recipients(meeting):
-            queue_email(person.email, "meeting_minutes", person.locale, meeting=meeting,
-                        link=external_url("meetings.detail", meeting_id=meeting.id))
+            queue_email(
+                person.email,
+                "meeting_minutes",
+                person.locale,
+                meeting=meeting,
+                link=external_url("meetings.detail", meeting_id=meeting.id),
+            )
     return minutes
 
 
-def add_action(actor: User, meeting: Meeting, title: str, owner_organization_id: int | None, due_on: date | None,
-               commitment_id: int | None = None, letter_id: int | None = None) -> ActionItem:
+def add_action(
+    actor: User,
+    meeting: Meeting,
+    title: str,
+    owner_organization_id: int | None,
+    due_on: date | None,
+    commitment_id: int | None = None,
+    letter_id: int | None = None,
+) -> ActionItem:
     if not permissions.can_organize_meeting(actor, meeting):
         raise MeetingError("not_allowed")
-    item = ActionItem(title=title.strip(), owner_organization_id=owner_organization_id, due_on=due_on,
-                      commitment_id=commitment_id, letter_id=letter_id)
+    item = ActionItem(
+        title=title.strip(),
+        owner_organization_id=owner_organization_id,
+        due_on=due_on,
+        commitment_id=commitment_id,
+        letter_id=letter_id,
+    )
     meeting.actions.append(item)
     db.session.flush()
     audit.record("meeting_action_added", target=meeting, actor=actor, action_id=item.id)
     return item
 
 
-def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None) -> Attachment:
+def add_attachment(
+    actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None
+) -> Attachment:
     """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data).
 
     Counts against the uploader's organization: quota.QuotaExceeded when it has no room for the file.
@@ -261,8 +339,9 @@ def add_attachment(actor: User, meeting: Meeting, upload: storage.PreparedUpload
     kept = upload.display if upload.display is not None else upload.data  # the original image is never stored
     quota.ensure_room(actor.organization_id, len(kept))
     sha256, media_type, size = storage.write_bytes(kept), storage.media_type_of(kept), len(kept)
-    item = Attachment(sha256=sha256, media_type=media_type, size=size, description=description or None,
-                      uploaded_by_id=actor.id)
+    item = Attachment(
+        sha256=sha256, media_type=media_type, size=size, description=description or None, uploaded_by_id=actor.id
+    )
     meeting.attachments.append(item)
     db.session.flush()
     audit.record("meeting_attachment_added", target=meeting, actor=actor, sha256=upload.sha256)
@@ -280,8 +359,11 @@ def publish_summary(actor: User, meeting: Meeting, summary: str) -> None:
 
 def meetings_of(person: User) -> list[Meeting]:
     """Every meeting the person may see: invited ones, and all of them for steering."""
-    query = (select(Meeting).options(joinedload(Meeting.platform))
-             .order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc()))
+    query = (
+        select(Meeting)
+        .options(joinedload(Meeting.platform))
+        .order_by(Meeting.starts_at.is_(None), Meeting.starts_at.desc(), Meeting.id.desc())
+    )
     if not permissions.is_steering(person):
         query = query.where(Meeting.id.in_(select(Invitee.meeting_id).where(Invitee.user_id == person.id)))
     return list(db.session.scalars(query))
@@ -297,14 +379,16 @@ def new_calendar_token(person: User) -> str:
 
 
 def revoke_calendar_tokens(person: User) -> None:
-    for item in db.session.scalars(select(CalendarToken).where(CalendarToken.user_id == person.id,
-                                                               CalendarToken.revoked_at.is_(None))):
+    for item in db.session.scalars(
+        select(CalendarToken).where(CalendarToken.user_id == person.id, CalendarToken.revoked_at.is_(None))
+    ):
         item.revoked_at = utcnow()
 
 
 def person_for_feed(token: str) -> User | None:
-    row = db.session.scalar(select(CalendarToken).where(CalendarToken.token_hash == hash_token(token),
-                                                        CalendarToken.revoked_at.is_(None)))
+    row = db.session.scalar(
+        select(CalendarToken).where(CalendarToken.token_hash == hash_token(token), CalendarToken.revoked_at.is_(None))
+    )
     person = db.session.get(User, row.user_id) if row else None
     return person if person is not None and person.is_active else None
 
@@ -313,23 +397,40 @@ def send_reminders(now: datetime | None = None) -> int:
     """A day before: remind invitees of scheduled meetings; and remind those who have not answered a poll."""
     now = now or utcnow()
     sent = 0
-    upcoming = db.session.scalars(select(Meeting).where(
-        Meeting.status == MeetingStatus.SCHEDULED, Meeting.reminded_at.is_(None),
-        Meeting.starts_at > now, Meeting.starts_at <= now + timedelta(days=1))).all()
+    upcoming = db.session.scalars(
+        select(Meeting).where(
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.reminded_at.is_(None),
+            Meeting.starts_at > now,
+            Meeting.starts_at <= now + timedelta(days=1),
+        )
+    ).all()
     for meeting in upcoming:
         for person in _recipients(meeting):
-            queue_email(person.email, "meeting_reminder", person.locale, meeting=meeting,
-                        local=_local_text(person, meeting), link=external_url("meetings.detail", meeting_id=meeting.id))
+            queue_email(
+                person.email,
+                "meeting_reminder",
+                person.locale,
+                meeting=meeting,
+                local=_local_text(person, meeting),
+                link=external_url("meetings.detail", meeting_id=meeting.id),
+            )
             sent += 1
         meeting.reminded_at = now
-    polling = db.session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.POLLING,
-                                                       Meeting.reminded_at.is_(None))).all()
+    polling = db.session.scalars(
+        select(Meeting).where(Meeting.status == MeetingStatus.POLLING, Meeting.reminded_at.is_(None))
+    ).all()
     for meeting in polling:
         answered = {answer.user_id for slot in meeting.slots for answer in slot.answers}
         for person in _recipients(meeting):
             if person.id not in answered:
-                queue_email(person.email, "meeting_poll_reminder", person.locale, meeting=meeting,
-                            link=external_url("meetings.detail", meeting_id=meeting.id))
+                queue_email(
+                    person.email,
+                    "meeting_poll_reminder",
+                    person.locale,
+                    meeting=meeting,
+                    link=external_url("meetings.detail", meeting_id=meeting.id),
+                )
                 sent += 1
         meeting.reminded_at = now
     return sent

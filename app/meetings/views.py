@@ -21,11 +21,29 @@ from app.incidents import evidence as storage
 from app.letters.models import Letter
 from app.maintenance import quota
 from app.meetings import calendar, scheduling, services
-from app.meetings.forms import (RECURRENCES, ActionForm, AttachmentForm, FindTimeForm, MeetingForm, MinutesForm,
-                                MoveForm, SeriesForm, SummaryForm)
+from app.meetings.forms import (
+    RECURRENCES,
+    ActionForm,
+    AttachmentForm,
+    FindTimeForm,
+    MeetingForm,
+    MinutesForm,
+    MoveForm,
+    SeriesForm,
+    SummaryForm,
+)
 from app.meetings.models import ActionItem, Attachment, Meeting, Slot
-from app.meetings.vocab import (ACTION_STATUS_LABELS, ANSWER_LABELS, KIND_LABELS, PLATFORM_STEPS, STATUS_LABELS,
-                                ActionStatus, Answer, Kind, MeetingStatus)
+from app.meetings.vocab import (
+    ACTION_STATUS_LABELS,
+    ANSWER_LABELS,
+    KIND_LABELS,
+    PLATFORM_STEPS,
+    STATUS_LABELS,
+    ActionStatus,
+    Answer,
+    Kind,
+    MeetingStatus,
+)
 from app.organizations.models import Organization
 from app.platforms.services import active_platforms
 
@@ -40,14 +58,23 @@ def load_meeting(meeting_id: int) -> Meeting:
 
 
 def labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "kind_labels": KIND_LABELS, "answer_labels": ANSWER_LABELS,
-            "action_status_labels": ACTION_STATUS_LABELS, "reader_zone": str(get_timezone()),
-            "local": scheduling.local}
+    return {
+        "status_labels": STATUS_LABELS,
+        "kind_labels": KIND_LABELS,
+        "answer_labels": ANSWER_LABELS,
+        "action_status_labels": ACTION_STATUS_LABELS,
+        "reader_zone": str(get_timezone()),
+        "local": scheduling.local,
+    }
 
 
 def people_choices():
-    people = db.session.scalars(select(User).join(User.organization).where(User.is_deactivated.is_(False))
-                                .order_by(Organization.name, User.name))
+    people = db.session.scalars(
+        select(User)
+        .join(User.organization)
+        .where(User.is_deactivated.is_(False))
+        .order_by(Organization.name, User.name)
+    )
     return select_choices((person.id, f"{person.name} · {person.organization.name}") for person in people)
 
 
@@ -60,8 +87,13 @@ def index():
 def meeting_form() -> MeetingForm:
     form = MeetingForm()
     form.platform_id.choices = select_choices([(0, "—")] + [(p.id, p.name) for p in active_platforms()])
-    form.letter_id.choices = select_choices([(0, "—")] + [
-        (letter.id, letter.original.title) for letter in db.session.scalars(select(Letter).order_by(Letter.id.desc()))])
+    form.letter_id.choices = select_choices(
+        [(0, "—")]
+        + [
+            (letter.id, letter.original.title)
+            for letter in db.session.scalars(select(Letter).order_by(Letter.id.desc()))
+        ]
+    )
     form.invitees.choices = people_choices()
     return form
 
@@ -71,14 +103,27 @@ def meeting_form() -> MeetingForm:
 def new():
     form = meeting_form()
     if form.validate_on_submit():
-        slots = [scheduling.parse_local(line, form.timezone.data) for line in form.slots.data.splitlines()
-                 if line.strip()]
-        meeting = services.create_meeting(current_user, services.MeetingData(
-            kind=Kind(form.kind.data), title=form.title.data.strip(), timezone=form.timezone.data,
-            duration_minutes=form.duration_minutes.data, platform_id=form.platform_id.data or None,
-            letter_id=form.letter_id.data or None, requested_on=form.requested_on.data,
-            request_channel=form.request_channel.data or None, location=form.location.data or None,
-            video_link=form.video_link.data or None, agenda=form.agenda.data or None), form.invitees.data, slots)
+        slots = [
+            scheduling.parse_local(line, form.timezone.data) for line in form.slots.data.splitlines() if line.strip()
+        ]
+        meeting = services.create_meeting(
+            current_user,
+            services.MeetingData(
+                kind=Kind(form.kind.data),
+                title=form.title.data.strip(),
+                timezone=form.timezone.data,
+                duration_minutes=form.duration_minutes.data,
+                platform_id=form.platform_id.data or None,
+                letter_id=form.letter_id.data or None,
+                requested_on=form.requested_on.data,
+                request_channel=form.request_channel.data or None,
+                location=form.location.data or None,
+                video_link=form.video_link.data or None,
+                agenda=form.agenda.data or None,
+            ),
+            form.invitees.data,
+            slots,
+        )
         db.session.commit()
         flash(_("The meeting has been created and the invitations sent."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
@@ -93,10 +138,21 @@ def new_series():
     if form.validate_on_submit():
         first = datetime.strptime(form.first.data.strip(), "%Y-%m-%d %H:%M")
         rule = RECURRENCES[form.recurrence.data][1] or _third_weekday_rule(first)
-        series = services.create_series(current_user, services.MeetingData(
-            kind=Kind.MEMBERS, title=form.title.data.strip(), timezone=form.timezone.data,
-            duration_minutes=form.duration_minutes.data, video_link=form.video_link.data or None,
-            agenda=form.agenda.data or None), rule, first, form.count.data, form.invitees.data)
+        series = services.create_series(
+            current_user,
+            services.MeetingData(
+                kind=Kind.MEMBERS,
+                title=form.title.data.strip(),
+                timezone=form.timezone.data,
+                duration_minutes=form.duration_minutes.data,
+                video_link=form.video_link.data or None,
+                agenda=form.agenda.data or None,
+            ),
+            rule,
+            first,
+            form.count.data,
+            form.invitees.data,
+        )
         db.session.commit()
         flash(_("%(num)d meetings have been scheduled.", num=form.count.data), "success")
         return redirect(url_for("meetings.index", series=series.id))
@@ -119,19 +175,35 @@ def detail(meeting_id: int):
             if item.user_id == current_user.id:
                 mine[slot.id] = item.answer
     action_form = ActionForm()
-    action_form.owner_organization_id.choices = select_choices([(0, "—")] + [
-        (org.id, org.name) for org in db.session.scalars(select(Organization).order_by(Organization.name))])
-    action_form.commitment_id.choices = select_choices([(0, "—")] + [
-        (c.id, c.title) for c in db.session.scalars(select(Commitment).order_by(Commitment.id))])
-    action_form.letter_id.choices = select_choices([(0, "—")] + [
-        (letter.id, letter.original.title) for letter in db.session.scalars(select(Letter).order_by(Letter.id))])
+    action_form.owner_organization_id.choices = select_choices(
+        [(0, "—")]
+        + [(org.id, org.name) for org in db.session.scalars(select(Organization).order_by(Organization.name))]
+    )
+    action_form.commitment_id.choices = select_choices(
+        [(0, "—")] + [(c.id, c.title) for c in db.session.scalars(select(Commitment).order_by(Commitment.id))]
+    )
+    action_form.letter_id.choices = select_choices(
+        [(0, "—")]
+        + [(letter.id, letter.original.title) for letter in db.session.scalars(select(Letter).order_by(Letter.id))]
+    )
     return render_template(
-        "meetings/detail.html", meeting=meeting, ranked=services.ranked_slots(meeting), mine=mine,
-        people={invitee.user_id: invitee.user for invitee in meeting.invitees}, browser_zone=browser_zone,
+        "meetings/detail.html",
+        meeting=meeting,
+        ranked=services.ranked_slots(meeting),
+        mine=mine,
+        people={invitee.user_id: invitee.user for invitee in meeting.invitees},
+        browser_zone=browser_zone,
         organizer=permissions.can_organize_meeting(current_user, meeting),
-        invited=permissions.is_invited(current_user, meeting), next_steps=PLATFORM_STEPS.get(meeting.status, ()),
-        move_form=MoveForm(), find_time_form=FindTimeForm(), minutes_form=MinutesForm(), action_form=action_form, attachment_form=AttachmentForm(),
-        summary_form=SummaryForm(summary=meeting.public_summary), **labels())
+        invited=permissions.is_invited(current_user, meeting),
+        next_steps=PLATFORM_STEPS.get(meeting.status, ()),
+        move_form=MoveForm(),
+        find_time_form=FindTimeForm(),
+        minutes_form=MinutesForm(),
+        action_form=action_form,
+        attachment_form=AttachmentForm(),
+        summary_form=SummaryForm(summary=meeting.public_summary),
+        **labels(),
+    )
 
 
 def back(meeting: Meeting, anchor: str | None = None):
@@ -246,9 +318,15 @@ def add_action(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = ActionForm()
     if form.title.data and form.title.data.strip():
-        organizer_action(meeting_id, services.add_action, form.title.data, form.owner_organization_id.data or None,
-                         form.due_on.data if form.due_on.validate(form) else None, form.commitment_id.data or None,
-                         form.letter_id.data or None)
+        organizer_action(
+            meeting_id,
+            services.add_action,
+            form.title.data,
+            form.owner_organization_id.data or None,
+            form.due_on.data if form.due_on.validate(form) else None,
+            form.commitment_id.data or None,
+            form.letter_id.data or None,
+        )
     return back(meeting, "actions")
 
 
@@ -292,8 +370,12 @@ def attachment(meeting_id: int, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.meeting_id != meeting.id or not storage.path_for(item.sha256).exists():
         abort(404)
-    response = send_file(storage.path_for(item.sha256), mimetype=item.media_type, as_attachment=True,
-                         download_name=f"meeting-{meeting.id}-{item.id}.{storage.ALLOWED_TYPES[item.media_type]}")
+    response = send_file(
+        storage.path_for(item.sha256),
+        mimetype=item.media_type,
+        as_attachment=True,
+        download_name=f"meeting-{meeting.id}-{item.id}.{storage.ALLOWED_TYPES[item.media_type]}",
+    )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
@@ -305,8 +387,10 @@ def ics(meeting_id: int):
     if meeting.starts_at is None:
         abort(404)
     # Steering may read a meeting it is not invited to, but the place and video link are for invitees.
-    response = Response(calendar.calendar_for([meeting], include_private=permissions.is_invited(current_user, meeting)),
-                        mimetype="text/calendar")
+    response = Response(
+        calendar.calendar_for([meeting], include_private=permissions.is_invited(current_user, meeting)),
+        mimetype="text/calendar",
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response
 
@@ -316,8 +400,12 @@ def ics(meeting_id: int):
 def summary(meeting_id: int):
     form = SummaryForm()
     meeting = organizer_action(meeting_id, services.publish_summary, form.summary.data or "")
-    flash(_("The summary is on the public tracker.") if meeting.summary_published
-          else _("The summary is no longer public."), "success")
+    flash(
+        _("The summary is on the public tracker.")
+        if meeting.summary_published
+        else _("The summary is no longer public."),
+        "success",
+    )
     return back(meeting)
 
 
@@ -349,15 +437,18 @@ def feed(token: str):
     return response
 
 
-
 def published_summaries(platform) -> str:
     """The public tracker's section on meetings with a platform: only summaries steering published."""
-    meetings = db.session.scalars(select(Meeting).where(
-        Meeting.platform_id == platform.id, Meeting.kind == Kind.PLATFORM, Meeting.summary_published)
-        .order_by(Meeting.starts_at.desc())).all()
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.platform_id == platform.id, Meeting.kind == Kind.PLATFORM, Meeting.summary_published)
+        .order_by(Meeting.starts_at.desc())
+    ).all()
     # Dates in the meeting's own zone: the page is cached for everyone, whatever their zone.
-    dated = [(meeting, scheduling.local(meeting.starts_at, meeting.timezone).date() if meeting.starts_at else None)
-             for meeting in meetings]
+    dated = [
+        (meeting, scheduling.local(meeting.starts_at, meeting.timezone).date() if meeting.starts_at else None)
+        for meeting in meetings
+    ]
     return render_template("meetings/public_summaries.html", meetings=dated) if meetings else ""
 
 

@@ -5,8 +5,9 @@ from app.core.access import PUBLIC, allow
 from app.core.geo import REGION_LABELS
 from app.organizations import services
 
-blp = Blueprint("organizations_api", __name__, url_prefix="/api/v1/organizations",
-                description="The public member directory")
+blp = Blueprint(
+    "organizations_api", __name__, url_prefix="/api/v1/organizations", description="The public member directory"
+)
 
 
 class OrganizationSchema(ma.Schema):

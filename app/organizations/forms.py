@@ -4,7 +4,6 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.core.forms import CountryField, FlaskForm, web_address_validators
 
-
 NAME_TAKEN = _l("An organization with this name already exists.")
 
 
@@ -17,11 +16,15 @@ class ApplicationForm(FlaskForm):
     country = CountryField(_l("Country"), validators=[DataRequired()])
     website = website_field()
     contact_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=200)])
-    contact_email = EmailField(_l("Contact email"), validators=[
-        DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)])
-    motivation = TextAreaField(_l("Why does your organization want to join?"), validators=[
-        DataRequired(), Length(min=20, max=5000)],
-        description=_l("Your work on online harms, the communities you serve, and what you hope to do together."))
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[DataRequired(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+    )
+    motivation = TextAreaField(
+        _l("Why does your organization want to join?"),
+        validators=[DataRequired(), Length(min=20, max=5000)],
+        description=_l("Your work on online harms, the communities you serve, and what you hope to do together."),
+    )
 
 
 class MoreInformationForm(FlaskForm):
@@ -29,8 +32,11 @@ class MoreInformationForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    message = TextAreaField(_l("Message to the applicant"), validators=[Optional(), Length(max=5000)],
-                            description=_l("Required when asking for information or declining."))
+    message = TextAreaField(
+        _l("Message to the applicant"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Required when asking for information or declining."),
+    )
 
 
 class OrganizationProfileForm(FlaskForm):

@@ -36,18 +36,27 @@ def organization(slug: str):
     form = OrganizationProfileForm(obj=organization)
     if form.validate_on_submit():
         try:
-            services.update_organization(current_user, organization, name=form.name.data.strip(),
-                                         website=form.website.data or None,
-                                         description=form.description.data or None)
+            services.update_organization(
+                current_user,
+                organization,
+                name=form.name.data.strip(),
+                website=form.website.data or None,
+                description=form.description.data or None,
+            )
         except services.OrganizationError:
             form.name.errors.append(NAME_TAKEN)
         else:
             db.session.commit()
             flash(_("The organization's profile has been saved."), "success")
             return redirect(url_for("manage.organization", slug=organization.slug))
-    return render_template("organizations/manage.html", organization=organization, form=form,
-                           people=people.people_of(organization), role_labels=ORG_ROLE_LABELS,
-                           invitations=people.pending_invitations(organization))
+    return render_template(
+        "organizations/manage.html",
+        organization=organization,
+        form=form,
+        people=people.people_of(organization),
+        role_labels=ORG_ROLE_LABELS,
+        invitations=people.pending_invitations(organization),
+    )
 
 
 @bp.get("/mine")
@@ -68,9 +77,15 @@ def invite(slug: str):
         del form.is_steering, form.is_admin
     if form.validate_on_submit():
         # The same answer whether or not the address has an account (see people.invite).
-        people.invite(current_user, form.email.data, organization, OrgRole(form.org_role.data),
-                      is_steering=grant_coalition_roles and form.is_steering.data,
-                      is_admin=grant_coalition_roles and form.is_admin.data, locale=form.locale.data)
+        people.invite(
+            current_user,
+            form.email.data,
+            organization,
+            OrgRole(form.org_role.data),
+            is_steering=grant_coalition_roles and form.is_steering.data,
+            is_admin=grant_coalition_roles and form.is_admin.data,
+            locale=form.locale.data,
+        )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("manage.organization", slug=organization.slug))

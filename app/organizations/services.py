@@ -10,12 +10,11 @@ from app.accounts.auth import revoke_sessions
 from app.accounts.models import OrgRole
 from app.accounts.services import AccountError, email_taken, invite, people_of
 from app.core import audit, versions
-from app.core.links import external_url
 from app.core.geo import REGION_LABELS, Region, region_for
+from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
-from app.organizations.models import (ApplicationStatus, MembershipApplication, MembershipStatus, Organization,
-                                      name_key)
+from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization, name_key
 from app.outbox.services import queue_email
 
 
@@ -50,14 +49,26 @@ def unique_slug(name: str) -> str:
     return slug
 
 
-def create_organization(name: str, country: str, actor=None, website: str | None = None,
-                        is_steering: bool = False, description: str | None = None) -> Organization:
+def create_organization(
+    name: str,
+    country: str,
+    actor=None,
+    website: str | None = None,
+    is_steering: bool = False,
+    description: str | None = None,
+) -> Organization:
     """Raises OrganizationError("name_taken") when another organization has the name (see ``name_key``)."""
     if name_taken(name):
         raise OrganizationError("name_taken")
-    organization = Organization(name=name.strip(), slug=unique_slug(name), country=country.upper(),
-                                region=region_for(country), website=website or None, is_steering=is_steering,
-                                description=description or None)
+    organization = Organization(
+        name=name.strip(),
+        slug=unique_slug(name),
+        country=country.upper(),
+        region=region_for(country),
+        website=website or None,
+        is_steering=is_steering,
+        description=description or None,
+    )
     db.session.add(organization)
     db.session.flush()
     audit.record("organization_created", target=organization, actor=actor, steering=is_steering)
@@ -85,12 +96,12 @@ def set_suspended(actor, organization: Organization, suspended: bool) -> None:
     if suspended:
         for person in people_of(organization):
             revoke_sessions(person)
-    audit.record("organization_suspended" if suspended else "organization_reinstated", target=organization,
-                 actor=actor)
+    audit.record("organization_suspended" if suspended else "organization_reinstated", target=organization, actor=actor)
 
 
-def submit_application(name: str, country: str, website: str | None, contact_name: str, contact_email: str,
-                       motivation: str, locale: str) -> tuple[MembershipApplication, str]:
+def submit_application(
+    name: str, country: str, website: str | None, contact_name: str, contact_email: str, motivation: str, locale: str
+) -> tuple[MembershipApplication, str]:
     """Record an application and acknowledge it; returns it with the token of its status page.
 
     Raises OrganizationError("name_taken") when a member already has the name: no one applies as another.
@@ -98,20 +109,33 @@ def submit_application(name: str, country: str, website: str | None, contact_nam
     if name_taken(name):
         raise OrganizationError("name_taken")
     token, token_hash = new_token()
-    application = MembershipApplication(name=name.strip(), country=country.upper(), website=website or None,
-                                        contact_name=contact_name.strip(), contact_email=contact_email.strip().lower(),
-                                        motivation=motivation.strip(), locale=locale, access_token_hash=token_hash)
+    application = MembershipApplication(
+        name=name.strip(),
+        country=country.upper(),
+        website=website or None,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip().lower(),
+        motivation=motivation.strip(),
+        locale=locale,
+        access_token_hash=token_hash,
+    )
     db.session.add(application)
     db.session.flush()
-    queue_email(application.contact_email, "application_received", locale, application=application,
-                link=external_url("organizations.application_status", token=token))
+    queue_email(
+        application.contact_email,
+        "application_received",
+        locale,
+        application=application,
+        link=external_url("organizations.application_status", token=token),
+    )
     audit.record("application_submitted", target=application, actor=None)
     return application, token
 
 
 def find_application(token: str) -> MembershipApplication | None:
-    return db.session.scalar(select(MembershipApplication).where(
-        MembershipApplication.access_token_hash == hash_token(token)))
+    return db.session.scalar(
+        select(MembershipApplication).where(MembershipApplication.access_token_hash == hash_token(token))
+    )
 
 
 def add_information(application: MembershipApplication, information: str) -> None:
@@ -129,8 +153,7 @@ def approve_application(actor, application: MembershipApplication) -> Organizati
     """
     if email_taken(application.contact_email):
         raise AccountError("email_taken")
-    organization = create_organization(application.name, application.country, actor=actor,
-                                       website=application.website)
+    organization = create_organization(application.name, application.country, actor=actor, website=application.website)
     application.organization = organization
     application.status = ApplicationStatus.APPROVED
     audit.record("application_approved", target=application, actor=actor, organization_id=organization.id)
@@ -142,17 +165,27 @@ def request_information(actor, application: MembershipApplication, message: str)
     application.status = ApplicationStatus.INFORMATION_REQUESTED
     application.reviewer_message = message.strip()
     token, application.access_token_hash = new_token()
-    queue_email(application.contact_email, "application_information_requested", application.locale,
-                application=application, message=application.reviewer_message,
-                link=external_url("organizations.application_status", token=token))
+    queue_email(
+        application.contact_email,
+        "application_information_requested",
+        application.locale,
+        application=application,
+        message=application.reviewer_message,
+        link=external_url("organizations.application_status", token=token),
+    )
     audit.record("application_information_requested", target=application, actor=actor)
 
 
 def decline_application(actor, application: MembershipApplication, message: str) -> None:
     application.status = ApplicationStatus.DECLINED
     application.reviewer_message = message.strip()
-    queue_email(application.contact_email, "application_declined", application.locale, application=application,
-                message=application.reviewer_message)
+    queue_email(
+        application.contact_email,
+        "application_declined",
+        application.locale,
+        application=application,
+        message=application.reviewer_message,
+    )
     audit.record("application_declined", target=application, actor=actor)
 
 
@@ -164,8 +197,13 @@ def applications(status: ApplicationStatus | None = None) -> list[MembershipAppl
 
 
 def active_organizations() -> list[Organization]:
-    return list(db.session.scalars(select(Organization).where(
-        Organization.membership_status == MembershipStatus.ACTIVE).order_by(Organization.region, Organization.name)))
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.membership_status == MembershipStatus.ACTIVE)
+            .order_by(Organization.region, Organization.name)
+        )
+    )
 
 
 def directory_by_region() -> list[tuple[str, list[Organization]]]:

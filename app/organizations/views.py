@@ -28,14 +28,25 @@ def apply():
     if form.validate_on_submit():
         try:
             application, token = services.submit_application(
-                form.name.data, form.country.data, form.website.data, form.contact_name.data,
-                form.contact_email.data, form.motivation.data, str(get_locale()))
+                form.name.data,
+                form.country.data,
+                form.website.data,
+                form.contact_name.data,
+                form.contact_email.data,
+                form.motivation.data,
+                str(get_locale()),
+            )
         except services.OrganizationError:
             form.name.errors.append(NAME_TAKEN)
         else:
             db.session.commit()
-            flash(_("Thank you. We have received your application and sent a confirmation to %(email)s.",
-                    email=application.contact_email), "success")
+            flash(
+                _(
+                    "Thank you. We have received your application and sent a confirmation to %(email)s.",
+                    email=application.contact_email,
+                ),
+                "success",
+            )
             return redirect(url_for("organizations.application_status", token=token))
     return render_template("organizations/apply.html", form=form)
 
@@ -54,5 +65,10 @@ def application_status(token: str):
         db.session.commit()
         flash(_("Thank you. Your answer has been added and the application is back with the reviewers."), "success")
         return redirect(url_for("organizations.application_status", token=token))
-    return render_template("organizations/application_status.html", application=application, form=form,
-                           asked=asked, status_labels=APPLICATION_STATUS_LABELS)
+    return render_template(
+        "organizations/application_status.html",
+        application=application,
+        form=form,
+        asked=asked,
+        status_labels=APPLICATION_STATUS_LABELS,
+    )

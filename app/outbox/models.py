@@ -31,8 +31,9 @@ class OutboxMessage(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(100))
     attachment_type: Mapped[str | None] = mapped_column(String(100))
     attachment_body: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus, "outbox_status"),
-                                                 default=OutboxStatus.PENDING, index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=1)
 
 
-def queue_email(recipient: str, template: str, locale: str | None = None,
-                attachment: tuple[str, str, str] | None = None, **context) -> OutboxMessage:
+def queue_email(
+    recipient: str, template: str, locale: str | None = None, attachment: tuple[str, str, str] | None = None, **context
+) -> OutboxMessage:
     """Render ``emails/<template>.subject.txt`` and ``.txt`` in ``locale`` and add them to the outbox.
 
     ``attachment`` is (file name, media type, text), e.g. a calendar invitation. The message commits
@@ -38,9 +39,16 @@ def queue_email(recipient: str, template: str, locale: str | None = None,
         subject = render_template(f"emails/{template}.subject.txt", **context).strip()
         body = render_template(f"emails/{template}.txt", **context)
     name, media_type, content = attachment or (None, None, None)
-    message = OutboxMessage(recipient=recipient, locale=locale, template=template,
-                            subject=" ".join(subject.split()), body=body, attachment_name=name,
-                            attachment_type=media_type, attachment_body=content)
+    message = OutboxMessage(
+        recipient=recipient,
+        locale=locale,
+        template=template,
+        subject=" ".join(subject.split()),
+        body=body,
+        attachment_name=name,
+        attachment_type=media_type,
+        attachment_body=content,
+    )
     db.session.add(message)
     db.session.flush()
     return message
@@ -61,9 +69,12 @@ def deliver_due(limit: int = 50) -> tuple[int, int]:
     sent = failed = 0
     for _ in range(limit):
         prepare_to_read(db.session)  # SQLite: no write lock while the mail server answers, or does not
-        query = (select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING,
-                                             OutboxMessage.next_attempt_at <= utcnow())
-                 .order_by(OutboxMessage.next_attempt_at).limit(1))
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= utcnow())
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(1)
+        )
         if db.engine.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         message = db.session.scalar(query)
@@ -118,9 +129,13 @@ def send_smtp(message: OutboxMessage) -> None:
     if message.attachment_body is not None:
         media_type, *parameters = [part.strip() for part in message.attachment_type.split(";")]
         maintype, _slash, subtype = media_type.partition("/")
-        email.add_attachment(message.attachment_body.encode(), maintype=maintype, subtype=subtype,
-                             filename=message.attachment_name,
-                             params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter))
+        email.add_attachment(
+            message.attachment_body.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=message.attachment_name,
+            params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter),
+        )
     email["Content-Language"] = message.locale  # after set_content, which clears every Content-* header
     server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
@@ -145,4 +160,5 @@ def purge_delivered_bodies(cutoff: datetime) -> int:
     return db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at <= cutoff, OutboxMessage.body != "")
-        .values(body="", attachment_body=None)).rowcount
+        .values(body="", attachment_body=None)
+    ).rowcount

@@ -11,5 +11,9 @@ bp = Blueprint("outbox", __name__, template_folder="templates", url_prefix="/adm
 @allow(ADMIN)
 def index():
     """Admins read the outbox (so the demo works without a mail server), secret links redacted."""
-    return render_template("outbox/index.html", messages=recent_messages(), status_labels=OUTBOX_STATUS_LABELS,
-                           retention_days=current_app.config["OUTBOX_BODY_RETENTION_DAYS"])
+    return render_template(
+        "outbox/index.html",
+        messages=recent_messages(),
+        status_labels=OUTBOX_STATUS_LABELS,
+        retention_days=current_app.config["OUTBOX_BODY_RETENTION_DAYS"],
+    )

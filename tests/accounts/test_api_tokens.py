@@ -33,9 +33,12 @@ def test_me_answers_with_name_organization_and_roles(login, app, personas):
     token = create_token(login("signatory_a"))
     response = app.test_client().get("/api/v1/me", headers=bearer(token))
     assert response.status_code == 200
-    assert response.get_json() == {"name": personas["signatory_a"].name,
-                                   "organization": {"name": "Organization A", "slug": "org-a"},
-                                   "roles": ["signatory"], "token_scope": "read"}
+    assert response.get_json() == {
+        "name": personas["signatory_a"].name,
+        "organization": {"name": "Organization A", "slug": "org-a"},
+        "roles": ["signatory"],
+        "token_scope": "read",
+    }
 
 
 def test_me_lists_coalition_roles(login, app):
@@ -88,8 +91,6 @@ def writing_app(make_app):
     return app
 
 
-
-
 def test_read_only_tokens_cannot_write_and_write_tokens_can(writing_app, personas):
     _, read = create_api_token(personas["member_a"], "r", TokenScope.READ)
     _, write = create_api_token(personas["member_a"], "w", TokenScope.WRITE)
@@ -111,11 +112,20 @@ def test_forms_need_a_csrf_token(make_app, personas, sign_in_as):
     client = sign_in_as(app.test_client(), personas["member_a"])
     assert client.post("/sign-out").status_code == 400
     assert client.get("/account/").status_code == 200  # still signed in
-    assert app.test_client().post("/sign-in", data={"email": "member.a@example.org", "password": "x"}).status_code == 400
+    assert (
+        app.test_client().post("/sign-in", data={"email": "member.a@example.org", "password": "x"}).status_code == 400
+    )
 
 
-INCIDENT = {"title": "Post calling refugees vermin", "platform": "facebook", "categories": ["hate_speech"],
-            "language": "ar", "country": "LB", "first_seen_on": "2026-05-01", "severity": "3"}
+INCIDENT = {
+    "title": "Post calling refugees vermin",
+    "platform": "facebook",
+    "categories": ["hate_speech"],
+    "language": "ar",
+    "country": "LB",
+    "first_seen_on": "2026-05-01",
+    "severity": "3",
+}
 
 
 @pytest.fixture
@@ -134,8 +144,12 @@ def test_a_token_that_is_not_live_is_refused_even_with_a_session_cookie(filing_a
     api_token, secret = create_api_token(personas["member_a"], "old", TokenScope.WRITE)
     api_token.revoked_at = utcnow()
     db.session.commit()
-    authorization = {"unknown": "Bearer coa_made-up", "revoked": f"Bearer {secret}", "empty": "Bearer",
-                     "basic": "Basic bWVtYmVyOnB3"}[kind]
+    authorization = {
+        "unknown": "Bearer coa_made-up",
+        "revoked": f"Bearer {secret}",
+        "empty": "Bearer",
+        "basic": "Basic bWVtYmVyOnB3",
+    }[kind]
     client = sign_in_as(filing_app.test_client(), personas["member_a"])
     response = client.post("/api/v1/incidents", headers={"Authorization": authorization}, json=INCIDENT)
     assert (response.status_code, response.mimetype) == (401, "application/problem+json")

@@ -26,8 +26,10 @@ STEERING_PAGE = "/letters/manage/"
 def unenrolled(personas, person_factory):
     """A steering member and a coalition admin of the steering organization who never enrolled a second factor."""
     steering_org = personas["steering"].organization
-    return {"steering": person_factory("signatory", steering_org, steering=True, two_factor=False),
-            "admin": person_factory("org_admin", steering_org, admin=True, two_factor=False)}
+    return {
+        "steering": person_factory("signatory", steering_org, steering=True, two_factor=False),
+        "admin": person_factory("org_admin", steering_org, admin=True, two_factor=False),
+    }
 
 
 @pytest.fixture
@@ -44,8 +46,9 @@ def redirected_to(response) -> str:
     return response.headers["Location"]
 
 
-def test_steering_without_a_second_factor_is_a_member_for_incidents_pages_and_api(app, login, unenrolled, in_review,
-                                                                                sign_in_as):
+def test_steering_without_a_second_factor_is_a_member_for_incidents_pages_and_api(
+    app, login, unenrolled, in_review, sign_in_as
+):
     incident, item = in_review
     reference = incident.reference
     assert login("steering").get(f"/incidents/{reference}").status_code == 200  # the reviewers see it
@@ -76,8 +79,16 @@ def test_admin_without_a_second_factor_grants_no_coalition_role(app, unenrolled,
     client.post(f"/people/{colleague.id}/roles", data={"org_role": "member", "is_steering": "y", "is_admin": "y"})
     colleague = db.session.get(User, colleague.id)
     assert not colleague.is_steering and not colleague.is_admin
-    response = client.post(f"/organizations/{admin.organization.slug}/invite", data={
-        "email": "new.admin@example.org", "org_role": "member", "locale": "en", "is_steering": "y", "is_admin": "y"})
+    response = client.post(
+        f"/organizations/{admin.organization.slug}/invite",
+        data={
+            "email": "new.admin@example.org",
+            "org_role": "member",
+            "locale": "en",
+            "is_steering": "y",
+            "is_admin": "y",
+        },
+    )
     assert response.status_code == 302
     invitation = db.session.scalar(select(Invitation).where(Invitation.email == "new.admin@example.org"))
     assert not invitation.is_steering and not invitation.is_admin
@@ -90,7 +101,8 @@ def test_signing_in_with_the_second_factor_gives_the_session_its_powers(client, 
 
 
 def test_enrolling_gives_this_session_its_powers_but_not_one_signed_in_with_the_password_alone(
-        app, unenrolled, in_review, sign_in_as):
+    app, unenrolled, in_review, sign_in_as
+):
     laptop = sign_in_as(app.test_client(), unenrolled["steering"])
     phone = sign_in_as(app.test_client(), unenrolled["steering"])
     assert redirected_to(phone.get(STEERING_PAGE)).startswith("/account/two-factor")
@@ -101,8 +113,9 @@ def test_enrolling_gives_this_session_its_powers_but_not_one_signed_in_with_the_
     assert laptop.get(f"/incidents/{in_review[0].reference}").status_code == 404
 
 
-def test_a_second_factor_removed_takes_the_powers_of_every_session_that_passed_it(app, login, personas,
-                                                                                 person_factory, sign_in_as):
+def test_a_second_factor_removed_takes_the_powers_of_every_session_that_passed_it(
+    app, login, personas, person_factory, sign_in_as
+):
     person = person_factory("member", personas["org_a"], two_factor=True)
     signed_in_with_it = sign_in_as(app.test_client(), person)
     elsewhere = sign_in_as(app.test_client(), person)
@@ -122,8 +135,7 @@ def test_cached_incident_lists_follow_the_powers_the_session_has_now(app, login,
     assert reference in client.get("/incidents/").get_data(as_text=True)
 
 
-def test_insights_figures_of_steering_without_a_second_factor_are_their_organization_members(app, personas,
-                                                                                             unenrolled):
+def test_insights_figures_of_steering_without_a_second_factor_are_their_organization_members(app, personas, unenrolled):
     steering_org = personas["steering"].organization
     with app.test_request_context():  # in a request, as a token's owner (no browser session) would be
         assert scope_of(personas["steering"], public=False) == f"org{steering_org.id}:steering"

@@ -11,7 +11,9 @@ STRONG = "orchid lantern quietly 7 rivers"
 
 
 def invite(client, slug="org-a", email="new.person@example.org", role="signatory", **extra):
-    return client.post(f"/organizations/{slug}/invite", data={"email": email, "org_role": role, "locale": "fr", **extra})
+    return client.post(
+        f"/organizations/{slug}/invite", data={"email": email, "org_role": role, "locale": "fr", **extra}
+    )
 
 
 def link_in(message) -> str:
@@ -43,8 +45,9 @@ def test_accepting_sets_name_and_password_and_signs_in(app, login, outbox):
     link = link_in(outbox()[0])
     client = app.test_client()
     assert client.get(link).status_code == 200
-    response = client.post(link, data={"name": "Nadia", "password": STRONG, "confirm": STRONG, "locale": "ar",
-                                       "timezone": "Africa/Lagos"})
+    response = client.post(
+        link, data={"name": "Nadia", "password": STRONG, "confirm": STRONG, "locale": "ar", "timezone": "Africa/Lagos"}
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.person@example.org"))
     assert user.name == "Nadia" and user.org_role == OrgRole.SIGNATORY and user.locale == "ar"
@@ -79,8 +82,14 @@ def test_withdrawn_invitation_is_refused(app, login, outbox):
 
 def test_weak_password_is_refused_and_the_name_kept(app, login, outbox):
     invite(login("org_admin_a"))
-    body = app.test_client().post(link_in(outbox()[0]), data={
-        "name": "Nadia Example", "password": "new.person", "confirm": "new.person", "locale": "en"}).get_data(as_text=True)
+    body = (
+        app.test_client()
+        .post(
+            link_in(outbox()[0]),
+            data={"name": "Nadia Example", "password": "new.person", "confirm": "new.person", "locale": "en"},
+        )
+        .get_data(as_text=True)
+    )
     assert "too easy to guess" in body or "at least 10 characters" in body
     assert 'value="Nadia Example"' in body
     assert db.session.scalar(select(User).where(User.email == "new.person@example.org")) is None
@@ -110,6 +119,7 @@ def test_org_admin_cannot_invite_with_coalition_roles(login):
 
 def test_invited_steering_member_is_sent_to_set_up_two_factor(app, login, outbox):
     invite(login("admin"), is_steering="y")
-    response = app.test_client().post(link_in(outbox()[0]), data={
-        "name": "S", "password": STRONG, "confirm": STRONG, "locale": "en"})
+    response = app.test_client().post(
+        link_in(outbox()[0]), data={"name": "S", "password": STRONG, "confirm": STRONG, "locale": "en"}
+    )
     assert response.headers["Location"] == "/account/two-factor"

@@ -22,8 +22,11 @@ def test_empty_preferences_fall_back_to_the_browser(login):
 
 
 def test_unknown_time_zone_is_refused_and_the_name_kept(login, personas):
-    body = login("member_a").post("/account/", data={"name": "Kept Name", "locale": "en",
-                                                     "timezone": "Mars/Olympus"}).get_data(as_text=True)
+    body = (
+        login("member_a")
+        .post("/account/", data={"name": "Kept Name", "locale": "en", "timezone": "Mars/Olympus"})
+        .get_data(as_text=True)
+    )
     assert "Choose a time zone from the list." in body
     assert 'value="Kept Name"' in body
     assert db.session.get(User, personas["member_a"].id).timezone is None
@@ -46,7 +49,8 @@ def test_personal_data_export_contains_what_is_stored(login, personas):
 
 def test_bidirectional_overrides_and_control_characters_are_dropped_but_arabic_and_marks_kept(login, personas):
     """An unclosed right-to-left override in a name would reorder the text shown after it on every page."""
-    login("member_a").post("/account/", data={
-        "name": "\u202eأحمد\u202c \u2067Okafor\u2069\u200f\x1b[31m", "locale": "en", "timezone": ""})
+    login("member_a").post(
+        "/account/", data={"name": "\u202eأحمد\u202c \u2067Okafor\u2069\u200f\x1b[31m", "locale": "en", "timezone": ""}
+    )
     db.session.refresh(personas["member_a"])
     assert personas["member_a"].name == "أحمد Okafor\u200f[31m"

@@ -16,8 +16,9 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, personas, s
     user = personas["member_a"]
     here = sign_in_as(app.test_client(), user)
     elsewhere = sign_in_as(app.test_client(), user)
-    response = here.post("/account/password", data={"current_password": PASSWORD, "password": NEW_PASSWORD,
-                                                    "confirm": NEW_PASSWORD})
+    response = here.post(
+        "/account/password", data={"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert here.get("/account/").status_code == 200
     assert elsewhere.get("/account/").status_code == 302
@@ -25,20 +26,30 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, personas, s
 
 def test_password_change_needs_the_current_password(login):
     client = login("member_a")
-    body = client.post("/account/password", data={"current_password": "wrong", "password": NEW_PASSWORD,
-                                                  "confirm": NEW_PASSWORD}).get_data(as_text=True)
+    body = client.post(
+        "/account/password", data={"current_password": "wrong", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    ).get_data(as_text=True)
     assert "This is not your current password." in body
 
 
 def test_weak_new_password_is_refused_with_a_reason(login):
-    body = login("member_a").post("/account/password", data={
-        "current_password": PASSWORD, "password": "password123", "confirm": "password123"}).get_data(as_text=True)
+    body = (
+        login("member_a")
+        .post(
+            "/account/password",
+            data={"current_password": PASSWORD, "password": "password123", "confirm": "password123"},
+        )
+        .get_data(as_text=True)
+    )
     assert "This password is too easy to guess" in body
 
 
 def test_short_new_password_is_refused(login):
-    body = login("member_a").post("/account/password", data={
-        "current_password": PASSWORD, "password": "Xy7!", "confirm": "Xy7!"}).get_data(as_text=True)
+    body = (
+        login("member_a")
+        .post("/account/password", data={"current_password": PASSWORD, "password": "Xy7!", "confirm": "Xy7!"})
+        .get_data(as_text=True)
+    )
     assert "Use at least 10 characters." in body
 
 
@@ -72,8 +83,9 @@ def test_sign_out_everywhere_else(app, personas, sign_in_as):
 
 
 def test_org_admin_cannot_grant_coalition_roles(login, personas):
-    login("org_admin_a").post(f"/people/{personas['member_a'].id}/roles",
-                              data={"org_role": "member", "is_steering": "y", "is_admin": "y"})
+    login("org_admin_a").post(
+        f"/people/{personas['member_a'].id}/roles", data={"org_role": "member", "is_steering": "y", "is_admin": "y"}
+    )
     person = db.session.scalar(select(User).where(User.id == personas["member_a"].id))
     assert not person.is_steering and not person.is_admin
 
@@ -85,8 +97,7 @@ def test_org_admin_cannot_manage_people_of_another_organization(login, personas)
 
 
 def test_admin_grants_steering(login, personas):
-    login("admin").post(f"/people/{personas['member_b'].id}/roles",
-                        data={"org_role": "signatory", "is_steering": "y"})
+    login("admin").post(f"/people/{personas['member_b'].id}/roles", data={"org_role": "signatory", "is_steering": "y"})
     person = db.session.get(User, personas["member_b"].id)
     assert person.is_steering and person.org_role == OrgRole.SIGNATORY and not person.is_admin
 
@@ -135,8 +146,9 @@ def test_a_copied_cookie_is_refused_by_every_worker_right_after_sign_out(app, pe
 
 
 @pytest.mark.parametrize("change", ["deactivation", "role downgrade"])
-def test_a_session_ended_through_one_worker_is_refused_by_the_others_at_once(app, login, personas, sign_in_as,
-                                                                          other_worker, change):
+def test_a_session_ended_through_one_worker_is_refused_by_the_others_at_once(
+    app, login, personas, sign_in_as, other_worker, change
+):
     signatory = personas["signatory_a"]
     client = sign_in_as(app.test_client(), signatory)
     copy = same_cookie(client, other_worker)
@@ -149,8 +161,9 @@ def test_a_session_ended_through_one_worker_is_refused_by_the_others_at_once(app
     assert response.status_code == 302 and response.location.startswith("/sign-in")
 
 
-def test_a_second_factor_passed_on_one_worker_is_honoured_by_the_others_at_once(app, personas, person_factory,
-                                                                              sign_in_as, other_worker):
+def test_a_second_factor_passed_on_one_worker_is_honoured_by_the_others_at_once(
+    app, personas, person_factory, sign_in_as, other_worker
+):
     steering = person_factory("signatory", personas["steering"].organization, steering=True, two_factor=False)
     client = sign_in_as(app.test_client(), steering)
     assert same_cookie(client, other_worker).get("/letters/manage/").location.startswith("/account/two-factor")

@@ -85,10 +85,17 @@ def test_one_account_is_limited_across_addresses(make_app, personas):
     assert sign_in(client, "member.a@example.org", "wrong password").status_code == 429
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/phish", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example",
-    "/\r\nLocation: https://evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/phish",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "/\r\nLocation: https://evil.example",
+    ],
+)
 def test_next_parameter_never_leaves_the_site(client, personas, target):
     response = sign_in(client, "member.a@example.org", next=target)
     assert response.status_code == 302
@@ -165,11 +172,13 @@ def test_signed_in_pages_are_not_cached(login):
     assert login("member_a").get("/account/").headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("email", ["nobody@example.org", "member.a@example.org", "gone@example.org",
-                                   "no.password@example.org"])
+@pytest.mark.parametrize(
+    "email", ["nobody@example.org", "member.a@example.org", "gone@example.org", "no.password@example.org"]
+)
 @pytest.mark.parametrize("password", [PASSWORD, "wrong password"])
-def test_every_sign_in_costs_one_argon2_verify_and_no_hash(client, personas, person_factory, monkeypatch, email,
-                                                            password):
+def test_every_sign_in_costs_one_argon2_verify_and_no_hash(
+    client, personas, person_factory, monkeypatch, email, password
+):
     """Unknown, known, deactivated or without a password: the same work, whatever the password."""
     from argon2 import PasswordHasher
 

@@ -15,10 +15,23 @@ from app.extensions import db
 from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization
 from app.platforms.models import Platform
 
-ADMIN_PAGES = ["/admin/", "/admin/applications", "/admin/organizations", "/admin/organizations/new",
-               "/admin/people", "/admin/platforms", "/admin/platforms/new", "/admin/audit"]
-PLATFORM = {"name": "Telegram", "slug": "telegram", "company": "Telegram FZ-LLC", "website": "https://telegram.org",
-            "active": "y"}
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/applications",
+    "/admin/organizations",
+    "/admin/organizations/new",
+    "/admin/people",
+    "/admin/platforms",
+    "/admin/platforms/new",
+    "/admin/audit",
+]
+PLATFORM = {
+    "name": "Telegram",
+    "slug": "telegram",
+    "company": "Telegram FZ-LLC",
+    "website": "https://telegram.org",
+    "active": "y",
+}
 
 
 def text_of(response) -> str:
@@ -30,10 +43,15 @@ def entries(action: str) -> list[AuditEntry]:
 
 
 def add_application(name: str, status=ApplicationStatus.PENDING) -> MembershipApplication:
-    application = MembershipApplication(name=name, country="KE", contact_name="Contact",
-                                        contact_email=f"{name.lower().replace(' ', '.')}@example.org",
-                                        motivation="We document online harms.", status=status,
-                                        access_token_hash=new_token()[1])
+    application = MembershipApplication(
+        name=name,
+        country="KE",
+        contact_name="Contact",
+        contact_email=f"{name.lower().replace(' ', '.')}@example.org",
+        motivation="We document online harms.",
+        status=status,
+        access_token_hash=new_token()[1],
+    )
     db.session.add(application)
     db.session.commit()
     return application
@@ -104,9 +122,16 @@ def test_application_list_shows_pending_applications_by_default_and_filters_by_s
 
 
 def test_admin_adds_an_organization(login, personas):
-    response = login("admin").post("/admin/organizations/new", data={
-        "name": "Access Now Kenya", "country": "KE", "website": "https://access.example.org",
-        "description": "Digital rights.", "is_steering": "y"})
+    response = login("admin").post(
+        "/admin/organizations/new",
+        data={
+            "name": "Access Now Kenya",
+            "country": "KE",
+            "website": "https://access.example.org",
+            "description": "Digital rights.",
+            "is_steering": "y",
+        },
+    )
 
     assert response.status_code == 302
     organization = db.session.scalar(select(Organization).where(Organization.name == "Access Now Kenya"))
@@ -122,8 +147,10 @@ def test_editing_an_organization_moves_it_with_its_country_and_sets_the_steering
     form = login("admin").get(f"/admin/organizations/{organization.id}/edit").get_data(as_text=True)
     assert 'value="Organization A"' in form and '<option selected value="NG">' in form
 
-    response = login("admin").post(f"/admin/organizations/{organization.id}/edit", data={
-        "name": "Organization A", "country": "FR", "is_steering": "y"})
+    response = login("admin").post(
+        f"/admin/organizations/{organization.id}/edit",
+        data={"name": "Organization A", "country": "FR", "is_steering": "y"},
+    )
 
     assert response.status_code == 302
     assert (organization.country, organization.region, organization.is_steering) == ("FR", Region.EUROPE, True)
@@ -144,8 +171,10 @@ def test_unticking_the_steering_flag_removes_an_organization_from_the_committee(
 def test_organization_website_must_be_a_web_address(login, personas, website):
     organization = personas["org_a"]
 
-    response = login("admin").post(f"/admin/organizations/{organization.id}/edit", data={
-        "name": "Organization A", "country": "NG", "website": website})
+    response = login("admin").post(
+        f"/admin/organizations/{organization.id}/edit",
+        data={"name": "Organization A", "country": "NG", "website": website},
+    )
 
     assert response.status_code == 200
     assert "Enter a full web address starting with https://." in text_of(response)
@@ -175,7 +204,12 @@ def test_admin_adds_a_platform(login, personas):
     assert response.status_code == 302
     platform = db.session.scalar(select(Platform))
     assert (platform.name, platform.slug, platform.company, platform.website, platform.active) == (
-        "Telegram", "telegram", "Telegram FZ-LLC", "https://telegram.org", True)
+        "Telegram",
+        "telegram",
+        "Telegram FZ-LLC",
+        "https://telegram.org",
+        True,
+    )
     [entry] = entries("platform_created")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(platform.id))
     assert "Telegram" in text_of(login("admin").get("/admin/platforms"))
@@ -184,8 +218,9 @@ def test_admin_adds_a_platform(login, personas):
 def test_admin_edits_a_platform_keeping_its_slug(login, platform_factory):
     platform = platform_factory(name="Twitter", slug="twitter", company="Twitter Inc.")
 
-    response = login("admin").post(f"/admin/platforms/{platform.id}/edit", data={"name": "X", "slug": "twitter",
-                                                                                  "company": ""})
+    response = login("admin").post(
+        f"/admin/platforms/{platform.id}/edit", data={"name": "X", "slug": "twitter", "company": ""}
+    )
 
     assert response.status_code == 302
     assert (platform.name, platform.slug, platform.company, platform.active) == ("X", "twitter", None, False)
@@ -207,11 +242,14 @@ def test_a_platform_slug_already_in_use_is_refused(login, platform_factory):
     assert other.slug == "signal"
 
 
-@pytest.mark.parametrize(("field", "value", "error"), [
-    ("slug", "Tele Gram", "Use lower-case letters, digits and hyphens."),
-    ("slug", "-telegram", "Use lower-case letters, digits and hyphens."),
-    ("website", "javascript:alert(1)", "Enter a full web address starting with https://."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("slug", "Tele Gram", "Use lower-case letters, digits and hyphens."),
+        ("slug", "-telegram", "Use lower-case letters, digits and hyphens."),
+        ("website", "javascript:alert(1)", "Enter a full web address starting with https://."),
+    ],
+)
 def test_platform_form_validates_its_fields(login, field, value, error):
     response = login("admin").post("/admin/platforms/new", data=PLATFORM | {field: value})
 
@@ -232,20 +270,34 @@ def people_listed(client, query: str) -> set[str]:
     return set(re.findall(r"<td>([^<>@\s]+@[^<>\s]+)</td>", page))
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", {"member.a@example.org", "signatory.a@example.org", "orgadmin.a@example.org", "member.b@example.org",
-          "steering@example.org", "admin@example.org", "gone@example.org", "amina@example.net"}),
-    ("q=SIGNATORY.A", {"signatory.a@example.org"}),
-    ("q=amina", {"amina@example.net"}),
-    ("q=yusuf", {"amina@example.net"}),
-    ("q=%25", set()),
-    ("organization=org-b", {"member.b@example.org", "amina@example.net"}),
-    ("role=signatory", {"signatory.a@example.org", "steering@example.org"}),
-    ("role=steering", {"steering@example.org"}),
-    ("role=admin", {"admin@example.org"}),
-    ("role=org_admin&organization=org-a", {"orgadmin.a@example.org"}),
-    ("q=example.org&organization=org-b&role=member", {"member.b@example.org"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "",
+            {
+                "member.a@example.org",
+                "signatory.a@example.org",
+                "orgadmin.a@example.org",
+                "member.b@example.org",
+                "steering@example.org",
+                "admin@example.org",
+                "gone@example.org",
+                "amina@example.net",
+            },
+        ),
+        ("q=SIGNATORY.A", {"signatory.a@example.org"}),
+        ("q=amina", {"amina@example.net"}),
+        ("q=yusuf", {"amina@example.net"}),
+        ("q=%25", set()),
+        ("organization=org-b", {"member.b@example.org", "amina@example.net"}),
+        ("role=signatory", {"signatory.a@example.org", "steering@example.org"}),
+        ("role=steering", {"steering@example.org"}),
+        ("role=admin", {"admin@example.org"}),
+        ("role=org_admin&organization=org-a", {"orgadmin.a@example.org"}),
+        ("q=example.org&organization=org-b&role=member", {"member.b@example.org"}),
+    ],
+)
 def test_people_list_filters_by_text_organization_and_role(login, personas, person_factory, query, expected):
     person_factory("member", personas["org_b"], name="Amina Yusuf", email="amina@example.net")
 
@@ -268,13 +320,18 @@ def test_audit_trail_filters_by_action_person_object_and_date(login, personas):
     db.session.commit()
     client = login("admin")
 
-    assert audit_rows(client.get("/admin/audit")) == ["organization_updated", "platform_created",
-                                                      "organization_suspended"]
+    assert audit_rows(client.get("/admin/audit")) == [
+        "organization_updated",
+        "platform_created",
+        "organization_suspended",
+    ]
     assert audit_rows(client.get("/admin/audit?action=platform_created")) == ["platform_created"]
     assert audit_rows(client.get("/admin/audit?actor=MEMBER.A@")) == ["organization_updated"]
     assert audit_rows(client.get("/admin/audit?actor=nobody@example.org")) == []
-    assert audit_rows(client.get("/admin/audit?object_type=Organization")) == ["organization_updated",
-                                                                               "organization_suspended"]
+    assert audit_rows(client.get("/admin/audit?object_type=Organization")) == [
+        "organization_updated",
+        "organization_suspended",
+    ]
     assert audit_rows(client.get("/admin/audit?since=2024-02-01&until=2024-03-01")) == ["organization_suspended"]
     assert audit_rows(client.get("/admin/audit?until=2024-02-29")) == []
     today = datetime.now(UTC).date().isoformat()
@@ -344,18 +401,26 @@ def test_organization_list_runs_a_constant_number_of_queries(login, organization
         organization_factory(name=f"Few {index}", is_steering=index == 0)
     few = queries_for(client, count_queries, "/admin/organizations")
     for index in range(27):
-        organization_factory(name=f"Many {index}", is_steering=index % 3 == 0,
-                             membership_status=MembershipStatus.SUSPENDED if index % 2 else MembershipStatus.ACTIVE)
+        organization_factory(
+            name=f"Many {index}",
+            is_steering=index % 3 == 0,
+            membership_status=MembershipStatus.SUSPENDED if index % 2 else MembershipStatus.ACTIVE,
+        )
     assert queries_for(client, count_queries, "/admin/organizations") == few
 
 
-def test_people_list_runs_a_constant_number_of_queries(login, personas, organization_factory, person_factory,
-                                                       count_queries):
+def test_people_list_runs_a_constant_number_of_queries(
+    login, personas, organization_factory, person_factory, count_queries
+):
     client = login("admin")
     few = queries_for(client, count_queries, "/admin/people")
     for index in range(30):
-        person_factory(["member", "signatory", "org_admin"][index % 3], organization_factory(name=f"Org {index}"),
-                       steering=index % 5 == 0, is_deactivated=index % 7 == 0)
+        person_factory(
+            ["member", "signatory", "org_admin"][index % 3],
+            organization_factory(name=f"Org {index}"),
+            steering=index % 5 == 0,
+            is_deactivated=index % 7 == 0,
+        )
     assert queries_for(client, count_queries, "/admin/people") == few
 
 

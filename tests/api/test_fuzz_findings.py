@@ -67,8 +67,9 @@ def test_the_largest_id_is_documented(spec):
     assert parameter["schema"]["maximum"] == MAX_INTEGER
 
 
-@pytest.mark.parametrize("path", ["/api/v1/incidents/INC%00", "/api/v1/letters/a%00b/signatures",
-                                  "/tracker/platforms/x%00"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/incidents/INC%00", "/api/v1/letters/a%00b/signatures", "/tracker/platforms/x%00"]
+)
 def test_a_nul_byte_in_the_path_is_refused(client, path):
     """PostgreSQL refuses NUL even in a lookup: it was a 500 there, and a 404 on SQLite."""
     assert client.get(path).status_code == 400
@@ -82,7 +83,7 @@ def test_statistics_ignore_platform_ids_that_cannot_exist(client, platform):
 
 
 def test_insights_page_ignores_a_platform_that_is_not_a_number(client):
-    """"²" is a digit to str.isdigit() but not to int(): it was a 500 (the API answers 422 for it)."""
+    """ "²" is a digit to str.isdigit() but not to int(): it was a 500 (the API answers 422 for it)."""
     assert client.get("/public/insights/?platform=²").status_code == 200
     assert client.get("/api/v1/stats/platform-response?platform=²").status_code == 422
 
@@ -98,21 +99,31 @@ def test_an_audience_or_reach_too_large_to_store_is_refused(app, login, personas
     platform = platform_factory(name="TikTok", slug="tiktok")
     _, secret = create_api_token(personas["member_a"], "tests", TokenScope.WRITE)
     db.session.commit()
-    payload = {"title": "Huge", "platform": "tiktok", "categories": ["hate_speech"], "language": "ar", "country": "LB",
-               "first_seen_on": "2026-05-01", "severity": "3", field: MAX_INTEGER + 1}
+    payload = {
+        "title": "Huge",
+        "platform": "tiktok",
+        "categories": ["hate_speech"],
+        "language": "ar",
+        "country": "LB",
+        "first_seen_on": "2026-05-01",
+        "severity": "3",
+        field: MAX_INTEGER + 1,
+    }
     response = app.test_client().post("/api/v1/incidents", headers={"Authorization": f"Bearer {secret}"}, json=payload)
     assert response.status_code == 422 and field in response.get_json()["errors"]["json"]
     page = login("member_a").post("/incidents/new", data=form_data(platform.id, **{field: str(MAX_INTEGER + 1)}))
     assert page.status_code == 200 and "Number must be between 0 and 2147483647." in page.get_data(as_text=True)
     assert db.session.scalar(select(Incident)) is None
-    accepted = app.test_client().post("/api/v1/incidents", headers={"Authorization": f"Bearer {secret}"},
-                                      json=payload | {field: MAX_INTEGER})
+    accepted = app.test_client().post(
+        "/api/v1/incidents", headers={"Authorization": f"Bearer {secret}"}, json=payload | {field: MAX_INTEGER}
+    )
     assert accepted.status_code == 201 and accepted.get_json()["reference"]
 
 
 @pytest.mark.parametrize("path, mimetype", [("/api/v1/broken", PROBLEM_JSON), ("/broken", "text/html")])
-def test_an_unexpected_error_after_a_failed_flush_still_gets_its_error_answer(make_app, personas, sign_in_as, path,
-                                                                              mimetype):
+def test_an_unexpected_error_after_a_failed_flush_still_gets_its_error_answer(
+    make_app, personas, sign_in_as, path, mimetype
+):
     """The error answer reads the signed-in reader's language from the database: with the transaction left
     broken it failed too, and the client got Werkzeug's bare HTML 500 (seen as HTML from the API)."""
     app = make_app(PROPAGATE_EXCEPTIONS=False)

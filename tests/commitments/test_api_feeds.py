@@ -15,8 +15,12 @@ from app.commitments.vocab import Area, Claimed, Verified
 from app.extensions import db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SECRETS = ("Unpublished draft commitment", "Note on the unpublished commitment", "Proposed: programme fully open",
-           "Declined: programme cancelled")
+SECRETS = (
+    "Unpublished draft commitment",
+    "Note on the unpublished commitment",
+    "Proposed: programme fully open",
+    "Declined: programme cancelled",
+)
 
 
 @pytest.fixture
@@ -32,29 +36,66 @@ def tracker(personas, steering, platform_factory):
     beta = platform_factory(name="Beta", slug="beta")
 
     def commitment(platform, title, area=Area.TRANSPARENCY, published=True):
-        return services.save_commitment(steering, None, CommitmentData(
-            platform_id=platform.id, title=title, area=area, is_published=published, deadline=date(2026, 9, 1),
-            statement_url="https://example.org/statement", statement_archive_url="https://archive.example/statement"))
+        return services.save_commitment(
+            steering,
+            None,
+            CommitmentData(
+                platform_id=platform.id,
+                title=title,
+                area=area,
+                is_published=published,
+                deadline=date(2026, 9, 1),
+                statement_url="https://example.org/statement",
+                statement_archive_url="https://archive.example/statement",
+            ),
+        )
 
     def publish(item, day, note, claimed, verified, progress, sources=()):
-        services.record_update(steering, item, UpdateData(happened_on=day, note=note, claimed=claimed,
-                                                          verified=verified, progress=progress, sources=list(sources)))
+        services.record_update(
+            steering,
+            item,
+            UpdateData(
+                happened_on=day, note=note, claimed=claimed, verified=verified, progress=progress, sources=list(sources)
+            ),
+        )
 
     shown = commitment(alpha, "Open a researcher data programme")
     hidden = commitment(alpha, "Unpublished draft commitment", published=False)
-    formula = commitment(beta, "=HYPERLINK(\"https://evil.example\")", area=Area.LANGUAGES)
-    publish(shown, date(2026, 3, 1), "Programme announced", Claimed.COMMITTED, Verified.CANNOT_VERIFY, 10,
-            [("https://example.org/press", "https://archive.example/press")])
+    formula = commitment(beta, '=HYPERLINK("https://evil.example")', area=Area.LANGUAGES)
+    publish(
+        shown,
+        date(2026, 3, 1),
+        "Programme announced",
+        Claimed.COMMITTED,
+        Verified.CANNOT_VERIFY,
+        10,
+        [("https://example.org/press", "https://archive.example/press")],
+    )
     publish(shown, date(2026, 4, 1), "First researchers admitted", Claimed.IN_PROGRESS, Verified.PROGRESS_CONFIRMED, 40)
-    publish(hidden, date(2026, 3, 2), "Note on the unpublished commitment", Claimed.COMMITTED,
-            Verified.NOT_ASSESSED, 0)
+    publish(hidden, date(2026, 3, 2), "Note on the unpublished commitment", Claimed.COMMITTED, Verified.NOT_ASSESSED, 0)
     publish(formula, date(2026, 3, 3), "@SUM(1+1) says the platform", Claimed.IMPLEMENTED, Verified.CONFIRMED, 100)
-    proposed = services.propose_update(personas["member_a"], shown, UpdateData(
-        happened_on=date(2026, 5, 1), note="Proposed: programme fully open", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.CONFIRMED, progress=100))
-    declined = services.propose_update(personas["member_b"], shown, UpdateData(
-        happened_on=date(2026, 5, 2), note="Declined: programme cancelled", claimed=Claimed.DECLINED,
-        verified=Verified.CONTRADICTED, progress=0))
+    proposed = services.propose_update(
+        personas["member_a"],
+        shown,
+        UpdateData(
+            happened_on=date(2026, 5, 1),
+            note="Proposed: programme fully open",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.CONFIRMED,
+            progress=100,
+        ),
+    )
+    declined = services.propose_update(
+        personas["member_b"],
+        shown,
+        UpdateData(
+            happened_on=date(2026, 5, 2),
+            note="Declined: programme cancelled",
+            claimed=Claimed.DECLINED,
+            verified=Verified.CONTRADICTED,
+            progress=0,
+        ),
+    )
     services.decide_proposal(steering, declined, accept=False)
     db.session.commit()
     return {"alpha": alpha, "beta": beta, "shown": shown, "hidden": hidden, "formula": formula, "proposed": proposed}
@@ -88,9 +129,17 @@ def test_atom_feed_lists_published_updates_of_published_commitments(client, trac
 
 
 def test_atom_feed_puts_the_most_recently_published_first(client, tracker, steering):
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 1, 1), note="Backfilled old statement", claimed=Claimed.COMMITTED,
-        verified=Verified.NOT_ASSESSED, progress=0))
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 1, 1),
+            note="Backfilled old statement",
+            claimed=Claimed.COMMITTED,
+            verified=Verified.NOT_ASSESSED,
+            progress=0,
+        ),
+    )
     db.session.commit()
     _root, entries = parse_feed(client.get("/tracker/feed.atom"))
     assert "Backfilled old statement" in entries[0].find(f"{ATOM}content").text
@@ -143,7 +192,7 @@ def test_csv_download_has_published_commitments_only(client, tracker):
 def test_csv_download_neutralises_formulas(client, tracker):
     _response, rows = csv_rows(client)
     formula = rows[1]
-    assert formula["title"] == "'=HYPERLINK(\"https://evil.example\")"
+    assert formula["title"] == '\'=HYPERLINK("https://evil.example")'
     assert formula["last_note"] == "'@SUM(1+1) says the platform"
     for row in rows:
         assert not [value for value in row.values() if value[:1] in ("=", "+", "-", "@")]
@@ -157,11 +206,16 @@ def test_json_download_has_published_commitments_and_updates_only(client, tracke
     assert set(data) == {tracker["shown"].id, tracker["formula"].id}
     shown = data[tracker["shown"].id]
     assert (shown["platform"], shown["claimed"], shown["verified"], shown["progress"]) == (
-        "alpha", "in_progress", "progress_confirmed", 40)
+        "alpha",
+        "in_progress",
+        "progress_confirmed",
+        40,
+    )
     assert shown["statement_archive_url"] == "https://archive.example/statement"
     assert [entry["note"] for entry in shown["updates"]] == ["First researchers admitted", "Programme announced"]
-    assert shown["updates"][1]["sources"] == [{"url": "https://example.org/press",
-                                                "archive_url": "https://archive.example/press"}]
+    assert shown["updates"][1]["sources"] == [
+        {"url": "https://example.org/press", "archive_url": "https://archive.example/press"}
+    ]
     assert shown["updates"][1]["documented_by"] == "Steering Org"
     assert shown["url"] == f"/tracker/commitments/{tracker['shown'].id}"
 
@@ -172,11 +226,19 @@ def test_api_lists_published_commitments(client, tracker):
     items = response.get_json()["items"]
     assert sorted(item["id"] for item in items) == sorted([tracker["shown"].id, tracker["formula"].id])
     shown = next(item for item in items if item["id"] == tracker["shown"].id)
-    assert shown == {"id": tracker["shown"].id, "platform": "alpha", "title": "Open a researcher data programme",
-                     "description": None, "area": "transparency", "claimed": "in_progress",
-                     "verified": "progress_confirmed", "progress": 40, "deadline": "2026-09-01",
-                     "statement_url": "https://example.org/statement",
-                     "statement_archive_url": "https://archive.example/statement"}
+    assert shown == {
+        "id": tracker["shown"].id,
+        "platform": "alpha",
+        "title": "Open a researcher data programme",
+        "description": None,
+        "area": "transparency",
+        "claimed": "in_progress",
+        "verified": "progress_confirmed",
+        "progress": 40,
+        "deadline": "2026-09-01",
+        "statement_url": "https://example.org/statement",
+        "statement_archive_url": "https://archive.example/statement",
+    }
 
 
 def test_api_lists_commitments_a_page_at_a_time_in_the_trackers_order(client, tracker, monkeypatch):
@@ -186,23 +248,27 @@ def test_api_lists_commitments_a_page_at_a_time_in_the_trackers_order(client, tr
     second = client.get(first["next"]).get_json()
     assert second["next"] is None
     assert sorted(item["id"] for item in first["items"] + second["items"]) == sorted(
-        [tracker["shown"].id, tracker["formula"].id])
+        [tracker["shown"].id, tracker["formula"].id]
+    )
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("platform=alpha", ["shown"]),
-    ("platform=beta", ["formula"]),
-    ("platform=nope", []),
-    ("area=languages", ["formula"]),
-    ("area=transparency", ["shown"]),
-    ("claimed=implemented", ["formula"]),
-    ("claimed=in_progress", ["shown"]),
-    ("verified=confirmed", ["formula"]),
-    ("verified=progress_confirmed", ["shown"]),
-    ("verified=contradicted", []),
-    ("platform=alpha&verified=confirmed", []),
-    ("claimed=committed", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("platform=alpha", ["shown"]),
+        ("platform=beta", ["formula"]),
+        ("platform=nope", []),
+        ("area=languages", ["formula"]),
+        ("area=transparency", ["shown"]),
+        ("claimed=implemented", ["formula"]),
+        ("claimed=in_progress", ["shown"]),
+        ("verified=confirmed", ["formula"]),
+        ("verified=progress_confirmed", ["shown"]),
+        ("verified=contradicted", []),
+        ("platform=alpha&verified=confirmed", []),
+        ("claimed=committed", []),
+    ],
+)
 def test_api_filters_commitments(client, tracker, query, expected):
     items = client.get(f"/api/v1/commitments?{query}").get_json()["items"]
     assert sorted(item["id"] for item in items) == sorted(tracker[name].id for name in expected)
@@ -213,10 +279,15 @@ def test_api_detail_has_the_published_timeline(client, tracker):
     assert response.status_code == 200
     data = response.get_json()
     assert [entry["note"] for entry in data["timeline"]] == ["First researchers admitted", "Programme announced"]
-    assert data["timeline"][1] == {"date": "2026-03-01", "note": "Programme announced", "claimed": "committed",
-                                   "verified": "cannot_verify", "progress": 10, "documented_by": "Steering Org",
-                                   "sources": [{"url": "https://example.org/press",
-                                                "archive_url": "https://archive.example/press"}]}
+    assert data["timeline"][1] == {
+        "date": "2026-03-01",
+        "note": "Programme announced",
+        "claimed": "committed",
+        "verified": "cannot_verify",
+        "progress": 10,
+        "documented_by": "Steering Org",
+        "sources": [{"url": "https://example.org/press", "archive_url": "https://archive.example/press"}],
+    }
     assert not [secret for secret in SECRETS if secret in response.get_data(as_text=True)]
 
 
@@ -230,8 +301,10 @@ def test_api_titles_in_the_requested_language(client, tracker, steering):
     db.session.commit()
     items = {item["id"]: item for item in client.get("/api/v1/commitments?lang=fr").get_json()["items"]}
     assert (items[tracker["shown"].id]["title"], items[tracker["shown"].id]["description"]) == (
-        "Ouvrir un programme de données", "Partager")
-    assert items[tracker["formula"].id]["title"] == "=HYPERLINK(\"https://evil.example\")"
+        "Ouvrir un programme de données",
+        "Partager",
+    )
+    assert items[tracker["formula"].id]["title"] == '=HYPERLINK("https://evil.example")'
 
 
 def test_accepted_proposal_reaches_feed_downloads_and_api(client, tracker, steering):
@@ -246,9 +319,17 @@ def test_accepted_proposal_reaches_feed_downloads_and_api(client, tracker, steer
 
 
 def test_control_characters_in_a_note_do_not_break_the_feeds(client, tracker, steering):
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 4, 2), note="Pasted\x0bfrom a\x0cword processor\x01", claimed=Claimed.IN_PROGRESS,
-        verified=Verified.PROGRESS_CONFIRMED, progress=45))
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 4, 2),
+            note="Pasted\x0bfrom a\x0cword processor\x01",
+            claimed=Claimed.IN_PROGRESS,
+            verified=Verified.PROGRESS_CONFIRMED,
+            progress=45,
+        ),
+    )
     db.session.commit()
     for path in ("/tracker/feed.atom", "/tracker/platforms/alpha/feed.atom"):
         _root, entries = parse_feed(client.get(path))

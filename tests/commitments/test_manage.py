@@ -26,8 +26,13 @@ def platform(platform_factory):
 @pytest.fixture
 def make_commitment(steering, platform):
     def create(title="Publish an appeals process", published=True, target=None):
-        commitment = services.save_commitment(steering, None, CommitmentData(
-            platform_id=(target or platform).id, title=title, area=Area.POLICIES, is_published=published))
+        commitment = services.save_commitment(
+            steering,
+            None,
+            CommitmentData(
+                platform_id=(target or platform).id, title=title, area=Area.POLICIES, is_published=published
+            ),
+        )
         db.session.commit()
         return commitment
 
@@ -47,10 +52,14 @@ def audit_actions(target=None) -> list[str]:
 
 
 def update_form(**overrides) -> dict:
-    return {"happened_on": "2026-04-01", "claimed": "in_progress", "verified": "progress_confirmed", "progress": "40",
-            "note": "Appeals page launched in three languages",
-            "sources": "https://example.org/appeals https://archive.example/appeals\nhttps://example.org/blog"
-            } | overrides
+    return {
+        "happened_on": "2026-04-01",
+        "claimed": "in_progress",
+        "verified": "progress_confirmed",
+        "progress": "40",
+        "note": "Appeals page launched in three languages",
+        "sources": "https://example.org/appeals https://archive.example/appeals\nhttps://example.org/blog",
+    } | overrides
 
 
 def manage_requests(commitment_id, milestone_id, update_id):
@@ -72,9 +81,17 @@ def manage_requests(commitment_id, milestone_id, update_id):
 
 @pytest.fixture
 def proposal(personas, commitment):
-    entry = services.propose_update(personas["member_a"], commitment, UpdateData(
-        happened_on=date(2026, 4, 1), note="Member saw the new policy", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.CANNOT_VERIFY, progress=70))
+    entry = services.propose_update(
+        personas["member_a"],
+        commitment,
+        UpdateData(
+            happened_on=date(2026, 4, 1),
+            note="Member saw the new policy",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.CANNOT_VERIFY,
+            progress=70,
+        ),
+    )
     db.session.commit()
     return entry
 
@@ -109,27 +126,49 @@ def test_management_sends_anonymous_visitors_to_sign_in(client, commitment, mile
 
 
 def test_steering_creates_a_commitment_with_its_source(login, steering, platform):
-    response = login("steering").post("/tracker/manage/new", data={
-        "platform_id": str(platform.id), "title": "  End cross-check exemptions ", "area": "exemptions",
-        "original_locale": "en", "description": "No more *VIP* lists", "statement_url": "https://example.org/s",
-        "statement_archive_url": "https://archive.example/s", "statement_date": "2026-02-01",
-        "deadline": "2026-12-31", "is_published": "y"})
+    response = login("steering").post(
+        "/tracker/manage/new",
+        data={
+            "platform_id": str(platform.id),
+            "title": "  End cross-check exemptions ",
+            "area": "exemptions",
+            "original_locale": "en",
+            "description": "No more *VIP* lists",
+            "statement_url": "https://example.org/s",
+            "statement_archive_url": "https://archive.example/s",
+            "statement_date": "2026-02-01",
+            "deadline": "2026-12-31",
+            "is_published": "y",
+        },
+    )
     commitment = db.session.scalar(select(Commitment))
     assert response.status_code == 302 and response.headers["Location"] == f"/tracker/manage/{commitment.id}"
-    assert (commitment.title, commitment.area, commitment.is_published) == ("End cross-check exemptions",
-                                                                             Area.EXEMPTIONS, True)
-    assert (commitment.statement_url, commitment.statement_archive_url, commitment.statement_date,
-            commitment.deadline) == ("https://example.org/s", "https://archive.example/s", date(2026, 2, 1),
-                                     date(2026, 12, 31))
+    assert (commitment.title, commitment.area, commitment.is_published) == (
+        "End cross-check exemptions",
+        Area.EXEMPTIONS,
+        True,
+    )
+    assert (
+        commitment.statement_url,
+        commitment.statement_archive_url,
+        commitment.statement_date,
+        commitment.deadline,
+    ) == ("https://example.org/s", "https://archive.example/s", date(2026, 2, 1), date(2026, 12, 31))
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment_created"))
     assert entry.actor_id == steering.id and entry.object_id == str(commitment.id)
     assert services.current_state()[0] == 1
 
 
 def test_steering_edits_a_commitment_and_it_is_audited(login, commitment, platform):
-    response = login("steering").post(f"/tracker/manage/{commitment.id}/edit", data={
-        "platform_id": str(platform.id), "title": "Publish an appeals process in Hausa", "area": "languages",
-        "original_locale": "en"})
+    response = login("steering").post(
+        f"/tracker/manage/{commitment.id}/edit",
+        data={
+            "platform_id": str(platform.id),
+            "title": "Publish an appeals process in Hausa",
+            "area": "languages",
+            "original_locale": "en",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(commitment)
     assert commitment.title == "Publish an appeals process in Hausa" and not commitment.is_published
@@ -142,19 +181,28 @@ def test_steering_records_an_update_with_sources(login, steering, commitment):
     assert response.status_code == 302
     entry = db.session.scalar(select(CommitmentUpdate))
     assert (entry.state, entry.organization_id, entry.created_by_id) == (
-        UpdateState.PUBLISHED, steering.organization_id, steering.id)
+        UpdateState.PUBLISHED,
+        steering.organization_id,
+        steering.id,
+    )
     assert [(source.url, source.archive_url) for source in entry.sources] == [
-        ("https://example.org/appeals", "https://archive.example/appeals"), ("https://example.org/blog", None)]
+        ("https://example.org/appeals", "https://archive.example/appeals"),
+        ("https://example.org/blog", None),
+    ]
     db.session.refresh(commitment)
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.IN_PROGRESS, Verified.PROGRESS_CONFIRMED, 40)
+        Claimed.IN_PROGRESS,
+        Verified.PROGRESS_CONFIRMED,
+        40,
+    )
     assert audit_actions(commitment)[-1] == "commitment_status_updated"
     public = client.get(f"/tracker/commitments/{commitment.id}").get_data(as_text=True)
     assert "Appeals page launched in three languages" in public and "https://archive.example/appeals" in public
 
 
-@pytest.mark.parametrize("overrides", [{"sources": "javascript:alert(1)"}, {"progress": "101"}, {"note": ""},
-                                       {"claimed": "nonsense"}])
+@pytest.mark.parametrize(
+    "overrides", [{"sources": "javascript:alert(1)"}, {"progress": "101"}, {"note": ""}, {"claimed": "nonsense"}]
+)
 def test_invalid_update_is_refused_and_nothing_changes(login, commitment, overrides):
     version = services.current_state()[0]
     response = login("steering").post(f"/tracker/manage/{commitment.id}/updates", data=update_form(**overrides))
@@ -165,8 +213,9 @@ def test_invalid_update_is_refused_and_nothing_changes(login, commitment, overri
 def test_member_proposal_waits_for_steering_and_is_audited(login, personas, commitment):
     client = login("member_b")
     assert client.get(f"/tracker/manage/{commitment.id}/propose").status_code == 200
-    response = client.post(f"/tracker/manage/{commitment.id}/propose",
-                           data=update_form(note="Spotted the appeals page"))
+    response = client.post(
+        f"/tracker/manage/{commitment.id}/propose", data=update_form(note="Spotted the appeals page")
+    )
     assert response.status_code == 302
     entry = db.session.scalar(select(CommitmentUpdate))
     assert entry.state == UpdateState.PROPOSED and entry.organization_id == personas["org_b"].id
@@ -191,7 +240,10 @@ def test_accepted_proposal_is_published_and_moves_the_statuses(login, steering, 
     db.session.refresh(commitment)
     assert proposal.state == UpdateState.PUBLISHED and proposal.published_at is not None
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.IMPLEMENTED, Verified.CANNOT_VERIFY, 70)
+        Claimed.IMPLEMENTED,
+        Verified.CANNOT_VERIFY,
+        70,
+    )
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment_update_accepted"))
     assert entry.actor_id == steering.id and entry.details["update_id"] == proposal.id
     assert "Member saw the new policy" in client.get(f"/tracker/commitments/{commitment.id}").get_data(as_text=True)
@@ -209,39 +261,54 @@ def test_declined_proposal_is_never_shown(login, commitment, proposal):
     assert services.current_state()[0] == version
     assert client.post(f"/tracker/manage/proposals/{proposal.id}/accept").status_code == 409
     assert "Member saw the new policy" not in client.get("/tracker/manage/").get_data(as_text=True)
-    assert "Member saw the new policy" not in client.get(f"/tracker/commitments/{commitment.id}").get_data(
-        as_text=True)
+    assert "Member saw the new policy" not in client.get(f"/tracker/commitments/{commitment.id}").get_data(as_text=True)
 
 
 def test_translation_and_milestones_are_audited_and_public(login, commitment):
     client = login("steering")
-    client.post(f"/tracker/manage/{commitment.id}/translations",
-                data={"locale": "fr", "title": "Publier une procédure d'appel"})
-    client.post(f"/tracker/manage/{commitment.id}/translations",
-                data={"locale": "fr", "title": "Publier une procédure de recours"})
+    client.post(
+        f"/tracker/manage/{commitment.id}/translations", data={"locale": "fr", "title": "Publier une procédure d'appel"}
+    )
+    client.post(
+        f"/tracker/manage/{commitment.id}/translations",
+        data={"locale": "fr", "title": "Publier une procédure de recours"},
+    )
     client.post(f"/tracker/manage/{commitment.id}/milestones", data={"title": "Draft policy", "due_on": "2026-05-01"})
     milestone = db.session.scalar(select(Milestone))
     client.post(f"/tracker/manage/milestones/{milestone.id}/done")
     db.session.refresh(commitment)
     assert [(item.locale, item.title) for item in commitment.translations] == [
-        ("fr", "Publier une procédure de recours")]
+        ("fr", "Publier une procédure de recours")
+    ]
     assert milestone.done_on == date.today()
-    assert audit_actions(commitment)[1:] == ["commitment_translated", "commitment_translated",
-                                             "commitment_milestone_added"]
+    assert audit_actions(commitment)[1:] == [
+        "commitment_translated",
+        "commitment_translated",
+        "commitment_milestone_added",
+    ]
     assert audit_actions(milestone) == ["commitment_milestone_done"]
     page = client.get(f"/tracker/commitments/{commitment.id}?lang=fr").get_data(as_text=True)
     assert "Publier une procédure de recours" in page and "Draft policy" in page and "✓" in page
 
 
-@pytest.mark.parametrize(("status", "visibility"), [
-    ("draft", "public"), ("submitted", "public"), ("verified", "public"), ("published", "coalition"),
-    ("published", "organization")])
-def test_attach_refuses_an_incident_that_is_not_published_and_public(login, personas, commitment, incident_factory,
-                                                                     status, visibility):
+@pytest.mark.parametrize(
+    ("status", "visibility"),
+    [
+        ("draft", "public"),
+        ("submitted", "public"),
+        ("verified", "public"),
+        ("published", "coalition"),
+        ("published", "organization"),
+    ],
+)
+def test_attach_refuses_an_incident_that_is_not_published_and_public(
+    login, personas, commitment, incident_factory, status, visibility
+):
     incident = incident_factory(personas["member_a"], status=status, visibility=visibility)
     version = services.current_state()[0]
-    response = login("steering").post(f"/tracker/manage/{commitment.id}/evidence",
-                                      data={"reference": incident.reference, "stance": "contradicts"})
+    response = login("steering").post(
+        f"/tracker/manage/{commitment.id}/evidence", data={"reference": incident.reference, "stance": "contradicts"}
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(CommitmentEvidence)) is None and services.current_state()[0] == version
     with pytest.raises(services.TrackerError):
@@ -249,15 +316,19 @@ def test_attach_refuses_an_incident_that_is_not_published_and_public(login, pers
 
 
 def test_attach_takes_a_published_public_incident_once(login, personas, commitment, incident_factory):
-    incident = incident_factory(personas["member_a"], status="published", visibility="public",
-                                title="Appeal ignored for weeks")
+    incident = incident_factory(
+        personas["member_a"], status="published", visibility="public", title="Appeal ignored for weeks"
+    )
     client = login("steering")
     for _ in range(2):
-        client.post(f"/tracker/manage/{commitment.id}/evidence",
-                    data={"reference": f" {incident.reference.lower()} ", "stance": "contradicts", "note": "Ignored"})
+        client.post(
+            f"/tracker/manage/{commitment.id}/evidence",
+            data={"reference": f" {incident.reference.lower()} ", "stance": "contradicts", "note": "Ignored"},
+        )
     evidence = list(db.session.scalars(select(CommitmentEvidence)))
     assert [(item.incident_id, item.stance, item.note) for item in evidence] == [
-        (incident.id, Stance.CONTRADICTS, "Ignored")]
+        (incident.id, Stance.CONTRADICTS, "Ignored")
+    ]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment_evidence_attached"))
     assert entry.details == {"incident": incident.reference}
     page = client.get(f"/tracker/commitments/{commitment.id}").get_data(as_text=True)
@@ -279,7 +350,8 @@ def test_follow_toggles_a_platform_and_a_commitment(login, personas, platform, c
     assert page.count("Stop following") == 2 and "You will receive a digest of its updates by email." in page
     client.post("/tracker/manage/follow", data={"platform_id": str(platform.id)})
     assert [(item.platform_id, item.commitment_id) for item in services.follows_of(personas["member_a"])] == [
-        (None, commitment.id)]
+        (None, commitment.id)
+    ]
     assert services.follows_of(personas["member_b"]) == []
 
 
@@ -287,8 +359,12 @@ def test_only_what_the_public_tracker_shows_can_be_followed(login, personas, pla
     retired = platform_factory(name="Retired", slug="retired", active=False)
     hidden = make_commitment(published=False)
     client = login("member_a")
-    for data in ({"platform_id": "999999"}, {"platform_id": str(retired.id)}, {"commitment_id": "999999"},
-                 {"commitment_id": str(hidden.id)}):
+    for data in (
+        {"platform_id": "999999"},
+        {"platform_id": str(retired.id)},
+        {"commitment_id": "999999"},
+        {"commitment_id": str(hidden.id)},
+    ):
         assert client.post("/tracker/manage/follow", data=data).status_code == 404, data
     assert services.follows_of(personas["member_a"]) == []
 
@@ -317,9 +393,13 @@ def followed(personas, platform_factory, make_commitment, steering):
 
 
 def publish(steering, commitment, note, happened_on=date(2026, 3, 14)):
-    services.record_update(steering, commitment, UpdateData(happened_on=happened_on, note=note,
-                                                            claimed=Claimed.COMMITTED,
-                                                            verified=Verified.NOT_ASSESSED, progress=5))
+    services.record_update(
+        steering,
+        commitment,
+        UpdateData(
+            happened_on=happened_on, note=note, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=5
+        ),
+    )
     db.session.commit()
 
 
@@ -334,9 +414,17 @@ def test_digest_emails_each_follower_their_new_updates_in_their_language(app, pe
     publish(steering, followed["beta"], "Beta hired forty moderators")
     publish(steering, followed["beta_other"], "Unfollowed Beta news")
     publish(steering, followed["hidden"], "Unpublished commitment news")
-    services.propose_update(personas["member_b"], followed["beta"], UpdateData(
-        happened_on=date(2026, 3, 15), note="Proposal not yet accepted", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.CONFIRMED, progress=100))
+    services.propose_update(
+        personas["member_b"],
+        followed["beta"],
+        UpdateData(
+            happened_on=date(2026, 3, 15),
+            note="Proposal not yet accepted",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.CONFIRMED,
+            progress=100,
+        ),
+    )
     db.session.commit()
     assert run_digest(app).strip() == "Digests queued: 2."
     messages = {message.recipient: message for message in outbox()}
@@ -349,8 +437,9 @@ def test_digest_emails_each_follower_their_new_updates_in_their_language(app, pe
     assert french.locale == "fr"
     assert "Beta hired forty moderators" in french.body and "Financer des modérateurs en swahili" in french.body
     assert "14 mars 2026" in french.body
-    assert not [text for text in ("Unfollowed Beta news", "Proposal not yet accepted", "Alpha appeals")
-                if text in french.body]
+    assert not [
+        text for text in ("Unfollowed Beta news", "Proposal not yet accepted", "Alpha appeals") if text in french.body
+    ]
 
 
 def test_digest_sends_only_updates_published_since_the_last_one(app, outbox, followed, steering):
@@ -371,8 +460,9 @@ def test_digest_sends_nothing_without_new_updates(app, outbox, followed, steerin
     assert outbox() == []
 
 
-def test_updates_before_following_are_not_sent(app, personas, outbox, followed, steering, platform_factory,
-                                               make_commitment):
+def test_updates_before_following_are_not_sent(
+    app, personas, outbox, followed, steering, platform_factory, make_commitment
+):
     gamma_commitment = make_commitment("Gamma commitment", target=platform_factory(name="Gamma", slug="gamma"))
     publish(steering, gamma_commitment, "Old Gamma news")
     publish(steering, followed["alpha"], "Alpha news")

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.core import page_cache, versions
 from app.commitments import public_views, services
-from app.core.versions import TRACKER, DataVersion
 from app.commitments.services import CommitmentData, UpdateData
 from app.commitments.vocab import Area, Claimed, Stance, Verified
+from app.core import page_cache, versions
 from app.core.db import utcnow
+from app.core.versions import TRACKER, DataVersion
 from app.extensions import db
 
 PUBLIC_PAGES = ("/tracker/", "/tracker/platforms/alpha", "/tracker/commitments/{id}", "/tracker/platforms/alpha/embed")
@@ -29,25 +29,63 @@ def tracker(personas, steering, platform_factory):
     beta = platform_factory(name="Beta", slug="beta")
 
     def commitment(platform, title, published=True):
-        return services.save_commitment(steering, None, CommitmentData(
-            platform_id=platform.id, title=title, area=Area.TRANSPARENCY, is_published=published,
-            description="Share data with researchers"))
+        return services.save_commitment(
+            steering,
+            None,
+            CommitmentData(
+                platform_id=platform.id,
+                title=title,
+                area=Area.TRANSPARENCY,
+                is_published=published,
+                description="Share data with researchers",
+            ),
+        )
 
     shown = commitment(alpha, "Open a researcher data programme")
     hidden = commitment(alpha, "Unpublished draft commitment", published=False)
     other = commitment(beta, "Fund moderators in Swahili")
-    services.record_update(steering, shown, UpdateData(
-        happened_on=date(2026, 3, 1), note="Programme announced at a press event", claimed=Claimed.COMMITTED,
-        verified=Verified.CANNOT_VERIFY, progress=10, sources=[("https://example.org/press", None)]))
-    services.record_update(steering, hidden, UpdateData(
-        happened_on=date(2026, 3, 2), note="Note on the unpublished commitment", claimed=Claimed.COMMITTED,
-        verified=Verified.NOT_ASSESSED, progress=0))
-    proposal = UpdateData(happened_on=date(2026, 4, 1), note="Proposed: programme fully open",
-                          claimed=Claimed.IMPLEMENTED, verified=Verified.CONFIRMED, progress=100)
+    services.record_update(
+        steering,
+        shown,
+        UpdateData(
+            happened_on=date(2026, 3, 1),
+            note="Programme announced at a press event",
+            claimed=Claimed.COMMITTED,
+            verified=Verified.CANNOT_VERIFY,
+            progress=10,
+            sources=[("https://example.org/press", None)],
+        ),
+    )
+    services.record_update(
+        steering,
+        hidden,
+        UpdateData(
+            happened_on=date(2026, 3, 2),
+            note="Note on the unpublished commitment",
+            claimed=Claimed.COMMITTED,
+            verified=Verified.NOT_ASSESSED,
+            progress=0,
+        ),
+    )
+    proposal = UpdateData(
+        happened_on=date(2026, 4, 1),
+        note="Proposed: programme fully open",
+        claimed=Claimed.IMPLEMENTED,
+        verified=Verified.CONFIRMED,
+        progress=100,
+    )
     proposed = services.propose_update(personas["member_a"], shown, proposal)
-    declined = services.propose_update(personas["member_b"], shown, UpdateData(
-        happened_on=date(2026, 4, 2), note="Declined: programme cancelled", claimed=Claimed.DECLINED,
-        verified=Verified.CONTRADICTED, progress=0))
+    declined = services.propose_update(
+        personas["member_b"],
+        shown,
+        UpdateData(
+            happened_on=date(2026, 4, 2),
+            note="Declined: programme cancelled",
+            claimed=Claimed.DECLINED,
+            verified=Verified.CONTRADICTED,
+            progress=0,
+        ),
+    )
     services.decide_proposal(steering, declined, accept=False)
     db.session.commit()
     return {"alpha": alpha, "beta": beta, "shown": shown, "hidden": hidden, "other": other, "proposed": proposed}
@@ -73,8 +111,12 @@ def test_pages_show_published_commitments_and_updates(client, tracker):
 
 
 def test_pages_never_show_unpublished_commitments_or_proposed_and_declined_updates(client, tracker):
-    secrets = ("Unpublished draft commitment", "Note on the unpublished commitment", "Proposed: programme fully open",
-               "Declined: programme cancelled")
+    secrets = (
+        "Unpublished draft commitment",
+        "Note on the unpublished commitment",
+        "Proposed: programme fully open",
+        "Declined: programme cancelled",
+    )
     for path in pages(tracker) + ["/tracker/platforms/beta"]:
         body = client.get(path).get_data(as_text=True)
         assert not [secret for secret in secrets if secret in body], path
@@ -98,10 +140,12 @@ def test_accepted_proposal_appears_and_declined_stays_hidden(client, tracker, st
 
 
 def test_evidence_lists_only_published_public_incidents(client, tracker, steering, personas, incident_factory):
-    shown_incident = incident_factory(personas["member_a"], status="published", visibility="public",
-                                      title="Public incident as evidence")
-    later_hidden = incident_factory(personas["member_a"], status="published", visibility="public",
-                                    title="Incident later restricted")
+    shown_incident = incident_factory(
+        personas["member_a"], status="published", visibility="public", title="Public incident as evidence"
+    )
+    later_hidden = incident_factory(
+        personas["member_a"], status="published", visibility="public", title="Incident later restricted"
+    )
     for incident in (shown_incident, later_hidden):
         services.attach_incident(steering, tracker["shown"], incident.reference, Stance.CONTRADICTS, None)
     later_hidden.visibility = "coalition"
@@ -113,8 +157,12 @@ def test_evidence_lists_only_published_public_incidents(client, tracker, steerin
 
 def test_unknown_or_retired_platform_is_not_found(client, tracker, platform_factory):
     platform_factory(name="Retired", slug="retired", active=False)
-    for path in ("/tracker/platforms/nope", "/tracker/platforms/retired", "/tracker/platforms/retired/embed",
-                 "/tracker/commitments/999999"):
+    for path in (
+        "/tracker/platforms/nope",
+        "/tracker/platforms/retired",
+        "/tracker/platforms/retired/embed",
+        "/tracker/commitments/999999",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -134,13 +182,22 @@ def test_a_cached_page_is_answered_without_the_database_while_its_version_is_fre
 
 
 def test_a_change_through_this_worker_shows_at_once(client, tracker, steering):
-    assert "Programme announced" in client.get("/tracker/commitments/%d" % tracker["shown"].id).get_data(as_text=True)
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    assert "Programme announced" in client.get(f"/tracker/commitments/{tracker['shown'].id}").get_data(as_text=True)
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 5, 1),
+            note="Researchers report access granted",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.PROGRESS_CONFIRMED,
+            progress=60,
+        ),
+    )
     db.session.commit()
-    assert "Researchers report access granted" in client.get(
-        "/tracker/commitments/%d" % tracker["shown"].id).get_data(as_text=True)
+    assert "Researchers report access granted" in client.get(f"/tracker/commitments/{tracker['shown'].id}").get_data(
+        as_text=True
+    )
 
 
 def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards(client, tracker, steering):
@@ -148,9 +205,17 @@ def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards
     for path in variants[:2]:
         page = client.get(path).get_data(as_text=True)
         assert "status-confirmed" not in page and "<strong>100</strong>/100" not in page
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 5, 1), note="Programme open to all researchers", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.CONFIRMED, progress=100))
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 5, 1),
+            note="Programme open to all researchers",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.CONFIRMED,
+            progress=100,
+        ),
+    )
     db.session.commit()
     for path in variants:
         page = client.get(path).get_data(as_text=True)
@@ -158,21 +223,27 @@ def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards
 
 
 def test_another_variant_of_the_overview_reuses_the_cached_rows_without_loading_commitments(
-        client, tracker, count_queries):
+    client, tracker, count_queries
+):
     first = client.get("/tracker/").get_data(as_text=True)
     with count_queries() as statements:
         again = client.get("/tracker/?utm_source=newsletter").get_data(as_text=True)
-    assert [statement for statement in statements if "commitment_translations" in statement
-            or "commitments.title" in statement] == []
+    assert [
+        statement
+        for statement in statements
+        if "commitment_translations" in statement or "commitments.title" in statement
+    ] == []
     assert "Open a researcher data programme" in again and again.count("commitment-row") == first.count(
-        "commitment-row")
+        "commitment-row"
+    )
 
 
 def test_a_change_through_another_worker_shows_within_a_second(client, tracker, monkeypatch):
     etag = client.get("/tracker/").headers["ETag"]
     with db.engine.begin() as another_worker:  # its change bumps the version, not this worker's memory of it
-        another_worker.execute(update(DataVersion).where(DataVersion.name == TRACKER)
-                               .values(version=DataVersion.version + 1))
+        another_worker.execute(
+            update(DataVersion).where(DataVersion.name == TRACKER).values(version=DataVersion.version + 1)
+        )
     assert client.get("/tracker/").headers["ETag"] == etag
     moment = versions.time.monotonic() + versions.REMEMBER_SECONDS
     monkeypatch.setattr(versions.time, "monotonic", lambda: moment)
@@ -198,9 +269,17 @@ def test_repeated_request_with_the_etag_is_answered_304(client, tracker):
 def test_after_an_update_the_old_etag_no_longer_matches(client, tracker, steering):
     path = f"/tracker/commitments/{tracker['shown'].id}"
     etag = client.get(path).headers["ETag"]
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 5, 1),
+            note="Researchers report access granted",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.PROGRESS_CONFIRMED,
+            progress=60,
+        ),
+    )
     db.session.commit()
     fresh = client.get(path, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
@@ -219,9 +298,17 @@ def test_if_modified_since_answers_304_until_the_tracker_changes(client, tracker
     assert client.get(path, headers={"If-Modified-Since": since}).status_code == 304
     earlier = (first.last_modified - timedelta(minutes=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
-    services.record_update(steering, tracker["shown"], UpdateData(
-        happened_on=date(2026, 5, 1), note="Researchers report access granted", claimed=Claimed.IMPLEMENTED,
-        verified=Verified.PROGRESS_CONFIRMED, progress=60))
+    services.record_update(
+        steering,
+        tracker["shown"],
+        UpdateData(
+            happened_on=date(2026, 5, 1),
+            note="Researchers report access granted",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.PROGRESS_CONFIRMED,
+            progress=60,
+        ),
+    )
     db.session.commit()
     changed = client.get(path, headers={"If-Modified-Since": since})
     assert changed.status_code == 200 and "Researchers report access granted" in changed.get_data(as_text=True)
@@ -229,23 +316,37 @@ def test_if_modified_since_answers_304_until_the_tracker_changes(client, tracker
 
 def test_a_stale_etag_wins_over_a_fresh_if_modified_since(client, tracker):
     path = "/tracker/"
-    response = client.get(path, headers={"If-None-Match": '"not-the-etag"',
-                                         "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    response = client.get(
+        path, headers={"If-None-Match": '"not-the-etag"', "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    )
     assert response.status_code == 200
 
 
 @pytest.fixture
 def distinctive_member(person_factory, personas, sign_in_as, app):
-    person = person_factory("member", personas["org_a"], name="Zephyrine Okonkwo-Larsson",
-                            email="zephyrine.private@example.org", timezone="Asia/Kolkata")
+    person = person_factory(
+        "member",
+        personas["org_a"],
+        name="Zephyrine Okonkwo-Larsson",
+        email="zephyrine.private@example.org",
+        timezone="Asia/Kolkata",
+    )
     client = sign_in_as(app.test_client(), person)
     with client.session_transaction() as session:
         session["_flashes"] = [("success", "Private flash for Zephyrine")]  # pending, as after a form
     return client
 
 
-PERSONAL = ("Zephyrine", "zephyrine.private@example.org", "csrf_token", "Sign out", "Private flash",
-            "Times are shown in", "Kolkata", "Secret flash of the anonymous reader")
+PERSONAL = (
+    "Zephyrine",
+    "zephyrine.private@example.org",
+    "csrf_token",
+    "Sign out",
+    "Private flash",
+    "Times are shown in",
+    "Kolkata",
+    "Secret flash of the anonymous reader",
+)
 
 
 @pytest.mark.parametrize("page", PUBLIC_PAGES)
@@ -279,8 +380,7 @@ def test_member_flash_survives_for_their_next_own_page(tracker, distinctive_memb
 
 @pytest.fixture
 def translated(tracker, steering):
-    services.save_translation(steering, tracker["shown"], "fr", "Ouvrir un programme de données pour chercheurs",
-                              None)
+    services.save_translation(steering, tracker["shown"], "fr", "Ouvrir un programme de données pour chercheurs", None)
     db.session.commit()
     return tracker
 
@@ -305,12 +405,17 @@ def test_the_same_address_is_cached_per_language(app, translated):
     assert "Open a researcher data programme" in english.get_data(as_text=True)
     assert "Ouvrir un programme de données pour chercheurs" in french.get_data(as_text=True)
     assert english.headers["ETag"] != french.headers["ETag"]
-    assert app.test_client().get(path, headers={"Accept-Language": "fr",
-                                                "If-None-Match": english.headers["ETag"]}).status_code == 200
+    assert (
+        app.test_client()
+        .get(path, headers={"Accept-Language": "fr", "If-None-Match": english.headers["ETag"]})
+        .status_code
+        == 200
+    )
 
 
-def test_member_who_prefers_french_sees_the_french_title(app, tracker, translated, person_factory, personas,
-                                                         sign_in_as):
+def test_member_who_prefers_french_sees_the_french_title(
+    app, tracker, translated, person_factory, personas, sign_in_as
+):
     person = person_factory("member", personas["org_a"], locale="fr")
     body = sign_in_as(app.test_client(), person).get("/tracker/").get_data(as_text=True)
     assert "Ouvrir un programme de données pour chercheurs" in body
@@ -323,7 +428,11 @@ def test_only_the_embed_may_be_framed(client, tracker):
     cached = client.get("/tracker/platforms/alpha/embed", headers={"If-None-Match": embed.headers["ETag"]})
     assert cached.status_code == 304 and "X-Frame-Options" not in cached.headers
     others = [path for path in pages(tracker) if not path.endswith("/embed")] + [
-        "/tracker/feed.atom", "/tracker/platforms/alpha/feed.atom", "/tracker/tracker.csv", "/tracker/tracker.json"]
+        "/tracker/feed.atom",
+        "/tracker/platforms/alpha/feed.atom",
+        "/tracker/tracker.csv",
+        "/tracker/tracker.json",
+    ]
     for path in others:
         response = client.get(path)
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
@@ -332,8 +441,10 @@ def test_only_the_embed_may_be_framed(client, tracker):
 
 
 def test_cached_pages_never_take_addresses_from_the_request_host(app, tracker):
-    addresses = {"/tracker/platforms/alpha": 'src="https://coalition.test/tracker/platforms/alpha/embed"',
-                 "/tracker/platforms/alpha/embed": 'href="https://coalition.test/tracker/platforms/alpha"'}
+    addresses = {
+        "/tracker/platforms/alpha": 'src="https://coalition.test/tracker/platforms/alpha/embed"',
+        "/tracker/platforms/alpha/embed": 'href="https://coalition.test/tracker/platforms/alpha"',
+    }
     for path, address in addresses.items():
         poisoned = app.test_client().get(path, headers={"Host": "evil.example"}).get_data(as_text=True)
         served = app.test_client().get(path).get_data(as_text=True)
@@ -364,9 +475,17 @@ def set_today(monkeypatch):
 def test_a_new_day_refreshes_overdue_days_and_the_validators(client, steering, platform_factory, set_today):
     day = date.today() + timedelta(days=30)  # after the tracker's last change, as days to come always are
     platform = platform_factory(name="Alpha", slug="alpha")
-    services.save_commitment(steering, None, CommitmentData(
-        platform_id=platform.id, title="Late commitment", area=Area.POLICIES, is_published=True,
-        deadline=day - timedelta(days=3)))
+    services.save_commitment(
+        steering,
+        None,
+        CommitmentData(
+            platform_id=platform.id,
+            title="Late commitment",
+            area=Area.POLICIES,
+            is_published=True,
+            deadline=day - timedelta(days=3),
+        ),
+    )
     db.session.commit()
     set_today(day)
     first = client.get("/tracker/platforms/alpha")
@@ -379,14 +498,23 @@ def test_a_new_day_refreshes_overdue_days_and_the_validators(client, steering, p
         assert "overdue by 4 days" in next_day.get_data(as_text=True)
 
 
-def test_the_overview_lists_commitments_a_page_at_a_time_keeping_the_filters(client, steering, platform_factory,
-                                                                              monkeypatch):
+def test_the_overview_lists_commitments_a_page_at_a_time_keeping_the_filters(
+    client, steering, platform_factory, monkeypatch
+):
     monkeypatch.setattr(public_views, "OVERVIEW_PAGE_SIZE", 2)
     platform = platform_factory(name="Alpha", slug="alpha")
     for number in range(5):
-        services.save_commitment(steering, None, CommitmentData(
-            platform_id=platform.id, title=f"Promise {number}", area=Area.TRANSPARENCY, is_published=True,
-            deadline=date(2027, 1, 1) + timedelta(days=number)))
+        services.save_commitment(
+            steering,
+            None,
+            CommitmentData(
+                platform_id=platform.id,
+                title=f"Promise {number}",
+                area=Area.TRANSPARENCY,
+                is_published=True,
+                deadline=date(2027, 1, 1) + timedelta(days=number),
+            ),
+        )
     db.session.commit()
 
     def shown(path):

@@ -24,9 +24,17 @@ def make_commitment(steering):
     """``make_commitment(platform, title=..., deadline=..., is_published=True)``, saved by steering."""
 
     def create(platform, title="Publish an appeals process", published=True, **fields):
-        commitment = services.save_commitment(steering, None, CommitmentData(
-            platform_id=platform.id, title=title, area=fields.pop("area", Area.POLICIES), is_published=published,
-            **fields))
+        commitment = services.save_commitment(
+            steering,
+            None,
+            CommitmentData(
+                platform_id=platform.id,
+                title=title,
+                area=fields.pop("area", Area.POLICIES),
+                is_published=published,
+                **fields,
+            ),
+        )
         db.session.commit()
         return commitment
 
@@ -37,10 +45,14 @@ def make_commitment(steering):
 def record(steering):
     """``record(commitment, date, claimed, verified, progress)``: a published update by steering."""
 
-    def add(commitment, happened_on, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=0,
-            note="An update"):
-        entry = services.record_update(steering, commitment, UpdateData(
-            happened_on=happened_on, note=note, claimed=claimed, verified=verified, progress=progress))
+    def add(
+        commitment, happened_on, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=0, note="An update"
+    ):
+        entry = services.record_update(
+            steering,
+            commitment,
+            UpdateData(happened_on=happened_on, note=note, claimed=claimed, verified=verified, progress=progress),
+        )
         db.session.commit()
         return entry
 
@@ -53,7 +65,10 @@ def test_commitment_takes_the_statuses_of_its_latest_update(platform_factory, ma
     record(commitment, date(2026, 3, 5), Claimed.IN_PROGRESS, Verified.PROGRESS_CONFIRMED, 40)
     db.session.refresh(commitment)
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.IN_PROGRESS, Verified.PROGRESS_CONFIRMED, 40)
+        Claimed.IN_PROGRESS,
+        Verified.PROGRESS_CONFIRMED,
+        40,
+    )
 
 
 def test_older_dated_update_recorded_later_does_not_override(platform_factory, make_commitment, record):
@@ -62,47 +77,78 @@ def test_older_dated_update_recorded_later_does_not_override(platform_factory, m
     record(commitment, date(2026, 1, 10), Claimed.COMMITTED, Verified.NOT_ASSESSED, 5, note="Backfilled")
     db.session.refresh(commitment)
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.IMPLEMENTED, Verified.CONFIRMED, 100)
+        Claimed.IMPLEMENTED,
+        Verified.CONFIRMED,
+        100,
+    )
     assert [entry.note for entry in commitment.updates] == ["Done", "Backfilled"]
 
 
 def test_status_history_keeps_every_update_newest_date_first(platform_factory, make_commitment, record):
     commitment = make_commitment(platform_factory())
-    for day, claimed in [(date(2026, 2, 1), Claimed.COMMITTED), (date(2026, 4, 1), Claimed.IMPLEMENTED),
-                         (date(2026, 3, 1), Claimed.IN_PROGRESS)]:
+    for day, claimed in [
+        (date(2026, 2, 1), Claimed.COMMITTED),
+        (date(2026, 4, 1), Claimed.IMPLEMENTED),
+        (date(2026, 3, 1), Claimed.IN_PROGRESS),
+    ]:
         record(commitment, day, claimed)
     db.session.refresh(commitment)
     assert [(entry.happened_on, entry.claimed) for entry in commitment.updates] == [
-        (date(2026, 4, 1), Claimed.IMPLEMENTED), (date(2026, 3, 1), Claimed.IN_PROGRESS),
-        (date(2026, 2, 1), Claimed.COMMITTED)]
+        (date(2026, 4, 1), Claimed.IMPLEMENTED),
+        (date(2026, 3, 1), Claimed.IN_PROGRESS),
+        (date(2026, 2, 1), Claimed.COMMITTED),
+    ]
     assert all(entry.state == UpdateState.PUBLISHED and entry.published_at for entry in commitment.updates)
 
 
 def test_accepted_proposal_dated_before_the_latest_update_does_not_override(
-        personas, platform_factory, make_commitment, record):
+    personas, platform_factory, make_commitment, record
+):
     commitment = make_commitment(platform_factory())
     record(commitment, date(2026, 5, 1), Claimed.IMPLEMENTED, Verified.CONFIRMED, 100)
-    proposal = services.propose_update(personas["member_a"], commitment, UpdateData(
-        happened_on=date(2026, 4, 1), note="Seen earlier", claimed=Claimed.IN_PROGRESS,
-        verified=Verified.CANNOT_VERIFY, progress=30))
+    proposal = services.propose_update(
+        personas["member_a"],
+        commitment,
+        UpdateData(
+            happened_on=date(2026, 4, 1),
+            note="Seen earlier",
+            claimed=Claimed.IN_PROGRESS,
+            verified=Verified.CANNOT_VERIFY,
+            progress=30,
+        ),
+    )
     services.decide_proposal(personas["steering"], proposal, accept=True)
     db.session.commit()
     db.session.refresh(commitment)
     assert proposal.state == UpdateState.PUBLISHED
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.IMPLEMENTED, Verified.CONFIRMED, 100)
+        Claimed.IMPLEMENTED,
+        Verified.CONFIRMED,
+        100,
+    )
 
 
 def test_proposed_update_changes_nothing_until_accepted(personas, platform_factory, make_commitment):
     commitment = make_commitment(platform_factory())
     version = services.current_state()[0]
-    services.propose_update(personas["member_a"], commitment, UpdateData(
-        happened_on=date(2026, 4, 1), note="Rumour", claimed=Claimed.IMPLEMENTED, verified=Verified.CONFIRMED,
-        progress=100))
+    services.propose_update(
+        personas["member_a"],
+        commitment,
+        UpdateData(
+            happened_on=date(2026, 4, 1),
+            note="Rumour",
+            claimed=Claimed.IMPLEMENTED,
+            verified=Verified.CONFIRMED,
+            progress=100,
+        ),
+    )
     db.session.commit()
     db.session.refresh(commitment)
     assert (commitment.claimed, commitment.verified, commitment.progress) == (
-        Claimed.NO_RESPONSE, Verified.NOT_ASSESSED, 0)
+        Claimed.NO_RESPONSE,
+        Verified.NOT_ASSESSED,
+        0,
+    )
     assert services.current_state()[0] == version
 
 
@@ -110,8 +156,17 @@ def test_proposed_update_changes_nothing_until_accepted(personas, platform_facto
 def test_progress_outside_0_to_100_is_refused(platform_factory, make_commitment, steering, progress):
     commitment = make_commitment(platform_factory())
     with pytest.raises(TrackerError):
-        services.record_update(steering, commitment, UpdateData(
-            happened_on=TODAY, note="x", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=progress))
+        services.record_update(
+            steering,
+            commitment,
+            UpdateData(
+                happened_on=TODAY,
+                note="x",
+                claimed=Claimed.COMMITTED,
+                verified=Verified.NOT_ASSESSED,
+                progress=progress,
+            ),
+        )
     assert db.session.scalar(select(CommitmentUpdate)) is None
 
 
@@ -119,19 +174,24 @@ def test_progress_outside_0_to_100_is_refused(platform_factory, make_commitment,
 def test_only_steering_may_change_the_tracker(personas, platform_factory, make_commitment, persona):
     commitment = make_commitment(platform_factory())
     actor = personas[persona]
-    data = UpdateData(happened_on=TODAY, note="x", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED,
-                      progress=0)
-    for change in (lambda: services.record_update(actor, commitment, data),
-                   lambda: services.save_commitment(actor, None, CommitmentData(
-                       platform_id=commitment.platform_id, title="x", area=Area.POLICIES)),
-                   lambda: services.save_translation(actor, commitment, "fr", "x", None),
-                   lambda: services.add_milestone(actor, commitment, "x", None)):
+    data = UpdateData(
+        happened_on=TODAY, note="x", claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=0
+    )
+    for change in (
+        lambda: services.record_update(actor, commitment, data),
+        lambda: services.save_commitment(
+            actor, None, CommitmentData(platform_id=commitment.platform_id, title="x", area=Area.POLICIES)
+        ),
+        lambda: services.save_translation(actor, commitment, "fr", "x", None),
+        lambda: services.add_milestone(actor, commitment, "x", None),
+    ):
         with pytest.raises(TrackerError):
             change()
 
 
-def test_every_published_change_bumps_the_tracker_version(personas, platform_factory, make_commitment, record,
-                                                          steering):
+def test_every_published_change_bumps_the_tracker_version(
+    personas, platform_factory, make_commitment, record, steering
+):
     assert services.current_state() == (0, None)
     commitment = make_commitment(platform_factory())
     versions = [services.current_state()[0]]
@@ -186,10 +246,18 @@ def test_scorecard_arithmetic_matches_the_hand_computed_figures(scored_platforms
     summary = {slug: (card.total, card.overdue, card.score) for slug, card in cards.items()}
     assert summary == {"alpha": (4, 1, 25), "beta": (5, 1, 50), "gamma": (2, 2, 0), "delta": (0, 0, None)}
     assert cards["alpha"].claimed == {Claimed.IMPLEMENTED: 2, Claimed.IN_PROGRESS: 1, Claimed.NO_RESPONSE: 1}
-    assert cards["alpha"].verified == {Verified.CONFIRMED: 1, Verified.PROGRESS_CONFIRMED: 1,
-                                       Verified.CONTRADICTED: 1, Verified.NOT_ASSESSED: 1}
-    assert cards["beta"].verified == {Verified.CONFIRMED: 2, Verified.PROGRESS_CONFIRMED: 1,
-                                      Verified.CANNOT_VERIFY: 1, Verified.NOT_ASSESSED: 1}
+    assert cards["alpha"].verified == {
+        Verified.CONFIRMED: 1,
+        Verified.PROGRESS_CONFIRMED: 1,
+        Verified.CONTRADICTED: 1,
+        Verified.NOT_ASSESSED: 1,
+    }
+    assert cards["beta"].verified == {
+        Verified.CONFIRMED: 2,
+        Verified.PROGRESS_CONFIRMED: 1,
+        Verified.CANNOT_VERIFY: 1,
+        Verified.NOT_ASSESSED: 1,
+    }
     assert cards["beta"].claimed[Claimed.IMPLEMENTED] == 2
 
 
@@ -209,8 +277,10 @@ def test_overdue_count_follows_the_given_day(scored_platforms):
 
 def test_overview_shows_the_scores_and_a_dash_without_commitments(client, scored_platforms):
     body = client.get("/tracker/").get_data(as_text=True)
-    rows = {slug: body.split(f'href="/tracker/platforms/{slug}"', 1)[1].split("</tr>", 1)[0]
-            for slug in ("alpha", "beta", "gamma", "delta")}
+    rows = {
+        slug: body.split(f'href="/tracker/platforms/{slug}"', 1)[1].split("</tr>", 1)[0]
+        for slug in ("alpha", "beta", "gamma", "delta")
+    }
     assert "<strong>25</strong>/100" in rows["alpha"] and "<strong>50</strong>/100" in rows["beta"]
     assert "<strong>0</strong>/100" in rows["gamma"]
     assert "—" in rows["delta"] and "/100" not in rows["delta"]
@@ -246,8 +316,9 @@ def test_pages_say_how_many_days_overdue(client, platform_factory, make_commitme
         assert body.count("overdue by") == 1, path
 
 
-def test_overview_statement_count_does_not_grow_with_platforms(client, count_queries, platform_factory,
-                                                               make_commitment, record):
+def test_overview_statement_count_does_not_grow_with_platforms(
+    client, count_queries, platform_factory, make_commitment, record
+):
     def add_platforms(number):
         for _ in range(number):
             commitment = make_commitment(platform_factory(), deadline=TODAY)

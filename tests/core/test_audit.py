@@ -15,10 +15,12 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def chain(app, organization_factory):
     """Four committed entries, oldest first."""
     organization = organization_factory()
-    entries = [record("organization_created", target=organization, steering=False),
-               record("organization_updated", target=organization, fields=["name", "website"]),
-               record("organization_suspended", target=organization),
-               record("organization_reinstated", target=organization, note="appeal upheld")]
+    entries = [
+        record("organization_created", target=organization, steering=False),
+        record("organization_updated", target=organization, fields=["name", "website"]),
+        record("organization_suspended", target=organization),
+        record("organization_reinstated", target=organization, note="appeal upheld"),
+    ]
     db.session.commit()
     return entries
 
@@ -84,12 +86,27 @@ def test_inserted_entry_is_detected_even_when_its_own_hash_is_valid(app, chain):
     db.session.commit()
     assert verify(app).exit_code == 0
     # ... then slip in an entry that correctly claims to follow the second one.
-    forged = AuditEntry(created_at=second.created_at, action="roles_changed", object_type="User", object_id="1",
-                        details={"after": {"admin": True}}, prev_hash=second.entry_hash)
+    forged = AuditEntry(
+        created_at=second.created_at,
+        action="roles_changed",
+        object_type="User",
+        object_id="1",
+        details={"after": {"admin": True}},
+        prev_hash=second.entry_hash,
+    )
     forged.entry_hash = forged.compute_hash()
-    db.session.execute(insert(AuditEntry).values(
-        id=third, created_at=forged.created_at, action=forged.action, object_type=forged.object_type,
-        object_id=forged.object_id, details=forged.details, prev_hash=forged.prev_hash, entry_hash=forged.entry_hash))
+    db.session.execute(
+        insert(AuditEntry).values(
+            id=third,
+            created_at=forged.created_at,
+            action=forged.action,
+            object_type=forged.object_type,
+            object_id=forged.object_id,
+            details=forged.details,
+            prev_hash=forged.prev_hash,
+            entry_hash=forged.entry_hash,
+        )
+    )
     db.session.commit()
     result = verify(app)
     assert result.exit_code != 0
@@ -98,27 +115,36 @@ def test_inserted_entry_is_detected_even_when_its_own_hash_is_valid(app, chain):
 
 
 def test_appended_entry_with_a_made_up_hash_is_detected(app, chain):
-    db.session.execute(insert(AuditEntry).values(
-        created_at=chain[-1].created_at, action="sign_in", details={}, prev_hash=chain[-1].entry_hash,
-        entry_hash="f" * 64))
+    db.session.execute(
+        insert(AuditEntry).values(
+            created_at=chain[-1].created_at,
+            action="sign_in",
+            details={},
+            prev_hash=chain[-1].entry_hash,
+            entry_hash="f" * 64,
+        )
+    )
     db.session.commit()
     result = verify(app)
     assert result.exit_code != 0
     assert "content changed after it was written" in result.output
 
 
-@pytest.mark.parametrize("address, prefix", [
-    ("203.0.113.77", "203.0.113.0/24"),
-    ("198.51.100.1", "198.51.100.0/24"),
-    ("2001:db8:abcd:12:34:56:78:9a", "2001:db8:abcd::/48"),
-    ("2001:db8::1", "2001:db8::/48"),
-    ("::ffff:203.0.113.77", "203.0.113.0/24"),  # an IPv4 client seen by a dual-stack server
-    ("not an address", None),
-    ("203.0.113", None),
-    ("203.0.113.77, 10.0.0.1", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "address, prefix",
+    [
+        ("203.0.113.77", "203.0.113.0/24"),
+        ("198.51.100.1", "198.51.100.0/24"),
+        ("2001:db8:abcd:12:34:56:78:9a", "2001:db8:abcd::/48"),
+        ("2001:db8::1", "2001:db8::/48"),
+        ("::ffff:203.0.113.77", "203.0.113.0/24"),  # an IPv4 client seen by a dual-stack server
+        ("not an address", None),
+        ("203.0.113", None),
+        ("203.0.113.77, 10.0.0.1", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_addresses_are_truncated(address, prefix):
     assert truncate_ip(address) == prefix
 
@@ -166,9 +192,12 @@ def test_record_in_a_request_over_ipv6_keeps_a_48(app, login, personas, probe):
 
 
 def test_no_route_changes_the_audit_trail(app):
-    writable = [(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()
-                if WRITE_METHODS & set(rule.methods or ())
-                and ("audit" in rule.rule.lower() or "audit" in rule.endpoint.lower())]
+    writable = [
+        (rule.rule, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if WRITE_METHODS & set(rule.methods or ())
+        and ("audit" in rule.rule.lower() or "audit" in rule.endpoint.lower())
+    ]
     assert writable == []
     readable = [rule.rule for rule in app.url_map.iter_rules() if "audit" in rule.rule]
     assert readable, "the audit trail page exists (and is read-only)"
@@ -176,13 +205,14 @@ def test_no_route_changes_the_audit_trail(app):
 
 def test_search_pages_newest_first_by_keyset(app, organization_factory):
     organization = organization_factory()
-    entries = [record("organization_updated", target=organization, number=number)
-               for number in range(audit.PAGE_SIZE + 5)]
+    entries = [
+        record("organization_updated", target=organization, number=number) for number in range(audit.PAGE_SIZE + 5)
+    ]
     record("sign_in")
     db.session.commit()
     first, next_before = audit.search(action="organization_updated")
-    assert [entry.id for entry in first] == [entry.id for entry in reversed(entries)][:audit.PAGE_SIZE]
+    assert [entry.id for entry in first] == [entry.id for entry in reversed(entries)][: audit.PAGE_SIZE]
     assert next_before == first[-1].id
     second, after_second = audit.search(action="organization_updated", before_id=next_before)
-    assert [entry.id for entry in second] == [entry.id for entry in reversed(entries)][audit.PAGE_SIZE:]
+    assert [entry.id for entry in second] == [entry.id for entry in reversed(entries)][audit.PAGE_SIZE :]
     assert after_second is None

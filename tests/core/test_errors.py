@@ -20,6 +20,7 @@ def failing_app(make_app):
     @allow(PUBLIC)
     def upload():
         from flask import request
+
         return str(len(request.get_data()))
 
     app.add_url_rule("/fail/<int:code>", view_func=fail)
@@ -63,8 +64,9 @@ def test_wrong_method_page_is_translated_and_lists_allowed_methods(failing_app, 
 
 
 def test_too_large_request_gets_translated_413(failing_app, translate):
-    response = failing_app.test_client().post("/upload?lang=es", data=b"x" * 100,
-                                              content_type="application/octet-stream")
+    response = failing_app.test_client().post(
+        "/upload?lang=es", data=b"x" * 100, content_type="application/octet-stream"
+    )
     assert response.status_code == 413
     assert translate("es", ERROR_TITLES[413], html=True) in response.get_data(as_text=True)
 

@@ -6,10 +6,24 @@ from urllib.parse import urlsplit
 from werkzeug.exceptions import NotFound
 
 # The public pages people share, feeds and exports among them: the crawl must reach each.
-PUBLIC_ENDPOINTS = {"main.index", "tracker.overview", "tracker.platform", "tracker.commitment", "tracker.embed",
-                    "tracker.feed", "tracker.platform_feed", "tracker.export_csv", "tracker.export_json",
-                    "letters.index", "letters.detail", "public_incidents.index", "public_incidents.detail",
-                    "insights.public_index", "organizations.directory", "accounts.sign_in"}
+PUBLIC_ENDPOINTS = {
+    "main.index",
+    "tracker.overview",
+    "tracker.platform",
+    "tracker.commitment",
+    "tracker.embed",
+    "tracker.feed",
+    "tracker.platform_feed",
+    "tracker.export_csv",
+    "tracker.export_json",
+    "letters.index",
+    "letters.detail",
+    "public_incidents.index",
+    "public_incidents.detail",
+    "insights.public_index",
+    "organizations.directory",
+    "accounts.sign_in",
+}
 PAGES_PER_ENDPOINT = 2
 
 
@@ -39,7 +53,7 @@ def test_no_publicly_cacheable_response_sets_a_cookie(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)  # forms keep their CSRF secret in the session, as in production
     app.test_cli_runner().invoke(args=["demo", "load"])  # letters, commitments and public incidents to crawl
     pages = crawl_public_site(app, app.test_client())
-    assert PUBLIC_ENDPOINTS <= set(pages.values())
+    assert set(pages.values()) >= PUBLIC_ENDPOINTS
     returning = app.test_client()  # holds a session (the sign-in form's CSRF secret) and a language cookie
     returning.get("/sign-in?lang=es")
     assert returning.get_cookie("session") and returning.get_cookie("lang")

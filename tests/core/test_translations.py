@@ -47,8 +47,9 @@ def test_placeholders_survive_translation(locale):
 def test_template_is_up_to_date_with_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
     cli.extract(output=fresh)
-    assert message_ids(read_catalog(fresh)) == message_ids(read_catalog(cli.TEMPLATE)), \
+    assert message_ids(read_catalog(fresh)) == message_ids(read_catalog(cli.TEMPLATE)), (
         "run: flask --app wsgi translate update"
+    )
 
 
 def test_every_supported_locale_ships_a_catalog():

@@ -33,9 +33,18 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync", "--disable-quic"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -63,12 +72,20 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, None)  # placeholder to reserve a port number
     port = server.server_port
     server.server_close()
-    app = create_app({
-        "SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/e2e.db",
-        "PUBLIC_URL": f"http://127.0.0.1:{port}", "EVIDENCE_DIR": str(directory / "evidence"),
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 1024, "SIGN_IN_RATE_LIMIT": "1000 per minute",
-        "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute", "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
-        "COALITION_ENV": "development"})
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/e2e.db",
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "EVIDENCE_DIR": str(directory / "evidence"),
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST_KIB": 1024,
+            "SIGN_IN_RATE_LIMIT": "1000 per minute",
+            "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "COALITION_ENV": "development",
+        }
+    )
     people = {}
     with app.app_context():
         upgrade()
@@ -76,10 +93,14 @@ def live_server(tmp_path_factory):
         kenya = db.session.scalar(select(Organization).where(Organization.slug == "kosf"))
         india = db.session.scalar(select(Organization).where(Organization.slug == "mumbai-media-monitor"))
         for key, organization, role, steering, admin in [
-                ("member", kenya, OrgRole.MEMBER, False, False), ("signatory", kenya, OrgRole.SIGNATORY, False, False),
-                ("steering", india, OrgRole.SIGNATORY, True, False), ("admin", india, OrgRole.ORG_ADMIN, False, True)]:
-            person = create_user(f"{key}@e2e.example", key.title(), organization, role, steering, admin,
-                                 password=PASSWORD)
+            ("member", kenya, OrgRole.MEMBER, False, False),
+            ("signatory", kenya, OrgRole.SIGNATORY, False, False),
+            ("steering", india, OrgRole.SIGNATORY, True, False),
+            ("admin", india, OrgRole.ORG_ADMIN, False, True),
+        ]:
+            person = create_user(
+                f"{key}@e2e.example", key.title(), organization, role, steering, admin, password=PASSWORD
+            )
             if steering or admin:
                 person.totp_secret, person.totp_enabled_at = pyotp.random_base32(), utcnow()
             people[key] = {"email": person.email, "totp": person.totp_secret}
@@ -127,8 +148,11 @@ def visit(browser, live_server, signed_in_state):
     contexts = []
 
     def open_window(who: str | None = None, mode: str = "pointer"):
-        context = browser.new_context(storage_state=signed_in_state(who) if who else None, locale="en-US",
-                                      java_script_enabled=mode != "no-javascript")
+        context = browser.new_context(
+            storage_state=signed_in_state(who) if who else None,
+            locale="en-US",
+            java_script_enabled=mode != "no-javascript",
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return DRIVERS[mode](context.new_page(), live_server["url"])

@@ -72,8 +72,10 @@ class Keyboard(Pointer):
         unfocused = None if self._stop(target)["on_target"] else target.evaluate(FOCUS_STYLE)
         backwards = target.evaluate("""el => { const a = document.activeElement; return a !== document.body
             && !!(el.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
-        for key, goal in (("Shift+Tab" if backwards else "Tab", "reached"),
-                          ("ArrowDown", "on_target")):  # next radio of the group, whatever the text direction
+        for key, goal in (
+            ("Shift+Tab" if backwards else "Tab", "reached"),
+            ("ArrowDown", "on_target"),
+        ):  # next radio of the group, whatever the text direction
             for _ in range(MAX_TAB_STOPS):
                 stop = self._stop(target)
                 assert stop["shown"], f"no visible focus on {stop['html']}"

@@ -14,10 +14,29 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 PERSONAS = [None, "member", "signatory", "steering", "admin"]
 # GET endpoints that answer a file, a feed, data or a redirect rather than a page.
-NOT_PAGES = {"static", "health.healthz", "manage.mine", "account.export", "evidence.original", "evidence.view",
-             "incidents.export", "insights.brief_pdf", "insights.chart", "insights.data_csv", "insights.public_chart",
-             "insights.public_data_csv", "letters.pdf", "letters.plain_text", "meetings.attachment", "meetings.feed",
-             "meetings.ics", "tracker.export_csv", "tracker.export_json", "tracker.feed", "tracker.platform_feed"}
+NOT_PAGES = {
+    "static",
+    "health.healthz",
+    "manage.mine",
+    "account.export",
+    "evidence.original",
+    "evidence.view",
+    "incidents.export",
+    "insights.brief_pdf",
+    "insights.chart",
+    "insights.data_csv",
+    "insights.public_chart",
+    "insights.public_data_csv",
+    "letters.pdf",
+    "letters.plain_text",
+    "meetings.attachment",
+    "meetings.feed",
+    "meetings.ics",
+    "tracker.export_csv",
+    "tracker.export_json",
+    "tracker.feed",
+    "tracker.platform_feed",
+}
 
 if not AXE.exists():
     pytest.skip("axe-core not installed (make test runs npm install when npm is present)", allow_module_level=True)
@@ -31,55 +50,81 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
     letter, commitment = o["letter"], o["commitment"]
     return {
         None: [
-            ("main.index", "/"), ("organizations.directory", "/members"), ("organizations.apply", "/apply"),
+            ("main.index", "/"),
+            ("organizations.directory", "/members"),
+            ("organizations.apply", "/apply"),
             ("organizations.application_status", f"/apply/status/{o['application_token']}"),
-            ("accounts.sign_in", "/sign-in"), ("accounts.forgot_password", "/password/forgot"),
-            ("accounts.reset_password", o["reset_path"]), ("accounts.accept_invitation", o["invitation_path"]),
-            ("tracker.overview", "/tracker/"), ("tracker.platform", "/tracker/platforms/facebook"),
+            ("accounts.sign_in", "/sign-in"),
+            ("accounts.forgot_password", "/password/forgot"),
+            ("accounts.reset_password", o["reset_path"]),
+            ("accounts.accept_invitation", o["invitation_path"]),
+            ("tracker.overview", "/tracker/"),
+            ("tracker.platform", "/tracker/platforms/facebook"),
             ("tracker.commitment", f"/tracker/commitments/{commitment}"),
             ("tracker.embed", "/tracker/platforms/facebook/embed"),
-            ("letters.index", "/letters/"), ("letters.detail", f"/letters/{letter}"),
-            ("letters.printable", f"/letters/{letter}/print"), ("letters.versions", f"/letters/{letter}/versions"),
+            ("letters.index", "/letters/"),
+            ("letters.detail", f"/letters/{letter}"),
+            ("letters.printable", f"/letters/{letter}/print"),
+            ("letters.versions", f"/letters/{letter}/versions"),
             ("letters.support", f"/letters/{letter}/support"),
             ("public_incidents.index", "/public/incidents/"),
             ("public_incidents.detail", f"/public/incidents/{o['public_incident']}"),
-            ("insights.public_index", "/public/insights/"), ("errors", "/no-such-page")],
+            ("insights.public_index", "/public/insights/"),
+            ("errors", "/no-such-page"),
+        ],
         "member": [
-            ("incidents.index", "/incidents/"), ("incidents.new", "/incidents/new"),
-            ("incidents.import_csv", "/incidents/import"), ("incidents.detail", f"/incidents/{o['draft_incident']}"),
+            ("incidents.index", "/incidents/"),
+            ("incidents.new", "/incidents/new"),
+            ("incidents.import_csv", "/incidents/import"),
+            ("incidents.detail", f"/incidents/{o['draft_incident']}"),
             ("incidents.edit", f"/incidents/{o['draft_incident']}/edit"),
-            ("account.profile", "/account/"), ("account.change_password", "/account/password"),
-            ("account.tokens", "/account/tokens"), ("account.two_factor_setup", "/account/two-factor"),
-            ("insights.index", "/insights/"), ("insights.brief", "/insights/brief/facebook"),
-            ("meetings.index", "/meetings/"), ("meetings.calendar_settings", "/meetings/calendar"),
+            ("account.profile", "/account/"),
+            ("account.change_password", "/account/password"),
+            ("account.tokens", "/account/tokens"),
+            ("account.two_factor_setup", "/account/two-factor"),
+            ("insights.index", "/insights/"),
+            ("insights.brief", "/insights/brief/facebook"),
+            ("meetings.index", "/meetings/"),
+            ("meetings.calendar_settings", "/meetings/calendar"),
             ("meetings.detail", f"/meetings/{o['meeting']}"),
             ("tracker_manage.following", "/tracker/manage/following"),
-            ("tracker_manage.propose", f"/tracker/manage/{commitment}/propose")],
+            ("tracker_manage.propose", f"/tracker/manage/{commitment}/propose"),
+        ],
         "signatory": [("letters.detail", f"/letters/{letter}")],
         "steering": [
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("account.two_factor_setup", "/account/two-factor"),
-            ("letters_manage.index", "/letters/manage/"), ("letters_manage.new", "/letters/manage/new"),
+            ("letters_manage.index", "/letters/manage/"),
+            ("letters_manage.new", "/letters/manage/new"),
             ("letters_manage.progress", f"/letters/manage/{letter}"),
             ("letters_manage.settings", f"/letters/manage/{letter}/settings"),
             ("letters_manage.text", f"/letters/manage/{letter}/text/en"),
             ("letters_manage.text", f"/letters/manage/{letter}/text/fr"),
-            ("tracker_manage.index", "/tracker/manage/"), ("tracker_manage.detail", f"/tracker/manage/{commitment}"),
+            ("tracker_manage.index", "/tracker/manage/"),
+            ("tracker_manage.detail", f"/tracker/manage/{commitment}"),
             ("tracker_manage.edit", "/tracker/manage/new"),
             ("tracker_manage.edit", f"/tracker/manage/{commitment}/edit"),
-            ("meetings.new", "/meetings/new"), ("meetings.new_series", "/meetings/series/new"),
-            ("meetings.detail", f"/meetings/{o['meeting']}")],
+            ("meetings.new", "/meetings/new"),
+            ("meetings.new_series", "/meetings/series/new"),
+            ("meetings.detail", f"/meetings/{o['meeting']}"),
+        ],
         "admin": [
-            ("admin.index", "/admin/"), ("admin.applications", "/admin/applications"),
+            ("admin.index", "/admin/"),
+            ("admin.applications", "/admin/applications"),
             ("admin.application", f"/admin/applications/{o['application']}"),
-            ("admin.organization_list", "/admin/organizations"), ("admin.organization_new", "/admin/organizations/new"),
+            ("admin.organization_list", "/admin/organizations"),
+            ("admin.organization_new", "/admin/organizations/new"),
             ("admin.organization_edit", f"/admin/organizations/{o['organization']}/edit"),
-            ("admin.people", "/admin/people"), ("people.roles", f"/people/{o['person']}/roles"),
-            ("admin.platform_list", "/admin/platforms"), ("admin.platform_form", "/admin/platforms/new"),
+            ("admin.people", "/admin/people"),
+            ("people.roles", f"/people/{o['person']}/roles"),
+            ("admin.platform_list", "/admin/platforms"),
+            ("admin.platform_form", "/admin/platforms/new"),
             ("admin.platform_form", f"/admin/platforms/{o['platform']}/edit"),
-            ("admin.audit_trail", "/admin/audit"), ("outbox.index", "/admin/outbox/"),
+            ("admin.audit_trail", "/admin/audit"),
+            ("outbox.index", "/admin/outbox/"),
             ("manage.organization", f"/organizations/{o['org_slug']}/manage"),
-            ("manage.invite", f"/organizations/{o['org_slug']}/invite")],
+            ("manage.invite", f"/organizations/{o['org_slug']}/invite"),
+        ],
     }
 
 
@@ -100,31 +145,44 @@ def page_objects(live_server) -> dict:
     app, people = live_server["app"], live_server["people"]
     with app.test_request_context():
         steering, member = (find_user_by_email(people[who]["email"]) for who in ("steering", "member"))
-        application, application_token = submit_application("Axe Checkers", "KE", None, "Amina", "amina@e2e.example",
-                                                             "We check pages.", "en")
+        application, application_token = submit_application(
+            "Axe Checkers", "KE", None, "Amina", "amina@e2e.example", "We check pages.", "en"
+        )
         _, invitation_token = invite(None, "invitee@e2e.example", member.organization, OrgRole.MEMBER)
         request_password_reset(member.email)
-        reset_link = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == member.email)
-                                        .order_by(OutboxMessage.id.desc())).first()
+        reset_link = db.session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.recipient == member.email).order_by(OutboxMessage.id.desc())
+        ).first()
         start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
-        meeting = meetings.create_meeting(steering, meetings.MeetingData(kind=Kind.MEMBERS, title="Axe check call",
-                                                                         timezone="Africa/Nairobi"),
-                                          [member.id], [start, start + timedelta(hours=5)])
+        meeting = meetings.create_meeting(
+            steering,
+            meetings.MeetingData(kind=Kind.MEMBERS, title="Axe check call", timezone="Africa/Nairobi"),
+            [member.id],
+            [start, start + timedelta(hours=5)],
+        )
 
         def incident(status: str) -> str:
             """One of the member's organization's incidents at that step (the demo files them all there)."""
-            return db.session.scalar(select(Incident.reference).where(
-                Incident.status == status, Incident.organization_id == member.organization_id))
+            return db.session.scalar(
+                select(Incident.reference).where(
+                    Incident.status == status, Incident.organization_id == member.organization_id
+                )
+            )
 
         objects = {
             "letter": db.session.scalar(select(Letter.slug).order_by(Letter.id).limit(1)),
             "commitment": db.session.scalar(select(Commitment.id).where(Commitment.is_published).limit(1)),
-            "public_incident": incident("published"), "draft_incident": incident("draft"),
-            "submitted_incident": incident("submitted"), "meeting": meeting.id,
-            "application": application.id, "application_token": application_token,
+            "public_incident": incident("published"),
+            "draft_incident": incident("draft"),
+            "submitted_incident": incident("submitted"),
+            "meeting": meeting.id,
+            "application": application.id,
+            "application_token": application_token,
             "invitation_path": f"/invitations/{invitation_token}",
             "reset_path": "/password/reset/" + reset_link.split("/password/reset/")[1].split()[0],
-            "organization": member.organization_id, "org_slug": steering.organization.slug, "person": member.id,
+            "organization": member.organization_id,
+            "org_slug": steering.organization.slug,
+            "person": member.id,
             "platform": db.session.scalar(select(Platform.id).limit(1)),
         }
         db.session.commit()
@@ -134,11 +192,14 @@ def page_objects(live_server) -> dict:
 def violations(page) -> list[str]:
     """axe runs through the DevTools protocol, so the page's CSP does not stop it."""
     page.evaluate(AXE.read_text())
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", TAGS)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+    )
     assert result["passes"], "axe ran its checks"
-    return [f"{item['id']}: {item['help']} ({len(item['nodes'])}) e.g. {item['nodes'][0]['html'][:160]}"
-            for item in result["violations"]]
+    return [
+        f"{item['id']}: {item['help']} ({len(item['nodes'])}) e.g. {item['nodes'][0]['html'][:160]}"
+        for item in result["violations"]
+    ]
 
 
 def check(page, base_url: str, paths, locale: str) -> dict[str, list[str]]:
@@ -174,14 +235,25 @@ def test_the_second_factor_step_has_no_violations(visit, live_server, locale):
 def test_the_list_covers_every_page_of_the_app(live_server, pages):
     """A new page joins the list above (or NOT_PAGES when it is not HTML), so axe checks it too."""
     checked = {endpoint for listed in pages.values() for endpoint, _ in listed} | {"accounts.sign_in_second_factor"}
-    endpoints = {rule.endpoint for rule in live_server["app"].url_map.iter_rules()
-                 if "GET" in rule.methods and not rule.rule.startswith("/api/")}
+    endpoints = {
+        rule.endpoint
+        for rule in live_server["app"].url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.startswith("/api/")
+    }
     assert endpoints - NOT_PAGES - checked == set()
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
-@pytest.mark.parametrize(("who", "path"), [(None, "/sign-in"), (None, "/apply"), ("member", "/incidents/new"),
-                                           ("steering", "/letters/manage/new"), ("steering", "/meetings/new")])
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        (None, "/sign-in"),
+        (None, "/apply"),
+        ("member", "/incidents/new"),
+        ("steering", "/letters/manage/new"),
+        ("steering", "/meetings/new"),
+    ],
+)
 def test_forms_sent_empty_show_their_errors_without_violations(visit, who, path, locale):
     you = visit(who)
     you.goto(path, locale)

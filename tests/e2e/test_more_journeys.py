@@ -17,8 +17,9 @@ def last_email_to(live_server, address: str) -> str:
     from app.outbox.models import OutboxMessage
 
     with live_server["app"].app_context():
-        return db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == address)
-                                  .order_by(OutboxMessage.id.desc())).first()
+        return db.session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc())
+        ).first()
 
 
 def path_of(url: str) -> str:
@@ -142,8 +143,10 @@ def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_
     organizer.goto(meeting)
     organizer.submit(organizer.page.get_by_role("button", name="Pick this time").first)
     # 13:00 in London is 07:00 in Mexico City and 18:30 in Kolkata.
-    for who, local_time, zone in (("member", "7:00:00 AM", "America/Mexico_City"),
-                                  ("signatory", "6:30:00 PM", "Asia/Kolkata")):
+    for who, local_time, zone in (
+        ("member", "7:00:00 AM", "America/Mexico_City"),
+        ("signatory", "6:30:00 PM", "Asia/Kolkata"),
+    ):
         invitee = visit(who, mode)
         invitee.goto(meeting)
         expect(invitee.page.locator(".meeting-time")).to_contain_text(local_time)

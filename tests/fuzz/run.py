@@ -32,16 +32,23 @@ from app.platforms.models import Platform
 from tests.databases import scratch_database
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
-CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
-          "response_schema_conformance")
+CHECKS = (
+    "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
+    "response_schema_conformance"
+)
 SEED = os.environ.get("FUZZ_SEED", "20261129")
 MAX_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES", "25")
 # Read-write tokens, so the writing operations are exercised past the permission check.
 CALLERS = {"anonymous": None, "member": "member@coalition.example", "steering": "steering@coalition.example"}
 # Values that exist in the demo data, used most of the time for these parameters so that requests get past
 # "not found" into the code behind it; the rest of the time Schemathesis makes values up.
-KNOWN_VALUES = {"body.platform": Platform.slug, "path.reference": Incident.reference, "path.slug": Letter.slug,
-                "path.commitment_id": Commitment.id, "path.meeting_id": Meeting.id}
+KNOWN_VALUES = {
+    "body.platform": Platform.slug,
+    "path.reference": Incident.reference,
+    "path.slug": Letter.slug,
+    "path.commitment_id": Commitment.id,
+    "path.meeting_id": Meeting.id,
+}
 
 
 def demo_app(database_url: str, directory: str):
@@ -49,8 +56,15 @@ def demo_app(database_url: str, directory: str):
     from flask_migrate import upgrade
 
     os.environ["COALITION_INSTANCE_PATH"] = directory  # not the checkout's instance: its config, demo credentials
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "fuzz", "COALITION_ENV": "development",
-                      "EVIDENCE_DIR": f"{directory}/evidence", "PUBLIC_URL": "http://127.0.0.1"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "fuzz",
+            "COALITION_ENV": "development",
+            "EVIDENCE_DIR": f"{directory}/evidence",
+            "PUBLIC_URL": "http://127.0.0.1",
+        }
+    )
     with app.app_context():
         upgrade()
         result = app.test_cli_runner().invoke(args=["demo", "load"])
@@ -77,9 +91,24 @@ def write_config(path: str) -> None:
 
 def fuzz(base_url: str, config: str, caller: str, token: str | None) -> bool:
     print(f"\n== {caller} ==", flush=True)
-    command = [str(SCHEMATHESIS), "--config-file", config, "run", f"{base_url}/api/v1/openapi.json",
-               "--checks", CHECKS, "--seed", SEED, "--max-examples", MAX_EXAMPLES, "--generation-database", "none",
-               "--workers", "1", "--no-color"]
+    command = [
+        str(SCHEMATHESIS),
+        "--config-file",
+        config,
+        "run",
+        f"{base_url}/api/v1/openapi.json",
+        "--checks",
+        CHECKS,
+        "--seed",
+        SEED,
+        "--max-examples",
+        MAX_EXAMPLES,
+        "--generation-database",
+        "none",
+        "--workers",
+        "1",
+        "--no-color",
+    ]
     if token:
         command += ["--header", f"Authorization: Bearer {token}"]
     return subprocess.run(command, check=False).returncode == 0
@@ -88,14 +117,18 @@ def fuzz(base_url: str, config: str, caller: str, token: str | None) -> bool:
 def fuzz_database(server_url: str | None) -> list[bool]:
     label = make_url(server_url).get_backend_name() if server_url else "sqlite"
     print(f"\n#### Fuzzing the API on {label}", flush=True)
-    with tempfile.TemporaryDirectory(prefix="coalition-fuzz-") as directory, \
-            scratch_database(server_url, directory) as database_url:
+    with (
+        tempfile.TemporaryDirectory(prefix="coalition-fuzz-") as directory,
+        scratch_database(server_url, directory) as database_url,
+    ):
         app, tokens = demo_app(database_url, directory)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
-            results = [fuzz(f"http://127.0.0.1:{server.server_port}", f"{directory}/schemathesis.toml", caller, token)
-                       for caller, token in tokens.items()]
+            results = [
+                fuzz(f"http://127.0.0.1:{server.server_port}", f"{directory}/schemathesis.toml", caller, token)
+                for caller, token in tokens.items()
+            ]
         finally:
             server.shutdown()
             with app.app_context():

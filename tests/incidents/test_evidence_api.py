@@ -7,7 +7,6 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from app.accounts.api_tokens import create_api_token
 from app.accounts.models import TokenScope
 from app.extensions import db
 from app.incidents import evidence as storage
@@ -27,24 +26,17 @@ pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of 
 
 
 @pytest.fixture
-def bearer(personas):
-    """``bearer("member_a")``: the Authorization header of a new read-write token (``scope=TokenScope.READ``)."""
-    def header(persona: str, scope=TokenScope.WRITE) -> dict:
-        _token, secret = create_api_token(personas[persona], "evidence script", scope)
-        db.session.commit()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return header
-
-
-@pytest.fixture
 def shared(personas, incident_factory):
     return incident_factory(personas["member_a"], status="verified", visibility="coalition")
 
 
 def post_file(client, incident, data: bytes, headers: dict, name="photo.jpg"):
-    return client.post(f"/api/v1/incidents/{incident.reference}/evidence", headers=headers,
-                       data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/api/v1/incidents/{incident.reference}/evidence",
+        headers=headers,
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_answers_201_with_the_sha256_of_the_uploaded_bytes(client, bearer, shared, evidence_dir):
@@ -53,20 +45,32 @@ def test_upload_answers_201_with_the_sha256_of_the_uploaded_bytes(client, bearer
     assert response.status_code == 201
     body = response.get_json()
     item = db.session.scalar(select(Evidence))
-    assert body == {"id": item.id, "sha256": hashlib.sha256(data).hexdigest(), "media_type": "image/jpeg",
-                    "size": len(data), "url": None, "archive_url": None, "withdrawn": False}
+    assert body == {
+        "id": item.id,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "media_type": "image/jpeg",
+        "size": len(data),
+        "url": None,
+        "archive_url": None,
+        "withdrawn": False,
+    }
     assert storage.path_for(item.sha256).read_bytes() == data
     assert {path for path in evidence_dir.rglob("*") if path.is_file()} == {
-        storage.path_for(item.sha256), storage.path_for(item.display_sha256)}
+        storage.path_for(item.sha256),
+        storage.path_for(item.display_sha256),
+    }
     with Image.open(storage.path_for(item.display_sha256)) as copy:
         assert dict(copy.getexif()) == {} and "exif" not in copy.info
 
 
-@pytest.mark.parametrize(("name", "data", "code"), [
-    ("photo.jpg", b"<html><script>alert(1)</script></html>", "type"),
-    ("photo.jpg", b"", "empty"),
-    ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "type"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("photo.jpg", b"<html><script>alert(1)</script></html>", "type"),
+        ("photo.jpg", b"", "empty"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "type"),
+    ],
+)
 def test_refused_file_answers_422_and_stores_nothing(client, bearer, shared, evidence_dir, name, data, code):
     response = post_file(client, shared, data, bearer("member_a"), name=name)
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
@@ -81,16 +85,22 @@ def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_answers_422(client, 
     assert db.session.scalar(select(Evidence)) is None and not evidence_dir.exists()
 
 
-@pytest.mark.parametrize(("data", "media_type"), [
-    (gif(), "image/gif"), (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")])
+@pytest.mark.parametrize(
+    ("data", "media_type"),
+    [(gif(), "image/gif"), (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")],
+)
 def test_clean_gif_and_pdf_answer_201(client, bearer, shared, data, media_type):
     response = post_file(client, shared, data, bearer("member_a"), name="file.gif")
     assert response.status_code == 201 and response.get_json()["media_type"] == media_type
 
 
 def test_upload_without_a_file_field_answers_422(client, bearer, shared):
-    response = client.post(f"/api/v1/incidents/{shared.reference}/evidence", headers=bearer("member_a"),
-                           data={"other": "x"}, content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/incidents/{shared.reference}/evidence",
+        headers=bearer("member_a"),
+        data={"other": "x"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
 
 
@@ -131,8 +141,12 @@ def test_incident_the_caller_cannot_see_answers_404(client, bearer, personas, in
     draft = incident_factory(personas["member_a"], status="draft")
     headers = bearer("member_b")
     assert post_file(client, draft, gps_photo(), headers).status_code == 404
-    response = client.post("/api/v1/incidents/INC-2026-999999/evidence", headers=headers,
-                           data={"file": (io.BytesIO(gps_photo()), "x.jpg")}, content_type="multipart/form-data")
+    response = client.post(
+        "/api/v1/incidents/INC-2026-999999/evidence",
+        headers=headers,
+        data={"file": (io.BytesIO(gps_photo()), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 404
     assert db.session.scalar(select(Evidence)) is None
 

@@ -40,10 +40,10 @@ def shared(personas, incident_factory):
     incident_factory(personas["member_a"], title="A published", status="published", visibility="public")
     incident_factory(personas["member_b"], title="B draft")
     incident_factory(personas["member_b"], title="B submitted", status="submitted")
-    incident_factory(personas["member_b"], title="B for the organization", status="verified",
-                     visibility="organization")
-    incident_factory(personas["member_b"], title="B shared anonymously", status="verified", show_organization=False,
-                     language="ar")
+    incident_factory(personas["member_b"], title="B for the organization", status="verified", visibility="organization")
+    incident_factory(
+        personas["member_b"], title="B shared anonymously", status="verified", show_organization=False, language="ar"
+    )
 
 
 VISIBLE_TO_A = ["A draft", "A published", "B shared anonymously"]
@@ -52,7 +52,11 @@ VISIBLE_TO_A = ["A draft", "A published", "B shared anonymously"]
 def test_csv_export_contains_only_what_the_reader_may_see(login, shared):
     assert [row["title"] for row in export_csv(login("member_a"))] == VISIBLE_TO_A
     assert [row["title"] for row in export_csv(login("steering"))] == [
-        "A published", "B submitted", "B for the organization", "B shared anonymously"]
+        "A published",
+        "B submitted",
+        "B for the organization",
+        "B shared anonymously",
+    ]
 
 
 def test_json_export_contains_only_what_the_reader_may_see(login, shared):
@@ -68,8 +72,7 @@ def test_exports_need_a_signed_in_member(client, shared, kind):
 def test_exports_apply_the_current_filters(login, shared):
     client = login("member_a")
     assert [row["title"] for row in export_csv(client, "?language=ar")] == ["A draft", "B shared anonymously"]
-    assert [item["title"] for item in export_json(client, "?language=ar&status=verified")] == [
-        "B shared anonymously"]
+    assert [item["title"] for item in export_json(client, "?language=ar&status=verified")] == ["B shared anonymously"]
     assert [row["title"] for row in export_csv(client, "?q=published")] == ["A published"]
     assert [row["title"] for row in export_csv(client, "?q=draft&colour=red")] == ["A draft"]
 
@@ -89,11 +92,21 @@ def test_export_names_the_organization_only_when_it_chose_to_be_named_or_to_insi
 
 def test_csv_export_writes_every_column_of_an_incident(login, personas, incident_factory):
     incident = incident_factory(
-        personas["member_a"], title="Full", categories=["incitement", "hate_speech"], communities=["muslims"],
-        urls=["https://example.org/1", "https://example.org/2"], excerpt="Quoted, with \"quotes\"\nand a line",
-        account_handle="handle", account_audience=1000, estimated_reach=50, description="Context", is_graphic=True)
-    services.add_report(personas["member_a"], incident, date(2026, 3, 2), Channel.LEGAL, None, Outcome.REMOVED,
-                        date(2026, 3, 4), False)
+        personas["member_a"],
+        title="Full",
+        categories=["incitement", "hate_speech"],
+        communities=["muslims"],
+        urls=["https://example.org/1", "https://example.org/2"],
+        excerpt='Quoted, with "quotes"\nand a line',
+        account_handle="handle",
+        account_audience=1000,
+        estimated_reach=50,
+        description="Context",
+        is_graphic=True,
+    )
+    services.add_report(
+        personas["member_a"], incident, date(2026, 3, 2), Channel.LEGAL, None, Outcome.REMOVED, date(2026, 3, 4), False
+    )
     db.session.commit()
     client = login("member_a")
     response = client.get("/incidents/export.csv")
@@ -101,17 +114,36 @@ def test_csv_export_writes_every_column_of_an_incident(login, personas, incident
     assert text.splitlines()[0] == HEADER
     [row] = csv_rows(text)
     assert row == {
-        "reference": incident.reference, "organization": "Organization A", "platform": "facebook", "title": "Full",
-        "categories": "hate_speech;incitement", "communities": "muslims", "language": "en", "country": "NG",
-        "first_seen_on": "2026-03-01", "severity": "2", "status": "draft", "visibility": "coalition",
-        "urls": "https://example.org/1 https://example.org/2", "excerpt": "Quoted, with \"quotes\"\nand a line",
-        "account_handle": "handle", "account_audience": "1000", "account_prominence": "ordinary",
-        "estimated_reach": "50", "description": "Context", "is_graphic": "True",
-        "reports": "2026-03-02:legal:removed"}
+        "reference": incident.reference,
+        "organization": "Organization A",
+        "platform": "facebook",
+        "title": "Full",
+        "categories": "hate_speech;incitement",
+        "communities": "muslims",
+        "language": "en",
+        "country": "NG",
+        "first_seen_on": "2026-03-01",
+        "severity": "2",
+        "status": "draft",
+        "visibility": "coalition",
+        "urls": "https://example.org/1 https://example.org/2",
+        "excerpt": 'Quoted, with "quotes"\nand a line',
+        "account_handle": "handle",
+        "account_audience": "1000",
+        "account_prominence": "ordinary",
+        "estimated_reach": "50",
+        "description": "Context",
+        "is_graphic": "True",
+        "reports": "2026-03-02:legal:removed",
+    }
 
 
-FORMULAS = {"title": "=HYPERLINK(\"http://evil.example\",\"click\")", "excerpt": "+1+2", "description": "-2+3",
-            "account_handle": "@SUM(A1:A9)"}
+FORMULAS = {
+    "title": '=HYPERLINK("http://evil.example","click")',
+    "excerpt": "+1+2",
+    "description": "-2+3",
+    "account_handle": "@SUM(A1:A9)",
+}
 
 
 def test_csv_export_neutralises_spreadsheet_formulas(login, personas, incident_factory):
@@ -128,8 +160,12 @@ def test_csv_export_neutralises_spreadsheet_formulas(login, personas, incident_f
 
 
 def test_json_export_is_valid_json_with_the_text_unchanged(login, personas, incident_factory):
-    incident_factory(personas["member_a"], excerpt='He said "go" \\ then </script>', account_audience=12,
-                     **{key: value for key, value in FORMULAS.items() if key != "excerpt"})
+    incident_factory(
+        personas["member_a"],
+        excerpt='He said "go" \\ then </script>',
+        account_audience=12,
+        **{key: value for key, value in FORMULAS.items() if key != "excerpt"},
+    )
     [item] = export_json(login("member_a"))
     assert item["title"] == FORMULAS["title"] and item["excerpt"] == 'He said "go" \\ then </script>'
     assert item["account_audience"] == 12 and item["is_graphic"] is False and item["estimated_reach"] is None
@@ -150,11 +186,23 @@ def thousands(personas, incident_factory):
     """BULK incidents inserted in bulk through ``incidents`` itself, so the search triggers fire."""
     platform_id = incident_factory(personas["member_a"], title="Seed").platform_id
     author = personas["member_a"]
-    rows = [{"reference": f"INC-2020-{number:06d}", "organization_id": author.organization_id,
-             "author_id": author.id, "platform_id": platform_id, "title": f"Bulk incident {number}",
-             "excerpt": "=cmd" if number % 2 else "plain", "language": "en", "country": "NG",
-             "first_seen_on": date(2026, 1, 1), "severity": "2", "status": "draft", "visibility": "coalition"}
-            for number in range(BULK)]
+    rows = [
+        {
+            "reference": f"INC-2020-{number:06d}",
+            "organization_id": author.organization_id,
+            "author_id": author.id,
+            "platform_id": platform_id,
+            "title": f"Bulk incident {number}",
+            "excerpt": "=cmd" if number % 2 else "plain",
+            "language": "en",
+            "country": "NG",
+            "first_seen_on": date(2026, 1, 1),
+            "severity": "2",
+            "status": "draft",
+            "visibility": "coalition",
+        }
+        for number in range(BULK)
+    ]
     db.session.execute(insert(Incident), rows)
     ids = db.session.scalars(select(Incident.id).where(Incident.reference.like("INC-2020-%"))).all()
     db.session.execute(insert(IncidentCategory), [{"incident_id": id_, "category": "hate_speech"} for id_ in ids])
@@ -177,9 +225,11 @@ def test_an_export_of_thousands_of_rows_is_streamed_in_many_chunks(login, thousa
 
 # Import.
 
+
 def upload(client, text: str, name: str = "incidents.csv"):
-    return client.post("/incidents/import", data={"file": (io.BytesIO(text.encode()), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/incidents/import", data={"file": (io.BytesIO(text.encode()), name)}, content_type="multipart/form-data"
+    )
 
 
 def confirm(client, text: str):
@@ -196,10 +246,21 @@ def csv_text(*rows: dict, columns=exports.COLUMNS) -> str:
 
 
 def good_row(**fields) -> dict:
-    return {"platform": "facebook", "title": "Imported post", "categories": "hate_speech;incitement",
-            "communities": "migrants_refugees", "language": "ar", "country": "LB", "first_seen_on": "2026-04-01",
-            "severity": "3", "visibility": "coalition", "urls": "https://example.org/a https://example.org/b",
-            "excerpt": "نص المنشور", "account_audience": "300", "is_graphic": "true"} | fields
+    return {
+        "platform": "facebook",
+        "title": "Imported post",
+        "categories": "hate_speech;incitement",
+        "communities": "migrants_refugees",
+        "language": "ar",
+        "country": "LB",
+        "first_seen_on": "2026-04-01",
+        "severity": "3",
+        "visibility": "coalition",
+        "urls": "https://example.org/a https://example.org/b",
+        "excerpt": "نص المنشور",
+        "account_audience": "300",
+        "is_graphic": "true",
+    } | fields
 
 
 @pytest.fixture
@@ -212,11 +273,13 @@ def incident_count() -> int:
 
 
 def test_import_preview_shows_each_rows_errors_and_saves_nothing(login, personas, facebook):
-    text = csv_text(good_row(title="Fine row"),
-                    good_row(title="Bad language and date", language="zz", first_seen_on="yesterday"),
-                    good_row(title="Unknown platform", platform="myspace", country="XX"),
-                    good_row(title="Bad category", categories="hate_speech;bogus", severity="9"),
-                    good_row(title="   ", description="nul\x00", platform=""))
+    text = csv_text(
+        good_row(title="Fine row"),
+        good_row(title="Bad language and date", language="zz", first_seen_on="yesterday"),
+        good_row(title="Unknown platform", platform="myspace", country="XX"),
+        good_row(title="Bad category", categories="hate_speech;bogus", severity="9"),
+        good_row(title="   ", description="nul\x00", platform=""),
+    )
     body = upload(login("member_a"), text).get_data(as_text=True)
     assert "5 rows checked." in body and "4 rows have errors." in body
     rows = body.split("<tr><td>")[1:]
@@ -237,9 +300,16 @@ def test_a_clean_preview_offers_to_import_and_still_saves_nothing(login, persona
 
 
 def test_confirmed_import_creates_every_row_as_a_draft_of_the_importers_organization(login, personas, facebook):
-    text = csv_text(good_row(title="First", status="published", organization="Organization B",
-                             reference="INC-2020-000001", visibility="public"),
-                    good_row(title="Second"))
+    text = csv_text(
+        good_row(
+            title="First",
+            status="published",
+            organization="Organization B",
+            reference="INC-2020-000001",
+            visibility="public",
+        ),
+        good_row(title="Second"),
+    )
     response = confirm(login("signatory_a"), text)
     assert response.status_code == 302 and response.headers["Location"].endswith("/incidents/?status=draft")
     incidents = db.session.scalars(select(Incident).order_by(Incident.id)).all()
@@ -255,8 +325,10 @@ def test_confirmed_import_creates_every_row_as_a_draft_of_the_importers_organiza
     assert first.excerpt == "نص المنشور" and first.first_seen_on == date(2026, 4, 1)
 
 
-@pytest.mark.parametrize("bad", [{"country": "XX"}, {"platform": "myspace"}, {"excerpt": "NUL \x00 byte"},
-                                 {"language": "english"}, {"title": ""}])
+@pytest.mark.parametrize(
+    "bad",
+    [{"country": "XX"}, {"platform": "myspace"}, {"excerpt": "NUL \x00 byte"}, {"language": "english"}, {"title": ""}],
+)
 def test_a_file_with_one_bad_row_imports_nothing_even_with_a_forged_confirmation(login, personas, facebook, bad):
     text = csv_text(good_row(title="Good one"), good_row(title="Good two"), good_row(**({"title": "Bad"} | bad)))
     response = confirm(login("member_a"), text)
@@ -268,9 +340,15 @@ def test_a_file_with_one_bad_row_imports_nothing_even_with_a_forged_confirmation
     assert incident_count() == 0
 
 
-@pytest.mark.parametrize("content", [
-    "", "title\n", "just some prose, not the export\n", "\x89PNG\r\n\x1a\n\x00\x00binary",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "title\n",
+        "just some prose, not the export\n",
+        "\x89PNG\r\n\x1a\n\x00\x00binary",
+    ],
+)
 def test_files_that_are_not_the_exports_csv_are_refused_without_saving(login, personas, facebook, content):
     response = upload(login("member_a"), content)
     assert response.status_code == 200
@@ -286,23 +364,59 @@ def test_unknown_columns_are_ignored(login, personas, facebook):
 
 
 def test_an_exported_csv_imports_again(login, personas, incident_factory):
-    incident_factory(personas["member_a"], title="=Formula-looking title", categories=["incitement", "hate_speech"],
-                     communities=["muslims"], urls=["https://example.org/x"], excerpt="+ excerpt",
-                     account_handle="@someone", account_audience=5, estimated_reach=7, description="-- dashes",
-                     is_graphic=True, language="hi", country="IN")
-    incident_factory(personas["member_a"], title="Plain", status="published", visibility="public",
-                     excerpt="'=quoted by its author", description="'quote")
+    incident_factory(
+        personas["member_a"],
+        title="=Formula-looking title",
+        categories=["incitement", "hate_speech"],
+        communities=["muslims"],
+        urls=["https://example.org/x"],
+        excerpt="+ excerpt",
+        account_handle="@someone",
+        account_audience=5,
+        estimated_reach=7,
+        description="-- dashes",
+        is_graphic=True,
+        language="hi",
+        country="IN",
+    )
+    incident_factory(
+        personas["member_a"],
+        title="Plain",
+        status="published",
+        visibility="public",
+        excerpt="'=quoted by its author",
+        description="'quote",
+    )
     exported = login("member_a").get("/incidents/export.csv").get_data(as_text=True)
     client = login("member_b")
     assert "0 rows have errors." in upload(client, exported).get_data(as_text=True)
     assert confirm(client, exported).status_code == 302
-    fields = ("title", "platform_id", "category_codes", "community_codes", "language", "country", "first_seen_on",
-              "severity", "excerpt", "account_handle", "account_audience", "estimated_reach", "description",
-              "is_graphic", "visibility")
-    originals, copies = (db.session.scalars(select(Incident).where(Incident.organization_id == personas[org].id)
-                                            .order_by(Incident.id)).all() for org in ("org_a", "org_b"))
+    fields = (
+        "title",
+        "platform_id",
+        "category_codes",
+        "community_codes",
+        "language",
+        "country",
+        "first_seen_on",
+        "severity",
+        "excerpt",
+        "account_handle",
+        "account_audience",
+        "estimated_reach",
+        "description",
+        "is_graphic",
+        "visibility",
+    )
+    originals, copies = (
+        db.session.scalars(
+            select(Incident).where(Incident.organization_id == personas[org].id).order_by(Incident.id)
+        ).all()
+        for org in ("org_a", "org_b")
+    )
     assert [[getattr(copy, name) for name in fields] for copy in copies] == [
-        [getattr(original, name) for name in fields] for original in originals]
+        [getattr(original, name) for name in fields] for original in originals
+    ]
     assert [[item.url for item in copy.urls] for copy in copies] == [["https://example.org/x"], []]
     assert {copy.status for copy in copies} == {Status.DRAFT}
 

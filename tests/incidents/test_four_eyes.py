@@ -23,9 +23,13 @@ def review(client, incident, decision="verify"):
 
 
 def publication_entry(incident) -> AuditEntry:
-    return db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "incident_status_changed", AuditEntry.object_id == str(incident.id),
-        AuditEntry.details["status"].as_string() == "published"))
+    return db.session.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "incident_status_changed",
+            AuditEntry.object_id == str(incident.id),
+            AuditEntry.details["status"].as_string() == "published",
+        )
+    )
 
 
 def test_steering_person_cannot_verify_their_own_organizations_incident(personas, incident_factory, steering_a):
@@ -41,8 +45,9 @@ def test_steering_person_cannot_verify_their_own_organizations_incident(personas
     assert db.session.get(Incident, incident.id).status == Status.SUBMITTED
 
 
-def test_another_organizations_reviewer_verifies_and_publication_names_both(login, personas, incident_factory,
-                                                                             steering_a):
+def test_another_organizations_reviewer_verifies_and_publication_names_both(
+    login, personas, incident_factory, steering_a
+):
     incident = incident_factory(personas["member_a"], status="submitted", visibility="public")
     publisher, client = steering_a
 
@@ -56,8 +61,9 @@ def test_another_organizations_reviewer_verifies_and_publication_names_both(logi
     assert entry.actor_id == publisher.id and entry.details["verified_by"] == personas["steering"].id
 
 
-def test_incident_verified_by_its_own_organization_needs_an_outside_publisher(login, personas, incident_factory,
-                                                                              steering_a):
+def test_incident_verified_by_its_own_organization_needs_an_outside_publisher(
+    login, personas, incident_factory, steering_a
+):
     """Verified before four eyes was on: the filing organization's steering person cannot also publish it."""
     verifier, client = steering_a
     incident = incident_factory(personas["member_a"], status="verified", visibility="public")
@@ -71,8 +77,7 @@ def test_incident_verified_by_its_own_organization_needs_an_outside_publisher(lo
     assert publication_entry(incident).details["verified_by"] == verifier.id
 
 
-def test_without_four_eyes_a_steering_person_verifies_and_publishes_alone(app, personas, incident_factory,
-                                                                          steering_a):
+def test_without_four_eyes_a_steering_person_verifies_and_publishes_alone(app, personas, incident_factory, steering_a):
     app.config["FOUR_EYES_REVIEW"] = False
     incident = incident_factory(personas["member_a"], status="submitted", visibility="public")
     _person, client = steering_a

@@ -8,7 +8,6 @@ from app.core import permissions
 from app.extensions import db
 from app.incidents import search
 from app.incidents.models import Incident
-from tests.incidents.test_api import bearer  # noqa: F401 (a fixture)
 from tests.incidents.test_export_import import export_csv, export_json
 from tests.incidents.test_search import listed
 
@@ -20,8 +19,9 @@ def filed(personas, incident_factory):
     """Organization A files two published public incidents, one of them as "a member organization", and one
     anonymous incident under review; organization B one published public incident."""
     incident_factory(personas["member_a"], title="A named", status="published", visibility="public")
-    incident_factory(personas["member_a"], title="A anonymous", status="published", visibility="public",
-                     show_organization=False)
+    incident_factory(
+        personas["member_a"], title="A anonymous", status="published", visibility="public", show_organization=False
+    )
     incident_factory(personas["member_a"], title="A anonymous in review", status="submitted", show_organization=False)
     incident_factory(personas["member_b"], title="B named", status="published", visibility="public")
     return {"slug": personas["org_a"].slug, "id": personas["org_a"].id}
@@ -46,8 +46,10 @@ def test_the_public_list_is_not_filtered_by_organization_number(client, filed):
     response = client.get(f"/public/incidents/?organization={filed['id']}")
     body = response.get_data(as_text=True)
     assert "No published incidents match." in body
-    assert ("Organizations are filtered by their short name, never by number: a value that is not a short name "
-            "matches no incident.") in body
+    assert (
+        "Organizations are filtered by their short name, never by number: a value that is not a short name "
+        "matches no incident."
+    ) in body
 
 
 def test_the_api_finds_only_incidents_naming_the_organization_to_an_anonymous_caller(client, filed):
@@ -75,10 +77,13 @@ def test_exports_never_name_the_filer_of_an_anonymous_incident_to_others(login, 
     assert rows == {"A named": "Organization A", "A anonymous": "", "B named": "Organization B"}
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("member_a", {"A named", "A anonymous", "A anonymous in review"}),
-    ("steering", {"A named", "A anonymous", "A anonymous in review"}),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("member_a", {"A named", "A anonymous", "A anonymous in review"}),
+        ("steering", {"A named", "A anonymous", "A anonymous in review"}),
+    ],
+)
 def test_the_filing_organization_and_its_reviewers_find_its_anonymous_incidents(login, filed, persona, expected):
     """They see the filer's name on these incidents' pages, so the filter finds them too."""
     assert set(listed(login(persona), f"/incidents/?organization={filed['slug']}")) == expected
@@ -93,12 +98,15 @@ def test_the_api_names_the_filer_to_its_own_organization_only(app, bearer, filed
     assert organization_of("member_b") is None
 
 
-@pytest.mark.parametrize(("persona", "by_status"), [
-    (None, {"published": 1}),
-    ("member_b", {"published": 1}),
-    ("member_a", {"published": 2, "submitted": 1}),
-    ("steering", {"published": 2, "submitted": 1}),
-])
+@pytest.mark.parametrize(
+    ("persona", "by_status"),
+    [
+        (None, {"published": 1}),
+        ("member_b", {"published": 1}),
+        ("member_a", {"published": 2, "submitted": 1}),
+        ("steering", {"published": 2, "submitted": 1}),
+    ],
+)
 def test_facet_counts_agree_with_the_organization_filter(personas, filed, persona, by_status):
     person = personas[persona] if persona else None
     filters = search.Filters(organization=[filed["slug"]])
@@ -113,8 +121,9 @@ def test_the_filter_and_the_pages_agree_on_who_sees_the_filer(personas, filed, p
     """One rule, written for rows and for SQL: both answers must agree for every incident the reader sees."""
     person = personas[persona]
     visible = db.session.scalars(select(Incident).where(permissions.incident_visibility_filter(person, Incident)))
-    shown = set(db.session.scalars(select(Incident.id).where(
-        permissions.filing_organization_shown_filter(person, Incident))))
+    shown = set(
+        db.session.scalars(select(Incident.id).where(permissions.filing_organization_shown_filter(person, Incident)))
+    )
     for incident in visible:
         assert permissions.can_see_filing_organization(person, incident) == (incident.id in shown), incident.title
 

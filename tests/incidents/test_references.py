@@ -23,9 +23,15 @@ def test_concurrent_creation_gives_unique_gap_free_references(app, personas, pla
     def file_one(number: int):
         with app.app_context():
             try:
-                data = services.IncidentData(title=f"Incident {number}", platform_id=platform_id,
-                                             categories=["hate_speech"], language="en", country="NG",
-                                             first_seen_on=date(2026, 1, 1), severity=Severity.LOW)
+                data = services.IncidentData(
+                    title=f"Incident {number}",
+                    platform_id=platform_id,
+                    categories=["hate_speech"],
+                    language="en",
+                    country="NG",
+                    first_seen_on=date(2026, 1, 1),
+                    severity=Severity.LOW,
+                )
                 barrier.wait(timeout=10)  # before the first statement: on SQLite it takes the write lock
                 author = db.session.get(type(personas["member_a"]), author_id)
                 services.create_incident(author, data)
@@ -47,8 +53,15 @@ def test_concurrent_creation_gives_unique_gap_free_references(app, personas, pla
 
 def test_a_failed_creation_gives_its_number_back(app, personas, platform_factory):
     platform_id = platform_factory().id
-    data = services.IncidentData(title="T", platform_id=platform_id, categories=["other"], language="en",
-                                 country="NG", first_seen_on=date(2026, 1, 1), severity=Severity.LOW)
+    data = services.IncidentData(
+        title="T",
+        platform_id=platform_id,
+        categories=["other"],
+        language="en",
+        country="NG",
+        first_seen_on=date(2026, 1, 1),
+        severity=Severity.LOW,
+    )
     services.create_incident(personas["member_a"], data)
     db.session.rollback()
     incident = services.create_incident(personas["member_a"], data)

@@ -20,8 +20,10 @@ def listed(client, url: str) -> list[str]:
     """The titles a list page shows, in order."""
     response = client.get(url)
     assert response.status_code == 200
-    return [html.unescape(title) for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>',
-                                                          response.get_data(as_text=True))]
+    return [
+        html.unescape(title)
+        for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
+    ]
 
 
 def next_link(response) -> str | None:
@@ -55,39 +57,68 @@ def catalogue(personas, incident_factory, platform_factory):
     return {"tiktok": tiktok.id, "org_b": personas["org_b"].slug}
 
 
-EVERYTHING = {"Baseline", "Arabic", "Kenyan", "Incitement", "Critical", "Public", "Submitted", "Early", "Late",
-              "Removed", "Pending", "Other platform", "From B"}
+EVERYTHING = {
+    "Baseline",
+    "Arabic",
+    "Kenyan",
+    "Incitement",
+    "Critical",
+    "Public",
+    "Submitted",
+    "Early",
+    "Late",
+    "Removed",
+    "Pending",
+    "Other platform",
+    "From B",
+}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("platform={tiktok}", {"Other platform"}),
-    ("category=incitement", {"Incitement"}),
-    ("category=incitement&category=hate_speech", EVERYTHING),
-    ("language=ar", {"Arabic"}),
-    ("country=ke", {"Kenyan"}),
-    ("status=submitted", {"Submitted"}),
-    ("status=published&status=verified", {"Public", "From B"}),
-    ("visibility=public", {"Public"}),
-    ("severity=4", {"Critical"}),
-    ("organization={org_b}", {"From B"}),
-    ("outcome=removed", {"Removed"}),
-    ("reported=yes", {"Removed", "Pending"}),
-    ("reported=no", EVERYTHING - {"Removed", "Pending"}),
-    ("since=2026-06-01", {"Late"}),
-    ("until=2026-02-01", {"Early"}),
-    ("since=2026-01-01&until=2026-02-28", {"Early"}),
-    ("language=ar&country=NG", {"Arabic"}),
-    ("language=ar&country=KE", set()),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("platform={tiktok}", {"Other platform"}),
+        ("category=incitement", {"Incitement"}),
+        ("category=incitement&category=hate_speech", EVERYTHING),
+        ("language=ar", {"Arabic"}),
+        ("country=ke", {"Kenyan"}),
+        ("status=submitted", {"Submitted"}),
+        ("status=published&status=verified", {"Public", "From B"}),
+        ("visibility=public", {"Public"}),
+        ("severity=4", {"Critical"}),
+        ("organization={org_b}", {"From B"}),
+        ("outcome=removed", {"Removed"}),
+        ("reported=yes", {"Removed", "Pending"}),
+        ("reported=no", EVERYTHING - {"Removed", "Pending"}),
+        ("since=2026-06-01", {"Late"}),
+        ("until=2026-02-01", {"Early"}),
+        ("since=2026-01-01&until=2026-02-28", {"Early"}),
+        ("language=ar&country=NG", {"Arabic"}),
+        ("language=ar&country=KE", set()),
+    ],
+)
 def test_each_filter_narrows_the_list(login, catalogue, query, expected):
     assert set(listed(login("member_a"), "/incidents/?" + query.format(**catalogue))) == expected
 
 
-@pytest.mark.parametrize("query", [
-    "colour=red", "status=bogus", "severity=9", "since=yesterday&until=2026-13-45", "platform=abc",
-    "language=../etc&country=Nigeria", "reported=maybe", "after=abc", "category=<script>", "outcome=gone",
-    "platform=²", "after=99999999999999999999", "after=-5",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "colour=red",
+        "status=bogus",
+        "severity=9",
+        "since=yesterday&until=2026-13-45",
+        "platform=abc",
+        "language=../etc&country=Nigeria",
+        "reported=maybe",
+        "after=abc",
+        "category=<script>",
+        "outcome=gone",
+        "platform=²",
+        "after=99999999999999999999",
+        "after=-5",
+    ],
+)
 def test_unknown_filters_and_values_are_ignored(login, catalogue, query):
     assert set(listed(login("member_a"), "/incidents/?" + query)) == EVERYTHING
 
@@ -101,37 +132,56 @@ def test_the_list_is_for_signed_in_members_only(client):
 def across_organizations(personas, incident_factory):
     """Incidents of both organizations at every step, titled by organization, status and visibility."""
     for persona, org in (("member_a", "A"), ("member_b", "B")):
-        for status, visibility in (("draft", "coalition"), ("submitted", "coalition"), ("verified", "coalition"),
-                                   ("verified", "organization"), ("rejected", "coalition"), ("published", "public")):
-            incident_factory(personas[persona], title=f"{org} {status} {visibility}", status=status,
-                             visibility=visibility)
+        for status, visibility in (
+            ("draft", "coalition"),
+            ("submitted", "coalition"),
+            ("verified", "coalition"),
+            ("verified", "organization"),
+            ("rejected", "coalition"),
+            ("published", "public"),
+        ):
+            incident_factory(
+                personas[persona], title=f"{org} {status} {visibility}", status=status, visibility=visibility
+            )
 
 
-OWN_A = {"A draft coalition", "A submitted coalition", "A verified coalition", "A verified organization",
-         "A rejected coalition", "A published public"}
+OWN_A = {
+    "A draft coalition",
+    "A submitted coalition",
+    "A verified coalition",
+    "A verified organization",
+    "A rejected coalition",
+    "A published public",
+}
 OWN_B = {title.replace("A ", "B ", 1) for title in OWN_A}
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("member_a", OWN_A | {"B verified coalition", "B published public"}),
-    ("org_admin_a", OWN_A | {"B verified coalition", "B published public"}),
-    ("member_b", OWN_B | {"A verified coalition", "A published public"}),
-    ("steering", (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"}),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("member_a", OWN_A | {"B verified coalition", "B published public"}),
+        ("org_admin_a", OWN_A | {"B verified coalition", "B published public"}),
+        ("member_b", OWN_B | {"A verified coalition", "A published public"}),
+        ("steering", (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"}),
+    ],
+)
 def test_the_list_shows_each_reader_only_what_they_may_see(login, across_organizations, persona, expected):
     assert set(listed(login(persona), "/incidents/")) == expected
 
 
 def test_each_group_of_readers_gets_its_own_cached_list(login, across_organizations):
     """The drawn list is cached per group of readers who see the same incidents: never handed to another."""
-    expected = {"member_a": OWN_A | {"B verified coalition", "B published public"},
-                "member_b": OWN_B | {"A verified coalition", "A published public"},
-                "steering": (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"}}
+    expected = {
+        "member_a": OWN_A | {"B verified coalition", "B published public"},
+        "member_b": OWN_B | {"A verified coalition", "A published public"},
+        "steering": (OWN_A | OWN_B) - {"A draft coalition", "B draft coalition"},
+    }
     for _round in range(2):
         for persona, titles in expected.items():
             assert set(listed(login(persona), "/incidents/")) == titles, persona
             assert set(listed(login(persona), "/incidents/?q=coalition")) == {
-                title for title in titles if "coalition" in title}, persona
+                title for title in titles if "coalition" in title
+            }, persona
 
 
 def test_the_cached_list_shows_a_new_incident_and_a_renamed_platform_at_once(login, personas, incident_factory):
@@ -147,12 +197,16 @@ def test_the_cached_list_shows_a_new_incident_and_a_renamed_platform_at_once(log
     assert "Meta Facebook" in client.get("/public/incidents/").get_data(as_text=True)
 
 
-def test_a_members_cached_list_is_their_own_and_answers_without_reading_incidents(login, personas,
-                                                                                  across_organizations, count_queries):
+def test_a_members_cached_list_is_their_own_and_answers_without_reading_incidents(
+    login, personas, across_organizations, count_queries
+):
     """Each reader has their own copy of the page (their name, their menu); a second look reads no incident."""
     member, org_admin = login("member_a"), login("org_admin_a")
     for _round in range(2):
-        for client, persona, sees_own_organization_menu in ((member, "member_a", False), (org_admin, "org_admin_a", True)):
+        for client, persona, sees_own_organization_menu in (
+            (member, "member_a", False),
+            (org_admin, "org_admin_a", True),
+        ):
             page = client.get("/incidents/").get_data(as_text=True)
             assert personas[persona].name in page and ("My organization" in page) is sees_own_organization_menu
     with count_queries() as executed:
@@ -166,7 +220,7 @@ def test_a_cached_list_carries_a_csrf_token_that_signs_out_each_browser_of_the_r
     browsers = [sign_in_as(app.test_client(), personas["member_a"]) for _ in range(2)]
     for _round in range(2):
         pages = [browser.get("/incidents/").get_data(as_text=True) for browser in browsers]
-    for browser, page in zip(browsers, pages):
+    for browser, page in zip(browsers, pages, strict=True):
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         assert browser.post("/sign-out", data={"csrf_token": token}).status_code == 302
         assert browser.get("/incidents/").status_code == 302
@@ -200,10 +254,14 @@ def test_a_cached_list_shows_a_waiting_message_once(login, personas):
     assert "Your import is done." not in client.get("/incidents/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("field", "value", "shown"), [
-    ("name", "Amara Okafor", "Amara Okafor"), ("timezone", "Asia/Kolkata", "Kolkata"),
-    ("org_role", OrgRole.ORG_ADMIN, "My organization"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("name", "Amara Okafor", "Amara Okafor"),
+        ("timezone", "Asia/Kolkata", "Kolkata"),
+        ("org_role", OrgRole.ORG_ADMIN, "My organization"),
+    ],
+)
 def test_a_cached_list_follows_a_change_to_what_its_frame_shows_of_the_reader(login, personas, field, value, shown):
     client = login("member_a")
     assert shown not in client.get("/incidents/").get_data(as_text=True)
@@ -248,11 +306,36 @@ def test_search_with_several_words_needs_every_word(login, personas, incident_fa
     assert listed(login("member_a"), "/incidents/?q=refugees+vermin") == ["Refugees called vermin"]
 
 
-@pytest.mark.parametrize("query", [
-    '"', '"unbalanced', '""', "refugees AND OR NOT", "NEAR(refugees vermin)", "*", "refugees*", "title:refugees",
-    "'; DROP TABLE incidents; --", "a & b | !c", "(refugees", "refugees:*", "\\", "^refugees", "-refugees",
-    "{title}: x", "!!!", "<->", "''", "a'b", "+", "   ", "nul\x00byte", "\u0301", "²",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        '""',
+        "refugees AND OR NOT",
+        "NEAR(refugees vermin)",
+        "*",
+        "refugees*",
+        "title:refugees",
+        "'; DROP TABLE incidents; --",
+        "a & b | !c",
+        "(refugees",
+        "refugees:*",
+        "\\",
+        "^refugees",
+        "-refugees",
+        "{title}: x",
+        "!!!",
+        "<->",
+        "''",
+        "a'b",
+        "+",
+        "   ",
+        "nul\x00byte",
+        "\u0301",
+        "²",
+    ],
+)
 def test_operators_and_quotes_in_the_search_never_cause_an_error(login, personas, incident_factory, query):
     incident_factory(personas["member_a"], title="Refugees called vermin")
     client = login("member_a")
@@ -269,8 +352,9 @@ def test_quotes_around_a_word_still_find_it(login, personas, incident_factory):
 
 def test_search_never_returns_incidents_the_reader_may_not_see(login, personas, incident_factory):
     incident_factory(personas["member_b"], title="B draft about vermin")
-    incident_factory(personas["member_b"], title="B vermin kept in the organization", status="verified",
-                     visibility="organization")
+    incident_factory(
+        personas["member_b"], title="B vermin kept in the organization", status="verified", visibility="organization"
+    )
     incident_factory(personas["member_b"], title="B shared vermin", status="verified")
     assert listed(login("member_a"), "/incidents/?q=vermin") == ["B shared vermin"]
     assert listed(login("steering"), "/incidents/?q=vermin") == ["B shared vermin", "B vermin kept in the organization"]
@@ -280,8 +364,13 @@ def test_facet_counts_never_count_incidents_the_reader_may_not_see(personas, inc
     incident_factory(personas["member_a"], title="Own draft about vermin", language="ar")
     incident_factory(personas["member_b"], title="Shared vermin", status="verified", country="KE")
     for status in ("draft", "submitted", "rejected"):
-        incident_factory(personas["member_b"], title=f"Hidden vermin {status}", status=status, severity=Severity.LOW,
-                         categories=["incitement"])
+        incident_factory(
+            personas["member_b"],
+            title=f"Hidden vermin {status}",
+            status=status,
+            severity=Severity.LOW,
+            categories=["incitement"],
+        )
     incident_factory(personas["member_b"], title="Hidden vermin", status="verified", visibility="organization")
     for filters in (search.Filters(), search.Filters(q="vermin")):
         counts = search.facet_counts(personas["member_a"], filters)
@@ -321,8 +410,7 @@ def test_facet_counts_are_recounted_after_a_change_at_most_once_in_their_time(ap
     assert 'Kenya <span class="badge">10</span>' in client.get("/incidents/").get_data(as_text=True)  # 11, rounded
 
 
-def test_the_list_page_shows_fewer_than_5_for_a_facet_of_three_and_rounds_the_others(login, personas,
-                                                                                     incident_factory):
+def test_the_list_page_shows_fewer_than_5_for_a_facet_of_three_and_rounds_the_others(login, personas, incident_factory):
     for country, number in (("KE", 3), ("NG", 8)):
         for _ in range(number):
             incident_factory(personas["member_a"], country=country)
@@ -346,8 +434,12 @@ def collect_pages(client, url):
         assert len(pages) < 10, "the next links never end"
         response = client.get(url)
         assert response.status_code == 200
-        pages.append([html.unescape(title) for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>',
-                                                                     response.get_data(as_text=True))])
+        pages.append(
+            [
+                html.unescape(title)
+                for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
+            ]
+        )
         url = next_link(response)
     return pages
 
@@ -368,7 +460,8 @@ def test_search_results_come_newest_first_in_pages_without_duplicates(login, per
     pages = collect_pages(login("member_a"), "/incidents/?q=takedown")
     assert [len(page) for page in pages] == [25, 15]
     assert [title for page in pages for title in page] == [
-        f"Takedown {number:02d}" for number in reversed(range(60)) if number % 3]
+        f"Takedown {number:02d}" for number in reversed(range(60)) if number % 3
+    ]
 
 
 def test_next_links_keep_the_filters(login, personas, incident_factory):
@@ -380,17 +473,24 @@ def test_next_links_keep_the_filters(login, personas, incident_factory):
     assert all(title.startswith("Arabic") for page in pages for title in page)
 
 
-def test_the_list_runs_as_many_statements_for_60_incidents_as_for_10(login, personas, incident_factory,
-                                                                     platform_factory, count_queries):
+def test_the_list_runs_as_many_statements_for_60_incidents_as_for_10(
+    login, personas, incident_factory, platform_factory, count_queries
+):
     platforms = [platform_factory(name=f"Platform {n}", slug=f"platform-{n}") for n in range(3)]
     client = login("member_a")
 
     def add(count):
         for number in range(count):
             author = personas["member_a"] if number % 2 else personas["member_b"]
-            incident = incident_factory(author, title=f"Incident {number}", status="verified",
-                                        platform_id=platforms[number % 3].id, categories=["incitement", "other"],
-                                        communities=["migrants_refugees"], urls=[f"https://example.org/{number}"])
+            incident = incident_factory(
+                author,
+                title=f"Incident {number}",
+                status="verified",
+                platform_id=platforms[number % 3].id,
+                categories=["incitement", "other"],
+                communities=["migrants_refugees"],
+                urls=[f"https://example.org/{number}"],
+            )
             report(author, incident)
 
     def statements():
@@ -418,8 +518,10 @@ def for_the_public(personas, incident_factory):
 
 @pytest.mark.parametrize("persona", [None, "member_a", "steering", "admin"])
 def test_public_list_shows_only_published_public_incidents_whoever_reads_it(login, for_the_public, persona):
-    assert set(listed(login(persona), "/public/incidents/")) == {"Published public by steering",
-                                                                  "Published public by member_a"}
+    assert set(listed(login(persona), "/public/incidents/")) == {
+        "Published public by steering",
+        "Published public by member_a",
+    }
 
 
 def test_public_list_filters_cannot_widen_what_it_shows(login, for_the_public):

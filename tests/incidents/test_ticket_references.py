@@ -11,8 +11,16 @@ from app.incidents.vocab import Channel, Outcome
 @pytest.mark.parametrize(("persona", "shown"), [("member_a", True), ("steering", True), ("member_b", False)])
 def test_ticket_references_on_the_incident_page_and_in_the_api(login, personas, incident_factory, persona, shown):
     incident = incident_factory(personas["member_a"], status="verified", visibility="coalition")
-    add_report(personas["member_a"], incident, date(2026, 3, 2), Channel.TRUSTED_FLAGGER, "CASE-7731-XQ",
-               Outcome.REMOVED, date(2026, 3, 5), False)
+    add_report(
+        personas["member_a"],
+        incident,
+        date(2026, 3, 2),
+        Channel.TRUSTED_FLAGGER,
+        "CASE-7731-XQ",
+        Outcome.REMOVED,
+        date(2026, 3, 5),
+        False,
+    )
     client = login(persona)
 
     page = client.get(f"/incidents/{incident.reference}").get_data(as_text=True)

@@ -13,12 +13,25 @@ from app.incidents.vocab import Status
 
 
 def form_data(platform_id, **overrides):
-    data = {"title": "Post calling refugees vermin", "platform_id": str(platform_id),
-            "categories": ["hate_speech", "dehumanisation"], "communities": ["migrants_refugees"],
-            "language": "ar", "country": "LB", "first_seen_on": "2026-05-01", "severity": "3",
-            "visibility": "coalition", "urls": "https://www.facebook.com/post/1/", "excerpt": "نص المنشور",
-            "account_handle": "@someone", "account_audience": "120000", "account_prominence": "political",
-            "estimated_reach": "50000", "description": "**Context** matters", "show_organization": "y"}
+    data = {
+        "title": "Post calling refugees vermin",
+        "platform_id": str(platform_id),
+        "categories": ["hate_speech", "dehumanisation"],
+        "communities": ["migrants_refugees"],
+        "language": "ar",
+        "country": "LB",
+        "first_seen_on": "2026-05-01",
+        "severity": "3",
+        "visibility": "coalition",
+        "urls": "https://www.facebook.com/post/1/",
+        "excerpt": "نص المنشور",
+        "account_handle": "@someone",
+        "account_audience": "120000",
+        "account_prominence": "political",
+        "estimated_reach": "50000",
+        "description": "**Context** matters",
+        "show_organization": "y",
+    }
     return data | overrides
 
 
@@ -45,8 +58,11 @@ def test_member_files_a_draft_with_every_field(login, personas, platform):
 
 
 def test_invalid_incident_keeps_what_was_typed(login, personas, platform):
-    body = login("member_a").post("/incidents/new", data=form_data(platform.id, categories=[], severity="",
-                                                                   title="Kept title")).get_data(as_text=True)
+    body = (
+        login("member_a")
+        .post("/incidents/new", data=form_data(platform.id, categories=[], severity="", title="Kept title"))
+        .get_data(as_text=True)
+    )
     assert "Choose at least one category." in body and "Choose a severity." in body
     assert 'value="Kept title"' in body
     assert db.session.scalar(select(Incident)) is None
@@ -61,8 +77,10 @@ def test_content_addresses_must_be_web_addresses(login, personas, platform, urls
 
 def test_references_are_sequential_within_a_year(login, personas, platform):
     client = login("member_a")
-    references = [reference_from(client.post("/incidents/new", data=form_data(platform.id, urls=f"https://x.org/{n}")))
-                  for n in range(3)]
+    references = [
+        reference_from(client.post("/incidents/new", data=form_data(platform.id, urls=f"https://x.org/{n}")))
+        for n in range(3)
+    ]
     numbers = [int(reference[-6:]) for reference in references]
     assert numbers == [1, 2, 3]
 
@@ -84,8 +102,10 @@ def test_request_for_information_needs_a_message_and_reopens_the_incident(login,
     steering = login("steering")
     steering.post(f"/incidents/{incident.reference}/review", data={"decision": "request_information"})
     assert db.session.get(Incident, incident.id).status == Status.SUBMITTED
-    steering.post(f"/incidents/{incident.reference}/review",
-                  data={"decision": "request_information", "message": "Which account posted it?"})
+    steering.post(
+        f"/incidents/{incident.reference}/review",
+        data={"decision": "request_information", "message": "Which account posted it?"},
+    )
     incident = db.session.get(Incident, incident.id)
     assert incident.status == Status.INFORMATION_REQUESTED
     assert "Which account posted it?" in outbox()[-1].body
@@ -99,8 +119,9 @@ def test_rejection_needs_a_reason(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"], status="submitted")
     login("steering").post(f"/incidents/{incident.reference}/review", data={"decision": "reject", "message": " "})
     assert db.session.get(Incident, incident.id).status == Status.SUBMITTED
-    login("steering").post(f"/incidents/{incident.reference}/review",
-                           data={"decision": "reject", "message": "Outside our scope"})
+    login("steering").post(
+        f"/incidents/{incident.reference}/review", data={"decision": "reject", "message": "Outside our scope"}
+    )
     assert db.session.get(Incident, incident.id).status == Status.REJECTED
 
 
@@ -134,8 +155,9 @@ VISIBILITY_CASES = [
 
 @pytest.mark.parametrize("status, visibility, allowed", VISIBILITY_CASES)
 def test_who_sees_an_incident(login, personas, incident_factory, status, visibility, allowed):
-    incident = incident_factory(personas["member_a"], status=status, visibility=visibility,
-                                title="Secret title of the incident")
+    incident = incident_factory(
+        personas["member_a"], status=status, visibility=visibility, title="Secret title of the incident"
+    )
     for persona in ("member_a", "member_b", "steering", "anonymous"):
         client = login(None if persona == "anonymous" else persona)
         page = client.get(f"/incidents/{incident.reference}")
@@ -150,8 +172,13 @@ def test_who_sees_an_incident(login, personas, incident_factory, status, visibil
 
 
 def test_public_page_never_shows_the_author_or_internal_notes(login, personas, incident_factory):
-    incident = incident_factory(personas["member_a"], status="published", visibility="public",
-                                internal_notes="Collected by our volunteer in Tripoli", show_organization=False)
+    incident = incident_factory(
+        personas["member_a"],
+        status="published",
+        visibility="public",
+        internal_notes="Collected by our volunteer in Tripoli",
+        show_organization=False,
+    )
     body = login(None).get(f"/public/incidents/{incident.reference}").get_data(as_text=True)
     assert personas["member_a"].name not in body
     assert "volunteer in Tripoli" not in body
@@ -163,8 +190,12 @@ def test_public_page_never_shows_the_author_or_internal_notes(login, personas, i
 
 
 def test_description_markdown_is_sanitised(login, personas, incident_factory):
-    incident = incident_factory(personas["member_a"], status="published", visibility="public",
-                                description="**bold** <script>alert(1)</script> [x](javascript:alert(1))")
+    incident = incident_factory(
+        personas["member_a"],
+        status="published",
+        visibility="public",
+        description="**bold** <script>alert(1)</script> [x](javascript:alert(1))",
+    )
     body = login(None).get(f"/public/incidents/{incident.reference}").get_data(as_text=True)
     assert "<strong>bold</strong>" in body
     assert "<script>alert(1)" not in body and 'href="javascript:' not in body
@@ -173,11 +204,14 @@ def test_description_markdown_is_sanitised(login, personas, incident_factory):
 def test_editing_a_stale_version_is_a_conflict_not_an_overwrite(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"])
     stale = str(incident.version)
-    first = login("member_a").post(f"/incidents/{incident.reference}/edit",
-                                   data=form_data(incident.platform_id, title="First edit", version=stale))
+    first = login("member_a").post(
+        f"/incidents/{incident.reference}/edit", data=form_data(incident.platform_id, title="First edit", version=stale)
+    )
     assert first.status_code == 302
-    second = login("signatory_a").post(f"/incidents/{incident.reference}/edit",
-                                       data=form_data(incident.platform_id, title="Second edit", version=stale))
+    second = login("signatory_a").post(
+        f"/incidents/{incident.reference}/edit",
+        data=form_data(incident.platform_id, title="Second edit", version=stale),
+    )
     assert second.status_code == 409
     assert 'value="Second edit"' in second.get_data(as_text=True)
     assert db.session.get(Incident, incident.id).title == "First edit"
@@ -185,8 +219,9 @@ def test_editing_a_stale_version_is_a_conflict_not_an_overwrite(login, personas,
 
 def test_submitted_incidents_cannot_be_edited(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"], status="submitted")
-    response = login("member_a").post(f"/incidents/{incident.reference}/edit",
-                                      data=form_data(incident.platform_id, version=str(incident.version)))
+    response = login("member_a").post(
+        f"/incidents/{incident.reference}/edit", data=form_data(incident.platform_id, version=str(incident.version))
+    )
     assert response.status_code == 403
 
 
@@ -201,8 +236,9 @@ def test_same_content_url_warns_before_saving(login, personas, incident_factory,
     body = client.post("/incidents/new", data=form_data(platform.id, urls="https://www.facebook.com/post/1/#x"))
     assert body.status_code == 200 and existing.reference in body.get_data(as_text=True)
     assert db.session.scalar(select(Incident).where(Incident.id != existing.id)) is None
-    confirmed = client.post("/incidents/new", data=form_data(platform.id, urls="https://www.facebook.com/post/1/",
-                                                              confirm_duplicates="y"))
+    confirmed = client.post(
+        "/incidents/new", data=form_data(platform.id, urls="https://www.facebook.com/post/1/", confirm_duplicates="y")
+    )
     assert confirmed.status_code == 302
 
 
@@ -215,11 +251,20 @@ def test_duplicate_warning_never_reveals_invisible_incidents(login, personas, in
 def test_reports_to_the_platform_derive_the_response_time(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"], status="submitted")
     client = login("member_a")
-    client.post(f"/incidents/{incident.reference}/reports", data={
-        "reported_on": "2026-05-02", "channel": "trusted_flagger", "ticket_reference": "T-1",
-        "outcome": "removed", "outcome_on": "2026-05-09"})
-    client.post(f"/incidents/{incident.reference}/reports", data={
-        "reported_on": "2026-05-10", "channel": "in_app", "outcome": "pending", "is_appeal": "y"})
+    client.post(
+        f"/incidents/{incident.reference}/reports",
+        data={
+            "reported_on": "2026-05-02",
+            "channel": "trusted_flagger",
+            "ticket_reference": "T-1",
+            "outcome": "removed",
+            "outcome_on": "2026-05-09",
+        },
+    )
+    client.post(
+        f"/incidents/{incident.reference}/reports",
+        data={"reported_on": "2026-05-10", "channel": "in_app", "outcome": "pending", "is_appeal": "y"},
+    )
     reports = db.session.get(Incident, incident.id).reports
     assert [report.response_days for report in reports] == [7, None]
     assert reports[1].is_appeal
@@ -229,26 +274,39 @@ def test_reports_to_the_platform_derive_the_response_time(login, personas, incid
 
 def test_an_outcome_cannot_precede_the_report(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"])
-    login("member_a").post(f"/incidents/{incident.reference}/reports", data={
-        "reported_on": "2026-05-10", "channel": "legal", "outcome": "removed", "outcome_on": "2026-05-01"})
+    login("member_a").post(
+        f"/incidents/{incident.reference}/reports",
+        data={"reported_on": "2026-05-10", "channel": "legal", "outcome": "removed", "outcome_on": "2026-05-01"},
+    )
     assert db.session.get(Incident, incident.id).reports == []
 
 
 def test_outcome_recorded_later(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"])
     client = login("member_a")
-    client.post(f"/incidents/{incident.reference}/reports", data={
-        "reported_on": "2026-05-10", "channel": "direct", "outcome": "pending"})
+    client.post(
+        f"/incidents/{incident.reference}/reports",
+        data={"reported_on": "2026-05-10", "channel": "direct", "outcome": "pending"},
+    )
     report = db.session.get(Incident, incident.id).reports[0]
-    client.post(f"/incidents/{incident.reference}/reports/{report.id}",
-                data={"outcome": "no_violation", "outcome_on": "2026-05-20"})
+    client.post(
+        f"/incidents/{incident.reference}/reports/{report.id}",
+        data={"outcome": "no_violation", "outcome_on": "2026-05-20"},
+    )
     assert db.session.get(Incident, incident.id).reports[0].response_days == 10
 
 
 def test_posting_extra_fields_changes_nothing(login, personas, platform):
-    login("member_a").post("/incidents/new", data=form_data(
-        platform.id, status="published", organization_id=str(personas["org_b"].id), author_id="999",
-        reference="INC-1999-000001"))
+    login("member_a").post(
+        "/incidents/new",
+        data=form_data(
+            platform.id,
+            status="published",
+            organization_id=str(personas["org_b"].id),
+            author_id="999",
+            reference="INC-1999-000001",
+        ),
+    )
     incident = db.session.scalar(select(Incident))
     assert incident.status == Status.DRAFT and incident.organization_id == personas["org_a"].id
     assert incident.reference != "INC-1999-000001" and incident.author_id == personas["member_a"].id

@@ -33,8 +33,11 @@ def svg_values(svg: str) -> list[str]:
 def test_pages_show_fewer_than_5_for_a_group_of_three_and_round_the_rest(login, three_in_a_category, path):
     body = login("member_a").get(path).get_data(as_text=True)
     assert matches(body) == "10"  # eleven, rounded to 5
-    for heading, label in [("by-language", "Swahili"), ("by-country", "Kenya"),
-                           ("time-heading", "Incitement to violence")]:
+    for heading, label in [
+        ("by-language", "Swahili"),
+        ("by-country", "Kenya"),
+        ("time-heading", "Incitement to violence"),
+    ]:
         row = table_row(section(body, heading), label)
         assert "<td>fewer than 5</td>" in row and "<td>3</td>" not in row, heading
     assert "<td>10</td>" in table_row(section(body, "by-country"), "Nigeria")  # eight, rounded
@@ -67,8 +70,10 @@ def test_world_map_names_a_small_country_fewer_than_5(login, three_in_a_category
 
 def test_csv_downloads_never_hold_a_count_of_three(login, three_in_a_category):
     client = login("member_a")
-    tables = {name: csv_rows(client.get(f"/insights/data/{name}.csv"))
-              for name in ("over_time", "by_language", "by_country", "world", "responsiveness", "powerful_gap")}
+    tables = {
+        name: csv_rows(client.get(f"/insights/data/{name}.csv"))
+        for name in ("over_time", "by_language", "by_country", "world", "responsiveness", "powerful_gap")
+    }
     assert ["Kenya", "fewer than 5"] in tables["by_country"] and ["Nigeria", "10"] in tables["by_country"]
     assert ["2026-02", "incitement", "fewer than 5"] in tables["over_time"]
     (swahili,) = [row for row in tables["responsiveness"] if row[1] == "sw"]
@@ -82,8 +87,14 @@ def test_csv_downloads_never_hold_a_count_of_three(login, three_in_a_category):
 def test_stats_api_never_returns_a_count_of_three_or_a_rate_built_on_it(client, three_in_a_category):
     empty = {"value": None, "low": None, "high": None}
     categories = {row["group"]: row for row in client.get(API, query_string={"group_by": "category"}).get_json()}
-    assert categories["incitement"] == {"group": "incitement", "reported": None, "suppressed": True,
-                                        "acted": empty, "unanswered": empty, "median_days": None}
+    assert categories["incitement"] == {
+        "group": "incitement",
+        "reported": None,
+        "suppressed": True,
+        "acted": empty,
+        "unanswered": empty,
+        "median_days": None,
+    }
     assert categories["hate_speech"]["reported"] == 10  # eight, rounded
     (platform,) = client.get(API, query_string={"group_by": "platform"}).get_json()
     # Three of eleven never answered: a share of 0.27 would give the three away.
@@ -121,8 +132,12 @@ def test_a_total_minus_its_shown_cells_does_not_give_away_the_hidden_one(login, 
 def candidates(shown_total: int, shown_cell: int | None) -> set[int]:
     """Every hidden count of 1 to 4 that fits a shown total and the one shown cell beside it (or a neighbouring
     filter's total: the same subtraction)."""
-    return {hidden for hidden in range(1, disclosure.MIN_COUNT) for cell in range(disclosure.MIN_COUNT, 400)
-            if disclosure.protect(cell) == shown_cell and disclosure.protect(cell + hidden) == shown_total}
+    return {
+        hidden
+        for hidden in range(1, disclosure.MIN_COUNT)
+        for cell in range(disclosure.MIN_COUNT, 400)
+        if disclosure.protect(cell) == shown_cell and disclosure.protect(cell + hidden) == shown_total
+    }
 
 
 def test_no_single_subtraction_narrows_a_hidden_count_to_one_value():
@@ -132,8 +147,10 @@ def test_no_single_subtraction_narrows_a_hidden_count_to_one_value():
             assert hidden in found and len(found) >= 2, (cell, hidden, found)
 
 
-@pytest.mark.parametrize("number, shown", [(0, 0), (1, None), (4, None), (5, 5), (7, 5), (8, 10), (12, 10),
-                                           (13, 15), (1002, 1000), (None, None)])
+@pytest.mark.parametrize(
+    "number, shown",
+    [(0, 0), (1, None), (4, None), (5, 5), (7, 5), (8, 10), (12, 10), (13, 15), (1002, 1000), (None, None)],
+)
 def test_counts_are_suppressed_below_5_and_rounded_to_5_above(number, shown):
     assert disclosure.protect(number) == shown
     assert disclosure.protect(shown) == shown  # a protected count passes through unchanged

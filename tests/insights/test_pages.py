@@ -39,8 +39,9 @@ def reported(personas, incident_factory, facebook):
         incident = incident_factory(person, status=status, visibility=visibility, **fields)
         if outcome:
             outcome_on = None if outcome == "pending" else REPORTED_ON + timedelta(days=days)
-            services.add_report(person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on,
-                                is_appeal=False)
+            services.add_report(
+                person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
+            )
         db.session.commit()
         return incident
 
@@ -118,8 +119,14 @@ def test_csv_suppresses_a_group_of_four_and_shows_a_group_of_five(login, four_an
 def test_api_suppresses_a_group_of_four_and_shows_a_group_of_five(client, facebook, four_and_five):
     rows = {row["group"]: row for row in client.get(f"{API}?group_by=platform").get_json()}
     empty = {"value": None, "low": None, "high": None}
-    assert rows[str(facebook.id)] == {"group": str(facebook.id), "reported": None, "suppressed": True,
-                                      "acted": empty, "unanswered": empty, "median_days": None}
+    assert rows[str(facebook.id)] == {
+        "group": str(facebook.id),
+        "reported": None,
+        "suppressed": True,
+        "acted": empty,
+        "unanswered": empty,
+        "median_days": None,
+    }
     shown = rows[str(four_and_five.id)]
     assert shown["reported"] == 10 and not shown["suppressed"] and shown["median_days"] == 1.0  # 9, rounded
     assert shown["acted"] == {"value": 1.0, "low": pytest.approx(0.3906, abs=5e-5), "high": 1.0}
@@ -135,15 +142,22 @@ def test_api_refuses_an_unknown_grouping(client):
     assert "group_by" in response.get_json()["errors"]["query"]
 
 
-@pytest.mark.parametrize("group_by, group", [("platform", None), ("language", "en"), ("country", "NG"),
-                                             ("category", "hate_speech")])
+@pytest.mark.parametrize(
+    "group_by, group", [("platform", None), ("language", "en"), ("country", "NG"), ("category", "hate_speech")]
+)
 def test_api_rows_follow_the_documented_schema(client, reported, facebook, group_by, group):
     for outcome in ("removed",) * 5 + ("pending",) * 5:
         reported(outcome, 4)
     (row,) = client.get(API, query_string={"group_by": group_by}).get_json()
     half = {"value": 0.5, "low": pytest.approx(0.1933, abs=5e-5), "high": pytest.approx(0.9776, abs=5e-5)}
-    assert row == {"group": group or str(facebook.id), "reported": 10, "suppressed": False, "median_days": 4.0,
-                   "acted": half, "unanswered": half}
+    assert row == {
+        "group": group or str(facebook.id),
+        "reported": 10,
+        "suppressed": False,
+        "median_days": 4.0,
+        "acted": half,
+        "unanswered": half,
+    }
 
 
 def test_api_is_documented_with_the_rows_it_returns(client, reported):
@@ -152,9 +166,11 @@ def test_api_is_documented_with_the_rows_it_returns(client, reported):
     spec = client.get("/api/v1/openapi.json").get_json()
     operation = spec["paths"][API]["get"]
     assert [parameter for parameter in operation["parameters"] if parameter["name"] == "group_by"][0]["schema"][
-        "enum"] == list(GROUPS)
+        "enum"
+    ] == list(GROUPS)
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["items"]["$ref"].endswith(
-        "/ResponseRow")
+        "/ResponseRow"
+    )
     (row,) = client.get(API).get_json()
     assert set(row) == set(spec["components"]["schemas"]["ResponseRow"]["properties"])
     assert set(row["acted"]) == set(spec["components"]["schemas"]["Rate"]["properties"])
@@ -183,8 +199,13 @@ def published_five(reported):
         reported(outcome, 2, language="en", country="NG", categories=["hate_speech"])
 
 
-HIDDEN = [("draft", "public"), ("submitted", "public"), ("verified", "public"), ("published", "coalition"),
-          ("published", "organization")]
+HIDDEN = [
+    ("draft", "public"),
+    ("submitted", "public"),
+    ("verified", "public"),
+    ("published", "coalition"),
+    ("published", "organization"),
+]
 
 
 def test_public_figures_leak_nothing_unpublished(login, reported, published_five):
@@ -192,8 +213,17 @@ def test_public_figures_leak_nothing_unpublished(login, reported, published_five
     before = public_outputs(anonymous)
     assert matches(before["page"]) == "5"
     for status, visibility in HIDDEN:
-        reported("removed", 1, status=status, visibility=visibility, title="Unpublished case", language="sw",
-                 country="KE", categories=["incitement"], account_prominence="political")
+        reported(
+            "removed",
+            1,
+            status=status,
+            visibility=visibility,
+            title="Unpublished case",
+            language="sw",
+            country="KE",
+            categories=["incitement"],
+            account_prominence="political",
+        )
     after = public_outputs(anonymous)
     assert after.keys() == before.keys()
     for name in before:
@@ -265,22 +295,36 @@ def add_incidents(number: int, start: int, person, platform) -> None:
     for index in range(start, start + number):
         outcome = outcomes[index % len(outcomes)]
         incident = Incident(
-            reference=f"BULK-{index:06d}", organization_id=person.organization_id, author_id=person.id,
-            platform_id=platform.id, title=f"Incident {index}", language=("en", "ar", "fr", "sw")[index % 4],
-            country=("NG", "KE", "BR")[index % 3], first_seen_on=date(2026, 1, 1) + timedelta(days=index % 120),
-            severity=Severity.SERIOUS, status=Status.PUBLISHED, visibility=Visibility.PUBLIC,
-            account_prominence=("ordinary", "political")[index % 2])
+            reference=f"BULK-{index:06d}",
+            organization_id=person.organization_id,
+            author_id=person.id,
+            platform_id=platform.id,
+            title=f"Incident {index}",
+            language=("en", "ar", "fr", "sw")[index % 4],
+            country=("NG", "KE", "BR")[index % 3],
+            first_seen_on=date(2026, 1, 1) + timedelta(days=index % 120),
+            severity=Severity.SERIOUS,
+            status=Status.PUBLISHED,
+            visibility=Visibility.PUBLIC,
+            account_prominence=("ordinary", "political")[index % 2],
+        )
         incident.categories = [IncidentCategory(category=("hate_speech", "misogyny")[index % 2])]
-        incident.reports = [PlatformReport(
-            reported_on=REPORTED_ON, channel=Channel.IN_APP, outcome=outcome,
-            outcome_on=None if outcome == Outcome.PENDING else REPORTED_ON + timedelta(days=index % 9))]
+        incident.reports = [
+            PlatformReport(
+                reported_on=REPORTED_ON,
+                channel=Channel.IN_APP,
+                outcome=outcome,
+                outcome_on=None if outcome == Outcome.PENDING else REPORTED_ON + timedelta(days=index % 9),
+            )
+        ]
         db.session.add(incident)
     versions.bump(services.DATA_VERSION)
     db.session.commit()
 
 
 def test_members_page_runs_the_same_number_of_queries_for_100_and_1000_incidents(
-        login, personas, facebook, count_queries):
+    login, personas, facebook, count_queries
+):
     started = time.monotonic()
     client = login("member_a")
 
@@ -303,8 +347,11 @@ def test_members_page_runs_the_same_number_of_queries_for_100_and_1000_incidents
 
 def svg_texts(svg: str) -> list[str]:
     root = ElementTree.fromstring(svg)
-    return ["".join(element.itertext()).strip() for element in root.iter()
-            if element.tag.rsplit("}", 1)[-1] in ("title", "text")]
+    return [
+        "".join(element.itertext()).strip()
+        for element in root.iter()
+        if element.tag.rsplit("}", 1)[-1] in ("title", "text")
+    ]
 
 
 @pytest.fixture
@@ -314,8 +361,7 @@ def chart_data(reported):
     for _ in range(5):
         reported("removed", 2, language="en", country="NG", account_prominence="political")
     for _ in range(5):
-        reported("pending", language="ar", country="LB", account_prominence="ordinary",
-                 categories=["incitement"])
+        reported("pending", language="ar", country="LB", account_prominence="ordinary", categories=["incitement"])
 
 
 CHART_TEXTS = {
@@ -324,10 +370,18 @@ CHART_TEXTS = {
     "by_language": ["Incidents by language", "English", "العربية — Arabic"],
     "by_country": ["Incidents by country", "Nigeria", "Lebanon"],
     "world": ["Incidents by country", "Incidents"],
-    "language_gap": ["Action rate by language, next to English on the same platform", "Facebook · العربية — Arabic",
-                     "This language", "English"],
-    "powerful_gap": ["Action rate: powerful accounts and influencers against all others", "Facebook",
-                     "Powerful accounts and influencers", "All other accounts"],
+    "language_gap": [
+        "Action rate by language, next to English on the same platform",
+        "Facebook · العربية — Arabic",
+        "This language",
+        "English",
+    ],
+    "powerful_gap": [
+        "Action rate: powerful accounts and influencers against all others",
+        "Facebook",
+        "Powerful accounts and influencers",
+        "All other accounts",
+    ],
 }
 
 
@@ -391,8 +445,7 @@ def test_the_world_map_of_countries_is_drawn_offline_with_its_title(login, chart
     assert login("member_a").get("/insights/data/world.csv").status_code == 200
 
 
-def test_public_insights_are_cached_for_everyone_without_anything_personal(login, personas, reported,
-                                                                           published_five):
+def test_public_insights_are_cached_for_everyone_without_anything_personal(login, personas, reported, published_five):
     login("member_a").get("/public/insights/")  # a member asks first: the page is still drawn as the public sees it
     anonymous = login(None).get("/public/insights/")
     page = anonymous.get_data(as_text=True)

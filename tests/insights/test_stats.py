@@ -30,8 +30,9 @@ def reported(personas, incident_factory, facebook):
         incident = incident_factory(person, status=status, visibility=visibility, **fields)
         for outcome, days in reports:
             outcome_on = None if days is None else REPORTED_ON + timedelta(days=days)
-            services.add_report(person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on,
-                                is_appeal=False)
+            services.add_report(
+                person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
+            )
         db.session.commit()
         return incident
 
@@ -49,11 +50,23 @@ def languages(reported):
     sw (4): removed 1d four times -> suppressed
     One English incident was never reported: it counts nowhere.
     """
-    for outcomes in ([("removed", 2)], [("restricted", 4)], [("no_violation", 10)],
-                     [("pending", None), ("account_suspended", 6)], [("pending", None)], [("pending", None)], []):
+    for outcomes in (
+        [("removed", 2)],
+        [("restricted", 4)],
+        [("no_violation", 10)],
+        [("pending", None), ("account_suspended", 6)],
+        [("pending", None)],
+        [("pending", None)],
+        [],
+    ):
         reported(*outcomes, language="en")
-    for outcomes in ([("geo_blocked", 1)], [("removed", 3)], [("no_violation", 7)], [("pending", None)],
-                     [("pending", None)]):
+    for outcomes in (
+        [("geo_blocked", 1)],
+        [("removed", 3)],
+        [("no_violation", 7)],
+        [("pending", None)],
+        [("pending", None)],
+    ):
         reported(*outcomes, language="ar")
     for outcomes in [[("removed", 8)]] + [[("pending", None)]] * 4:
         reported(*outcomes, language="fr")
@@ -69,8 +82,10 @@ def public_figures(filters=None):
     return compute(None, filters or stats.StatsFilters(), public=True)
 
 
-@pytest.mark.parametrize("hits, total, low, high", [
-    (6, 6, 0.6097, 1.0), (3, 6, 0.1876, 0.8124), (0, 10, 0.0, 0.2775), (1, 5, 0.0362, 0.6245)])
+@pytest.mark.parametrize(
+    "hits, total, low, high",
+    [(6, 6, 0.6097, 1.0), (3, 6, 0.1876, 0.8124), (0, 10, 0.0, 0.2775), (1, 5, 0.0362, 0.6245)],
+)
 def test_wilson_interval_matches_known_values(hits, total, low, high):
     interval = stats.wilson_interval(hits, total)
     assert interval == (pytest.approx(low, abs=5e-5), pytest.approx(high, abs=5e-5))
@@ -136,9 +151,13 @@ def test_group_of_four_is_suppressed_and_five_is_not(languages, facebook):
 
 
 def test_language_gap_puts_the_widest_gap_first_and_suppressed_last():
-    rows = [stats.Responsiveness(("1", "en"), 20, 15, 0, 5.0), stats.Responsiveness(("1", "fr"), 20, 5, 10, 8.0),
-            stats.Responsiveness(("1", "ar"), 20, 10, 5, 3.0), stats.Responsiveness(("1", "sw"), 4, 4, 0, 1.0),
-            stats.Responsiveness(("1", "hi"), 20, 3, 0, 2.0)]
+    rows = [
+        stats.Responsiveness(("1", "en"), 20, 15, 0, 5.0),
+        stats.Responsiveness(("1", "fr"), 20, 5, 10, 8.0),
+        stats.Responsiveness(("1", "ar"), 20, 10, 5, 3.0),
+        stats.Responsiveness(("1", "sw"), 4, 4, 0, 1.0),
+        stats.Responsiveness(("1", "hi"), 20, 3, 0, 2.0),
+    ]
     gaps = language_gaps(rows)
     assert [row.language for row in gaps] == ["fr", "ar", "hi", "sw"]
     assert [row.gap for row in gaps] == [pytest.approx(0.5), pytest.approx(0.25), None, None]
@@ -146,16 +165,21 @@ def test_language_gap_puts_the_widest_gap_first_and_suppressed_last():
 
 
 def test_language_gap_needs_english_on_the_same_platform():
-    rows = [stats.Responsiveness(("1", "en"), 5, 5, 0, 1.0), stats.Responsiveness(("1", "ar"), 5, 0, 0, 2.0),
-            stats.Responsiveness(("2", "ar"), 5, 0, 5, None)]
+    rows = [
+        stats.Responsiveness(("1", "en"), 5, 5, 0, 1.0),
+        stats.Responsiveness(("1", "ar"), 5, 0, 0, 2.0),
+        stats.Responsiveness(("2", "ar"), 5, 0, 5, None),
+    ]
     assert [(row.platform_id, row.language, row.gap) for row in language_gaps(rows)] == [
-        ("1", "ar", pytest.approx(1.0))]
+        ("1", "ar", pytest.approx(1.0))
+    ]
 
 
 def test_powerful_accounts_are_compared_with_all_others(reported, facebook, platform_factory):
     tiktok = platform_factory(name="TikTok", slug="tiktok")
-    for prominence, outcome in [("political", "removed")] + [("political", "pending")] * 2 + [
-            ("influencer", "no_violation")] * 2:
+    for prominence, outcome in (
+        [("political", "removed")] + [("political", "pending")] * 2 + [("influencer", "no_violation")] * 2
+    ):
         reported((outcome, 1), account_prominence=prominence)
     for outcome in ["removed"] * 4 + ["pending"]:
         reported((outcome, 2), account_prominence="ordinary")
@@ -173,15 +197,21 @@ def test_counts_by_dimension_and_over_time(reported, platform_factory):
     tiktok = platform_factory(name="TikTok", slug="tiktok")
     reported(language="ar", country="LB", categories=["hate_speech", "incitement"], first_seen_on=date(2026, 1, 31))
     reported(language="ar", country="LB", categories=["hate_speech"], first_seen_on=date(2026, 2, 1))
-    reported(language="en", country="NG", categories=["misogyny"], first_seen_on=date(2026, 2, 28),
-             platform_id=tiktok.id)
+    reported(
+        language="en", country="NG", categories=["misogyny"], first_seen_on=date(2026, 2, 28), platform_id=tiktok.id
+    )
     everything = stats.StatsFilters()
     assert stats.counts_by(None, everything, True, "language") == [("ar", 2), ("en", 1)]
     assert stats.counts_by(None, everything, True, "country") == [("LB", 2), ("NG", 1)]
-    assert stats.counts_by(None, everything, True, "category") == [("hate_speech", 2), ("incitement", 1),
-                                                                   ("misogyny", 1)]
-    assert stats.over_time(None, everything, True) == {"2026-01": {"hate_speech": 1, "incitement": 1},
-                                                       "2026-02": {"hate_speech": 1, "misogyny": 1}}
+    assert stats.counts_by(None, everything, True, "category") == [
+        ("hate_speech", 2),
+        ("incitement", 1),
+        ("misogyny", 1),
+    ]
+    assert stats.over_time(None, everything, True) == {
+        "2026-01": {"hate_speech": 1, "incitement": 1},
+        "2026-02": {"hate_speech": 1, "misogyny": 1},
+    }
     assert dict(stats.counts_by(None, everything, True, "platform"))[str(tiktok.id)] == 1
 
 
@@ -203,31 +233,38 @@ def spread(reported, personas, platform_factory):
     categories and filing organizations (A is in Nigeria, Africa; B in Brazil, Latin America)."""
     tiktok = platform_factory(name="TikTok", slug="tiktok")
     reported(("removed", 1), country="NG", categories=["hate_speech"], first_seen_on=date(2026, 1, 10))
-    reported(("removed", 1), country="KE", categories=["disinformation"], first_seen_on=date(2026, 2, 10),
-             platform_id=tiktok.id)
-    reported(("removed", 1), author="member_b", country="BR", categories=["misogyny"],
-             first_seen_on=date(2026, 3, 10))
+    reported(
+        ("removed", 1),
+        country="KE",
+        categories=["disinformation"],
+        first_seen_on=date(2026, 2, 10),
+        platform_id=tiktok.id,
+    )
+    reported(("removed", 1), author="member_b", country="BR", categories=["misogyny"], first_seen_on=date(2026, 3, 10))
     return tiktok
 
 
-@pytest.mark.parametrize("filters, countries", [
-    ({}, ["BR", "KE", "NG"]),
-    ({"since": date(2026, 2, 10)}, ["BR", "KE"]),
-    ({"until": date(2026, 2, 10)}, ["KE", "NG"]),
-    ({"since": date(2026, 2, 1), "until": date(2026, 2, 28)}, ["KE"]),
-    ({"country": ["NG", "BR"]}, ["BR", "NG"]),
-    ({"region": ["latin_america"]}, ["BR"]),
-    ({"region": ["africa"]}, ["KE", "NG"]),
-    ({"category": ["misogyny", "disinformation"]}, ["BR", "KE"]),
-])
+@pytest.mark.parametrize(
+    "filters, countries",
+    [
+        ({}, ["BR", "KE", "NG"]),
+        ({"since": date(2026, 2, 10)}, ["BR", "KE"]),
+        ({"until": date(2026, 2, 10)}, ["KE", "NG"]),
+        ({"since": date(2026, 2, 1), "until": date(2026, 2, 28)}, ["KE"]),
+        ({"country": ["NG", "BR"]}, ["BR", "NG"]),
+        ({"region": ["latin_america"]}, ["BR"]),
+        ({"region": ["africa"]}, ["KE", "NG"]),
+        ({"category": ["misogyny", "disinformation"]}, ["BR", "KE"]),
+    ],
+)
 def test_filters_narrow_every_figure(spread, filters, countries):
     filters = stats.StatsFilters(**filters)
     assert sorted(country for country, _n in public_figures(filters).by_country) == countries
     assert sum(number for _key, number in stats.counts_by(None, filters, True, "platform")) == len(countries)
-    assert sum(row.reported for row in stats.responsiveness(None, filters, True, "platform_language")) == len(
-        countries)
-    assert sum(number for counts in stats.over_time(None, filters, True).values()
-               for number in counts.values()) == len(countries)
+    assert sum(row.reported for row in stats.responsiveness(None, filters, True, "platform_language")) == len(countries)
+    assert sum(number for counts in stats.over_time(None, filters, True).values() for number in counts.values()) == len(
+        countries
+    )
 
 
 def test_region_is_where_the_incident_happened_not_where_its_filer_works(reported):
@@ -261,4 +298,3 @@ def test_members_count_what_they_may_see(reported, personas):
 def test_every_api_grouping_counts_each_reported_incident(languages, group_by):
     rows = stats.responsiveness(None, stats.StatsFilters(), True, group_by)
     assert sum(row.reported for row in rows) == 20  # every incident has the default single category
-

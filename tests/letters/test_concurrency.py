@@ -17,8 +17,15 @@ COLLEAGUES = 8
 
 @pytest.fixture
 def open_letter(personas, platform_factory):
-    letter = services.create_letter(personas["steering"], platform_factory().id, "Ada Example", "en",
-                                    "Stop amplifying hate", "We write about hate.", ["Publish an appeals process"])
+    letter = services.create_letter(
+        personas["steering"],
+        platform_factory().id,
+        "Ada Example",
+        "en",
+        "Stop amplifying hate",
+        "We write about hate.",
+        ["Publish an appeals process"],
+    )
     letter.status = LetterStatus.OPEN
     db.session.commit()
     return letter

@@ -25,10 +25,17 @@ def platform(platform_factory):
 def make_letter(personas, platform):
     """``make_letter(status="open", locale="en", title=..., body=..., demands=[...], **details)``: by steering."""
 
-    def create(status="open", locale="en", title="Stop amplifying hate", body="We write about **hate**.",
-               demands=("Publish an appeals process", "Hire moderators in every language"), **details):
-        letter = services.create_letter(personas["steering"], platform.id, "Ada Example", locale, title, body,
-                                        list(demands), **details)
+    def create(
+        status="open",
+        locale="en",
+        title="Stop amplifying hate",
+        body="We write about **hate**.",
+        demands=("Publish an appeals process", "Hire moderators in every language"),
+        **details,
+    ):
+        letter = services.create_letter(
+            personas["steering"], platform.id, "Ada Example", locale, title, body, list(demands), **details
+        )
         letter.status = LetterStatus(status)
         db.session.commit()
         return letter
@@ -38,31 +45,53 @@ def make_letter(personas, platform):
 
 def save_text(client, letter, locale, title, body, demands="", material=True, edit_version=None):
     """Post the text form as an editor would, with the edit version the form was loaded with."""
-    data = {"title": title, "body": body, "demands": demands,
-            "edit_version": str(letter.edit_version if edit_version is None else edit_version)}
+    data = {
+        "title": title,
+        "body": body,
+        "demands": demands,
+        "edit_version": str(letter.edit_version if edit_version is None else edit_version),
+    }
     if material:
         data["material"] = "y"
     return client.post(f"{MANAGE}/{letter.slug}/text/{locale}", data=data)
 
 
 def revisions(letter, locale) -> list[LetterRevision]:
-    return list(db.session.scalars(select(LetterRevision).where(LetterRevision.letter_id == letter.id,
-                                                                LetterRevision.locale == locale)
-                                   .order_by(LetterRevision.number)))
+    return list(
+        db.session.scalars(
+            select(LetterRevision)
+            .where(LetterRevision.letter_id == letter.id, LetterRevision.locale == locale)
+            .order_by(LetterRevision.number)
+        )
+    )
 
 
 # Who drafts and advances.
 
+
 def test_steering_drafts_a_letter_with_addressee_and_ordered_demands(login, platform):
-    response = login("steering").post(f"{MANAGE}/new", data={
-        "platform_id": str(platform.id), "addressee_name": " Ada Example ", "addressee_title": "Chief Executive",
-        "addressee_address": "1 Hacker Way", "letter_date": "2026-06-01", "original_locale": "fr",
-        "title": "Cessez d'amplifier la haine", "body": "Madame,\n\nNous écrivons…",
-        "demands": "Publier une procédure d'appel\n\n  Recruter des modérateurs  \n"})
+    response = login("steering").post(
+        f"{MANAGE}/new",
+        data={
+            "platform_id": str(platform.id),
+            "addressee_name": " Ada Example ",
+            "addressee_title": "Chief Executive",
+            "addressee_address": "1 Hacker Way",
+            "letter_date": "2026-06-01",
+            "original_locale": "fr",
+            "title": "Cessez d'amplifier la haine",
+            "body": "Madame,\n\nNous écrivons…",
+            "demands": "Publier une procédure d'appel\n\n  Recruter des modérateurs  \n",
+        },
+    )
     letter = db.session.scalar(select(Letter))
     assert response.status_code == 302 and response.location.endswith(f"{MANAGE}/{letter.slug}")
     assert (letter.status, letter.original_locale, letter.addressee_name, letter.addressee_title) == (
-        LetterStatus.DRAFT, "fr", "Ada Example", "Chief Executive")
+        LetterStatus.DRAFT,
+        "fr",
+        "Ada Example",
+        "Chief Executive",
+    )
     assert letter.original.number == 1 and letter.original.translates_number is None
     assert letter.original.demands == ["Publier une procédure d'appel", "Recruter des modérateurs"]
     assert [demand.position for demand in letter.demands] == [1, 2]
@@ -73,8 +102,19 @@ def test_only_steering_drafts_and_advances_letters(login, make_letter, platform,
     letter = make_letter(status="draft")
     client = login(persona)
     assert client.get(f"{MANAGE}/new").status_code == 403
-    assert client.post(f"{MANAGE}/new", data={"platform_id": str(platform.id), "addressee_name": "X",
-                                               "original_locale": "en", "title": "T", "body": "B"}).status_code == 403
+    assert (
+        client.post(
+            f"{MANAGE}/new",
+            data={
+                "platform_id": str(platform.id),
+                "addressee_name": "X",
+                "original_locale": "en",
+                "title": "T",
+                "body": "B",
+            },
+        ).status_code
+        == 403
+    )
     assert client.post(f"{MANAGE}/{letter.slug}/advance").status_code == 403
     assert save_text(client, letter, "en", "Changed", "Changed").status_code == 403
     db.session.refresh(letter)
@@ -85,8 +125,11 @@ def test_only_steering_drafts_and_advances_letters(login, make_letter, platform,
 def test_anonymous_is_sent_to_sign_in_to_draft_or_sign(login, make_letter):
     letter = make_letter()
     client = login(None)
-    for response in (client.get(f"{MANAGE}/new"), client.post(f"{MANAGE}/{letter.slug}/advance"),
-                     client.post(f"/letters/{letter.slug}/sign")):
+    for response in (
+        client.get(f"{MANAGE}/new"),
+        client.post(f"{MANAGE}/{letter.slug}/advance"),
+        client.post(f"/letters/{letter.slug}/sign"),
+    ):
         assert response.status_code == 302
         assert response.location.startswith("/sign-in?next=")
     assert letter.signatures == [] and letter.status == LetterStatus.OPEN
@@ -113,15 +156,21 @@ def test_a_step_cannot_be_skipped(personas, make_letter):
     assert letter.status == LetterStatus.DRAFT
 
 
-def test_opening_sending_and_publishing_email_signers_of_active_members(login, make_letter, personas, outbox,
-                                                                         organization_factory, person_factory):
+def test_opening_sending_and_publishing_email_signers_of_active_members(
+    login, make_letter, personas, outbox, organization_factory, person_factory
+):
     suspended = organization_factory(name="Suspended", membership_status=MembershipStatus.SUSPENDED)
     person_factory("signatory", suspended, email="suspended@example.org")
     person_factory("signatory", personas["org_b"], email="signatory.b@example.org")
     letter = make_letter(status="draft")
     client = login("steering")
-    expected = {"signatory.a@example.org", "orgadmin.a@example.org", "signatory.b@example.org",
-                "steering@example.org", "admin@example.org"}
+    expected = {
+        "signatory.a@example.org",
+        "orgadmin.a@example.org",
+        "signatory.b@example.org",
+        "steering@example.org",
+        "admin@example.org",
+    }
     sent_by_step = []
     for _ in range(5):
         before = len(outbox())
@@ -137,8 +186,14 @@ def test_opening_sending_and_publishing_email_signers_of_active_members(login, m
 @pytest.mark.parametrize("status", ["draft", "in_review"])
 def test_letters_before_opening_are_hidden_from_all_but_steering(login, make_letter, status):
     letter = make_letter(status=status)
-    pages = [f"/letters/{letter.slug}", f"/letters/{letter.slug}/print", f"/letters/{letter.slug}.pdf",
-             f"/letters/{letter.slug}.txt", f"/letters/{letter.slug}/versions", f"/api/v1/letters/{letter.slug}"]
+    pages = [
+        f"/letters/{letter.slug}",
+        f"/letters/{letter.slug}/print",
+        f"/letters/{letter.slug}.pdf",
+        f"/letters/{letter.slug}.txt",
+        f"/letters/{letter.slug}/versions",
+        f"/api/v1/letters/{letter.slug}",
+    ]
     for persona in (None, "member_a", "signatory_a", "admin"):
         client = login(persona)
         assert [client.get(page).status_code for page in pages] == [404] * 6
@@ -150,6 +205,7 @@ def test_letters_before_opening_are_hidden_from_all_but_steering(login, make_let
 
 # Versions and translations.
 
+
 def test_every_save_is_a_new_version_numbered_per_language(login, make_letter):
     letter = make_letter(status="draft", title="First", body="Body one")
     client = login("steering")
@@ -157,7 +213,10 @@ def test_every_save_is_a_new_version_numbered_per_language(login, make_letter):
     assert save_text(client, letter, "fr", "Deuxième", "Corps deux", "Demande").status_code == 302
     assert save_text(client, letter, "en", "Third", "Body three", "Demand").status_code == 302
     assert [(r.number, r.title, r.body) for r in revisions(letter, "en")] == [
-        (1, "First", "Body one"), (2, "Second", "Body two"), (3, "Third", "Body three")]
+        (1, "First", "Body one"),
+        (2, "Second", "Body two"),
+        (3, "Third", "Body three"),
+    ]
     assert [(r.number, r.translates_number, r.demands) for r in revisions(letter, "fr")] == [(1, 2, ["Demande"])]
     assert all(r.content_hash == LetterRevision.hash_of(r.title, r.body, r.demands) for r in letter.revisions)
 
@@ -168,7 +227,9 @@ def test_translation_shows_out_of_date_once_the_original_moves_on(login, make_le
     save_text(client, letter, "fr", "Cessez", "Corps", "Demande")
     assert "out of date" not in client.get(f"{MANAGE}/{letter.slug}").get_data(as_text=True)
     assert login(None).get(f"/api/v1/letters/{letter.slug}").get_json()["translations"]["fr"] == {
-        "version": 1, "up_to_date": True}
+        "version": 1,
+        "up_to_date": True,
+    }
 
     save_text(client, letter, "en", "Stop amplifying hate now", "New body", "Publish an appeals process")
     assert "out of date" in client.get(f"{MANAGE}/{letter.slug}").get_data(as_text=True)
@@ -185,16 +246,25 @@ def test_saving_with_a_stale_edit_version_is_a_conflict_that_keeps_the_typed_tex
     loaded_with = letter.edit_version
     first, second = login("steering"), login("steering")
     assert save_text(first, letter, "en", "First editor's title", "First editor's body").status_code == 302
-    response = save_text(second, letter, "en", "Second editor's title", "Second editor's careful body",
-                         "Their own demand", edit_version=loaded_with)
+    response = save_text(
+        second,
+        letter,
+        "en",
+        "Second editor's title",
+        "Second editor's careful body",
+        "Their own demand",
+        edit_version=loaded_with,
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Second editor&#39;s careful body" in page and "Their own demand" in page
     assert "Someone else saved this letter" in page
     assert [r.title for r in revisions(letter, "en")] == ["Stop amplifying hate", "First editor's title"]
     reloaded_with = int(re.search(r'name="edit_version" type="hidden" value="(\d+)"', page).group(1))
-    assert save_text(second, letter, "en", "Second editor's title", "Merged body",
-                     edit_version=reloaded_with).status_code == 302
+    assert (
+        save_text(second, letter, "en", "Second editor's title", "Merged body", edit_version=reloaded_with).status_code
+        == 302
+    )
     assert [r.number for r in revisions(letter, "en")] == [1, 2, 3]
 
 
@@ -222,17 +292,22 @@ def test_versions_page_compares_any_two_versions_of_a_language(login, make_lette
 
 # The letter as readers see it.
 
-HOSTILE = ('Dear platform,\n\n<script>alert("body")</script>\n\n[Read our report](javascript:alert(1)) and '
-           '<a href="javascript:alert(2)">this</a> <img src=x onerror="alert(3)">\n\n'
-           '<scr<b></b>ipt>alert(4)</scr<i></i>ipt> See <https://example.org/report>\n\nRegards & thanks')
+HOSTILE = (
+    'Dear platform,\n\n<script>alert("body")</script>\n\n[Read our report](javascript:alert(1)) and '
+    '<a href="javascript:alert(2)">this</a> <img src=x onerror="alert(3)">\n\n'
+    "<scr<b></b>ipt>alert(4)</scr<i></i>ipt> See <https://example.org/report>\n\nRegards & thanks"
+)
 
 
 def test_markdown_is_sanitised_on_the_page_and_print_and_absent_from_plain_text(login, make_letter):
     letter = make_letter(body=HOSTILE)
     save_text(login("steering"), letter, "en", "Stop amplifying hate", HOSTILE + "\n\nP.S.")
     client = login(None)
-    for page in (f"/letters/{letter.slug}", f"/letters/{letter.slug}/print",
-                 f"/letters/{letter.slug}/versions?a=2&b=1"):
+    for page in (
+        f"/letters/{letter.slug}",
+        f"/letters/{letter.slug}/print",
+        f"/letters/{letter.slug}/versions?a=2&b=1",
+    ):
         html = client.get(page).get_data(as_text=True)
         assert "Dear" in html and "report" in html
         assert "<script>alert" not in html and '<a href="javascript' not in html and "<img" not in html
@@ -263,8 +338,9 @@ def test_plain_text_has_addressee_title_numbered_demands_and_signatories(login, 
 
 def test_pdf_renders_for_an_english_and_an_arabic_letter(login, make_letter):
     english = make_letter()
-    arabic = make_letter(locale="ar", title="أوقفوا تضخيم الكراهية", body="نكتب إليكم بشأن **الكراهية**.",
-                         demands=["نشر إجراء للطعن"])
+    arabic = make_letter(
+        locale="ar", title="أوقفوا تضخيم الكراهية", body="نكتب إليكم بشأن **الكراهية**.", demands=["نشر إجراء للطعن"]
+    )
     client = login(None)
     for letter in (english, arabic):
         response = client.get(f"/letters/{letter.slug}.pdf")
@@ -277,6 +353,7 @@ def test_pdf_renders_for_an_english_and_an_arabic_letter(login, make_letter):
 
 # From demands to commitments.
 
+
 def test_demands_become_unpublished_commitments_only_once_sent(login, make_letter, platform):
     letter = make_letter(status="closed")
     client = login("steering")
@@ -288,7 +365,9 @@ def test_demands_become_unpublished_commitments_only_once_sent(login, make_lette
     assert client.post(f"/tracker/manage/from-letter/{letter.slug}").status_code == 302
     commitments = list(db.session.scalars(select(Commitment).order_by(Commitment.id)))
     assert [(c.title, c.platform_id, c.is_published) for c in commitments] == [
-        ("Publish an appeals process", platform.id, False), ("Hire moderators in every language", platform.id, False)]
+        ("Publish an appeals process", platform.id, False),
+        ("Hire moderators in every language", platform.id, False),
+    ]
     db.session.refresh(letter)
     assert [(d.commitment_id, d.id) for d in letter.demands] == [(c.id, c.source_demand.id) for c in commitments]
 

@@ -4,7 +4,6 @@ letters JSON API with its status codes."""
 import pytest
 from sqlalchemy import select
 
-from app.accounts.api_tokens import create_api_token
 from app.accounts.models import TokenScope
 from app.extensions import db
 from app.letters import services
@@ -24,9 +23,16 @@ def make_letter(personas, platform):
     """``make_letter(status="open", **details)``: an English letter with two demands, drafted by steering."""
 
     def create(status="open", title="Stop amplifying hate", **details):
-        letter = services.create_letter(personas["steering"], platform.id, "Ada Example", "en", title,
-                                        "We write about hate.", ["Publish an appeals process", "Hire moderators"],
-                                        **details)
+        letter = services.create_letter(
+            personas["steering"],
+            platform.id,
+            "Ada Example",
+            "en",
+            title,
+            "We write about hate.",
+            ["Publish an appeals process", "Hire moderators"],
+            **details,
+        )
         letter.status = LetterStatus(status)
         db.session.commit()
         return letter
@@ -47,18 +53,6 @@ def signed_by(organization_factory, person_factory):
     return sign
 
 
-@pytest.fixture
-def bearer(personas):
-    """``bearer("signatory_a")``: headers with a new read-write (or ``scope``) token of that persona."""
-
-    def headers(persona, scope=TokenScope.WRITE):
-        _, secret = create_api_token(personas[persona], "tests", scope)
-        db.session.commit()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return headers
-
-
 def listed(page: str) -> list[str]:
     """The organizations in the page's list of signatories, in order."""
     items = page.split('<ol class="signatory-list">', 1)[1].split("</ol>", 1)[0].split("<li>")[1:]
@@ -73,8 +67,10 @@ def api_names(client, letter, **kwargs) -> list[str]:
 
 # The public page.
 
+
 def test_signatories_listed_steering_committee_first_then_alphabetically_with_country(
-        login, make_letter, personas, signed_by):
+    login, make_letter, personas, signed_by
+):
     letter = make_letter()
     signed_by(letter, "zeta Collective", "DE")
     services.sign(personas["steering"], letter, "en")
@@ -83,17 +79,19 @@ def test_signatories_listed_steering_committee_first_then_alphabetically_with_co
     signed_by(letter, "alpha Rights", "KE")
     services.sign(personas["signatory_a"], letter, "en")
     db.session.commit()
-    expected = ["Another Steering", "Steering Org", "alpha Rights", "Beta Network", "Organization A",
-                "zeta Collective"]
+    expected = ["Another Steering", "Steering Org", "alpha Rights", "Beta Network", "Organization A", "zeta Collective"]
     page = login(None).get(f"/letters/{letter.slug}").get_data(as_text=True)
     assert listed(page) == expected
-    assert "Organization A <span class=\"muted\">(Nigeria)</span>" in page and "(Germany)" in page
+    assert 'Organization A <span class="muted">(Nigeria)</span>' in page and "(Germany)" in page
     assert api_names(login(None), letter) == expected
     first = login(None).get(f"{API}/{letter.slug}/signatures").get_json()[0]
     assert (first["country"], first["steering_committee"], first["language"]) == ("US", True, "en")
     text = login(None).get(f"/letters/{letter.slug}.txt").get_data(as_text=True)
-    assert text.index("- Another Steering (United States)") < text.index("- alpha Rights (Kenya)") < text.index(
-        "- zeta Collective (Germany)")
+    assert (
+        text.index("- Another Steering (United States)")
+        < text.index("- alpha Rights (Kenya)")
+        < text.index("- zeta Collective (Germany)")
+    )
 
 
 def test_public_page_counts_signatories_by_region(login, make_letter, personas, signed_by):
@@ -106,16 +104,19 @@ def test_public_page_counts_signatories_by_region(login, make_letter, personas, 
     assert "3 signatories" in page
     assert "Africa: 2 · Europe and Central Asia: 1" in page
     assert "Africa: 2 · Europe and Central Asia: 1" in login(None).get(f"/letters/{letter.slug}/print").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 # Embargo.
 
+
 def test_embargo_hides_signatories_from_everyone_but_steering_until_published(login, make_letter, personas, bearer):
     letter = make_letter(embargoed=True, accepts_supporters=True)
     services.sign(personas["signatory_a"], letter, "en")
-    services.decide_supporter(personas["steering"], services.add_supporter(letter, "Friends", "FR", "f@example.org"),
-                              True)
+    services.decide_supporter(
+        personas["steering"], services.add_supporter(letter, "Friends", "FR", "f@example.org"), True
+    )
     db.session.commit()
     for client, headers in ((login(None), {}), (login("member_b"), {}), (login(None), bearer("member_b"))):
         page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
@@ -139,8 +140,8 @@ def test_embargo_hides_signatories_from_everyone_but_steering_until_published(lo
 
 # The public page is cached for readers without a session, until anything it shows changes.
 
-def test_the_public_letter_page_is_cached_and_shows_every_change_at_once(login, make_letter, signed_by,
-                                                                          count_queries):
+
+def test_the_public_letter_page_is_cached_and_shows_every_change_at_once(login, make_letter, signed_by, count_queries):
     letter = make_letter()
     path, reader = f"/letters/{letter.slug}", login(None)
     reader.get(path)
@@ -166,28 +167,36 @@ def test_an_anonymous_supporter_sees_the_thanks_on_the_letter_page(login, make_l
     letter = make_letter(accepts_supporters=True)
     reader = login(None)
     reader.get(f"/letters/{letter.slug}")
-    reader.post(f"/letters/{letter.slug}/support", data={
-        "name": "Friends of the Web", "country": "FR", "contact_email": "friends@example.org"})
+    reader.post(
+        f"/letters/{letter.slug}/support",
+        data={"name": "Friends of the Web", "country": "FR", "contact_email": "friends@example.org"},
+    )
     assert "The steering committee will confirm" in reader.get(f"/letters/{letter.slug}").get_data(as_text=True)
 
 
 # Supporting organizations from outside the coalition.
 
+
 def test_supporters_appear_only_once_steering_approves_them(login, make_letter):
     letter = make_letter(accepts_supporters=True)
-    response = login(None).post(f"/letters/{letter.slug}/support", data={
-        "name": "Friends of the Web", "country": "FR", "contact_email": " friends@example.org "})
+    response = login(None).post(
+        f"/letters/{letter.slug}/support",
+        data={"name": "Friends of the Web", "country": "FR", "contact_email": " friends@example.org "},
+    )
     assert response.status_code == 302
     supporter = db.session.scalar(select(Supporter))
     assert (supporter.status, supporter.contact_email, supporter.text_hash) == (
-        SupporterStatus.PENDING, "friends@example.org", letter.original.content_hash)
+        SupporterStatus.PENDING,
+        "friends@example.org",
+        letter.original.content_hash,
+    )
     assert "Friends of the Web" not in login(None).get(f"/letters/{letter.slug}").get_data(as_text=True)
     assert "friends@example.org" in login("steering").get(f"/letters/manage/{letter.slug}").get_data(as_text=True)
 
     assert login("member_a").post(f"/letters/manage/supporters/{supporter.id}/approve").status_code == 403
     assert login("steering").post(f"/letters/manage/supporters/{supporter.id}/approve").status_code == 302
     page = login(None).get(f"/letters/{letter.slug}").get_data(as_text=True)
-    assert "Supporting organizations" in page and "Friends of the Web <span class=\"muted\">(France)</span>" in page
+    assert "Supporting organizations" in page and 'Friends of the Web <span class="muted">(France)</span>' in page
     assert "friends@example.org" not in page
 
 
@@ -204,13 +213,16 @@ def test_declined_supporters_never_appear(login, make_letter, personas):
 @pytest.mark.parametrize(("accepts", "status"), [(False, "open"), (True, "closed")])
 def test_support_is_refused_unless_the_open_letter_accepts_it(login, make_letter, accepts, status):
     letter = make_letter(status=status, accepts_supporters=accepts)
-    response = login(None).post(f"/letters/{letter.slug}/support", data={
-        "name": "Friends", "country": "FR", "contact_email": "friends@example.org"})
+    response = login(None).post(
+        f"/letters/{letter.slug}/support",
+        data={"name": "Friends", "country": "FR", "contact_email": "friends@example.org"},
+    )
     assert response.status_code == 404
     assert db.session.scalar(select(Supporter)) is None
 
 
 # The JSON API.
+
 
 def test_api_lists_only_letters_open_to_the_public(login, make_letter):
     make_letter(status="draft", title="Draft letter")
@@ -229,8 +241,11 @@ def test_api_gives_the_letter_in_the_language_asked_for_or_the_original(login, m
         services.save_text(steering, letter, locale, title, "Corps", ["Demande"], True, letter.edit_version)
         db.session.commit()
     french = login(None).get(f"{API}/{letter.slug}?lang=fr").get_json()
-    assert (french["language"], french["title"], french["demands"]) == ("fr", "Cessez d'amplifier la haine",
-                                                                       ["Demande"])
+    assert (french["language"], french["title"], french["demands"]) == (
+        "fr",
+        "Cessez d'amplifier la haine",
+        ["Demande"],
+    )
     assert french["addressee"] == {"name": "Ada Example", "title": None}
     spanish = login(None).get(f"{API}/{letter.slug}?lang=es").get_json()
     assert (spanish["language"], spanish["title"], spanish["version"]) == ("en", "Stop amplifying hate", 1)
@@ -264,12 +279,15 @@ def test_api_signs_once_per_organization(login, make_letter, personas, bearer):
     assert len(db.session.scalars(select(Signature)).all()) == 1
 
 
-@pytest.mark.parametrize(("persona", "scope", "status", "code"), [
-    ("member_a", TokenScope.WRITE, "open", 403),
-    ("signatory_a", TokenScope.READ, "open", 403),
-    ("signatory_a", TokenScope.WRITE, "closed", 403),
-    (None, None, "open", 401),
-])
+@pytest.mark.parametrize(
+    ("persona", "scope", "status", "code"),
+    [
+        ("member_a", TokenScope.WRITE, "open", 403),
+        ("signatory_a", TokenScope.READ, "open", 403),
+        ("signatory_a", TokenScope.WRITE, "closed", 403),
+        (None, None, "open", 401),
+    ],
+)
 def test_api_refuses_signatures_it_should_not_take(login, make_letter, bearer, persona, scope, status, code):
     letter = make_letter(status=status)
     headers = bearer(persona, scope) if persona else {}

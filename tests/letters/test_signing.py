@@ -20,10 +20,16 @@ def platform(platform_factory):
 def make_letter(personas, platform):
     """``make_letter(status="open", **details)``: an English letter with two demands, drafted by steering."""
 
-    def create(status="open", title="Stop amplifying hate", body="We write about hate.",
-               demands=("Publish an appeals process", "Hire moderators"), **details):
-        letter = services.create_letter(personas["steering"], platform.id, "Ada Example", "en", title, body,
-                                        list(demands), **details)
+    def create(
+        status="open",
+        title="Stop amplifying hate",
+        body="We write about hate.",
+        demands=("Publish an appeals process", "Hire moderators"),
+        **details,
+    ):
+        letter = services.create_letter(
+            personas["steering"], platform.id, "Ada Example", "en", title, body, list(demands), **details
+        )
         letter.status = LetterStatus(status)
         db.session.commit()
         return letter
@@ -57,9 +63,9 @@ def public_names(client, letter) -> list[str]:
 
 # Who may sign.
 
+
 @pytest.mark.parametrize("persona", ["signatory_a", "org_admin_a"])
-def test_signatory_or_org_admin_of_an_active_member_signs_for_the_organization(login, make_letter, personas,
-                                                                              persona):
+def test_signatory_or_org_admin_of_an_active_member_signs_for_the_organization(login, make_letter, personas, persona):
     letter = make_letter()
     response = login(persona).post(f"/letters/{letter.slug}/sign", follow_redirects=True)
     assert response.status_code == 200 and "Organization A has signed." in response.get_data(as_text=True)
@@ -103,17 +109,20 @@ def test_letter_in_review_cannot_be_signed(login, make_letter, personas):
 
 # One signature per organization.
 
+
 def test_second_colleague_is_told_which_colleague_already_signed(login, make_letter, personas):
     letter = make_letter()
     login("signatory_a").post(f"/letters/{letter.slug}/sign")
     response = login("org_admin_a").post(f"/letters/{letter.slug}/sign", follow_redirects=True)
     assert f"Your organization has already signed (by {personas['signatory_a'].name})." in response.get_data(
-        as_text=True)
+        as_text=True
+    )
     [signature] = signatures_of(letter)
     assert signature.signer_id == personas["signatory_a"].id
 
 
 # What a signature is tied to.
+
 
 def test_signature_records_the_revision_language_original_number_and_text_hash(login, make_letter, edit, personas):
     letter = make_letter()
@@ -126,7 +135,8 @@ def test_signature_records_the_revision_language_original_number_and_text_hash(l
     french = letter.latest("fr")
     assert (signature.revision_id, signature.revision.locale, signature.original_number) == (french.id, "fr", 2)
     assert signature.text_hash == LetterRevision.hash_of(
-        "Cessez d'amplifier la haine", "Nous écrivons.", ["Publier une procédure d'appel"])
+        "Cessez d'amplifier la haine", "Nous écrivons.", ["Publier une procédure d'appel"]
+    )
     assert signature.text_hash != letter.original.content_hash and len(signature.text_hash) == 64
 
 
@@ -141,6 +151,7 @@ def test_signing_an_out_of_date_translation_records_the_original_it_translates(l
 
 
 # Withdrawal.
+
 
 def test_withdrawal_is_kept_in_the_record_and_the_organization_can_sign_again(login, make_letter, personas):
     letter = make_letter()
@@ -170,8 +181,10 @@ def test_signature_cannot_be_withdrawn_once_the_letter_closes(login, make_letter
 
 # Material and non-material changes.
 
+
 def test_material_change_asks_signers_to_reconfirm_and_stops_counting_them_until_they_do(
-        login, make_letter, edit, personas, outbox, person_factory):
+    login, make_letter, edit, personas, outbox, person_factory
+):
     person_factory("signatory", personas["org_b"], email="signatory.b@example.org")
     letter = make_letter()
     login("signatory_a").post(f"/letters/{letter.slug}/sign")
@@ -181,22 +194,30 @@ def test_material_change_asks_signers_to_reconfirm_and_stops_counting_them_until
     edit(letter, "en", "Stop amplifying hate", "A stronger text.", "Publish an appeals process\nBan hate in ads")
     assert letter.material_version == 2
     reconfirm = {m.recipient for m in outbox()[before:] if m.template == "letter_reconfirm"}
-    assert reconfirm == {"signatory.a@example.org", "orgadmin.a@example.org", "steering@example.org",
-                         "admin@example.org"}
+    assert reconfirm == {
+        "signatory.a@example.org",
+        "orgadmin.a@example.org",
+        "steering@example.org",
+        "admin@example.org",
+    }
     anonymous = login(None)
     assert public_names(anonymous, letter) == []
     assert "signatories" not in anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
     assert "signed an earlier version" in login("org_admin_a").get(f"/letters/{letter.slug}").get_data(as_text=True)
-    assert login("steering").get(f"/letters/manage/{letter.slug}").get_data(as_text=True).count(
-        "signed an earlier version") == 2
+    assert (
+        login("steering")
+        .get(f"/letters/manage/{letter.slug}")
+        .get_data(as_text=True)
+        .count("signed an earlier version")
+        == 2
+    )
 
     assert login("org_admin_a").post(f"/letters/{letter.slug}/reconfirm").status_code == 302
     assert public_names(anonymous, letter) == ["Organization A"]
     assert "1 signatory" in anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
     signature = signatures_of(letter)[0]
     assert (signature.original_number, signature.text_hash) == (2, letter.original.content_hash)
-    assert "signed an earlier version" not in login("signatory_a").get(f"/letters/{letter.slug}").get_data(
-        as_text=True)
+    assert "signed an earlier version" not in login("signatory_a").get(f"/letters/{letter.slug}").get_data(as_text=True)
 
 
 def test_only_a_signing_organizations_signers_can_reconfirm(login, make_letter, edit):
@@ -216,11 +237,11 @@ def test_non_material_change_keeps_signatures_current(login, make_letter, edit, 
     assert (letter.original.number, letter.material_version) == (2, 1)
     assert outbox()[before:] == []
     assert public_names(login(None), letter) == ["Organization A"]
-    assert "signed an earlier version" not in login("signatory_a").get(f"/letters/{letter.slug}").get_data(
-        as_text=True)
+    assert "signed an earlier version" not in login("signatory_a").get(f"/letters/{letter.slug}").get_data(as_text=True)
 
 
 # Progress and reminders.
+
 
 def test_steering_sees_progress_by_region_and_the_member_organizations_yet_to_sign(login, make_letter):
     letter = make_letter()
@@ -232,8 +253,9 @@ def test_steering_sees_progress_by_region_and_the_member_organizations_yet_to_si
     assert "Organization B" in unsigned and "Steering Org" in unsigned and "Organization A" not in unsigned
 
 
-def test_reminders_go_only_to_signers_of_unsigned_member_organizations(login, make_letter, personas, outbox,
-                                                                         organization_factory, person_factory):
+def test_reminders_go_only_to_signers_of_unsigned_member_organizations(
+    login, make_letter, personas, outbox, organization_factory, person_factory
+):
     person_factory("signatory", personas["org_b"], email="signatory.b@example.org")
     suspended = organization_factory(name="Suspended", membership_status=MembershipStatus.SUSPENDED)
     person_factory("signatory", suspended, email="suspended@example.org")
@@ -243,8 +265,11 @@ def test_reminders_go_only_to_signers_of_unsigned_member_organizations(login, ma
     assert login("steering").post(f"/letters/manage/{letter.slug}/reminders").status_code == 302
     reminded = outbox()[before:]
     assert {m.template for m in reminded} == {"letter_reminder"}
-    assert sorted(m.recipient for m in reminded) == ["admin@example.org", "signatory.b@example.org",
-                                                     "steering@example.org"]
+    assert sorted(m.recipient for m in reminded) == [
+        "admin@example.org",
+        "signatory.b@example.org",
+        "steering@example.org",
+    ]
     assert login("member_a").post(f"/letters/manage/{letter.slug}/reminders").status_code == 403
 
 
@@ -256,6 +281,7 @@ def test_no_reminders_once_the_letter_is_closed(login, make_letter, outbox):
 
 # Emails in each recipient's language.
 
+
 def test_emails_are_written_in_each_recipients_language(login, make_letter, personas, outbox, translate):
     personas["signatory_a"].locale = "ar"
     personas["org_admin_a"].locale = "sw"
@@ -264,8 +290,11 @@ def test_emails_are_written_in_each_recipients_language(login, make_letter, pers
     login("steering").post(f"/letters/manage/{letter.slug}/advance")
     opened = {m.recipient: m for m in outbox() if m.template == "letter_opened"}
     assert {email: m.locale for email, m in opened.items()} == {
-        "signatory.a@example.org": "ar", "orgadmin.a@example.org": "sw", "steering@example.org": "en",
-        "admin@example.org": "en"}
+        "signatory.a@example.org": "ar",
+        "orgadmin.a@example.org": "sw",
+        "steering@example.org": "en",
+        "admin@example.org": "en",
+    }
     assert opened["signatory.a@example.org"].body.startswith(translate("ar", "Hello,"))
     assert opened["orgadmin.a@example.org"].body.startswith(translate("sw", "Hello,"))
     assert opened["steering@example.org"].body.startswith("Hello,")

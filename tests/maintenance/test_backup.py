@@ -66,8 +66,9 @@ def filed(personas, incident_factory) -> str:
 
 def all_rows() -> dict:
     """Every row of every table, in a comparable form."""
-    return {table.name: sorted(map(repr, db.session.execute(select(table)).all()))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: sorted(map(repr, db.session.execute(select(table)).all())) for table in db.metadata.sorted_tables
+    }
 
 
 def stored(directory) -> dict:

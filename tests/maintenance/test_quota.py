@@ -44,24 +44,31 @@ def full(app, personas, shared):
 @pytest.fixture
 def meeting(personas):
     """A members' meeting organized by steering, with organization A's member invited."""
-    created = meetings.create_meeting(personas["steering"], meetings.MeetingData(
-        kind=Kind.MEMBERS, title="Escalation call", timezone="UTC"), [personas["member_a"].id],
-        [datetime(2030, 5, 6, 14, tzinfo=UTC)])
+    created = meetings.create_meeting(
+        personas["steering"],
+        meetings.MeetingData(kind=Kind.MEMBERS, title="Escalation call", timezone="UTC"),
+        [personas["member_a"].id],
+        [datetime(2030, 5, 6, 14, tzinfo=UTC)],
+    )
     db.session.commit()
     return created
 
 
 def upload(client, incident, data: bytes):
-    return client.post(f"/incidents/{incident.reference}/evidence/file",
-                       data={"file": (io.BytesIO(data), "report.pdf")}, content_type="multipart/form-data")
+    return client.post(
+        f"/incidents/{incident.reference}/evidence/file",
+        data={"file": (io.BytesIO(data), "report.pdf")},
+        content_type="multipart/form-data",
+    )
 
 
 def evidence_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Evidence))
 
 
-def test_usage_sums_evidence_and_attachments_of_the_organization_in_one_statement(personas, full, meeting,
-                                                                                 count_queries):
+def test_usage_sums_evidence_and_attachments_of_the_organization_in_one_statement(
+    personas, full, meeting, count_queries
+):
     meetings.add_attachment(personas["member_a"], meeting, storage.prepare_upload(io.BytesIO(pdf(200))), None)
     db.session.commit()
     organization_id = personas["org_a"].id
@@ -101,9 +108,12 @@ def test_api_upload_past_the_quota_answers_422_problem_and_stores_nothing(client
     db.session.commit()
     before = stored_files(evidence_dir)
 
-    response = client.post(f"/api/v1/incidents/{full.reference}/evidence",
-                           headers={"Authorization": f"Bearer {secret}"},
-                           data={"file": (io.BytesIO(pdf(501)), "report.pdf")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/api/v1/incidents/{full.reference}/evidence",
+        headers={"Authorization": f"Bearer {secret}"},
+        data={"file": (io.BytesIO(pdf(501)), "report.pdf")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert response.get_json()["detail"] == "File refused: quota"
@@ -115,8 +125,11 @@ def test_meeting_attachment_past_the_quota_is_refused_and_nothing_stored(app, lo
     before = stored_files(evidence_dir)
 
     client = login("member_a")
-    response = client.post(f"/meetings/{meeting.id}/attachments", data={"file": (io.BytesIO(png()), "a.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/meetings/{meeting.id}/attachments",
+        data={"file": (io.BytesIO(png()), "a.png")},
+        content_type="multipart/form-data",
+    )
 
     assert "past its storage quota, so it was not stored" in client.get(response.location).get_data(as_text=True)
     assert db.session.scalar(select(Attachment)) is None and stored_files(evidence_dir) == before

@@ -58,11 +58,13 @@ def attach(personas):
 @pytest.fixture
 def rejected(personas, incident_factory, attach):
     """``rejected(ago, color)``: an incident of organization A rejected ``ago``, with a photo and a report."""
+
     def create(ago: timedelta, color="red") -> Incident:
         incident = incident_factory(personas["member_a"], status="rejected")
         incident.reviewed_at = utcnow() - ago
-        services.add_report(personas["member_a"], incident, utcnow().date(), Channel.IN_APP, None, Outcome.PENDING,
-                            None, False)
+        services.add_report(
+            personas["member_a"], incident, utcnow().date(), Channel.IN_APP, None, Outcome.PENDING, None, False
+        )
         attach(incident, png(color))
         return incident
 
@@ -123,8 +125,15 @@ def test_a_file_another_row_still_names_is_kept(cli, personas, incident_factory,
 
 def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory):
     platform = platform_factory(name="TikTok", slug="tiktok")
-    letter = letters.create_letter(personas["steering"], platform.id, "Ada Example", "en", "Stop amplifying hate",
-                                   "We write about hate.", ["Hire moderators"])
+    letter = letters.create_letter(
+        personas["steering"],
+        platform.id,
+        "Ada Example",
+        "en",
+        "Stop amplifying hate",
+        "We write about hate.",
+        ["Hire moderators"],
+    )
     letter.status = LetterStatus.OPEN
     for persona in ("signatory_a", "steering"):
         letters.sign(personas[persona], letter, "en")
@@ -149,11 +158,19 @@ def test_declined_applications_and_supporters_go_with_their_contact_details(cli,
     old, pending = application("old@example.org", LONG_AGO), application("waiting@example.org")
     application("new@example.org", RECENTLY)
     pending.updated_at = utcnow() - LONG_AGO
-    letter = letters.create_letter(personas["steering"], platform_factory(name="X", slug="x").id, "Ada Example",
-                                   "en", "Stop amplifying hate", "Body", ["Demand"], accepts_supporters=True)
+    letter = letters.create_letter(
+        personas["steering"],
+        platform_factory(name="X", slug="x").id,
+        "Ada Example",
+        "en",
+        "Stop amplifying hate",
+        "Body",
+        ["Demand"],
+        accepts_supporters=True,
+    )
     letter.status = LetterStatus.OPEN
     supporters = [letters.add_supporter(letter, name, "FR", f"{name}@example.org") for name in ("old", "new", "ok")]
-    for supporter, approve in zip(supporters, (False, False, True)):
+    for supporter, approve in zip(supporters, (False, False, True), strict=True):
         letters.decide_supporter(personas["steering"], supporter, approve)
     supporters[0].created_at = supporters[2].created_at = utcnow() - LONG_AGO
     db.session.commit()
@@ -163,7 +180,10 @@ def test_declined_applications_and_supporters_go_with_their_contact_details(cli,
 
     assert "declined applications: 1" in result.output and "declined supporters: 1" in result.output
     remaining = {item.contact_email for item in db.session.scalars(select(MembershipApplication))}
-    assert remaining == {"new@example.org", "waiting@example.org"} and db.session.get(MembershipApplication, old_id) is None
+    assert (
+        remaining == {"new@example.org", "waiting@example.org"}
+        and db.session.get(MembershipApplication, old_id) is None
+    )
     assert {item.name for item in db.session.scalars(select(Supporter))} == {"new", "ok"}
 
 
@@ -173,8 +193,15 @@ def test_audit_entry_counts_without_personal_data(cli, rejected):
     cli("retention", "run")
 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "retention_applied"))
-    assert entry.details == {"rejected_incidents": 1, "declined_applications": 0, "declined_supporters": 0,
-                             "withdrawn_evidence": 0, "withdrawn_signatures": 0, "email_texts": 0, "files": 2}
+    assert entry.details == {
+        "rejected_incidents": 1,
+        "declined_applications": 0,
+        "declined_supporters": 0,
+        "withdrawn_evidence": 0,
+        "withdrawn_signatures": 0,
+        "email_texts": 0,
+        "files": 2,
+    }
     assert entry.actor_id is None and entry.object_id is None
     assert verify_chain() == []
 
@@ -202,9 +229,17 @@ def test_a_setting_of_zero_keeps_material_for_ever(app, cli, rejected):
 @pytest.fixture
 def email(app):
     """``email(recipient, delivered_ago=None)``: a queued email with a calendar attachment, delivered that long ago."""
+
     def create(recipient: str, delivered_ago: timedelta | None = None) -> OutboxMessage:
-        message = queue_email(recipient, "password_reset", "en", attachment=("meeting.ics", "text/calendar", "BEGIN"),
-                              user=SimpleNamespace(name="Awa"), minutes=60, link="https://coalition.test/password/forgot")
+        message = queue_email(
+            recipient,
+            "password_reset",
+            "en",
+            attachment=("meeting.ics", "text/calendar", "BEGIN"),
+            user=SimpleNamespace(name="Awa"),
+            minutes=60,
+            link="https://coalition.test/password/forgot",
+        )
         message.created_at = utcnow() - LONG_AGO
         if delivered_ago is not None:
             message.status, message.sent_at = OutboxStatus.SENT, utcnow() - delivered_ago
@@ -216,8 +251,11 @@ def email(app):
 
 def test_text_of_emails_delivered_before_the_setting_is_emptied_undelivered_kept(app, cli, email, login):
     app.config["OUTBOX_BODY_RETENTION_DAYS"] = 7
-    old, recent, waiting = (email("old@example.org", timedelta(days=8)), email("recent@example.org", timedelta(days=6)),
-                            email("waiting@example.org"))
+    old, recent, waiting = (
+        email("old@example.org", timedelta(days=8)),
+        email("recent@example.org", timedelta(days=6)),
+        email("waiting@example.org"),
+    )
 
     result = cli("retention", "run")
 

@@ -26,9 +26,19 @@ def meeting(personas):
     and member B (Spanish, no zone of their own)."""
     member_a, member_b = personas["member_a"], personas["member_b"]
     member_a.locale, member_a.timezone, member_b.locale = "fr", "Asia/Kolkata", "es"
-    meeting = services.create_meeting(personas["steering"], MeetingData(
-        kind=Kind.MEMBERS, title="Hate speech escalation call", timezone=MEXICO, location=PLACE, video_link=VIDEO,
-        agenda="1. Escalations"), [member_a.id, member_b.id], [SLOT, datetime(2026, 12, 4, 14, 0, tzinfo=UTC)])
+    meeting = services.create_meeting(
+        personas["steering"],
+        MeetingData(
+            kind=Kind.MEMBERS,
+            title="Hate speech escalation call",
+            timezone=MEXICO,
+            location=PLACE,
+            video_link=VIDEO,
+            agenda="1. Escalations",
+        ),
+        [member_a.id, member_b.id],
+        [SLOT, datetime(2026, 12, 4, 14, 0, tzinfo=UTC)],
+    )
     db.session.commit()
     return meeting
 
@@ -85,7 +95,9 @@ def test_ics_names_the_organizer_and_asks_every_attendee_to_rsvp(scheduled, logi
 
     assert str(event["ORGANIZER"]).lower() == "mailto:steering@example.org"
     assert sorted(str(attendee).lower() for attendee in attendees(event)) == [
-        "mailto:member.a@example.org", "mailto:member.b@example.org"]
+        "mailto:member.a@example.org",
+        "mailto:member.b@example.org",
+    ]
     assert all(attendee.params["RSVP"] == "TRUE" for attendee in attendees(event))
     assert all(attendee.params["PARTSTAT"] == "NEEDS-ACTION" for attendee in attendees(event))
 
@@ -106,8 +118,9 @@ def test_moving_sends_the_new_time_with_a_higher_sequence(scheduled, login, outb
 
 def test_a_badly_written_new_time_moves_nothing(scheduled, login, outbox):
     before = len(outbox())
-    response = login("steering").post(f"/meetings/{scheduled.id}/move", data={"new_start": "next Tuesday"},
-                                      follow_redirects=True)
+    response = login("steering").post(
+        f"/meetings/{scheduled.id}/move", data={"new_start": "next Tuesday"}, follow_redirects=True
+    )
 
     assert "Write the time as 2026-12-03 15:00." in response.get_data(as_text=True)
     assert (scheduled.starts_at, scheduled.sequence, len(outbox())) == (SLOT, 1, before)
@@ -139,7 +152,9 @@ def test_only_the_organizer_or_steering_picks_moves_or_cancels(scheduled, login)
     for persona in ("member_a", "member_b"):
         client = login(persona)
         assert client.post(f"/meetings/{scheduled.id}/move", data={"new_start": "2026-12-05 09:00"}).status_code in (
-            403, 404)
+            403,
+            404,
+        )
         assert client.post(f"/meetings/{scheduled.id}/cancel").status_code in (403, 404)
     assert (scheduled.status, scheduled.sequence) == (MeetingStatus.SCHEDULED, 1)
 
@@ -164,8 +179,10 @@ def test_ics_shows_place_and_video_link_to_invitees_only(scheduled, login):
     assert PLACE not in steering_copy and "room-4" not in steering_copy
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("member_a", 200), ("member_b", 200), ("steering", 200), ("signatory_a", 404), ("admin", 404), (None, 302)])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("member_a", 200), ("member_b", 200), ("steering", 200), ("signatory_a", 404), ("admin", 404), (None, 302)],
+)
 def test_meeting_ics_is_for_invitees_and_steering_only(scheduled, login, persona, expected):
     response = login(persona).get(f"/meetings/{scheduled.id}/meeting.ics")
 
@@ -179,12 +196,18 @@ def test_ics_of_a_meeting_without_a_time_is_not_found(meeting, login):
 
 
 def test_series_occurrence_after_the_switch_keeps_local_time_in_its_ics(personas, login):
-    series = services.create_series(personas["steering"], MeetingData(
-        kind=Kind.MEMBERS, title="Weekly call", timezone="Europe/Berlin"), "FREQ=WEEKLY", datetime(2026, 3, 26, 15, 0),
-        2, [personas["member_a"].id])
+    series = services.create_series(
+        personas["steering"],
+        MeetingData(kind=Kind.MEMBERS, title="Weekly call", timezone="Europe/Berlin"),
+        "FREQ=WEEKLY",
+        datetime(2026, 3, 26, 15, 0),
+        2,
+        [personas["member_a"].id],
+    )
     db.session.commit()
-    after = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id)
-                               .order_by(Meeting.starts_at)).all()[1]
+    after = db.session.scalars(select(Meeting).where(Meeting.series_id == series.id).order_by(Meeting.starts_at)).all()[
+        1
+    ]
 
     _calendar, event = parse(login("member_a").get(f"/meetings/{after.id}/meeting.ics").get_data(as_text=True))
 
@@ -248,8 +271,9 @@ def test_a_made_up_feed_address_is_not_found(client):
 
 def test_steerings_feed_holds_only_meetings_they_are_invited_to(scheduled, personas, login, client):
     steering = personas["steering"]
-    own = services.create_meeting(steering, MeetingData(kind=Kind.MEMBERS, title="Steering only", timezone="UTC"),
-                                  [steering.id], [SLOT])
+    own = services.create_meeting(
+        steering, MeetingData(kind=Kind.MEMBERS, title="Steering only", timezone="UTC"), [steering.id], [SLOT]
+    )
     services.pick_slot(steering, own, own.slots[0])
     db.session.commit()
 
@@ -272,8 +296,9 @@ def test_feed_of_someone_not_invited_is_empty(scheduled, login, client):
 def test_reminders_go_out_once_a_day_before_and_to_those_who_have_not_answered(meeting, personas, app, outbox):
     steering, member_a = personas["steering"], personas["member_a"]
     data = MeetingData(kind=Kind.MEMBERS, title="Soon", timezone="UTC")
-    soon = services.create_meeting(steering, data, [member_a.id, personas["member_b"].id],
-                                   [utcnow() + timedelta(hours=12)])
+    soon = services.create_meeting(
+        steering, data, [member_a.id, personas["member_b"].id], [utcnow() + timedelta(hours=12)]
+    )
     later = services.create_meeting(steering, data, [member_a.id], [utcnow() + timedelta(days=3)])
     for scheduled_meeting in (soon, later):
         services.pick_slot(steering, scheduled_meeting, scheduled_meeting.slots[0])
@@ -284,10 +309,16 @@ def test_reminders_go_out_once_a_day_before_and_to_those_who_have_not_answered(m
     assert "Reminders queued: 3." in runner.invoke(args=["meetings", "remind"]).output
     assert "Reminders queued: 0." in runner.invoke(args=["meetings", "remind"]).output
 
-    reminders = sorted((message.template, message.recipient) for message in outbox()
-                       if message.template in ("meeting_reminder", "meeting_poll_reminder"))
-    assert reminders == [("meeting_poll_reminder", "member.b@example.org"),
-                         ("meeting_reminder", "member.a@example.org"), ("meeting_reminder", "member.b@example.org")]
+    reminders = sorted(
+        (message.template, message.recipient)
+        for message in outbox()
+        if message.template in ("meeting_reminder", "meeting_poll_reminder")
+    )
+    assert reminders == [
+        ("meeting_poll_reminder", "member.b@example.org"),
+        ("meeting_reminder", "member.a@example.org"),
+        ("meeting_reminder", "member.b@example.org"),
+    ]
 
 
 def reminders(outbox) -> list[str]:
@@ -327,4 +358,9 @@ def test_deactivated_invitees_get_no_more_emails(meeting, personas, login, outbo
     after_invitation = [message for message in outbox() if message.template != "meeting_invitation"]
     assert {message.recipient for message in after_invitation} == {"member.a@example.org"}
     assert sorted(message.template for message in after_invitation) == [
-        "meeting_cancelled", "meeting_minutes", "meeting_poll_reminder", "meeting_reminder", "meeting_scheduled"]
+        "meeting_cancelled",
+        "meeting_minutes",
+        "meeting_poll_reminder",
+        "meeting_reminder",
+        "meeting_scheduled",
+    ]

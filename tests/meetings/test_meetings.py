@@ -30,12 +30,21 @@ DEVICE_WARNING = "Your device is set to"
 def make_meeting(personas):
     """A meeting organized by steering: ``make_meeting(invitees=("member_a",), slots=[...], kind=Kind.MEMBERS)``."""
 
-    def create(invitees=("member_a",), slots=(SLOT, SLOT + timedelta(days=1)), kind=Kind.MEMBERS, timezone=MEXICO,
-               **fields):
-        data = MeetingData(kind=kind, title=fields.pop("title", "Escalation call"), timezone=timezone,
-                           location=PLACE, video_link=VIDEO, agenda="1. **Escalations**", **fields)
-        meeting = services.create_meeting(personas["steering"], data, [personas[name].id for name in invitees],
-                                          list(slots))
+    def create(
+        invitees=("member_a",), slots=(SLOT, SLOT + timedelta(days=1)), kind=Kind.MEMBERS, timezone=MEXICO, **fields
+    ):
+        data = MeetingData(
+            kind=kind,
+            title=fields.pop("title", "Escalation call"),
+            timezone=timezone,
+            location=PLACE,
+            video_link=VIDEO,
+            agenda="1. **Escalations**",
+            **fields,
+        )
+        meeting = services.create_meeting(
+            personas["steering"], data, [personas[name].id for name in invitees], list(slots)
+        )
         db.session.commit()
         return meeting
 
@@ -79,26 +88,54 @@ def page(client, meeting) -> str:
 
 def test_steering_creates_a_members_meeting_that_polls_times_written_in_its_own_zone(login, personas, outbox):
     invitees = [personas["member_a"].id, personas["member_b"].id]
-    response = login("steering").post("/meetings/new", data={
-        "kind": "members", "title": "Regional call", "timezone": MANILA, "duration_minutes": 90,
-        "slots": "2026-12-03 15:00\n\n2026-12-04 09:00\n", "invitees": invitees, "location": PLACE,
-        "video_link": VIDEO, "agenda": "Escalations", "platform_id": 0, "letter_id": 0})
+    response = login("steering").post(
+        "/meetings/new",
+        data={
+            "kind": "members",
+            "title": "Regional call",
+            "timezone": MANILA,
+            "duration_minutes": 90,
+            "slots": "2026-12-03 15:00\n\n2026-12-04 09:00\n",
+            "invitees": invitees,
+            "location": PLACE,
+            "video_link": VIDEO,
+            "agenda": "Escalations",
+            "platform_id": 0,
+            "letter_id": 0,
+        },
+    )
     meeting = db.session.scalar(select(Meeting))
 
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/meetings/{meeting.id}")
     assert (meeting.status, meeting.timezone, meeting.duration_minutes, meeting.starts_at) == (
-        MeetingStatus.POLLING, MANILA, 90, None)
-    assert [slot.starts_at for slot in meeting.slots] == [datetime(2026, 12, 3, 7, 0, tzinfo=UTC),
-                                                          datetime(2026, 12, 4, 1, 0, tzinfo=UTC)]
+        MeetingStatus.POLLING,
+        MANILA,
+        90,
+        None,
+    )
+    assert [slot.starts_at for slot in meeting.slots] == [
+        datetime(2026, 12, 3, 7, 0, tzinfo=UTC),
+        datetime(2026, 12, 4, 1, 0, tzinfo=UTC),
+    ]
     assert sorted(invitee.user_id for invitee in meeting.invitees) == sorted(invitees)
     assert sorted(message.recipient for message in outbox() if message.template == "meeting_invitation") == [
-        "member.a@example.org", "member.b@example.org"]
+        "member.a@example.org",
+        "member.b@example.org",
+    ]
     assert all(message.attachment_name is None for message in outbox())
 
 
 def test_a_badly_written_candidate_time_is_refused(login):
-    response = login("steering").post("/meetings/new", data={
-        "kind": "members", "title": "Call", "timezone": MANILA, "duration_minutes": 60, "slots": "3 December, 3pm"})
+    response = login("steering").post(
+        "/meetings/new",
+        data={
+            "kind": "members",
+            "title": "Call",
+            "timezone": MANILA,
+            "duration_minutes": 60,
+            "slots": "3 December, 3pm",
+        },
+    )
 
     assert response.status_code == 200
     assert "Write each time as 2026-12-03 15:00, one per line." in response.get_data(as_text=True)
@@ -176,15 +213,25 @@ def test_an_invitee_cannot_change_the_status(make_meeting, login):
 
 
 def test_steering_creates_a_series_on_the_third_wednesday_in_its_zone(login, personas):
-    response = login("steering").post("/meetings/series/new", data={
-        "title": "Monthly members' call", "timezone": "Europe/Berlin", "first": "2026-01-21 15:00",
-        "recurrence": "third_weekday", "count": 4, "duration_minutes": 60, "invitees": [personas["member_a"].id]})
+    response = login("steering").post(
+        "/meetings/series/new",
+        data={
+            "title": "Monthly members' call",
+            "timezone": "Europe/Berlin",
+            "first": "2026-01-21 15:00",
+            "recurrence": "third_weekday",
+            "count": 4,
+            "duration_minutes": 60,
+            "invitees": [personas["member_a"].id],
+        },
+    )
     assert response.status_code == 302
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
 
     assert meetings[0].series.rrule == "FREQ=MONTHLY;BYDAY=+3WE"
-    assert [meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%m-%d %a %H:%M")
-            for meeting in meetings] == ["01-21 Wed 15:00", "02-18 Wed 15:00", "03-18 Wed 15:00", "04-15 Wed 15:00"]
+    assert [
+        meeting.starts_at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%m-%d %a %H:%M") for meeting in meetings
+    ] == ["01-21 Wed 15:00", "02-18 Wed 15:00", "03-18 Wed 15:00", "04-15 Wed 15:00"]
     assert {meeting.status for meeting in meetings} == {MeetingStatus.SCHEDULED}
     assert all(meeting.invitees[0].user_id == personas["member_a"].id for meeting in meetings)
 
@@ -221,11 +268,15 @@ def test_poll_shows_each_participants_local_time_and_flags_out_of_hours(make_mee
     db.session.commit()
     meeting = make_meeting(invitees=("member_a", "member_b"), slots=[SLOT])
 
-    cells = re.findall(r'<td class="([^"]*)">(\w{3} \d\d:\d\d) <span class="muted">([^<]+)</span>( <strong>[^<]+)?',
-                       page(login("steering"), meeting))
+    cells = re.findall(
+        r'<td class="([^"]*)">(\w{3} \d\d:\d\d) <span class="muted">([^<]+)</span>( <strong>[^<]+)?',
+        page(login("steering"), meeting),
+    )
 
-    assert cells == [("out-of-hours", "Thu 22:00", MANILA, " <strong>outside working hours"),
-                     ("", "Thu 08:00", MEXICO, "")]
+    assert cells == [
+        ("out-of-hours", "Thu 22:00", MANILA, " <strong>outside working hours"),
+        ("", "Thu 08:00", MEXICO, ""),
+    ]
 
 
 def test_poll_lists_the_best_slot_first(make_meeting, personas, login):
@@ -244,9 +295,17 @@ def test_poll_lists_the_best_slot_first(make_meeting, personas, login):
 # Who sees what
 
 
-@pytest.mark.parametrize(("persona", "page_status", "api_status"), [
-    ("member_a", 200, 200), ("steering", 200, 200), ("member_b", 404, 404), ("signatory_a", 404, 404),
-    ("admin", 404, 404), (None, 302, 401)])
+@pytest.mark.parametrize(
+    ("persona", "page_status", "api_status"),
+    [
+        ("member_a", 200, 200),
+        ("steering", 200, 200),
+        ("member_b", 404, 404),
+        ("signatory_a", 404, 404),
+        ("admin", 404, 404),
+        (None, 302, 401),
+    ],
+)
 def test_only_invitees_and_steering_see_a_meeting(scheduled, login, persona, page_status, api_status):
     client = login(persona)
 
@@ -264,8 +323,11 @@ def test_api_gives_the_meeting_in_utc_with_its_zone(scheduled, login):
     body = login("member_a").get(f"/api/v1/meetings/{scheduled.id}").get_json()
 
     assert datetime.fromisoformat(body["starts_at"]) == SLOT
-    assert (body["timezone"], body["status"], body["ics_url"]) == (MEXICO, "scheduled",
-                                                                   f"/meetings/{scheduled.id}/meeting.ics")
+    assert (body["timezone"], body["status"], body["ics_url"]) == (
+        MEXICO,
+        "scheduled",
+        f"/meetings/{scheduled.id}/meeting.ics",
+    )
     assert [item["name"] for item in body["invitees"]] == [scheduled.invitees[0].user.name]
 
 
@@ -341,9 +403,13 @@ def test_minutes_keep_every_version_and_the_final_one_is_emailed(make_meeting, l
     steering.post(f"/meetings/{meeting.id}/minutes", data={"text": "Agreed: **escalate**", "final": "1"})
 
     assert [(item.number, item.status, item.text) for item in meeting.minutes] == [
-        (1, MinutesStatus.DRAFT, "First draft"), (2, MinutesStatus.FINAL, "Agreed: **escalate**")]
+        (1, MinutesStatus.DRAFT, "First draft"),
+        (2, MinutesStatus.FINAL, "Agreed: **escalate**"),
+    ]
     assert sorted(message.recipient for message in outbox() if message.template == "meeting_minutes") == [
-        "member.a@example.org", "member.b@example.org"]
+        "member.a@example.org",
+        "member.b@example.org",
+    ]
     text = page(login("member_a"), meeting)
     assert "Version 2" in text and "<strong>escalate</strong>" in text and "First draft" in text
 
@@ -354,18 +420,37 @@ def test_invitees_cannot_write_the_minutes(meeting, login):
 
 
 def test_action_item_has_an_owner_a_due_date_and_links_to_a_commitment(meeting, personas, platform_factory, login):
-    commitment = save_commitment(personas["steering"], None, CommitmentData(
-        platform_id=platform_factory(name="Alpha").id, title="Publish an appeals process", area=Area.POLICIES,
-        is_published=True))
+    commitment = save_commitment(
+        personas["steering"],
+        None,
+        CommitmentData(
+            platform_id=platform_factory(name="Alpha").id,
+            title="Publish an appeals process",
+            area=Area.POLICIES,
+            is_published=True,
+        ),
+    )
     db.session.commit()
 
-    login("steering").post(f"/meetings/{meeting.id}/actions", data={
-        "title": " Ask for the appeals data ", "owner_organization_id": personas["org_a"].id, "due_on": "2027-01-15",
-        "commitment_id": commitment.id, "letter_id": 0})
+    login("steering").post(
+        f"/meetings/{meeting.id}/actions",
+        data={
+            "title": " Ask for the appeals data ",
+            "owner_organization_id": personas["org_a"].id,
+            "due_on": "2027-01-15",
+            "commitment_id": commitment.id,
+            "letter_id": 0,
+        },
+    )
 
     item = db.session.scalar(select(ActionItem))
     assert (item.title, item.owner_organization_id, item.due_on, item.commitment_id, item.letter_id) == (
-        "Ask for the appeals data", personas["org_a"].id, date(2027, 1, 15), commitment.id, None)
+        "Ask for the appeals data",
+        personas["org_a"].id,
+        date(2027, 1, 15),
+        commitment.id,
+        None,
+    )
     text = page(login("member_a"), meeting)
     assert f'href="/tracker/commitments/{commitment.id}"' in text and "Organization A" in text
     assert login("member_b").post(f"/meetings/actions/{item.id}/done").status_code == 404
@@ -374,12 +459,17 @@ def test_action_item_has_an_owner_a_due_date_and_links_to_a_commitment(meeting, 
 
 
 def upload(client, meeting, data: bytes, name="notes.png"):
-    return client.post(f"/meetings/{meeting.id}/attachments", data={
-        "file": (io.BytesIO(data), name), "description": "Slides"}, content_type="multipart/form-data")
+    return client.post(
+        f"/meetings/{meeting.id}/attachments",
+        data={"file": (io.BytesIO(data), name), "description": "Slides"},
+        content_type="multipart/form-data",
+    )
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("member_a", 200), ("steering", 200), ("member_b", 404), ("org_admin_a", 404), (None, 302)])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("member_a", 200), ("steering", 200), ("member_b", 404), ("org_admin_a", 404), (None, 302)],
+)
 def test_attachments_are_for_invitees_and_steering_only(meeting, login, evidence_dir, persona, expected):
     assert upload(login("member_a"), meeting, png()).status_code == 302
     item = db.session.scalar(select(Attachment))
@@ -426,4 +516,3 @@ def test_a_photos_location_metadata_is_not_handed_out(meeting, login, evidence_d
         assert image.size == (16, 16)
         assert not image.getexif().get_ifd(0x8825)
     assert item.size == len(served)
-

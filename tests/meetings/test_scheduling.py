@@ -13,8 +13,14 @@ from app.meetings.models import Meeting, MeetingSeries, Slot
 from app.meetings.services import MeetingData
 from app.meetings.vocab import Answer, Kind, MeetingStatus
 
-MEXICO, LAGOS, KOLKATA, MANILA, BERLIN, NEW_YORK = ("America/Mexico_City", "Africa/Lagos", "Asia/Kolkata",
-                                                    "Asia/Manila", "Europe/Berlin", "America/New_York")
+MEXICO, LAGOS, KOLKATA, MANILA, BERLIN, NEW_YORK = (
+    "America/Mexico_City",
+    "Africa/Lagos",
+    "Asia/Kolkata",
+    "Asia/Manila",
+    "Europe/Berlin",
+    "America/New_York",
+)
 YES, MAYBE, NO = Answer.YES, Answer.MAYBE, Answer.NO
 
 
@@ -34,12 +40,20 @@ def test_one_instant_is_shown_in_each_participants_local_time_from_mexico_city_t
     seats = scheduling.seats_for(utc(2026, 12, 3, 14, 0), 60, people, {1: YES})
 
     assert [seat.local_start.strftime("%Y-%m-%d %H:%M") for seat in seats] == [
-        "2026-12-03 08:00", "2026-12-03 15:00", "2026-12-03 19:30", "2026-12-03 22:00"]
+        "2026-12-03 08:00",
+        "2026-12-03 15:00",
+        "2026-12-03 19:30",
+        "2026-12-03 22:00",
+    ]
     assert [seat.out_of_hours for seat in seats] == [False, False, True, True]
     assert [seat.burden for seat in seats] == [0, 0, 1, 2]
     assert [seat.answer for seat in seats] == [YES, None, None, None]
     assert [seat.local_start.utcoffset() for seat in seats] == [
-        timedelta(hours=-6), timedelta(hours=1), timedelta(hours=5, minutes=30), timedelta(hours=8)]
+        timedelta(hours=-6),
+        timedelta(hours=1),
+        timedelta(hours=5, minutes=30),
+        timedelta(hours=8),
+    ]
 
 
 def test_same_utc_time_is_an_hour_later_in_berlin_after_the_european_spring_switch():
@@ -73,21 +87,24 @@ def test_us_switch_moves_new_york_but_not_mexico_city_which_no_longer_observes_d
 # Burden at the edges of the working day
 
 
-@pytest.mark.parametrize(("start", "minutes", "flagged", "expected"), [
-    ("06:59", 60, True, 2),   # starts before the shoulder hour
-    ("07:00", 60, True, 1),   # the morning shoulder
-    ("07:59", 60, True, 1),   # one minute early
-    ("08:00", 60, False, 0),
-    ("12:00", 480, False, 0),  # the whole working day, ending at 20:00 exactly
-    ("19:00", 60, False, 0),  # ends at 20:00 exactly
-    ("19:30", 60, True, 1),   # runs into the evening shoulder
-    ("21:00", 60, True, 1),   # ends at 22:00 exactly
-    ("21:30", 60, True, 2),   # runs past 22:00
-    ("23:00", 60, True, 2),   # ends at midnight
-    ("23:30", 60, True, 2),   # crosses midnight
-    ("21:30", 180, True, 2),  # starts in the shoulder, ends after midnight
-    ("00:30", 60, True, 2),
-])
+@pytest.mark.parametrize(
+    ("start", "minutes", "flagged", "expected"),
+    [
+        ("06:59", 60, True, 2),  # starts before the shoulder hour
+        ("07:00", 60, True, 1),  # the morning shoulder
+        ("07:59", 60, True, 1),  # one minute early
+        ("08:00", 60, False, 0),
+        ("12:00", 480, False, 0),  # the whole working day, ending at 20:00 exactly
+        ("19:00", 60, False, 0),  # ends at 20:00 exactly
+        ("19:30", 60, True, 1),  # runs into the evening shoulder
+        ("21:00", 60, True, 1),  # ends at 22:00 exactly
+        ("21:30", 60, True, 2),  # runs past 22:00
+        ("23:00", 60, True, 2),  # ends at midnight
+        ("23:30", 60, True, 2),  # crosses midnight
+        ("21:30", 180, True, 2),  # starts in the shoulder, ends after midnight
+        ("00:30", 60, True, 2),
+    ],
+)
 def test_burden_at_the_boundaries_of_working_hours(start, minutes, flagged, expected):
     hour, minute = map(int, start.split(":"))
     start_local = at(MANILA, 2026, 12, 3, hour, minute)
@@ -157,9 +174,12 @@ def occurrences_of(series: MeetingSeries) -> list[Meeting]:
 
 
 def poll_in_series(steering, people, series: MeetingSeries | None) -> Meeting:
-    meeting = services.create_meeting(steering, MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
-                                      [person.id for person in people],
-                                      [utc(2026, 12, 3, 6, 30), utc(2026, 12, 3, 12, 30)])
+    meeting = services.create_meeting(
+        steering,
+        MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
+        [person.id for person in people],
+        [utc(2026, 12, 3, 6, 30), utc(2026, 12, 3, 12, 30)],
+    )
     meeting.series_id = series.id if series else None
     for slot in meeting.slots:
         for person in people:
@@ -170,8 +190,14 @@ def poll_in_series(steering, people, series: MeetingSeries | None) -> Meeting:
 
 def test_series_history_of_night_meetings_pushes_the_poll_towards_another_persons_burden(personas, invitees):
     steering = personas["steering"]
-    series = services.create_series(steering, MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
-                                    "FREQ=MONTHLY", datetime(2026, 9, 3, 5, 0), 2, [person.id for person in invitees])
+    series = services.create_series(
+        steering,
+        MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
+        "FREQ=MONTHLY",
+        datetime(2026, 9, 3, 5, 0),
+        2,
+        [person.id for person in invitees],
+    )
     db.session.commit()
     early, late = utc(2026, 12, 3, 6, 30), utc(2026, 12, 3, 12, 30)
 
@@ -185,8 +211,14 @@ def test_series_history_of_night_meetings_pushes_the_poll_towards_another_person
 
 def test_cancelled_occurrences_do_not_count_as_burden_carried(personas, invitees):
     steering = personas["steering"]
-    series = services.create_series(steering, MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
-                                    "FREQ=MONTHLY", datetime(2026, 9, 3, 5, 0), 2, [person.id for person in invitees])
+    series = services.create_series(
+        steering,
+        MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
+        "FREQ=MONTHLY",
+        datetime(2026, 9, 3, 5, 0),
+        2,
+        [person.id for person in invitees],
+    )
     for meeting in occurrences_of(series):
         services.cancel(steering, meeting)
     db.session.commit()
@@ -221,14 +253,24 @@ def test_third_wednesday_rule_gives_the_third_wednesday_of_each_month():
     local_days = [scheduling.local(moment, BERLIN) for moment in moments]
 
     assert [day.strftime("%Y-%m-%d %a %H:%M") for day in local_days] == [
-        "2026-01-21 Wed 15:00", "2026-02-18 Wed 15:00", "2026-03-18 Wed 15:00", "2026-04-15 Wed 15:00"]
+        "2026-01-21 Wed 15:00",
+        "2026-02-18 Wed 15:00",
+        "2026-03-18 Wed 15:00",
+        "2026-04-15 Wed 15:00",
+    ]
     assert moments[-1] == utc(2026, 4, 15, 13, 0)
 
 
 def test_moving_or_cancelling_one_occurrence_leaves_the_others(personas):
     steering, member = personas["steering"], personas["member_a"]
-    series = services.create_series(steering, MeetingData(kind=Kind.MEMBERS, title="Weekly call", timezone=BERLIN),
-                                    "FREQ=WEEKLY", datetime(2026, 3, 19, 15, 0), 4, [member.id])
+    series = services.create_series(
+        steering,
+        MeetingData(kind=Kind.MEMBERS, title="Weekly call", timezone=BERLIN),
+        "FREQ=WEEKLY",
+        datetime(2026, 3, 19, 15, 0),
+        4,
+        [member.id],
+    )
     db.session.commit()
     first, second, third, fourth = occurrences_of(series)
     original = {meeting.id: meeting.starts_at for meeting in (first, fourth)}
@@ -241,17 +283,25 @@ def test_moving_or_cancelling_one_occurrence_leaves_the_others(personas):
     assert (third.status, third.sequence, third.starts_at) == (MeetingStatus.CANCELLED, 1, utc(2026, 4, 2, 13, 0))
     for meeting in (first, fourth):
         assert (meeting.starts_at, meeting.status, meeting.sequence) == (
-            original[meeting.id], MeetingStatus.SCHEDULED, 0)
+            original[meeting.id],
+            MeetingStatus.SCHEDULED,
+            0,
+        )
     assert len({meeting.uid for meeting in (first, second, third, fourth)}) == 4
 
 
 def test_slots_are_stored_in_utc_and_sorted(personas):
     meeting = services.create_meeting(
-        personas["steering"], MeetingData(kind=Kind.MEMBERS, title="Call", timezone=MANILA), [],
-        [utc(2026, 12, 4, 1, 0), utc(2026, 12, 3, 1, 0), utc(2026, 12, 3, 1, 0)])
+        personas["steering"],
+        MeetingData(kind=Kind.MEMBERS, title="Call", timezone=MANILA),
+        [],
+        [utc(2026, 12, 4, 1, 0), utc(2026, 12, 3, 1, 0), utc(2026, 12, 3, 1, 0)],
+    )
     db.session.commit()
     db.session.expire_all()
 
     assert [slot.starts_at for slot in db.session.get(Meeting, meeting.id).slots] == [
-        utc(2026, 12, 3, 1, 0), utc(2026, 12, 4, 1, 0)]
+        utc(2026, 12, 3, 1, 0),
+        utc(2026, 12, 4, 1, 0),
+    ]
     assert all(slot.starts_at.utcoffset() == timedelta(0) for slot in db.session.scalars(select(Slot)))

@@ -16,9 +16,14 @@ from app.outbox.models import OutboxMessage
 def series(personas):
     personas["member_a"].timezone, personas["member_b"].timezone = "Asia/Manila", "America/Mexico_City"
     db.session.commit()
-    created = services.create_series(personas["steering"], services.MeetingData(
-        kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"), "FREQ=MONTHLY",
-        datetime(2027, 1, 5, 14, 0), 3, [personas["member_a"].id, personas["member_b"].id])
+    created = services.create_series(
+        personas["steering"],
+        services.MeetingData(kind=Kind.MEMBERS, title="Monthly call", timezone="UTC"),
+        "FREQ=MONTHLY",
+        datetime(2027, 1, 5, 14, 0),
+        3,
+        [personas["member_a"].id, personas["member_b"].id],
+    )
     db.session.commit()
     return created
 
@@ -38,8 +43,9 @@ def test_an_occurrence_can_be_rescheduled_by_poll_and_the_burden_rotates(login, 
     # 14:00 UTC is 22:00 in Manila: the first call was at night for member A.
     assert scheduling.out_of_hours(scheduling.local(first.starts_at, "Asia/Manila"), 60)
     # 14:00 UTC is 22:00 in Manila (night for A); 05:00 UTC is 23:00 in Mexico City (night for B).
-    response = login("steering").post(f"/meetings/{second.id}/find-time",
-                                      data={"slots": "2027-02-02 14:00\n2027-02-03 05:00"})
+    response = login("steering").post(
+        f"/meetings/{second.id}/find-time", data={"slots": "2027-02-02 14:00\n2027-02-03 05:00"}
+    )
     assert response.status_code == 302
     second = db.session.get(Meeting, second.id)
     assert second.status == MeetingStatus.POLLING and len(second.slots) == 2
@@ -52,8 +58,10 @@ def test_an_occurrence_can_be_rescheduled_by_poll_and_the_burden_rotates(login, 
 
 def test_only_the_organizer_opens_a_new_poll(login, series, personas):
     meeting = occurrences(series.id)[0]
-    assert login("member_a").post(f"/meetings/{meeting.id}/find-time",
-                                  data={"slots": "2027-02-02 14:00"}).status_code == 403
+    assert (
+        login("member_a").post(f"/meetings/{meeting.id}/find-time", data={"slots": "2027-02-02 14:00"}).status_code
+        == 403
+    )
 
 
 def test_a_held_meeting_cannot_be_moved(personas, series):

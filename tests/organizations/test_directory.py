@@ -80,8 +80,13 @@ def test_empty_directory_invites_organizations_to_apply(client):
 
 def test_api_lists_the_public_directory(client, personas, organization_factory):
     organization_factory(name="Gone", slug="gone", country="DE", membership_status=MembershipStatus.SUSPENDED)
-    organization_factory(name="Site Org", slug="site-org", country="US", website="https://site.example.org",
-                         description="Public description.")
+    organization_factory(
+        name="Site Org",
+        slug="site-org",
+        country="US",
+        website="https://site.example.org",
+        description="Public description.",
+    )
 
     response = client.get("/api/v1/organizations")
 
@@ -90,8 +95,13 @@ def test_api_lists_the_public_directory(client, personas, organization_factory):
     assert set(organizations) == {"org-a", "org-b", "steering-org", "site-org"}
     assert all(set(org) == PUBLIC_FIELDS for org in organizations.values())
     assert organizations["site-org"] == {
-        "name": "Site Org", "slug": "site-org", "country": "US", "region": "north_america",
-        "region_name": "North America", "website": "https://site.example.org", "description": "Public description.",
+        "name": "Site Org",
+        "slug": "site-org",
+        "country": "US",
+        "region": "north_america",
+        "region_name": "North America",
+        "website": "https://site.example.org",
+        "description": "Public description.",
         "steering_committee": False,
     }
     assert organizations["steering-org"]["steering_committee"] is True
@@ -113,10 +123,15 @@ def test_directory_runs_a_constant_number_of_queries(client, organization_factor
 
     countries = ["KE", "BR", "FR", "IN", "US", "EG"]
     for index in range(3):
-        organization_factory(name=f"Few {index}", country=countries[index], is_steering=index == 0,
-                             website="https://few.example.org")
+        organization_factory(
+            name=f"Few {index}", country=countries[index], is_steering=index == 0, website="https://few.example.org"
+        )
     few = queries()
     for index in range(27):
-        organization_factory(name=f"Many {index}", country=countries[index % len(countries)],
-                             is_steering=index % 2 == 0, website="https://many.example.org")
+        organization_factory(
+            name=f"Many {index}",
+            country=countries[index % len(countries)],
+            is_steering=index % 2 == 0,
+            website="https://many.example.org",
+        )
     assert queries() == few

@@ -22,8 +22,9 @@ def invitation_factory(app, personas):
     def create(organization=None, email="invited@example.org", **fields):
         _token, token_hash = new_token()
         defaults = {"org_role": OrgRole.MEMBER, "expires_at": utcnow() + timedelta(days=7)}
-        invitation = Invitation(token_hash=token_hash, email=email, organization=organization or personas["org_a"],
-                                **(defaults | fields))
+        invitation = Invitation(
+            token_hash=token_hash, email=email, organization=organization or personas["org_a"], **(defaults | fields)
+        )
         db.session.add(invitation)
         db.session.commit()
         return invitation
@@ -61,8 +62,9 @@ def test_org_admin_sees_the_people_and_pending_invitations_of_their_organization
     assert "withdrawn@example.org" not in page and "expired@example.org" not in page
 
 
-def test_manage_page_runs_a_constant_number_of_queries(login, personas, person_factory, invitation_factory,
-                                                       count_queries):
+def test_manage_page_runs_a_constant_number_of_queries(
+    login, personas, person_factory, invitation_factory, count_queries
+):
     def queries() -> int:
         with count_queries() as statements:
             assert client.get("/organizations/org-a/manage").status_code == 200
@@ -71,8 +73,12 @@ def test_manage_page_runs_a_constant_number_of_queries(login, personas, person_f
     client = login("org_admin_a")
     few = queries()
     for index in range(30):
-        person_factory(["member", "signatory", "org_admin"][index % 3], personas["org_a"],
-                       is_deactivated=index % 4 == 0, two_factor=index % 2 == 0)
+        person_factory(
+            ["member", "signatory", "org_admin"][index % 3],
+            personas["org_a"],
+            is_deactivated=index % 4 == 0,
+            two_factor=index % 2 == 0,
+        )
         invitation_factory(email=f"invited-{index}@example.org")
     assert queries() == few
 
@@ -131,31 +137,45 @@ def test_admin_can_manage_any_organization(login):
 
 
 def test_org_admin_edits_the_public_profile(login, personas):
-    response = login("org_admin_a").post("/organizations/org-a/manage", data={
-        "name": "  Organization A Renamed ", "website": "https://org-a.example.org", "description": "We help."})
+    response = login("org_admin_a").post(
+        "/organizations/org-a/manage",
+        data={"name": "  Organization A Renamed ", "website": "https://org-a.example.org", "description": "We help."},
+    )
 
     assert response.status_code == 302
     organization = personas["org_a"]
     assert (organization.name, organization.website, organization.description) == (
-        "Organization A Renamed", "https://org-a.example.org", "We help.")
+        "Organization A Renamed",
+        "https://org-a.example.org",
+        "We help.",
+    )
     [entry] = entries("organization_updated")
     assert entry.actor_id == personas["org_admin_a"].id
     assert entry.details == {"fields": ["description", "name", "website"]}
 
 
 def test_org_admin_cannot_change_country_or_steering_through_the_profile(login, personas):
-    login("org_admin_a").post("/organizations/org-a/manage", data={
-        "name": "Organization A", "country": "FR", "is_steering": "y"})
+    login("org_admin_a").post(
+        "/organizations/org-a/manage", data={"name": "Organization A", "country": "FR", "is_steering": "y"}
+    )
 
     organization = personas["org_a"]
     assert organization.country == "NG" and not organization.is_steering
 
 
-@pytest.mark.parametrize("website", ["javascript:alert(document.cookie)", " javascript:alert(1)",
-                                     "data:text/html;base64,PHNjcmlwdD4=", "ftp://files.example.org"])
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(document.cookie)",
+        " javascript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "ftp://files.example.org",
+    ],
+)
 def test_profile_website_must_be_a_web_address(login, personas, website):
-    response = login("org_admin_a").post("/organizations/org-a/manage", data={"name": "Organization A",
-                                                                               "website": website})
+    response = login("org_admin_a").post(
+        "/organizations/org-a/manage", data={"name": "Organization A", "website": website}
+    )
 
     assert response.status_code == 200
     assert "Enter a full web address starting with https://." in text_of(response)
@@ -175,7 +195,10 @@ def test_org_admin_invites_someone_with_a_link_to_the_public_address(login, pers
     assert response.status_code == 302
     invitation = db.session.scalar(select(Invitation))
     assert (invitation.email, invitation.organization_id, invitation.org_role) == (
-        "new.person@example.org", personas["org_a"].id, OrgRole.SIGNATORY)
+        "new.person@example.org",
+        personas["org_a"].id,
+        OrgRole.SIGNATORY,
+    )
     assert invitation.invited_by_id == personas["org_admin_a"].id
     [email] = outbox()
     assert (email.recipient, email.template) == ("new.person@example.org", "invitation")
@@ -216,13 +239,20 @@ def test_inviting_says_nothing_about_whether_an_address_has_an_account(login, pe
         response = client.post("/organizations/org-a/invite", data=INVITE | {"email": email})
         followed = client.get(response.headers["Location"])
         flashes = re.search(r'<div class="flashes".*?</div>', text_of(followed), re.S).group(0)
-        return (response.status_code, response.headers["Location"], response.get_data(as_text=True),
-                followed.status_code, flashes.replace(email, "ADDRESS"))
+        return (
+            response.status_code,
+            response.headers["Location"],
+            response.get_data(as_text=True),
+            followed.status_code,
+            flashes.replace(email, "ADDRESS"),
+        )
 
     assert invite_and_look("Member.B@example.org") == invite_and_look("nobody.yet@example.org")
     page = text_of(client.get("/organizations/org-a/manage"))
-    assert re.findall(r"<li>(\S+@\S+) · ([^·]+) ·", page) == [("member.b@example.org", "Signatory"),
-                                                              ("nobody.yet@example.org", "Signatory")]
+    assert re.findall(r"<li>(\S+@\S+) · ([^·]+) ·", page) == [
+        ("member.b@example.org", "Signatory"),
+        ("nobody.yet@example.org", "Signatory"),
+    ]
 
     assert len(db.session.scalars(select(Invitation)).all()) == 2
     account_notice, invitation = outbox()
@@ -290,8 +320,9 @@ def test_coalition_roles_posted_by_an_org_admin_are_ignored(login, personas):
     client = login("org_admin_a")
     assert 'name="is_admin"' not in client.get(f"/people/{member.id}/roles").get_data(as_text=True)
 
-    response = client.post(f"/people/{member.id}/roles", data={"org_role": "member", "is_steering": "y",
-                                                                "is_admin": "y"})
+    response = client.post(
+        f"/people/{member.id}/roles", data={"org_role": "member", "is_steering": "y", "is_admin": "y"}
+    )
 
     assert response.status_code == 302
     assert roles_of(member) == (OrgRole.MEMBER, False, False)
@@ -336,7 +367,9 @@ def test_deactivating_a_person_signs_them_out_and_reactivating_lets_them_back(lo
     assert admin_client.post(f"/people/{member.id}/reactivate").status_code == 302
     assert not member.is_deactivated
     assert [entry.object_id for entry in entries("person_deactivated") + entries("person_reactivated")] == [
-        str(member.id), str(member.id)]
+        str(member.id),
+        str(member.id),
+    ]
 
 
 def test_management_forms_need_a_csrf_token(make_app, personas, sign_in_as):

@@ -33,9 +33,15 @@ def application_factory(app):
 
     def create(status=ApplicationStatus.PENDING, **fields):
         token, token_hash = new_token()
-        defaults = {"name": "Digital Rights Watch", "country": "KE", "website": "https://drw.example.org",
-                    "contact_name": "Wanjiru Kamau", "contact_email": "wanjiru@drw.example.org",
-                    "motivation": "We document online harms against journalists.", "locale": "en"}
+        defaults = {
+            "name": "Digital Rights Watch",
+            "country": "KE",
+            "website": "https://drw.example.org",
+            "contact_name": "Wanjiru Kamau",
+            "contact_email": "wanjiru@drw.example.org",
+            "motivation": "We document online harms against journalists.",
+            "locale": "en",
+        }
         application = MembershipApplication(**(defaults | fields), status=status, access_token_hash=token_hash)
         db.session.add(application)
         db.session.commit()
@@ -66,7 +72,10 @@ def test_applying_records_the_application_and_acknowledges_it_with_a_status_link
     token = response.headers["Location"].rsplit("/", 1)[1]
     application = db.session.scalar(select(MembershipApplication))
     assert (application.name, application.country, application.contact_email) == (
-        "Digital Rights Watch", "KE", "wanjiru@drw.example.org")
+        "Digital Rights Watch",
+        "KE",
+        "wanjiru@drw.example.org",
+    )
     assert application.status == ApplicationStatus.PENDING
     assert application.organization_id is None
     [email] = outbox()
@@ -108,8 +117,15 @@ def test_invalid_application_shows_the_errors_and_keeps_what_was_typed(client, o
     assert outbox() == []
 
 
-@pytest.mark.parametrize("website", ["javascript:alert(1)", "JavaScript://drw.example.org/%0Aalert(1)",
-                                     "data:text/html,<script>alert(1)</script>", "drw.example.org"])
+@pytest.mark.parametrize(
+    "website",
+    [
+        "javascript:alert(1)",
+        "JavaScript://drw.example.org/%0Aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "drw.example.org",
+    ],
+)
 def test_application_website_must_be_a_web_address(client, website):
     response = client.post("/apply", data=APPLICATION | {"website": website})
 
@@ -130,8 +146,9 @@ def test_applicant_cannot_add_information_nobody_asked_for(client, application_f
 # Reviewing
 
 
-@pytest.mark.parametrize(("persona", "status"), [(None, 302), ("member_a", 403), ("org_admin_a", 403),
-                                                 ("steering", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [(None, 302), ("member_a", 403), ("org_admin_a", 403), ("steering", 403)]
+)
 def test_only_admins_can_review_applications(login, application_factory, persona, status):
     application, _token = application_factory()
 
@@ -141,8 +158,9 @@ def test_only_admins_can_review_applications(login, application_factory, persona
     assert db.session.scalar(select(Organization).where(Organization.name == application.name)) is None
 
 
-def test_approving_an_application_creates_the_organization_and_invites_the_contact(login, personas,
-                                                                                    application_factory, outbox):
+def test_approving_an_application_creates_the_organization_and_invites_the_contact(
+    login, personas, application_factory, outbox
+):
     application, _token = application_factory(country="BR", website="https://drw.example.org")
 
     response = review(login("admin"), application, "approve")
@@ -151,12 +169,18 @@ def test_approving_an_application_creates_the_organization_and_invites_the_conta
     organization = application.organization
     assert application.status == ApplicationStatus.APPROVED
     assert (organization.name, organization.country, organization.region) == (
-        "Digital Rights Watch", "BR", Region.LATIN_AMERICA)
+        "Digital Rights Watch",
+        "BR",
+        Region.LATIN_AMERICA,
+    )
     assert organization.website == "https://drw.example.org"
     assert organization.membership_status == MembershipStatus.ACTIVE and not organization.is_steering
     invitation = db.session.scalar(select(Invitation))
     assert (invitation.email, invitation.organization_id, invitation.org_role) == (
-        "wanjiru@drw.example.org", organization.id, OrgRole.ORG_ADMIN)
+        "wanjiru@drw.example.org",
+        organization.id,
+        OrgRole.ORG_ADMIN,
+    )
     assert not (invitation.is_steering or invitation.is_admin)
     [email] = outbox()
     assert (email.recipient, email.template) == ("wanjiru@drw.example.org", "invitation")
@@ -174,8 +198,9 @@ def test_approved_contact_accepts_the_invitation_as_the_organizations_admin(logi
     link = re.search(r"https://coalition\.test(/invitations/\S+)", outbox()[0].body).group(1)
     applicant = login(None)
 
-    response = applicant.post(link, data={"name": "Wanjiru Kamau", "password": PASSWORD, "confirm": PASSWORD,
-                                          "locale": "en", "timezone": ""})
+    response = applicant.post(
+        link, data={"name": "Wanjiru Kamau", "password": PASSWORD, "confirm": PASSWORD, "locale": "en", "timezone": ""}
+    )
 
     assert response.status_code == 302
     manage = applicant.get(f"/organizations/{application.organization.slug}/manage")
@@ -183,8 +208,9 @@ def test_approved_contact_accepts_the_invitation_as_the_organizations_admin(logi
     assert "wanjiru@drw.example.org" in text_of(manage)
 
 
-def test_approving_when_the_contact_already_has_an_account_changes_nothing(login, personas, application_factory,
-                                                                           outbox):
+def test_approving_when_the_contact_already_has_an_account_changes_nothing(
+    login, personas, application_factory, outbox
+):
     application, _token = application_factory(contact_email="member.b@example.org")
 
     response = review(login("admin"), application, "approve")
@@ -197,8 +223,7 @@ def test_approving_when_the_contact_already_has_an_account_changes_nothing(login
     assert entries("application_approved") == []
 
 
-def test_approval_for_a_contact_with_an_account_is_refused_before_anything_is_created(personas,
-                                                                                   application_factory):
+def test_approval_for_a_contact_with_an_account_is_refused_before_anything_is_created(personas, application_factory):
     application, _token = application_factory(contact_email="Member.B@example.org")
 
     with pytest.raises(AccountError):
@@ -215,8 +240,10 @@ def test_applicants_are_written_to_in_the_language_they_applied_in(login, outbox
     review(login("admin"), application, "approve")
 
     assert application.locale == "fr"
-    assert [(email.template, email.locale) for email in outbox()] == [("application_received", "fr"),
-                                                                       ("invitation", "fr")]
+    assert [(email.template, email.locale) for email in outbox()] == [
+        ("application_received", "fr"),
+        ("invitation", "fr"),
+    ]
     assert db.session.scalar(select(Invitation)).locale == "fr"
 
 
@@ -230,8 +257,9 @@ def test_approving_gives_a_fresh_slug_when_the_slug_is_taken(login, organization
     assert application.organization.slug == "digital-rights-watch-2"
 
 
-@pytest.mark.parametrize(("name", "slug"), [("2030", "organization-2030"), ("١٢٣", "organization"),
-                                            ("350.org", "350-org")])
+@pytest.mark.parametrize(
+    ("name", "slug"), [("2030", "organization-2030"), ("١٢٣", "organization"), ("350.org", "350-org")]
+)
 def test_a_slug_never_looks_like_a_number(app, name, slug):
     """Incident filters take slugs and refuse numbers (old links carried organization ids)."""
     assert services.create_organization(name, "KE").slug == slug
@@ -257,11 +285,13 @@ def test_requesting_information_emails_the_applicant_a_link_to_answer(login, per
 
 
 def test_answering_a_request_for_information_sends_the_application_back_for_review(login, application_factory):
-    application, token = application_factory(status=ApplicationStatus.INFORMATION_REQUESTED,
-                                             reviewer_message="Which countries do you work in?")
+    application, token = application_factory(
+        status=ApplicationStatus.INFORMATION_REQUESTED, reviewer_message="Which countries do you work in?"
+    )
 
-    response = login(None).post(f"/apply/status/{token}", data={"information": "Kenya, Uganda and Tanzania."},
-                                follow_redirects=True)
+    response = login(None).post(
+        f"/apply/status/{token}", data={"information": "Kenya, Uganda and Tanzania."}, follow_redirects=True
+    )
 
     assert response.status_code == 200
     assert "Your answer has been added" in text_of(response)
@@ -274,8 +304,9 @@ def test_answering_a_request_for_information_sends_the_application_back_for_revi
 
 
 def test_an_empty_answer_is_refused(login, application_factory):
-    application, token = application_factory(status=ApplicationStatus.INFORMATION_REQUESTED,
-                                             reviewer_message="Which countries?")
+    application, token = application_factory(
+        status=ApplicationStatus.INFORMATION_REQUESTED, reviewer_message="Which countries?"
+    )
 
     response = login(None).post(f"/apply/status/{token}", data={"information": "  "})
 
@@ -361,8 +392,11 @@ def sign_in(client, email):
 
 
 def live_sessions(person) -> list[UserSession]:
-    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == person.id,
-                                                             UserSession.revoked_at.is_(None))))
+    return list(
+        db.session.scalars(
+            select(UserSession).where(UserSession.user_id == person.id, UserSession.revoked_at.is_(None))
+        )
+    )
 
 
 def test_suspending_an_organization_ends_the_sessions_of_its_people(login, personas):
@@ -415,4 +449,3 @@ def test_only_admins_can_suspend_an_organization(login, personas, persona):
 
     assert response.status_code == 403
     assert personas["org_b"].membership_status == MembershipStatus.ACTIVE
-

@@ -45,8 +45,9 @@ def test_admin_cannot_create_or_rename_an_organization_to_a_taken_name(login, pe
     before = names()
 
     created = client.post("/admin/organizations/new", data={"name": "AMNESTY N", "country": "KE"})
-    renamed = client.post(f"/admin/organizations/{personas['org_b'].id}/edit",
-                          data={"name": "Amnésty ñ", "country": "BR"})
+    renamed = client.post(
+        f"/admin/organizations/{personas['org_b'].id}/edit", data={"name": "Amnésty ñ", "country": "BR"}
+    )
 
     for response in (created, renamed):
         assert response.status_code == 200 and TAKEN in unescape(response.get_data(as_text=True))
@@ -54,9 +55,16 @@ def test_admin_cannot_create_or_rename_an_organization_to_a_taken_name(login, pe
 
 
 def test_nobody_applies_under_a_members_name(client, amnesty):
-    response = client.post("/apply", data={
-        "name": "amnesty n", "country": "KE", "contact_name": "Someone", "contact_email": "someone@example.org",
-        "motivation": "We document online harms against journalists."})
+    response = client.post(
+        "/apply",
+        data={
+            "name": "amnesty n",
+            "country": "KE",
+            "contact_name": "Someone",
+            "contact_email": "someone@example.org",
+            "motivation": "We document online harms against journalists.",
+        },
+    )
 
     assert response.status_code == 200 and TAKEN in unescape(response.get_data(as_text=True))
     assert db.session.scalar(select(MembershipApplication)) is None
@@ -64,9 +72,15 @@ def test_nobody_applies_under_a_members_name(client, amnesty):
 
 def test_approving_an_application_whose_name_was_taken_since_changes_nothing(login, personas, amnesty, outbox):
     _token, token_hash = new_token()
-    application = MembershipApplication(name="AMNESTY Ñ", country="KE", contact_name="Someone",
-                                        contact_email="someone@example.org", motivation="x" * 30, locale="en",
-                                        access_token_hash=token_hash)
+    application = MembershipApplication(
+        name="AMNESTY Ñ",
+        country="KE",
+        contact_name="Someone",
+        contact_email="someone@example.org",
+        motivation="x" * 30,
+        locale="en",
+        access_token_hash=token_hash,
+    )
     db.session.add(application)
     db.session.commit()
     before = names()
@@ -88,15 +102,41 @@ def test_the_migration_keeps_existing_duplicate_names_but_gives_them_distinct_ke
         app = create_app(app_config(url))
         with app.app_context():
             upgrade(revision="5423db60a2cc-1")  # the revision before this one
-            organizations = sa.table("organizations", *(sa.column(name) for name in (
-                "id", "name", "slug", "country", "region", "is_steering", "membership_status", "created_at",
-                "updated_at")))
+            organizations = sa.table(
+                "organizations",
+                *(
+                    sa.column(name)
+                    for name in (
+                        "id",
+                        "name",
+                        "slug",
+                        "country",
+                        "region",
+                        "is_steering",
+                        "membership_status",
+                        "created_at",
+                        "updated_at",
+                    )
+                ),
+            )
             with db.engine.begin() as connection:
-                connection.execute(organizations.insert(), [
-                    {"id": number, "name": name, "slug": f"org-{number}", "country": "KE", "region": "africa",
-                     "is_steering": False, "membership_status": "active", "created_at": "2026-01-01 00:00:00",
-                     "updated_at": "2026-01-01 00:00:00"}
-                    for number, name in ((1, "Amnesty Ñ"), (2, "amnesty  n"), (3, "Other"))])
+                connection.execute(
+                    organizations.insert(),
+                    [
+                        {
+                            "id": number,
+                            "name": name,
+                            "slug": f"org-{number}",
+                            "country": "KE",
+                            "region": "africa",
+                            "is_steering": False,
+                            "membership_status": "active",
+                            "created_at": "2026-01-01 00:00:00",
+                            "updated_at": "2026-01-01 00:00:00",
+                        }
+                        for number, name in ((1, "Amnesty Ñ"), (2, "amnesty  n"), (3, "Other"))
+                    ],
+                )
             upgrade(revision="5423db60a2cc")
             with db.engine.connect() as connection:
                 keys = dict(connection.execute(sa.text("SELECT id, name_key FROM organizations")).all())

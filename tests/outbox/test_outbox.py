@@ -31,8 +31,14 @@ RESET_GREETING = "Hello %(name)s,"
 
 
 def queue_reset(locale: str, recipient: str = "amina@example.org"):
-    return queue_email(recipient, "password_reset", locale, user=SimpleNamespace(name="Amina"), minutes=60,
-                       link="https://coalition.test/reset/abc")
+    return queue_email(
+        recipient,
+        "password_reset",
+        locale,
+        user=SimpleNamespace(name="Amina"),
+        minutes=60,
+        link="https://coalition.test/reset/abc",
+    )
 
 
 def compiled_translation(app, locale: str, message: str) -> str | None:
@@ -84,12 +90,18 @@ def smtp_app(app):
 
     The outbox reads its mail settings at delivery time, so setting them on the running app is enough.
     """
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_USE_TLS=False, MAIL_TIMEOUT=5,
-                      MAIL_FROM="Coalition <no-reply@coalition.test>")
+    app.config.update(
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=free_port(),
+        MAIL_USE_TLS=False,
+        MAIL_TIMEOUT=5,
+        MAIL_FROM="Coalition <no-reply@coalition.test>",
+    )
     return app
 
 
 # Rendering and the transaction.
+
 
 def test_email_is_rendered_in_the_recipients_language(app, outbox):
     english, french = queue_reset("en"), queue_reset("fr", "amine@example.org")
@@ -98,14 +110,17 @@ def test_email_is_rendered_in_the_recipients_language(app, outbox):
     assert "Hello Amina," in english.body
     assert "https://coalition.test/reset/abc" in english.body and "https://coalition.test/reset/abc" in french.body
     assert [(message.recipient, message.locale, message.template) for message in outbox()] == [
-        ("amina@example.org", "en", "password_reset"), ("amine@example.org", "fr", "password_reset")]
+        ("amina@example.org", "en", "password_reset"),
+        ("amine@example.org", "fr", "password_reset"),
+    ]
 
 
 def test_french_email_uses_the_french_catalog(app):
     translated_subject = compiled_translation(app, "fr", RESET_SUBJECT)
     if translated_subject is None:
-        pytest.skip(f"{RESET_SUBJECT!r} is not in the compiled French catalog yet "
-                    "(translate it, then `make translations`)")
+        pytest.skip(
+            f"{RESET_SUBJECT!r} is not in the compiled French catalog yet (translate it, then `make translations`)"
+        )
     english, french = queue_reset("en"), queue_reset("fr")
     assert french.subject == translated_subject != english.subject
     greeting = compiled_translation(app, "fr", RESET_GREETING)
@@ -117,8 +132,12 @@ def test_french_email_uses_the_french_catalog(app):
 def test_email_dates_are_formatted_in_the_recipients_locale(app):
     """Independent of the catalogs: Babel's month names show the template ran under the recipient's locale."""
     expires_at = utcnow().replace(month=11, day=20)
-    context = {"organization": SimpleNamespace(name="Org A"), "inviter": None, "link": "https://coalition.test/i/x",
-               "expires_at": expires_at}
+    context = {
+        "organization": SimpleNamespace(name="Org A"),
+        "inviter": None,
+        "link": "https://coalition.test/i/x",
+        "expires_at": expires_at,
+    }
     english = queue_email("a@example.org", "invitation", "en", **context)
     french = queue_email("b@example.org", "invitation", "fr", **context)
     assert format_datetime(expires_at, "long", tzinfo=UTC, locale="fr") in french.body
@@ -145,6 +164,7 @@ def test_message_is_written_in_the_same_transaction_as_the_change(app, outbox):
 
 
 # Delivery.
+
 
 def test_console_delivery_prints_the_message_and_marks_it_sent(app, outbox, capsys):
     message = queue_reset("en")
@@ -225,8 +245,9 @@ def test_repeated_failures_back_off_and_are_never_dropped(smtp_app, outbox):
         assert backoff(attempt) - timedelta(seconds=5) < delay <= backoff(attempt)
 
 
-@pytest.mark.parametrize("attempts, delay", [
-    (0, 30), (1, 30), (2, 60), (3, 120), (4, 240), (7, 1920), (8, 3600), (50, 3600), (10_000, 3600)])
+@pytest.mark.parametrize(
+    "attempts, delay", [(0, 30), (1, 30), (2, 60), (3, 120), (4, 240), (7, 1920), (8, 3600), (50, 3600), (10_000, 3600)]
+)
 def test_backoff_doubles_from_thirty_seconds_and_is_capped_at_an_hour(attempts, delay):
     assert backoff(attempts) == timedelta(seconds=delay)
 
@@ -255,11 +276,14 @@ def test_failure_of_one_message_does_not_block_the_others(app, outbox, monkeypat
     db.session.commit()
     assert deliver_due() == (1, 1)
     statuses = {message.recipient: (message.status, message.last_error) for message in outbox()}
-    assert statuses == {"broken@example.org": (OutboxStatus.PENDING, "OSError: mailbox on fire"),
-                        "fine@example.org": (OutboxStatus.SENT, None)}
+    assert statuses == {
+        "broken@example.org": (OutboxStatus.PENDING, "OSError: mailbox on fire"),
+        "fine@example.org": (OutboxStatus.SENT, None),
+    }
 
 
 # The admin page.
+
 
 def test_admins_read_the_outbox(app, login):
     queue_reset("en", "reader@example.org")
@@ -351,6 +375,7 @@ def test_send_loop_keeps_checking_and_holds_no_transaction_while_it_waits(app, o
 
 # Secret links: the recipient's alone.
 
+
 def body_to(recipient: str) -> str:
     return db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.recipient == recipient))
 
@@ -359,17 +384,20 @@ def body_to(recipient: str) -> str:
 def secret_emails(personas):
     """A password reset, an invitation and an application's acknowledgement, queued; returns their live tokens."""
     request_password_reset(personas["member_a"].email)
-    _invitation, invitation_token = invite(personas["org_admin_a"], "newcomer@example.org",
-                                           personas["org_admin_a"].organization, OrgRole.MEMBER)
-    _application, application_token = submit_application("Radio Libre", "SN", None, "Awa", "awa@example.org",
-                                                          "We monitor hate speech.", "en")
+    _invitation, invitation_token = invite(
+        personas["org_admin_a"], "newcomer@example.org", personas["org_admin_a"].organization, OrgRole.MEMBER
+    )
+    _application, application_token = submit_application(
+        "Radio Libre", "SN", None, "Awa", "awa@example.org", "We monitor hate speech.", "en"
+    )
     db.session.commit()
     reset_token = re.search(r"/password/reset/(\S+)", body_to(personas["member_a"].email)).group(1)
     return {"reset": reset_token, "invitation": invitation_token, "application": application_token}
 
 
 def test_admin_outbox_never_shows_a_live_token_which_still_works_for_the_recipient(
-        smtp_app, smtp_server, login, secret_emails, personas):
+    smtp_app, smtp_server, login, secret_emails, personas
+):
     admin = login("admin")
     for moment in ("queued", "delivered"):
         page = admin.get("/admin/outbox/").get_data(as_text=True)
@@ -398,15 +426,20 @@ def test_stored_text_loses_the_token_once_delivered(app, outbox, secret_emails):
 
 def test_every_route_that_takes_a_token_is_redacted_and_other_links_are_kept(app):
     secret_routes = [rule.endpoint for rule in app.url_map.iter_rules() if "token" in rule.arguments]
-    assert {"accounts.reset_password", "accounts.accept_invitation", "organizations.application_status",
-            "meetings.feed"} <= set(secret_routes)
+    assert {
+        "accounts.reset_password",
+        "accounts.accept_invitation",
+        "organizations.application_status",
+        "meetings.feed",
+    } <= set(secret_routes)
     for endpoint in secret_routes:
         token, _hash = new_token()
         link = external_url(endpoint, token=token)
         assert redact_secrets(f"Open ({link}).") == f"Open ({link.replace(token, '[redacted]')})."
     token, _hash = new_token()
     assert redact_secrets(f"https://coalition.test/letters/a-letter?token={token}&lang=fr") == (
-        "https://coalition.test/letters/a-letter?token=[redacted]&lang=fr")
+        "https://coalition.test/letters/a-letter?token=[redacted]&lang=fr"
+    )
     kept = "See https://coalition.test/incidents/INC-2026-000001 and https://example.org/password/forgot."
     assert redact_secrets(kept) == kept
 

@@ -15,17 +15,40 @@ LARGE = dataset.Shape(incidents=600).scaled(0.5)  # ten times as much of everyth
 MEMBER = "person01-3@bench.example"  # an ordinary member of the first organization
 
 PUBLIC_PAGES = [
-    "/", "/members", "/tracker/", "/tracker/platforms/platform-01", "/tracker/commitments/1", "/tracker/feed.atom",
-    "/tracker/platforms/platform-01/feed.atom", "/tracker/platforms/platform-01/embed", "/tracker/tracker.json",
-    "/tracker/tracker.csv", "/letters/", "/letters/{published}", "/letters/{published}/print",
-    "/letters/{published}.txt", "/public/incidents/", "/public/incidents/?q=refugees", "/public/insights/",
-    "/api/v1/incidents", "/api/v1/incidents?q=refugees", "/api/v1/commitments", "/api/v1/letters",
-    "/api/v1/letters/{published}", "/api/v1/letters/{published}/signatures", "/api/v1/organizations",
+    "/",
+    "/members",
+    "/tracker/",
+    "/tracker/platforms/platform-01",
+    "/tracker/commitments/1",
+    "/tracker/feed.atom",
+    "/tracker/platforms/platform-01/feed.atom",
+    "/tracker/platforms/platform-01/embed",
+    "/tracker/tracker.json",
+    "/tracker/tracker.csv",
+    "/letters/",
+    "/letters/{published}",
+    "/letters/{published}/print",
+    "/letters/{published}.txt",
+    "/public/incidents/",
+    "/public/incidents/?q=refugees",
+    "/public/insights/",
+    "/api/v1/incidents",
+    "/api/v1/incidents?q=refugees",
+    "/api/v1/commitments",
+    "/api/v1/letters",
+    "/api/v1/letters/{published}",
+    "/api/v1/letters/{published}/signatures",
+    "/api/v1/organizations",
     "/api/v1/platforms",
 ]
 MEMBER_PAGES = [
-    "/incidents/", "/incidents/?severity=3&reported=yes", "/incidents/?q=refugees", "/meetings/", "/insights/",
-    "/letters/{open}", "/api/v1/meetings",
+    "/incidents/",
+    "/incidents/?severity=3&reported=yes",
+    "/incidents/?q=refugees",
+    "/meetings/",
+    "/insights/",
+    "/letters/{open}",
+    "/api/v1/meetings",
 ]
 
 
@@ -49,7 +72,8 @@ def statement_counts(app, shape, count_queries, sign_in_as) -> dict[str, int]:
 
 
 def test_list_and_public_pages_run_as_many_statements_with_ten_times_the_data(
-        app, cleaner_engine, count_queries, sign_in_as):
+    app, cleaner_engine, count_queries, sign_in_as
+):
     few = statement_counts(app, SMALL, count_queries, sign_in_as)
     db.session.remove()
     empty_all_tables(cleaner_engine)

@@ -53,26 +53,43 @@ def seed(database_url: str) -> Coalition:
     coalition = Coalition(database_url)
     with app.app_context():
         signing = Organization(name="Signing Org", slug="signing-org", country="KE", region=region_for("KE"))
-        steering = Organization(name="Steering Org", slug="steering-org", country="IN", region=region_for("IN"),
-                                is_steering=True)
+        steering = Organization(
+            name="Steering Org", slug="steering-org", country="IN", region=region_for("IN"), is_steering=True
+        )
         platform = Platform(name="Facebook", slug="facebook")
         db.session.add_all([signing, steering, platform])
         db.session.flush()
-        people = {f"signatory{n}": create_user(f"signatory{n}@example.org", f"Signatory {n}", signing,
-                                               OrgRole.SIGNATORY) for n in range(SIGNATORIES)}
-        people |= {f"author{n}": create_user(f"author{n}@example.org", f"Author {n}", signing, OrgRole.MEMBER)
-                   for n in range(AUTHORS)}
-        people |= {f"steering{n}": create_user(f"steering{n}@example.org", f"Steering {n}", steering,
-                                               OrgRole.SIGNATORY, is_steering=True) for n in range(2)}
+        people = {
+            f"signatory{n}": create_user(f"signatory{n}@example.org", f"Signatory {n}", signing, OrgRole.SIGNATORY)
+            for n in range(SIGNATORIES)
+        }
+        people |= {
+            f"author{n}": create_user(f"author{n}@example.org", f"Author {n}", signing, OrgRole.MEMBER)
+            for n in range(AUTHORS)
+        }
+        people |= {
+            f"steering{n}": create_user(
+                f"steering{n}@example.org", f"Steering {n}", steering, OrgRole.SIGNATORY, is_steering=True
+            )
+            for n in range(2)
+        }
         for name in ("steering0", "steering1"):
             people[name].totp_secret, people[name].totp_enabled_at = pyotp.random_base32(), utcnow()
-        letter = letters.create_letter(people["steering0"], platform.id, "Trust and Safety", "en",
-                                       "Stop amplifying hate", "We write about hate.", ["Publish an appeals process"])
+        letter = letters.create_letter(
+            people["steering0"],
+            platform.id,
+            "Trust and Safety",
+            "en",
+            "Stop amplifying hate",
+            "We write about hate.",
+            ["Publish an appeals process"],
+        )
         letter.status = LetterStatus.OPEN
         for name, person in people.items():
             token, token_hash = new_token()
-            db.session.add(UserSession(user_id=person.id, token_hash=token_hash,
-                                       two_factor_verified=person.has_two_factor))
+            db.session.add(
+                UserSession(user_id=person.id, token_hash=token_hash, two_factor_verified=person.has_two_factor)
+            )
             coalition.cookies[name] = serializer.dumps({"_user_id": token, "_fresh": True})
         db.session.commit()
         coalition.platform_id, coalition.letter_slug, coalition.org_id = platform.id, letter.slug, signing.id

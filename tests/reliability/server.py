@@ -4,6 +4,7 @@ Tests talk to it over HTTP from threads, so requests really run at the same time
 processes, each with its own connection pool.
 """
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -40,24 +41,49 @@ class Server:
         self.instance.mkdir(parents=True, exist_ok=True)
         self.evidence_dir = directory / "evidence"
         self.log_path = directory / "server.log"
-        config = {"SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
-                  "EVIDENCE_DIR": str(self.evidence_dir), "PUBLIC_URL": self.url, "ARGON2_TIME_COST": 1,
-                  "ARGON2_MEMORY_COST_KIB": 1024} | settings
+        config = {
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "EVIDENCE_DIR": str(self.evidence_dir),
+            "PUBLIC_URL": self.url,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST_KIB": 1024,
+        } | settings
         (self.instance / "config.py").write_text("".join(f"{key} = {value!r}\n" for key, value in config.items()))
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "Server":
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                 "--timeout", "60", "--graceful-timeout", "2", "--access-logfile", "-", "wsgi:app"],
-                cwd=PROJECT_ROOT, env=self._environment(), stdout=log, stderr=subprocess.STDOUT)
+                [
+                    str(GUNICORN),
+                    "--workers",
+                    str(self.workers),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--timeout",
+                    "60",
+                    "--graceful-timeout",
+                    "2",
+                    "--access-logfile",
+                    "-",
+                    "wsgi:app",
+                ],
+                cwd=PROJECT_ROOT,
+                env=self._environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self._wait_until_healthy()
         return self
 
     def _environment(self) -> dict[str, str]:
-        environment = {key: value for key, value in os.environ.items()
-                       if key not in {"DATABASE_URL", "SECRET_KEY", "EVIDENCE_DIR", "MAIL_SERVER"}}
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "SECRET_KEY", "EVIDENCE_DIR", "MAIL_SERVER"}
+        }
         return environment | {"COALITION_INSTANCE_PATH": str(self.instance), "PYTHONUNBUFFERED": "1"}
 
     def _wait_until_healthy(self) -> None:
@@ -75,8 +101,14 @@ class Server:
 
     def command(self, *args: str) -> subprocess.CompletedProcess:
         """``flask --app wsgi <args>`` as an operator runs it beside the server, with the same settings."""
-        return subprocess.run([str(GUNICORN.parent / "flask"), "--app", "wsgi", *args], cwd=PROJECT_ROOT,
-                              env=self._environment(), capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [str(GUNICORN.parent / "flask"), "--app", "wsgi", *args],
+            cwd=PROJECT_ROOT,
+            env=self._environment(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
@@ -189,10 +221,8 @@ class TcpProxy:
 
 
 def _close(connection: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     connection.close()
 
 
@@ -240,7 +270,9 @@ http {{
     def __enter__(self) -> "Nginx":
         self.process = subprocess.Popen(
             [NGINX, "-p", str(self.directory), "-e", str(self.directory / "error.log"), "-c", str(self.config_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_until_listening()
         except BaseException:

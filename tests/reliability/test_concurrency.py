@@ -15,9 +15,17 @@ from tests.reliability.server import assert_log_clean, at_once
 
 
 def incident_form(coalition, title: str, **extra) -> dict:
-    return {"title": title, "platform_id": str(coalition.platform_id), "categories": ["hate_speech"],
-            "language": "en", "country": "KE", "first_seen_on": "2026-05-01", "severity": "2",
-            "visibility": "coalition", "account_prominence": "ordinary"} | extra
+    return {
+        "title": title,
+        "platform_id": str(coalition.platform_id),
+        "categories": ["hate_speech"],
+        "language": "en",
+        "country": "KE",
+        "first_seen_on": "2026-05-01",
+        "severity": "2",
+        "visibility": "coalition",
+        "account_prominence": "ordinary",
+    } | extra
 
 
 def hidden(page: str, name: str) -> str:
@@ -30,8 +38,12 @@ def test_colleagues_signing_at_once_leave_one_signature(server, coalition):
     clients = [coalition.client(f"signatory{n}") for n in range(SIGNATORIES)] + [coalition.client("signatory0")]
     responses = at_once(len(clients), lambda n: clients[n].post(url, allow_redirects=False, timeout=30))
     assert [response.status_code for response in responses] == [302] * len(clients)
-    signatures = query(coalition, select(Signature.signer_id).join(Letter).where(
-        Letter.slug == coalition.letter_slug, Signature.organization_id == coalition.org_id))
+    signatures = query(
+        coalition,
+        select(Signature.signer_id)
+        .join(Letter)
+        .where(Letter.slug == coalition.letter_slug, Signature.organization_id == coalition.org_id),
+    )
     assert len(signatures) == 1
     assert_log_clean(server)
 
@@ -41,8 +53,17 @@ def test_people_filing_at_once_get_unique_gap_free_references(server, coalition)
     clients = [coalition.client(f"author{n}") for n in range(AUTHORS)]
 
     def file_several(n: int) -> list[int]:
-        return [clients[n].post(f"{server.url}/incidents/new", data=incident_form(coalition, f"Filed by {n}, #{i}"),
-                                allow_redirects=False, timeout=30).status_code for i in range(per_author)]
+        return [
+            clients[n]
+            .post(
+                f"{server.url}/incidents/new",
+                data=incident_form(coalition, f"Filed by {n}, #{i}"),
+                allow_redirects=False,
+                timeout=30,
+            )
+            .status_code
+            for i in range(per_author)
+        ]
 
     assert at_once(AUTHORS, file_several) == [[302] * per_author] * AUTHORS
     references = [row.reference for row in query(coalition, select(Incident.reference))]
@@ -56,8 +77,9 @@ def test_a_form_sent_twice_at_once_files_one_incident(server, coalition):
     client = coalition.client("author0")
     page = client.get(f"{server.url}/incidents/new", timeout=30).text
     form = incident_form(coalition, "Sent twice by a double click", submission=hidden(page, "submission"))
-    responses = at_once(2, lambda _n: client.post(f"{server.url}/incidents/new", data=form, allow_redirects=False,
-                                                   timeout=30))
+    responses = at_once(
+        2, lambda _n: client.post(f"{server.url}/incidents/new", data=form, allow_redirects=False, timeout=30)
+    )
     assert [response.status_code for response in responses] == [302, 302]
     filed = query(coalition, select(Incident.reference).where(Incident.title == "Sent twice by a double click"))
     assert len(filed) == 1
@@ -83,17 +105,34 @@ def test_two_editors_saving_one_letter_at_once_get_a_conflict_not_an_overwrite(s
     assert versions[0] == versions[1]
 
     def save(n: int):
-        return editors[n].post(url, data={"title": f"Text by editor {n}", "body": f"Body by editor {n}",
-                                          "demands": "Publish an appeals process", "material": "y",
-                                          "edit_version": versions[n]}, allow_redirects=False, timeout=30)
+        return editors[n].post(
+            url,
+            data={
+                "title": f"Text by editor {n}",
+                "body": f"Body by editor {n}",
+                "demands": "Publish an appeals process",
+                "material": "y",
+                "edit_version": versions[n],
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
 
     responses = at_once(2, save)
     assert sorted(response.status_code for response in responses) == [302, 409]
     winner = next(n for n, response in enumerate(responses) if response.status_code == 302)
     loser = 1 - winner
     assert f"Text by editor {loser}" in responses[loser].text  # the loser's text is kept on the page
-    titles = [row.title for row in query(coalition, select(LetterRevision.title).join(Letter).where(
-        Letter.slug == coalition.letter_slug, LetterRevision.locale == "en").order_by(LetterRevision.number))]
+    titles = [
+        row.title
+        for row in query(
+            coalition,
+            select(LetterRevision.title)
+            .join(Letter)
+            .where(Letter.slug == coalition.letter_slug, LetterRevision.locale == "en")
+            .order_by(LetterRevision.number),
+        )
+    ]
     assert titles[-1] == f"Text by editor {winner}" and f"Text by editor {loser}" not in titles
     assert_log_clean(server)
 
@@ -107,11 +146,22 @@ def test_writers_and_readers_at_once_never_fail(server, coalition):
     def work(n: int) -> list[int]:
         client, statuses = clients[n], []
         for i in range(5):
-            statuses.append(client.post(f"{server.url}/account/", data={"name": f"{people[n]} v{i}", "locale": "",
-                                                                        "timezone": "Africa/Nairobi"},
-                                        allow_redirects=False, timeout=30).status_code)
-            statuses.append(client.post(f"{server.url}/incidents/new", data=incident_form(coalition, f"Mixed {n}.{i}"),
-                                        allow_redirects=False, timeout=30).status_code)
+            statuses.append(
+                client.post(
+                    f"{server.url}/account/",
+                    data={"name": f"{people[n]} v{i}", "locale": "", "timezone": "Africa/Nairobi"},
+                    allow_redirects=False,
+                    timeout=30,
+                ).status_code
+            )
+            statuses.append(
+                client.post(
+                    f"{server.url}/incidents/new",
+                    data=incident_form(coalition, f"Mixed {n}.{i}"),
+                    allow_redirects=False,
+                    timeout=30,
+                ).status_code
+            )
             statuses.append(client.get(f"{server.url}/incidents/", timeout=30).status_code)
             statuses.append(reader.get(f"{server.url}/letters/{coalition.letter_slug}", timeout=30).status_code)
         return statuses

@@ -20,8 +20,11 @@ def photo() -> bytes:
 
 
 def upload(client, reference: str):
-    return client.post(f"/incidents/{reference}/evidence/file", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(photo()), "photo.jpg")})
+    return client.post(
+        f"/incidents/{reference}/evidence/file",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(photo()), "photo.jpg")},
+    )
 
 
 def stored_files(directory) -> list:
@@ -32,8 +35,9 @@ def evidence_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Evidence))
 
 
-def test_a_failure_after_the_file_is_written_removes_the_file(app, login, personas, incident_factory, evidence_dir,
-                                                              monkeypatch):
+def test_a_failure_after_the_file_is_written_removes_the_file(
+    app, login, personas, incident_factory, evidence_dir, monkeypatch
+):
     incident = incident_factory(personas["member_a"])
     record = audit.record
 
@@ -49,8 +53,7 @@ def test_a_failure_after_the_file_is_written_removes_the_file(app, login, person
     assert stored_files(evidence_dir) == []
 
 
-def test_a_file_that_cannot_be_written_leaves_no_row(app, login, personas, incident_factory, evidence_dir,
-                                                     monkeypatch):
+def test_a_file_that_cannot_be_written_leaves_no_row(app, login, personas, incident_factory, evidence_dir, monkeypatch):
     incident = incident_factory(personas["member_a"])
 
     def disk_full(*_args):

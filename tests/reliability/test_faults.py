@@ -34,21 +34,30 @@ def silent_mail_server():
 @pytest.fixture(scope="module")
 def server(coalition, tmp_path_factory, silent_mail_server):
     """One worker (so the test knows which process to kill), sending mail to the silent mail server."""
-    with Server(tmp_path_factory.mktemp("faults-server"), coalition.database_url, workers=1, MAIL_SERVER="127.0.0.1",
-                MAIL_PORT=silent_mail_server.getsockname()[1], MAIL_USE_TLS=False, MAIL_TIMEOUT=MAIL_TIMEOUT,
-                SQLITE_BUSY_TIMEOUT_MS=1000) as running:  # shorter than MAIL_TIMEOUT: nobody may wait on mail
+    with Server(
+        tmp_path_factory.mktemp("faults-server"),
+        coalition.database_url,
+        workers=1,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=silent_mail_server.getsockname()[1],
+        MAIL_USE_TLS=False,
+        MAIL_TIMEOUT=MAIL_TIMEOUT,
+        SQLITE_BUSY_TIMEOUT_MS=1000,
+    ) as running:  # shorter than MAIL_TIMEOUT: nobody may wait on mail
         yield running
 
 
 def file_incident(server, coalition, client, title: str, **extra) -> str:
-    response = client.post(f"{server.url}/incidents/new", data=incident_form(coalition, title, **extra),
-                           allow_redirects=False, timeout=30)
+    response = client.post(
+        f"{server.url}/incidents/new", data=incident_form(coalition, title, **extra), allow_redirects=False, timeout=30
+    )
     assert response.status_code == 302, response.text
     return response.headers["Location"].rsplit("/", 1)[1]
 
 
 def test_pages_answer_a_translated_503_while_the_database_is_away_and_recover_when_it_returns(
-        coalition, tmp_path, translate):
+    coalition, tmp_path, translate
+):
     if not on_postgresql():
         pytest.skip("SQLite is a file inside the app's processes: there is no server to stop")
     address = make_url(coalition.database_url)
@@ -95,8 +104,14 @@ def test_actions_succeed_while_the_mail_server_is_down_and_the_emails_wait(serve
     statuses = []
     while sender.is_alive():
         for n, writer in enumerate(writers):
-            statuses.append(writer.post(f"{server.url}/account/", data={"name": f"Busy {n}", "locale": "", "timezone": "UTC"},
-                                        allow_redirects=False, timeout=30).status_code)
+            statuses.append(
+                writer.post(
+                    f"{server.url}/account/",
+                    data={"name": f"Busy {n}", "locale": "", "timezone": "UTC"},
+                    allow_redirects=False,
+                    timeout=30,
+                ).status_code
+            )
         time.sleep(0.1)
     sender.join()
     assert results[0].returncode == 0 and "0 sent, 2 failed" in results[0].stdout
@@ -131,14 +146,21 @@ def test_a_worker_killed_in_the_middle_of_an_upload_leaves_nothing_behind(server
     author = coalition.client("author0")
     reference = file_incident(server, coalition, author, "Evidence to come")
     boundary = "reliability-boundary"
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="video.mp4"\r\n'
-            "Content-Type: video/mp4\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="video.mp4"\r\n'
+        "Content-Type: video/mp4\r\n\r\n"
+    ).encode()
     body_size = len(head) + 8 * 1024 * 1024
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as upload:
-        upload.sendall((f"POST /incidents/{reference}/evidence/file HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        f"Cookie: session={coalition.cookies['author0']}\r\n"
-                        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                        f"Content-Length: {body_size}\r\n\r\n").encode() + head)
+        upload.sendall(
+            (
+                f"POST /incidents/{reference}/evidence/file HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Cookie: session={coalition.cookies['author0']}\r\n"
+                f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+                f"Content-Length: {body_size}\r\n\r\n"
+            ).encode()
+            + head
+        )
         for _ in range(4):  # half the file, slowly
             upload.sendall(os.urandom(1024 * 1024))
             time.sleep(0.1)

@@ -29,8 +29,9 @@ LIMITS = {"SIGN_IN_RATE_LIMIT": f"{FAILURES_ALLOWED} per hour", "SIGN_IN_ACCOUNT
 @pytest.fixture(scope="module")
 def proxied(coalition, tmp_path_factory):
     """One gunicorn worker (its own rate-limit counters) with TRUSTED_PROXIES=1, reached only through nginx."""
-    with Server(tmp_path_factory.mktemp("proxied-server"), coalition.database_url, workers=1, TRUSTED_PROXIES=1,
-                **LIMITS) as server:
+    with Server(
+        tmp_path_factory.mktemp("proxied-server"), coalition.database_url, workers=1, TRUSTED_PROXIES=1, **LIMITS
+    ) as server:
         with Nginx(tmp_path_factory.mktemp("nginx"), server.port) as nginx:
             yield nginx
         assert_log_clean(server)
@@ -59,8 +60,12 @@ def failed_sign_in(port: int, client_address: str, email: str, forwarded_for: st
 
 def recorded_prefixes(coalition, email_domain: str) -> list[str]:
     """The address prefixes the audit trail recorded for failed sign-ins with an email at ``email_domain``."""
-    rows = query(coalition, select(AuditEntry.ip_prefix, AuditEntry.details)
-                 .where(AuditEntry.action == "sign_in_failed").order_by(AuditEntry.id))
+    rows = query(
+        coalition,
+        select(AuditEntry.ip_prefix, AuditEntry.details)
+        .where(AuditEntry.action == "sign_in_failed")
+        .order_by(AuditEntry.id),
+    )
     return [prefix for prefix, details in rows if details.get("email_domain") == email_domain]
 
 
@@ -74,14 +79,18 @@ def test_behind_nginx_one_client_locked_out_of_sign_in_does_not_lock_out_another
 
 
 def test_behind_nginx_the_audit_trail_records_the_clients_address(proxied, coalition):
-    assert failed_sign_in(proxied.port, "127.0.5.1", "someone@audited-through-proxy.example",
-                          forwarded_for="203.0.113.9") == 200
+    assert (
+        failed_sign_in(proxied.port, "127.0.5.1", "someone@audited-through-proxy.example", forwarded_for="203.0.113.9")
+        == 200
+    )
     assert recorded_prefixes(coalition, "audited-through-proxy.example") == ["127.0.5.0/24"]
 
 
 def test_without_trusted_proxies_a_forged_forwarded_for_header_is_ignored(direct, coalition):
     for attempt in range(FAILURES_ALLOWED):
-        assert failed_sign_in(direct.port, "127.0.6.1", "someone@forging.example",
-                              forwarded_for=f"198.51.100.{attempt}") == 200
+        assert (
+            failed_sign_in(direct.port, "127.0.6.1", "someone@forging.example", forwarded_for=f"198.51.100.{attempt}")
+            == 200
+        )
     assert failed_sign_in(direct.port, "127.0.6.1", "someone@forging.example", forwarded_for="198.51.100.99") == 429
     assert recorded_prefixes(coalition, "forging.example") == ["127.0.6.0/24"] * FAILURES_ALLOWED

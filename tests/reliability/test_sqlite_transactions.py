@@ -58,10 +58,9 @@ def test_commands_write_from_their_first_statement(app, other_writer):
 
 def test_a_savepoint_rolls_back_alone(app, platform_factory):
     platform_factory(slug="kept")
-    with pytest.raises(RuntimeError):
-        with db.session.begin_nested():
-            db.session.add(Platform(name="Dropped", slug="dropped"))
-            db.session.flush()
-            raise RuntimeError
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        db.session.add(Platform(name="Dropped", slug="dropped"))
+        db.session.flush()
+        raise RuntimeError
     db.session.commit()
     assert db.session.scalars(select(Platform.slug)).all() == ["kept"]

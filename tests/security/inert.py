@@ -30,7 +30,7 @@ class _Document(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in self._open:
-            del self._open[len(self._open) - 1 - self._open[::-1].index(tag):]
+            del self._open[len(self._open) - 1 - self._open[::-1].index(tag) :]
 
     def handle_data(self, data):
         (self.scripts if self._open and self._open[-1] in ("script", "style") else self.text).append(data)

@@ -11,10 +11,10 @@ PAYLOADS = {
     "script": '<script>alert("xss-script")</script>',
     "img_onerror": '<img src=x onerror=alert("xss-img")>',
     "svg": '<svg/onload=alert("xss-svg")><script>alert("xss-svg")</script></svg>',
-    "attribute_breakout": '"><b onmouseover=alert("xss-attr") class=\'xss-attr\'>\'',
-    "javascript_link": '<a href="javascript:alert(\'xss-js\')">xss-js</a> [xss-js](javascript:alert(1))',
+    "attribute_breakout": "\"><b onmouseover=alert(\"xss-attr\") class='xss-attr'>'",
+    "javascript_link": "<a href=\"javascript:alert('xss-js')\">xss-js</a> [xss-js](javascript:alert(1))",
     "data_link": '<a href="data:text/html,<script>alert(1)</script>">xss-data</a> '
-                 '[xss-data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+    "[xss-data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     # Jinja, Django, ERB/JS template literals, Ruby interpolation: none may be evaluated anywhere.
     "template": "xss-tpl {{7*7}} {{ 7*'7' }} {% print(1111*7) %} ${7*7} #{7*7} <%= 7*7 %>",
     "control_characters": "xss-ctrl\x07bell\x1b[31mred\x0bvertical\x0cfeed\x7fdel\x85next",

@@ -12,8 +12,14 @@ from app.commitments.vocab import Area, Claimed, Verified
 from app.extensions import db
 from app.incidents.exports import FORMULA_STARTS, neutralize
 
-FORMULAS = ['=HYPERLINK("https://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("https://evil.example","click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
@@ -30,13 +36,32 @@ def assert_no_formula(body: str, formula: str) -> None:
 @pytest.mark.parametrize("formula", FORMULAS, ids=["equals", "plus", "minus", "at", "tab", "carriage_return"])
 def test_csv_exports_neutralise_formulas(login, personas, incident_factory, platform_factory, formula):
     evil = platform_factory(name=formula, slug="evil")
-    incident_factory(personas["member_a"], status="published", visibility="public", platform_id=evil.id,
-                     title=formula, excerpt=formula, account_handle=formula, description=formula)
-    commitment = tracker.save_commitment(personas["steering"], None, tracker.CommitmentData(
-        platform_id=evil.id, title=formula, area=Area.EXEMPTIONS, is_published=True))
-    tracker.record_update(personas["steering"], commitment, tracker.UpdateData(
-        happened_on=date(2026, 5, 1), note=formula, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED,
-        progress=10))
+    incident_factory(
+        personas["member_a"],
+        status="published",
+        visibility="public",
+        platform_id=evil.id,
+        title=formula,
+        excerpt=formula,
+        account_handle=formula,
+        description=formula,
+    )
+    commitment = tracker.save_commitment(
+        personas["steering"],
+        None,
+        tracker.CommitmentData(platform_id=evil.id, title=formula, area=Area.EXEMPTIONS, is_published=True),
+    )
+    tracker.record_update(
+        personas["steering"],
+        commitment,
+        tracker.UpdateData(
+            happened_on=date(2026, 5, 1),
+            note=formula,
+            claimed=Claimed.COMMITTED,
+            verified=Verified.NOT_ASSESSED,
+            progress=10,
+        ),
+    )
     db.session.commit()
     member, public = login("member_a"), login(None)
     assert_no_formula(member.get("/incidents/export.csv").get_data(as_text=True), formula)

@@ -10,10 +10,24 @@ from app.incidents.models import Incident
 from app.letters.models import Letter, Signature
 from app.organizations.models import MembershipApplication, Organization
 
-EXTRA = {"role": "admin", "org_role": "org_admin", "org_id": "{org_b}", "organization_id": "{org_b}",
-         "visibility": "public", "status": "published", "created_by": "{admin}", "author_id": "{admin}",
-         "signer_id": "{admin}", "is_admin": "y", "is_steering": "y", "steering": "y", "membership_status": "suspended",
-         "id": "999", "slug": "taken-over", "reference": "INC-1999-000001"}
+EXTRA = {
+    "role": "admin",
+    "org_role": "org_admin",
+    "org_id": "{org_b}",
+    "organization_id": "{org_b}",
+    "visibility": "public",
+    "status": "published",
+    "created_by": "{admin}",
+    "author_id": "{admin}",
+    "signer_id": "{admin}",
+    "is_admin": "y",
+    "is_steering": "y",
+    "steering": "y",
+    "membership_status": "suspended",
+    "id": "999",
+    "slug": "taken-over",
+    "reference": "INC-1999-000001",
+}
 
 
 @pytest.fixture
@@ -23,8 +37,16 @@ def extra(personas) -> dict:
 
 
 def incident_form(platform_id) -> dict:
-    return {"title": "Post", "platform_id": str(platform_id), "categories": "hate_speech", "language": "en",
-            "country": "NG", "first_seen_on": "2026-05-01", "severity": "2", "visibility": "coalition"}
+    return {
+        "title": "Post",
+        "platform_id": str(platform_id),
+        "categories": "hate_speech",
+        "language": "en",
+        "country": "NG",
+        "first_seen_on": "2026-05-01",
+        "severity": "2",
+        "visibility": "coalition",
+    }
 
 
 def test_profile_ignores_extra_fields(login, personas, extra):
@@ -32,7 +54,12 @@ def test_profile_ignores_extra_fields(login, personas, extra):
     person = db.session.get(User, personas["member_a"].id)
     assert person.name == "New name"
     assert (person.org_role, person.is_admin, person.is_steering, person.organization_id, person.id) == (
-        OrgRole.MEMBER, False, False, personas["org_a"].id, personas["member_a"].id)
+        OrgRole.MEMBER,
+        False,
+        False,
+        personas["org_a"].id,
+        personas["member_a"].id,
+    )
 
 
 def test_incident_create_and_edit_ignore_extra_fields(login, personas, platform, extra):
@@ -40,8 +67,10 @@ def test_incident_create_and_edit_ignore_extra_fields(login, personas, platform,
     form = incident_form(platform.id)
     assert client.post("/incidents/new", data={**extra, **form}).status_code == 302
     incident = db.session.scalar(select(Incident))
-    client.post(f"/incidents/{incident.reference}/edit", data={**extra, **form, "title": "Edited",
-                                                               "version": str(incident.version)})
+    client.post(
+        f"/incidents/{incident.reference}/edit",
+        data={**extra, **form, "title": "Edited", "version": str(incident.version)},
+    )
     incident = db.session.scalar(select(Incident))
     assert incident.title == "Edited" and incident.reference != extra["reference"]
     assert (incident.status, incident.visibility) == ("draft", "coalition")
@@ -55,9 +84,20 @@ def test_api_incident_ignores_extra_fields(app, personas, platform, extra):
     _record, token = create_api_token(personas["member_a"], "script", TokenScope.WRITE)
     db.session.commit()
     fields = {key: value for key, value in extra.items() if key != "visibility"}
-    response = app.test_client().post("/api/v1/incidents", headers={"Authorization": f"Bearer {token}"}, json={
-        **fields, "title": "Post", "platform": "facebook", "categories": ["hate_speech"], "language": "en",
-        "country": "NG", "first_seen_on": "2026-05-01", "severity": "2"})
+    response = app.test_client().post(
+        "/api/v1/incidents",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            **fields,
+            "title": "Post",
+            "platform": "facebook",
+            "categories": ["hate_speech"],
+            "language": "en",
+            "country": "NG",
+            "first_seen_on": "2026-05-01",
+            "severity": "2",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     incident = db.session.scalar(select(Incident))
     assert incident.status == "draft" and incident.reference != extra["reference"]
@@ -83,23 +123,66 @@ def test_organization_profile_ignores_extra_fields(login, personas, extra):
     organization = db.session.get(Organization, personas["org_a"].id)
     assert organization.name == "Renamed"
     assert (organization.slug, organization.country, organization.is_steering, organization.membership_status) == (
-        slug, country, False, "active")
+        slug,
+        country,
+        False,
+        "active",
+    )
     assert db.session.get(User, personas["org_admin_a"].id).is_admin is False
 
 
 def test_application_ignores_extra_fields(client, personas, extra):
-    client.post("/apply", data={**extra, "name": "Applicant", "country": "KE", "contact_name": "Ana",
-                                "contact_email": "ana@example.org", "motivation": "m" * 30})
+    client.post(
+        "/apply",
+        data={
+            **extra,
+            "name": "Applicant",
+            "country": "KE",
+            "contact_name": "Ana",
+            "contact_email": "ana@example.org",
+            "motivation": "m" * 30,
+        },
+    )
     application = db.session.scalar(select(MembershipApplication))
     assert application.status == "pending"
     assert db.session.scalar(select(Organization).where(Organization.name == "Applicant")) is None
 
 
-HOSTILE_VALUES = ["password_hash", "id; DROP TABLE users", "' OR 1=1 --", "title desc", "-1", "999999999999999999999",
-                  "%", "_", "\\", "🙂", "x" * 3000]
+HOSTILE_VALUES = [
+    "password_hash",
+    "id; DROP TABLE users",
+    "' OR 1=1 --",
+    "title desc",
+    "-1",
+    "999999999999999999999",
+    "%",
+    "_",
+    "\\",
+    "🙂",
+    "x" * 3000,
+]
 LISTS = [
-    ("member_a", "/incidents/", ["sort", "order", "platform", "status", "severity", "organization", "after", "since",
-                                 "until", "language", "country", "reported", "outcome", "category", "q"]),
+    (
+        "member_a",
+        "/incidents/",
+        [
+            "sort",
+            "order",
+            "platform",
+            "status",
+            "severity",
+            "organization",
+            "after",
+            "since",
+            "until",
+            "language",
+            "country",
+            "reported",
+            "outcome",
+            "category",
+            "q",
+        ],
+    ),
     (None, "/public/incidents/", ["sort", "platform", "status", "after", "q", "since"]),
     ("member_a", "/incidents/export.csv", ["sort", "status", "platform", "q"]),
     (None, "/api/v1/incidents", ["sort", "order", "status", "platform", "next", "q", "severity", "since"]),
@@ -116,8 +199,9 @@ LISTS = [
 
 
 @pytest.mark.parametrize(("persona", "url", "parameters"), LISTS, ids=[url for _p, url, _n in LISTS])
-def test_unknown_sort_and_filter_values_are_ignored_or_refused(login, personas, incident_factory, persona, url,
-                                                               parameters):
+def test_unknown_sort_and_filter_values_are_ignored_or_refused(
+    login, personas, incident_factory, persona, url, parameters
+):
     incident_factory(personas["member_a"], status="published", visibility="public")
     client = login(persona)
     for name in parameters:
@@ -132,5 +216,9 @@ def test_unknown_sort_and_filters_leave_api_results_unchanged(app, personas, inc
     client = app.test_client()
     expected = client.get("/api/v1/incidents").get_json()
     assert len(expected["items"]) == 1
-    assert client.get("/api/v1/incidents", query_string={"sort": "password_hash", "order": "desc",
-                                                         "author_id": "1"}).get_json() == expected
+    assert (
+        client.get(
+            "/api/v1/incidents", query_string={"sort": "password_hash", "order": "desc", "author_id": "1"}
+        ).get_json()
+        == expected
+    )

@@ -32,7 +32,8 @@ def test_every_payload_escaped_passes(name):
 
 
 def test_a_feed_with_html_content_is_caught():
-    feed = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">&lt;script&gt;</content>'
-            '</entry></feed>')
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">&lt;script&gt;</content></entry></feed>'
+    )
     with pytest.raises(AssertionError):
         assert_inert_feed(feed)

@@ -15,9 +15,19 @@ TEXT_FIELDS = ("title", "excerpt", "account_handle", "description", "internal_no
 
 
 def incident_form(platform_id, text):
-    return {"title": text, "platform_id": str(platform_id), "categories": ["hate_speech"], "language": "en",
-            "country": "NG", "first_seen_on": "2026-05-01", "severity": "2", "visibility": "public",
-            "account_prominence": "ordinary", "show_organization": "y", **{name: text for name in TEXT_FIELDS[1:]}}
+    return {
+        "title": text,
+        "platform_id": str(platform_id),
+        "categories": ["hate_speech"],
+        "language": "en",
+        "country": "NG",
+        "first_seen_on": "2026-05-01",
+        "severity": "2",
+        "visibility": "public",
+        "account_prominence": "ordinary",
+        "show_organization": "y",
+        **{name: text for name in TEXT_FIELDS[1:]},
+    }
 
 
 def file_incident(client, platform, text) -> Incident:
@@ -32,10 +42,13 @@ def test_incident_text_fields_stay_text_on_every_page(login, personas, platform,
     incident = file_incident(author, platform, payload)
     assert incident.title == shown(payload).strip()
     url = f"/incidents/{incident.reference}"
-    author.post(f"{url}/evidence/link", data={"url": "https://example.org/post", "description": payload,
-                                              "is_public": "y"})
-    author.post(f"{url}/reports", data={"reported_on": "2026-05-02", "channel": "in_app", "ticket_reference": payload,
-                                        "outcome": "pending"})
+    author.post(
+        f"{url}/evidence/link", data={"url": "https://example.org/post", "description": payload, "is_public": "y"}
+    )
+    author.post(
+        f"{url}/reports",
+        data={"reported_on": "2026-05-02", "channel": "in_app", "ticket_reference": payload, "outcome": "pending"},
+    )
     body = get_inert(author, url)
     assert_shown_as_text(body, shown(payload))
     get_inert(author, f"{url}/edit")
@@ -72,10 +85,23 @@ def test_incident_filed_through_the_api_stays_text(app, login, personas, platfor
 
     _record, token = create_api_token(personas["member_a"], "script", TokenScope.WRITE)
     db.session.commit()
-    response = app.test_client().post("/api/v1/incidents", headers={"Authorization": f"Bearer {token}"}, json={
-        "title": payload, "platform": "facebook", "categories": ["hate_speech"], "language": "en", "country": "NG",
-        "first_seen_on": "2026-05-01", "severity": "2", "excerpt": payload, "description": payload,
-        "account_handle": payload, "internal_notes": payload})
+    response = app.test_client().post(
+        "/api/v1/incidents",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "title": payload,
+            "platform": "facebook",
+            "categories": ["hate_speech"],
+            "language": "en",
+            "country": "NG",
+            "first_seen_on": "2026-05-01",
+            "severity": "2",
+            "excerpt": payload,
+            "description": payload,
+            "account_handle": payload,
+            "internal_notes": payload,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["title"] == shown(payload)
     reference = response.get_json()["reference"]

@@ -9,15 +9,28 @@ from sqlalchemy import select
 from app.extensions import db
 from app.letters.models import Letter
 from app.organizations.models import Organization
-from tests.security.inert import assert_inert_email, assert_inert_html, assert_inert_json, assert_not_evaluated
-from tests.security.inert import assert_shown_as_text
+from tests.security.inert import (
+    assert_inert_email,
+    assert_inert_html,
+    assert_inert_json,
+    assert_not_evaluated,
+    assert_shown_as_text,
+)
 from tests.security.payloads import MARKER, shown
 
 
 def letter_form(platform_id, text) -> dict:
-    return {"platform_id": str(platform_id), "addressee_name": text, "addressee_title": text,
-            "addressee_address": text, "original_locale": "en", "title": text, "body": text,
-            "demands": f"{text}\nStop {text}", "accepts_supporters": "y"}
+    return {
+        "platform_id": str(platform_id),
+        "addressee_name": text,
+        "addressee_title": text,
+        "addressee_address": text,
+        "original_locale": "en",
+        "title": text,
+        "body": text,
+        "demands": f"{text}\nStop {text}",
+        "accepts_supporters": "y",
+    }
 
 
 def assert_inert_pdf(document: bytes) -> str:
@@ -44,9 +57,19 @@ def test_letter_text_stays_text_everywhere(login, personas, platform, payload, g
     manage = f"/letters/manage/{letter.slug}"
     steering.post(f"{manage}/text/fr", data={"title": payload, "body": payload, "demands": payload})
     edit_version = str(db.session.get(Letter, letter.id).edit_version)
-    assert steering.post(f"{manage}/text/en", data={"title": payload, "body": f"{payload}\n\nMore: {payload}",
-                                                    "demands": payload, "material": "y",
-                                                    "edit_version": edit_version}).status_code == 302
+    assert (
+        steering.post(
+            f"{manage}/text/en",
+            data={
+                "title": payload,
+                "body": f"{payload}\n\nMore: {payload}",
+                "demands": payload,
+                "material": "y",
+                "edit_version": edit_version,
+            },
+        ).status_code
+        == 302
+    )
     get_inert(steering, manage)
     get_inert(steering, f"{manage}/text/fr")
     get_inert(steering, f"{manage}/settings")
@@ -83,7 +106,10 @@ def test_signing_organization_name_stays_text(login, personas, platform, payload
     assert_shown_as_text(body, shown(payload))  # "<organization> has signed." and the list of signatories
     get_inert(steering, f"/letters/manage/{letter.slug}")
     assert MARKER in assert_inert_pdf(login(None).get(f"/letters/{letter.slug}.pdf").data)
-    supporter = login(None).post(f"/letters/{letter.slug}/support", data={
-        "name": payload, "country": "FR", "contact_email": "friends@example.org"}, follow_redirects=True)
+    supporter = login(None).post(
+        f"/letters/{letter.slug}/support",
+        data={"name": payload, "country": "FR", "contact_email": "friends@example.org"},
+        follow_redirects=True,
+    )
     assert_inert_html(supporter.get_data(as_text=True))
     get_inert(steering, f"/letters/manage/{letter.slug}")

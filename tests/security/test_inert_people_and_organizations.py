@@ -23,8 +23,17 @@ def posted(client, url, data) -> str:
 
 
 def test_application_and_new_organization(client, login, personas, payload, get_inert, outbox):
-    posted(client, "/apply", {"name": payload, "country": "KE", "contact_name": payload,
-                              "contact_email": "contact@example.org", "motivation": padded(payload)})
+    posted(
+        client,
+        "/apply",
+        {
+            "name": payload,
+            "country": "KE",
+            "contact_name": payload,
+            "contact_email": "contact@example.org",
+            "motivation": padded(payload),
+        },
+    )
     application = db.session.scalar(select(MembershipApplication))
     assert application.name == shown(payload).strip()
     admin = login("admin")
@@ -40,8 +49,14 @@ def test_application_and_new_organization(client, login, personas, payload, get_
     get_inert(admin, "/admin/organizations")
     assert_shown_as_text(get_inert(client, "/members"), shown(payload))
     get_inert(client, "/members", query_string={"q": payload, "region": payload})
-    assert_shown_as_text(posted(admin, f"/admin/organizations/{organization.id}/edit", {
-        "name": payload, "country": "KE", "description": payload}), shown(payload))
+    assert_shown_as_text(
+        posted(
+            admin,
+            f"/admin/organizations/{organization.id}/edit",
+            {"name": payload, "country": "KE", "description": payload},
+        ),
+        shown(payload),
+    )
     for message in outbox():
         assert_inert_email(message)
 
@@ -89,5 +104,8 @@ def test_audit_trail_page(login, personas, payload, get_inert):
     posted(admin, "/admin/platforms/new", {"name": payload[:120], "slug": "hostile", "company": payload})
     login(None).post("/sign-in", data={"email": payload, "password": payload})
     get_inert(admin, "/admin/audit")
-    get_inert(admin, "/admin/audit", query_string={"action": payload, "actor": payload, "object_type": payload,
-                                                    "since": payload, "before": payload})
+    get_inert(
+        admin,
+        "/admin/audit",
+        query_string={"action": payload, "actor": payload, "object_type": payload, "since": payload, "before": payload},
+    )

@@ -9,8 +9,14 @@ from sqlalchemy import select
 from app.commitments.models import Commitment, CommitmentUpdate
 from app.extensions import db
 from app.meetings.models import Meeting
-from tests.security.inert import (assert_inert_email, assert_inert_feed, assert_inert_html, assert_inert_json,
-                                  assert_not_evaluated, assert_shown_as_text)
+from tests.security.inert import (
+    assert_inert_email,
+    assert_inert_feed,
+    assert_inert_html,
+    assert_inert_json,
+    assert_not_evaluated,
+    assert_shown_as_text,
+)
 from tests.security.payloads import shown
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -18,15 +24,30 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_commitment_text_stays_text_on_the_tracker(login, personas, platform, payload, get_inert):
     steering = login("steering")
-    response = steering.post("/tracker/manage/new", data={
-        "platform_id": str(platform.id), "title": payload, "description": payload, "original_locale": "en",
-        "area": "exemptions", "statement_url": "https://example.org/statement", "is_published": "y"},
-        follow_redirects=True)
+    response = steering.post(
+        "/tracker/manage/new",
+        data={
+            "platform_id": str(platform.id),
+            "title": payload,
+            "description": payload,
+            "original_locale": "en",
+            "area": "exemptions",
+            "statement_url": "https://example.org/statement",
+            "is_published": "y",
+        },
+        follow_redirects=True,
+    )
     assert_inert_html(response.get_data(as_text=True))
     commitment = db.session.scalar(select(Commitment))
     manage = f"/tracker/manage/{commitment.id}"
-    update = {"happened_on": "2026-05-01", "claimed": "committed", "verified": "not_assessed", "progress": "10",
-              "note": payload, "sources": "https://example.org/a https://archive.example.org/a"}
+    update = {
+        "happened_on": "2026-05-01",
+        "claimed": "committed",
+        "verified": "not_assessed",
+        "progress": "10",
+        "note": payload,
+        "sources": "https://example.org/a https://archive.example.org/a",
+    }
     assert steering.post(f"{manage}/updates", data=update).status_code == 302
     steering.post(f"{manage}/translations", data={"locale": "fr", "title": payload, "description": payload})
     steering.post(f"{manage}/milestones", data={"title": payload})
@@ -54,22 +75,37 @@ def test_commitment_text_stays_text_on_the_tracker(login, personas, platform, pa
 
 
 def meeting_form(text, **fields) -> dict:
-    return {"kind": "platform", "title": text, "platform_id": "0", "letter_id": "0", "request_channel": text,
-            "timezone": "Europe/Paris", "duration_minutes": "60", "slots": "2026-12-03 15:00", "location": text,
-            "video_link": "https://meet.example.org/room", "agenda": text, **fields}
+    return {
+        "kind": "platform",
+        "title": text,
+        "platform_id": "0",
+        "letter_id": "0",
+        "request_channel": text,
+        "timezone": "Europe/Paris",
+        "duration_minutes": "60",
+        "slots": "2026-12-03 15:00",
+        "location": text,
+        "video_link": "https://meet.example.org/room",
+        "agenda": text,
+        **fields,
+    }
 
 
 def test_meeting_text_stays_text_for_invitees_and_the_public(login, personas, platform, payload, get_inert, outbox):
     steering = login("steering")
-    response = steering.post("/meetings/new", data=meeting_form(
-        payload, platform_id=str(platform.id), invitees=[str(personas["member_a"].id)]), follow_redirects=True)
+    response = steering.post(
+        "/meetings/new",
+        data=meeting_form(payload, platform_id=str(platform.id), invitees=[str(personas["member_a"].id)]),
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert_inert_html(response.get_data(as_text=True))
     meeting = db.session.scalar(select(Meeting))
     url = f"/meetings/{meeting.id}"
     steering.post(f"{url}/minutes", data={"text": payload, "final": "1"})
-    steering.post(f"{url}/actions", data={"title": payload, "owner_organization_id": "0", "commitment_id": "0",
-                                          "letter_id": "0"})
+    steering.post(
+        f"{url}/actions", data={"title": payload, "owner_organization_id": "0", "commitment_id": "0", "letter_id": "0"}
+    )
     steering.post(f"{url}/summary", data={"summary": payload})
     assert db.session.get(Meeting, meeting.id).summary_published
     invitee = login("member_a")

@@ -54,6 +54,7 @@ def test_reset_links_ignore_the_request_host(client, personas, outbox):
 
 def test_untrusted_hosts_get_no_email(make_app, personas, outbox):
     client = make_app(TRUSTED_HOSTS=["coalition.test"]).test_client()
-    response = client.post("/password/forgot", data={"email": "member.a@example.org"},
-                           headers={"Host": "attacker.example"})
+    response = client.post(
+        "/password/forgot", data={"email": "member.a@example.org"}, headers={"Host": "attacker.example"}
+    )
     assert response.status_code == 400 and outbox() == []

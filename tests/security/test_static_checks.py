@@ -22,14 +22,26 @@ FORM_BASE = "form without the shared base (app.core.forms.FlaskForm drops contro
 
 # Reviewed uses: (file, enclosing function, kind) -> why it is safe.
 ALLOWED = {
-    ("app/core/markdown.py", "render_markdown", MARKUP):
-        "the HTML comes out of nh3 with an allow-list of tags, attributes and http(s)/mailto links",
-    ("app/letters/views.py", "versions", MARKUP):
-        "difflib.HtmlDiff escapes &, < and > in every line of text; the column headers are our own strings",
-    ("app/commitments/public_views.py", "platform", MARKUP):
-        "each section is the output of render_template, which escaped every value it inserted",
-    ("app/core/db.py", "configure_sqlite._on_connect", SQL_FROM_STRINGS):
-        "the only value is int() of the SQLITE_BUSY_TIMEOUT_MS setting",
+    (
+        "app/core/markdown.py",
+        "render_markdown",
+        MARKUP,
+    ): "the HTML comes out of nh3 with an allow-list of tags, attributes and http(s)/mailto links",
+    (
+        "app/letters/views.py",
+        "versions",
+        MARKUP,
+    ): "difflib.HtmlDiff escapes &, < and > in every line of text; the column headers are our own strings",
+    (
+        "app/commitments/public_views.py",
+        "platform",
+        MARKUP,
+    ): "each section is the output of render_template, which escaped every value it inserted",
+    (
+        "app/core/db.py",
+        "configure_sqlite._on_connect",
+        SQL_FROM_STRINGS,
+    ): "the only value is int() of the SQLITE_BUSY_TIMEOUT_MS setting",
 }
 
 SQL_CALLS = {"text", "literal_column", "execute", "exec_driver_sql", "executescript", "executemany"}
@@ -94,8 +106,11 @@ def scan_python(source: str, path: str) -> set[tuple[str, str, str]]:
 
 
 def scan_template(source: str, path: str) -> set[tuple[str, str, str]]:
-    return {(path, f"line {source.count(chr(10), 0, match.start()) + 1}", SAFE_FILTER)
-            for pattern in TEMPLATE_PATTERNS for match in pattern.finditer(source)}
+    return {
+        (path, f"line {source.count(chr(10), 0, match.start()) + 1}", SAFE_FILTER)
+        for pattern in TEMPLATE_PATTERNS
+        for match in pattern.finditer(source)
+    }
 
 
 def scan_app() -> set[tuple[str, str, str]]:
@@ -118,35 +133,51 @@ def test_every_allowed_use_still_exists():
     assert set(ALLOWED) - scan_app() == set(), "remove allow-list entries that no longer match the code"
 
 
-@pytest.mark.parametrize(("source", "kind"), [
-    ("from markupsafe import Markup\ndef view(title):\n    return Markup(title)", MARKUP),
-    ("from markupsafe import Markup as M\ndef view(title):\n    return M(f'<b>{title}</b>')", MARKUP),
-    ("import markupsafe\ndef view(title):\n    return markupsafe.Markup(title)", MARKUP),
-    ("from flask import render_template_string\ndef view(t):\n    return render_template_string(t)",
-     TEMPLATE_FROM_STRING),
-    ("def view(t):\n    return current_app.jinja_env.from_string(t).render()", TEMPLATE_FROM_STRING),
-    ("def find(name):\n    return db.session.execute(text(f\"SELECT * FROM users WHERE name = '{name}'\"))",
-     SQL_FROM_STRINGS),
-    ("def find(column):\n    return select(literal_column('users.' + column))", SQL_FROM_STRINGS),
-    ("def find(name):\n    return text(\"SELECT * FROM users WHERE name = '%s'\" % name)", SQL_FROM_STRINGS),
-    ("def find(name):\n    return text(\"SELECT * FROM users WHERE name = '{}'\".format(name))", SQL_FROM_STRINGS),
-    ("def find(cursor, name):\n    cursor.execute(f'DELETE FROM t WHERE n = {name}')", SQL_FROM_STRINGS),
-    ("from flask_wtf import FlaskForm\nclass F(FlaskForm):\n    pass", FORM_BASE),
-])
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("from markupsafe import Markup\ndef view(title):\n    return Markup(title)", MARKUP),
+        ("from markupsafe import Markup as M\ndef view(title):\n    return M(f'<b>{title}</b>')", MARKUP),
+        ("import markupsafe\ndef view(title):\n    return markupsafe.Markup(title)", MARKUP),
+        (
+            "from flask import render_template_string\ndef view(t):\n    return render_template_string(t)",
+            TEMPLATE_FROM_STRING,
+        ),
+        ("def view(t):\n    return current_app.jinja_env.from_string(t).render()", TEMPLATE_FROM_STRING),
+        (
+            "def find(name):\n    return db.session.execute(text(f\"SELECT * FROM users WHERE name = '{name}'\"))",
+            SQL_FROM_STRINGS,
+        ),
+        ("def find(column):\n    return select(literal_column('users.' + column))", SQL_FROM_STRINGS),
+        ("def find(name):\n    return text(\"SELECT * FROM users WHERE name = '%s'\" % name)", SQL_FROM_STRINGS),
+        ("def find(name):\n    return text(\"SELECT * FROM users WHERE name = '{}'\".format(name))", SQL_FROM_STRINGS),
+        ("def find(cursor, name):\n    cursor.execute(f'DELETE FROM t WHERE n = {name}')", SQL_FROM_STRINGS),
+        ("from flask_wtf import FlaskForm\nclass F(FlaskForm):\n    pass", FORM_BASE),
+    ],
+)
 def test_the_scanner_catches_a_planted_python_sample(source, kind):
     assert {finding[2] for finding in scan_python(source, "app/planted.py")} == {kind}
 
 
-@pytest.mark.parametrize("source", ["<h1>{{ incident.title|safe }}</h1>", "<p>{{ note | safe }}</p>",
-                                    "{% autoescape false %}{{ body }}{% endautoescape %}"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<h1>{{ incident.title|safe }}</h1>",
+        "<p>{{ note | safe }}</p>",
+        "{% autoescape false %}{{ body }}{% endautoescape %}",
+    ],
+)
 def test_the_scanner_catches_a_planted_template_sample(source):
     assert {finding[2] for finding in scan_template(source, "app/x/templates/x.html")} == {SAFE_FILTER}
 
 
-@pytest.mark.parametrize("source", [
-    "def find(name):\n    return db.session.execute(text('SELECT * FROM users WHERE name = :n'), {'n': name})",
-    "def page():\n    return Markup('')",
-    "def count():\n    return db.session.execute(select(func.count()).where(User.name == name))",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def find(name):\n    return db.session.execute(text('SELECT * FROM users WHERE name = :n'), {'n': name})",
+        "def page():\n    return Markup('')",
+        "def count():\n    return db.session.execute(select(func.count()).where(User.name == name))",
+    ],
+)
 def test_the_scanner_passes_parameterised_sql_and_constant_markup(source):
     assert scan_python(source, "app/fine.py") == set()

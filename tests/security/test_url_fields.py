@@ -6,47 +6,128 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 
-REFUSED = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>",
-           "ftp://example.org/file", "/relative/path", "//evil.example/path", "https:evil.example"]
+REFUSED = [
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "ftp://example.org/file",
+    "/relative/path",
+    "//evil.example/path",
+    "https:evil.example",
+]
 KEPT = "Kept-what-was-typed"
 WEB_ADDRESS = "Enter a full web address starting with https://."
 CONTENT_LINE = "Each line must be one web address starting with https://."
-SOURCE_LINE = ("Each line must be one web address starting with https://, optionally followed by the address of an "
-               "archived copy.")
+SOURCE_LINE = (
+    "Each line must be one web address starting with https://, optionally followed by the address of an archived copy."
+)
 
-MEETING = {"kind": "members", "title": KEPT, "platform_id": "0", "letter_id": "0", "timezone": "UTC",
-           "duration_minutes": "60", "slots": "2026-12-03 15:00"}
+MEETING = {
+    "kind": "members",
+    "title": KEPT,
+    "platform_id": "0",
+    "letter_id": "0",
+    "timezone": "UTC",
+    "duration_minutes": "60",
+    "slots": "2026-12-03 15:00",
+}
 # (persona, address, the form's other fields, the address field, the message)
 CASES = {
-    "application website": (None, "/apply", {"name": KEPT, "country": "KE", "contact_name": "Ana",
-                                            "contact_email": "ana@example.org", "motivation": "m" * 30},
-                            "website", WEB_ADDRESS),
+    "application website": (
+        None,
+        "/apply",
+        {
+            "name": KEPT,
+            "country": "KE",
+            "contact_name": "Ana",
+            "contact_email": "ana@example.org",
+            "motivation": "m" * 30,
+        },
+        "website",
+        WEB_ADDRESS,
+    ),
     "organization website": ("org_admin_a", "/organizations/org-a/manage", {"name": KEPT}, "website", WEB_ADDRESS),
-    "new organization website (admin)": ("admin", "/admin/organizations/new", {"name": KEPT, "country": "KE"},
-                                         "website", WEB_ADDRESS),
-    "organization website (admin)": ("admin", "/admin/organizations/{org_a}/edit", {"name": KEPT, "country": "KE"},
-                                     "website", WEB_ADDRESS),
+    "new organization website (admin)": (
+        "admin",
+        "/admin/organizations/new",
+        {"name": KEPT, "country": "KE"},
+        "website",
+        WEB_ADDRESS,
+    ),
+    "organization website (admin)": (
+        "admin",
+        "/admin/organizations/{org_a}/edit",
+        {"name": KEPT, "country": "KE"},
+        "website",
+        WEB_ADDRESS,
+    ),
     "platform website": ("admin", "/admin/platforms/new", {"name": KEPT, "slug": "kept"}, "website", WEB_ADDRESS),
-    "incident content addresses": ("member_a", "/incidents/new", {
-        "title": KEPT, "platform_id": "{platform}", "categories": "hate_speech", "language": "en", "country": "NG",
-        "first_seen_on": "2026-05-01", "severity": "2"}, "urls", CONTENT_LINE),
+    "incident content addresses": (
+        "member_a",
+        "/incidents/new",
+        {
+            "title": KEPT,
+            "platform_id": "{platform}",
+            "categories": "hate_speech",
+            "language": "en",
+            "country": "NG",
+            "first_seen_on": "2026-05-01",
+            "severity": "2",
+        },
+        "urls",
+        CONTENT_LINE,
+    ),
     "evidence link": ("member_a", "/incidents/{incident}/evidence/link", {"description": KEPT}, "url", WEB_ADDRESS),
-    "evidence archived copy": ("member_a", "/incidents/{incident}/evidence/link", {
-        "url": "https://example.org/post", "description": KEPT}, "archive_url", WEB_ADDRESS),
+    "evidence archived copy": (
+        "member_a",
+        "/incidents/{incident}/evidence/link",
+        {"url": "https://example.org/post", "description": KEPT},
+        "archive_url",
+        WEB_ADDRESS,
+    ),
     "letter response link": ("steering", "/letters/manage/{letter}/response", {"text": KEPT}, "url", WEB_ADDRESS),
-    "commitment statement": ("steering", "/tracker/manage/new", {
-        "platform_id": "{platform}", "title": KEPT, "original_locale": "en", "area": "exemptions"},
-        "statement_url", WEB_ADDRESS),
-    "commitment statement archive": ("steering", "/tracker/manage/new", {
-        "platform_id": "{platform}", "title": KEPT, "original_locale": "en", "area": "exemptions"},
-        "statement_archive_url", WEB_ADDRESS),
-    "commitment update sources": ("steering", "/tracker/manage/{commitment}/updates", {
-        "happened_on": "2026-05-01", "claimed": "committed", "verified": "not_assessed", "progress": "0",
-        "note": KEPT}, "sources", SOURCE_LINE),
+    "commitment statement": (
+        "steering",
+        "/tracker/manage/new",
+        {"platform_id": "{platform}", "title": KEPT, "original_locale": "en", "area": "exemptions"},
+        "statement_url",
+        WEB_ADDRESS,
+    ),
+    "commitment statement archive": (
+        "steering",
+        "/tracker/manage/new",
+        {"platform_id": "{platform}", "title": KEPT, "original_locale": "en", "area": "exemptions"},
+        "statement_archive_url",
+        WEB_ADDRESS,
+    ),
+    "commitment update sources": (
+        "steering",
+        "/tracker/manage/{commitment}/updates",
+        {
+            "happened_on": "2026-05-01",
+            "claimed": "committed",
+            "verified": "not_assessed",
+            "progress": "0",
+            "note": KEPT,
+        },
+        "sources",
+        SOURCE_LINE,
+    ),
     "meeting video link": ("steering", "/meetings/new", MEETING, "video_link", WEB_ADDRESS),
-    "series video link": ("steering", "/meetings/series/new", {
-        "title": KEPT, "timezone": "UTC", "first": "2026-12-16 15:00", "recurrence": "weekly", "count": "2",
-        "duration_minutes": "60"}, "video_link", WEB_ADDRESS),
+    "series video link": (
+        "steering",
+        "/meetings/series/new",
+        {
+            "title": KEPT,
+            "timezone": "UTC",
+            "first": "2026-12-16 15:00",
+            "recurrence": "weekly",
+            "count": "2",
+            "duration_minutes": "60",
+        },
+        "video_link",
+        WEB_ADDRESS,
+    ),
 }
 
 
@@ -58,19 +139,33 @@ def objects(personas, incident_factory):
     from app.letters.vocab import LetterStatus
 
     incident = incident_factory(personas["member_a"])
-    letter = create_letter(personas["steering"], incident.platform_id, "Addressee", "en", "Sent letter", "Body",
-                           ["Demand"])
+    letter = create_letter(
+        personas["steering"], incident.platform_id, "Addressee", "en", "Sent letter", "Body", ["Demand"]
+    )
     letter.status = LetterStatus.SENT
-    commitment = tracker.save_commitment(personas["steering"], None, tracker.CommitmentData(
-        platform_id=incident.platform_id, title="Commitment", area=Area.EXEMPTIONS, is_published=True))
+    commitment = tracker.save_commitment(
+        personas["steering"],
+        None,
+        tracker.CommitmentData(
+            platform_id=incident.platform_id, title="Commitment", area=Area.EXEMPTIONS, is_published=True
+        ),
+    )
     db.session.commit()
-    return {"org_a": personas["org_a"].id, "platform": incident.platform_id, "letter": letter.slug,
-            "commitment": commitment.id, "incident": incident.reference}
+    return {
+        "org_a": personas["org_a"].id,
+        "platform": incident.platform_id,
+        "letter": letter.slug,
+        "commitment": commitment.id,
+        "incident": incident.reference,
+    }
 
 
 def table_sizes() -> dict:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name not in ("audit_entries", "form_submissions")}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name not in ("audit_entries", "form_submissions")
+    }
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -96,8 +191,19 @@ def test_api_refuses_addresses_that_are_not_web_addresses(app, personas, platfor
     _record, token = create_api_token(personas["member_a"], "script", TokenScope.WRITE)
     db.session.commit()
     for address in REFUSED:
-        response = app.test_client().post("/api/v1/incidents", headers={"Authorization": f"Bearer {token}"}, json={
-            "title": "t", "platform": "facebook", "categories": ["hate_speech"], "language": "en", "country": "NG",
-            "first_seen_on": "2026-05-01", "severity": "2", "urls": [address]})
+        response = app.test_client().post(
+            "/api/v1/incidents",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "title": "t",
+                "platform": "facebook",
+                "categories": ["hate_speech"],
+                "language": "en",
+                "country": "NG",
+                "first_seen_on": "2026-05-01",
+                "severity": "2",
+                "urls": [address],
+            },
+        )
         assert response.status_code == 422, address
         assert "urls" in response.get_json()["errors"]["json"]
