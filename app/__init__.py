@@ -19,7 +19,7 @@ MODEL_MODULES = (
     "app.platforms.models",
     "app.incidents.models",
     "app.letters.models",
-    "app.commitments.models",
+    "app.tracker.models",
     "app.meetings.models",
 )
 
@@ -121,8 +121,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts_views
     from app.admin import views as admin_views
     from app.api import init_api
-    from app.commitments import public_views as tracker_views
-    from app.commitments import views as tracker_manage_views
     from app.core.health import bp as health_bp
     from app.core.ids import IdConverter
     from app.incidents import evidence_views, public_views
@@ -135,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.organizations import manage_views
     from app.organizations import views as organizations_views
     from app.outbox import views as outbox_views
+    from app.tracker import manage_views as tracker_manage_views
+    from app.tracker import views as tracker_views
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     for blueprint in (
@@ -163,7 +163,6 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
-    from app.commitments.digest import tracker_cli
     from app.core.audit import audit_cli
     from app.core.cli import translate_cli
     from app.demo.cli import demo_cli
@@ -171,6 +170,7 @@ def _register_commands(app: Flask) -> None:
     from app.meetings.cli import meetings_cli
     from app.organizations.cli import orgs_cli
     from app.outbox.cli import outbox_cli
+    from app.tracker.digest import tracker_cli
 
     for group in (
         translate_cli,

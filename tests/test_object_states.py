@@ -13,13 +13,13 @@ import re
 
 import pytest
 
-from app.commitments.services import CommitmentData, save_commitment
-from app.commitments.vocab import Area
 from app.core import disclosure
 from app.extensions import db
 from app.incidents.vocab import Status, Visibility
 from app.letters.services import create_letter
 from app.letters.vocab import LetterStatus
+from app.tracker.services import CommitmentData, save_commitment
+from app.tracker.vocab import Area
 
 PERSONAS = ("anonymous", "deactivated", "member_a", "signatory_a", "org_admin_a", "member_b", "steering", "admin")
 ORGANIZATION_A = {"member_a", "signatory_a", "org_admin_a"}

@@ -20,8 +20,6 @@ from sqlalchemy import select
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
-from app.commitments.services import CommitmentData, UpdateData, add_milestone, propose_update, save_commitment
-from app.commitments.vocab import Area, Claimed, Verified
 from app.extensions import db
 from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence, add_report
@@ -31,6 +29,8 @@ from app.letters.vocab import LetterStatus
 from app.meetings.services import MeetingData, add_action, add_attachment, create_meeting, pick_slot
 from app.meetings.vocab import Kind
 from app.organizations.services import submit_application
+from app.tracker.services import CommitmentData, UpdateData, add_milestone, propose_update, save_commitment
+from app.tracker.vocab import Area, Claimed, Verified
 
 PERSONAS = (
     "anonymous",
@@ -178,8 +178,8 @@ MATRIX = {
     "tracker.platform_feed": ("GET", {"slug": "facebook"}, PUBLIC),
     "tracker.export_json": ("GET", {}, PUBLIC),
     "tracker.export_csv": ("GET", {}, PUBLIC),
-    "commitments_api.list_commitments": ("GET", {}, PUBLIC),
-    "commitments_api.get_commitment": ("GET", {"commitment_id": "commitment"}, PUBLIC),
+    "tracker_api.list_commitments": ("GET", {}, PUBLIC),
+    "tracker_api.get_commitment": ("GET", {"commitment_id": "commitment"}, PUBLIC),
     "tracker_manage.index": ("GET", {}, STEERING_ONLY),
     "tracker_manage.edit": ("GET", {"commitment_id": "commitment"}, STEERING_ONLY),
     "tracker_manage.detail": ("GET", {"commitment_id": "commitment"}, STEERING_ONLY),

@@ -97,13 +97,13 @@ API_SPEC_OPTIONS = {
 def init_api(app) -> CoalitionApi:
     """One Api per app (its spec records the app's routes), with every feature's API blueprint."""
     from app.accounts.api import blp as accounts_blp
-    from app.commitments.api import blp as commitments_blp
     from app.incidents.api import blp as incidents_blp
     from app.insights.api import blp as stats_blp
     from app.letters.api import blp as letters_blp
     from app.meetings.api import blp as meetings_blp
     from app.organizations.api import blp as organizations_blp
     from app.platforms.api import blp as platforms_blp
+    from app.tracker.api import blp as commitments_blp
 
     api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS | {"extra_plugins": [RefusedTokenPlugin()]})
     for blueprint in (

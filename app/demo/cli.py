@@ -12,8 +12,6 @@ from sqlalchemy import select
 from app.accounts.auth import find_user_by_email
 from app.accounts.models import OrgRole
 from app.accounts.services import create_user
-from app.commitments import services as tracker
-from app.commitments.vocab import Area, Claimed, Verified
 from app.core.db import utcnow
 from app.core.geo import region_for
 from app.demo import data
@@ -26,6 +24,8 @@ from app.meetings import services as meetings
 from app.meetings.vocab import Kind
 from app.organizations.models import Organization
 from app.platforms.models import Platform
+from app.tracker import services as tracker
+from app.tracker.vocab import Area, Claimed, Verified
 
 CREDENTIALS_FILE = "demo-credentials.txt"
 

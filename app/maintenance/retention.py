@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from app.commitments.models import CommitmentEvidence
 from app.core import audit, versions
 from app.core.db import utcnow
 from app.extensions import db
@@ -26,6 +25,7 @@ from app.letters.vocab import SupporterStatus
 from app.meetings.models import Attachment
 from app.organizations.models import ApplicationStatus, MembershipApplication
 from app.outbox.services import purge_delivered_bodies
+from app.tracker.models import CommitmentEvidence
 
 
 @dataclass

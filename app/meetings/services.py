@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.commitments.services import bump_version as bump_tracker_version
 from app.core import audit, permissions
 from app.core.db import utcnow
 from app.core.links import external_url
@@ -37,6 +36,7 @@ from app.meetings.models import (
 )
 from app.meetings.vocab import PLATFORM_STEPS, Answer, Kind, MeetingStatus, MinutesStatus
 from app.outbox.services import queue_email
+from app.tracker.services import bump_version as bump_tracker_version
 
 
 class MeetingError(Exception):

@@ -9,8 +9,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.commitments.models import Commitment
-from app.commitments.public_views import PLATFORM_SECTIONS
 from app.core import audit, permissions
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
@@ -46,6 +44,8 @@ from app.meetings.vocab import (
 )
 from app.organizations.models import Organization
 from app.platforms.services import active_platforms
+from app.tracker.models import Commitment
+from app.tracker.views import PLATFORM_SECTIONS
 
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 

@@ -132,7 +132,6 @@ def page_objects(live_server) -> dict:
     from app.accounts.auth import find_user_by_email
     from app.accounts.models import OrgRole
     from app.accounts.services import invite, request_password_reset
-    from app.commitments.models import Commitment
     from app.extensions import db
     from app.incidents.models import Incident
     from app.letters.models import Letter
@@ -141,6 +140,7 @@ def page_objects(live_server) -> dict:
     from app.organizations.services import submit_application
     from app.outbox.models import OutboxMessage
     from app.platforms.models import Platform
+    from app.tracker.models import Commitment
 
     app, people = live_server["app"], live_server["people"]
     with app.test_request_context():

@@ -23,12 +23,12 @@ from app import create_app
 from app.accounts.api_tokens import create_api_token
 from app.accounts.auth import find_user_by_email
 from app.accounts.models import TokenScope
-from app.commitments.models import Commitment
 from app.extensions import db
 from app.incidents.models import Incident
 from app.letters.models import Letter
 from app.meetings.models import Meeting
 from app.platforms.models import Platform
+from app.tracker.models import Commitment
 from tests.databases import scratch_database
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -6,12 +6,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.commitments.models import Commitment
 from app.extensions import db
 from app.letters import services
 from app.letters.models import Letter, LetterRevision
 from app.letters.vocab import LetterStatus
 from app.organizations.models import MembershipStatus
+from app.tracker.models import Commitment
 
 MANAGE = "/letters/manage"
 

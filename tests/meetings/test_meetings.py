@@ -10,13 +10,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from app.commitments.services import CommitmentData, save_commitment
-from app.commitments.vocab import Area
 from app.extensions import db
 from app.meetings import services
 from app.meetings.models import ActionItem, Attachment, Meeting, SlotAnswer
 from app.meetings.services import MeetingData
 from app.meetings.vocab import Answer, Kind, MeetingStatus, MinutesStatus
+from app.tracker.services import CommitmentData, save_commitment
+from app.tracker.vocab import Area
 from tests.maintenance.samples import polyglots
 
 MEXICO, MANILA = "America/Mexico_City", "Asia/Manila"

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from app.commitments import services as tracker
-from app.commitments.vocab import Area, Claimed, Verified
 from app.extensions import db
 from app.incidents.exports import FORMULA_STARTS, neutralize
+from app.tracker import services as tracker
+from app.tracker.vocab import Area, Claimed, Verified
 
 FORMULAS = [
     '=HYPERLINK("https://evil.example","click")',

@@ -6,9 +6,9 @@ import io
 
 from sqlalchemy import select
 
-from app.commitments.models import Commitment, CommitmentUpdate
 from app.extensions import db
 from app.meetings.models import Meeting
+from app.tracker.models import Commitment, CommitmentUpdate
 from tests.security.inert import (
     assert_inert_email,
     assert_inert_feed,

@@ -133,10 +133,10 @@ CASES = {
 
 @pytest.fixture
 def objects(personas, incident_factory):
-    from app.commitments import services as tracker
-    from app.commitments.vocab import Area
     from app.letters.services import create_letter
     from app.letters.vocab import LetterStatus
+    from app.tracker import services as tracker
+    from app.tracker.vocab import Area
 
     incident = incident_factory(personas["member_a"])
     letter = create_letter(

@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.commitments.vocab import AREA_LABELS, CLAIMED_LABELS, STANCE_LABELS, VERIFIED_LABELS
 from app.core.forms import FlaskForm, language_choices, select_choices, web_address_validators
+from app.tracker.vocab import AREA_LABELS, CLAIMED_LABELS, STANCE_LABELS, VERIFIED_LABELS
 
 
 def source_lines(form, field):

@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.commitments import services
-from app.commitments.models import Commitment, CommitmentEvidence, CommitmentUpdate, Follow, Milestone
-from app.commitments.services import CommitmentData, UpdateData
-from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
 from app.core.audit import AuditEntry
 from app.extensions import db
+from app.tracker import services
+from app.tracker.models import Commitment, CommitmentEvidence, CommitmentUpdate, Follow, Milestone
+from app.tracker.services import CommitmentData, UpdateData
+from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 
 @pytest.fixture

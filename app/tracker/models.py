@@ -3,9 +3,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.extensions import db
+from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 
 class Commitment(TimestampMixin, db.Model):

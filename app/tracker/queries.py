@@ -3,11 +3,11 @@
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
-from app.commitments.models import Commitment, CommitmentEvidence, CommitmentUpdate
-from app.commitments.scorecard import published_filter
-from app.commitments.vocab import UpdateState
 from app.extensions import db
 from app.platforms.models import Platform
+from app.tracker.models import Commitment, CommitmentEvidence, CommitmentUpdate
+from app.tracker.scorecard import published_filter
+from app.tracker.vocab import UpdateState
 
 FEED_SIZE = 50
 # The tracker's order: by platform, then deadline (none last).

@@ -8,7 +8,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.commitments.models import (
+from app.core import audit, permissions, versions
+from app.core.db import utcnow
+from app.extensions import db
+from app.incidents.models import Incident
+from app.tracker.models import (
     Commitment,
     CommitmentEvidence,
     CommitmentTranslation,
@@ -17,11 +21,7 @@ from app.commitments.models import (
     Milestone,
     UpdateSource,
 )
-from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
-from app.core import audit, permissions, versions
-from app.core.db import utcnow
-from app.extensions import db
-from app.incidents.models import Incident
+from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 
 class TrackerError(Exception):

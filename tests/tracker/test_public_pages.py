@@ -5,13 +5,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import update
 
-from app.commitments import public_views, services
-from app.commitments.services import CommitmentData, UpdateData
-from app.commitments.vocab import Area, Claimed, Stance, Verified
 from app.core import page_cache, versions
 from app.core.db import utcnow
 from app.core.versions import TRACKER, DataVersion
 from app.extensions import db
+from app.tracker import services, views
+from app.tracker.services import CommitmentData, UpdateData
+from app.tracker.vocab import Area, Claimed, Stance, Verified
 
 PUBLIC_PAGES = ("/tracker/", "/tracker/platforms/alpha", "/tracker/commitments/{id}", "/tracker/platforms/alpha/embed")
 
@@ -463,7 +463,7 @@ def set_today(monkeypatch):
         def today(cls):
             return cls.value
 
-    for module in (page_cache, public_views):
+    for module in (page_cache, views):
         monkeypatch.setattr(module, "date", Today)
 
     def set_day(day):
@@ -501,7 +501,7 @@ def test_a_new_day_refreshes_overdue_days_and_the_validators(client, steering, p
 def test_the_overview_lists_commitments_a_page_at_a_time_keeping_the_filters(
     client, steering, platform_factory, monkeypatch
 ):
-    monkeypatch.setattr(public_views, "OVERVIEW_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 2)
     platform = platform_factory(name="Alpha", slug="alpha")
     for number in range(5):
         services.save_commitment(

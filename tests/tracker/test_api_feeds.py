@@ -8,11 +8,11 @@ from datetime import date
 
 import pytest
 
-from app.commitments import api as commitments_api
-from app.commitments import services
-from app.commitments.services import CommitmentData, UpdateData
-from app.commitments.vocab import Area, Claimed, Verified
 from app.extensions import db
+from app.tracker import api as tracker_api
+from app.tracker import services
+from app.tracker.services import CommitmentData, UpdateData
+from app.tracker.vocab import Area, Claimed, Verified
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SECRETS = (
@@ -242,7 +242,7 @@ def test_api_lists_published_commitments(client, tracker):
 
 
 def test_api_lists_commitments_a_page_at_a_time_in_the_trackers_order(client, tracker, monkeypatch):
-    monkeypatch.setattr(commitments_api, "PAGE_SIZE", 1)
+    monkeypatch.setattr(tracker_api, "PAGE_SIZE", 1)
     first = client.get("/api/v1/commitments?lang=en").get_json()
     assert len(first["items"]) == 1 and "lang=en" in first["next"] and "page=2" in first["next"]
     second = client.get(first["next"]).get_json()

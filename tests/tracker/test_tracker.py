@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.commitments import scorecard, services
-from app.commitments.models import CommitmentUpdate
-from app.commitments.services import CommitmentData, TrackerError, UpdateData
-from app.commitments.vocab import Area, Claimed, UpdateState, Verified
 from app.extensions import cache, db
+from app.tracker import scorecard, services
+from app.tracker.models import CommitmentUpdate
+from app.tracker.services import CommitmentData, TrackerError, UpdateData
+from app.tracker.vocab import Area, Claimed, UpdateState, Verified
 
 TODAY = date(2026, 6, 1)
 

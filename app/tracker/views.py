@@ -13,8 +13,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from app.commitments import queries, scorecard
-from app.commitments.vocab import (
+from app.core import versions
+from app.core.access import PUBLIC, allow
+from app.core.i18n import labels_in_reader_language
+from app.core.links import external_url
+from app.core.page_cache import public_page
+from app.core.versions import TRACKER
+from app.incidents.exports import neutralize
+from app.tracker import queries, scorecard
+from app.tracker.vocab import (
     AREA_LABELS,
     CLAIMED_LABELS,
     SCORE_WEIGHTS,
@@ -24,13 +31,6 @@ from app.commitments.vocab import (
     Claimed,
     Verified,
 )
-from app.core import versions
-from app.core.access import PUBLIC, allow
-from app.core.i18n import labels_in_reader_language
-from app.core.links import external_url
-from app.core.page_cache import public_page
-from app.core.versions import TRACKER
-from app.incidents.exports import neutralize
 
 bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tracker")
 
@@ -84,7 +84,7 @@ def overview():
     today = date.today()
     fragment_key = f"{version}:{today.isoformat()}:{get_locale()}"
     return render_template(
-        "commitments/overview.html",
+        "tracker/overview.html",
         cards=partial(scorecard.scorecards, today, **filters),
         fragment_key=fragment_key,
         filters_key=repr(sorted(filters.items())),
@@ -121,7 +121,7 @@ def platform(slug: str):
     sections_html = [Markup(render(platform)) for render in PLATFORM_SECTIONS]
     # Cached pages never build addresses from the request's Host: the first asker would set them for everyone.
     return render_template(
-        "commitments/platform.html",
+        "tracker/platform.html",
         platform=platform,
         card=card,
         commitments=commitments,
@@ -144,7 +144,7 @@ def commitment(commitment_id: int):
     ]
     title, description = commitment.translated(str(get_locale()))
     return render_template(
-        "commitments/commitment.html",
+        "tracker/commitment.html",
         commitment=commitment,
         evidence=evidence,
         title=title,
@@ -164,7 +164,7 @@ def embed(slug: str):
         item for item in scorecard.scorecards(date.today(), platform_slugs=[slug]) if item.platform.id == platform.id
     )
     return render_template(
-        "commitments/embed.html", card=card, platform_url=external_url("tracker.platform", slug=slug), **labels()
+        "tracker/embed.html", card=card, platform_url=external_url("tracker.platform", slug=slug), **labels()
     )
 
 

@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
-from app.commitments.models import Commitment
-from app.commitments.vocab import SCORE_WEIGHTS, Claimed, Verified
 from app.extensions import db
 from app.platforms.models import Platform
+from app.tracker.models import Commitment
+from app.tracker.vocab import SCORE_WEIGHTS, Claimed, Verified
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Turning a sent letter's demands into commitments to track (the tracker sits above letters)."""
 
-from app.commitments.services import CommitmentData, TrackerError, save_commitment
-from app.commitments.vocab import Area
 from app.core import permissions
 from app.letters.vocab import LetterStatus
+from app.tracker.services import CommitmentData, TrackerError, save_commitment
+from app.tracker.vocab import Area
 
 
 def track_demands(actor, letter) -> int:

@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.commitments.models import Commitment, CommitmentUpdate, Follow
-from app.commitments.vocab import CLAIMED_LABELS, VERIFIED_LABELS, UpdateState
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.extensions import db
 from app.outbox.services import queue_email
+from app.tracker.models import Commitment, CommitmentUpdate, Follow
+from app.tracker.vocab import CLAIMED_LABELS, VERIFIED_LABELS, UpdateState
 
 
 def send_digests() -> int:

@@ -8,19 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.commitments import queries, services
-from app.commitments.forms import (
-    CommitmentForm,
-    EvidenceForm,
-    MilestoneForm,
-    TranslationForm,
-    UpdateForm,
-    parse_sources,
-)
-from app.commitments.from_letters import track_demands
-from app.commitments.models import Commitment, CommitmentUpdate, Milestone
-from app.commitments.public_views import labels
-from app.commitments.vocab import Area, Claimed, Stance, UpdateState, Verified
 from app.core import permissions
 from app.core.access import SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
@@ -28,6 +15,19 @@ from app.extensions import db
 from app.letters.models import Letter
 from app.platforms.models import Platform
 from app.platforms.services import active_platforms
+from app.tracker import queries, services
+from app.tracker.forms import (
+    CommitmentForm,
+    EvidenceForm,
+    MilestoneForm,
+    TranslationForm,
+    UpdateForm,
+    parse_sources,
+)
+from app.tracker.from_letters import track_demands
+from app.tracker.models import Commitment, CommitmentUpdate, Milestone
+from app.tracker.views import labels
+from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 bp = Blueprint("tracker_manage", __name__, template_folder="templates", url_prefix="/tracker/manage")
 
@@ -53,7 +53,7 @@ def index():
             .order_by(CommitmentUpdate.created_at)
         )
     )
-    return render_template("commitments/manage.html", commitments=commitments, proposals=proposals, **labels())
+    return render_template("tracker/manage.html", commitments=commitments, proposals=proposals, **labels())
 
 
 def commitment_data(form: CommitmentForm) -> services.CommitmentData:
@@ -83,7 +83,7 @@ def edit(commitment_id: int | None):
         db.session.commit()
         flash(_("The commitment has been saved."), "success")
         return redirect(url_for("tracker_manage.detail", commitment_id=commitment.id))
-    return render_template("commitments/edit.html", form=form, commitment=commitment)
+    return render_template("tracker/edit.html", form=form, commitment=commitment)
 
 
 @bp.get("/<int:commitment_id>")
@@ -91,7 +91,7 @@ def edit(commitment_id: int | None):
 def detail(commitment_id: int):
     commitment = get_commitment(commitment_id)
     return render_template(
-        "commitments/manage_detail.html",
+        "tracker/manage_detail.html",
         commitment=commitment,
         update_form=UpdateForm(
             claimed=commitment.claimed,
@@ -128,7 +128,7 @@ def add_update(commitment_id: int):
         flash(_("The update is on the tracker."), "success")
         return redirect(url_for("tracker_manage.detail", commitment_id=commitment_id))
     return render_template(
-        "commitments/manage_detail.html",
+        "tracker/manage_detail.html",
         commitment=commitment,
         update_form=form,
         translation_form=TranslationForm(),
@@ -151,7 +151,7 @@ def propose(commitment_id: int):
         db.session.commit()
         flash(_("Thank you. The steering committee will review your proposed update."), "success")
         return redirect(url_for("tracker.commitment", commitment_id=commitment_id))
-    return render_template("commitments/propose.html", form=form, commitment=commitment)
+    return render_template("tracker/propose.html", form=form, commitment=commitment)
 
 
 @bp.post("/proposals/<int:update_id>/<any(accept, decline):decision>")
@@ -231,7 +231,7 @@ def following():
     """What the member follows, and what they could follow (the public pages are cached, so the buttons live here)."""
     followed = services.follows_of(current_user)
     return render_template(
-        "commitments/following.html",
+        "tracker/following.html",
         platforms=active_platforms(),
         commitments=queries.published_commitments(),
         followed_platforms={item.platform_id for item in followed},

@@ -6,13 +6,11 @@ from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from app.api import documents_errors
-from app.commitments import queries
-from app.commitments.public_views import filters_from_args
 from app.core.access import PUBLIC, allow
+from app.tracker import queries
+from app.tracker.views import filters_from_args
 
-blp = Blueprint(
-    "commitments_api", __name__, url_prefix="/api/v1/commitments", description="The public commitment tracker"
-)
+blp = Blueprint("tracker_api", __name__, url_prefix="/api/v1/commitments", description="The public commitment tracker")
 PAGE_SIZE = 100
 
 
@@ -80,9 +78,7 @@ def list_commitments(**_query):
     )
     args = request.args.to_dict(flat=False)
     next_url = (
-        url_for("commitments_api.list_commitments", **(args | {"page": page + 1}))
-        if len(commitments) > PAGE_SIZE
-        else None
+        url_for("tracker_api.list_commitments", **(args | {"page": page + 1})) if len(commitments) > PAGE_SIZE else None
     )
     return {"items": commitments[:PAGE_SIZE], "next": next_url}
 
