@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-dev
 fuzz: $(VENV)/.installed-dev
 	TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m tests.fuzz.run
 
-# The performance benchmark (README, "Performance"); BENCH_INCIDENTS, BENCH_DURATION... set its scale and length.
+# The performance benchmark (docs/performance.md); BENCH_INCIDENTS, BENCH_DURATION... set its scale and length.
 bench: setup
 	$(BIN)/python -m bench.run
 

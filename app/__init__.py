@@ -164,7 +164,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import tokens_cli, users_cli
     from app.core.audit import audit_cli
-    from app.core.cli import translate_cli
+    from app.core.cli import docs_cli, translate_cli
     from app.demo.cli import demo_cli
     from app.maintenance.cli import backup_command, restore_command, retention_cli
     from app.meetings.cli import meetings_cli
@@ -174,6 +174,7 @@ def _register_commands(app: Flask) -> None:
 
     for group in (
         translate_cli,
+        docs_cli,
         demo_cli,
         orgs_cli,
         users_cli,

@@ -1,57 +1,154 @@
 """Configuration: defaults here, then ``instance/config.py``, then the environment.
 
-Every variable is listed in the README's configuration table.
+The environment variables are described in ``ENVIRONMENT_VARIABLES``, from which docs/configuration.md is written.
 """
 
 import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from werkzeug.sansio.utils import host_is_trusted
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Variables read from the environment, with the type used to parse them.
-ENVIRONMENT_VARIABLES: dict[str, type] = {
-    "COALITION_ENV": str,
-    "SECRET_KEY": str,
-    "DATABASE_URL": str,
-    "DEBUG": bool,
-    "DEFAULT_LOCALE": str,
-    "DEFAULT_TIMEZONE": str,
-    "SERVER_NAME": str,
-    "PREFERRED_URL_SCHEME": str,
-    "MAX_CONTENT_LENGTH": int,
-    "EVIDENCE_DIR": str,
-    "MAX_EVIDENCE_BYTES": int,
-    "ORGANIZATION_STORAGE_QUOTA_BYTES": int,
-    "RETENTION_REJECTED_DAYS": int,
-    "RETENTION_WITHDRAWN_DAYS": int,
-    "OUTBOX_BODY_RETENTION_DAYS": int,
-    "PUBLIC_URL": str,
-    "TRUSTED_HOSTS": list,
-    "TRUSTED_PROXIES": int,
-    "MAIL_SERVER": str,
-    "MAIL_PORT": int,
-    "MAIL_USE_TLS": bool,
-    "MAIL_USE_SSL": bool,
-    "MAIL_USERNAME": str,
-    "MAIL_PASSWORD": str,
-    "MAIL_FROM": str,
-    "RATELIMIT_STORAGE_URI": str,
-    "CACHE_TYPE": str,
-    "CACHE_REDIS_URL": str,
-    "SIGN_IN_RATE_LIMIT": str,
-    "SIGN_IN_ACCOUNT_RATE_LIMIT": str,
-    "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": str,
-    "INVITATION_TTL_HOURS": int,
-    "PASSWORD_RESET_TTL_MINUTES": int,
-    "SESSION_IDLE_MINUTES": int,
-    "SESSION_MAX_HOURS": int,
-    "FACET_COUNTS_MAX_AGE": int,
-    "FOUR_EYES_REVIEW": bool,
+
+class Setting(NamedTuple):
+    """A setting read from the environment: the type its text is parsed as, what it does (for
+    docs/configuration.md, written by ``flask --app wsgi docs configuration``) and, when ``DefaultConfig``'s value
+    is None, what that default means."""
+
+    kind: type
+    description: str
+    default: str | None = None
+
+
+# Variables read from the environment (after DefaultConfig and instance/config.py); DefaultConfig holds their
+# defaults.
+ENVIRONMENT_VARIABLES: dict[str, Setting] = {
+    "COALITION_ENV": Setting(
+        str,
+        "`production` enforces a secret key, no debug mode, `TRUSTED_HOSTS`, an `https://` public `PUBLIC_URL`, "
+        "`Secure` session cookies and HSTS.",
+    ),
+    "SECRET_KEY": Setting(
+        str,
+        "Signs sessions and CSRF tokens; keep it stable and secret. Required in production.",
+        "generated once into `instance/secret_key` (development only)",
+    ),
+    "DATABASE_URL": Setting(
+        str,
+        "SQLAlchemy URL of the database; `postgresql://…` (or `postgres://…`) is used through psycopg 3.",
+        "SQLite in `instance/coalition.db`",
+    ),
+    "DEBUG": Setting(bool, "Flask's debug mode; refused in production."),
+    "DEFAULT_LOCALE": Setting(
+        str, "Language when neither the person's profile, `?lang=`, the language cookie nor the browser names one."
+    ),
+    "DEFAULT_TIMEZONE": Setting(
+        str, "Time zone when neither the person's profile nor the browser (a cookie its script sets) names one."
+    ),
+    "SERVER_NAME": Setting(
+        str,
+        "Flask's `SERVER_NAME`: the only host routes answer on. Leave it unset; links in emails come from "
+        "`PUBLIC_URL` and the accepted hosts from `TRUSTED_HOSTS`.",
+    ),
+    "PREFERRED_URL_SCHEME": Setting(
+        str, "Flask's scheme for external URLs built outside a request; links in emails use `PUBLIC_URL`'s."
+    ),
+    "MAX_CONTENT_LENGTH": Setting(
+        int, "Largest request body accepted, in bytes (50 MB); a larger one gets a translated 413."
+    ),
+    "EVIDENCE_DIR": Setting(
+        str,
+        "Where uploaded files (evidence, display copies, meeting attachments) are stored, by SHA-256; "
+        "never under `static/`.",
+        "`instance/evidence`",
+    ),
+    "MAX_EVIDENCE_BYTES": Setting(int, "Largest uploaded file (evidence or meeting attachment), in bytes (50 MB)."),
+    "ORGANIZATION_STORAGE_QUOTA_BYTES": Setting(
+        int,
+        "Bytes an organization's uploads may take in all (evidence of its incidents, attachments its people "
+        "upload), 5 GiB by default; `0` for no quota.",
+    ),
+    "RETENTION_REJECTED_DAYS": Setting(
+        int,
+        "`retention run` deletes incidents rejected, and membership applications and letter supporters declined, "
+        "longer ago than this; `0` keeps them.",
+    ),
+    "RETENTION_WITHDRAWN_DAYS": Setting(
+        int, "`retention run` deletes evidence and signatures withdrawn longer ago than this; `0` keeps them."
+    ),
+    "OUTBOX_BODY_RETENTION_DAYS": Setting(
+        int,
+        "`retention run` empties the text and attachment of emails delivered longer ago than this (recipient, "
+        "subject and dates stay); `0` empties every delivered one.",
+    ),
+    "PUBLIC_URL": Setting(
+        str,
+        "The address people use: links in emails and command output start with it, never with the request's "
+        "`Host`. In production an `https://` address on a host that is not local and that `TRUSTED_HOSTS` "
+        "accepts.",
+    ),
+    "TRUSTED_HOSTS": Setting(
+        list,
+        "Comma-separated host names the app answers to (`.example.org` also accepts its subdomains); other "
+        "`Host` headers get 400. Required in production.",
+        "unset (any host)",
+    ),
+    "TRUSTED_PROXIES": Setting(
+        int,
+        "Number of reverse proxies in front of the app; the entries they add to `X-Forwarded-For` and "
+        "`X-Forwarded-Proto` give the client's address (sign-in limits, audit trail, sessions) and scheme. "
+        "See [operations](operations.md#behind-a-reverse-proxy).",
+    ),
+    "MAIL_SERVER": Setting(
+        str,
+        "SMTP server for the outbox sender; unset, emails are printed to the console (in production with the "
+        "secret of reset, invitation and application links redacted).",
+    ),
+    "MAIL_PORT": Setting(int, "SMTP port."),
+    "MAIL_USE_TLS": Setting(bool, "STARTTLS after connecting."),
+    "MAIL_USE_SSL": Setting(bool, "SMTP over TLS from the start (port 465)."),
+    "MAIL_USERNAME": Setting(str, "SMTP login."),
+    "MAIL_PASSWORD": Setting(str, "SMTP password."),
+    "MAIL_FROM": Setting(str, "Sender address of every email."),
+    "RATELIMIT_STORAGE_URI": Setting(
+        str, "Where rate-limit counters live; `redis://host:6379/0` shares them between workers."
+    ),
+    "CACHE_TYPE": Setting(
+        str,
+        "Server-side cache of public pages, page fragments and drawn incident lists (per worker); "
+        "`RedisCache` shares it between workers.",
+    ),
+    "CACHE_REDIS_URL": Setting(str, "Redis URL when `CACHE_TYPE=RedisCache`."),
+    "SIGN_IN_RATE_LIMIT": Setting(
+        str,
+        "Allowed per client address, each counted apart: wrong passwords, wrong second-factor codes, "
+        "password-reset requests (behind a proxy, see `TRUSTED_PROXIES`).",
+    ),
+    "SIGN_IN_ACCOUNT_RATE_LIMIT": Setting(str, "Failed sign-ins allowed per email address, from any address."),
+    "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": Setting(
+        str,
+        "Wrong second-factor codes allowed per account, from any address; entering the password again gives "
+        "no new attempts.",
+    ),
+    "INVITATION_TTL_HOURS": Setting(int, "How long an invitation link works."),
+    "PASSWORD_RESET_TTL_MINUTES": Setting(int, "How long a password-reset link works."),
+    "SESSION_IDLE_MINUTES": Setting(int, "A session ends after this long without use (12 hours)."),
+    "SESSION_MAX_HOURS": Setting(int, "A session ends this long after sign-in, used or not (14 days)."),
+    "FACET_COUNTS_MAX_AGE": Setting(
+        int,
+        "While incidents keep changing, seconds a members' list may show facet counts from before the latest "
+        "changes (the incidents listed are always current); `0` recounts after every change.",
+    ),
+    "FOUR_EYES_REVIEW": Setting(
+        bool,
+        "A steering person cannot verify an incident their own organization filed; a reviewer from another "
+        "organization must. `false` lets any steering person verify and publish.",
+    ),
 }
 
 
@@ -154,9 +251,9 @@ def load_config(app, overrides: dict | None = None) -> None:
     """Fill ``app.config``: defaults, instance file, environment, then ``overrides`` (tests)."""
     app.config.from_object(DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
-    for name, kind in ENVIRONMENT_VARIABLES.items():
+    for name, setting in ENVIRONMENT_VARIABLES.items():
         if os.environ.get(name):
-            app.config[name] = _parse(kind, os.environ[name])
+            app.config[name] = _parse(setting.kind, os.environ[name])
     if overrides:
         app.config.update(overrides)
     _finish(app)

@@ -1,1 +1,1 @@
-"""`make bench`: the performance benchmark (see the Performance section of the README)."""
+"""`make bench`: the performance benchmark (see docs/performance.md)."""

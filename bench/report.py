@@ -1,10 +1,7 @@
 """Budgets (pass or fail) and the Markdown table of a benchmark run."""
 
 import math
-import re
-from pathlib import Path
 
-README_START, README_END = "<!-- bench-results:start -->", "<!-- bench-results:end -->"
 PAGES_2000 = (
     ("incidents, page 1", "incidents, page 2000"),
     ("incidents filtered, page 1", "incidents filtered, page 2000"),
@@ -138,11 +135,3 @@ def markdown(results: dict) -> str:
         for check in results["budgets"]
     ]
     return "\n".join(lines) + "\n"
-
-
-def update_readme(path: Path, table: str) -> None:
-    """Replace the results between the README's markers, if it has them."""
-    text = path.read_text()
-    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
-    if pattern.search(text):
-        path.write_text(pattern.sub(lambda _match: f"{README_START}\n{table}{README_END}", text, count=1))

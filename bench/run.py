@@ -287,7 +287,6 @@ def main() -> None:
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = report.markdown(results)
     (ROOT / "bench" / "results.md").write_text(markdown)
-    report.update_readme(ROOT / "README.md", markdown)
     print(markdown)
     print(f"Logs and databases in {workdir}; took {results['minutes']} minutes.")
 

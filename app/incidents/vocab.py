@@ -56,7 +56,7 @@ COMMUNITY_LABELS = {
 
 
 class Severity(StrEnum):
-    """The documented four-level scale (see SEVERITY_DESCRIPTIONS and the README)."""
+    """The documented four-level scale (see SEVERITY_DESCRIPTIONS and docs/features.md)."""
 
     LOW = "1"
     SERIOUS = "2"

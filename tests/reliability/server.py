@@ -230,8 +230,8 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/loca
 
 
 class Nginx:
-    """Debian's nginx in front of ``upstream`` on a free loopback port, passing on what the README's nginx
-    configuration passes: the client's Host, X-Forwarded-For with the client's address added, X-Forwarded-Proto.
+    """Debian's nginx in front of ``upstream`` on a free loopback port, passing on what the nginx configuration of
+    docs/operations.md passes: the client's Host, X-Forwarded-For with the client's address added, X-Forwarded-Proto.
 
     It runs in the foreground as the current user, with its pid file, logs and temporary files in ``directory``.
     """

@@ -1,5 +1,5 @@
-"""Behind a real reverse proxy (Debian's nginx, configured as the README says): sign-in limits and the audit trail
-see each client's address, not the proxy's; without TRUSTED_PROXIES, a client's own X-Forwarded-For is ignored.
+"""Behind a real reverse proxy (Debian's nginx, configured as docs/operations.md says): sign-in limits and the audit
+trail see each client's address, not the proxy's; without TRUSTED_PROXIES, a client's own X-Forwarded-For is ignored.
 
 Clients connect from different loopback addresses (Linux routes all of 127.0.0.0/8 to the loopback interface), in
 different /24 networks since the audit trail keeps only an address's /24.
