@@ -61,13 +61,14 @@ def _trust_proxies(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app.accounts.auth import load_user_from_cookie, load_user_from_request
-    from app.core import i18n
+    from app.core import i18n, storage
     from app.core.db import configure_sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     for module in MODEL_MODULES:
         importlib.import_module(module)
     db.init_app(app)
+    storage.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -11,11 +11,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, permissions, versions
+from app.core import audit, permissions, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents.models import Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl, PlatformReport
 from app.incidents.references import next_reference
 from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
@@ -237,7 +236,7 @@ def record_outcome(
 def add_file_evidence(
     actor: User,
     incident: Incident,
-    upload: storage.PreparedUpload,
+    upload: uploads.PreparedUpload,
     description: str | None = None,
     is_public: bool = False,
 ) -> Evidence:
@@ -267,7 +266,7 @@ def add_file_evidence(
             incident.evidence.append(item)
     except IntegrityError:  # the same file uploaded twice at the same moment
         raise IncidentError("duplicate") from None
-    item.display_sha256 = storage.write_upload(upload)
+    item.display_sha256 = uploads.write_upload(upload)
     audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
     return item
 

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, union_all
 
 from app.accounts.models import User
+from app.core.uploads import UploadRejected
 from app.extensions import db
-from app.incidents.evidence import EvidenceRejected
 from app.incidents.models import Evidence, Incident
 from app.meetings.models import Attachment
 
@@ -21,7 +21,7 @@ MESSAGE = _l(
 )
 
 
-class QuotaExceeded(EvidenceRejected):
+class QuotaExceeded(UploadRejected):
     """The upload would take the organization past its quota (an upload refusal with code ``quota``)."""
 
     def __init__(self):

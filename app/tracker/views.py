@@ -18,8 +18,8 @@ from app.core.access import PUBLIC, allow
 from app.core.i18n import labels_in_reader_language
 from app.core.links import external_url
 from app.core.page_cache import public_page
+from app.core.spreadsheets import neutralize
 from app.core.versions import TRACKER
-from app.incidents.exports import neutralize
 from app.tracker import queries, scorecard
 from app.tracker.vocab import (
     AREA_LABELS,
