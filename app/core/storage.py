@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import event
 
+from app.core.db import listen_once
 from app.extensions import db
 
 CHUNK = 1024 * 1024
@@ -22,9 +22,8 @@ WRITTEN_FILES = "stored_files_written"  # key in the session's info: files the o
 
 def init_app(app: Flask) -> None:
     """Remove the files of a rolled-back transaction: listens on the app's sessions (once per process)."""
-    for name, listener in (("after_commit", _keep_written_files), ("after_transaction_end", _remove_written_files)):
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
+    listen_once(db.session, "after_commit", _keep_written_files)
+    listen_once(db.session, "after_transaction_end", _remove_written_files)
 
 
 def storage_root() -> Path:

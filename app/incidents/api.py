@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import UnprocessableEntity
 
-from app.api import documents_errors
 from app.core import permissions, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.api import documents_errors
 from app.extensions import db
 from app.incidents import search, services, vocab
 from app.incidents.models import Incident

@@ -4,14 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import permissions, storage, uploads
+from app.core import permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.extensions import db
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
 from app.incidents.views import detail_page, load_visible, vocabulary
-from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
 

@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.core import audit, permissions, storage, uploads
+from app.core import audit, permissions, quota, storage, uploads
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
-from app.maintenance import quota
 from app.meetings import scheduling
 from app.meetings.calendar import calendar_for
 from app.meetings.models import (
@@ -345,6 +344,15 @@ def add_attachment(
     db.session.flush()
     audit.record("meeting_attachment_added", target=meeting, actor=actor, sha256=upload.sha256)
     return item
+
+
+def attachment_sizes(organization_id: int) -> Select:
+    """Meetings' share of the storage quota: the files that the organization's people attached."""
+    return (
+        select(Attachment.size.label("size"))
+        .join(User, User.id == Attachment.uploaded_by_id)
+        .where(User.organization_id == organization_id)
+    )
 
 
 def publish_summary(actor: User, meeting: Meeting, summary: str) -> None:

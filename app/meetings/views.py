@@ -9,14 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core import audit, permissions, storage, uploads
+from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
 from app.core.i18n import TZ_COOKIE, valid_timezone
 from app.core.links import external_url
 from app.extensions import db
 from app.letters.models import Letter
-from app.maintenance import quota
 from app.meetings import calendar, scheduling, services
 from app.meetings.forms import (
     RECURRENCES,
@@ -44,7 +43,6 @@ from app.meetings.vocab import (
 from app.organizations.models import Organization
 from app.platforms.services import active_platforms
 from app.tracker.models import Commitment
-from app.tracker.views import PLATFORM_SECTIONS
 
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
@@ -449,6 +447,3 @@ def published_summaries(platform) -> str:
         for meeting in meetings
     ]
     return render_template("meetings/public_summaries.html", meetings=dated) if meetings else ""
-
-
-PLATFORM_SECTIONS.append(published_summaries)

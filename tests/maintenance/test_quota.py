@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import TokenScope
-from app.core import uploads
+from app.core import quota, uploads
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Evidence
-from app.maintenance import quota
 from app.meetings import services as meetings
 from app.meetings.models import Attachment
 from app.meetings.vocab import Kind

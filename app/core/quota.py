@@ -1,24 +1,25 @@
 """The storage quota of an organization: the bytes its uploads take, against ORGANIZATION_STORAGE_QUOTA_BYTES.
 
-Evidence counts for the incident's organization, a meeting attachment for its uploader's. Sizes are those
-of the uploaded files (an image's display copy is derived from it and not counted). Two uploads at the same
-moment may together pass the quota by one file: the rule keeps storage in bounds, it is not a billing meter.
+Each feature that stores uploads registers which of its files count for an organization (``register_usage``):
+evidence for the incident's organization, a meeting attachment for its uploader's. Sizes are those of the
+uploaded files (an image's display copy is derived from it and not counted). Two uploads at the same moment may
+together pass the quota by one file: the rule keeps storage in bounds, it is not a billing meter.
 """
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, union_all
+from collections.abc import Callable
 
-from app.accounts.models import User
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, select, union_all
+
 from app.core.uploads import UploadRejected
 from app.extensions import db
-from app.incidents.models import Evidence, Incident
-from app.meetings.models import Attachment
 
 MESSAGE = _l(
     "This file would take your organization past its storage quota, so it was not stored. "
     "Ask the coalition's administrators for more space."
 )
+USAGE_QUERIES = "storage_usage_queries"  # key in app.extensions
 
 
 class QuotaExceeded(UploadRejected):
@@ -28,19 +29,15 @@ class QuotaExceeded(UploadRejected):
         super().__init__("quota")
 
 
+def register_usage(app: Flask, sizes: Callable[[int], Select]) -> None:
+    """Count a feature's stored files in the quota: ``sizes(organization_id)`` is a SELECT of one column,
+    ``size``, with a row per file that counts for the organization."""
+    app.extensions.setdefault(USAGE_QUERIES, []).append(sizes)
+
+
 def organization_usage(organization_id: int) -> int:
-    """Bytes stored for the organization, in one SUM over evidence and attachment sizes."""
-    evidence = (
-        select(Evidence.size.label("size"))
-        .join(Incident, Incident.id == Evidence.incident_id)
-        .where(Incident.organization_id == organization_id)
-    )
-    attachments = (
-        select(Attachment.size.label("size"))
-        .join(User, User.id == Attachment.uploaded_by_id)
-        .where(User.organization_id == organization_id)
-    )
-    sizes = union_all(evidence, attachments).subquery()
+    """Bytes stored for the organization, in one SUM over every registered feature's file sizes."""
+    sizes = union_all(*(query(organization_id) for query in current_app.extensions[USAGE_QUERIES])).subquery()
     return db.session.scalar(select(func.coalesce(func.sum(sizes.c.size), 0)))
 
 
