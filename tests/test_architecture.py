@@ -10,6 +10,8 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
+from app import FEATURES
+
 APP = Path(__file__).resolve().parents[1] / "app"
 CORE = "app.core"
 INFRASTRUCTURE = {"app.config", "app.extensions"}
@@ -49,8 +51,12 @@ def import_nodes(tree: ast.AST):
             yield from import_nodes(node)
 
 
+def is_submodule(name: str) -> bool:
+    return (APP / name).is_dir() or (APP / f"{name}.py").is_file()
+
+
 def imported_modules(path: Path) -> set[str]:
-    """Every module the file imports; ``from app import x`` names the submodule ``app.x``."""
+    """Every module the file imports."""
     imported = set()
     for node in import_nodes(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
@@ -62,9 +68,10 @@ def imported_modules(path: Path) -> set[str]:
                 if path.name != "__init__.py":
                     package = package[:-1]
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
-            imported.add(base)
-            if base == "app":
-                imported.update(f"app.{alias.name}" for alias in node.names)
+            if base == "app":  # ``from app import extensions`` imports a submodule; ``create_app`` is the factory's
+                imported.update(f"app.{alias.name}" if is_submodule(alias.name) else "app" for alias in node.names)
+            else:
+                imported.add(base)
     return imported
 
 
@@ -75,7 +82,7 @@ def package_graph() -> dict[str, set[str]]:
         graph[source]  # a package that imports nothing of ours is still a node
         for module in imported_modules(path):
             target = package_of(module)
-            if target and target != source and not (module == "app" and target == "app"):
+            if target and target != source:
                 graph[source].add(target)
     return graph
 
@@ -129,3 +136,11 @@ def test_no_package_imports_one_that_imports_it_back():
 
 def test_core_imports_no_feature():
     assert package_graph()[CORE] == set(), "core imports a feature"
+
+
+def test_create_app_lists_every_feature_after_those_it_imports():
+    graph = package_graph()
+    assert {f"app.{name}" for name in FEATURES} == set(graph) - {"app", CORE}
+    for position, name in enumerate(FEATURES):
+        later = {f"app.{other}" for other in FEATURES[position + 1 :]}
+        assert not graph[f"app.{name}"] & later, f"app.{name} imports a feature listed after it"
