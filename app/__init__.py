@@ -8,24 +8,27 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import PROJECT_ROOT, load_config
 
-# Every feature's models, imported so the metadata (and migrations) know every table.
-MODEL_MODULES = (
-    "app.core.audit",
-    "app.core.versions",
-    "app.core.submissions",
-    "app.outbox.models",
-    "app.accounts.models",
-    "app.organizations.models",
-    "app.platforms.models",
-    "app.incidents.models",
-    "app.letters.models",
-    "app.tracker.models",
-    "app.meetings.models",
+# The features, in dependency order: each may import those before it, never one after it. Each registers its
+# models, blueprints, API blueprint, commands and listeners in its own ``init_app``.
+FEATURES = (
+    "outbox",
+    "accounts",
+    "organizations",
+    "platforms",
+    "incidents",
+    "letters",
+    "tracker",
+    "meetings",
+    "insights",
+    "admin",
+    "maintenance",
+    "demo",
+    "main",
 )
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, blueprints, commands, error handlers.
+    """Build the app: config, extensions, request hooks, core, each feature, error handlers.
 
     ``config`` overrides everything else (tests). Never touches the database.
     """
@@ -39,8 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     _register_request_hooks(app)
-    _register_blueprints(app)
-    _register_commands(app)
+    _init_core_and_features(app)
     _register_errors(app)
     if app.config["BENCHMARK"]:  # `make bench` only: a hello page and SQL statement counts
         from app.core import bench
@@ -65,8 +67,6 @@ def _init_extensions(app: Flask) -> None:
     from app.core.db import configure_sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
-    for module in MODEL_MODULES:
-        importlib.import_module(module)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -116,78 +116,12 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.accounts import account_views, people_views
-    from app.accounts import views as accounts_views
-    from app.admin import views as admin_views
-    from app.api import init_api
-    from app.core.health import bp as health_bp
-    from app.core.ids import IdConverter
-    from app.incidents import evidence_views, public_views
-    from app.incidents import views as incidents_views
-    from app.insights import views as insights_views
-    from app.letters import manage_views as letters_manage_views
-    from app.letters import views as letters_views
-    from app.main.views import bp as main_bp
-    from app.meetings import views as meetings_views
-    from app.organizations import manage_views
-    from app.organizations import views as organizations_views
-    from app.outbox import views as outbox_views
-    from app.tracker import manage_views as tracker_manage_views
-    from app.tracker import views as tracker_views
+def _init_core_and_features(app: Flask) -> None:
+    from app import core
 
-    app.url_map.converters["int"] = IdConverter  # before any route is added
-    for blueprint in (
-        health_bp,
-        main_bp,
-        accounts_views.bp,
-        account_views.bp,
-        people_views.bp,
-        organizations_views.bp,
-        manage_views.bp,
-        admin_views.bp,
-        outbox_views.bp,
-        incidents_views.bp,
-        evidence_views.bp,
-        public_views.bp,
-        tracker_views.bp,
-        tracker_manage_views.bp,
-        letters_views.bp,
-        letters_manage_views.bp,
-        insights_views.bp,
-        meetings_views.bp,
-    ):
-        app.register_blueprint(blueprint)
-    app.extensions["coalition_api"] = init_api(app)
-
-
-def _register_commands(app: Flask) -> None:
-    from app.accounts.cli import tokens_cli, users_cli
-    from app.core.audit import audit_cli
-    from app.core.cli import docs_cli, translate_cli
-    from app.demo.cli import demo_cli
-    from app.maintenance.cli import backup_command, restore_command, retention_cli
-    from app.meetings.cli import meetings_cli
-    from app.organizations.cli import orgs_cli
-    from app.outbox.cli import outbox_cli
-    from app.tracker.digest import tracker_cli
-
-    for group in (
-        translate_cli,
-        docs_cli,
-        demo_cli,
-        orgs_cli,
-        users_cli,
-        tokens_cli,
-        outbox_cli,
-        audit_cli,
-        tracker_cli,
-        meetings_cli,
-        backup_command,
-        restore_command,
-        retention_cli,
-    ):
-        app.cli.add_command(group)
+    core.init_app(app)
+    for name in FEATURES:
+        importlib.import_module(f"app.{name}").init_app(app)
 
 
 def _register_errors(app: Flask) -> None:

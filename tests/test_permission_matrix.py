@@ -20,8 +20,8 @@ from sqlalchemy import select
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
+from app.core.uploads import prepare_upload
 from app.extensions import db
-from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
 from app.letters.services import add_supporter, create_letter, sign

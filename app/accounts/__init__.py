@@ -1,1 +1,18 @@
 """People, sign-in, two-factor authentication, invitations, sessions and API tokens."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Accounts: their tables, sign-in and account pages, people pages, the API and the ``users`` and ``tokens``
+    commands."""
+    from app.accounts import account_views, models, people_views, views  # noqa: F401  (models: its tables)
+    from app.accounts.api import blp
+    from app.accounts.cli import tokens_cli, users_cli
+    from app.core import api
+
+    for blueprint in (views.bp, account_views.bp, people_views.bp):
+        app.register_blueprint(blueprint)
+    api.register_blueprint(app, blp)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)

@@ -2,8 +2,8 @@ import marshmallow as ma
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api import documents_errors
 from app.core.access import SIGNED_IN, allow
+from app.core.api import documents_errors
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="The person calling the API")
 

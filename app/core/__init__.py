@@ -1,1 +1,20 @@
-"""What every feature shares: database base, i18n, errors, security headers, health."""
+"""What every feature shares: database base, i18n, errors, security headers, health, file store, the API."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Core's tables, session listeners, health check, the API (which features add to) and the ``translate`` and
+    ``audit`` commands; before any feature."""
+    from app.core import api, audit, health, storage, submissions, versions  # noqa: F401  (submissions: its tables)
+    from app.core.cli import docs_cli, translate_cli
+    from app.core.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    versions.init_app(app)
+    storage.init_app(app)
+    app.register_blueprint(health.bp)
+    api.init_app(app)
+    app.cli.add_command(translate_cli)
+    app.cli.add_command(docs_cli)
+    app.cli.add_command(audit.audit_cli)

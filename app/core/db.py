@@ -20,6 +20,12 @@ NAMING_CONVENTION = {
 }
 
 
+def listen_once(target, identifier: str, listener) -> None:
+    """``event.listen``, unless already listening: ``create_app`` may run many times in one process (tests)."""
+    if not event.contains(target, identifier, listener):
+        event.listen(target, identifier, listener)
+
+
 class UTCDateTime(TypeDecorator):
     """An aware datetime stored in UTC on every database.
 

@@ -3,11 +3,11 @@
 import time
 from datetime import datetime
 
-from flask import current_app
-from sqlalchemy import String, event, select
+from flask import Flask, current_app
+from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.core.db import upsert, utcnow
+from app.core.db import listen_once, upsert, utcnow
 from app.extensions import db
 
 # The data sets with cached views: incidents (Insights), the public tracker and public letters.
@@ -24,6 +24,12 @@ REMEMBER_SECONDS = 1.0
 # Session.info key: data sets the open transaction changed, forgotten when it ends (a rolled-back
 # version must not be remembered as anyone's).
 _BUMPED = "bumped_versions"
+
+
+def init_app(app: Flask) -> None:
+    """Bump tracked data sets and forget remembered versions: listens on the app's sessions (once per process)."""
+    listen_once(db.session, "before_flush", _bump_tracked)
+    listen_once(db.session, "after_transaction_end", _forget_bumped)
 
 
 class DataVersion(db.Model):
@@ -54,11 +60,12 @@ def _bump_in(session: Session, name: str) -> None:
 
 def track(name: str, *models: type) -> None:
     """Bump ``name`` in every transaction that adds, changes or deletes one of ``models``: no write path
-    (a signature, an organization renamed) can forget to."""
-    _TRACKED[name] = _TRACKED.get(name, ()) + models
+    (a signature, an organization renamed) can forget to. Features call it from their ``init_app``; tracking a
+    model again changes nothing."""
+    tracked = _TRACKED.get(name, ())
+    _TRACKED[name] = tracked + tuple(model for model in models if model not in tracked)
 
 
-@event.listens_for(Session, "before_flush")
 def _bump_tracked(session: Session, *_args) -> None:
     written = [*session.new, *session.dirty, *session.deleted]
     for name, models in _TRACKED.items():
@@ -90,7 +97,6 @@ def _remembered() -> dict[str, tuple[float, tuple[int, datetime | None]]]:
     return current_app.extensions.setdefault("recent_data_versions", {})
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget_bumped(session: Session, transaction) -> None:
     """Committed or rolled back: this worker reads the bumped versions afresh."""
     if transaction.parent is None:

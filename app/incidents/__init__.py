@@ -1,1 +1,19 @@
 """Documented harm incidents: the record, reports to the platform, evidence, review, search and export."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Incidents: their tables, pages, evidence, public pages, the API, their share of the storage quota and the
+    data version their cached lists follow."""
+    from app.core import api, quota, versions
+    from app.incidents import evidence_views, models, public_views, services, views  # noqa: F401  (models: tables)
+    from app.incidents.api import blp
+    from app.platforms.models import Platform
+
+    for blueprint in (views.bp, evidence_views.bp, public_views.bp):
+        app.register_blueprint(blueprint)
+    api.register_blueprint(app, blp)
+    quota.register_usage(app, services.evidence_sizes)
+    # Cached lists name each incident's platform: renaming one is a change to what they show.
+    versions.track(versions.INCIDENTS, Platform)

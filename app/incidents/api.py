@@ -9,11 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import UnprocessableEntity
 
-from app.api import documents_errors
-from app.core import permissions
+from app.core import permissions, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.api import documents_errors
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import search, services, vocab
 from app.incidents.models import Incident
 from app.incidents.schemas import (
@@ -130,9 +129,9 @@ def upload_evidence(_files, incident: Incident):
     also holds a web page or a script: a polyglot), image_too_large or corrupt.
     """
     try:
-        prepared = storage.prepare_upload(request.files["file"].stream)
+        prepared = uploads.prepare_upload(request.files["file"].stream)
         item = services.add_file_evidence(current_user, incident, prepared)
-    except storage.EvidenceRejected as error:
+    except uploads.UploadRejected as error:
         abort(422, description=f"File refused: {error.code}")
     except services.IncidentError:
         abort(409, description="This file is already part of the incident")

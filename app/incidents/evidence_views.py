@@ -4,15 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import permissions
+from app.core import permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
 from app.incidents.views import detail_page, load_visible, vocabulary
-from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
@@ -39,9 +37,9 @@ def upload(reference: str):
     if not form.validate_on_submit():
         return detail_page(incident, file_form=form), 422  # what was typed stays, with its errors
     try:
-        prepared = storage.prepare_upload(form.file.data.stream)
-    except storage.EvidenceRejected as error:
-        form.file.errors.append(storage.REJECTION_MESSAGES[error.code])
+        prepared = uploads.prepare_upload(form.file.data.stream)
+    except uploads.UploadRejected as error:
+        form.file.errors.append(uploads.REJECTION_MESSAGES[error.code])
         return detail_page(incident, file_form=form), 422
     duplicates = (
         []
@@ -91,8 +89,8 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
         media_type = item.media_type
     else:
         with path.open("rb") as handle:
-            media_type = storage.media_type_of(handle.read(8192))
-    extension = storage.ALLOWED_TYPES[media_type]
+            media_type = uploads.media_type_of(handle.read(8192))
+    extension = uploads.ALLOWED_TYPES[media_type]
     response = send_file(
         path,
         mimetype=media_type,

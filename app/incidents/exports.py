@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import permissions
+from app.core.spreadsheets import neutralize_reversibly
 from app.extensions import db
 from app.incidents import search
 from app.incidents.models import Incident
@@ -35,19 +36,7 @@ COLUMNS = [
     "is_graphic",
     "reports",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
-
-
-def neutralize(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ tab or CR as formulas: prefix them with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def neutralize_reversibly(value: str) -> str:
-    """``neutralize`` for a file that may be imported again: a value already starting with a quote
-    gets one too, so the import always removes exactly one."""
-    return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
 
 
 def row_for(person, incident: Incident) -> dict:

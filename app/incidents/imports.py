@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import marshmallow as ma
 from sqlalchemy import select
 
+from app.core.spreadsheets import FORMULA_STARTS
 from app.extensions import db
 from app.incidents import services
-from app.incidents.exports import FORMULA_STARTS
 from app.incidents.schemas import IncidentInputSchema, to_incident_data
 from app.platforms.models import Platform
 

@@ -7,19 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, permissions, versions
+from app.core import audit, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents.models import Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl, PlatformReport
 from app.incidents.references import next_reference
 from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
-from app.maintenance import quota
 from app.outbox.services import queue_email
 
 # Statistics are cached until this data version changes.
@@ -237,7 +235,7 @@ def record_outcome(
 def add_file_evidence(
     actor: User,
     incident: Incident,
-    upload: storage.PreparedUpload,
+    upload: uploads.PreparedUpload,
     description: str | None = None,
     is_public: bool = False,
 ) -> Evidence:
@@ -245,7 +243,7 @@ def add_file_evidence(
     quota.QuotaExceeded when the organization has no room for it.
 
     The row is flushed before the file is written: if writing fails the transaction rolls back, and
-    if the transaction fails later the file it created is removed (see ``evidence``).
+    if the transaction fails later the file it created is removed (see ``app.core.storage``).
     """
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
@@ -267,9 +265,18 @@ def add_file_evidence(
             incident.evidence.append(item)
     except IntegrityError:  # the same file uploaded twice at the same moment
         raise IncidentError("duplicate") from None
-    item.display_sha256 = storage.write_upload(upload)
+    item.display_sha256 = uploads.write_upload(upload)
     audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
     return item
+
+
+def evidence_sizes(organization_id: int) -> Select:
+    """Incidents' share of the storage quota: the evidence files of the organization's incidents."""
+    return (
+        select(Evidence.size.label("size"))
+        .join(Incident, Incident.id == Evidence.incident_id)
+        .where(Incident.organization_id == organization_id)
+    )
 
 
 def add_link_evidence(

@@ -31,8 +31,6 @@ from app.platforms.models import Platform
 from app.platforms.services import active_platforms
 
 bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/incidents")
-# Cached lists name each incident's platform: renaming one is a change to what they show.
-versions.track(versions.INCIDENTS, Platform)
 
 
 def load_visible(reference: str) -> Incident:

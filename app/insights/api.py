@@ -5,9 +5,9 @@ import marshmallow as ma
 from flask_login import AnonymousUserMixin, current_user
 from flask_smorest import Blueprint
 
-from app.api import documents_errors
 from app.core import permissions
 from app.core.access import PUBLIC, allow
+from app.core.api import documents_errors
 from app.insights import stats
 from app.insights.views import filters_from_args
 

@@ -16,9 +16,9 @@ from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.ids import MAX_INTEGER
 from app.core.page_cache import public_page
 from app.core.pdf import render_pdf
+from app.core.spreadsheets import neutralize
 from app.core.versions import INCIDENTS
 from app.extensions import db
-from app.incidents.exports import neutralize
 from app.incidents.models import Incident
 from app.incidents.vocab import CATEGORY_LABELS, Category, language_name
 from app.insights import charts, stats

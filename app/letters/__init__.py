@@ -1,1 +1,21 @@
 """Demand letters: drafted together, translated, co-signed by organizations, published with their signatories."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Letters: their tables, public and managing pages, the API and the data version their cached pages
+    follow."""
+    from app.core import api, versions
+    from app.letters import manage_views, views
+    from app.letters.api import blp
+    from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
+    from app.organizations.models import Organization
+    from app.platforms.models import Platform
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manage_views.bp)
+    api.register_blueprint(app, blp)
+    # A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
+    # a signatory organization, the platform).
+    versions.track(versions.LETTERS, Letter, LetterRevision, LetterDemand, Signature, Supporter, Organization, Platform)

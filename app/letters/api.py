@@ -7,9 +7,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from app.api import documents_errors
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.api import documents_errors
 from app.extensions import db
 from app.letters import services
 from app.letters.models import Letter

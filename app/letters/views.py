@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core import permissions, versions
+from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language
@@ -21,15 +21,10 @@ from app.core.versions import LETTERS
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
-from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
+from app.letters.models import Letter
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
-from app.organizations.models import Organization
-from app.platforms.models import Platform
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
-# A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
-# a signatory organization, the platform).
-versions.track(LETTERS, Letter, LetterRevision, LetterDemand, Signature, Supporter, Organization, Platform)
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);

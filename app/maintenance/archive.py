@@ -22,9 +22,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from app.core import storage
 from app.core.db import utcnow
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.maintenance import dumps, integrity
 
 FORMAT = 1

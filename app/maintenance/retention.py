@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from app.core import audit, versions
+from app.core import audit, storage, versions
 from app.core.db import utcnow
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents.models import Evidence, Incident
 from app.incidents.vocab import Status
 from app.letters.models import Signature, Supporter

@@ -1,1 +1,19 @@
 """Meetings across time zones: requests, polls, fair scheduling, calendar invitations, minutes and follow-up."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Meetings: their tables, pages, the API, the ``meetings`` commands, their share of the storage quota and
+    the published summaries on the tracker's platform pages."""
+    from app.core import api, quota
+    from app.meetings import models, services, views  # noqa: F401  (models: its tables)
+    from app.meetings.api import blp
+    from app.meetings.cli import meetings_cli
+    from app.tracker.views import add_platform_section
+
+    app.register_blueprint(views.bp)
+    api.register_blueprint(app, blp)
+    app.cli.add_command(meetings_cli)
+    quota.register_usage(app, services.attachment_sizes)
+    add_platform_section(app, views.published_summaries)

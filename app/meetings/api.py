@@ -5,9 +5,9 @@ from flask import abort, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api import documents_errors
 from app.core import permissions
 from app.core.access import SIGNED_IN, allow
+from app.core.api import documents_errors
 from app.extensions import db
 from app.meetings import services
 from app.meetings.models import Meeting

@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
-from app.core import audit, permissions
+from app.core import audit, permissions, quota, storage, uploads
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
-from app.incidents import evidence as storage
-from app.maintenance import quota
 from app.meetings import scheduling
 from app.meetings.calendar import calendar_for
 from app.meetings.models import (
@@ -328,7 +326,7 @@ def add_action(
 
 
 def add_attachment(
-    actor: User, meeting: Meeting, upload: storage.PreparedUpload, description: str | None
+    actor: User, meeting: Meeting, upload: uploads.PreparedUpload, description: str | None
 ) -> Attachment:
     """Any viewer may attach a file; an image is kept as its copy without metadata (no GPS, no camera data).
 
@@ -338,7 +336,7 @@ def add_attachment(
         raise MeetingError("not_allowed")
     kept = upload.display if upload.display is not None else upload.data  # the original image is never stored
     quota.ensure_room(actor.organization_id, len(kept))
-    sha256, media_type, size = storage.write_bytes(kept), storage.media_type_of(kept), len(kept)
+    sha256, media_type, size = storage.write_bytes(kept), uploads.media_type_of(kept), len(kept)
     item = Attachment(
         sha256=sha256, media_type=media_type, size=size, description=description or None, uploaded_by_id=actor.id
     )
@@ -346,6 +344,15 @@ def add_attachment(
     db.session.flush()
     audit.record("meeting_attachment_added", target=meeting, actor=actor, sha256=upload.sha256)
     return item
+
+
+def attachment_sizes(organization_id: int) -> Select:
+    """Meetings' share of the storage quota: the files that the organization's people attached."""
+    return (
+        select(Attachment.size.label("size"))
+        .join(User, User.id == Attachment.uploaded_by_id)
+        .where(User.organization_id == organization_id)
+    )
 
 
 def publish_summary(actor: User, meeting: Meeting, summary: str) -> None:

@@ -9,15 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core import audit, permissions
+from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
 from app.core.i18n import TZ_COOKIE, valid_timezone
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.letters.models import Letter
-from app.maintenance import quota
 from app.meetings import calendar, scheduling, services
 from app.meetings.forms import (
     RECURRENCES,
@@ -45,7 +43,6 @@ from app.meetings.vocab import (
 from app.organizations.models import Organization
 from app.platforms.services import active_platforms
 from app.tracker.models import Commitment
-from app.tracker.views import PLATFORM_SECTIONS
 
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
@@ -350,9 +347,9 @@ def upload(meeting_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
-            prepared = storage.prepare_upload(form.file.data.stream)
-        except storage.EvidenceRejected as error:
-            flash(str(storage.REJECTION_MESSAGES[error.code]), "error")
+            prepared = uploads.prepare_upload(form.file.data.stream)
+        except uploads.UploadRejected as error:
+            flash(str(uploads.REJECTION_MESSAGES[error.code]), "error")
             return back(meeting, "attachments")
         try:
             services.add_attachment(current_user, meeting, prepared, form.description.data)
@@ -374,7 +371,7 @@ def attachment(meeting_id: int, attachment_id: int):
         storage.path_for(item.sha256),
         mimetype=item.media_type,
         as_attachment=True,
-        download_name=f"meeting-{meeting.id}-{item.id}.{storage.ALLOWED_TYPES[item.media_type]}",
+        download_name=f"meeting-{meeting.id}-{item.id}.{uploads.ALLOWED_TYPES[item.media_type]}",
     )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
@@ -450,6 +447,3 @@ def published_summaries(platform) -> str:
         for meeting in meetings
     ]
     return render_template("meetings/public_summaries.html", meetings=dated) if meetings else ""
-
-
-PLATFORM_SECTIONS.append(published_summaries)

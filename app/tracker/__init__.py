@@ -1,1 +1,16 @@
 """The public commitment tracker: what platforms promised, what they claim, what the coalition verifies."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The tracker: its tables, public and managing pages, the API and the ``tracker`` commands."""
+    from app.core import api
+    from app.tracker import manage_views, models, views  # noqa: F401  (models: its tables)
+    from app.tracker.api import blp
+    from app.tracker.digest import tracker_cli
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manage_views.bp)
+    api.register_blueprint(app, blp)
+    app.cli.add_command(tracker_cli)

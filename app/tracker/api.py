@@ -5,8 +5,8 @@ from flask import abort, request, url_for
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
-from app.api import documents_errors
 from app.core.access import PUBLIC, allow
+from app.core.api import documents_errors
 from app.tracker import queries
 from app.tracker.views import filters_from_args
 

@@ -4,11 +4,12 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -18,8 +19,9 @@ from app.core.access import PUBLIC, allow
 from app.core.i18n import labels_in_reader_language
 from app.core.links import external_url
 from app.core.page_cache import public_page
+from app.core.spreadsheets import neutralize
 from app.core.versions import TRACKER
-from app.incidents.exports import neutralize
+from app.platforms.models import Platform
 from app.tracker import queries, scorecard
 from app.tracker.vocab import (
     AREA_LABELS,
@@ -34,10 +36,14 @@ from app.tracker.vocab import (
 
 bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tracker")
 
-# Sections that features above the tracker add to a platform's public page (the published summaries of
-# meetings with the platform): each is a function(platform) -> HTML of public content only.
-PLATFORM_SECTIONS: list = []
+PLATFORM_SECTIONS = "tracker_platform_sections"  # key in app.extensions: see add_platform_section
 OVERVIEW_PAGE_SIZE = 50
+
+
+def add_platform_section(app: Flask, render: Callable[[Platform], str]) -> None:
+    """Show a section on each platform's public tracker page, for features above the tracker (the published
+    summaries of meetings with the platform): ``render(platform)`` returns HTML of public content only."""
+    app.extensions.setdefault(PLATFORM_SECTIONS, []).append(render)
 
 
 _labels = labels_in_reader_language(
@@ -118,7 +124,7 @@ def platform(slug: str):
     card = scorecard.scorecards(date.today(), platform_slugs=[slug])
     card = next(item for item in card if item.platform.id == platform.id)
     # Each section is a template we rendered (escaped) ourselves, so its HTML is safe to include.
-    sections_html = [Markup(render(platform)) for render in PLATFORM_SECTIONS]
+    sections_html = [Markup(render(platform)) for render in current_app.extensions.get(PLATFORM_SECTIONS, ())]
     # Cached pages never build addresses from the request's Host: the first asker would set them for everyone.
     return render_template(
         "tracker/platform.html",

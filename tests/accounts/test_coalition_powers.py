@@ -9,8 +9,8 @@ from sqlalchemy import select
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, TokenScope, User
 from app.core.db import utcnow
+from app.core.uploads import prepare_upload
 from app.extensions import db
-from app.incidents.evidence import prepare_upload
 from app.incidents.services import add_file_evidence
 from app.incidents.vocab import Status
 from app.insights.report import scope_of

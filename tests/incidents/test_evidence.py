@@ -12,9 +12,9 @@ from PIL import Image, ImageFile, PngImagePlugin
 from sqlalchemy import select
 
 from app.config import PROJECT_ROOT
+from app.core import storage, uploads
 from app.core.audit import AuditEntry
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.models import Evidence
 from tests.maintenance.samples import gif, polyglots
@@ -100,7 +100,7 @@ def attach(app, personas):
 
     def add(incident, data: bytes, **fields) -> Evidence:
         item = services.add_file_evidence(
-            personas["member_a"], incident, storage.prepare_upload(io.BytesIO(data)), **fields
+            personas["member_a"], incident, uploads.prepare_upload(io.BytesIO(data)), **fields
         )
         db.session.commit()
         return item
@@ -262,8 +262,8 @@ def test_small_file_with_more_pixels_than_max_image_pixels_is_refused(app, share
     app.config["MAX_IMAGE_PIXELS"] = 1_000_000
     out = io.BytesIO()
     Image.new("1", (2000, 2000)).save(out, "PNG")
-    with pytest.raises(storage.EvidenceRejected) as refused:
-        storage.prepare_upload(io.BytesIO(out.getvalue()))
+    with pytest.raises(uploads.UploadRejected) as refused:
+        uploads.prepare_upload(io.BytesIO(out.getvalue()))
     assert refused.value.code == "image_too_large" and len(out.getvalue()) < 10_000
 
 
@@ -388,7 +388,7 @@ def test_evidence_cannot_be_reached_through_another_incidents_reference(
     login, personas, shared, incident_factory, attach
 ):
     other = incident_factory(personas["member_b"], status="draft")
-    item = services.add_file_evidence(personas["member_b"], other, storage.prepare_upload(io.BytesIO(photo())))
+    item = services.add_file_evidence(personas["member_b"], other, uploads.prepare_upload(io.BytesIO(photo())))
     db.session.commit()
     assert fetch(login("member_a"), url(shared, item)).status_code == 404
     assert fetch(login("member_a"), url(shared, item, "original")).status_code == 404

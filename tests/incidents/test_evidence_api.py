@@ -8,8 +8,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.accounts.models import TokenScope
+from app.core import storage
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents.models import Evidence
 from tests.maintenance.samples import gif, polyglots
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.core import storage, uploads
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.models import Evidence
 from app.maintenance import dumps
@@ -59,7 +59,7 @@ def filed(personas, incident_factory) -> str:
     """An incident of organization A with a photo (original and display copy) and a PDF; its reference."""
     incident = incident_factory(personas["member_a"], status="verified")
     for data in (png(), PDF):
-        services.add_file_evidence(personas["member_a"], incident, storage.prepare_upload(io.BytesIO(data)))
+        services.add_file_evidence(personas["member_a"], incident, uploads.prepare_upload(io.BytesIO(data)))
     db.session.commit()
     return incident.reference
 

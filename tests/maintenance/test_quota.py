@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import TokenScope
+from app.core import quota, uploads
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.models import Evidence
-from app.maintenance import quota
 from app.meetings import services as meetings
 from app.meetings.models import Attachment
 from app.meetings.vocab import Kind
@@ -35,7 +34,7 @@ def shared(personas, incident_factory):
 @pytest.fixture
 def full(app, personas, shared):
     """Organization A has stored 1,000 bytes of its 1,500-byte quota."""
-    services.add_file_evidence(personas["member_a"], shared, storage.prepare_upload(io.BytesIO(pdf(1000))))
+    services.add_file_evidence(personas["member_a"], shared, uploads.prepare_upload(io.BytesIO(pdf(1000))))
     db.session.commit()
     app.config["ORGANIZATION_STORAGE_QUOTA_BYTES"] = 1500
     return shared
@@ -69,7 +68,7 @@ def evidence_count() -> int:
 def test_usage_sums_evidence_and_attachments_of_the_organization_in_one_statement(
     personas, full, meeting, count_queries
 ):
-    meetings.add_attachment(personas["member_a"], meeting, storage.prepare_upload(io.BytesIO(pdf(200))), None)
+    meetings.add_attachment(personas["member_a"], meeting, uploads.prepare_upload(io.BytesIO(pdf(200))), None)
     db.session.commit()
     organization_id = personas["org_a"].id
 

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from app.core import storage, uploads
 from app.core.audit import AuditEntry, verify_chain
 from app.core.db import utcnow
 from app.extensions import db
-from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.models import Evidence, Incident, PlatformReport
 from app.incidents.vocab import Channel, Outcome
@@ -48,7 +48,7 @@ def cli(app):
 @pytest.fixture
 def attach(personas):
     def add(incident, data: bytes) -> Evidence:
-        item = services.add_file_evidence(personas["member_a"], incident, storage.prepare_upload(io.BytesIO(data)))
+        item = services.add_file_evidence(personas["member_a"], incident, uploads.prepare_upload(io.BytesIO(data)))
         db.session.commit()
         return item
 

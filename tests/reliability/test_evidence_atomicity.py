@@ -7,9 +7,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from app.core import audit
+from app.core import audit, storage
 from app.extensions import db
-from app.incidents import evidence
 from app.incidents.models import Evidence
 
 
@@ -59,7 +58,7 @@ def test_a_file_that_cannot_be_written_leaves_no_row(app, login, personas, incid
     def disk_full(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(evidence.os, "replace", disk_full)
+    monkeypatch.setattr(storage.os, "replace", disk_full)
     with pytest.raises(OSError):
         upload(login("member_a"), incident.reference)
     assert evidence_count() == 0
@@ -71,4 +70,4 @@ def test_a_committed_upload_keeps_its_files(app, login, personas, incident_facto
     assert upload(login("member_a"), incident.reference).status_code == 302
     item = db.session.scalar(select(Evidence))
     assert sorted(path.name for path in stored_files(evidence_dir)) == sorted([item.sha256, item.display_sha256])
-    assert all(os.path.getsize(evidence.path_for(sha)) > 0 for sha in (item.sha256, item.display_sha256))
+    assert all(os.path.getsize(storage.path_for(sha)) > 0 for sha in (item.sha256, item.display_sha256))

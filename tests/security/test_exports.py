@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from app.core.spreadsheets import FORMULA_STARTS, neutralize
 from app.extensions import db
-from app.incidents.exports import FORMULA_STARTS, neutralize
 from app.tracker import services as tracker
 from app.tracker.vocab import Area, Claimed, Verified
 

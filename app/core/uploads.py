@@ -1,30 +1,20 @@
-"""Evidence files: validated by content, stored outside static/ by SHA-256, images copied without metadata.
+"""Uploads validated by their content: size limits, accepted media types, polyglots refused, images cleaned.
 
-Storage layout: ``<EVIDENCE_DIR>/<sha[:2]>/<sha>``. Files are written to a
-temporary name and renamed into place, so a crash never leaves half a file
-under a real name; the same content is stored once. Files are written inside
-the transaction that records them, just before it commits: a file this
-transaction created is removed again if it rolls back, so no row points at a
-missing file and no failed upload leaves a file behind.
+Any feature that accepts files prepares them here, then stores them with ``app.core.storage``.
 """
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.core import storage
 
 # What may be uploaded, by the type the content itself declares.
 ALLOWED_TYPES = {
@@ -45,11 +35,9 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 # like these by chance, and cameras write XML metadata; whatever a file holds, the headers it is served with
 # (its own type, nosniff, a sandboxing CSP) keep a browser from running it as a page of ours.
 MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|object|embed)[\s/>]", re.IGNORECASE)
-CHUNK = 1024 * 1024
-WRITTEN_FILES = "evidence_files_written"  # key in the session's info: files the open transaction created
 
 
-class EvidenceRejected(ValueError):
+class UploadRejected(ValueError):
     """The upload is refused; ``code`` says why: empty, too_large, type, markup, image_too_large, corrupt."""
 
     def __init__(self, code: str):
@@ -86,62 +74,14 @@ class PreparedUpload:
         return ALLOWED_TYPES[self.media_type]
 
 
-def storage_root() -> Path:
-    return Path(current_app.config["EVIDENCE_DIR"] or Path(current_app.instance_path) / "evidence")
-
-
-def path_for(sha256: str) -> Path:
-    if len(sha256) != 64 or any(char not in "0123456789abcdef" for char in sha256):
-        raise ValueError("not a SHA-256")
-    return storage_root() / sha256[:2] / sha256
-
-
-def write_bytes(data: bytes) -> str:
-    """Store content by its SHA-256 (once, atomically); returns the hash."""
-    return _write_atomically(data)
-
-
-def _write_atomically(data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    target = path_for(digest)
-    if target.exists():
-        return digest
-    db.session.info.setdefault(WRITTEN_FILES, []).append(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return digest
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_written_files(session) -> None:
-    session.info.pop(WRITTEN_FILES, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_files_of_rolled_back_transaction(session, transaction) -> None:
-    """A transaction that ends without committing (rollback, error, closed session) takes its new files along."""
-    if transaction.parent is None:
-        for path in session.info.pop(WRITTEN_FILES, []):
-            path.unlink(missing_ok=True)
-
-
 def _read_limited(stream, limit: int) -> bytes:
     buffer = io.BytesIO()
-    while chunk := stream.read(CHUNK):
+    while chunk := stream.read(storage.CHUNK):
         buffer.write(chunk)
         if buffer.tell() > limit:
-            raise EvidenceRejected("too_large")
+            raise UploadRejected("too_large")
     if buffer.tell() == 0:
-        raise EvidenceRejected("empty")
+        raise UploadRejected("empty")
     return buffer.getvalue()
 
 
@@ -149,7 +89,7 @@ def media_type_of(data: bytes) -> str:
     """The type the content declares by its signature (never the name or the client's claim)."""
     kind = filetype.guess(data[:8192])
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise EvidenceRejected("type")
+        raise UploadRejected("type")
     return kind.mime
 
 
@@ -162,14 +102,14 @@ def clean_image(data: bytes) -> bytes:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise EvidenceRejected("image_too_large") from None
+        raise UploadRejected("image_too_large") from None
     except Exception:
-        raise EvidenceRejected("corrupt") from None
+        raise UploadRejected("corrupt") from None
     try:
         with image:
             width, height = image.size
             if width * height > max_pixels:
-                raise EvidenceRejected("image_too_large")
+                raise UploadRejected("image_too_large")
             image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                 image = image.convert("RGB")
@@ -180,36 +120,24 @@ def clean_image(data: bytes) -> bytes:
             image_format = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
             image.save(output, format=image_format, quality=90, optimize=True)
             return output.getvalue()
-    except EvidenceRejected:
+    except UploadRejected:
         raise
     except Exception:  # a damaged file makes Pillow raise almost anything: SyntaxError, struct.error, TypeError …
-        raise EvidenceRejected("corrupt") from None
+        raise UploadRejected("corrupt") from None
 
 
 def prepare_upload(stream) -> PreparedUpload:
     """Read, size-check, type-check, refuse polyglots, hash an upload, and strip an image's metadata; raises
-    EvidenceRejected."""
+    UploadRejected."""
     data = _read_limited(stream, current_app.config["MAX_EVIDENCE_BYTES"])
     media_type = media_type_of(data)
     if MARKUP.search(data):
-        raise EvidenceRejected("markup")
+        raise UploadRejected("markup")
     display = clean_image(data) if media_type in IMAGE_TYPES else None
     return PreparedUpload(data, display, hashlib.sha256(data).hexdigest(), media_type)
 
 
 def write_upload(upload: PreparedUpload) -> str | None:
     """Store the original and its display copy; returns the display copy's SHA-256."""
-    _write_atomically(upload.data)
-    return _write_atomically(upload.display) if upload.display is not None else None
-
-
-def file_digest(sha256: str) -> str | None:
-    """Recompute the stored file's SHA-256 (None if the file is missing)."""
-    path = path_for(sha256)
-    if not path.exists():
-        return None
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    storage.write_bytes(upload.data)
+    return storage.write_bytes(upload.display) if upload.display is not None else None

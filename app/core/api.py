@@ -1,9 +1,11 @@
-"""The JSON API at ``/api/v1``, documented by an OpenAPI 3 document built from the code."""
+"""The JSON API at ``/api/v1``, documented by an OpenAPI 3 document built from the code: the Api, the problem
+schema every error answers with, and ``documents_errors`` for the features' API blueprints."""
 
 import http
 
 import marshmallow as ma
 from apispec import BasePlugin
+from flask import Flask
 from flask_smorest import Api
 
 from app.core.errors import PROBLEM_JSON
@@ -94,27 +96,14 @@ API_SPEC_OPTIONS = {
 }
 
 
-def init_api(app) -> CoalitionApi:
-    """One Api per app (its spec records the app's routes), with every feature's API blueprint."""
-    from app.accounts.api import blp as accounts_blp
-    from app.incidents.api import blp as incidents_blp
-    from app.insights.api import blp as stats_blp
-    from app.letters.api import blp as letters_blp
-    from app.meetings.api import blp as meetings_blp
-    from app.organizations.api import blp as organizations_blp
-    from app.platforms.api import blp as platforms_blp
-    from app.tracker.api import blp as commitments_blp
+def init_app(app: Flask) -> None:
+    """One Api per app (its spec records the app's routes); each feature adds its blueprint with
+    ``register_blueprint``."""
+    app.extensions["coalition_api"] = CoalitionApi(
+        app, spec_kwargs=API_SPEC_OPTIONS | {"extra_plugins": [RefusedTokenPlugin()]}
+    )
 
-    api = CoalitionApi(app, spec_kwargs=API_SPEC_OPTIONS | {"extra_plugins": [RefusedTokenPlugin()]})
-    for blueprint in (
-        accounts_blp,
-        commitments_blp,
-        incidents_blp,
-        letters_blp,
-        meetings_blp,
-        organizations_blp,
-        platforms_blp,
-        stats_blp,
-    ):
-        api.register_blueprint(blueprint)
-    return api
+
+def register_blueprint(app: Flask, blueprint) -> None:
+    """Serve a feature's API blueprint under /api/v1 and document it in the app's OpenAPI document."""
+    app.extensions["coalition_api"].register_blueprint(blueprint)

@@ -1,0 +1,60 @@
+"""Each feature registers itself from its ``init_app``, and an app built again in the same process (as tests do)
+registers nothing twice: no session listener, tracked model or platform section."""
+
+from app.core import storage, versions
+from app.extensions import db
+from app.letters.models import Letter
+from app.platforms.models import Platform
+from app.tracker.views import PLATFORM_SECTIONS
+
+BLUEPRINTS = {
+    "health",
+    "api-docs",
+    "outbox",
+    *("accounts", "account", "people", "accounts_api"),
+    *("organizations", "manage", "organizations_api"),
+    "platforms_api",
+    *("incidents", "evidence", "public_incidents", "incidents_api"),
+    *("letters", "letters_manage", "letters_api"),
+    *("tracker", "tracker_manage", "tracker_api"),
+    *("meetings", "meetings_api"),
+    *("insights", "stats_api"),
+    "admin",
+    "main",
+}
+COMMANDS = {
+    "translate",
+    "docs",
+    "audit",
+    "outbox",
+    "users",
+    "tokens",
+    "orgs",
+    "tracker",
+    "meetings",
+    "backup",
+    "restore",
+}
+COMMANDS |= {"retention", "demo", "db", "openapi"}
+
+
+def test_every_feature_registers_its_pages_api_and_commands(app):
+    assert set(app.blueprints) == BLUEPRINTS
+    assert set(app.cli.commands) == COMMANDS
+    assert set(app.cli.commands["users"].commands) == {"create"}  # added by organizations, above accounts
+
+
+def test_an_app_built_again_registers_nothing_twice(app, make_app):
+    again = make_app()
+    session = db.session()
+    listeners = {
+        "before_flush": [versions._bump_tracked],
+        "after_commit": [storage._keep_written_files],
+        "after_transaction_end": [versions._forget_bumped, storage._remove_written_files],
+    }
+    for name, expected in listeners.items():
+        registered = list(getattr(session.dispatch, name))
+        assert [registered.count(listener) for listener in expected] == [1] * len(expected), name
+    assert versions._TRACKED[versions.LETTERS].count(Letter) == 1
+    assert versions._TRACKED[versions.INCIDENTS].count(Platform) == 1
+    assert len(again.extensions[PLATFORM_SECTIONS]) == 1
