@@ -99,7 +99,7 @@ def input_fields(editable=fields.EDITABLE) -> dict:
     return {field.public_name: _input_field(field) for field in editable}
 
 
-class IncidentInputSchema(ma.Schema.from_dict(input_fields(), name="IncidentFields")):
+class IncidentInputSchema(ma.Schema.from_dict(input_fields(), name="IncidentInputFields")):
     """What a person may set on an incident. Other fields (organization, status, author …) are ignored:
     the caller's organization files it, as a draft unless ``submit`` is true."""
 
@@ -110,19 +110,19 @@ class IncidentInputSchema(ma.Schema.from_dict(input_fields(), name="IncidentFiel
 
 
 def _for_reader(field: Field) -> ma.fields.Field:
-    """A field anonymous callers see empty, as on the public page."""
-    hidden = [] if field.kind in fields.SEPARATORS else None
-    restriction = ("empty" if hidden == [] else "null") + " for anonymous callers, as on the public page"
+    """The output of a ``details_only`` field: empty (a list) or null for anonymous callers, as on the public page."""
+    is_list = field.kind in fields.SEPARATORS
+    restriction = f"{'empty' if is_list else 'null'} for anonymous callers, as on the public page"
     metadata = {"description": f"{field.description}; {restriction}" if field.description else restriction.capitalize()}
     if field.kind is Kind.NUMBER:
         metadata["type"] = "integer"
 
     def value_for_reader(incident):
-        if not permissions.can_see_content_details(current_user):
-            return hidden
-        return getattr(incident, field.model_attribute)
+        if permissions.can_see_content_details(current_user):
+            return getattr(incident, field.model_attribute)
+        return [] if is_list else None
 
-    return ma.fields.Function(value_for_reader, allow_none=hidden is None, metadata=metadata)
+    return ma.fields.Function(value_for_reader, allow_none=not is_list, metadata=metadata)
 
 
 def _output_field(field: Field) -> ma.fields.Field:
@@ -152,7 +152,7 @@ def output_fields(shown=fields.SHOWN) -> dict:
     return {field.public_name: _output_field(field) for field in shown if field.kind is not Kind.PER_READER}
 
 
-class IncidentSchema(ma.Schema.from_dict(output_fields(), name="IncidentFieldsOutput")):
+class IncidentSchema(ma.Schema.from_dict(output_fields(), name="IncidentOutputFields")):
     """An incident as the caller may see it; the fields shown per reader are declared here, the others in
     app/incidents/fields.py."""
 
