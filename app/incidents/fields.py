@@ -50,14 +50,16 @@ SEPARATORS = {Kind.CHOICES: ";", Kind.URLS: " "}
 
 @dataclass(frozen=True)
 class Field:
+    """One field of an incident, as every derived place needs it."""
+
     name: str  # in the form and in IncidentData
     kind: Kind
     label: Any = None  # a lazy_gettext string
-    required: bool = False
+    required: bool = False  # never empty: the form and the API insist on it
     max_length: int | None = None
     labels: Mapping | None = None  # choices by code
     vocabulary: type[StrEnum] | None = None  # a CHOICE's enum
-    default: Any = None
+    default: Any = None  # when not given (choices and flags)
     help: Any = None  # shown under the form's field
     required_message: Any = None  # instead of the form's generic one
     description: str | None = None  # in the OpenAPI document
