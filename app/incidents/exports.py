@@ -10,59 +10,48 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core import permissions
 from app.core.spreadsheets import neutralize_reversibly
 from app.extensions import db
-from app.incidents import search
+from app.incidents import fields, search
+from app.incidents.fields import Field, Kind
 from app.incidents.models import Incident
 
-COLUMNS = [
-    "reference",
-    "organization",
-    "platform",
-    "title",
-    "categories",
-    "communities",
-    "language",
-    "country",
-    "first_seen_on",
-    "severity",
-    "status",
-    "visibility",
-    "urls",
-    "excerpt",
-    "account_handle",
-    "account_audience",
-    "account_prominence",
-    "estimated_reach",
-    "description",
-    "is_graphic",
-    "reports",
-]
+COLUMNS = [field.public_name for field in fields.SHOWN]
 BATCH = 500
 
 
-def row_for(person, incident: Incident) -> dict:
-    shown_org = incident.organization.name if permissions.can_see_filing_organization(person, incident) else ""
+def _organization(person, incident: Incident) -> str:
+    return incident.organization.name if permissions.can_see_filing_organization(person, incident) else ""
+
+
+def _reports(person, incident: Incident) -> str:
+    return ";".join(f"{r.reported_on.isoformat()}:{r.channel}:{r.outcome}" for r in incident.reports)
+
+
+PER_READER = {"organization": _organization, "reports": _reports}
+
+
+def cell(incident: Incident, field: Field):
+    """One field's value in a row: text, a number, a boolean or None (an empty CSV cell, a JSON null)."""
+    value = getattr(incident, field.model_attribute)
+    match field.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            return value or ""
+        case Kind.PLATFORM:
+            return incident.platform.slug
+        case Kind.DATE:
+            return value.isoformat()
+        case Kind.CHOICE:
+            return str(value)
+        case Kind.CHOICES | Kind.URLS:
+            return fields.SEPARATORS[field.kind].join(value)
+    return value
+
+
+def row_for(person, incident: Incident, shown=fields.SHOWN) -> dict:
     return {
-        "reference": incident.reference,
-        "organization": shown_org,
-        "platform": incident.platform.slug,
-        "title": incident.title,
-        "categories": ";".join(incident.category_codes),
-        "communities": ";".join(incident.community_codes),
-        "language": incident.language,
-        "country": incident.country,
-        "first_seen_on": incident.first_seen_on.isoformat(),
-        "severity": str(incident.severity),
-        "status": str(incident.status),
-        "visibility": str(incident.visibility),
-        "urls": " ".join(item.url for item in incident.urls),
-        "excerpt": incident.excerpt or "",
-        "account_handle": incident.account_handle or "",
-        "account_audience": incident.account_audience,
-        "account_prominence": str(incident.account_prominence),
-        "estimated_reach": incident.estimated_reach,
-        "description": incident.description or "",
-        "is_graphic": incident.is_graphic,
-        "reports": ";".join(f"{r.reported_on.isoformat()}:{r.channel}:{r.outcome}" for r in incident.reports),
+        field.public_name: PER_READER[field.name](person, incident)
+        if field.kind is Kind.PER_READER
+        else cell(incident, field)
+        for field in shown
     }
 
 

@@ -18,20 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.core.forms import CountryField, FlaskForm, select_choices, web_address_validators
 from app.core.ids import MAX_INTEGER
 from app.core.submissions import token_field
-from app.incidents.vocab import (
-    CATEGORY_LABELS,
-    CHANNEL_LABELS,
-    COMMUNITY_LABELS,
-    OUTCOME_LABELS,
-    PROMINENCE_LABELS,
-    SEVERITY_LABELS,
-    VISIBILITY_LABELS,
-    AccountProminence,
-    Outcome,
-    Visibility,
-    language_choices,
-    language_codes,
-)
+from app.incidents.fields import EDITABLE, Field, Kind, typed
+from app.incidents.vocab import CHANNEL_LABELS, OUTCOME_LABELS, Outcome, language_choices, language_codes
 
 MAX_URLS = 20
 
@@ -62,63 +50,81 @@ def content_urls(form, field):
             raise ValidationError(_l("Each line must be one web address starting with https://."))
 
 
-class IncidentForm(FlaskForm):
-    title = StringField(
-        _l("Title"),
-        validators=[DataRequired(), Length(max=300)],
-        description=_l("A short factual summary, without names of private people."),
+def _form_field(field: Field):
+    """The form's field for one of the incident's fields, in the reader's language."""
+    presence = DataRequired(message=field.required_message) if field.required else Optional()
+    length = [Length(max=field.max_length)] if field.max_length else []
+    choices = select_choices(field.labels.items()) if field.labels else None
+    described = {"description": field.help or ""}
+    match field.kind:
+        case Kind.TEXT:
+            return StringField(field.label, validators=[presence, *length], **described)
+        case Kind.LONG_TEXT:
+            return TextAreaField(field.label, validators=[presence, *length], **described)
+        case Kind.URLS:
+            return TextAreaField(field.label, validators=[presence, content_urls], **described)
+        case Kind.DATE:
+            return DateField(field.label, validators=[presence], **described)
+        case Kind.NUMBER:
+            return IntegerField(field.label, validators=[presence, NumberRange(min=0, max=MAX_INTEGER)], **described)
+        case Kind.FLAG:
+            return BooleanField(field.label, default=field.default, **described)
+        case Kind.CHOICE:
+            default = field.default.value if field.default else None
+            validators = [presence] if field.required else []
+            return RadioField(field.label, choices=choices, default=default, validators=validators, **described)
+        case Kind.CHOICES:
+            validators = [presence] if field.required else []
+            return CheckboxesField(field.label, choices=choices, validators=validators, **described)
+        case Kind.LANGUAGE:
+            return LanguageField(field.label, validators=[presence], **described)
+        case Kind.COUNTRY:
+            return CountryField(field.label, validators=[presence], **described)
+        case Kind.PLATFORM:  # the choices are the active platforms, set per request
+            return SelectField(field.label, coerce=int, validators=[presence], **described)
+    raise ValueError(f"No form field for {field.kind}")
+
+
+class IncidentFormBase(FlaskForm):
+    incident_fields: tuple[Field, ...] = ()
+
+    def fill_from(self, incident) -> None:
+        """Show what the incident holds."""
+        for field in self.incident_fields:
+            value = getattr(incident, field.model_attribute)
+            self[field.name].data = "\n".join(value) if field.kind is Kind.URLS else value
+
+    def incident_values(self) -> dict:
+        """What was typed, as IncidentData holds it (keyword arguments)."""
+        values = {}
+        for field in self.incident_fields:
+            data = self[field.name].data
+            if field.kind is Kind.URLS:
+                data = [line.strip() for line in (data or "").splitlines() if line.strip()]
+            elif field.kind is Kind.CHOICES:
+                data = data or []
+            elif field.kind in (Kind.TEXT, Kind.LONG_TEXT) and not field.required:
+                data = data or None
+            values[field.name] = typed(field, data)
+        return values
+
+
+def incident_form_class(editable=EDITABLE) -> type[IncidentFormBase]:
+    """The incident form: a field for each editable field, in the list's order, then the form's own."""
+    return type(
+        "IncidentForm",
+        (IncidentFormBase,),
+        {
+            "incident_fields": editable,
+            **{field.name: _form_field(field) for field in editable},
+            "version": HiddenField(),
+            "submission": token_field(),  # filing the same form twice files one incident
+            "confirm_duplicates": BooleanField(_l("I have checked: this is not a duplicate")),
+        },
     )
-    platform_id = SelectField(_l("Platform"), coerce=int, validators=[DataRequired()])
-    categories = CheckboxesField(
-        _l("Harm categories"),
-        choices=select_choices(CATEGORY_LABELS.items()),
-        validators=[DataRequired(message=_l("Choose at least one category."))],
-    )
-    communities = CheckboxesField(_l("Targeted communities"), choices=select_choices(COMMUNITY_LABELS.items()))
-    language = LanguageField(_l("Language of the content"), validators=[DataRequired()])
-    country = CountryField(_l("Country"), validators=[DataRequired()])
-    first_seen_on = DateField(_l("Date first seen"), validators=[DataRequired()])
-    urls = TextAreaField(
-        _l("Content addresses"), validators=[Optional(), content_urls], description=_l("One web address per line.")
-    )
-    excerpt = TextAreaField(_l("Excerpt or transcription"), validators=[Optional(), Length(max=20000)])
-    account_handle = StringField(_l("Account that posted it"), validators=[Optional(), Length(max=200)])
-    account_audience = IntegerField(
-        _l("Approximate audience of the account"), validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)]
-    )
-    account_prominence = RadioField(
-        _l("Who is behind the account?"),
-        default=AccountProminence.ORDINARY.value,
-        choices=select_choices(PROMINENCE_LABELS.items()),
-    )
-    estimated_reach = IntegerField(_l("Estimated reach"), validators=[Optional(), NumberRange(min=0, max=MAX_INTEGER)])
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=50000)],
-        description=_l("Context and why it matters. Markdown is allowed."),
-    )
-    severity = RadioField(
-        _l("Severity"),
-        choices=select_choices(SEVERITY_LABELS.items()),
-        validators=[DataRequired(message=_l("Choose a severity."))],
-    )
-    is_graphic = BooleanField(_l("Contains graphic or violent imagery"))
-    visibility = RadioField(
-        _l("Who may see it"), default=Visibility.COALITION.value, choices=select_choices(VISIBILITY_LABELS.items())
-    )
-    show_organization = BooleanField(
-        _l("Show our organization's name when shared"),
-        default=True,
-        description=_l("If unticked, it appears as filed by “a member organization”."),
-    )
-    internal_notes = TextAreaField(
-        _l("Internal notes"),
-        validators=[Optional(), Length(max=20000)],
-        description=_l("Never shown outside your organization and the reviewers."),
-    )
-    version = HiddenField()
-    submission = token_field()  # filing the same form twice files one incident
-    confirm_duplicates = BooleanField(_l("I have checked: this is not a duplicate"))
+
+
+IncidentForm = incident_form_class()
 
 
 class ReportForm(FlaskForm):

@@ -9,16 +9,12 @@ from sqlalchemy import select
 
 from app.core.spreadsheets import FORMULA_STARTS
 from app.extensions import db
-from app.incidents import services
+from app.incidents import fields, services
 from app.incidents.schemas import IncidentInputSchema, to_incident_data
 from app.platforms.models import Platform
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
-LIST_COLUMNS = {"categories": ";", "communities": ";", "urls": " "}
-BOOLEAN_COLUMNS = ("is_graphic",)
-NUMBER_COLUMNS = ("account_audience", "estimated_reach")
-IGNORED = {"reference", "organization", "status", "reports"}
 
 
 @dataclass
@@ -42,21 +38,24 @@ def _unneutralize(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:2] in (*FORMULA_STARTS, "'") else value
 
 
-def _payload(row: dict) -> dict:
-    payload = {}
-    for name, raw in row.items():
-        if name is None or name in IGNORED:
+def payload_from(row: dict, editable=fields.EDITABLE) -> dict:
+    """A CSV row as the API's input: the editable fields' columns, in the export's format; others are ignored."""
+    values = {}
+    for incident_field in editable:
+        name = incident_field.public_name
+        if name not in row:
             continue
-        value = _unneutralize((raw or "").strip())
-        if name in LIST_COLUMNS:
-            payload[name] = [item for item in value.split(LIST_COLUMNS[name]) if item]
-        elif name in BOOLEAN_COLUMNS:
-            payload[name] = value.lower() in ("true", "1", "yes")
-        elif name in NUMBER_COLUMNS:
-            payload[name] = value or None
+        value = _unneutralize((row[name] or "").strip())
+        if incident_field.kind in fields.SEPARATORS:
+            values[name] = [item for item in value.split(fields.SEPARATORS[incident_field.kind]) if item]
+        elif incident_field.kind is fields.Kind.FLAG:
+            if value:
+                values[name] = value.lower() in ("true", "1", "yes")
+        elif incident_field.kind is fields.Kind.NUMBER:
+            values[name] = value or None
         elif value:
-            payload[name] = value
-    return payload
+            values[name] = value
+    return values
 
 
 def check_rows(text: str) -> list[RowResult]:
@@ -77,7 +76,7 @@ def check_rows(text: str) -> list[RowResult]:
     results = []
     for line, row in enumerate(rows, start=2):
         result = RowResult(line=line, title=(row.get("title") or "")[:120])
-        payload = _payload(row)
+        payload = payload_from(row)
         try:
             loaded = schema.load(payload)
         except ma.ValidationError as error:

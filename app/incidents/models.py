@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,13 +74,30 @@ class Incident(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # Lists of plain values, as the form, the API and the exports hold them (see app/incidents/fields.py).
     @property
     def category_codes(self) -> list[str]:
         return [item.category for item in self.categories]
 
+    @category_codes.setter
+    def category_codes(self, codes: list[str]) -> None:
+        self.categories = [IncidentCategory(category=code) for code in dict.fromkeys(codes)]
+
     @property
     def community_codes(self) -> list[str]:
         return [item.community for item in self.communities]
+
+    @community_codes.setter
+    def community_codes(self, codes: list[str]) -> None:
+        self.communities = [IncidentCommunity(community=code) for code in dict.fromkeys(codes)]
+
+    @property
+    def url_list(self) -> list[str]:
+        return [item.url for item in self.urls]
+
+    @url_list.setter
+    def url_list(self, urls: list[str]) -> None:
+        self.urls = [IncidentUrl(url=url, normalized=normalize_url(url)) for url in dict.fromkeys(urls)]
 
     @property
     def is_editable(self) -> bool:
@@ -91,6 +109,13 @@ class Incident(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Incident {self.reference}>"
+
+
+def normalize_url(url: str) -> str:
+    """The form used to spot the same content filed twice: lower-case host, no fragment, no trailing slash."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", parts.query, ""))
 
 
 class IncidentCategory(db.Model):

@@ -6,17 +6,10 @@ from app.core import permissions
 from app.core.forms import without_control_characters
 from app.core.geo import COUNTRY_CODES
 from app.core.ids import MAX_INTEGER
+from app.incidents import fields
+from app.incidents.fields import Field, Kind, typed
 from app.incidents.services import IncidentData
-from app.incidents.vocab import (
-    CATEGORY_LABELS,
-    COMMUNITY_LABELS,
-    AccountProminence,
-    Channel,
-    Outcome,
-    Severity,
-    Visibility,
-    language_codes,
-)
+from app.incidents.vocab import Channel, Outcome, language_codes
 from app.organizations.models import SLUG_SHAPE
 
 
@@ -66,46 +59,103 @@ class EvidenceSchema(ma.Schema):
     withdrawn = ma.fields.Function(lambda item: item.withdrawn_at is not None)
 
 
-class IncidentInputSchema(ma.Schema):
+def _input_field(field: Field) -> ma.fields.Field:
+    """The API's input field for one of the incident's fields: required, or optional with the form's default."""
+    described = {"metadata": {"description": field.description}} if field.description else {}
+    given = {"required": True, **described} if field.required else {"allow_none": True, **described}
+    match field.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            length = validate.Length(min=1 if field.required else None, max=field.max_length)
+            return Text(blank=not field.required, validate=length, **given)
+        case Kind.PLATFORM:
+            return Text(**given)
+        case Kind.DATE:
+            return ma.fields.Date(**given)
+        case Kind.NUMBER:
+            return ma.fields.Integer(validate=validate.Range(min=0, max=MAX_INTEGER), **given)
+        case Kind.LANGUAGE:
+            language = validate.OneOf(language_codes(), error="Not a known ISO 639 language code.")
+            return ma.fields.String(validate=language, **given)
+        case Kind.COUNTRY:
+            return ma.fields.String(validate=_one_of(COUNTRY_CODES), **given)
+        case Kind.CHOICE if field.required:
+            return ma.fields.String(validate=_one_of(field.vocabulary), **given)
+        case Kind.CHOICE:
+            return ma.fields.String(load_default=field.default.value, validate=_one_of(field.vocabulary), **described)
+        case Kind.CHOICES if field.required:
+            codes = ma.fields.String(validate=_one_of(field.labels))
+            return ma.fields.List(codes, validate=validate.Length(min=1), **given)
+        case Kind.CHOICES:
+            return ma.fields.List(ma.fields.String(validate=_one_of(field.labels)), load_default=list, **described)
+        case Kind.URLS:
+            address = ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000))
+            return ma.fields.List(address, load_default=list, validate=validate.Length(max=20), **described)
+        case Kind.FLAG:
+            return ma.fields.Boolean(load_default=field.default, **described)
+    raise ValueError(f"No API input for {field.kind}")
+
+
+def input_fields(editable=fields.EDITABLE) -> dict:
+    return {field.public_name: _input_field(field) for field in editable}
+
+
+class IncidentInputSchema(ma.Schema.from_dict(input_fields(), name="IncidentInputFields")):
     """What a person may set on an incident. Other fields (organization, status, author …) are ignored:
     the caller's organization files it, as a draft unless ``submit`` is true."""
 
     class Meta:
         unknown = ma.EXCLUDE
 
-    title = Text(required=True, blank=False, validate=validate.Length(min=1, max=300))
-    platform = Text(required=True, metadata={"description": "The platform's slug"})
-    categories = ma.fields.List(
-        ma.fields.String(validate=_one_of(CATEGORY_LABELS)), required=True, validate=validate.Length(min=1)
-    )
-    communities = ma.fields.List(ma.fields.String(validate=_one_of(COMMUNITY_LABELS)), load_default=list)
-    language = ma.fields.String(
-        required=True, validate=validate.OneOf(language_codes(), error="Not a known ISO 639 language code.")
-    )
-    country = ma.fields.String(required=True, validate=_one_of(COUNTRY_CODES))
-    first_seen_on = ma.fields.Date(required=True)
-    severity = ma.fields.String(required=True, validate=_one_of(Severity))
-    urls = ma.fields.List(
-        ma.fields.Url(schemes={"http", "https"}, validate=validate.Length(max=2000)),
-        load_default=list,
-        validate=validate.Length(max=20),
-    )
-    excerpt = Text(allow_none=True, validate=validate.Length(max=20000))
-    account_handle = Text(allow_none=True, validate=validate.Length(max=200))
-    account_audience = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
-    account_prominence = ma.fields.String(load_default="ordinary", validate=_one_of(AccountProminence))
-    estimated_reach = ma.fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
-    description = Text(allow_none=True, validate=validate.Length(max=50000))
-    is_graphic = ma.fields.Boolean(load_default=False)
-    visibility = ma.fields.String(load_default="coalition", validate=_one_of(Visibility))
-    show_organization = ma.fields.Boolean(load_default=True)
-    internal_notes = Text(allow_none=True, validate=validate.Length(max=20000))
     submit = ma.fields.Boolean(load_default=False, metadata={"description": "Submit for review at once"})
 
 
-class IncidentSchema(ma.Schema):
-    reference = ma.fields.String()
-    title = ma.fields.String()
+def _for_reader(field: Field) -> ma.fields.Field:
+    """The output of a ``details_only`` field: empty (a list) or null for anonymous callers, as on the public page."""
+    is_list = field.kind in fields.SEPARATORS
+    restriction = f"{'empty' if is_list else 'null'} for anonymous callers, as on the public page"
+    metadata = {"description": f"{field.description}; {restriction}" if field.description else restriction.capitalize()}
+    if field.kind is Kind.NUMBER:
+        metadata["type"] = "integer"
+
+    def value_for_reader(incident):
+        if permissions.can_see_content_details(current_user):
+            return getattr(incident, field.model_attribute)
+        return [] if is_list else None
+
+    return ma.fields.Function(value_for_reader, allow_none=not is_list, metadata=metadata)
+
+
+def _output_field(field: Field) -> ma.fields.Field:
+    """The API's output field for one of the incident's fields (the per-reader ones are IncidentSchema's own)."""
+    if field.details_only:
+        return _for_reader(field)
+    described = {"metadata": {"description": field.description}} if field.description else {}
+    match field.kind:
+        case Kind.TEXT | Kind.LONG_TEXT:
+            return ma.fields.String(allow_none=not field.required, **described)
+        case Kind.CHOICE | Kind.LANGUAGE | Kind.COUNTRY:
+            return ma.fields.String(**described)
+        case Kind.PLATFORM:
+            return ma.fields.Function(lambda incident: incident.platform.slug, **described)
+        case Kind.DATE:
+            return ma.fields.Date(**described)
+        case Kind.NUMBER:
+            return ma.fields.Integer(allow_none=True, **described)
+        case Kind.FLAG:
+            return ma.fields.Boolean(**described)
+        case Kind.CHOICES | Kind.URLS:
+            return ma.fields.List(ma.fields.String(), attribute=field.model_attribute, **described)
+    raise ValueError(f"No API output for {field.kind}")
+
+
+def output_fields(shown=fields.SHOWN) -> dict:
+    return {field.public_name: _output_field(field) for field in shown if field.kind is not Kind.PER_READER}
+
+
+class IncidentSchema(ma.Schema.from_dict(output_fields(), name="IncidentOutputFields")):
+    """An incident as the caller may see it; the fields shown per reader are declared here, the others in
+    app/incidents/fields.py."""
+
     organization = ma.fields.Function(
         lambda incident: (
             incident.organization.name if permissions.can_see_filing_organization(current_user, incident) else None
@@ -115,36 +165,6 @@ class IncidentSchema(ma.Schema):
             "(except to its own members and its reviewers)"
         },
     )
-    platform = ma.fields.Function(lambda incident: incident.platform.slug)
-    categories = ma.fields.List(ma.fields.String(), attribute="category_codes")
-    communities = ma.fields.List(ma.fields.String(), attribute="community_codes")
-    language = ma.fields.String()
-    country = ma.fields.String()
-    first_seen_on = ma.fields.Date()
-    severity = ma.fields.String()
-    status = ma.fields.String()
-    visibility = ma.fields.String()
-    urls = ma.fields.Function(
-        lambda incident: (
-            [item.url for item in incident.urls] if permissions.can_see_content_details(current_user) else []
-        ),
-        metadata={"description": "Content addresses; empty for anonymous callers, as on the public page"},
-    )
-    excerpt = ma.fields.String(allow_none=True)
-    account_handle = ma.fields.String(allow_none=True)
-    account_audience = ma.fields.Method(
-        "audience_for_reader",
-        allow_none=True,
-        metadata={"type": "integer", "description": "Null for anonymous callers, as on the public page"},
-    )
-    account_prominence = ma.fields.String()
-    estimated_reach = ma.fields.Method(
-        "reach_for_reader",
-        allow_none=True,
-        metadata={"type": "integer", "description": "Null for anonymous callers, as on the public page"},
-    )
-    description = ma.fields.String(allow_none=True)
-    is_graphic = ma.fields.Boolean()
     reports = ma.fields.Method(
         "reports_for_reader",
         metadata={
@@ -152,12 +172,6 @@ class IncidentSchema(ma.Schema):
             " and reviewers"
         },
     )
-
-    def audience_for_reader(self, incident):
-        return incident.account_audience if permissions.can_see_content_details(current_user) else None
-
-    def reach_for_reader(self, incident):
-        return incident.estimated_reach if permissions.can_see_content_details(current_user) else None
 
     def reports_for_reader(self, incident):
         rows = ReportSchema(many=True).dump(incident.reports)
@@ -205,24 +219,5 @@ class EvidenceUploadSchema(ma.Schema):
 
 def to_incident_data(payload: dict, platform_id: int) -> IncidentData:
     """An IncidentData from a payload loaded by IncidentInputSchema (API and CSV import)."""
-    return IncidentData(
-        title=payload["title"].strip(),
-        platform_id=platform_id,
-        categories=payload["categories"],
-        communities=payload["communities"],
-        language=payload["language"],
-        country=payload["country"],
-        first_seen_on=payload["first_seen_on"],
-        severity=Severity(payload["severity"]),
-        urls=payload["urls"],
-        excerpt=payload.get("excerpt"),
-        account_handle=payload.get("account_handle"),
-        account_audience=payload.get("account_audience"),
-        account_prominence=AccountProminence(payload["account_prominence"]),
-        estimated_reach=payload.get("estimated_reach"),
-        description=payload.get("description"),
-        is_graphic=payload["is_graphic"],
-        visibility=Visibility(payload["visibility"]),
-        show_organization=payload["show_organization"],
-        internal_notes=payload.get("internal_notes"),
-    )
+    values = {field.name: typed(field, payload.get(field.public_name)) for field in fields.EDITABLE}
+    return IncidentData(**values | {"platform_id": platform_id})

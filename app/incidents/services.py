@@ -3,9 +3,8 @@
 Services add and flush; the caller commits. Each records what it did in the audit trail.
 """
 
-from dataclasses import dataclass, field
+import dataclasses
 from datetime import date
-from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -15,9 +14,10 @@ from app.core import audit, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents.models import Evidence, Incident, IncidentCategory, IncidentCommunity, IncidentUrl, PlatformReport
+from app.incidents import fields
+from app.incidents.models import Evidence, Incident, IncidentUrl, PlatformReport, normalize_url
 from app.incidents.references import next_reference
-from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
+from app.incidents.vocab import Channel, Outcome, Status
 from app.outbox.services import queue_email
 
 # Statistics are cached until this data version changes.
@@ -32,61 +32,43 @@ class IncidentError(Exception):
         self.code = code
 
 
-@dataclass
-class IncidentData:
-    """Everything a person types into an incident; the same for the form, the API and the CSV import."""
-
-    title: str
-    platform_id: int
-    categories: list[str]
-    language: str
-    country: str
-    first_seen_on: date
-    severity: Severity
-    communities: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    excerpt: str | None = None
-    account_handle: str | None = None
-    account_audience: int | None = None
-    account_prominence: AccountProminence = AccountProminence.ORDINARY
-    estimated_reach: int | None = None
-    description: str | None = None
-    is_graphic: bool = False
-    visibility: Visibility = Visibility.COALITION
-    show_organization: bool = True
-    internal_notes: str | None = None
+def _data_type(field: fields.Field):
+    """IncidentData's annotation and default for ``field``: no default when it is required."""
+    types = {
+        fields.Kind.CHOICES: list[str],
+        fields.Kind.URLS: list[str],
+        fields.Kind.CHOICE: field.vocabulary,
+        fields.Kind.DATE: date,
+        fields.Kind.FLAG: bool,
+        fields.Kind.NUMBER: int | None,
+        fields.Kind.PLATFORM: int,
+    }
+    annotation = types.get(field.kind, str if field.required else str | None)
+    if field.required:
+        return field.name, annotation
+    if field.kind in fields.SEPARATORS:
+        return field.name, annotation, dataclasses.field(default_factory=list)
+    return field.name, annotation, dataclasses.field(default=field.default)
 
 
-def normalize_url(url: str) -> str:
-    """The form used to spot the same content filed twice: lower-case host, no fragment, no trailing slash."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", parts.query, ""))
+def incident_data_class(editable=fields.EDITABLE) -> type:
+    return dataclasses.make_dataclass(
+        "IncidentData",
+        [_data_type(field) for field in editable],
+        kw_only=True,
+        namespace={
+            "__doc__": "Everything a person types into an incident: the form, the API and the CSV import.",
+            "__module__": __name__,
+        },
+    )
+
+
+IncidentData = incident_data_class()
 
 
 def _apply(incident: Incident, data: IncidentData) -> None:
-    for name in (
-        "title",
-        "platform_id",
-        "language",
-        "country",
-        "first_seen_on",
-        "severity",
-        "excerpt",
-        "account_handle",
-        "account_audience",
-        "account_prominence",
-        "estimated_reach",
-        "description",
-        "is_graphic",
-        "visibility",
-        "show_organization",
-        "internal_notes",
-    ):
-        setattr(incident, name, getattr(data, name))
-    incident.categories = [IncidentCategory(category=code) for code in dict.fromkeys(data.categories)]
-    incident.communities = [IncidentCommunity(community=code) for code in dict.fromkeys(data.communities)]
-    incident.urls = [IncidentUrl(url=url, normalized=normalize_url(url)) for url in dict.fromkeys(data.urls)]
+    for field in fields.EDITABLE:
+        setattr(incident, field.model_attribute, getattr(data, field.name))
 
 
 def create_incident(actor: User, data: IncidentData, submit: bool = False) -> Incident:

@@ -65,35 +65,13 @@ def incident_form(incident: Incident | None = None) -> IncidentForm:
         platforms.append(incident.platform)
     form.platform_id.choices = select_choices((platform.id, platform.name) for platform in platforms)
     if incident is not None and request.method == "GET":
-        form.categories.data = incident.category_codes
-        form.communities.data = incident.community_codes
-        form.urls.data = "\n".join(item.url for item in incident.urls)
+        form.fill_from(incident)
         form.version.data = str(incident.version)
     return form
 
 
 def data_from(form: IncidentForm) -> services.IncidentData:
-    return services.IncidentData(
-        title=form.title.data.strip(),
-        platform_id=form.platform_id.data,
-        categories=form.categories.data,
-        communities=form.communities.data or [],
-        language=form.language.data,
-        country=form.country.data,
-        first_seen_on=form.first_seen_on.data,
-        severity=vocab.Severity(form.severity.data),
-        urls=[line.strip() for line in (form.urls.data or "").splitlines() if line.strip()],
-        excerpt=form.excerpt.data or None,
-        account_handle=form.account_handle.data or None,
-        account_audience=form.account_audience.data,
-        account_prominence=vocab.AccountProminence(form.account_prominence.data),
-        estimated_reach=form.estimated_reach.data,
-        description=form.description.data or None,
-        is_graphic=form.is_graphic.data,
-        visibility=vocab.Visibility(form.visibility.data),
-        show_organization=form.show_organization.data,
-        internal_notes=form.internal_notes.data or None,
-    )
+    return services.IncidentData(**form.incident_values())
 
 
 def listing(person, endpoint: str) -> dict:
