@@ -42,8 +42,8 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError:
-            form.current_password.errors.append(_("This is not your current password."))
+        except services.AccountError as error:
+            form.current_password.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")

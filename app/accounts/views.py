@@ -136,8 +136,8 @@ def accept_invitation(token: str):
             user = services.accept_invitation(
                 invitation, form.name.data, form.password.data, form.locale.data, form.timezone.data
             )
-        except services.AccountError:
-            flash(_("This email address already has an account. Sign in instead."), "error")
+        except services.AccountError as error:
+            flash(error.message, "error")
             return redirect(url_for("accounts.sign_in"))
         auth.start_session(user)
         db.session.commit()

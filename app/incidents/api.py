@@ -134,8 +134,6 @@ def upload_evidence(_files, incident: Incident):
         item = services.add_file_evidence(current_user, incident, prepared)
     except storage.EvidenceRejected as error:
         abort(422, description=f"File refused: {error.code}")
-    except services.IncidentError:
-        abort(409, description="This file is already part of the incident")
     db.session.commit()
     return item
 
@@ -160,7 +158,9 @@ def add_report(payload: dict, incident: Incident):
             payload.get("outcome_on"),
             payload["is_appeal"],
         )
-    except services.IncidentError:
-        invalid("outcome_on", "The outcome cannot come before the report")
+    except services.IncidentError as error:
+        if error.code != "outcome_before_report":
+            raise
+        invalid("outcome_on", error.message)
     db.session.commit()
     return report

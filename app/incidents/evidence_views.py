@@ -54,8 +54,8 @@ def upload(reference: str):
         ), 409
     try:
         services.add_file_evidence(current_user, incident, prepared, form.description.data, form.is_public.data)
-    except services.IncidentError:
-        flash(_("This file is already part of this incident."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
         return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
     except quota.QuotaExceeded:
         flash(str(quota.MESSAGE), "error")
@@ -157,10 +157,7 @@ def withdraw(reference: str, evidence_id: int):
     if not form.validate_on_submit():
         flash(_("Give a reason for withdrawing it."), "error")
     else:
-        try:
-            services.withdraw_evidence(current_user, incident, item, form.reason.data)
-            db.session.commit()
-            flash(_("The evidence has been withdrawn; it stays in the record."), "success")
-        except services.IncidentError:
-            abort(403)
+        services.withdraw_evidence(current_user, incident, item, form.reason.data)
+        db.session.commit()
+        flash(_("The evidence has been withdrawn; it stays in the record."), "success")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))

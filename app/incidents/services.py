@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.core import audit, permissions, versions
 from app.core.db import prepare_to_write, utcnow
+from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents import evidence as storage
@@ -26,12 +28,28 @@ from app.outbox.services import queue_email
 DATA_VERSION = versions.INCIDENTS
 
 
-class IncidentError(Exception):
-    """Refused: ``code`` says why (conflict, not_allowed, duplicate …)."""
+class IncidentError(DomainError):
+    """Refused: ``code`` says why."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    MESSAGES = {
+        "not_allowed": (NOT_ALLOWED, 403),
+        "conflict": (
+            _l(
+                "Someone else saved this incident while you were editing. Your changes are below: "
+                "compare them with the current version, then save again."
+            ),
+            409,
+        ),
+        "bad_decision": (ERROR_TEXT[400][1], 400),
+        "four_eyes": (
+            _l("Your organization filed this incident: a reviewer from another organization must verify it."),
+            403,
+        ),
+        "message_required": (_l("Write a message to the author explaining what is needed or why it is rejected."), 422),
+        "outcome_before_report": (_l("The outcome cannot come before the report."), 422),
+        "duplicate": (_l("This file is already part of this incident."), 409),
+        "reason_required": (_l("Give a reason for withdrawing it."), 422),
+    }
 
 
 @dataclass

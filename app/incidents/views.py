@@ -183,15 +183,11 @@ def edit(reference: str):
                 services.update_incident(current_user, incident, data, int(form.version.data or 0))
                 if "submit" in request.form:
                     services.submit_incident(current_user, incident)
-            except services.IncidentError:
+            except services.IncidentError as error:
                 db.session.rollback()
-                flash(
-                    _(
-                        "Someone else saved this incident while you were editing. Your changes are below: "
-                        "compare them with the current version, then save again."
-                    ),
-                    "error",
-                )
+                if error.code != "conflict":
+                    raise
+                flash(error.message, "error")
                 current = db.session.get(Incident, incident.id)
                 form.version.data = str(current.version)
                 return render_template(
@@ -254,13 +250,12 @@ def review(reference: str):
     decision = request.form.get("decision", "")
     if decision not in services.REVIEW_DECISIONS:
         abort(400)
-    if decision == "verify" and not permissions.can_verify_incident(current_user, incident):
-        flash(_("Your organization filed this incident: a reviewer from another organization must verify it."), "error")
-        return detail_page(incident, review_form=form), 403
     try:
         services.review_incident(current_user, incident, decision, form.message.data)
-    except services.IncidentError:
-        flash(_("Write a message to the author explaining what is needed or why it is rejected."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
+        if error.code == "four_eyes":  # the page stays, with the reviewer's message still in the form
+            return detail_page(incident, review_form=form), error.status
         return redirect(url_for("incidents.detail", reference=reference))
     db.session.commit()
     flash(
@@ -303,8 +298,8 @@ def add_report(reference: str):
             form.outcome_on.data,
             form.is_appeal.data,
         )
-    except services.IncidentError:
-        flash(_("The outcome cannot come before the report."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
         return redirect(url_for("incidents.detail", reference=reference))
     db.session.commit()
     flash(_("The report to the platform has been added."), "success")
@@ -328,8 +323,8 @@ def update_report(reference: str, report_id: int):
             )
             db.session.commit()
             flash(_("The outcome has been recorded."), "success")
-        except services.IncidentError:
-            flash(_("The outcome cannot come before the report."), "error")
+        except services.IncidentError as error:
+            flash(error.message, "error")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
 
 

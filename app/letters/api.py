@@ -117,13 +117,7 @@ def sign(slug: str):
     letter = visible_letter(slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
-    try:
-        signature = services.sign(current_user, letter, reading_locale())
-    except services.LetterError as error:
-        db.session.rollback()
-        if error.code == "already_signed":
-            abort(409, description="Your organization has already signed this letter")
-        raise
+    signature = services.sign(current_user, letter, reading_locale())
     db.session.commit()
     return signature
 
@@ -136,8 +130,5 @@ def sign(slug: str):
 def withdraw(slug: str):
     """Withdraw the caller's organization's signature while the letter is open; the record keeps it."""
     letter = visible_letter(slug)
-    try:
-        services.withdraw(current_user, letter)
-    except services.LetterError:
-        abort(403)
+    services.withdraw(current_user, letter)
     db.session.commit()

@@ -10,7 +10,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.core import permissions, versions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
@@ -187,8 +186,7 @@ def sign(slug: str):
         db.session.rollback()
         if error.code != "already_signed":
             raise
-        signer = db.session.get(User, error.signature.signer_id) if error.signature.signer_id else None
-        flash(_("Your organization has already signed (by %(name)s).", name=signer.name if signer else "—"), "warning")
+        flash(error.message, "warning")
     return _signing_redirect(letter)
 
 
@@ -196,10 +194,7 @@ def sign(slug: str):
 @allow(SIGNED_IN)
 def reconfirm(slug: str):
     letter = load_letter(slug)
-    try:
-        services.reconfirm(current_user, letter, str(get_locale()))
-    except services.LetterError:
-        abort(403)
+    services.reconfirm(current_user, letter, str(get_locale()))
     db.session.commit()
     flash(_("Your organization's signature now stands on the current text."), "success")
     return _signing_redirect(letter)
@@ -209,10 +204,7 @@ def reconfirm(slug: str):
 @allow(SIGNED_IN)
 def withdraw(slug: str):
     letter = load_letter(slug)
-    try:
-        services.withdraw(current_user, letter)
-    except services.LetterError:
-        abort(403)
+    services.withdraw(current_user, letter)
     db.session.commit()
     flash(_("Your organization's signature has been withdrawn."), "success")
     return _signing_redirect(letter)

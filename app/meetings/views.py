@@ -217,13 +217,10 @@ def answer(meeting_id: int):
     meeting = load_meeting(meeting_id)
     if not permissions.is_invited(current_user, meeting):
         abort(403)
-    try:
-        for slot in meeting.slots:
-            value = request.form.get(f"slot-{slot.id}")
-            if value in {a.value for a in Answer}:
-                services.answer(current_user, slot, Answer(value))
-    except services.MeetingError:
-        abort(409)
+    for slot in meeting.slots:
+        value = request.form.get(f"slot-{slot.id}")
+        if value in {a.value for a in Answer}:
+            services.answer(current_user, slot, Answer(value))
     db.session.commit()
     flash(_("Your answers have been saved."), "success")
     return back(meeting, "poll")
@@ -231,10 +228,7 @@ def answer(meeting_id: int):
 
 def organizer_action(meeting_id: int, action, *args):
     meeting = load_meeting(meeting_id)
-    try:
-        action(current_user, meeting, *args)
-    except services.MeetingError:
-        abort(403)
+    action(current_user, meeting, *args)
     db.session.commit()
     return meeting
 

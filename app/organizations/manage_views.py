@@ -12,7 +12,7 @@ from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import NAME_TAKEN, OrganizationProfileForm
+from app.organizations.forms import OrganizationProfileForm
 from app.organizations.models import Organization
 
 bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
@@ -43,8 +43,8 @@ def organization(slug: str):
                 website=form.website.data or None,
                 description=form.description.data or None,
             )
-        except services.OrganizationError:
-            form.name.errors.append(NAME_TAKEN)
+        except services.OrganizationError as error:
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The organization's profile has been saved."), "success")
