@@ -46,20 +46,13 @@ def invalid(field: str, message: str):
     raise error
 
 
-def visible_or_404(reference: str) -> Incident:
-    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
-    if incident is None or not permissions.can_view_incident(current_user, incident):
-        abort(404)
-    return incident
-
-
 def filing_organization_first(view):
     """Load and check before the body is read (load, check, act): 404 for an incident the caller may not
     see and 403 when they may not add to it, whatever was sent. The view receives ``incident``."""
 
     @wraps(view)
     def load_and_check(*args, reference: str, **kwargs):
-        incident = visible_or_404(reference)
+        incident = services.visible_incident_or_404(current_user, reference)
         if not permissions.can_add_to_incident(current_user, incident):
             abort(403)
         return view(*args, incident=incident, **kwargs)
@@ -92,7 +85,7 @@ def list_incidents(**_query):
 @allow(PUBLIC)
 def get_incident(reference: str):
     """One incident; 404 when it does not exist or the caller may not see it."""
-    return visible_or_404(reference)
+    return services.visible_incident_or_404(current_user, reference)
 
 
 @blp.route("", methods=["POST"])

@@ -11,28 +11,16 @@ from app.incidents import evidence as storage
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
-from app.incidents.views import detail_page, load_visible, vocabulary
+from app.incidents.views import detail_page, vocabulary
 from app.maintenance import quota
 
 bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
 
-def load_item(reference: str, evidence_id: int):
-    incident = load_visible(reference)
-    item = db.session.get(Evidence, evidence_id)
-    if (
-        item is None
-        or item.incident_id != incident.id
-        or not permissions.can_see_evidence(current_user, incident, item)
-    ):
-        abort(404)
-    return incident, item
-
-
 @bp.post("/<reference>/evidence/file")
 @allow(SIGNED_IN)
 def upload(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = EvidenceFileForm()
@@ -68,7 +56,7 @@ def upload(reference: str):
 @bp.post("/<reference>/evidence/link")
 @allow(SIGNED_IN)
 def add_link(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = EvidenceLinkForm()
@@ -111,7 +99,7 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
 @allow(PUBLIC)
 def view(reference: str, evidence_id: int):
     """The display copy (images without metadata; other files as they are), to whoever may see the evidence."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file:
         abort(404)
     if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
@@ -125,7 +113,7 @@ def view(reference: str, evidence_id: int):
 @allow(SIGNED_IN)
 def original(reference: str, evidence_id: int):
     """The sealed original: the filing organization and the reviewers only."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file or not permissions.can_see_internals(current_user, incident):
         abort(404)
     services.record_evidence_access(current_user, incident, item, "evidence_downloaded")
@@ -137,7 +125,7 @@ def original(reference: str, evidence_id: int):
 @allow(SIGNED_IN)
 def check(reference: str, evidence_id: int):
     """Recompute the stored file's SHA-256 and compare it with the one recorded at upload."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file:
         abort(404)
     if storage.file_digest(item.sha256) == item.sha256:
@@ -150,7 +138,7 @@ def check(reference: str, evidence_id: int):
 @bp.post("/<reference>/evidence/<int:evidence_id>/withdraw")
 @allow(SIGNED_IN)
 def withdraw(reference: str, evidence_id: int):
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = WithdrawForm()

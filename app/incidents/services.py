@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +51,29 @@ class IncidentError(DomainError):
         "duplicate": (_l("This file is already part of this incident."), 409),
         "reason_required": (_l("Give a reason for withdrawing it."), 422),
     }
+
+
+def visible_incident_or_404(person, reference: str) -> Incident:
+    """The incident with this reference, for a person who may see it.
+
+    :raise 404: when there is none or the person may not see it, so that its existence is not revealed.
+    """
+    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
+    if incident is None or not permissions.can_view_incident(person, incident):
+        abort(404)
+    return incident
+
+
+def visible_evidence_or_404(person, reference: str, evidence_id: int) -> tuple[Incident, Evidence]:
+    """The incident and one item of its evidence, for a person who may see both.
+
+    :raise 404: when either is missing, the item belongs to another incident, or the person may not see it.
+    """
+    incident = visible_incident_or_404(person, reference)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.incident_id != incident.id or not permissions.can_see_evidence(person, incident, item):
+        abort(404)
+    return incident, item
 
 
 @dataclass

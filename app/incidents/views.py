@@ -35,14 +35,6 @@ bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/
 versions.track(versions.INCIDENTS, Platform)
 
 
-def load_visible(reference: str) -> Incident:
-    """The incident if the reader may see it; 404 otherwise, so its existence is not revealed."""
-    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
-    if incident is None or not permissions.can_view_incident(current_user, incident):
-        abort(404)
-    return incident
-
-
 _labels = labels_in_reader_language(
     category_labels=vocab.CATEGORY_LABELS,
     community_labels=vocab.COMMUNITY_LABELS,
@@ -170,7 +162,7 @@ def new():
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def edit(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_edit_incident(current_user, incident):
         abort(403)
     form = incident_form(incident)
@@ -202,7 +194,7 @@ def edit(reference: str):
 @bp.get("/<reference>")
 @allow(SIGNED_IN)
 def detail(reference: str):
-    return detail_page(load_visible(reference))
+    return detail_page(services.visible_incident_or_404(current_user, reference))
 
 
 DETAIL_FORMS = {
@@ -230,7 +222,7 @@ def detail_page(incident: Incident, **forms) -> str:
 @bp.post("/<reference>/submit")
 @allow(SIGNED_IN)
 def submit(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_edit_incident(current_user, incident):
         abort(403)
     services.submit_incident(current_user, incident)
@@ -243,7 +235,7 @@ def submit(reference: str):
 @allow(SIGNED_IN)
 def review(reference: str):
     """Steering reviewers: verify, ask for information or reject."""
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_review_incident(current_user, incident):
         abort(403)
     form = ReviewForm()
@@ -268,7 +260,7 @@ def review(reference: str):
 @bp.post("/<reference>/publish")
 @allow(SIGNED_IN)
 def publish(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_publish_incident(current_user, incident):
         abort(403)
     services.publish_incident(current_user, incident)
@@ -280,7 +272,7 @@ def publish(reference: str):
 @bp.post("/<reference>/reports")
 @allow(SIGNED_IN)
 def add_report(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = ReportForm()
@@ -309,7 +301,7 @@ def add_report(reference: str):
 @bp.post("/<reference>/reports/<int:report_id>")
 @allow(SIGNED_IN)
 def update_report(reference: str, report_id: int):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     report = db.session.get(PlatformReport, report_id)
     if report is None or report.incident_id != incident.id:
         abort(404)

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +46,17 @@ class LetterError(DomainError):
         signer = db.session.get(User, signature.signer_id) if signature and signature.signer_id else None
         super().__init__(code, **({"name": signer.name if signer else "—"} if code == "already_signed" else {}))
         self.signature = signature
+
+
+def visible_letter_or_404(person, slug: str) -> Letter:
+    """The letter with this slug, loaded for its page, for a person who may see it.
+
+    :raise 404: when there is none or the person may not see it (a draft, for anyone but steering).
+    """
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*letter_loads(page=True)))
+    if letter is None or not permissions.can_view_letter(person, letter):
+        abort(404)
+    return letter
 
 
 def _slug(title: str) -> str:

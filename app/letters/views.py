@@ -46,13 +46,6 @@ def without_raw_html(text: str) -> str:
     return text
 
 
-def load_letter(slug: str) -> Letter:
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*services.letter_loads(page=True)))
-    if letter is None or not permissions.can_view_letter(current_user, letter):
-        abort(404)
-    return letter
-
-
 def page_context(letter: Letter) -> dict:
     text = services.text_for(letter, str(get_locale()))
     visible = permissions.can_see_signatories(current_user, letter)
@@ -91,7 +84,7 @@ def index():
 @allow(PUBLIC)
 @public_page(LETTERS, live_for_sessions=True)
 def detail(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     own = None
     if permissions.is_signed_in(current_user):
         own = next((s for s in letter.signatures if s.organization_id == current_user.organization_id), None)
@@ -106,14 +99,16 @@ def detail(slug: str):
 @bp.get("/<slug>/print")
 @allow(PUBLIC)
 def printable(slug: str):
-    return render_template("letters/print.html", **page_context(load_letter(slug)))
+    return render_template("letters/print.html", **page_context(services.visible_letter_or_404(current_user, slug)))
 
 
 @bp.get("/<slug>.pdf")
 @allow(PUBLIC)
 def pdf(slug: str):
     """The printable letter as a PDF (WeasyPrint), right-to-left included."""
-    html = render_template("letters/print.html", for_pdf=True, **page_context(load_letter(slug)))
+    html = render_template(
+        "letters/print.html", for_pdf=True, **page_context(services.visible_letter_or_404(current_user, slug))
+    )
     document = render_pdf(html)
     response = Response(document, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
@@ -124,7 +119,7 @@ def pdf(slug: str):
 @allow(PUBLIC)
 def plain_text(slug: str):
     """The letter as plain text: its Markdown without the raw HTML the pages never render either."""
-    context = page_context(load_letter(slug))
+    context = page_context(services.visible_letter_or_404(current_user, slug))
     body = render_template("letters/letter.txt", body_text=without_raw_html(context["text"].body), **context)
     return Response(body, mimetype="text/plain")
 
@@ -133,7 +128,7 @@ def plain_text(slug: str):
 @allow(PUBLIC)
 def versions(slug: str):
     """Any two versions of one language, side by side."""
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     locale = request.args.get("locale", letter.original_locale)
     revisions = [revision for revision in letter.revisions if revision.locale == locale]
     if not revisions:
@@ -175,7 +170,7 @@ def _signing_redirect(letter: Letter):
 @bp.post("/<slug>/sign")
 @allow(SIGNED_IN)
 def sign(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
     try:
@@ -193,7 +188,7 @@ def sign(slug: str):
 @bp.post("/<slug>/reconfirm")
 @allow(SIGNED_IN)
 def reconfirm(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     services.reconfirm(current_user, letter, str(get_locale()))
     db.session.commit()
     flash(_("Your organization's signature now stands on the current text."), "success")
@@ -203,7 +198,7 @@ def reconfirm(slug: str):
 @bp.post("/<slug>/withdraw")
 @allow(SIGNED_IN)
 def withdraw(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     services.withdraw(current_user, letter)
     db.session.commit()
     flash(_("Your organization's signature has been withdrawn."), "success")
@@ -214,7 +209,7 @@ def withdraw(slug: str):
 @allow(PUBLIC)
 def support(slug: str):
     """Organizations outside the coalition support an open letter; steering approves them."""
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     if not letter.accepts_supporters or letter.status != "open":
         abort(404)
     form = SupporterForm()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -48,6 +49,17 @@ class MeetingError(DomainError):
         "not_allowed": (NOT_ALLOWED, 403),
         "poll_closed": (_l("This meeting's poll is closed."), 409),
     }
+
+
+def visible_meeting_or_404(person, meeting_id: int) -> Meeting:
+    """The meeting, for a person who may see it (its invitees and the steering committee).
+
+    :raise 404: when there is none or the person may not see it.
+    """
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not permissions.can_view_meeting(person, meeting):
+        abort(404)
+    return meeting
 
 
 @dataclass

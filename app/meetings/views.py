@@ -50,13 +50,6 @@ from app.tracker.views import PLATFORM_SECTIONS
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
 
-def load_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not permissions.can_view_meeting(current_user, meeting):
-        abort(404)
-    return meeting
-
-
 def labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
@@ -167,7 +160,7 @@ def _third_weekday_rule(first) -> str:
 @bp.get("/<int:meeting_id>")
 @allow(SIGNED_IN)
 def detail(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     browser_zone = valid_timezone(request.cookies.get(TZ_COOKIE))
     mine = {}
     for slot in meeting.slots:
@@ -214,7 +207,7 @@ def back(meeting: Meeting, anchor: str | None = None):
 @allow(SIGNED_IN)
 def answer(meeting_id: int):
     """An invitee answers yes, if need be or no for each candidate slot."""
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.is_invited(current_user, meeting):
         abort(403)
     for slot in meeting.slots:
@@ -227,7 +220,7 @@ def answer(meeting_id: int):
 
 
 def organizer_action(meeting_id: int, action, *args):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     action(current_user, meeting, *args)
     db.session.commit()
     return meeting
@@ -253,7 +246,7 @@ def set_status(meeting_id: int, status: str):
 @bp.post("/<int:meeting_id>/move")
 @allow(SIGNED_IN)
 def move(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.can_organize_meeting(current_user, meeting):
         abort(403)
     form = MoveForm()
@@ -271,7 +264,7 @@ def move(meeting_id: int):
 @allow(SIGNED_IN)
 def find_time(meeting_id: int):
     """The organizer polls the invitees for a new time (for one occurrence of a series too)."""
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.can_organize_meeting(current_user, meeting):
         abort(403)
     form = FindTimeForm(timezone=meeting.timezone)
@@ -296,7 +289,7 @@ def cancel(meeting_id: int):
 @bp.post("/<int:meeting_id>/minutes")
 @allow(SIGNED_IN)
 def minutes(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = MinutesForm()
     if not form.validate_on_submit():
         flash(_("The minutes are empty."), "error")
@@ -309,7 +302,7 @@ def minutes(meeting_id: int):
 @bp.post("/<int:meeting_id>/actions")
 @allow(SIGNED_IN)
 def add_action(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = ActionForm()
     if form.title.data and form.title.data.strip():
         organizer_action(
@@ -328,7 +321,7 @@ def add_action(meeting_id: int):
 @allow(SIGNED_IN)
 def action_done(action_id: int):
     item = db.session.get(ActionItem, action_id) or abort(404)
-    meeting = load_meeting(item.meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, item.meeting_id)
     if not permissions.can_view_meeting(current_user, meeting):
         abort(404)
     item.status = ActionStatus.DONE
@@ -340,7 +333,7 @@ def action_done(action_id: int):
 @bp.post("/<int:meeting_id>/attachments")
 @allow(SIGNED_IN)
 def upload(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
@@ -360,7 +353,7 @@ def upload(meeting_id: int):
 @bp.get("/<int:meeting_id>/attachments/<int:attachment_id>")
 @allow(SIGNED_IN)
 def attachment(meeting_id: int, attachment_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.meeting_id != meeting.id or not storage.path_for(item.sha256).exists():
         abort(404)
@@ -377,7 +370,7 @@ def attachment(meeting_id: int, attachment_id: int):
 @bp.get("/<int:meeting_id>/meeting.ics")
 @allow(SIGNED_IN)
 def ics(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if meeting.starts_at is None:
         abort(404)
     # Steering may read a meeting it is not invited to, but the place and video link are for invitees.

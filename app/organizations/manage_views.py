@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts import services as people
 from app.accounts.forms import InviteForm
@@ -13,26 +12,15 @@ from app.core.access import SIGNED_IN, allow
 from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationProfileForm
-from app.organizations.models import Organization
 
 bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
-
-
-def load_manageable(slug: str) -> Organization:
-    """The organization if the reader manages it; 404 for another organization's people (403 for their own)."""
-    organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
-    if organization is None or not permissions.can_see_people_of(current_user, organization):
-        abort(404)
-    if not permissions.can_manage_organization(current_user, organization):
-        abort(403)
-    return organization
 
 
 @bp.route("/<slug>/manage", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def organization(slug: str):
     """The organization's admins (and coalition admins): profile, people, pending invitations."""
-    organization = load_manageable(slug)
+    organization = services.manageable_organization_or_404(current_user, slug)
     form = OrganizationProfileForm(obj=organization)
     if form.validate_on_submit():
         try:
@@ -68,7 +56,7 @@ def mine():
 @bp.route("/<slug>/invite", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def invite(slug: str):
-    organization = load_manageable(slug)
+    organization = services.manageable_organization_or_404(current_user, slug)
     if not permissions.can_invite_to(current_user, organization):
         abort(403)
     form = InviteForm()
@@ -98,7 +86,7 @@ def revoke_invitation(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         abort(404)
-    load_manageable(invitation.organization.slug)
+    services.manageable_organization_or_404(current_user, invitation.organization.slug)
     people.revoke_invitation(current_user, invitation)
     db.session.commit()
     flash(_("The invitation has been withdrawn."), "success")

@@ -6,6 +6,7 @@ Every change bumps the tracker's data version, which invalidates the cached publ
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -14,6 +15,7 @@ from app.core.db import utcnow
 from app.core.errors import NOT_ALLOWED, DomainError
 from app.extensions import db
 from app.incidents.models import Incident
+from app.tracker import queries
 from app.tracker.models import (
     Commitment,
     CommitmentEvidence,
@@ -37,6 +39,15 @@ class TrackerError(DomainError):
         "incident_not_public": (_l("Only a published public incident can be attached."), 422),
         "already_attached": (_l("This incident is already attached to the commitment."), 409),
     }
+
+
+def visible_commitment_or_404(commitment_id: int) -> Commitment:
+    """The published commitment with everything its page shows. The tracker's pages are public and cached alike
+    for every reader, so no person is asked.
+
+    :raise 404: when there is none or it is not published.
+    """
+    return queries.published_commitment(commitment_id) or abort(404)
 
 
 def bump_version() -> None:
