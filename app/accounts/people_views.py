@@ -11,11 +11,11 @@ from app.core import permissions
 from app.core.access import ADMIN, SIGNED_IN, allow
 from app.extensions import db
 
-bp = Blueprint("people", __name__, template_folder="templates", url_prefix="/people")
+bp = Blueprint("accounts_people", __name__, template_folder="templates", url_prefix="/people")
 
 
 def back_to(person: User):
-    return redirect(url_for("manage.organization", slug=person.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=person.organization.slug))
 
 
 @bp.route("/<int:person_id>/roles", methods=["GET", "POST"])

@@ -143,7 +143,7 @@ def accept_invitation(token: str):
         db.session.commit()
         flash(_("Welcome to Coalition, %(name)s.", name=user.name), "success")
         if permissions.needs_two_factor(user):
-            return redirect(url_for("account.two_factor_setup"))
+            return redirect(url_for("accounts_settings.two_factor_setup"))
         return redirect(url_for("main.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 

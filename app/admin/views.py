@@ -132,7 +132,7 @@ def organization_new():
         else:
             db.session.commit()
             flash(_("%(name)s has been added.", name=organization.name), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+            return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template("admin/organization_form.html", form=form, organization=None)
 
 

@@ -14,7 +14,7 @@ from app.incidents.models import Evidence
 from app.incidents.views import detail_page, vocabulary
 from app.maintenance import quota
 
-bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
+bp = Blueprint("incidents_evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
 
 @bp.post("/<reference>/evidence/file")

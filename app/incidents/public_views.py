@@ -8,7 +8,7 @@ from app.core.access import PUBLIC, allow
 from app.incidents import services
 from app.incidents.views import listing, vocabulary
 
-bp = Blueprint("public_incidents", __name__, template_folder="templates", url_prefix="/public/incidents")
+bp = Blueprint("incidents_public", __name__, template_folder="templates", url_prefix="/public/incidents")
 
 # Public pages answer as they would to anyone, even when a member is signed in.
 THE_PUBLIC = AnonymousUserMixin()
@@ -17,7 +17,7 @@ THE_PUBLIC = AnonymousUserMixin()
 @bp.get("/")
 @allow(PUBLIC)
 def index():
-    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "public_incidents.index"))
+    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "incidents_public.index"))
 
 
 @bp.get("/<reference>")

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationProfileForm
 
-bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
+bp = Blueprint("organizations_manage", __name__, template_folder="templates", url_prefix="/organizations")
 
 
 @bp.route("/<slug>/manage", methods=["GET", "POST"])
@@ -36,7 +36,7 @@ def organization(slug: str):
         else:
             db.session.commit()
             flash(_("The organization's profile has been saved."), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+            return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template(
         "organizations/manage.html",
         organization=organization,
@@ -50,7 +50,7 @@ def organization(slug: str):
 @bp.get("/mine")
 @allow(SIGNED_IN)
 def mine():
-    return redirect(url_for("manage.organization", slug=current_user.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=current_user.organization.slug))
 
 
 @bp.route("/<slug>/invite", methods=["GET", "POST"])
@@ -76,7 +76,7 @@ def invite(slug: str):
         )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("manage.organization", slug=organization.slug))
+        return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template("organizations/invite.html", form=form, organization=organization)
 
 
@@ -90,4 +90,4 @@ def revoke_invitation(invitation_id: int):
     people.revoke_invitation(current_user, invitation)
     db.session.commit()
     flash(_("The invitation has been withdrawn."), "success")
-    return redirect(url_for("manage.organization", slug=invitation.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=invitation.organization.slug))
