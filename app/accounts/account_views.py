@@ -14,7 +14,7 @@ from app.core.access import SIGNED_IN, allow
 from app.core.links import safe_next
 from app.extensions import db
 
-bp = Blueprint("account", __name__, template_folder="templates", url_prefix="/account")
+bp = Blueprint("accounts_settings", __name__, template_folder="templates", url_prefix="/account")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -29,7 +29,7 @@ def profile():
         )
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
-        return redirect(url_for("account.profile"))
+        return redirect(url_for("accounts_settings.profile"))
     return render_template("accounts/profile.html", form=form)
 
 
@@ -42,12 +42,12 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError:
-            form.current_password.errors.append(_("This is not your current password."))
+        except services.AccountError as error:
+            form.current_password.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
-            return redirect(url_for("account.profile"))
+            return redirect(url_for("accounts_settings.profile"))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -74,7 +74,7 @@ def two_factor_setup():
             return render_template(
                 "accounts/recovery_codes.html",
                 codes=codes,
-                next_url=safe_next(request.args.get("next"), url_for("account.profile")),
+                next_url=safe_next(request.args.get("next"), url_for("accounts_settings.profile")),
             )
         form.code.errors.append(_("That code is not valid. Check your device's clock and try again."))
     return render_template(
@@ -96,11 +96,11 @@ def regenerate_recovery_codes():
         or not verify_password(current_user.password_hash, form.password.data)
     ):
         flash(_("Your password was not correct; nothing was changed."), "error")
-        return redirect(url_for("account.two_factor_setup"))
+        return redirect(url_for("accounts_settings.two_factor_setup"))
     codes = two_factor.replace_recovery_codes(current_user)
     audit.record("recovery_codes_replaced", target=current_user)
     db.session.commit()
-    return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("account.profile"))
+    return render_template("accounts/recovery_codes.html", codes=codes, next_url=url_for("accounts_settings.profile"))
 
 
 @bp.post("/two-factor/disable")
@@ -112,11 +112,11 @@ def disable_two_factor():
     form = ConfirmPasswordForm()
     if not form.validate_on_submit() or not verify_password(current_user.password_hash, form.password.data):
         flash(_("Your password was not correct; nothing was changed."), "error")
-        return redirect(url_for("account.two_factor_setup"))
+        return redirect(url_for("accounts_settings.two_factor_setup"))
     two_factor.disable(current_user, current_user, "two_factor_disabled")
     db.session.commit()
     flash(_("Two-factor sign-in is off."), "success")
-    return redirect(url_for("account.profile"))
+    return redirect(url_for("accounts_settings.profile"))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -146,7 +146,7 @@ def revoke_token(token_id: int):
     api_tokens.revoke_api_token(current_user, token)
     db.session.commit()
     flash(_("The token has been revoked."), "success")
-    return redirect(url_for("account.tokens"))
+    return redirect(url_for("accounts_settings.tokens"))
 
 
 @bp.post("/sessions/sign-out-others")
@@ -156,7 +156,7 @@ def sign_out_other_sessions():
     audit.record("other_sessions_revoked", target=current_user)
     db.session.commit()
     flash(_("Your other sessions have been signed out."), "success")
-    return redirect(url_for("account.profile"))
+    return redirect(url_for("accounts_settings.profile"))
 
 
 @bp.get("/export.json")

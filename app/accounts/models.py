@@ -114,6 +114,9 @@ class UserSession(db.Model):
 
     user: Mapped[User] = relationship()
 
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
+
 
 class Invitation(TimestampMixin, db.Model):
     """A single-use, expiring link to join an organization with a role."""
@@ -135,6 +138,9 @@ class Invitation(TimestampMixin, db.Model):
 
     organization: Mapped["Organization"] = relationship()
 
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} organization={self.organization_id} {self.org_role}>"
+
 
 class PasswordReset(db.Model):
     __tablename__ = "password_resets"
@@ -148,6 +154,9 @@ class PasswordReset(db.Model):
 
     user: Mapped[User] = relationship()
 
+    def __repr__(self) -> str:
+        return f"<PasswordReset {self.id} user={self.user_id}>"
+
 
 class RecoveryCode(db.Model):
     __tablename__ = "recovery_codes"
@@ -156,6 +165,9 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id}>"
 
 
 class ApiToken(db.Model):
@@ -176,3 +188,6 @@ class ApiToken(db.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} user={self.user_id} {self.scope}>"

@@ -11,27 +11,17 @@ from app.core import permissions
 from app.core.access import ADMIN, SIGNED_IN, allow
 from app.extensions import db
 
-bp = Blueprint("people", __name__, template_folder="templates", url_prefix="/people")
-
-
-def load_manageable_person(person_id: int) -> User:
-    """The person if the reader manages them; 404 for another organization's people (403 for their own)."""
-    person = db.session.get(User, person_id)
-    if person is None or not permissions.can_see_people_of(current_user, person.organization):
-        abort(404)
-    if not permissions.can_manage_person(current_user, person):
-        abort(403)
-    return person
+bp = Blueprint("accounts_people", __name__, template_folder="templates", url_prefix="/people")
 
 
 def back_to(person: User):
-    return redirect(url_for("manage.organization", slug=person.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=person.organization.slug))
 
 
 @bp.route("/<int:person_id>/roles", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def roles(person_id: int):
-    person = load_manageable_person(person_id)
+    person = services.manageable_person_or_404(current_user, person_id)
     form = RolesForm(obj=person)
     grant_coalition_roles = permissions.can_grant_coalition_roles(current_user)
     if not grant_coalition_roles:
@@ -55,7 +45,7 @@ def roles(person_id: int):
 @allow(SIGNED_IN)
 def set_deactivated(person_id: int, deactivated: bool):
     """Deactivate (their sessions end at once) or reactivate someone."""
-    person = load_manageable_person(person_id)
+    person = services.manageable_person_or_404(current_user, person_id)
     services.set_deactivated(current_user, person, deactivated)
     db.session.commit()
     flash(

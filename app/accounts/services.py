@@ -7,14 +7,16 @@ acting person and records what it did in the audit trail.
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.auth import normalize_email, revoke_sessions
 from app.accounts.models import Invitation, OrgRole, PasswordReset, User
 from app.accounts.passwords import hash_password, verify_password
-from app.core import audit
+from app.core import audit, permissions
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.links import external_url
 from app.core.permissions import ORG_ROLE_RANK
 from app.core.tokens import hash_token, new_token
@@ -25,12 +27,27 @@ if TYPE_CHECKING:
     from app.organizations.models import Organization
 
 
-class AccountError(Exception):
-    """A request that cannot be carried out; ``code`` says why (the view translates it)."""
+class AccountError(DomainError):
+    """Refused: ``code`` says why."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    MESSAGES = {
+        "email_taken": (_l("This email address already has an account."), 409),
+        "wrong_password": (_l("This is not your current password."), 422),
+    }
+
+
+def manageable_person_or_404(person, person_id: int) -> User:
+    """The person with this id, for someone who manages them.
+
+    :raise 404: when there is none or the reader may not see the people of their organization (another one's).
+    :raise 403: when the reader sees them but may not manage them.
+    """
+    managed = db.session.get(User, person_id)
+    if managed is None or not permissions.can_see_people_of(person, managed.organization):
+        abort(404)
+    if not permissions.can_manage_person(person, managed):
+        abort(403)
+    return managed
 
 
 def email_taken(email: str) -> bool:

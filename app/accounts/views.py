@@ -136,14 +136,14 @@ def accept_invitation(token: str):
             user = services.accept_invitation(
                 invitation, form.name.data, form.password.data, form.locale.data, form.timezone.data
             )
-        except services.AccountError:
-            flash(_("This email address already has an account. Sign in instead."), "error")
+        except services.AccountError as error:
+            flash(error.message, "error")
             return redirect(url_for("accounts.sign_in"))
         auth.start_session(user)
         db.session.commit()
         flash(_("Welcome to Coalition, %(name)s.", name=user.name), "success")
         if permissions.needs_two_factor(user):
-            return redirect(url_for("account.two_factor_setup"))
+            return redirect(url_for("accounts_settings.two_factor_setup"))
         return redirect(url_for("main.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 

@@ -18,7 +18,7 @@ from app.core.access import ADMIN, allow
 from app.core.forms import select_choices
 from app.extensions import db
 from app.organizations import services as organizations
-from app.organizations.forms import NAME_TAKEN, OrganizationAdminForm, ReviewForm
+from app.organizations.forms import OrganizationAdminForm, ReviewForm
 from app.organizations.models import (
     APPLICATION_STATUS_LABELS,
     MEMBERSHIP_STATUS_LABELS,
@@ -78,10 +78,8 @@ def application(application_id: int):
         elif decision == "approve":
             try:
                 organization = organizations.approve_application(current_user, application)
-            except AccountError:
-                flash(_("This email address already has an account."), "error")
-            except organizations.OrganizationError:
-                flash(str(NAME_TAKEN), "error")
+            except (AccountError, organizations.OrganizationError) as error:
+                flash(error.message, "error")
             else:
                 db.session.commit()
                 flash(_("%(name)s is now a member; its contact has been invited.", name=organization.name), "success")
@@ -129,12 +127,12 @@ def organization_new():
                 is_steering=form.is_steering.data,
                 description=form.description.data,
             )
-        except organizations.OrganizationError:
-            form.name.errors.append(NAME_TAKEN)
+        except organizations.OrganizationError as error:
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("%(name)s has been added.", name=organization.name), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+            return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template("admin/organization_form.html", form=form, organization=None)
 
 
@@ -154,8 +152,8 @@ def organization_edit(organization_id: int):
                 description=form.description.data or None,
                 is_steering=form.is_steering.data,
             )
-        except organizations.OrganizationError:
-            form.name.errors.append(NAME_TAKEN)
+        except organizations.OrganizationError as error:
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("%(name)s has been saved.", name=organization.name), "success")

@@ -103,7 +103,7 @@ def _second_factor_first():
         abort(403)
     next_url = request.full_path.rstrip("?")
     if not current_user.has_two_factor:
-        return redirect(url_for("account.two_factor_setup", next=next_url))
+        return redirect(url_for("accounts_settings.two_factor_setup", next=next_url))
     # Enrolled since this session signed in (on another device): signing in again passes the second factor.
     flash(_("Please sign in again with your second factor."), "warning")
     return redirect(url_for("accounts.sign_in", next=next_url))

@@ -1,9 +1,11 @@
 """Error responses: translated HTML pages, and ``application/problem+json`` under the API."""
 
 import logging
+from typing import ClassVar
 
 from flask import current_app, render_template, request
 from flask.globals import request_ctx
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -32,6 +34,38 @@ ERROR_TEXT = {
         _l("The service cannot reach its database right now. Please try again in a few minutes."),
     ),
 }
+
+
+NOT_ALLOWED = ERROR_TEXT[403][1]
+
+
+class DomainError(Exception):
+    """A request a service refuses; ``code`` says why, in words a program can test.
+
+    Each feature derives one error class and maps each of its codes, once, in ``MESSAGES`` to what the reader is told
+    (named placeholders are filled from the keyword arguments) and the HTTP status. A view that can do better than
+    the error page (re-show a form, flash and redirect) catches the error and shows ``message``; anything else reaches
+    ``handle_domain_error``, which answers ``status`` with ``message`` as the page's text or the problem's detail.
+    """
+
+    MESSAGES: ClassVar[dict[str, tuple[LazyString, int]]] = {}
+
+    def __init__(self, code: str, **details):
+        if code not in self.MESSAGES:
+            raise ValueError(f"{type(self).__name__} has no code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+    @property
+    def message(self) -> str:
+        """The reader's sentence for this code, in their language."""
+        text = str(self.MESSAGES[self.code][0])
+        return text % self.details if self.details else text
+
+    @property
+    def status(self) -> int:
+        return self.MESSAGES[self.code][1]
 
 
 def wants_problem_json() -> bool:
@@ -86,8 +120,18 @@ def handle_server_error(error: InternalServerError):
     return handle_http_exception(error)
 
 
+def handle_domain_error(error: DomainError):
+    """A refusal no view handled: roll back what the service flushed, then answer its status and message."""
+    db.session.rollback()
+    if wants_problem_json():
+        return problem_response(error.status, error.message)
+    title = ERROR_TEXT.get(error.status, ERROR_TEXT[400])[0]
+    return render_template("errors/error.html", code=error.status, title=title, description=error.message), error.status
+
+
 def register_error_handlers(app) -> None:
     redact_app_log(app.logger)  # the log of a failed request names its path
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(DomainError, handle_domain_error)

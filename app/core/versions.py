@@ -39,6 +39,9 @@ class DataVersion(db.Model):
     version: Mapped[int] = mapped_column(default=0)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def __repr__(self) -> str:
+        return f"<DataVersion {self.name} {self.version}>"
+
 
 def bump(name: str) -> None:
     _bump_in(db.session, name)

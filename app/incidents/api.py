@@ -45,20 +45,13 @@ def invalid(field: str, message: str):
     raise error
 
 
-def visible_or_404(reference: str) -> Incident:
-    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
-    if incident is None or not permissions.can_view_incident(current_user, incident):
-        abort(404)
-    return incident
-
-
 def filing_organization_first(view):
     """Load and check before the body is read (load, check, act): 404 for an incident the caller may not
     see and 403 when they may not add to it, whatever was sent. The view receives ``incident``."""
 
     @wraps(view)
     def load_and_check(*args, reference: str, **kwargs):
-        incident = visible_or_404(reference)
+        incident = services.visible_incident_or_404(current_user, reference)
         if not permissions.can_add_to_incident(current_user, incident):
             abort(403)
         return view(*args, incident=incident, **kwargs)
@@ -91,7 +84,7 @@ def list_incidents(**_query):
 @allow(PUBLIC)
 def get_incident(reference: str):
     """One incident; 404 when it does not exist or the caller may not see it."""
-    return visible_or_404(reference)
+    return services.visible_incident_or_404(current_user, reference)
 
 
 @blp.route("", methods=["POST"])
@@ -133,8 +126,6 @@ def upload_evidence(_files, incident: Incident):
         item = services.add_file_evidence(current_user, incident, prepared)
     except uploads.UploadRejected as error:
         abort(422, description=f"File refused: {error.code}")
-    except services.IncidentError:
-        abort(409, description="This file is already part of the incident")
     db.session.commit()
     return item
 
@@ -159,7 +150,9 @@ def add_report(payload: dict, incident: Incident):
             payload.get("outcome_on"),
             payload["is_appeal"],
         )
-    except services.IncidentError:
-        invalid("outcome_on", "The outcome cannot come before the report")
+    except services.IncidentError as error:
+        if error.code != "outcome_before_report":
+            raise
+        invalid("outcome_on", error.message)
     db.session.commit()
     return report

@@ -10,27 +10,15 @@ from app.extensions import db
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
-from app.incidents.views import detail_page, load_visible, vocabulary
+from app.incidents.views import detail_page, vocabulary
 
-bp = Blueprint("evidence", __name__, template_folder="templates", url_prefix="/incidents")
-
-
-def load_item(reference: str, evidence_id: int):
-    incident = load_visible(reference)
-    item = db.session.get(Evidence, evidence_id)
-    if (
-        item is None
-        or item.incident_id != incident.id
-        or not permissions.can_see_evidence(current_user, incident, item)
-    ):
-        abort(404)
-    return incident, item
+bp = Blueprint("incidents_evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
 
 @bp.post("/<reference>/evidence/file")
 @allow(SIGNED_IN)
 def upload(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = EvidenceFileForm()
@@ -52,8 +40,8 @@ def upload(reference: str):
         ), 409
     try:
         services.add_file_evidence(current_user, incident, prepared, form.description.data, form.is_public.data)
-    except services.IncidentError:
-        flash(_("This file is already part of this incident."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
         return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))
     except quota.QuotaExceeded:
         flash(str(quota.MESSAGE), "error")
@@ -66,7 +54,7 @@ def upload(reference: str):
 @bp.post("/<reference>/evidence/link")
 @allow(SIGNED_IN)
 def add_link(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = EvidenceLinkForm()
@@ -109,7 +97,7 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
 @allow(PUBLIC)
 def view(reference: str, evidence_id: int):
     """The display copy (images without metadata; other files as they are), to whoever may see the evidence."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file:
         abort(404)
     if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
@@ -123,7 +111,7 @@ def view(reference: str, evidence_id: int):
 @allow(SIGNED_IN)
 def original(reference: str, evidence_id: int):
     """The sealed original: the filing organization and the reviewers only."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file or not permissions.can_see_internals(current_user, incident):
         abort(404)
     services.record_evidence_access(current_user, incident, item, "evidence_downloaded")
@@ -135,7 +123,7 @@ def original(reference: str, evidence_id: int):
 @allow(SIGNED_IN)
 def check(reference: str, evidence_id: int):
     """Recompute the stored file's SHA-256 and compare it with the one recorded at upload."""
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file:
         abort(404)
     if storage.file_digest(item.sha256) == item.sha256:
@@ -148,17 +136,14 @@ def check(reference: str, evidence_id: int):
 @bp.post("/<reference>/evidence/<int:evidence_id>/withdraw")
 @allow(SIGNED_IN)
 def withdraw(reference: str, evidence_id: int):
-    incident, item = load_item(reference, evidence_id)
+    incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = WithdrawForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for withdrawing it."), "error")
     else:
-        try:
-            services.withdraw_evidence(current_user, incident, item, form.reason.data)
-            db.session.commit()
-            flash(_("The evidence has been withdrawn; it stays in the record."), "success")
-        except services.IncidentError:
-            abort(403)
+        services.withdraw_evidence(current_user, incident, item, form.reason.data)
+        db.session.commit()
+        flash(_("The evidence has been withdrawn; it stays in the record."), "success")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))

@@ -17,6 +17,9 @@ class IncidentCounter(db.Model):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
 
+    def __repr__(self) -> str:
+        return f"<IncidentCounter {self.year} {self.last_number}>"
+
 
 class Incident(TimestampMixin, db.Model):
     __tablename__ = "incidents"
@@ -124,12 +127,18 @@ class IncidentCategory(db.Model):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
+    def __repr__(self) -> str:
+        return f"<IncidentCategory {self.incident_id} {self.category}>"
+
 
 class IncidentCommunity(db.Model):
     __tablename__ = "incident_communities"
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
     community: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    def __repr__(self) -> str:
+        return f"<IncidentCommunity {self.incident_id} {self.community}>"
 
 
 class IncidentUrl(db.Model):
@@ -141,6 +150,9 @@ class IncidentUrl(db.Model):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     normalized: Mapped[str] = mapped_column(String(2000), index=True)
+
+    def __repr__(self) -> str:
+        return f"<IncidentUrl {self.id} incident={self.incident_id}>"
 
 
 class PlatformReport(db.Model):
@@ -168,6 +180,9 @@ class PlatformReport(db.Model):
         if self.outcome_on is None or self.outcome == Outcome.PENDING:
             return None
         return (self.outcome_on - self.reported_on).days
+
+    def __repr__(self) -> str:
+        return f"<PlatformReport {self.id} incident={self.incident_id} {self.outcome}>"
 
 
 class Evidence(db.Model):
@@ -199,3 +214,6 @@ class Evidence(db.Model):
     @property
     def is_image(self) -> bool:
         return bool(self.media_type and self.media_type.startswith("image/"))
+
+    def __repr__(self) -> str:
+        return f"<Evidence {self.id} incident={self.incident_id}>"

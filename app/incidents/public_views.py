@@ -1,16 +1,14 @@
 """Published public incidents, for everyone: never the author, internal notes, originals or private evidence."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select
 
 from app.core import permissions
 from app.core.access import PUBLIC, allow
-from app.extensions import db
-from app.incidents.models import Incident
+from app.incidents import services
 from app.incidents.views import listing, vocabulary
 
-bp = Blueprint("public_incidents", __name__, template_folder="templates", url_prefix="/public/incidents")
+bp = Blueprint("incidents_public", __name__, template_folder="templates", url_prefix="/public/incidents")
 
 # Public pages answer as they would to anyone, even when a member is signed in.
 THE_PUBLIC = AnonymousUserMixin()
@@ -19,15 +17,13 @@ THE_PUBLIC = AnonymousUserMixin()
 @bp.get("/")
 @allow(PUBLIC)
 def index():
-    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "public_incidents.index"))
+    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "incidents_public.index"))
 
 
 @bp.get("/<reference>")
 @allow(PUBLIC)
 def detail(reference: str):
-    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
-    if incident is None or not (incident.status == "published" and incident.visibility == "public"):
-        abort(404)
+    incident = services.visible_incident_or_404(THE_PUBLIC, reference)
     evidence = [item for item in incident.evidence if item.is_public and item.withdrawn_at is None]
     return render_template(
         "incidents/public_detail.html",

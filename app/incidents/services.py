@@ -6,12 +6,15 @@ Services add and flush; the caller commits. Each records what it did in the audi
 import dataclasses
 from datetime import date
 
+from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.core import audit, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
+from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents import fields
@@ -24,12 +27,51 @@ from app.outbox.services import queue_email
 DATA_VERSION = versions.INCIDENTS
 
 
-class IncidentError(Exception):
-    """Refused: ``code`` says why (conflict, not_allowed, duplicate …)."""
+class IncidentError(DomainError):
+    """Refused: ``code`` says why."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    MESSAGES = {
+        "not_allowed": (NOT_ALLOWED, 403),
+        "conflict": (
+            _l(
+                "Someone else saved this incident while you were editing. Your changes are below: "
+                "compare them with the current version, then save again."
+            ),
+            409,
+        ),
+        "bad_decision": (ERROR_TEXT[400][1], 400),
+        "four_eyes": (
+            _l("Your organization filed this incident: a reviewer from another organization must verify it."),
+            403,
+        ),
+        "message_required": (_l("Write a message to the author explaining what is needed or why it is rejected."), 422),
+        "outcome_before_report": (_l("The outcome cannot come before the report."), 422),
+        "duplicate": (_l("This file is already part of this incident."), 409),
+        "reason_required": (_l("Give a reason for withdrawing it."), 422),
+    }
+
+
+def visible_incident_or_404(person, reference: str) -> Incident:
+    """The incident with this reference, for a person who may see it.
+
+    :raise 404: when there is none or the person may not see it, so that its existence is not revealed.
+    """
+    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
+    if incident is None or not permissions.can_view_incident(person, incident):
+        abort(404)
+    return incident
+
+
+def visible_evidence_or_404(person, reference: str, evidence_id: int) -> tuple[Incident, Evidence]:
+    """The incident and one item of its evidence, for a person who may see both.
+
+    :raise 404: when either is missing, the item belongs to another incident, or the person may not see it.
+    """
+    incident = visible_incident_or_404(person, reference)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.incident_id != incident.id or not permissions.can_see_evidence(person, incident, item):
+        abort(404)
+    return incident, item
 
 
 def _data_type(field: fields.Field):

@@ -33,14 +33,6 @@ from app.platforms.services import active_platforms
 bp = Blueprint("incidents", __name__, template_folder="templates", url_prefix="/incidents")
 
 
-def load_visible(reference: str) -> Incident:
-    """The incident if the reader may see it; 404 otherwise, so its existence is not revealed."""
-    incident = db.session.scalar(select(Incident).where(Incident.reference == reference))
-    if incident is None or not permissions.can_view_incident(current_user, incident):
-        abort(404)
-    return incident
-
-
 _labels = labels_in_reader_language(
     category_labels=vocab.CATEGORY_LABELS,
     community_labels=vocab.COMMUNITY_LABELS,
@@ -146,7 +138,7 @@ def new():
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def edit(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_edit_incident(current_user, incident):
         abort(403)
     form = incident_form(incident)
@@ -159,15 +151,11 @@ def edit(reference: str):
                 services.update_incident(current_user, incident, data, int(form.version.data or 0))
                 if "submit" in request.form:
                     services.submit_incident(current_user, incident)
-            except services.IncidentError:
+            except services.IncidentError as error:
                 db.session.rollback()
-                flash(
-                    _(
-                        "Someone else saved this incident while you were editing. Your changes are below: "
-                        "compare them with the current version, then save again."
-                    ),
-                    "error",
-                )
+                if error.code != "conflict":
+                    raise
+                flash(error.message, "error")
                 current = db.session.get(Incident, incident.id)
                 form.version.data = str(current.version)
                 return render_template(
@@ -182,7 +170,7 @@ def edit(reference: str):
 @bp.get("/<reference>")
 @allow(SIGNED_IN)
 def detail(reference: str):
-    return detail_page(load_visible(reference))
+    return detail_page(services.visible_incident_or_404(current_user, reference))
 
 
 DETAIL_FORMS = {
@@ -210,7 +198,7 @@ def detail_page(incident: Incident, **forms) -> str:
 @bp.post("/<reference>/submit")
 @allow(SIGNED_IN)
 def submit(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_edit_incident(current_user, incident):
         abort(403)
     services.submit_incident(current_user, incident)
@@ -223,20 +211,19 @@ def submit(reference: str):
 @allow(SIGNED_IN)
 def review(reference: str):
     """Steering reviewers: verify, ask for information or reject."""
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_review_incident(current_user, incident):
         abort(403)
     form = ReviewForm()
     decision = request.form.get("decision", "")
     if decision not in services.REVIEW_DECISIONS:
         abort(400)
-    if decision == "verify" and not permissions.can_verify_incident(current_user, incident):
-        flash(_("Your organization filed this incident: a reviewer from another organization must verify it."), "error")
-        return detail_page(incident, review_form=form), 403
     try:
         services.review_incident(current_user, incident, decision, form.message.data)
-    except services.IncidentError:
-        flash(_("Write a message to the author explaining what is needed or why it is rejected."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
+        if error.code == "four_eyes":  # the page stays, with the reviewer's message still in the form
+            return detail_page(incident, review_form=form), error.status
         return redirect(url_for("incidents.detail", reference=reference))
     db.session.commit()
     flash(
@@ -249,7 +236,7 @@ def review(reference: str):
 @bp.post("/<reference>/publish")
 @allow(SIGNED_IN)
 def publish(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_publish_incident(current_user, incident):
         abort(403)
     services.publish_incident(current_user, incident)
@@ -261,7 +248,7 @@ def publish(reference: str):
 @bp.post("/<reference>/reports")
 @allow(SIGNED_IN)
 def add_report(reference: str):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = ReportForm()
@@ -279,8 +266,8 @@ def add_report(reference: str):
             form.outcome_on.data,
             form.is_appeal.data,
         )
-    except services.IncidentError:
-        flash(_("The outcome cannot come before the report."), "error")
+    except services.IncidentError as error:
+        flash(error.message, "error")
         return redirect(url_for("incidents.detail", reference=reference))
     db.session.commit()
     flash(_("The report to the platform has been added."), "success")
@@ -290,7 +277,7 @@ def add_report(reference: str):
 @bp.post("/<reference>/reports/<int:report_id>")
 @allow(SIGNED_IN)
 def update_report(reference: str, report_id: int):
-    incident = load_visible(reference)
+    incident = services.visible_incident_or_404(current_user, reference)
     report = db.session.get(PlatformReport, report_id)
     if report is None or report.incident_id != incident.id:
         abort(404)
@@ -304,8 +291,8 @@ def update_report(reference: str, report_id: int):
             )
             db.session.commit()
             flash(_("The outcome has been recorded."), "success")
-        except services.IncidentError:
-            flash(_("The outcome cannot come before the report."), "error")
+        except services.IncidentError as error:
+            flash(error.message, "error")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
 
 

@@ -11,7 +11,7 @@ from app.core.api import documents_errors
 from app.insights import stats
 from app.insights.views import filters_from_args
 
-blp = Blueprint("stats_api", __name__, url_prefix="/api/v1/stats", description="How platforms respond")
+blp = Blueprint("insights_api", __name__, url_prefix="/api/v1/stats", description="How platforms respond")
 
 
 class StatsQuerySchema(ma.Schema):

@@ -62,13 +62,6 @@ class LetterQuerySchema(ma.Schema):
     lang = ma.fields.String(metadata={"description": "Language of the text (fallback: the original)"})
 
 
-def visible_letter(slug: str) -> Letter:
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*services.letter_loads(page=True)))
-    if letter is None or not permissions.can_view_letter(current_user, letter):
-        abort(404)
-    return letter
-
-
 @blp.route("")
 @blp.response(200, LetterSummarySchema(many=True))
 @allow(PUBLIC)
@@ -91,7 +84,7 @@ def list_letters():
 @allow(PUBLIC)
 def get_letter(slug: str, **_query):
     """One letter in the language asked for with `lang` (else the original). Public once open."""
-    return visible_letter(slug)
+    return services.visible_letter_or_404(current_user, slug)
 
 
 @blp.route("/<slug>/signatures")
@@ -103,7 +96,7 @@ def list_signatures(slug: str):
 
     Empty while an embargo hides them.
     """
-    letter = visible_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     return services.public_signatories(letter) if permissions.can_see_signatories(current_user, letter) else []
 
 
@@ -114,16 +107,10 @@ def list_signatures(slug: str):
 @allow(SIGNED_IN)
 def sign(slug: str):
     """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has."""
-    letter = visible_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
-    try:
-        signature = services.sign(current_user, letter, reading_locale())
-    except services.LetterError as error:
-        db.session.rollback()
-        if error.code == "already_signed":
-            abort(409, description="Your organization has already signed this letter")
-        raise
+    signature = services.sign(current_user, letter, reading_locale())
     db.session.commit()
     return signature
 
@@ -135,9 +122,6 @@ def sign(slug: str):
 @allow(SIGNED_IN)
 def withdraw(slug: str):
     """Withdraw the caller's organization's signature while the letter is open; the record keeps it."""
-    letter = visible_letter(slug)
-    try:
-        services.withdraw(current_user, letter)
-    except services.LetterError:
-        abort(403)
+    letter = services.visible_letter_or_404(current_user, slug)
+    services.withdraw(current_user, letter)
     db.session.commit()

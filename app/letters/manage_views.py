@@ -118,12 +118,9 @@ def text(slug: str, locale: str):
         except services.LetterError as error:
             db.session.rollback()
             if error.code != "conflict":
-                abort(403)
+                raise
             flash(
-                _(
-                    "Someone else saved this letter while you were editing. Your text is below: compare it with "
-                    "the current version, then save again."
-                ),
+                error.message,
                 "error",
             )
             form.edit_version.data = str(get_letter(slug).edit_version)
@@ -190,10 +187,7 @@ def advance(slug: str):
 @allow(STEERING)
 def reminders(slug: str):
     letter = get_letter(slug)
-    try:
-        sent = services.send_reminders(current_user, letter)
-    except services.LetterError:
-        abort(409)
+    sent = services.send_reminders(current_user, letter)
     db.session.commit()
     flash(_("Reminders queued: %(num)d.", num=sent), "success")
     return redirect(url_for("letters_manage.progress", slug=slug))

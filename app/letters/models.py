@@ -90,6 +90,9 @@ class LetterRevision(db.Model):
         canonical = json.dumps({"title": title, "body": body, "demands": demands}, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
+    def __repr__(self) -> str:
+        return f"<LetterRevision {self.id} letter={self.letter_id} {self.locale} {self.number}>"
+
 
 class LetterDemand(db.Model):
     """A demand's place in the letter, and the commitment it became once the letter was sent."""
@@ -103,6 +106,9 @@ class LetterDemand(db.Model):
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
 
     letter = relationship("Letter", viewonly=True)
+
+    def __repr__(self) -> str:
+        return f"<LetterDemand {self.id} letter={self.letter_id} {self.position}>"
 
 
 class Signature(db.Model):
@@ -124,6 +130,9 @@ class Signature(db.Model):
     organization = relationship("Organization")
     revision = relationship("LetterRevision")
 
+    def __repr__(self) -> str:
+        return f"<Signature {self.id} letter={self.letter_id} organization={self.organization_id}>"
+
 
 class Supporter(db.Model):
     """An organization from outside the coalition supporting an open letter; steering approves it."""
@@ -140,3 +149,6 @@ class Supporter(db.Model):
         enum_column(SupporterStatus, "supporter_status"), default=SupporterStatus.PENDING
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Supporter {self.id} letter={self.letter_id} {self.status}>"

@@ -8,7 +8,8 @@ import re
 import unicodedata
 from collections import Counter
 
-from flask import current_app
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import User
 from app.core import audit, permissions
 from app.core.db import utcnow
+from app.core.errors import NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.extensions import db
 from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
@@ -24,11 +26,37 @@ from app.organizations.models import MembershipStatus, Organization
 from app.outbox.services import queue_email
 
 
-class LetterError(Exception):
+class LetterError(DomainError):
+    """Refused: ``code`` says why; ``signature`` is the organization's existing one when it has already signed."""
+
+    MESSAGES = {
+        "not_allowed": (NOT_ALLOWED, 403),
+        "not_open": (_l("This letter is not open for signatures."), 409),
+        "conflict": (
+            _l(
+                "Someone else saved this letter while you were editing. Your text is below: compare it with "
+                "the current version, then save again."
+            ),
+            409,
+        ),
+        "already_signed": (_l("Your organization has already signed (by %(name)s)."), 409),
+    }
+
     def __init__(self, code: str, signature: Signature | None = None):
-        super().__init__(code)
-        self.code = code
+        signer = db.session.get(User, signature.signer_id) if signature and signature.signer_id else None
+        super().__init__(code, **({"name": signer.name if signer else "—"} if code == "already_signed" else {}))
         self.signature = signature
+
+
+def visible_letter_or_404(person, slug: str) -> Letter:
+    """The letter with this slug, loaded for its page, for a person who may see it.
+
+    :raise 404: when there is none or the person may not see it (a draft, for anyone but steering).
+    """
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*letter_loads(page=True)))
+    if letter is None or not permissions.can_view_letter(person, letter):
+        abort(404)
+    return letter
 
 
 def _slug(title: str) -> str:
@@ -300,8 +328,10 @@ def unsigned_members(letter: Letter) -> list[Organization]:
 
 def send_reminders(actor: User, letter: Letter) -> int:
     """Email the signatories of every member organization that has not signed yet; returns how many emails."""
-    if not permissions.can_manage_letter(actor) or letter.status != LetterStatus.OPEN:
+    if not permissions.can_manage_letter(actor):
         raise LetterError("not_allowed")
+    if letter.status != LetterStatus.OPEN:
+        raise LetterError("not_open")
     link = external_url("letters.detail", slug=letter.slug)
     sent = 0
     for organization in unsigned_members(letter):

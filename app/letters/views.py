@@ -10,7 +10,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS
@@ -40,13 +39,6 @@ def without_raw_html(text: str) -> str:
     while (stripped := RAW_HTML.sub("", text)) != text:
         text = stripped
     return text
-
-
-def load_letter(slug: str) -> Letter:
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*services.letter_loads(page=True)))
-    if letter is None or not permissions.can_view_letter(current_user, letter):
-        abort(404)
-    return letter
 
 
 def page_context(letter: Letter) -> dict:
@@ -87,7 +79,7 @@ def index():
 @allow(PUBLIC)
 @public_page(LETTERS, live_for_sessions=True)
 def detail(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     own = None
     if permissions.is_signed_in(current_user):
         own = next((s for s in letter.signatures if s.organization_id == current_user.organization_id), None)
@@ -102,14 +94,16 @@ def detail(slug: str):
 @bp.get("/<slug>/print")
 @allow(PUBLIC)
 def printable(slug: str):
-    return render_template("letters/print.html", **page_context(load_letter(slug)))
+    return render_template("letters/print.html", **page_context(services.visible_letter_or_404(current_user, slug)))
 
 
 @bp.get("/<slug>.pdf")
 @allow(PUBLIC)
 def pdf(slug: str):
     """The printable letter as a PDF (WeasyPrint), right-to-left included."""
-    html = render_template("letters/print.html", for_pdf=True, **page_context(load_letter(slug)))
+    html = render_template(
+        "letters/print.html", for_pdf=True, **page_context(services.visible_letter_or_404(current_user, slug))
+    )
     document = render_pdf(html)
     response = Response(document, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
@@ -120,7 +114,7 @@ def pdf(slug: str):
 @allow(PUBLIC)
 def plain_text(slug: str):
     """The letter as plain text: its Markdown without the raw HTML the pages never render either."""
-    context = page_context(load_letter(slug))
+    context = page_context(services.visible_letter_or_404(current_user, slug))
     body = render_template("letters/letter.txt", body_text=without_raw_html(context["text"].body), **context)
     return Response(body, mimetype="text/plain")
 
@@ -129,7 +123,7 @@ def plain_text(slug: str):
 @allow(PUBLIC)
 def versions(slug: str):
     """Any two versions of one language, side by side."""
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     locale = request.args.get("locale", letter.original_locale)
     revisions = [revision for revision in letter.revisions if revision.locale == locale]
     if not revisions:
@@ -171,7 +165,7 @@ def _signing_redirect(letter: Letter):
 @bp.post("/<slug>/sign")
 @allow(SIGNED_IN)
 def sign(slug: str):
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
     try:
@@ -182,19 +176,15 @@ def sign(slug: str):
         db.session.rollback()
         if error.code != "already_signed":
             raise
-        signer = db.session.get(User, error.signature.signer_id) if error.signature.signer_id else None
-        flash(_("Your organization has already signed (by %(name)s).", name=signer.name if signer else "—"), "warning")
+        flash(error.message, "warning")
     return _signing_redirect(letter)
 
 
 @bp.post("/<slug>/reconfirm")
 @allow(SIGNED_IN)
 def reconfirm(slug: str):
-    letter = load_letter(slug)
-    try:
-        services.reconfirm(current_user, letter, str(get_locale()))
-    except services.LetterError:
-        abort(403)
+    letter = services.visible_letter_or_404(current_user, slug)
+    services.reconfirm(current_user, letter, str(get_locale()))
     db.session.commit()
     flash(_("Your organization's signature now stands on the current text."), "success")
     return _signing_redirect(letter)
@@ -203,11 +193,8 @@ def reconfirm(slug: str):
 @bp.post("/<slug>/withdraw")
 @allow(SIGNED_IN)
 def withdraw(slug: str):
-    letter = load_letter(slug)
-    try:
-        services.withdraw(current_user, letter)
-    except services.LetterError:
-        abort(403)
+    letter = services.visible_letter_or_404(current_user, slug)
+    services.withdraw(current_user, letter)
     db.session.commit()
     flash(_("Your organization's signature has been withdrawn."), "success")
     return _signing_redirect(letter)
@@ -217,7 +204,7 @@ def withdraw(slug: str):
 @allow(PUBLIC)
 def support(slug: str):
     """Organizations outside the coalition support an open letter; steering approves them."""
-    letter = load_letter(slug)
+    letter = services.visible_letter_or_404(current_user, slug)
     if not letter.accepts_supporters or letter.status != "open":
         abort(404)
     form = SupporterForm()

@@ -1,16 +1,14 @@
 """Meetings in the JSON API: only the meetings the caller may see (invitees and steering)."""
 
 import marshmallow as ma
-from flask import abort, url_for
+from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.core.api import documents_errors
-from app.extensions import db
 from app.meetings import services
-from app.meetings.models import Meeting
 
 blp = Blueprint("meetings_api", __name__, url_prefix="/api/v1/meetings", description="Meetings (invitees only)")
 
@@ -64,7 +62,4 @@ def list_meetings():
 @allow(SIGNED_IN)
 def get_meeting(meeting_id: int):
     """One meeting; 404 unless the caller is invited or on the steering committee."""
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not permissions.can_view_meeting(current_user, meeting):
-        abort(404)
-    return meeting
+    return services.visible_meeting_or_404(current_user, meeting_id)

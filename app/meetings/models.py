@@ -19,6 +19,9 @@ class MeetingSeries(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def __repr__(self) -> str:
+        return f"<MeetingSeries {self.id} {self.title[:30]!r}>"
+
 
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meetings"
@@ -70,6 +73,9 @@ class Invitee(db.Model):
 
     user = relationship("User")
 
+    def __repr__(self) -> str:
+        return f"<Invitee {self.id} meeting={self.meeting_id} user={self.user_id} {self.rsvp}>"
+
 
 class Slot(db.Model):
     """A candidate time, stored in UTC."""
@@ -81,6 +87,9 @@ class Slot(db.Model):
     starts_at: Mapped[datetime]
     answers: Mapped[list["SlotAnswer"]] = relationship(cascade="all, delete-orphan")
 
+    def __repr__(self) -> str:
+        return f"<Slot {self.id} meeting={self.meeting_id} {self.starts_at}>"
+
 
 class SlotAnswer(db.Model):
     __tablename__ = "meeting_slot_answers"
@@ -90,6 +99,9 @@ class SlotAnswer(db.Model):
     slot_id: Mapped[int] = mapped_column(ForeignKey("meeting_slots.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     answer: Mapped[Answer] = mapped_column(enum_column(Answer, "slot_answer"))
+
+    def __repr__(self) -> str:
+        return f"<SlotAnswer {self.id} slot={self.slot_id} user={self.user_id} {self.answer}>"
 
 
 class Minutes(db.Model):
@@ -105,6 +117,9 @@ class Minutes(db.Model):
     status: Mapped[MinutesStatus] = mapped_column(enum_column(MinutesStatus, "minutes_status"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Minutes {self.id} meeting={self.meeting_id} {self.number} {self.status}>"
 
 
 class ActionItem(db.Model):
@@ -123,6 +138,9 @@ class ActionItem(db.Model):
     commitment = relationship("Commitment")
     letter = relationship("Letter")
 
+    def __repr__(self) -> str:
+        return f"<ActionItem {self.id} meeting={self.meeting_id} {self.status}>"
+
 
 class Attachment(db.Model):
     """A file stored like incident evidence (content-checked, by SHA-256, outside static/)."""
@@ -138,6 +156,9 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    def __repr__(self) -> str:
+        return f"<Attachment {self.id} meeting={self.meeting_id}>"
+
 
 class CalendarToken(db.Model):
     """The secret in a person's calendar-feed address; revoking it kills the address."""
@@ -149,3 +170,6 @@ class CalendarToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<CalendarToken {self.id} user={self.user_id}>"

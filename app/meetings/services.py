@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel.dates import format_datetime
+from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.db import utcnow
+from app.core.errors import NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
@@ -37,10 +40,24 @@ from app.outbox.services import queue_email
 from app.tracker.services import bump_version as bump_tracker_version
 
 
-class MeetingError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class MeetingError(DomainError):
+    """Refused: ``code`` says why."""
+
+    MESSAGES = {
+        "not_allowed": (NOT_ALLOWED, 403),
+        "poll_closed": (_l("This meeting's poll is closed."), 409),
+    }
+
+
+def visible_meeting_or_404(person, meeting_id: int) -> Meeting:
+    """The meeting, for a person who may see it (its invitees and the steering committee).
+
+    :raise 404: when there is none or the person may not see it.
+    """
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not permissions.can_view_meeting(person, meeting):
+        abort(404)
+    return meeting
 
 
 @dataclass
@@ -112,8 +129,10 @@ def _local_text(person: User, meeting: Meeting) -> str | None:
 
 def answer(person: User, slot: Slot, value: Answer) -> None:
     meeting = db.session.get(Meeting, slot.meeting_id)
-    if not permissions.is_invited(person, meeting) or meeting.status != MeetingStatus.POLLING:
+    if not permissions.is_invited(person, meeting):
         raise MeetingError("not_allowed")
+    if meeting.status != MeetingStatus.POLLING:
+        raise MeetingError("poll_closed")
     existing = next((item for item in slot.answers if item.user_id == person.id), None)
     if existing is None:
         slot.answers.append(SlotAnswer(user_id=person.id, answer=value))

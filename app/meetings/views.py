@@ -47,13 +47,6 @@ from app.tracker.models import Commitment
 bp = Blueprint("meetings", __name__, template_folder="templates", url_prefix="/meetings")
 
 
-def load_meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not permissions.can_view_meeting(current_user, meeting):
-        abort(404)
-    return meeting
-
-
 def labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
@@ -164,7 +157,7 @@ def _third_weekday_rule(first) -> str:
 @bp.get("/<int:meeting_id>")
 @allow(SIGNED_IN)
 def detail(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     browser_zone = valid_timezone(request.cookies.get(TZ_COOKIE))
     mine = {}
     for slot in meeting.slots:
@@ -211,27 +204,21 @@ def back(meeting: Meeting, anchor: str | None = None):
 @allow(SIGNED_IN)
 def answer(meeting_id: int):
     """An invitee answers yes, if need be or no for each candidate slot."""
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.is_invited(current_user, meeting):
         abort(403)
-    try:
-        for slot in meeting.slots:
-            value = request.form.get(f"slot-{slot.id}")
-            if value in {a.value for a in Answer}:
-                services.answer(current_user, slot, Answer(value))
-    except services.MeetingError:
-        abort(409)
+    for slot in meeting.slots:
+        value = request.form.get(f"slot-{slot.id}")
+        if value in {a.value for a in Answer}:
+            services.answer(current_user, slot, Answer(value))
     db.session.commit()
     flash(_("Your answers have been saved."), "success")
     return back(meeting, "poll")
 
 
 def organizer_action(meeting_id: int, action, *args):
-    meeting = load_meeting(meeting_id)
-    try:
-        action(current_user, meeting, *args)
-    except services.MeetingError:
-        abort(403)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
+    action(current_user, meeting, *args)
     db.session.commit()
     return meeting
 
@@ -256,7 +243,7 @@ def set_status(meeting_id: int, status: str):
 @bp.post("/<int:meeting_id>/move")
 @allow(SIGNED_IN)
 def move(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.can_organize_meeting(current_user, meeting):
         abort(403)
     form = MoveForm()
@@ -274,7 +261,7 @@ def move(meeting_id: int):
 @allow(SIGNED_IN)
 def find_time(meeting_id: int):
     """The organizer polls the invitees for a new time (for one occurrence of a series too)."""
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if not permissions.can_organize_meeting(current_user, meeting):
         abort(403)
     form = FindTimeForm(timezone=meeting.timezone)
@@ -299,7 +286,7 @@ def cancel(meeting_id: int):
 @bp.post("/<int:meeting_id>/minutes")
 @allow(SIGNED_IN)
 def minutes(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = MinutesForm()
     if not form.validate_on_submit():
         flash(_("The minutes are empty."), "error")
@@ -312,7 +299,7 @@ def minutes(meeting_id: int):
 @bp.post("/<int:meeting_id>/actions")
 @allow(SIGNED_IN)
 def add_action(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = ActionForm()
     if form.title.data and form.title.data.strip():
         organizer_action(
@@ -331,7 +318,7 @@ def add_action(meeting_id: int):
 @allow(SIGNED_IN)
 def action_done(action_id: int):
     item = db.session.get(ActionItem, action_id) or abort(404)
-    meeting = load_meeting(item.meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, item.meeting_id)
     if not permissions.can_view_meeting(current_user, meeting):
         abort(404)
     item.status = ActionStatus.DONE
@@ -343,7 +330,7 @@ def action_done(action_id: int):
 @bp.post("/<int:meeting_id>/attachments")
 @allow(SIGNED_IN)
 def upload(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
@@ -363,7 +350,7 @@ def upload(meeting_id: int):
 @bp.get("/<int:meeting_id>/attachments/<int:attachment_id>")
 @allow(SIGNED_IN)
 def attachment(meeting_id: int, attachment_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.meeting_id != meeting.id or not storage.path_for(item.sha256).exists():
         abort(404)
@@ -380,7 +367,7 @@ def attachment(meeting_id: int, attachment_id: int):
 @bp.get("/<int:meeting_id>/meeting.ics")
 @allow(SIGNED_IN)
 def ics(meeting_id: int):
-    meeting = load_meeting(meeting_id)
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     if meeting.starts_at is None:
         abort(404)
     # Steering may read a meeting it is not invited to, but the place and video link are for invitees.

@@ -4,8 +4,6 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.core.forms import CountryField, FlaskForm, web_address_validators
 
-NAME_TAKEN = _l("An organization with this name already exists.")
-
 
 def website_field():
     return URLField(_l("Website"), validators=[Optional(), *web_address_validators()])

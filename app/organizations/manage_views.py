@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts import services as people
 from app.accounts.forms import InviteForm
@@ -12,27 +11,16 @@ from app.core import permissions
 from app.core.access import SIGNED_IN, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import NAME_TAKEN, OrganizationProfileForm
-from app.organizations.models import Organization
+from app.organizations.forms import OrganizationProfileForm
 
-bp = Blueprint("manage", __name__, template_folder="templates", url_prefix="/organizations")
-
-
-def load_manageable(slug: str) -> Organization:
-    """The organization if the reader manages it; 404 for another organization's people (403 for their own)."""
-    organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
-    if organization is None or not permissions.can_see_people_of(current_user, organization):
-        abort(404)
-    if not permissions.can_manage_organization(current_user, organization):
-        abort(403)
-    return organization
+bp = Blueprint("organizations_manage", __name__, template_folder="templates", url_prefix="/organizations")
 
 
 @bp.route("/<slug>/manage", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def organization(slug: str):
     """The organization's admins (and coalition admins): profile, people, pending invitations."""
-    organization = load_manageable(slug)
+    organization = services.manageable_organization_or_404(current_user, slug)
     form = OrganizationProfileForm(obj=organization)
     if form.validate_on_submit():
         try:
@@ -43,12 +31,12 @@ def organization(slug: str):
                 website=form.website.data or None,
                 description=form.description.data or None,
             )
-        except services.OrganizationError:
-            form.name.errors.append(NAME_TAKEN)
+        except services.OrganizationError as error:
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The organization's profile has been saved."), "success")
-            return redirect(url_for("manage.organization", slug=organization.slug))
+            return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template(
         "organizations/manage.html",
         organization=organization,
@@ -62,13 +50,13 @@ def organization(slug: str):
 @bp.get("/mine")
 @allow(SIGNED_IN)
 def mine():
-    return redirect(url_for("manage.organization", slug=current_user.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=current_user.organization.slug))
 
 
 @bp.route("/<slug>/invite", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def invite(slug: str):
-    organization = load_manageable(slug)
+    organization = services.manageable_organization_or_404(current_user, slug)
     if not permissions.can_invite_to(current_user, organization):
         abort(403)
     form = InviteForm()
@@ -88,7 +76,7 @@ def invite(slug: str):
         )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("manage.organization", slug=organization.slug))
+        return redirect(url_for("organizations_manage.organization", slug=organization.slug))
     return render_template("organizations/invite.html", form=form, organization=organization)
 
 
@@ -98,8 +86,8 @@ def revoke_invitation(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         abort(404)
-    load_manageable(invitation.organization.slug)
+    services.manageable_organization_or_404(current_user, invitation.organization.slug)
     people.revoke_invitation(current_user, invitation)
     db.session.commit()
     flash(_("The invitation has been withdrawn."), "success")
-    return redirect(url_for("manage.organization", slug=invitation.organization.slug))
+    return redirect(url_for("organizations_manage.organization", slug=invitation.organization.slug))

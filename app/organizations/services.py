@@ -4,12 +4,15 @@ import re
 import unicodedata
 from itertools import groupby
 
+from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.auth import revoke_sessions
 from app.accounts.models import OrgRole
 from app.accounts.services import AccountError, email_taken, invite, people_of
-from app.core import audit, versions
+from app.core import audit, permissions, versions
+from app.core.errors import DomainError
 from app.core.geo import REGION_LABELS, Region, region_for
 from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
@@ -18,12 +21,24 @@ from app.organizations.models import ApplicationStatus, MembershipApplication, M
 from app.outbox.services import queue_email
 
 
-class OrganizationError(Exception):
+class OrganizationError(DomainError):
     """Refused: ``code`` says why (name_taken: another organization has this name, case and accents aside)."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    MESSAGES = {"name_taken": (_l("An organization with this name already exists."), 409)}
+
+
+def manageable_organization_or_404(person, slug: str) -> Organization:
+    """The organization with this slug, for a person who manages it.
+
+    :raise 404: when there is none or the person may not see its people (another organization's).
+    :raise 403: when the person sees its people but may not manage it (a member of their own organization).
+    """
+    organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    if organization is None or not permissions.can_see_people_of(person, organization):
+        abort(404)
+    if not permissions.can_manage_organization(person, organization):
+        abort(403)
+    return organization
 
 
 def name_taken(name: str, except_id: int | None = None) -> bool:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app.core.access import PUBLIC, allow
 from app.extensions import db
 from app.organizations import services
-from app.organizations.forms import NAME_TAKEN, ApplicationForm, MoreInformationForm
+from app.organizations.forms import ApplicationForm, MoreInformationForm
 from app.organizations.models import APPLICATION_STATUS_LABELS, ApplicationStatus
 
 bp = Blueprint("organizations", __name__, template_folder="templates")
@@ -36,8 +36,8 @@ def apply():
                 form.motivation.data,
                 str(get_locale()),
             )
-        except services.OrganizationError:
-            form.name.errors.append(NAME_TAKEN)
+        except services.OrganizationError as error:
+            form.name.errors.append(error.message)
         else:
             db.session.commit()
             flash(

@@ -1,13 +1,13 @@
 """The tracker in the JSON API: published commitments only."""
 
 import marshmallow as ma
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from app.core.access import PUBLIC, allow
 from app.core.api import documents_errors
-from app.tracker import queries
+from app.tracker import queries, services
 from app.tracker.views import filters_from_args
 
 blp = Blueprint("tracker_api", __name__, url_prefix="/api/v1/commitments", description="The public commitment tracker")
@@ -89,6 +89,6 @@ def list_commitments(**_query):
 @allow(PUBLIC)
 def get_commitment(commitment_id: int):
     """One published commitment with its timeline of published updates. Public."""
-    commitment = queries.published_commitment(commitment_id) or abort(404)
+    commitment = services.visible_commitment_or_404(commitment_id)
     commitment.timeline = queries.timeline([commitment.id]).get(commitment.id, [])
     return commitment

@@ -9,8 +9,10 @@ from app.tracker.vocab import Area
 def track_demands(actor, letter) -> int:
     """Each demand not yet tracked becomes an unpublished commitment of the recipient platform, linked to
     its demand; steering then sets its area and publishes it. Returns how many were created."""
-    if not permissions.can_manage_tracker(actor) or letter.status not in (LetterStatus.SENT, LetterStatus.PUBLISHED):
+    if not permissions.can_manage_tracker(actor):
         raise TrackerError("not_allowed")
+    if letter.status not in (LetterStatus.SENT, LetterStatus.PUBLISHED):
+        raise TrackerError("letter_not_sent")
     texts = letter.original.demands
     created = 0
     for demand in letter.demands:

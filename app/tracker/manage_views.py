@@ -158,10 +158,7 @@ def propose(commitment_id: int):
 @allow(STEERING)
 def decide(update_id: int, decision: str):
     entry = db.session.get(CommitmentUpdate, update_id) or abort(404)
-    try:
-        services.decide_proposal(current_user, entry, decision == "accept")
-    except services.TrackerError:
-        abort(409)
+    services.decide_proposal(current_user, entry, decision == "accept")
     db.session.commit()
     flash(
         _("The proposed update has been accepted.")
@@ -220,8 +217,8 @@ def attach(commitment_id: int):
             )
             db.session.commit()
             flash(_("The incident is attached as evidence."), "success")
-        except services.TrackerError:
-            flash(_("Only a published public incident can be attached, once."), "error")
+        except services.TrackerError as error:
+            flash(error.message, "error")
     return redirect(url_for("tracker_manage.detail", commitment_id=commitment_id))
 
 
@@ -273,10 +270,7 @@ def follow():
 def from_letter(slug: str):
     """Once a letter is sent, its demands become commitments to track (unpublished until reviewed)."""
     letter = db.session.scalar(select(Letter).where(Letter.slug == slug)) or abort(404)
-    try:
-        created = track_demands(current_user, letter)
-    except services.TrackerError:
-        abort(409)
+    created = track_demands(current_user, letter)
     db.session.commit()
     flash(_("Commitments created from the demands: %(num)d. Review and publish them here.", num=created), "success")
     return redirect(url_for("tracker_manage.index"))

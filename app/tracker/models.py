@@ -71,6 +71,9 @@ class CommitmentTranslation(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
 
+    def __repr__(self) -> str:
+        return f"<CommitmentTranslation {self.id} commitment={self.commitment_id} {self.locale}>"
+
 
 class Milestone(db.Model):
     __tablename__ = "commitment_milestones"
@@ -80,6 +83,9 @@ class Milestone(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     due_on: Mapped[date | None]
     done_on: Mapped[date | None]
+
+    def __repr__(self) -> str:
+        return f"<Milestone {self.id} commitment={self.commitment_id}>"
 
 
 class CommitmentUpdate(db.Model):
@@ -110,6 +116,9 @@ class CommitmentUpdate(db.Model):
     sources: Mapped[list["UpdateSource"]] = relationship(cascade="all, delete-orphan", order_by="UpdateSource.id")
     commitment: Mapped[Commitment] = relationship(back_populates="updates")
 
+    def __repr__(self) -> str:
+        return f"<CommitmentUpdate {self.id} commitment={self.commitment_id} {self.state}>"
+
 
 class UpdateSource(db.Model):
     __tablename__ = "commitment_update_sources"
@@ -118,6 +127,9 @@ class UpdateSource(db.Model):
     update_id: Mapped[int] = mapped_column(ForeignKey("commitment_updates.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     archive_url: Mapped[str | None] = mapped_column(String(2000))
+
+    def __repr__(self) -> str:
+        return f"<UpdateSource {self.id} update={self.update_id}>"
 
 
 class CommitmentEvidence(db.Model):
@@ -134,6 +146,9 @@ class CommitmentEvidence(db.Model):
 
     incident = relationship("Incident")
 
+    def __repr__(self) -> str:
+        return f"<CommitmentEvidence {self.id} commitment={self.commitment_id} incident={self.incident_id}>"
+
 
 class Follow(db.Model):
     """A member following a platform or one commitment, for the email digest."""
@@ -149,3 +164,6 @@ class Follow(db.Model):
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"))
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id", ondelete="CASCADE"))
     last_sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Follow {self.id} user={self.user_id} platform={self.platform_id} commitment={self.commitment_id}>"

@@ -6,12 +6,16 @@ Every change bumps the tracker's data version, which invalidates the cached publ
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core import audit, permissions, versions
 from app.core.db import utcnow
+from app.core.errors import NOT_ALLOWED, DomainError
 from app.extensions import db
 from app.incidents.models import Incident
+from app.tracker import queries
 from app.tracker.models import (
     Commitment,
     CommitmentEvidence,
@@ -24,10 +28,26 @@ from app.tracker.models import (
 from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 
-class TrackerError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class TrackerError(DomainError):
+    """Refused: ``code`` says why."""
+
+    MESSAGES = {
+        "not_allowed": (NOT_ALLOWED, 403),
+        "progress": (_l("Progress is a percentage from 0 to 100."), 422),
+        "already_decided": (_l("This proposed update has already been decided."), 409),
+        "letter_not_sent": (_l("Commitments can only be created from a letter that has been sent."), 409),
+        "incident_not_public": (_l("Only a published public incident can be attached."), 422),
+        "already_attached": (_l("This incident is already attached to the commitment."), 409),
+    }
+
+
+def visible_commitment_or_404(commitment_id: int) -> Commitment:
+    """The published commitment with everything its page shows. The tracker's pages are public and cached alike
+    for every reader, so no person is asked.
+
+    :raise 404: when there is none or it is not published.
+    """
+    return queries.published_commitment(commitment_id) or abort(404)
 
 
 def bump_version() -> None:
@@ -106,8 +126,10 @@ def propose_update(actor, commitment: Commitment, data: UpdateData) -> Commitmen
 
 
 def decide_proposal(actor, entry: CommitmentUpdate, accept: bool) -> None:
-    if not permissions.can_manage_tracker(actor) or entry.state != UpdateState.PROPOSED:
+    if not permissions.can_manage_tracker(actor):
         raise TrackerError("not_allowed")
+    if entry.state != UpdateState.PROPOSED:
+        raise TrackerError("already_decided")
     if accept:
         _publish(entry)
     else:

@@ -22,7 +22,7 @@ from app.core.page_cache import public_page
 from app.core.spreadsheets import neutralize
 from app.core.versions import TRACKER
 from app.platforms.models import Platform
-from app.tracker import queries, scorecard
+from app.tracker import queries, scorecard, services
 from app.tracker.vocab import (
     AREA_LABELS,
     CLAIMED_LABELS,
@@ -142,7 +142,7 @@ def platform(slug: str):
 @allow(PUBLIC)
 @public_page(TRACKER)
 def commitment(commitment_id: int):
-    commitment = queries.published_commitment(commitment_id) or abort(404)
+    commitment = services.visible_commitment_or_404(commitment_id)
     evidence = [
         item
         for item in commitment.evidence

@@ -259,7 +259,8 @@ def test_only_invitees_answer_and_only_while_polling(make_meeting, login):
     assert login("signatory_a").post(f"/meetings/{meeting.id}/answers", data=answer).status_code == 404
     assert login("member_a").post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}").status_code == 403
     login("steering").post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}")
-    assert login("member_b").post(f"/meetings/{meeting.id}/answers", data=answer).status_code == 409
+    closed = login("member_b").post(f"/meetings/{meeting.id}/answers", data=answer)
+    assert closed.status_code == 409 and "This meeting&#39;s poll is closed." in closed.get_data(as_text=True)
     assert db.session.scalar(select(SlotAnswer)) is None
 
 

@@ -473,3 +473,21 @@ def test_updates_before_following_are_not_sent(
     run_digest(app)
     latest = outbox()[-1]
     assert "Later Alpha news" in latest.body and "Old Gamma news" not in latest.body
+
+
+def test_attaching_an_incident_twice_says_it_is_already_attached(login, personas, commitment, incident_factory):
+    incident = incident_factory(personas["member_a"], status="published", visibility="public")
+    client = login("steering")
+    for _ in range(2):
+        response = client.post(
+            f"/tracker/manage/{commitment.id}/evidence", data={"reference": incident.reference, "stance": "supports"}
+        )
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "This incident is already attached to the commitment." in page
+
+
+def test_deciding_a_proposal_twice_says_it_is_already_decided(login, proposal):
+    client = login("steering")
+    assert client.post(f"/tracker/manage/proposals/{proposal.id}/accept").status_code == 302
+    again = client.post(f"/tracker/manage/proposals/{proposal.id}/decline")
+    assert again.status_code == 409 and "This proposed update has already been decided." in again.get_data(as_text=True)
