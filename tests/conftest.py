@@ -137,6 +137,19 @@ def client(app):
 
 
 @pytest.fixture
+def cli(app):
+    """``cli("users", "create", ..., input=...)``: run a command as ``flask --app wsgi`` would."""
+    runner = app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(args=list(args), input=input)
+        db.session.expire_all()
+        return result
+
+    return invoke
+
+
+@pytest.fixture
 def count_queries(app):
     """``with count_queries() as statements:`` collects the SQL statements run inside the block."""
 
@@ -188,6 +201,12 @@ def platform_factory(app):
         return platform
 
     return create
+
+
+@pytest.fixture
+def platform(platform_factory):
+    """Facebook (Meta Platforms), the platform incidents and letters are about unless a test says otherwise."""
+    return platform_factory(name="Facebook", slug="facebook", company="Meta Platforms")
 
 
 @pytest.fixture
@@ -328,15 +347,13 @@ def outbox(app):
 
 
 @pytest.fixture
-def incident_factory(app, platform_factory):
+def incident_factory(app, platform):
     """File an incident through the service: ``incident_factory(author, status="published", visibility="public")``."""
     from datetime import date
 
     from app.core.db import utcnow
     from app.incidents import services
     from app.incidents.vocab import Severity, Status, Visibility
-
-    platform = platform_factory(name="Facebook", slug="facebook")
 
     def create(author, status="draft", visibility="coalition", **fields):
         data = services.IncidentData(
@@ -362,3 +379,9 @@ def incident_factory(app, platform_factory):
         return incident
 
     return create
+
+
+@pytest.fixture
+def shared_incident(personas, incident_factory):
+    """Organization A's verified incident, shared with the coalition."""
+    return incident_factory(personas["member_a"], status="verified", visibility="coalition")

@@ -10,22 +10,8 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.incidents.models import Incident
 from app.letters.models import Letter, LetterRevision, Signature
-from tests.reliability.seed import AUTHORS, SIGNATORIES, query
+from tests.reliability.seed import AUTHORS, SIGNATORIES, incident_form, query
 from tests.reliability.server import assert_log_clean, at_once
-
-
-def incident_form(coalition, title: str, **extra) -> dict:
-    return {
-        "title": title,
-        "platform_id": str(coalition.platform_id),
-        "categories": ["hate_speech"],
-        "language": "en",
-        "country": "KE",
-        "first_seen_on": "2026-05-01",
-        "severity": "2",
-        "visibility": "coalition",
-        "account_prominence": "ordinary",
-    } | extra
 
 
 def hidden(page: str, name: str) -> str:
