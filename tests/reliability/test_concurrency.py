@@ -153,7 +153,8 @@ def test_writers_and_readers_at_once_never_fail(server, coalition):
         return statuses
 
     results = at_once(len(people), work)
-    assert all(isinstance(statuses, list) and max(statuses) < 500 for statuses in results), results
+    # Each round: the profile saved (302), the incident filed (302), the list and the letter shown (200).
+    assert results == [[302, 302, 200, 200] * 5] * len(people)
     names = {row.name for row in query(coalition, select(User.name))}
     assert {f"{person} v4" for person in people} <= names
     assert_log_clean(server)
