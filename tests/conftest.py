@@ -4,6 +4,7 @@ The suite runs on SQLite by default; with ``TEST_DATABASE_URL`` pointing at a
 PostgreSQL server it runs there, in databases it creates and drops itself.
 """
 
+import copy
 import os
 import tempfile
 import uuid
@@ -21,6 +22,30 @@ from app.extensions import db  # noqa: E402
 from tests.databases import is_postgresql, scratch_database  # noqa: E402
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL") or None
+
+
+# Test modules whose tests share servers started once per module or per session.
+SHARED_SERVERS = ("tests/e2e/", "tests/reliability/")
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's load balancing, test by test, except that tests sharing a server go to one worker together,
+    so each server starts once per run: the end-to-end tests' live app and browser (one unit), and each reliability
+    module's seeded coalition and gunicorn servers (a unit per module). The largest units start first.
+
+    (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but pytest-xdist 3.8 cannot rename the
+    tests of pytest 9, so its groups are ignored.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedServerScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path.startswith(SHARED_SERVERS[0]):
+                return SHARED_SERVERS[0]
+            return path if path.startswith(SHARED_SERVERS[1]) else nodeid
+
+    return SharedServerScheduling(config, log)
 
 
 def on_postgresql() -> bool:
@@ -104,14 +129,70 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+def build_app(database_url: str, **overrides):
+    application = create_app(app_config(database_url, **overrides))
+    application.test_client_class = IsolatedClient
+    return application
+
+
+def outline(application) -> tuple:
+    """What a test must not change on an app that later tests share: routes, hooks and template helpers."""
+    return (
+        sorted(f"{rule.endpoint} {rule.rule}" for rule in application.url_map.iter_rules()),
+        sorted(application.view_functions),
+        [(key, len(funcs)) for key, funcs in sorted(application.before_request_funcs.items(), key=str)],
+        [(key, len(funcs)) for key, funcs in sorted(application.after_request_funcs.items(), key=str)],
+        sorted(application.jinja_env.globals),
+        sorted(application.jinja_env.filters),
+    )
+
+
+class SharedApp:
+    """The app of the tests that configure nothing at build time, built once per worker: building one (routes,
+    templates, compiled SQL) costs more than most tests (docs/testing.md). After each test it is put back as
+    built: its configuration, the page cache, the rate limits and anything the test added to ``app.extensions``
+    (such as the remembered data versions). A test that adds routes or hooks to it fails: it asks for its own
+    app with ``@pytest.mark.fresh_app`` or ``make_app()``."""
+
+    def __init__(self, database_url: str):
+        self.app = build_app(database_url)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = set(self.app.extensions)
+        self.outline = outline(self.app)
+
+    def restore(self) -> None:
+        from app.extensions import cache, limiter
+
+        application = self.app
+        application.config.clear()
+        application.config.update(copy.deepcopy(self.config))
+        for key in set(application.extensions) - self.extensions:
+            del application.extensions[key]
+        with application.app_context():
+            cache.clear()
+            limiter.reset()
+            db.session.remove()
+        assert outline(application) == self.outline, (
+            "this test changed the shared app's routes or hooks: mark it @pytest.mark.fresh_app"
+        )
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    shared = SharedApp(database_url)
+    yield shared
+    with shared.app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture
 def make_app(database_url, cleaner_engine):
-    """Build apps on the session database with extra configuration; the database is emptied after the test."""
+    """Build apps of this test's own on the worker's database with extra configuration; the database is emptied
+    after the test."""
     apps = []
 
     def build(**overrides):
-        application = create_app(app_config(database_url, **overrides))
-        application.test_client_class = IsolatedClient
+        application = build_app(database_url, **overrides)
         apps.append(application)
         return application
 
@@ -124,16 +205,34 @@ def make_app(database_url, cleaner_engine):
 
 
 @pytest.fixture
-def app(make_app):
-    application = make_app()
+def app(request, make_app, shared_app):
+    """The app, in an app context: the worker's shared app, or one of this test's own if it is marked
+    ``fresh_app``. Either way the database is empty when the test starts."""
+    fresh = request.node.get_closest_marker("fresh_app") is not None
+    application = make_app() if fresh else shared_app.app
     with application.app_context():
         yield application
         db.session.remove()
+    if not fresh:
+        shared_app.restore()
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    """``cli("users", "create", ..., input=...)``: run a command as ``flask --app wsgi`` would."""
+    runner = app.test_cli_runner()
+
+    def invoke(*args, input=None):
+        result = runner.invoke(args=list(args), input=input)
+        db.session.expire_all()
+        return result
+
+    return invoke
 
 
 @pytest.fixture
@@ -188,6 +287,12 @@ def platform_factory(app):
         return platform
 
     return create
+
+
+@pytest.fixture
+def platform(platform_factory):
+    """Facebook (Meta Platforms), the platform incidents and letters are about unless a test says otherwise."""
+    return platform_factory(name="Facebook", slug="facebook", company="Meta Platforms")
 
 
 @pytest.fixture
@@ -328,15 +433,13 @@ def outbox(app):
 
 
 @pytest.fixture
-def incident_factory(app, platform_factory):
+def incident_factory(app, platform):
     """File an incident through the service: ``incident_factory(author, status="published", visibility="public")``."""
     from datetime import date
 
     from app.core.db import utcnow
     from app.incidents import services
     from app.incidents.vocab import Severity, Status, Visibility
-
-    platform = platform_factory(name="Facebook", slug="facebook")
 
     def create(author, status="draft", visibility="coalition", **fields):
         data = services.IncidentData(
@@ -362,3 +465,9 @@ def incident_factory(app, platform_factory):
         return incident
 
     return create
+
+
+@pytest.fixture
+def shared_incident(personas, incident_factory):
+    """Organization A's verified incident, shared with the coalition."""
+    return incident_factory(personas["member_a"], status="verified", visibility="coalition")

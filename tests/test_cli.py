@@ -5,29 +5,13 @@ from sqlalchemy import select
 
 from app.accounts.models import ApiToken, Invitation, OrgRole, TokenScope, User
 from app.accounts.passwords import verify_password
-from app.core.audit import AuditEntry, verify_chain
+from app.core.audit import verify_chain
 from app.core.geo import region_for
 from app.extensions import db
 from app.organizations.models import Organization
+from tests.helpers import audit_entries
 
 STRONG_PASSWORD = "violet quarry lantern 58 obliquely"
-
-
-@pytest.fixture
-def cli(app):
-    """``cli("users", "create", ..., input=...)``: run a command as ``flask --app wsgi`` would."""
-    runner = app.test_cli_runner()
-
-    def invoke(*args, input=None):
-        result = runner.invoke(args=list(args), input=input)
-        db.session.expire_all()
-        return result
-
-    return invoke
-
-
-def audit_entries(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def user_named(email: str) -> User | None:

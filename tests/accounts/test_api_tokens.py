@@ -10,15 +10,12 @@ from app.core.access import SIGNED_IN, allow
 from app.core.db import utcnow
 from app.extensions import db
 from app.incidents.models import Incident
+from tests.accounts.helpers import bearer_header
 
 
 def create_token(client, scope="read") -> str:
     body = client.post("/account/tokens", data={"name": "script", "scope": scope}).get_data(as_text=True)
     return re.search(r'<code class="secret">(coa_[^<]+)</code>', body).group(1)
-
-
-def bearer(token):
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_token_is_shown_once_and_stored_hashed(login):
@@ -31,7 +28,7 @@ def test_token_is_shown_once_and_stored_hashed(login):
 
 def test_me_answers_with_name_organization_and_roles(login, app, personas):
     token = create_token(login("signatory_a"))
-    response = app.test_client().get("/api/v1/me", headers=bearer(token))
+    response = app.test_client().get("/api/v1/me", headers=bearer_header(token))
     assert response.status_code == 200
     assert response.get_json() == {
         "name": personas["signatory_a"].name,
@@ -43,18 +40,21 @@ def test_me_answers_with_name_organization_and_roles(login, app, personas):
 
 def test_me_lists_coalition_roles(login, app):
     token = create_token(login("steering"))
-    assert app.test_client().get("/api/v1/me", headers=bearer(token)).get_json()["roles"] == ["signatory", "steering"]
+    assert app.test_client().get("/api/v1/me", headers=bearer_header(token)).get_json()["roles"] == [
+        "signatory",
+        "steering",
+    ]
 
 
 def test_revoked_token_no_longer_works(login, app):
     client = login("member_a")
     token = create_token(client)
     client.post(f"/account/tokens/{db.session.scalar(select(ApiToken.id))}/revoke")
-    assert app.test_client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+    assert app.test_client().get("/api/v1/me", headers=bearer_header(token)).status_code == 401
 
 
 def test_unknown_token_gets_401_problem_json(client, personas):
-    response = client.get("/api/v1/me", headers=bearer("coa_made-up"))
+    response = client.get("/api/v1/me", headers=bearer_header("coa_made-up"))
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
 
@@ -62,12 +62,12 @@ def test_unknown_token_gets_401_problem_json(client, personas):
 def test_token_of_a_deactivated_person_no_longer_works(login, app, personas):
     token = create_token(login("member_b"))
     login("admin").post(f"/people/{personas['member_b'].id}/deactivate")
-    assert app.test_client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+    assert app.test_client().get("/api/v1/me", headers=bearer_header(token)).status_code == 401
 
 
 def test_tokens_do_not_open_html_pages(login, app):
     token = create_token(login("member_a"))
-    assert app.test_client().get("/account/", headers=bearer(token)).status_code == 302
+    assert app.test_client().get("/account/", headers=bearer_header(token)).status_code == 302
 
 
 def test_people_cannot_revoke_each_others_tokens(login):
@@ -96,8 +96,8 @@ def test_read_only_tokens_cannot_write_and_write_tokens_can(writing_app, persona
     _, write = create_api_token(personas["member_a"], "w", TokenScope.WRITE)
     db.session.commit()
     client = writing_app.test_client()
-    assert client.post("/api/v1/test-write", headers=bearer(read)).status_code == 403
-    assert client.post("/api/v1/test-write", headers=bearer(write)).status_code == 201
+    assert client.post("/api/v1/test-write", headers=bearer_header(read)).status_code == 403
+    assert client.post("/api/v1/test-write", headers=bearer_header(write)).status_code == 201
 
 
 def test_api_calls_with_a_session_cookie_need_a_csrf_token(writing_app, personas, sign_in_as):
@@ -163,7 +163,7 @@ def test_a_read_only_token_cannot_write_even_with_a_session_cookie(filing_app, p
     _, secret = create_api_token(personas["member_a"], "read", TokenScope.READ)
     db.session.commit()
     client = sign_in_as(filing_app.test_client(), personas["member_a"])
-    assert client.post("/api/v1/incidents", headers=bearer(secret), json=INCIDENT).status_code == 403
+    assert client.post("/api/v1/incidents", headers=bearer_header(secret), json=INCIDENT).status_code == 403
     assert incidents_filed() == 0
 
 
@@ -171,8 +171,8 @@ def test_the_token_says_who_is_asking_whatever_the_cookie(filing_app, personas, 
     _, secret = create_api_token(personas["member_b"], "write", TokenScope.WRITE)
     db.session.commit()
     client = sign_in_as(filing_app.test_client(), personas["member_a"])
-    assert client.get("/api/v1/me", headers=bearer(secret)).get_json()["name"] == personas["member_b"].name
-    assert client.post("/api/v1/incidents", headers=bearer(secret), json=INCIDENT).status_code == 201
+    assert client.get("/api/v1/me", headers=bearer_header(secret)).get_json()["name"] == personas["member_b"].name
+    assert client.post("/api/v1/incidents", headers=bearer_header(secret), json=INCIDENT).status_code == 201
     assert db.session.scalar(select(Incident.organization_id)) == personas["org_b"].id
 
 

@@ -14,8 +14,7 @@ from app.extensions import db
 from app.incidents.services import add_file_evidence
 from app.incidents.vocab import Status
 from app.insights.report import scope_of
-from tests.accounts.test_api_tokens import bearer
-from tests.accounts.test_two_factor import current_code, enrol, start_sign_in
+from tests.accounts.helpers import bearer_header, current_code, enrol, start_sign_in
 from tests.conftest import PASSWORD
 from tests.maintenance.samples import png
 
@@ -66,10 +65,10 @@ def test_a_token_carries_coalition_powers_only_while_its_owner_has_a_second_fact
     _token, secret = create_api_token(steering, "script", TokenScope.READ)
     db.session.commit()
     url = f"/api/v1/incidents/{in_review[0].reference}"
-    assert app.test_client().get(url, headers=bearer(secret)).status_code == 404
+    assert app.test_client().get(url, headers=bearer_header(secret)).status_code == 404
     steering.totp_secret, steering.totp_enabled_at = "JBSWY3DPEHPK3PXP", utcnow()
     db.session.commit()
-    assert app.test_client().get(url, headers=bearer(secret)).status_code == 200
+    assert app.test_client().get(url, headers=bearer_header(secret)).status_code == 200
 
 
 def test_admin_without_a_second_factor_grants_no_coalition_role(app, unenrolled, person_factory, sign_in_as):

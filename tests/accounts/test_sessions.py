@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.accounts.models import OrgRole, User
 from app.extensions import db
 from app.organizations.models import MembershipStatus
-from tests.accounts.test_two_factor import enrol
+from tests.accounts.helpers import enrol
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a completely different passphrase 42"

@@ -1,20 +1,12 @@
 import re
 
-import pyotp
 from sqlalchemy import select
 
 from app.accounts.models import RecoveryCode, User
 from app.core.audit import AuditEntry
 from app.extensions import db
+from tests.accounts.helpers import current_code, enrol, start_sign_in
 from tests.conftest import PASSWORD
-
-
-def current_code(user) -> str:
-    return pyotp.TOTP(user.totp_secret).now()
-
-
-def start_sign_in(client, email):
-    return client.post("/sign-in", data={"email": email, "password": PASSWORD})
 
 
 def test_second_factor_is_asked_after_the_password(client, personas):
@@ -47,15 +39,6 @@ def test_second_step_without_a_password_step_goes_back_to_sign_in(client, person
     response = client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])})
     assert response.headers["Location"].startswith("/sign-in")
     assert client.get("/account/").status_code == 302
-
-
-def enrol(client) -> list[str]:
-    """Go through enrolment as the signed-in person; returns the recovery codes shown."""
-    page = client.get("/account/two-factor").get_data(as_text=True)
-    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
-    assert 'src="data:image/svg+xml' in page  # the QR code is generated locally
-    shown = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
-    return re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", shown)
 
 
 def test_enrolment_turns_on_two_factor_and_shows_ten_recovery_codes_once(login, personas):

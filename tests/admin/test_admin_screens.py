@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from app.core import audit
-from app.core.audit import AuditEntry
 from app.core.geo import Region
 from app.core.tokens import new_token
 from app.extensions import db
 from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization
 from app.platforms.models import Platform
+from tests.helpers import audit_entries, text_of
 
 ADMIN_PAGES = [
     "/admin/",
@@ -32,14 +32,6 @@ PLATFORM = {
     "website": "https://telegram.org",
     "active": "y",
 }
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def entries(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def add_application(name: str, status=ApplicationStatus.PENDING) -> MembershipApplication:
@@ -138,7 +130,7 @@ def test_admin_adds_an_organization(login, personas):
     assert response.headers["Location"].endswith(f"/organizations/{organization.slug}/manage")
     assert (organization.country, organization.region, organization.is_steering) == ("KE", Region.AFRICA, True)
     assert organization.website == "https://access.example.org"
-    [entry] = entries("organization_created")
+    [entry] = audit_entries("organization_created")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(organization.id))
 
 
@@ -154,7 +146,7 @@ def test_editing_an_organization_moves_it_with_its_country_and_sets_the_steering
 
     assert response.status_code == 302
     assert (organization.country, organization.region, organization.is_steering) == ("FR", Region.EUROPE, True)
-    [entry] = entries("organization_updated")
+    [entry] = audit_entries("organization_updated")
     assert entry.actor_id == personas["admin"].id
     assert entry.details == {"fields": ["country", "is_steering"]}
 
@@ -210,7 +202,7 @@ def test_admin_adds_a_platform(login, personas):
         "https://telegram.org",
         True,
     )
-    [entry] = entries("platform_created")
+    [entry] = audit_entries("platform_created")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(platform.id))
     assert "Telegram" in text_of(login("admin").get("/admin/platforms"))
 
@@ -224,7 +216,7 @@ def test_admin_edits_a_platform_keeping_its_slug(login, platform_factory):
 
     assert response.status_code == 302
     assert (platform.name, platform.slug, platform.company, platform.active) == ("X", "twitter", None, False)
-    assert entries("platform_updated")[0].object_id == str(platform.id)
+    assert audit_entries("platform_updated")[0].object_id == str(platform.id)
 
 
 def test_a_platform_slug_already_in_use_is_refused(login, platform_factory):

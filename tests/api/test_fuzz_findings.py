@@ -11,7 +11,7 @@ from app.core.ids import MAX_INTEGER
 from app.extensions import db
 from app.incidents.models import Incident
 from app.platforms.models import Platform
-from tests.incidents.test_workflow import form_data
+from tests.incidents.helpers import form_data
 
 PROBLEM_JSON = "application/problem+json"
 

@@ -172,6 +172,7 @@ def probe(app):
     return "/probe"
 
 
+@pytest.mark.fresh_app
 def test_record_in_a_request_uses_the_signed_in_person_and_a_truncated_address(app, login, personas, probe):
     client = login("member_a")
     response = client.post(probe, environ_base={"REMOTE_ADDR": "203.0.113.77"})
@@ -185,6 +186,7 @@ def test_record_in_a_request_uses_the_signed_in_person_and_a_truncated_address(a
     assert verify_chain() == []
 
 
+@pytest.mark.fresh_app
 def test_record_in_a_request_over_ipv6_keeps_a_48(app, login, personas, probe):
     login("steering").post(probe, environ_base={"REMOTE_ADDR": "2001:db8:abcd:12::77"})
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "probe"))

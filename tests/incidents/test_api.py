@@ -13,16 +13,9 @@ from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Incident, PlatformReport
 from app.incidents.vocab import Channel, Outcome, Status
+from tests.incidents.helpers import incident_count
 
 API = "/api/v1/incidents"
-
-
-@pytest.fixture
-def facebook(incident_factory):
-    """The platform incident_factory files on (slug ``facebook``)."""
-    from app.platforms.models import Platform
-
-    return db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
 
 
 def payload(**fields) -> dict:
@@ -35,10 +28,6 @@ def payload(**fields) -> dict:
         "first_seen_on": "2026-05-01",
         "severity": "3",
     } | fields
-
-
-def incident_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Incident))
 
 
 def titles(response) -> list[str]:
@@ -231,7 +220,7 @@ def test_anonymous_callers_get_published_public_incidents(client, shared):
     assert client.get(f"{API}/{shared['A published']}").get_json()["title"] == "A published"
 
 
-def test_creating_with_a_read_write_token_files_a_draft_for_the_callers_organization(app, bearer, personas, facebook):
+def test_creating_with_a_read_write_token_files_a_draft_for_the_callers_organization(app, bearer, personas, platform):
     response = app.test_client().post(
         API,
         headers=bearer("signatory_a"),
@@ -252,31 +241,31 @@ def test_creating_with_a_read_write_token_files_a_draft_for_the_callers_organiza
     incident = db.session.scalar(select(Incident))
     assert incident.reference == body["reference"] and incident.status == Status.DRAFT
     assert incident.organization_id == personas["org_a"].id and incident.author_id == personas["signatory_a"].id
-    assert incident.platform_id == facebook.id and incident.category_codes == ["hate_speech"]
+    assert incident.platform_id == platform.id and incident.category_codes == ["hate_speech"]
     assert incident.community_codes == ["migrants_refugees"] and incident.excerpt == "نص المنشور"
     assert [item.url for item in incident.urls] == ["https://example.org/post/1"]
     assert incident.first_seen_on == date(2026, 5, 1) and incident.severity == "3" and incident.is_graphic
 
 
-def test_submit_true_sends_the_new_incident_to_the_reviewers(app, bearer, personas, facebook, outbox):
+def test_submit_true_sends_the_new_incident_to_the_reviewers(app, bearer, personas, platform, outbox):
     response = app.test_client().post(API, headers=bearer("member_a"), json=payload(submit=True))
     assert response.status_code == 201 and response.get_json()["status"] == "submitted"
     assert db.session.scalar(select(Incident)).status == Status.SUBMITTED
     assert [message.recipient for message in outbox()] == ["steering@example.org"]
 
 
-def test_a_read_only_token_cannot_create(app, bearer, facebook):
+def test_a_read_only_token_cannot_create(app, bearer, platform):
     response = app.test_client().post(API, headers=bearer("member_a", TokenScope.READ), json=payload())
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
     assert incident_count() == 0
 
 
-def test_anonymous_callers_cannot_create(client, facebook):
+def test_anonymous_callers_cannot_create(client, platform):
     assert client.post(API, json=payload()).status_code == 401
     assert incident_count() == 0
 
 
-def test_an_invalid_incident_answers_422_listing_every_bad_field(app, bearer, facebook):
+def test_an_invalid_incident_answers_422_listing_every_bad_field(app, bearer, platform):
     response = app.test_client().post(
         API,
         headers=bearer("member_a"),
@@ -312,7 +301,7 @@ def test_an_invalid_incident_answers_422_listing_every_bad_field(app, bearer, fa
     assert incident_count() == 0
 
 
-def test_an_unknown_or_inactive_platform_answers_422(app, bearer, facebook, platform_factory):
+def test_an_unknown_or_inactive_platform_answers_422(app, bearer, platform, platform_factory):
     platform_factory(name="Old", slug="old", active=False)
     client, headers = app.test_client(), bearer("member_a")
     for slug in ("myspace", "old"):
@@ -322,7 +311,7 @@ def test_an_unknown_or_inactive_platform_answers_422(app, bearer, facebook, plat
     assert incident_count() == 0
 
 
-def test_fields_the_caller_may_not_set_are_ignored(app, bearer, personas, facebook):
+def test_fields_the_caller_may_not_set_are_ignored(app, bearer, personas, platform):
     response = app.test_client().post(
         API,
         headers=bearer("member_a"),
@@ -482,7 +471,7 @@ def test_the_openapi_document_lists_the_incident_paths_and_is_valid(client):
         {"account_handle": "@a\u0000"},
     ],
 )
-def test_blank_titles_and_nul_characters_answer_422(app, bearer, facebook, fields):
+def test_blank_titles_and_nul_characters_answer_422(app, bearer, platform, fields):
     response = app.test_client().post(API, headers=bearer("member_a"), json=payload(**fields))
     assert response.status_code == 422
     assert set(response.get_json()["errors"]["json"]) == set(fields)

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from app.config import PROJECT_ROOT
 from app.core import storage, uploads
-from app.core.audit import AuditEntry
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Evidence
+from tests.helpers import audit_entries, stored_files
 from tests.maintenance.samples import gif, polyglots
 
 GPS_IFD, EXIF_IFD, MAKER_NOTE = 0x8825, 0x8769, 0x927C
@@ -83,14 +83,6 @@ def fetch(client, path: str):
     return client.get(path, buffered=True)
 
 
-def stored_files(root) -> set:
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
-
-
-def custody(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
-
-
 pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
@@ -109,12 +101,6 @@ def attach(app, personas):
 
 
 @pytest.fixture
-def shared(personas, incident_factory):
-    """Organization A's verified incident, shared with the coalition."""
-    return incident_factory(personas["member_a"], status="verified", visibility="coalition")
-
-
-@pytest.fixture
 def public(personas, incident_factory):
     return incident_factory(personas["member_a"], status="published", visibility="public")
 
@@ -127,10 +113,10 @@ def url(incident, item, kind="view") -> str:
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_display_copy_has_no_exif_gps_maker_note_comment_or_xmp(login, shared, fmt):
-    assert upload(login("member_a"), shared, photo(fmt)).status_code == 302
+def test_display_copy_has_no_exif_gps_maker_note_comment_or_xmp(login, shared_incident, fmt):
+    assert upload(login("member_a"), shared_incident, photo(fmt)).status_code == 302
     item = db.session.scalar(select(Evidence))
-    body = fetch(login("member_b"), url(shared, item)).data
+    body = fetch(login("member_b"), url(shared_incident, item)).data
     copy = Image.open(io.BytesIO(body))
     assert dict(copy.getexif()) == {} and not copy.getexif().get_ifd(GPS_IFD)
     assert not {"exif", "xmp", "comment", "Author", "XML:com.adobe.xmp"} & set(copy.info)
@@ -139,27 +125,27 @@ def test_display_copy_has_no_exif_gps_maker_note_comment_or_xmp(login, shared, f
     assert copy.size == (64, 48)
 
 
-def test_sealed_original_keeps_its_bytes_gps_and_sha256(login, shared, evidence_dir):
+def test_sealed_original_keeps_its_bytes_gps_and_sha256(login, shared_incident, evidence_dir):
     data = photo()
-    upload(login("member_a"), shared, data)
+    upload(login("member_a"), shared_incident, data)
     item = db.session.scalar(select(Evidence))
     assert item.sha256 == hashlib.sha256(data).hexdigest() != item.display_sha256
     assert storage.path_for(item.sha256).read_bytes() == data
-    body = fetch(login("member_a"), url(shared, item, "original")).data
+    body = fetch(login("member_a"), url(shared_incident, item, "original")).data
     assert body == data and Image.open(io.BytesIO(body)).getexif().get_ifd(GPS_IFD)[1] == "N"
 
 
-def test_display_copy_is_turned_upright_before_the_orientation_tag_is_dropped(login, shared):
-    upload(login("member_a"), shared, photo(orientation=6))
+def test_display_copy_is_turned_upright_before_the_orientation_tag_is_dropped(login, shared_incident):
+    upload(login("member_a"), shared_incident, photo(orientation=6))
     item = db.session.scalar(select(Evidence))
-    assert Image.open(io.BytesIO(fetch(login("member_a"), url(shared, item)).data)).size == (48, 64)
+    assert Image.open(io.BytesIO(fetch(login("member_a"), url(shared_incident, item)).data)).size == (48, 64)
 
 
 def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
-    personas, incident_factory, shared, attach, evidence_dir
+    personas, incident_factory, shared_incident, attach, evidence_dir
 ):
     data = photo()
-    first = attach(shared, data)
+    first = attach(shared_incident, data)
     second = attach(incident_factory(personas["member_a"]), data)
     assert first.sha256 == second.sha256 == hashlib.sha256(data).hexdigest()
     assert stored_files(evidence_dir) == {storage.path_for(first.sha256), storage.path_for(first.display_sha256)}
@@ -187,8 +173,10 @@ MARKUP_REFUSED = "The file also contains web page code (HTML or a script)"
         ("polyglot.gif", b"GIF89a" + HTML, MARKUP_REFUSED),
     ],
 )
-def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, shared, evidence_dir, name, data, message):
-    response = upload(login("member_a"), shared, data, name=name)
+def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(
+    login, shared_incident, evidence_dir, name, data, message
+):
+    response = upload(login("member_a"), shared_incident, data, name=name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
@@ -196,11 +184,11 @@ def test_file_that_is_not_an_accepted_image_pdf_or_video_is_refused(login, share
 
 @pytest.mark.parametrize("kind", polyglots())
 def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_what_was_typed(
-    login, shared, evidence_dir, kind
+    login, shared_incident, evidence_dir, kind
 ):
     response = upload(
         login("member_a"),
-        shared,
+        shared_incident,
         polyglots()[kind],
         name="screenshot.gif",
         description="Threat posted under the video",
@@ -221,44 +209,44 @@ def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_w
         (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
     ],
 )
-def test_clean_gif_and_pdf_are_still_accepted(login, shared, data, media_type):
-    assert upload(login("member_a"), shared, data, name="file.gif").status_code == 302
+def test_clean_gif_and_pdf_are_still_accepted(login, shared_incident, data, media_type):
+    assert upload(login("member_a"), shared_incident, data, name="file.gif").status_code == 302
     assert db.session.scalar(select(Evidence.media_type)) == media_type
 
 
-def test_image_with_damaged_metadata_is_refused_not_a_server_error(login, shared):
+def test_image_with_damaged_metadata_is_refused_not_a_server_error(login, shared_incident):
     data = photo("WEBP").replace(b"MM\x00*\x00\x00\x00\x08", b"MX\x00*\x00\x00\x00\x08")
-    response = upload(login("member_a"), shared, data, name="damaged.webp")
+    response = upload(login("member_a"), shared_incident, data, name="damaged.webp")
     assert response.status_code == 422 and db.session.scalar(select(Evidence)) is None
 
 
-def test_file_larger_than_max_evidence_bytes_is_refused(app, login, shared, evidence_dir):
+def test_file_larger_than_max_evidence_bytes_is_refused(app, login, shared_incident, evidence_dir):
     app.config["MAX_EVIDENCE_BYTES"] = 1024
     data = noise_jpeg()
     assert len(data) > 1024
-    response = upload(login("member_a"), shared, data)
+    response = upload(login("member_a"), shared_incident, data)
     assert response.status_code == 422 and "larger than this site accepts" in response.get_data(as_text=True)
     assert stored_files(evidence_dir) == set()
 
 
-def test_request_over_max_content_length_is_answered_413(app, login, shared, evidence_dir):
+def test_request_over_max_content_length_is_answered_413(app, login, shared_incident, evidence_dir):
     app.config["MAX_CONTENT_LENGTH"] = 4096
-    assert upload(login("member_a"), shared, noise_jpeg((200, 200))).status_code == 413
+    assert upload(login("member_a"), shared_incident, noise_jpeg((200, 200))).status_code == 413
     assert stored_files(evidence_dir) == set()
 
 
-def test_pixel_flood_is_refused_from_the_header_without_decoding(app, login, shared, monkeypatch):
+def test_pixel_flood_is_refused_from_the_header_without_decoding(app, login, shared_incident, monkeypatch):
     decoded = []
     original_load = ImageFile.ImageFile.load
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image) or original_load(image))
     client = login("member_a")
     for data in (png_header_claiming(100_000, 100_000), png_header_claiming(7072, 7072)):
-        response = upload(client, shared, data, name="flood.png")
+        response = upload(client, shared_incident, data, name="flood.png")
         assert response.status_code == 422 and "too many pixels" in response.get_data(as_text=True)
     assert decoded == [] and db.session.scalar(select(Evidence)) is None
 
 
-def test_small_file_with_more_pixels_than_max_image_pixels_is_refused(app, shared):
+def test_small_file_with_more_pixels_than_max_image_pixels_is_refused(app, shared_incident):
     app.config["MAX_IMAGE_PIXELS"] = 1_000_000
     out = io.BytesIO()
     Image.new("1", (2000, 2000)).save(out, "PNG")
@@ -270,15 +258,15 @@ def test_small_file_with_more_pixels_than_max_image_pixels_is_refused(app, share
 # Where files live and the names they go out under
 
 
-def test_client_filename_never_reaches_the_disk_or_the_download_name(login, shared, evidence_dir, tmp_path):
-    upload(login("member_a"), shared, photo(), name="../../etc/passwd.jpg")
+def test_client_filename_never_reaches_the_disk_or_the_download_name(login, shared_incident, evidence_dir, tmp_path):
+    upload(login("member_a"), shared_incident, photo(), name="../../etc/passwd.jpg")
     item = db.session.scalar(select(Evidence))
     assert {path for path in tmp_path.rglob("*") if path.is_file()} == {
         evidence_dir / item.sha256[:2] / item.sha256,
         evidence_dir / item.display_sha256[:2] / item.display_sha256,
     }
-    disposition = fetch(login("member_a"), url(shared, item, "original")).headers["Content-Disposition"]
-    assert disposition == f"attachment; filename={shared.reference}-evidence-{item.id}.jpg"
+    disposition = fetch(login("member_a"), url(shared_incident, item, "original")).headers["Content-Disposition"]
+    assert disposition == f"attachment; filename={shared_incident.reference}-evidence-{item.id}.jpg"
 
 
 def test_evidence_is_stored_in_the_instance_folder_outside_static_by_default(app):
@@ -298,11 +286,11 @@ def test_storage_paths_are_only_ever_built_from_a_sha256(app, name):
 # Who gets which file
 
 
-def test_filing_organization_downloads_the_original_as_a_sandboxed_attachment(login, shared, attach):
+def test_filing_organization_downloads_the_original_as_a_sandboxed_attachment(login, shared_incident, attach):
     data = photo()
-    item = attach(shared, data)
+    item = attach(shared_incident, data)
     for persona in ("member_a", "signatory_a"):
-        response = fetch(login(persona), url(shared, item, "original"))
+        response = fetch(login(persona), url(shared_incident, item, "original"))
         assert response.status_code == 200 and response.data == data and response.mimetype == "image/jpeg"
         assert response.headers["Content-Disposition"].startswith("attachment;")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -316,25 +304,28 @@ def test_steering_reviewers_download_the_original_of_a_submitted_incident(login,
     assert fetch(login("steering"), url(incident, item, "original")).status_code == 200
 
 
-def test_other_members_and_the_public_never_get_the_original(login, shared, public, attach):
-    item, public_item = attach(shared, photo()), attach(public, photo(color=(1, 2, 3)), is_public=True)
-    assert fetch(login("member_b"), url(shared, item, "original")).status_code == 404
+def test_other_members_and_the_public_never_get_the_original(login, shared_incident, public, attach):
+    item, public_item = attach(shared_incident, photo()), attach(public, photo(color=(1, 2, 3)), is_public=True)
+    assert fetch(login("member_b"), url(shared_incident, item, "original")).status_code == 404
     assert fetch(login("member_b"), url(public, public_item, "original")).status_code == 404
     for persona in (None, "deactivated"):
         response = fetch(login(persona), url(public, public_item, "original"))
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    assert custody("evidence_downloaded") == []
+    assert audit_entries("evidence_downloaded") == []
 
 
-def test_display_copy_of_a_shared_incident_goes_to_members_not_the_public(login, shared, attach):
-    item = attach(shared, photo())
-    response = fetch(login("member_b"), url(shared, item))
+def test_display_copy_of_a_shared_incident_goes_to_members_not_the_public(login, shared_incident, attach):
+    item = attach(shared_incident, photo())
+    response = fetch(login("member_b"), url(shared_incident, item))
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
-    assert response.headers["Content-Disposition"] == f"inline; filename={shared.reference}-evidence-{item.id}.jpg"
+    assert (
+        response.headers["Content-Disposition"]
+        == f"inline; filename={shared_incident.reference}-evidence-{item.id}.jpg"
+    )
     assert response.headers["Content-Security-Policy"].startswith("sandbox;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert fetch(login(None), url(shared, item)).status_code == 404
-    assert fetch(login("deactivated"), url(shared, item)).status_code == 404
+    assert fetch(login(None), url(shared_incident, item)).status_code == 404
+    assert fetch(login("deactivated"), url(shared_incident, item)).status_code == 404
 
 
 def test_evidence_of_a_draft_is_hidden_from_reviewers_and_other_members(login, personas, incident_factory, attach):
@@ -376,22 +367,22 @@ def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, 
         ),
     ],
 )
-def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared, attach, data, media_type):
-    item = attach(shared, data)
+def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared_incident, attach, data, media_type):
+    item = attach(shared_incident, data)
     assert item.media_type == media_type and item.display_sha256 is None
-    response = fetch(login("member_a"), url(shared, item))
+    response = fetch(login("member_a"), url(shared_incident, item))
     assert response.mimetype == media_type and response.data == data
-    assert fetch(login("member_b"), url(shared, item)).status_code == 404
+    assert fetch(login("member_b"), url(shared_incident, item)).status_code == 404
 
 
 def test_evidence_cannot_be_reached_through_another_incidents_reference(
-    login, personas, shared, incident_factory, attach
+    login, personas, shared_incident, incident_factory, attach
 ):
     other = incident_factory(personas["member_b"], status="draft")
     item = services.add_file_evidence(personas["member_b"], other, uploads.prepare_upload(io.BytesIO(photo())))
     db.session.commit()
-    assert fetch(login("member_a"), url(shared, item)).status_code == 404
-    assert fetch(login("member_a"), url(shared, item, "original")).status_code == 404
+    assert fetch(login("member_a"), url(shared_incident, item)).status_code == 404
+    assert fetch(login("member_a"), url(shared_incident, item, "original")).status_code == 404
 
 
 # Custody, integrity, withdrawal
@@ -403,7 +394,7 @@ def test_each_view_and_download_is_written_to_the_custody_log(login, personas, p
     fetch(login(None), url(public, item))
     fetch(login("member_a"), url(public, item, "original"))
     expected = {"evidence_id": item.id, "sha256": item.sha256}
-    viewed, downloaded = custody("evidence_viewed"), custody("evidence_downloaded")
+    viewed, downloaded = audit_entries("evidence_viewed"), audit_entries("evidence_downloaded")
     assert [(entry.actor_id, entry.details) for entry in viewed] == [
         (personas["member_b"].id, expected),
         (None, expected),
@@ -412,58 +403,62 @@ def test_each_view_and_download_is_written_to_the_custody_log(login, personas, p
     assert {entry.object_id for entry in viewed + downloaded} == {str(public.id)}
 
 
-def test_check_reports_an_intact_file_then_tampering(login, shared, attach):
-    item = attach(shared, photo())
+def test_check_reports_an_intact_file_then_tampering(login, shared_incident, attach):
+    item = attach(shared_incident, photo())
     client = login("member_a")
-    page = client.post(url(shared, item, "check"), follow_redirects=True).get_data(as_text=True)
+    page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "The file is intact" in page
     storage.path_for(item.sha256).write_bytes(photo(color=(0, 0, 0)))
-    page = client.post(url(shared, item, "check"), follow_redirects=True).get_data(as_text=True)
+    page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "no longer matches the SHA-256 recorded at upload" in page
     storage.path_for(item.sha256).unlink()
-    page = client.post(url(shared, item, "check"), follow_redirects=True).get_data(as_text=True)
+    page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "no longer matches the SHA-256 recorded at upload" in page
 
 
-def test_withdrawing_keeps_the_row_and_the_file_and_shows_withdrawn(login, shared, attach):
-    item = attach(shared, photo())
-    response = login("member_a").post(url(shared, item, "withdraw"), data={"reason": "Wrong incident"})
+def test_withdrawing_keeps_the_row_and_the_file_and_shows_withdrawn(login, shared_incident, attach):
+    item = attach(shared_incident, photo())
+    response = login("member_a").post(url(shared_incident, item, "withdraw"), data={"reason": "Wrong incident"})
     assert response.status_code == 302
     item = db.session.get(Evidence, item.id)
     assert item.withdrawn_at is not None and item.withdrawn_reason == "Wrong incident"
     assert storage.path_for(item.sha256).exists() and storage.path_for(item.display_sha256).exists()
-    page = login("member_b").get(f"/incidents/{shared.reference}").get_data(as_text=True)
+    page = login("member_b").get(f"/incidents/{shared_incident.reference}").get_data(as_text=True)
     assert "Withdrawn" in page and "Wrong incident" in page and item.sha256 in page
-    assert [entry.details for entry in custody("evidence_withdrawn")] == [{"evidence_id": item.id}]
+    assert [entry.details for entry in audit_entries("evidence_withdrawn")] == [{"evidence_id": item.id}]
 
 
-def test_withdrawal_needs_a_reason_and_the_filing_organization(login, shared, attach):
-    item = attach(shared, photo())
-    login("member_a").post(url(shared, item, "withdraw"), data={"reason": ""})
-    assert login("member_b").post(url(shared, item, "withdraw"), data={"reason": "Mine now"}).status_code == 403
+def test_withdrawal_needs_a_reason_and_the_filing_organization(login, shared_incident, attach):
+    item = attach(shared_incident, photo())
+    login("member_a").post(url(shared_incident, item, "withdraw"), data={"reason": ""})
+    assert (
+        login("member_b").post(url(shared_incident, item, "withdraw"), data={"reason": "Mine now"}).status_code == 403
+    )
     assert db.session.get(Evidence, item.id).withdrawn_at is None
 
 
 # Duplicates
 
 
-def test_same_file_twice_on_one_incident_is_refused(login, shared):
+def test_same_file_twice_on_one_incident_is_refused(login, shared_incident):
     client = login("member_a")
-    upload(client, shared, photo())
-    response = upload(client, shared, photo(), name="again.jpg")
+    upload(client, shared_incident, photo())
+    response = upload(client, shared_incident, photo(), name="again.jpg")
     assert "already part of this incident" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert len(db.session.scalars(select(Evidence)).all()) == 1
 
 
 def test_file_on_another_visible_incident_shows_a_409_page_until_confirmed(
-    login, personas, shared, incident_factory, attach
+    login, personas, shared_incident, incident_factory, attach
 ):
-    attach(shared, photo())
+    attach(shared_incident, photo())
     mine = incident_factory(personas["member_b"], title="Same photo, other post")
     client = login("member_b")
     response = upload(client, mine, photo())
     assert response.status_code == 409
-    assert shared.reference in response.get_data(as_text=True) and shared.title in response.get_data(as_text=True)
+    assert shared_incident.reference in response.get_data(as_text=True) and shared_incident.title in response.get_data(
+        as_text=True
+    )
     assert not db.session.scalars(select(Evidence).where(Evidence.incident_id == mine.id)).all()
     assert upload(client, mine, photo(), confirm_duplicates="y").status_code == 302
     added = db.session.scalar(select(Evidence).where(Evidence.incident_id == mine.id))
@@ -477,8 +472,8 @@ def test_file_on_an_incident_the_uploader_cannot_see_is_not_revealed(login, pers
     assert db.session.scalar(select(Evidence).where(Evidence.incident_id == mine.id)) is not None
 
 
-def test_only_the_filing_organization_uploads(login, personas, shared, incident_factory):
-    assert upload(login("member_b"), shared, photo()).status_code == 403
+def test_only_the_filing_organization_uploads(login, personas, shared_incident, incident_factory):
+    assert upload(login("member_b"), shared_incident, photo()).status_code == 403
     draft = incident_factory(personas["member_a"], status="draft")
     assert upload(login("member_b"), draft, photo()).status_code == 404
     assert db.session.scalar(select(Evidence)) is None
@@ -500,12 +495,12 @@ def test_images_of_a_graphic_incident_are_blurred_until_revealed(login, personas
         assert 'class="evidence-image"' not in html
 
 
-def test_person_who_asked_for_blurring_sees_every_image_blurred(login, personas, shared, attach):
-    attach(shared, photo())
+def test_person_who_asked_for_blurring_sees_every_image_blurred(login, personas, shared_incident, attach):
+    attach(shared_incident, photo())
     personas["member_b"].blur_evidence = True
     db.session.commit()
-    assert '<details class="blurred-evidence">' in login("member_b").get(f"/incidents/{shared.reference}").get_data(
-        as_text=True
-    )
-    unblurred = login("member_a").get(f"/incidents/{shared.reference}").get_data(as_text=True)
+    assert '<details class="blurred-evidence">' in login("member_b").get(
+        f"/incidents/{shared_incident.reference}"
+    ).get_data(as_text=True)
+    unblurred = login("member_a").get(f"/incidents/{shared_incident.reference}").get_data(as_text=True)
     assert 'class="evidence-image"' in unblurred and "blurred-evidence" not in unblurred

@@ -8,8 +8,7 @@ from app.core import permissions
 from app.extensions import db
 from app.incidents import search
 from app.incidents.models import Incident
-from tests.incidents.test_export_import import export_csv, export_json
-from tests.incidents.test_search import listed
+from tests.incidents.helpers import export_csv, export_json, listed
 
 API = "/api/v1/incidents"
 

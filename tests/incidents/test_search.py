@@ -11,19 +11,10 @@ from app.accounts.models import OrgRole
 from app.extensions import db
 from app.incidents import search, services
 from app.incidents.vocab import Channel, Outcome, Severity
+from tests.incidents.helpers import listed, titles_on
 
 ARABIC = "خطاب الكراهية ضد اللاجئين"
 HINDI = "शरणार्थियों के खिलाफ नफरत"
-
-
-def listed(client, url: str) -> list[str]:
-    """The titles a list page shows, in order."""
-    response = client.get(url)
-    assert response.status_code == 200
-    return [
-        html.unescape(title)
-        for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
-    ]
 
 
 def next_link(response) -> str | None:
@@ -433,13 +424,7 @@ def collect_pages(client, url):
     while url:
         assert len(pages) < 10, "the next links never end"
         response = client.get(url)
-        assert response.status_code == 200
-        pages.append(
-            [
-                html.unescape(title)
-                for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
-            ]
-        )
+        pages.append(titles_on(response))
         url = next_link(response)
     return pages
 

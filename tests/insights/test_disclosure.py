@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.core import disclosure
-from tests.insights.test_pages import API, csv_rows, facebook, matches, reported, section, table_row  # noqa: F401
+from tests.insights.helpers import API, csv_rows, matches, section, table_row
 
 SMALL_TABLES = {"by_language": ("Swahili", "sw"), "by_country": ("Kenya", "KE")}
 

@@ -1,7 +1,5 @@
 """Insights over HTTP: the members and public pages, charts, CSV, the evidence brief and the stats API."""
 
-import csv
-import io
 import re
 import time
 from datetime import date, timedelta
@@ -16,40 +14,13 @@ from app.incidents import services
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
 from app.insights.views import CHARTS, TABLES
-from app.platforms.models import Platform
+from tests.insights.helpers import API, REPORTED_ON, csv_rows, matches, section, table_row
 
-API = "/api/v1/stats/platform-response"
 GROUPS = ("platform", "language", "country", "category")
-REPORTED_ON = date(2026, 3, 2)
 
 
 @pytest.fixture
-def facebook(incident_factory):
-    """The platform incident_factory files on."""
-    return db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
-
-
-@pytest.fixture
-def reported(personas, incident_factory, facebook):
-    """``reported("removed", days=2, language="ar")``: an incident of organization A (published and public
-    unless told), reported once with that outcome ``days`` after the report (``outcome=None``: never reported)."""
-
-    def create(outcome="removed", days=1, author="member_a", status="published", visibility="public", **fields):
-        person = personas[author]
-        incident = incident_factory(person, status=status, visibility=visibility, **fields)
-        if outcome:
-            outcome_on = None if outcome == "pending" else REPORTED_ON + timedelta(days=days)
-            services.add_report(
-                person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
-            )
-        db.session.commit()
-        return incident
-
-    return create
-
-
-@pytest.fixture
-def four_and_five(reported, facebook, platform_factory):
+def four_and_five(reported, platform, platform_factory):
     """Facebook: four English incidents, all acted on; TikTok: five in English (acted on in a day) and four in
     Arabic (acted on in three days)."""
     tiktok = platform_factory(name="TikTok", slug="tiktok")
@@ -60,24 +31,6 @@ def four_and_five(reported, facebook, platform_factory):
     for _ in range(4):
         reported("removed", 3, platform_id=tiktok.id, language="ar")
     return tiktok
-
-
-def section(body: str, heading_id: str) -> str:
-    return body.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
-
-
-def table_row(html: str, label: str) -> str:
-    (row,) = [row for row in html.split("<tr>") if label in row]
-    return row
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200 and response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-
-
-def matches(body: str) -> str:
-    return re.search(r"((?:Fewer than )?[\d,]+) incidents? match", body).group(1)
 
 
 def test_members_page_needs_signing_in_and_public_page_does_not(login, reported):
@@ -116,11 +69,11 @@ def test_csv_suppresses_a_group_of_four_and_shows_a_group_of_five(login, four_an
     assert ["TikTok", "other", "10", "1.0", "0.3906", "1.0"] in powerful
 
 
-def test_api_suppresses_a_group_of_four_and_shows_a_group_of_five(client, facebook, four_and_five):
+def test_api_suppresses_a_group_of_four_and_shows_a_group_of_five(client, platform, four_and_five):
     rows = {row["group"]: row for row in client.get(f"{API}?group_by=platform").get_json()}
     empty = {"value": None, "low": None, "high": None}
-    assert rows[str(facebook.id)] == {
-        "group": str(facebook.id),
+    assert rows[str(platform.id)] == {
+        "group": str(platform.id),
         "reported": None,
         "suppressed": True,
         "acted": empty,
@@ -145,13 +98,13 @@ def test_api_refuses_an_unknown_grouping(client):
 @pytest.mark.parametrize(
     "group_by, group", [("platform", None), ("language", "en"), ("country", "NG"), ("category", "hate_speech")]
 )
-def test_api_rows_follow_the_documented_schema(client, reported, facebook, group_by, group):
+def test_api_rows_follow_the_documented_schema(client, reported, platform, group_by, group):
     for outcome in ("removed",) * 5 + ("pending",) * 5:
         reported(outcome, 4)
     (row,) = client.get(API, query_string={"group_by": group_by}).get_json()
     half = {"value": 0.5, "low": pytest.approx(0.1933, abs=5e-5), "high": pytest.approx(0.9776, abs=5e-5)}
     assert row == {
-        "group": group or str(facebook.id),
+        "group": group or str(platform.id),
         "reported": 10,
         "suppressed": False,
         "median_days": 4.0,
@@ -323,7 +276,7 @@ def add_incidents(number: int, start: int, person, platform) -> None:
 
 
 def test_members_page_runs_the_same_number_of_queries_for_100_and_1000_incidents(
-    login, personas, facebook, count_queries
+    login, personas, platform, count_queries
 ):
     started = time.monotonic()
     client = login("member_a")
@@ -335,10 +288,10 @@ def test_members_page_runs_the_same_number_of_queries_for_100_and_1000_incidents
         assert response.status_code == 200
         return len(statements), matches(response.get_data(as_text=True))
 
-    add_incidents(100, 0, personas["member_a"], facebook)
+    add_incidents(100, 0, personas["member_a"], platform)
     small, shown = measure()
     assert shown == "100"
-    add_incidents(900, 100, personas["member_a"], facebook)
+    add_incidents(900, 100, personas["member_a"], platform)
     large, shown = measure()
     assert shown == "1,000"  # in the reader's number format
     assert large == small

@@ -9,19 +9,11 @@ from app.incidents import services
 from app.incidents.vocab import Channel, Outcome
 from app.insights import stats
 from app.insights.report import compute, language_gaps
-from app.platforms.models import Platform
-
-REPORTED_ON = date(2026, 3, 2)
+from tests.insights.helpers import REPORTED_ON
 
 
 @pytest.fixture
-def facebook(incident_factory):
-    """The platform incident_factory files on."""
-    return db.session.scalar(db.select(Platform).where(Platform.slug == "facebook"))
-
-
-@pytest.fixture
-def reported(personas, incident_factory, facebook):
+def reported(personas, incident_factory, platform):
     """``reported(("removed", 2), ("pending", None), language="ar")``: an incident of organization A (published
     and public unless told) with one report per (outcome, days from report to outcome)."""
 
@@ -119,10 +111,10 @@ def test_rate_tells_no_more_than_its_rounded_counts(hits, total):
     assert low <= stats.wilson_interval(hits, total)[0] and high >= stats.wilson_interval(hits, total)[1]
 
 
-def test_acted_and_unanswered_shares_match_hand_counts(languages, facebook):
+def test_acted_and_unanswered_shares_match_hand_counts(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    platform = str(facebook.id)
-    english, arabic, french = rows[(platform, "en")], rows[(platform, "ar")], rows[(platform, "fr")]
+    platform_id = str(platform.id)
+    english, arabic, french = rows[(platform_id, "en")], rows[(platform_id, "ar")], rows[(platform_id, "fr")]
     assert (english.reported, english.acted, english.unanswered) == (6, 3, 2)
     assert (arabic.reported, arabic.acted, arabic.unanswered) == (5, 2, 2)
     assert (french.reported, french.acted, french.unanswered) == (5, 1, 4)
@@ -130,22 +122,22 @@ def test_acted_and_unanswered_shares_match_hand_counts(languages, facebook):
     assert english.acted_rate.value is None and english.unanswered_rate.value is None
 
 
-def test_median_days_with_even_and_odd_counts(languages, facebook):
+def test_median_days_with_even_and_odd_counts(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    assert rows[(str(facebook.id), "en")].median_days == 5.0  # (4 + 6) / 2 over four answered reports
-    assert rows[(str(facebook.id), "ar")].median_days == 3.0  # the middle of 1, 3, 7
-    assert rows[(str(facebook.id), "fr")].median_days == 8.0  # a single answered report
+    assert rows[(str(platform.id), "en")].median_days == 5.0  # (4 + 6) / 2 over four answered reports
+    assert rows[(str(platform.id), "ar")].median_days == 3.0  # the middle of 1, 3, 7
+    assert rows[(str(platform.id), "fr")].median_days == 8.0  # a single answered report
 
 
-def test_median_of_a_platform_spans_every_language(languages, facebook):
+def test_median_of_a_platform_spans_every_language(languages, platform):
     # Answered reports on Facebook: 2 4 10 6 | 1 3 7 | 8 | 1 1 1 1 -> sorted 1 1 1 1 1 2 3 4 6 7 8 10: (2 + 3) / 2.
     (row,) = stats.responsiveness(None, stats.StatsFilters(), True, "platform")
     assert (row.reported, row.acted, row.unanswered, row.median_days) == (20, 10, 8, 2.5)
 
 
-def test_group_of_four_is_suppressed_and_five_is_not(languages, facebook):
+def test_group_of_four_is_suppressed_and_five_is_not(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    swahili, arabic = rows[(str(facebook.id), "sw")], rows[(str(facebook.id), "ar")]
+    swahili, arabic = rows[(str(platform.id), "sw")], rows[(str(platform.id), "ar")]
     assert swahili.suppressed and swahili.acted_rate.value is None and swahili.unanswered_rate.interval is None
     assert not arabic.suppressed and arabic.shown_reported == 5 and arabic.acted_rate.suppressed
 
@@ -175,7 +167,7 @@ def test_language_gap_needs_english_on_the_same_platform():
     ]
 
 
-def test_powerful_accounts_are_compared_with_all_others(reported, facebook, platform_factory):
+def test_powerful_accounts_are_compared_with_all_others(reported, platform, platform_factory):
     tiktok = platform_factory(name="TikTok", slug="tiktok")
     for prominence, outcome in (
         [("political", "removed")] + [("political", "pending")] * 2 + [("influencer", "no_violation")] * 2
@@ -186,7 +178,7 @@ def test_powerful_accounts_are_compared_with_all_others(reported, facebook, plat
     for _ in range(3):
         reported(("removed", 1), account_prominence="influencer", platform_id=tiktok.id)
     rows = by_key(public_figures().powerful_gap)
-    powerful, other = rows[(str(facebook.id), "powerful")], rows[(str(facebook.id), "other")]
+    powerful, other = rows[(str(platform.id), "powerful")], rows[(str(platform.id), "other")]
     assert (powerful.reported, powerful.acted, powerful.acted_rate.suppressed) == (5, 1, True)
     assert (other.reported, other.acted, other.acted_rate.suppressed) == (5, 4, True)
     assert rows[(str(tiktok.id), "powerful")].suppressed

@@ -10,25 +10,13 @@ from app.accounts.models import User
 from app.extensions import db
 from app.letters import services
 from app.letters.models import Letter, Signature
-from app.letters.vocab import LetterStatus
 
 COLLEAGUES = 8
 
 
 @pytest.fixture
-def open_letter(personas, platform_factory):
-    letter = services.create_letter(
-        personas["steering"],
-        platform_factory().id,
-        "Ada Example",
-        "en",
-        "Stop amplifying hate",
-        "We write about hate.",
-        ["Publish an appeals process"],
-    )
-    letter.status = LetterStatus.OPEN
-    db.session.commit()
-    return letter
+def open_letter(make_letter):
+    return make_letter(demands=["Publish an appeals process"])
 
 
 def signature_count() -> int:

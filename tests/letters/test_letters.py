@@ -16,33 +16,6 @@ from app.tracker.models import Commitment
 MANAGE = "/letters/manage"
 
 
-@pytest.fixture
-def platform(platform_factory):
-    return platform_factory(name="Facebook", slug="facebook", company="Meta Platforms")
-
-
-@pytest.fixture
-def make_letter(personas, platform):
-    """``make_letter(status="open", locale="en", title=..., body=..., demands=[...], **details)``: by steering."""
-
-    def create(
-        status="open",
-        locale="en",
-        title="Stop amplifying hate",
-        body="We write about **hate**.",
-        demands=("Publish an appeals process", "Hire moderators in every language"),
-        **details,
-    ):
-        letter = services.create_letter(
-            personas["steering"], platform.id, "Ada Example", locale, title, body, list(demands), **details
-        )
-        letter.status = LetterStatus(status)
-        db.session.commit()
-        return letter
-
-    return create
-
-
 def save_text(client, letter, locale, title, body, demands="", material=True, edit_version=None):
     """Post the text form as an editor would, with the edit version the form was loaded with."""
     data = {

@@ -14,33 +14,6 @@ API = "/api/v1/letters"
 
 
 @pytest.fixture
-def platform(platform_factory):
-    return platform_factory(name="Facebook", slug="facebook")
-
-
-@pytest.fixture
-def make_letter(personas, platform):
-    """``make_letter(status="open", **details)``: an English letter with two demands, drafted by steering."""
-
-    def create(status="open", title="Stop amplifying hate", **details):
-        letter = services.create_letter(
-            personas["steering"],
-            platform.id,
-            "Ada Example",
-            "en",
-            title,
-            "We write about hate.",
-            ["Publish an appeals process", "Hire moderators"],
-            **details,
-        )
-        letter.status = LetterStatus(status)
-        db.session.commit()
-        return letter
-
-    return create
-
-
-@pytest.fixture
 def signed_by(organization_factory, person_factory):
     """``signed_by(letter, "Name", "KE", steering=False)``: a new member organization signs through its signatory."""
 

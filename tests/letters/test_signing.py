@@ -12,32 +12,6 @@ from app.organizations.models import MembershipStatus
 
 
 @pytest.fixture
-def platform(platform_factory):
-    return platform_factory(name="Facebook", slug="facebook")
-
-
-@pytest.fixture
-def make_letter(personas, platform):
-    """``make_letter(status="open", **details)``: an English letter with two demands, drafted by steering."""
-
-    def create(
-        status="open",
-        title="Stop amplifying hate",
-        body="We write about hate.",
-        demands=("Publish an appeals process", "Hire moderators"),
-        **details,
-    ):
-        letter = services.create_letter(
-            personas["steering"], platform.id, "Ada Example", "en", title, body, list(demands), **details
-        )
-        letter.status = LetterStatus(status)
-        db.session.commit()
-        return letter
-
-    return create
-
-
-@pytest.fixture
 def edit(login):
     """``edit(letter, locale, title, body, demands, material=True)``: steering saves a new version of a text."""
 

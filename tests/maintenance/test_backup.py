@@ -38,18 +38,6 @@ def evidence_dir(app):
     return storage.storage_root()
 
 
-@pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-
-    def invoke(*args):
-        result = runner.invoke(args=list(args))
-        db.session.remove()
-        return result
-
-    return invoke
-
-
 PDF = pdf(3000)
 PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
 

@@ -16,28 +16,19 @@ from app.incidents.models import Evidence
 from app.meetings import services as meetings
 from app.meetings.models import Attachment
 from app.meetings.vocab import Kind
+from tests.helpers import evidence_count, stored_files
 from tests.maintenance.samples import pdf, png
-
-
-def stored_files(root) -> set:
-    return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
-
 
 pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
 @pytest.fixture
-def shared(personas, incident_factory):
-    return incident_factory(personas["member_a"], status="verified", visibility="coalition")
-
-
-@pytest.fixture
-def full(app, personas, shared):
+def full(app, personas, shared_incident):
     """Organization A has stored 1,000 bytes of its 1,500-byte quota."""
-    services.add_file_evidence(personas["member_a"], shared, uploads.prepare_upload(io.BytesIO(pdf(1000))))
+    services.add_file_evidence(personas["member_a"], shared_incident, uploads.prepare_upload(io.BytesIO(pdf(1000))))
     db.session.commit()
     app.config["ORGANIZATION_STORAGE_QUOTA_BYTES"] = 1500
-    return shared
+    return shared_incident
 
 
 @pytest.fixture
@@ -59,10 +50,6 @@ def upload(client, incident, data: bytes):
         data={"file": (io.BytesIO(data), "report.pdf")},
         content_type="multipart/form-data",
     )
-
-
-def evidence_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Evidence))
 
 
 def test_usage_sums_evidence_and_attachments_of_the_organization_in_one_statement(

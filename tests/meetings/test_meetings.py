@@ -17,7 +17,7 @@ from app.meetings.services import MeetingData
 from app.meetings.vocab import Answer, Kind, MeetingStatus, MinutesStatus
 from app.tracker.services import CommitmentData, save_commitment
 from app.tracker.vocab import Area
-from tests.maintenance.samples import polyglots
+from tests.maintenance.samples import png, polyglots
 
 MEXICO, MANILA = "America/Mexico_City", "Asia/Manila"
 SLOT = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)  # Thursday 08:00 in Mexico City, 22:00 in Manila
@@ -61,12 +61,6 @@ def scheduled(meeting, personas):
     services.pick_slot(personas["steering"], meeting, meeting.slots[0])
     db.session.commit()
     return meeting
-
-
-def png() -> bytes:
-    output = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(output, format="PNG")
-    return output.getvalue()
 
 
 def photo_with_gps() -> bytes:

@@ -2,17 +2,16 @@
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Invitation, OrgRole
-from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.tokens import new_token
 from app.extensions import db
 from app.organizations.models import MembershipStatus
+from tests.helpers import audit_entries, text_of
 
 INVITE = {"email": "New.Person@Example.org", "org_role": "signatory", "locale": "en"}
 
@@ -30,14 +29,6 @@ def invitation_factory(app, personas):
         return invitation
 
     return create
-
-
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def entries(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def roles_of(person) -> tuple:
@@ -149,7 +140,7 @@ def test_org_admin_edits_the_public_profile(login, personas):
         "https://org-a.example.org",
         "We help.",
     )
-    [entry] = entries("organization_updated")
+    [entry] = audit_entries("organization_updated")
     assert entry.actor_id == personas["org_admin_a"].id
     assert entry.details == {"fields": ["description", "name", "website"]}
 
@@ -180,7 +171,7 @@ def test_profile_website_must_be_a_web_address(login, personas, website):
     assert response.status_code == 200
     assert "Enter a full web address starting with https://." in text_of(response)
     assert personas["org_a"].website is None
-    assert entries("organization_updated") == []
+    assert audit_entries("organization_updated") == []
 
 
 # Invitations
@@ -205,7 +196,7 @@ def test_org_admin_invites_someone_with_a_link_to_the_public_address(login, pers
     links = re.findall(r"\w+://\S+", email.body)
     assert len(links) == 1 and links[0].startswith("https://coalition.test/invitations/")
     assert "attacker.example" not in email.body
-    [entry] = entries("invitation_sent")
+    [entry] = audit_entries("invitation_sent")
     assert entry.actor_id == personas["org_admin_a"].id
     assert "new.person@example.org" in text_of(client.get("/organizations/org-a/manage"))
 
@@ -219,7 +210,7 @@ def test_org_admin_cannot_grant_coalition_roles_in_an_invitation(login):
     assert response.status_code == 302
     invitation = db.session.scalar(select(Invitation))
     assert not invitation.is_steering and not invitation.is_admin
-    assert entries("invitation_sent")[0].details["steering"] is False
+    assert audit_entries("invitation_sent")[0].details["steering"] is False
 
 
 def test_admin_can_invite_someone_to_the_steering_committee(login):
@@ -281,7 +272,7 @@ def test_org_admin_withdraws_a_pending_invitation(login, personas, invitation_fa
     assert response.status_code == 302
     assert invitation.revoked_at is not None
     assert "pending@example.org" not in text_of(client.get("/organizations/org-a/manage"))
-    [entry] = entries("invitation_revoked")
+    [entry] = audit_entries("invitation_revoked")
     assert (entry.actor_id, entry.object_id) == (personas["org_admin_a"].id, str(invitation.id))
 
 
@@ -300,7 +291,7 @@ def test_org_admin_changes_a_persons_role(login, personas):
 
     assert response.status_code == 302
     assert roles_of(member) == (OrgRole.SIGNATORY, False, False)
-    [entry] = entries("roles_changed")
+    [entry] = audit_entries("roles_changed")
     assert entry.actor_id == personas["org_admin_a"].id and entry.object_id == str(member.id)
     assert entry.details["before"]["org_role"] == "member" and entry.details["after"]["org_role"] == "signatory"
     assert member_client.get("/account/").status_code == 200  # an upgrade keeps them signed in
@@ -326,7 +317,7 @@ def test_coalition_roles_posted_by_an_org_admin_are_ignored(login, personas):
 
     assert response.status_code == 302
     assert roles_of(member) == (OrgRole.MEMBER, False, False)
-    assert entries("roles_changed") == []
+    assert audit_entries("roles_changed") == []
 
 
 def test_admin_can_grant_coalition_roles(login, personas):
@@ -366,7 +357,7 @@ def test_deactivating_a_person_signs_them_out_and_reactivating_lets_them_back(lo
 
     assert admin_client.post(f"/people/{member.id}/reactivate").status_code == 302
     assert not member.is_deactivated
-    assert [entry.object_id for entry in entries("person_deactivated") + entries("person_reactivated")] == [
+    assert [entry.object_id for entry in audit_entries("person_deactivated") + audit_entries("person_reactivated")] == [
         str(member.id),
         str(member.id),
     ]

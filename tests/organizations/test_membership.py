@@ -1,7 +1,6 @@
 """Joining the coalition: applications, their review by admins, and suspension of members."""
 
 import re
-from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from app.extensions import db
 from app.organizations import services
 from app.organizations.models import ApplicationStatus, MembershipApplication, MembershipStatus, Organization
 from tests.conftest import PASSWORD
+from tests.helpers import audit_entries, text_of
 
 APPLICATION = {
     "name": "  Digital Rights Watch  ",
@@ -50,14 +50,6 @@ def application_factory(app):
     return create
 
 
-def text_of(response) -> str:
-    return unescape(response.get_data(as_text=True))
-
-
-def entries(action: str) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
-
-
 def review(client, application, decision, message=""):
     return client.post(f"/admin/applications/{application.id}", data={"decision": decision, "message": message})
 
@@ -82,7 +74,7 @@ def test_applying_records_the_application_and_acknowledges_it_with_a_status_link
     assert (email.recipient, email.template) == ("wanjiru@drw.example.org", "application_received")
     assert "Digital Rights Watch" in email.subject
     assert STATUS_LINK.search(email.body).group(1) == token
-    [entry] = entries("application_submitted")
+    [entry] = audit_entries("application_submitted")
     assert (entry.object_type, entry.object_id, entry.actor_id) == ("MembershipApplication", str(application.id), None)
 
 
@@ -140,7 +132,7 @@ def test_applicant_cannot_add_information_nobody_asked_for(client, application_f
     client.post(f"/apply/status/{token}", data={"information": "Unsolicited extra text."})
 
     assert "Unsolicited" not in application.motivation
-    assert entries("application_information_added") == []
+    assert audit_entries("application_information_added") == []
 
 
 # Reviewing
@@ -185,11 +177,11 @@ def test_approving_an_application_creates_the_organization_and_invites_the_conta
     [email] = outbox()
     assert (email.recipient, email.template) == ("wanjiru@drw.example.org", "invitation")
     assert "https://coalition.test/invitations/" in email.body
-    [approved] = entries("application_approved")
+    [approved] = audit_entries("application_approved")
     assert (approved.actor_id, approved.object_id) == (personas["admin"].id, str(application.id))
     assert approved.details == {"organization_id": organization.id}
-    assert entries("organization_created")[0].object_id == str(organization.id)
-    assert entries("invitation_sent")[0].actor_id == personas["admin"].id
+    assert audit_entries("organization_created")[0].object_id == str(organization.id)
+    assert audit_entries("invitation_sent")[0].actor_id == personas["admin"].id
 
 
 def test_approved_contact_accepts_the_invitation_as_the_organizations_admin(login, application_factory, outbox):
@@ -220,7 +212,7 @@ def test_approving_when_the_contact_already_has_an_account_changes_nothing(
     assert application.status == ApplicationStatus.PENDING
     assert db.session.scalar(select(Organization).where(Organization.name == application.name)) is None
     assert outbox() == []
-    assert entries("application_approved") == []
+    assert audit_entries("application_approved") == []
 
 
 def test_approval_for_a_contact_with_an_account_is_refused_before_anything_is_created(personas, application_factory):
@@ -280,7 +272,7 @@ def test_requesting_information_emails_the_applicant_a_link_to_answer(login, per
     page = text_of(login(None).get(f"/apply/status/{token}"))
     assert "Which countries do you work in?" in page
     assert 'name="information"' in page
-    [entry] = entries("application_information_requested")
+    [entry] = audit_entries("application_information_requested")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(application.id))
 
 
@@ -298,7 +290,7 @@ def test_answering_a_request_for_information_sends_the_application_back_for_revi
     assert application.status == ApplicationStatus.PENDING
     assert application.motivation.startswith("We document online harms")
     assert application.motivation.endswith("Kenya, Uganda and Tanzania.")
-    [entry] = entries("application_information_added")
+    [entry] = audit_entries("application_information_added")
     assert (entry.object_id, entry.actor_id) == (str(application.id), None)
     assert "Kenya, Uganda and Tanzania." in text_of(login("admin").get(f"/admin/applications/{application.id}"))
 
@@ -313,7 +305,7 @@ def test_an_empty_answer_is_refused(login, application_factory):
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
     assert application.status == ApplicationStatus.INFORMATION_REQUESTED
-    assert entries("application_information_added") == []
+    assert audit_entries("application_information_added") == []
 
 
 def test_declining_an_application_tells_the_applicant_why(login, personas, application_factory, outbox):
@@ -330,7 +322,7 @@ def test_declining_an_application_tells_the_applicant_why(login, personas, appli
     assert "Your work is outside the coalition's scope." in email.body
     page = text_of(login(None).get(f"/apply/status/{token}"))
     assert "Declined" in page and "Your work is outside the coalition's scope." in page
-    [entry] = entries("application_declined")
+    [entry] = audit_entries("application_declined")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(application.id))
 
 
@@ -412,7 +404,7 @@ def test_suspending_an_organization_ends_the_sessions_of_its_people(login, perso
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert signatory.get("/account/").status_code == 302
     assert other.get("/account/").status_code == 200
-    [entry] = entries("organization_suspended")
+    [entry] = audit_entries("organization_suspended")
     assert (entry.actor_id, entry.object_id) == (personas["admin"].id, str(personas["org_a"].id))
 
 
@@ -424,7 +416,7 @@ def test_people_of_a_suspended_organization_cannot_sign_in(login, personas):
 
     assert response.status_code == 200
     assert client.get("/account/").status_code == 302
-    assert entries("sign_in_refused_inactive")[0].actor_id == personas["member_a"].id
+    assert audit_entries("sign_in_refused_inactive")[0].actor_id == personas["member_a"].id
 
 
 def test_reinstating_an_organization_lets_its_people_sign_in_again(login, personas):
@@ -439,7 +431,7 @@ def test_reinstating_an_organization_lets_its_people_sign_in_again(login, person
     client = login(None)
     assert sign_in(client, "member.a@example.org").status_code == 302
     assert client.get("/account/").status_code == 200
-    [entry] = entries("organization_reinstated")
+    [entry] = audit_entries("organization_reinstated")
     assert entry.object_id == str(personas["org_a"].id)
 
 

@@ -110,3 +110,18 @@ def query(coalition: Coalition, statement):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def incident_form(coalition, title: str, **extra) -> dict:
+    """The new-incident form, filled in on the seeded platform."""
+    return {
+        "title": title,
+        "platform_id": str(coalition.platform_id),
+        "categories": ["hate_speech"],
+        "language": "en",
+        "country": "KE",
+        "first_seen_on": "2026-05-01",
+        "severity": "2",
+        "visibility": "coalition",
+        "account_prominence": "ordinary",
+    } | extra

@@ -5,11 +5,12 @@ import os
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core import audit, storage
 from app.extensions import db
 from app.incidents.models import Evidence
+from tests.helpers import evidence_count, stored_files
 
 
 def photo() -> bytes:
@@ -24,14 +25,6 @@ def upload(client, reference: str):
         content_type="multipart/form-data",
         data={"file": (io.BytesIO(photo()), "photo.jpg")},
     )
-
-
-def stored_files(directory) -> list:
-    return [path for path in directory.rglob("*") if path.is_file()] if directory.exists() else []
-
-
-def evidence_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Evidence))
 
 
 def test_a_failure_after_the_file_is_written_removes_the_file(
@@ -49,7 +42,7 @@ def test_a_failure_after_the_file_is_written_removes_the_file(
     with pytest.raises(RuntimeError):
         upload(login("member_a"), incident.reference)
     assert evidence_count() == 0
-    assert stored_files(evidence_dir) == []
+    assert stored_files(evidence_dir) == set()
 
 
 def test_a_file_that_cannot_be_written_leaves_no_row(app, login, personas, incident_factory, evidence_dir, monkeypatch):
@@ -62,7 +55,7 @@ def test_a_file_that_cannot_be_written_leaves_no_row(app, login, personas, incid
     with pytest.raises(OSError):
         upload(login("member_a"), incident.reference)
     assert evidence_count() == 0
-    assert stored_files(evidence_dir) == []  # nor a temporary file
+    assert stored_files(evidence_dir) == set()  # nor a temporary file
 
 
 def test_a_committed_upload_keeps_its_files(app, login, personas, incident_factory, evidence_dir):

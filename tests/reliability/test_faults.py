@@ -17,9 +17,8 @@ from app.core.db import utcnow
 from app.incidents.models import Evidence, Incident
 from app.outbox.models import OutboxMessage, OutboxStatus
 from tests.conftest import on_postgresql
-from tests.reliability.seed import query
+from tests.reliability.seed import incident_form, query
 from tests.reliability.server import Server, TcpProxy, assert_log_clean, free_port
-from tests.reliability.test_concurrency import incident_form
 
 MAIL_TIMEOUT = 2
 

@@ -9,11 +9,6 @@ def payload(request) -> str:
 
 
 @pytest.fixture
-def platform(platform_factory):
-    return platform_factory(name="Facebook", slug="facebook")
-
-
-@pytest.fixture
 def get_inert(app):
     """``get_inert(client, url)``: fetch an HTML page, check it answered 200 and that user text in it is inert."""
     from tests.security.inert import assert_inert_html

@@ -24,11 +24,6 @@ SECRETS = (
 
 
 @pytest.fixture
-def steering(personas):
-    return personas["steering"]
-
-
-@pytest.fixture
 def tracker(personas, steering, platform_factory):
     """Alpha: a published commitment (two published updates, a proposed and a declined one) and an unpublished
     one; Beta: a published commitment whose title and note start like spreadsheet formulas."""
@@ -163,6 +158,7 @@ def test_feed_titles_follow_the_reader_language(client, tracker, steering):
     services.save_translation(steering, tracker["shown"], "fr", "Ouvrir un programme de données", None)
     db.session.commit()
     _root, entries = parse_feed(client.get("/tracker/platforms/alpha/feed.atom?lang=fr"))
+    assert len(entries) == 2
     assert all("Ouvrir un programme de données" in entry.find(f"{ATOM}title").text for entry in entries)
 
 

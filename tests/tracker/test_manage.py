@@ -9,34 +9,8 @@ from app.core.audit import AuditEntry
 from app.extensions import db
 from app.tracker import services
 from app.tracker.models import Commitment, CommitmentEvidence, CommitmentUpdate, Follow, Milestone
-from app.tracker.services import CommitmentData, UpdateData
+from app.tracker.services import UpdateData
 from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
-
-
-@pytest.fixture
-def steering(personas):
-    return personas["steering"]
-
-
-@pytest.fixture
-def platform(platform_factory):
-    return platform_factory(name="Alpha", slug="alpha")
-
-
-@pytest.fixture
-def make_commitment(steering, platform):
-    def create(title="Publish an appeals process", published=True, target=None):
-        commitment = services.save_commitment(
-            steering,
-            None,
-            CommitmentData(
-                platform_id=(target or platform).id, title=title, area=Area.POLICIES, is_published=published
-            ),
-        )
-        db.session.commit()
-        return commitment
-
-    return create
 
 
 @pytest.fixture
@@ -376,13 +350,13 @@ def test_follow_needs_exactly_one_target(login, data):
 
 @pytest.fixture
 def followed(personas, platform_factory, make_commitment, steering):
-    """member_a (English) follows Alpha; member_b (French) follows one Beta commitment; deactivated follows Alpha;
+    """member_a (English) follows Facebook; member_b (French) follows one Beta commitment; deactivated follows Facebook;
     signatory_a follows nothing."""
     beta = platform_factory(name="Beta", slug="beta")
-    alpha_commitment = make_commitment("Publish an appeals process")
-    beta_followed = make_commitment("Fund Swahili moderators", target=beta)
-    beta_other = make_commitment("Beta commitment nobody follows", target=beta)
-    hidden = make_commitment("Unpublished Alpha commitment", published=False)
+    alpha_commitment = make_commitment(title="Publish an appeals process")
+    beta_followed = make_commitment(beta, "Fund Swahili moderators")
+    beta_other = make_commitment(beta, "Beta commitment nobody follows")
+    hidden = make_commitment(title="Unpublished Alpha commitment", published=False)
     services.save_translation(steering, beta_followed, "fr", "Financer des modérateurs en swahili", None)
     personas["member_b"].locale = "fr"
     services.toggle_follow(personas["member_a"], platform_id=alpha_commitment.platform_id)
@@ -463,7 +437,7 @@ def test_digest_sends_nothing_without_new_updates(app, outbox, followed, steerin
 def test_updates_before_following_are_not_sent(
     app, personas, outbox, followed, steering, platform_factory, make_commitment
 ):
-    gamma_commitment = make_commitment("Gamma commitment", target=platform_factory(name="Gamma", slug="gamma"))
+    gamma_commitment = make_commitment(platform_factory(name="Gamma", slug="gamma"), "Gamma commitment")
     publish(steering, gamma_commitment, "Old Gamma news")
     publish(steering, followed["alpha"], "Alpha news")
     run_digest(app)

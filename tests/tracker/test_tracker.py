@@ -15,33 +15,6 @@ TODAY = date(2026, 6, 1)
 
 
 @pytest.fixture
-def steering(personas):
-    return personas["steering"]
-
-
-@pytest.fixture
-def make_commitment(steering):
-    """``make_commitment(platform, title=..., deadline=..., is_published=True)``, saved by steering."""
-
-    def create(platform, title="Publish an appeals process", published=True, **fields):
-        commitment = services.save_commitment(
-            steering,
-            None,
-            CommitmentData(
-                platform_id=platform.id,
-                title=title,
-                area=fields.pop("area", Area.POLICIES),
-                is_published=published,
-                **fields,
-            ),
-        )
-        db.session.commit()
-        return commitment
-
-    return create
-
-
-@pytest.fixture
 def record(steering):
     """``record(commitment, date, claimed, verified, progress)``: a published update by steering."""
 
