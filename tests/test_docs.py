@@ -14,7 +14,6 @@ PAGES = [README, PROJECT_ROOT / "SECURITY.md", *sorted((PROJECT_ROOT / "docs").g
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 CODE_BLOCK = re.compile(r"^```.*?^```", re.S | re.M)
 # Written on another branch of issue #24 (tests); drop this once it is merged.
-PENDING = {PROJECT_ROOT / "docs" / "testing.md"}
 
 
 def test_readme_is_at_most_200_lines():
@@ -40,8 +39,6 @@ def test_every_relative_link_leads_to_a_file_and_heading(page):
     for target in relative_links(page):
         path, _, anchor = target.partition("#")
         destination = (page.parent / path).resolve() if path else page
-        if destination in PENDING:
-            continue
         assert destination.exists(), f"{page.name} links to {target}, which does not exist"
         if anchor and destination.suffix == ".md":
             assert anchor in anchors_of(destination), f"{page.name} links to {target}: no such heading"
