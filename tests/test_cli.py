@@ -18,11 +18,13 @@ def user_named(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-# orgs create
+# organizations create
 
 
 def test_orgs_create_adds_an_active_organization(app, cli):
-    result = cli("orgs", "create", "Digital Rights Lagos", "--country", "ng", "--website", "https://drl.example.org")
+    result = cli(
+        "organizations", "create", "Digital Rights Lagos", "--country", "ng", "--website", "https://drl.example.org"
+    )
     assert result.exit_code == 0, result.output
     organization = db.session.scalar(select(Organization))
     assert "Created Digital Rights Lagos (digital-rights-lagos)." in result.output
@@ -37,34 +39,34 @@ def test_orgs_create_adds_an_active_organization(app, cli):
 
 
 def test_orgs_create_can_seat_the_organization_on_the_steering_committee(app, cli):
-    assert cli("orgs", "create", "Steer", "--country", "IN", "--steering").exit_code == 0
+    assert cli("organizations", "create", "Steer", "--country", "IN", "--steering").exit_code == 0
     assert db.session.scalar(select(Organization.is_steering)) is True
 
 
 def test_orgs_create_gives_an_organization_whose_slug_is_taken_its_own_slug(app, cli):
-    cli("orgs", "create", "Access Now", "--country", "KE")
-    result = cli("orgs", "create", "Access-Now", "--country", "KE")
+    cli("organizations", "create", "Access Now", "--country", "KE")
+    result = cli("organizations", "create", "Access-Now", "--country", "KE")
     assert result.exit_code == 0
     assert sorted(db.session.scalars(select(Organization.slug))) == ["access-now", "access-now-2"]
 
 
 def test_orgs_create_refuses_another_organizations_name_whatever_its_case_and_accents(app, cli):
-    cli("orgs", "create", "Access Now", "--country", "KE")
-    result = cli("orgs", "create", "ACCÉSS  now", "--country", "KE")
+    cli("organizations", "create", "Access Now", "--country", "KE")
+    result = cli("organizations", "create", "ACCÉSS  now", "--country", "KE")
     assert result.exit_code == 1 and "already exists" in result.output
     assert db.session.scalars(select(Organization.name)).all() == ["Access Now"]
 
 
 @pytest.mark.parametrize("country", ["XX", "Nigeria", ""])
 def test_orgs_create_refuses_an_unknown_country(app, cli, country):
-    result = cli("orgs", "create", "Nowhere", "--country", country)
+    result = cli("organizations", "create", "Nowhere", "--country", country)
     assert result.exit_code == 2
     assert "unknown country code" in result.output
     assert db.session.scalar(select(Organization)) is None
 
 
 def test_orgs_create_needs_a_country(app, cli):
-    result = cli("orgs", "create", "Nowhere")
+    result = cli("organizations", "create", "Nowhere")
     assert result.exit_code == 2
     assert "--country" in result.output
 

@@ -29,7 +29,7 @@ COMMANDS = {
     "outbox",
     "users",
     "tokens",
-    "orgs",
+    "organizations",
     "tracker",
     "meetings",
     "backup",

@@ -15,12 +15,12 @@ from app.organizations import services
 from app.organizations.models import Organization
 
 
-@click.group("orgs")
-def orgs_cli():
+@click.group("organizations")
+def organizations_cli():
     """Member organizations."""
 
 
-@orgs_cli.command("create")
+@organizations_cli.command("create")
 @click.argument("name")
 @click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. NG.")
 @click.option("--website", default=None)
