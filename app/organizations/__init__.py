@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Organizations: their table, public and managing pages, the API, the ``organizations`` commands and ``users create``
-    (a person is created in an organization, which accounts, below, cannot import)."""
+    """Organizations: their table, public and managing pages, the API, the ``organizations`` commands and
+    ``users create`` (a person is created in an organization, which accounts, below, cannot import)."""
     from app.accounts.cli import users_cli
     from app.core import api
     from app.organizations import manage_views, models, views  # noqa: F401  (models: its tables)
