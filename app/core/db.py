@@ -1,6 +1,6 @@
 """Declarative base with a naming convention, so constraints have stable names in migrations."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from flask import g, has_app_context, has_request_context, request
@@ -58,6 +58,15 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The time zone furthest ahead of UTC (Kiribati's Line Islands, UTC+14).
+FURTHEST_AHEAD = timedelta(hours=14)
+
+
+def latest_date_now() -> date:
+    """Today's date where it is latest on Earth: a later date has not come yet for anyone, whatever their zone."""
+    return (utcnow() + FURTHEST_AHEAD).date()
 
 
 def upsert(model, dialect: Dialect):

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, Length, ValidationError
 
 from app.config import DefaultConfig
+from app.core.db import latest_date_now
 from app.core.geo import COUNTRY_CODES, country_choices
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
 
@@ -32,6 +33,15 @@ class FlaskForm(flask_wtf.FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = [*unbound_field.kwargs.get("filters", ()), without_control_characters]
             return super().bind_field(form, unbound_field, {**options, "filters": filters})
+
+
+FUTURE_DATE_MESSAGE = _l("This date has not come yet: give the date it happened.")
+
+
+def not_in_future(form, field):
+    """A WTForms validator: a date something happened cannot be later than today anywhere on Earth."""
+    if field.data is not None and field.data > latest_date_now():
+        raise ValidationError(FUTURE_DATE_MESSAGE)
 
 
 def strip_whitespace(value):

@@ -151,8 +151,8 @@ def add_report(payload: dict, incident: Incident):
             payload["is_appeal"],
         )
     except services.IncidentError as error:
-        if error.code != "outcome_before_report":
+        if error.field is None:
             raise
-        invalid("outcome_on", error.message)
+        invalid(error.field, error.message)
     db.session.commit()
     return report

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import CountryField, FlaskForm, select_choices, web_address_validators
+from app.core.forms import CountryField, FlaskForm, not_in_future, select_choices, web_address_validators
 from app.core.ids import MAX_INTEGER
 from app.core.submissions import token_field
 from app.incidents.fields import EDITABLE, Field, Kind, typed
@@ -64,7 +64,7 @@ def _form_field(field: Field):
         case Kind.URLS:
             return TextAreaField(field.label, validators=[presence, content_urls], **described)
         case Kind.DATE:
-            return DateField(field.label, validators=[presence], **described)
+            return DateField(field.label, validators=[presence, not_in_future], **described)
         case Kind.NUMBER:
             return IntegerField(field.label, validators=[presence, NumberRange(min=0, max=MAX_INTEGER)], **described)
         case Kind.FLAG:
@@ -128,17 +128,17 @@ IncidentForm = incident_form_class()
 
 
 class ReportForm(FlaskForm):
-    reported_on = DateField(_l("Date reported"), validators=[DataRequired()])
+    reported_on = DateField(_l("Date reported"), validators=[DataRequired(), not_in_future])
     channel = SelectField(_l("Channel"), choices=select_choices(CHANNEL_LABELS.items()))
     ticket_reference = StringField(_l("Platform's ticket reference"), validators=[Optional(), Length(max=200)])
     outcome = SelectField(_l("Outcome"), choices=select_choices(OUTCOME_LABELS.items()), default=Outcome.PENDING.value)
-    outcome_on = DateField(_l("Date of the outcome"), validators=[Optional()])
+    outcome_on = DateField(_l("Date of the outcome"), validators=[Optional(), not_in_future])
     is_appeal = BooleanField(_l("This is an appeal"))
 
 
 class OutcomeForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=select_choices(OUTCOME_LABELS.items()))
-    outcome_on = DateField(_l("Date of the outcome"), validators=[Optional()])
+    outcome_on = DateField(_l("Date of the outcome"), validators=[Optional(), not_in_future])
 
 
 class EvidenceFileForm(FlaskForm):

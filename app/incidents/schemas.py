@@ -3,7 +3,8 @@ from flask_login import current_user
 from marshmallow import validate
 
 from app.core import permissions
-from app.core.forms import without_control_characters
+from app.core.db import latest_date_now
+from app.core.forms import FUTURE_DATE_MESSAGE, without_control_characters
 from app.core.geo import COUNTRY_CODES
 from app.core.ids import MAX_INTEGER
 from app.incidents import fields
@@ -15,6 +16,12 @@ from app.organizations.models import SLUG_SHAPE
 
 def _one_of(values):
     return validate.OneOf(sorted(str(value) for value in values))
+
+
+def _not_in_future(value) -> None:
+    """The API's twin of the forms' ``not_in_future``: a date something happened has come somewhere on Earth."""
+    if value is not None and value > latest_date_now():
+        raise ma.ValidationError(str(FUTURE_DATE_MESSAGE))
 
 
 class Text(ma.fields.String):
@@ -38,11 +45,11 @@ class Text(ma.fields.String):
 
 
 class ReportSchema(ma.Schema):
-    reported_on = ma.fields.Date(required=True)
+    reported_on = ma.fields.Date(required=True, validate=_not_in_future)
     channel = ma.fields.String(required=True, validate=_one_of(Channel))
     ticket_reference = Text(allow_none=True, validate=validate.Length(max=200))
     outcome = ma.fields.String(load_default=Outcome.PENDING.value, validate=_one_of(Outcome))
-    outcome_on = ma.fields.Date(allow_none=True, load_default=None)
+    outcome_on = ma.fields.Date(allow_none=True, load_default=None, validate=_not_in_future)
     is_appeal = ma.fields.Boolean(load_default=False)
     response_days = ma.fields.Integer(
         dump_only=True, allow_none=True, metadata={"description": "Days the platform took; derived"}
@@ -70,7 +77,7 @@ def _input_field(field: Field) -> ma.fields.Field:
         case Kind.PLATFORM:
             return Text(**given)
         case Kind.DATE:
-            return ma.fields.Date(**given)
+            return ma.fields.Date(validate=_not_in_future, **given)
         case Kind.NUMBER:
             return ma.fields.Integer(validate=validate.Range(min=0, max=MAX_INTEGER), **given)
         case Kind.LANGUAGE:

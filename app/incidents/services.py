@@ -5,6 +5,7 @@ Services add and flush; the caller commits. Each records what it did in the audi
 
 import dataclasses
 from datetime import date
+from typing import ClassVar
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -46,9 +47,19 @@ class IncidentError(DomainError):
         ),
         "message_required": (_l("Write a message to the author explaining what is needed or why it is rejected."), 422),
         "outcome_before_report": (_l("The outcome cannot come before the report."), 422),
+        "report_before_first_seen": (_l("The report cannot come before the incident was first seen."), 422),
         "duplicate": (_l("This file is already part of this incident."), 409),
         "reason_required": (_l("Give a reason for withdrawing it."), 422),
     }
+    # The form and API field a refusal is about, for the codes that concern one field.
+    FIELDS: ClassVar[dict[str, str]] = {
+        "outcome_before_report": "outcome_on",
+        "report_before_first_seen": "reported_on",
+    }
+
+    @property
+    def field(self) -> str | None:
+        return self.FIELDS.get(self.code)
 
 
 def visible_incident_or_404(person, reference: str) -> Incident:
@@ -225,6 +236,8 @@ def add_report(
     """Record an attempt to get the platform to act, or an appeal."""
     if not permissions.can_add_to_incident(actor, incident):
         raise IncidentError("not_allowed")
+    if reported_on < incident.first_seen_on:
+        raise IncidentError("report_before_first_seen")
     if outcome_on is not None and outcome_on < reported_on:
         raise IncidentError("outcome_before_report")
     report = PlatformReport(

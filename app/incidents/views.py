@@ -253,8 +253,7 @@ def add_report(reference: str):
         abort(403)
     form = ReportForm()
     if not form.validate_on_submit():
-        flash(_("The report was not saved: check the dates."), "error")
-        return redirect(url_for("incidents.detail", reference=reference))
+        return _report_refused(incident, form)
     try:
         services.add_report(
             current_user,
@@ -267,11 +266,20 @@ def add_report(reference: str):
             form.is_appeal.data,
         )
     except services.IncidentError as error:
-        flash(error.message, "error")
-        return redirect(url_for("incidents.detail", reference=reference))
+        if error.field is None:
+            raise
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+        return _report_refused(incident, form)
     db.session.commit()
     flash(_("The report to the platform has been added."), "success")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
+
+
+def _report_refused(incident: Incident, form: ReportForm):
+    """The incident's page again, the report form open with what was typed and why it was refused."""
+    flash(_("The report was not saved: check the dates."), "error")
+    return detail_page(incident, report_form=form), 422
 
 
 @bp.post("/<reference>/reports/<int:report_id>")

@@ -488,11 +488,11 @@ def test_ticket_references_are_shown_only_to_the_filing_organization_and_reviewe
     add_report(
         personas["member_a"],
         incident,
-        date(2026, 1, 2),
+        date(2026, 3, 2),
         Channel.TRUSTED_FLAGGER,
         "TF-SECRET-42",
         Outcome.REMOVED,
-        date(2026, 1, 5),
+        date(2026, 3, 5),
         False,
     )
     db.session.commit()
