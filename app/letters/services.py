@@ -426,7 +426,7 @@ def _remind_unsigned(letter: Letter) -> int:
 
 
 def add_supporter(letter: Letter, name: str, country: str, contact_email: str) -> Supporter:
-    if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN):
+    if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN) or deadline_passed(letter):
         raise LetterError("not_allowed")
     supporter = Supporter(
         letter_id=letter.id,

@@ -221,7 +221,7 @@ def withdraw(slug: str):
 def support(slug: str):
     """Organizations outside the coalition support an open letter; steering approves them."""
     letter = services.visible_letter_or_404(current_user, slug)
-    if not letter.accepts_supporters or letter.status != "open":
+    if not letter.accepts_supporters or letter.status != "open" or services.deadline_passed(letter):
         abort(404)
     form = SupporterForm()
     if form.validate_on_submit():

@@ -1,5 +1,6 @@
-"""The deadline ("Signatures until"): signing and withdrawing end with it, a past deadline cannot be set, the letter
-closes itself (``letters close-due``), and member organizations that have not signed get one reminder before it."""
+"""The deadline ("Signatures until"): signing, withdrawing and outside support end with it, a past deadline cannot
+be set, the letter closes itself (``letters close-due``), and member organizations that have not signed get one
+reminder before it."""
 
 import threading
 from datetime import timedelta
@@ -83,6 +84,14 @@ def test_deadline_refusal_is_translated(login, past_deadline, personas, translat
     db.session.commit()
     response = login("steering").post(f"/letters/{past_deadline.slug}/sign", follow_redirects=True)
     assert translate("fr", REFUSED + ": signatures can no longer change.") in response.get_data(as_text=True)
+
+
+def test_outside_supporters_are_not_taken_after_the_deadline(client, make_letter):
+    letter = make_letter(deadline=days_from_today(-1), accepts_supporters=True)
+    data = {"name": "Friends of Speech", "country": "KE", "contact_email": "friends@example.org"}
+    assert client.post(f"/letters/{letter.slug}/support", data=data).status_code == 404
+    with pytest.raises(services.LetterError, match="not_allowed"):
+        services.add_supporter(letter, "Friends of Speech", "KE", "friends@example.org")
 
 
 # A past deadline cannot be set.
