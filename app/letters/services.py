@@ -348,6 +348,7 @@ def send_reminders(actor: User, letter: Letter) -> int:
         raise LetterError("not_allowed")
     if letter.status != LetterStatus.OPEN:
         raise LetterError("not_open")
+    _refuse_after_deadline(letter)
     sent = _remind_unsigned(letter)
     audit.record("letter_reminders_sent", target=letter, actor=actor, emails=sent)
     return sent

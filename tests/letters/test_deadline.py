@@ -94,6 +94,13 @@ def test_outside_supporters_are_not_taken_after_the_deadline(client, make_letter
         services.add_supporter(letter, "Friends of Speech", "KE", "friends@example.org")
 
 
+def test_steering_cannot_send_reminders_after_the_deadline(login, past_deadline, outbox):
+    before = len(outbox())
+    response = login("steering").post(f"/letters/manage/{past_deadline.slug}/reminders")
+    assert response.status_code == 409 and REFUSED in response.get_data(as_text=True)
+    assert len(outbox()) == before
+
+
 # A past deadline cannot be set.
 
 
