@@ -86,6 +86,11 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
         "`retention run` empties the text and attachment of emails delivered longer ago than this (recipient, "
         "subject and dates stay); `0` empties every delivered one.",
     ),
+    "LETTER_REMINDER_DAYS": Setting(
+        int,
+        "`letters close-due` reminds, once, the signatories of member organizations that have not signed an open "
+        "letter this many days before its deadline; `0` sends no automatic reminder.",
+    ),
     "PUBLIC_URL": Setting(
         str,
         "The address people use: links in emails and command output start with it, never with the request's "
@@ -192,6 +197,7 @@ class DefaultConfig:
     # `retention run` also empties the text of emails delivered longer ago than this (0: of every delivered one);
     # recipient, subject and dates stay.
     OUTBOX_BODY_RETENTION_DAYS = 7
+    LETTER_REMINDER_DAYS = 3  # `letters close-due` reminds unsigned members this long before a deadline; 0: never
     # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
     # Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"

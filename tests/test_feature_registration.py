@@ -30,6 +30,7 @@ COMMANDS = {
     "users",
     "tokens",
     "organizations",
+    "letters",
     "tracker",
     "meetings",
     "backup",

@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Letters: their tables, public and managing pages, the API and the data version their cached pages
-    follow."""
+    """Letters: their tables, public and managing pages, the API, the ``letters`` commands and the data version
+    their cached pages follow."""
     from app.core import api, versions
     from app.letters import manage_views, views
     from app.letters.api import blp
+    from app.letters.cli import letters_cli
     from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
     from app.organizations.models import Organization
     from app.platforms.models import Platform
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)
     api.register_blueprint(app, blp)
+    app.cli.add_command(letters_cli)
     # A letter's public page is cached until any of what it shows changes (its text, signatures, supporters,
     # a signatory organization, the platform).
     versions.track(versions.LETTERS, Letter, LetterRevision, LetterDemand, Signature, Supporter, Organization, Platform)

@@ -106,7 +106,8 @@ def list_signatures(slug: str):
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def sign(slug: str):
-    """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has."""
+    """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has, or
+    once the deadline has passed."""
     letter = services.visible_letter_or_404(current_user, slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
@@ -117,11 +118,12 @@ def sign(slug: str):
 
 @blp.route("/<slug>/signatures", methods=["DELETE"])
 @blp.response(204)
-@documents_errors(blp, 400, 401, 403, 404)
+@documents_errors(blp, 400, 401, 403, 404, 409)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def withdraw(slug: str):
-    """Withdraw the caller's organization's signature while the letter is open; the record keeps it."""
+    """Withdraw the caller's organization's signature while the letter is open; the record keeps it. 409 once the
+    deadline has passed."""
     letter = services.visible_letter_or_404(current_user, slug)
     services.withdraw(current_user, letter)
     db.session.commit()

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.core.db import utcnow
 from app.core.forms import CountryField, FlaskForm, language_choices, strip_whitespace, web_address_validators
 
 
@@ -29,6 +30,11 @@ class LetterSettingsForm(FlaskForm):
     deadline = DateField(_l("Deadline for signatures"), validators=[Optional()])
     embargoed = BooleanField(_l("Hide the signatories until publication (embargo)"))
     accepts_supporters = BooleanField(_l("Accept supporting organizations from outside the coalition"))
+    saved_deadline = None  # the letter's deadline as saved: it may stay even once it has passed
+
+    def validate_deadline(self, field):
+        if field.data and field.data < utcnow().date() and field.data != self.saved_deadline:
+            raise ValidationError(_l("The deadline for signatures cannot be in the past."))
 
 
 class NewLetterForm(LetterSettingsForm, LetterTextForm):

@@ -70,6 +70,7 @@ def new():
 def settings(slug: str):
     letter = get_letter(slug)
     form = with_platforms(LetterSettingsForm(obj=letter))
+    form.saved_deadline = letter.deadline
     if form.validate_on_submit():
         for name in (
             "platform_id",

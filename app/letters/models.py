@@ -24,7 +24,8 @@ class Letter(TimestampMixin, db.Model):
     status: Mapped[LetterStatus] = mapped_column(
         enum_column(LetterStatus, "letter_status"), default=LetterStatus.DRAFT, index=True
     )
-    deadline: Mapped[date | None]
+    deadline: Mapped[date | None]  # the last day signatures are accepted (UTC)
+    deadline_reminder_sent_at: Mapped[datetime | None]  # the one automatic reminder before the deadline
     embargoed: Mapped[bool] = mapped_column(default=False)  # signatories hidden until publication
     accepts_supporters: Mapped[bool] = mapped_column(default=False)
     sent_on: Mapped[date | None]

@@ -7,15 +7,16 @@ Services add and flush; the caller commits.
 import re
 import unicodedata
 from collections import Counter
+from datetime import date, timedelta
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
-from app.core import audit, permissions
+from app.core import audit, permissions, versions
 from app.core.db import utcnow
 from app.core.errors import NOT_ALLOWED, DomainError
 from app.core.links import external_url
@@ -40,6 +41,7 @@ class LetterError(DomainError):
             409,
         ),
         "already_signed": (_l("Your organization has already signed (by %(name)s)."), 409),
+        "deadline_passed": (_l("The deadline for signatures has passed: signatures can no longer change."), 409),
     }
 
     def __init__(self, code: str, signature: Signature | None = None):
@@ -233,9 +235,21 @@ def is_current(letter: Letter, signature: Signature) -> bool:
     return signature.withdrawn_at is None and signature.original_number >= letter.material_version
 
 
+def deadline_passed(letter: Letter, today: date | None = None) -> bool:
+    """Signatures are accepted until the end of the deadline day (UTC), even before ``letters close-due`` has
+    closed the letter."""
+    return letter.deadline is not None and (today or utcnow().date()) > letter.deadline
+
+
+def _refuse_after_deadline(letter: Letter) -> None:
+    if letter.status == LetterStatus.OPEN and deadline_passed(letter):
+        raise LetterError("deadline_passed")
+
+
 def sign(actor: User, letter: Letter, locale: str) -> Signature:
     """Sign for the actor's organization the text in ``locale``. Two colleagues at once get one signature:
     the second gets LetterError('already_signed') carrying the first."""
+    _refuse_after_deadline(letter)
     if not permissions.can_sign_letter(actor, letter):
         raise LetterError("not_allowed")
     revision = text_for(letter, locale)
@@ -287,6 +301,7 @@ def _signature_of(letter: Letter, organization_id: int) -> Signature | None:
 
 def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
     """Confirm the organization's signature on the current text."""
+    _refuse_after_deadline(letter)
     signature = _signature_of(letter, actor.organization_id)
     if signature is None or signature.withdrawn_at or not permissions.can_sign_letter(actor, letter):
         raise LetterError("not_allowed")
@@ -299,6 +314,7 @@ def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
 
 def withdraw(actor: User, letter: Letter) -> None:
     """Withdraw the organization's signature while the letter is open; the record keeps it."""
+    _refuse_after_deadline(letter)
     signature = _signature_of(letter, actor.organization_id)
     if signature is None or signature.withdrawn_at or not permissions.can_withdraw_signature(actor, letter):
         raise LetterError("not_allowed")
@@ -332,18 +348,86 @@ def send_reminders(actor: User, letter: Letter) -> int:
         raise LetterError("not_allowed")
     if letter.status != LetterStatus.OPEN:
         raise LetterError("not_open")
+    _refuse_after_deadline(letter)
+    sent = _remind_unsigned(letter)
+    audit.record("letter_reminders_sent", target=letter, actor=actor, emails=sent)
+    return sent
+
+
+def close_due(today: date | None = None) -> list[Letter]:
+    """Close every open letter whose deadline has passed; returns those this call closed.
+
+    The conditional UPDATE closes each letter once even when two runs overlap: the second finds it no longer open
+    (PostgreSQL re-checks the row after the first run's commit; SQLite lets one writer at a time), so only the run
+    that closed it records it in the audit log.
+    """
+    today = today or utcnow().date()
+    due = db.session.scalars(
+        select(Letter).where(Letter.status == LetterStatus.OPEN, Letter.deadline < today).order_by(Letter.id)
+    ).all()
+    closed = []
+    for letter in due:
+        changed = db.session.execute(
+            update(Letter)
+            .where(Letter.id == letter.id, Letter.status == LetterStatus.OPEN)
+            .values(status=LetterStatus.CLOSED)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed:
+            db.session.refresh(letter)
+            audit.record("letter_status_changed", target=letter, actor=None, status=str(LetterStatus.CLOSED))
+            closed.append(letter)
+    if closed:
+        versions.bump(versions.LETTERS)  # the public pages show the letter closed
+    return closed
+
+
+def remind_before_deadline(today: date | None = None) -> int:
+    """The one automatic reminder, ``LETTER_REMINDER_DAYS`` before an open letter's deadline, to the signatories
+    of member organizations that have not signed; returns how many emails. Claiming the letter's reminder with a
+    conditional UPDATE before queueing means overlapping runs send it once."""
+    days = current_app.config["LETTER_REMINDER_DAYS"]
+    if days <= 0:
+        return 0
+    today = today or utcnow().date()
+    due = db.session.scalars(
+        select(Letter)
+        .where(
+            Letter.status == LetterStatus.OPEN,
+            Letter.deadline_reminder_sent_at.is_(None),
+            Letter.deadline >= today,
+            Letter.deadline <= today + timedelta(days=days),
+        )
+        .order_by(Letter.id)
+    ).all()
+    sent = 0
+    for letter in due:
+        claimed = db.session.execute(
+            update(Letter)
+            .where(Letter.id == letter.id, Letter.deadline_reminder_sent_at.is_(None))
+            .values(deadline_reminder_sent_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            db.session.refresh(letter)
+            emails = _remind_unsigned(letter)
+            audit.record("letter_reminders_sent", target=letter, actor=None, emails=emails, automatic=True)
+            sent += emails
+    return sent
+
+
+def _remind_unsigned(letter: Letter) -> int:
     link = external_url("letters.detail", slug=letter.slug)
     sent = 0
     for organization in unsigned_members(letter):
         for person in signers_of(organization):
             queue_email(person.email, "letter_reminder", person.locale, letter=letter, link=link)
             sent += 1
-    audit.record("letter_reminders_sent", target=letter, actor=actor, emails=sent)
     return sent
 
 
 def add_supporter(letter: Letter, name: str, country: str, contact_email: str) -> Supporter:
-    if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN):
+    if not (letter.accepts_supporters and letter.status == LetterStatus.OPEN) or deadline_passed(letter):
         raise LetterError("not_allowed")
     supporter = Supporter(
         letter_id=letter.id,

@@ -87,6 +87,7 @@ def detail(slug: str):
         "letters/detail.html",
         own_signature=own,
         own_is_current=own is not None and services.is_current(letter, own),
+        signatures_closed=letter.status == "open" and services.deadline_passed(letter),
         **page_context(letter),
     )
 
@@ -174,9 +175,18 @@ def sign(slug: str):
         flash(_("%(organization)s has signed.", organization=current_user.organization.name), "success")
     except services.LetterError as error:
         db.session.rollback()
-        if error.code != "already_signed":
+        if error.code not in ("already_signed", "deadline_passed"):
             raise
         flash(error.message, "warning")
+    return _signing_redirect(letter)
+
+
+def _refused_after_deadline(letter: Letter, error: services.LetterError):
+    """The deadline passed while the page was open: say so on the letter; any other refusal is an error page."""
+    db.session.rollback()
+    if error.code != "deadline_passed":
+        raise error
+    flash(error.message, "warning")
     return _signing_redirect(letter)
 
 
@@ -184,7 +194,10 @@ def sign(slug: str):
 @allow(SIGNED_IN)
 def reconfirm(slug: str):
     letter = services.visible_letter_or_404(current_user, slug)
-    services.reconfirm(current_user, letter, str(get_locale()))
+    try:
+        services.reconfirm(current_user, letter, str(get_locale()))
+    except services.LetterError as error:
+        return _refused_after_deadline(letter, error)
     db.session.commit()
     flash(_("Your organization's signature now stands on the current text."), "success")
     return _signing_redirect(letter)
@@ -194,7 +207,10 @@ def reconfirm(slug: str):
 @allow(SIGNED_IN)
 def withdraw(slug: str):
     letter = services.visible_letter_or_404(current_user, slug)
-    services.withdraw(current_user, letter)
+    try:
+        services.withdraw(current_user, letter)
+    except services.LetterError as error:
+        return _refused_after_deadline(letter, error)
     db.session.commit()
     flash(_("Your organization's signature has been withdrawn."), "success")
     return _signing_redirect(letter)
@@ -205,7 +221,7 @@ def withdraw(slug: str):
 def support(slug: str):
     """Organizations outside the coalition support an open letter; steering approves them."""
     letter = services.visible_letter_or_404(current_user, slug)
-    if not letter.accepts_supporters or letter.status != "open":
+    if not letter.accepts_supporters or letter.status != "open" or services.deadline_passed(letter):
         abort(404)
     form = SupporterForm()
     if form.validate_on_submit():
