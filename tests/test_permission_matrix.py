@@ -282,7 +282,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     draft = incident_factory(personas["member_a"])
     public_incident = incident_factory(personas["member_b"], status="published", visibility="public")
     report = add_report(
-        personas["member_a"], draft, date(2026, 1, 1), Channel.IN_APP, None, Outcome.PENDING, None, False
+        personas["member_a"], draft, date(2026, 3, 2), Channel.IN_APP, None, Outcome.PENDING, None, False
     )
     evidence = add_file_evidence(personas["member_a"], draft, prepare_upload(io.BytesIO(png_bytes())))
     commitment = save_commitment(

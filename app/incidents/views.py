@@ -266,9 +266,10 @@ def add_report(reference: str):
             form.is_appeal.data,
         )
     except services.IncidentError as error:
-        if error.field is None:
-            raise
         db.session.rollback()
+        if error.field is None:
+            flash(error.message, "error")
+            return redirect(url_for("incidents.detail", reference=reference))
         getattr(form, error.field).errors.append(error.message)
         return _report_refused(incident, form)
     db.session.commit()

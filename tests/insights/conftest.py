@@ -19,9 +19,10 @@ def reported(personas, incident_factory, platform):
         person = personas[author]
         incident = incident_factory(person, status=status, visibility=visibility, **fields)
         if outcome:
-            outcome_on = None if outcome == "pending" else REPORTED_ON + timedelta(days=days)
+            reported_on = max(REPORTED_ON, incident.first_seen_on)  # never before the incident was seen
+            outcome_on = None if outcome == "pending" else reported_on + timedelta(days=days)
             services.add_report(
-                person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
+                person, incident, reported_on, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
             )
         db.session.commit()
         return incident

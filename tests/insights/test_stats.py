@@ -20,10 +20,11 @@ def reported(personas, incident_factory, platform):
     def create(*reports, author="member_a", status="published", visibility="public", **fields):
         person = personas[author]
         incident = incident_factory(person, status=status, visibility=visibility, **fields)
+        reported_on = max(REPORTED_ON, incident.first_seen_on)  # never before the incident was seen
         for outcome, days in reports:
-            outcome_on = None if days is None else REPORTED_ON + timedelta(days=days)
+            outcome_on = None if days is None else reported_on + timedelta(days=days)
             services.add_report(
-                person, incident, REPORTED_ON, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
+                person, incident, reported_on, Channel.IN_APP, None, Outcome(outcome), outcome_on, is_appeal=False
             )
         db.session.commit()
         return incident
