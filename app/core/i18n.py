@@ -7,6 +7,7 @@ Time zone: the person's preference, else the ``tz`` cookie the browser sets, els
 
 from datetime import date
 from functools import cache, lru_cache
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import flask_babel
@@ -65,10 +66,15 @@ def timezone_choices() -> list[str]:
     return sorted(_zones())
 
 
+def browser_timezone() -> str | None:
+    """The zone the browser's script reported, when valid: the script stores it URL-encoded (``Africa%2FNairobi``)."""
+    return valid_timezone(unquote(request.cookies.get(TZ_COOKIE, "")))
+
+
 def select_timezone() -> str:
     return (
         valid_timezone(getattr(current_user, "timezone", None))
-        or valid_timezone(request.cookies.get(TZ_COOKIE))
+        or browser_timezone()
         or current_app.config["DEFAULT_TIMEZONE"]
     )
 

@@ -12,7 +12,7 @@ from app.accounts.models import User
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
-from app.core.i18n import TZ_COOKIE, valid_timezone
+from app.core.i18n import browser_timezone
 from app.core.links import external_url
 from app.extensions import db
 from app.letters.models import Letter
@@ -158,7 +158,7 @@ def _third_weekday_rule(first) -> str:
 @allow(SIGNED_IN)
 def detail(meeting_id: int):
     meeting = services.visible_meeting_or_404(current_user, meeting_id)
-    browser_zone = valid_timezone(request.cookies.get(TZ_COOKIE))
+    browser_zone = browser_timezone()
     mine = {}
     for slot in meeting.slots:
         for item in slot.answers:

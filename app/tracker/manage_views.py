@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.core import permissions
 from app.core.access import SIGNED_IN, STEERING, allow
 from app.core.forms import select_choices
+from app.core.links import safe_next
 from app.extensions import db
 from app.letters.models import Letter
 from app.platforms.models import Platform
@@ -26,7 +27,7 @@ from app.tracker.forms import (
 )
 from app.tracker.from_letters import track_demands
 from app.tracker.models import Commitment, CommitmentUpdate, Milestone
-from app.tracker.views import labels
+from app.tracker.views import followed, labels
 from app.tracker.vocab import Area, Claimed, Stance, UpdateState, Verified
 
 bp = Blueprint("tracker_manage", __name__, template_folder="templates", url_prefix="/tracker/manage")
@@ -226,13 +227,11 @@ def attach(commitment_id: int):
 @allow(SIGNED_IN)
 def following():
     """What the member follows, and what they could follow (the public pages are cached, so the buttons live here)."""
-    followed = services.follows_of(current_user)
     return render_template(
         "tracker/following.html",
         platforms=active_platforms(),
         commitments=queries.published_commitments(),
-        followed_platforms={item.platform_id for item in followed},
-        followed_commitments={item.commitment_id for item in followed},
+        **followed(),
         **labels(),
     )
 
@@ -262,7 +261,8 @@ def follow():
         _("You will receive a digest of its updates by email.") if now_following else _("You no longer follow it."),
         "success",
     )
-    return redirect(url_for("tracker_manage.following"))
+    # Back to the page the button was on (a commitment or platform page), else the list of what they follow.
+    return redirect(safe_next(request.form.get("next"), url_for("tracker_manage.following")))
 
 
 @bp.post("/from-letter/<slug>")

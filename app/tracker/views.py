@@ -6,15 +6,16 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from markupsafe import Markup
 
-from app.core import versions
+from app.core import permissions, versions
 from app.core.access import PUBLIC, allow
 from app.core.i18n import labels_in_reader_language
 from app.core.links import external_url
@@ -55,6 +56,17 @@ def labels() -> dict:
     return _labels() | {"score_weights": SCORE_WEIGHTS, "locale": str(get_locale()), "today": date.today()}
 
 
+def followed() -> dict:
+    """What the signed-in reader follows, for their own copy of a page: the public's (cached) copy has no buttons."""
+    if g.get("public_render") or not permissions.can_follow(current_user):
+        return {"followed_platforms": set(), "followed_commitments": set()}
+    follows = services.follows_of(current_user)
+    return {
+        "followed_platforms": {item.platform_id for item in follows},
+        "followed_commitments": {item.commitment_id for item in follows},
+    }
+
+
 def filters_from_args() -> dict:
     """Known filter values only."""
 
@@ -91,7 +103,8 @@ def overview():
     fragment_key = f"{version}:{today.isoformat()}:{get_locale()}"
     return render_template(
         "tracker/overview.html",
-        cards=partial(scorecard.scorecards, today, **filters),
+        # Once a request: the scorecards and the platform control (a card for every active platform) draw them.
+        cards=cache(partial(scorecard.scorecards, today, **filters)),
         fragment_key=fragment_key,
         filters_key=repr(sorted(filters.items())),
         commitment_ids=ids[:OVERVIEW_PAGE_SIZE],
@@ -117,7 +130,7 @@ def _loader(ids: list[int]):
 
 @bp.get("/platforms/<slug>")
 @allow(PUBLIC)
-@public_page(TRACKER)
+@public_page(TRACKER, live_for_sessions=True)
 def platform(slug: str):
     platform = queries.platform_by_slug(slug) or abort(404)
     commitments = queries.published_commitments(platform_slugs=[slug])
@@ -134,13 +147,14 @@ def platform(slug: str):
         timelines=queries.timeline([item.id for item in commitments]),
         sections_html=sections_html,
         embed_url=external_url("tracker.embed", slug=slug),
+        **followed(),
         **labels(),
     )
 
 
 @bp.get("/commitments/<int:commitment_id>")
 @allow(PUBLIC)
-@public_page(TRACKER)
+@public_page(TRACKER, live_for_sessions=True)
 def commitment(commitment_id: int):
     commitment = services.visible_commitment_or_404(commitment_id)
     evidence = [
@@ -156,6 +170,7 @@ def commitment(commitment_id: int):
         title=title,
         description=description,
         timeline=queries.timeline([commitment.id]).get(commitment.id, []),
+        **followed(),
         **labels(),
     )
 
@@ -198,6 +213,9 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(locale)
+    # RFC 4287: a feed and each of its entries have an author, an id and the time of their last change.
+    coalition = {"name": _("Coalition"), "uri": external_url("main.index")}
+    feed.author(coalition)
     feed.updated(updates[0].published_at if updates else None)
     for item in reversed(updates):
         commitment_title, _description = item.commitment.translated(locale)
@@ -210,6 +228,7 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
             )
         )
         entry.link(href=external_url("tracker.commitment", commitment_id=item.commitment_id))
+        entry.author({"name": _xml_text(item.organization.name)} if item.organization else coalition)
         entry.updated(item.published_at)
         entry.published(item.published_at)
         entry.content(_xml_text(item.note), type="text")

@@ -73,6 +73,18 @@ def test_time_zone_comes_from_the_browser_cookie(client):
     assert "Asia/Kolkata" in client.get("/").get_data(as_text=True)
 
 
+def test_time_zone_cookie_as_the_browsers_script_stores_it_url_encoded(client):
+    client.set_cookie("tz", "Africa%2FNairobi")
+    assert "(Africa/Nairobi)" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("stored", ["Mars%2FOlympus_Mons", "..%2F..%2Fetc%2Fpasswd", "Africa%252FNairobi"])
+def test_encoded_time_zone_cookie_naming_no_zone_is_ignored(client, stored):
+    client.set_cookie("tz", stored)
+    body = client.get("/").get_data(as_text=True)
+    assert "Times are shown in UTC." in body
+
+
 def test_invalid_time_zone_cookie_is_ignored(client):
     client.set_cookie("tz", "Mars/Olympus_Mons")
     body = client.get("/").get_data(as_text=True)

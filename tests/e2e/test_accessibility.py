@@ -89,6 +89,8 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("meetings.detail", f"/meetings/{o['meeting']}"),
             ("tracker_manage.following", "/tracker/manage/following"),
             ("tracker_manage.propose", f"/tracker/manage/{commitment}/propose"),
+            ("tracker.platform", "/tracker/platforms/facebook"),  # drawn for them: follow, propose
+            ("tracker.commitment", f"/tracker/commitments/{commitment}"),
         ],
         "signatory": [("letters.detail", f"/letters/{letter}")],
         "steering": [

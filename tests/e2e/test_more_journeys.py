@@ -153,3 +153,33 @@ def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_
         expect(invitee.page.locator(".meeting-time")).to_contain_text(zone)
         ics = invitee.page.request.get(f"{live_server['url']}{meeting}/meeting.ics")
         assert ics.ok and "BEGIN:VEVENT" in ics.text()
+
+
+def test_without_a_saved_zone_times_show_in_the_browsers_zone(browser, live_server, signed_in_state):
+    from datetime import UTC, datetime
+
+    from app.accounts.auth import find_user_by_email
+    from app.extensions import db
+    from app.meetings import services
+    from app.meetings.services import MeetingData
+    from app.meetings.vocab import Kind
+
+    with live_server["app"].app_context():
+        member = find_user_by_email(live_server["people"]["member"]["email"])
+        organizer = find_user_by_email(live_server["people"]["steering"]["email"])
+        member.timezone = None
+        data = MeetingData(kind=Kind.MEMBERS, title=unique("Moderation escalations"), timezone="Europe/London")
+        meeting = services.create_meeting(organizer, data, [member.id], [datetime(2027, 2, 3, 12, 0, tzinfo=UTC)])
+        services.pick_slot(organizer, meeting, meeting.slots[0])
+        db.session.commit()
+        path = f"/meetings/{meeting.id}"
+    context = browser.new_context(storage_state=signed_in_state("member"), locale="en-US", timezone_id="Africa/Nairobi")
+    try:
+        page = context.new_page()
+        page.goto(live_server["url"] + path)  # the script tells the server the browser's zone…
+        page.reload()  # …which the next page is drawn in
+        # 12:00 UTC is 15:00 in Nairobi.
+        expect(page.locator(".meeting-time")).to_contain_text("3:00:00 PM")
+        expect(page.locator(".meeting-time")).to_contain_text("(Africa/Nairobi)")
+    finally:
+        context.close()

@@ -386,6 +386,15 @@ def test_without_a_profile_zone_the_browsers_zone_is_used_and_named(scheduled, l
     assert DEVICE_WARNING not in text
 
 
+def test_the_browsers_zone_is_read_as_its_script_stores_it(scheduled, personas, login):
+    personas["member_a"].timezone = MEXICO
+    db.session.commit()
+    client = login("member_a")
+    client.set_cookie("tz", "Europe%2FParis")
+
+    assert f"{DEVICE_WARNING} Europe/Paris, not {MEXICO}: check your profile" in page(client, scheduled)
+
+
 # Minutes, action items, attachments
 
 

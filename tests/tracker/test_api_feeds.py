@@ -3,8 +3,10 @@
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -96,19 +98,49 @@ def tracker(personas, steering, platform_factory):
     return {"alpha": alpha, "beta": beta, "shown": shown, "hidden": hidden, "formula": formula, "proposed": proposed}
 
 
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def assert_rfc_4287(element) -> None:
+    """The elements RFC 4287 requires of an atom:feed or atom:entry (sections 4.1.1 and 4.1.2), in their forms."""
+    what = element.tag.removeprefix(ATOM)
+    for name in ("id", "title", "updated"):
+        found = element.findall(f"{ATOM}{name}")
+        assert len(found) == 1 and (found[0].text or "").strip(), f"{what} needs exactly one {name}"
+    assert urlsplit(element.find(f"{ATOM}id").text).scheme, f"the {what}'s id is an absolute IRI"
+    for name in ("updated", "published"):
+        for moment in element.findall(f"{ATOM}{name}"):
+            assert RFC_3339.fullmatch(moment.text), f"{what} {name} is an RFC 3339 date-time: {moment.text}"
+    authors = element.findall(f"{ATOM}author")
+    assert authors, f"the {what} has an author"
+    for author in authors:
+        names = author.findall(f"{ATOM}name")
+        assert len(names) == 1 and (names[0].text or "").strip(), "an author has exactly one name"
+    alternates = [link for link in element.findall(f"{ATOM}link") if link.get("rel", "alternate") == "alternate"]
+    assert len({(link.get("type"), link.get("hreflang")) for link in alternates}) == len(alternates)
+    if what == "entry":
+        assert element.find(f"{ATOM}content") is not None or alternates, "an entry has content or an alternate link"
+
+
 def parse_feed(response):
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
     root = ET.fromstring(response.get_data())
     assert root.tag == f"{ATOM}feed"
-    for name in ("id", "title", "updated"):
-        assert root.find(f"{ATOM}{name}") is not None, name
+    assert_rfc_4287(root)
     entries = root.findall(f"{ATOM}entry")
     for entry in entries:
-        for name in ("id", "title", "updated"):
-            assert (entry.find(f"{ATOM}{name}").text or "").strip(), name
+        assert_rfc_4287(entry)
         assert entry.find(f"{ATOM}link").get("href", "").startswith("https://coalition.test/tracker/commitments/")
     return root, entries
+
+
+@pytest.mark.parametrize("path", ["/tracker/feed.atom", "/tracker/platforms/alpha/feed.atom"])
+def test_feeds_name_their_authors_as_rfc_4287_requires(client, tracker, path):
+    root, entries = parse_feed(client.get(path))
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Coalition"
+    assert root.find(f"{ATOM}author/{ATOM}uri").text == "https://coalition.test/"
+    assert entries and all(entry.find(f"{ATOM}author/{ATOM}name") is not None for entry in entries)
 
 
 def test_atom_feed_lists_published_updates_of_published_commitments(client, tracker):
