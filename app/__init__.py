@@ -1,6 +1,7 @@
 """Coalition: coordination platform for civil-society alliances."""
 
 import importlib
+import importlib.util
 import os
 
 from flask import Flask
@@ -119,9 +120,18 @@ def _register_request_hooks(app: Flask) -> None:
 def _init_core_and_features(app: Flask) -> None:
     from app import core
 
+    _import_every_model()
     core.init_app(app)
     for name in FEATURES:
         importlib.import_module(f"app.{name}").init_app(app)
+
+
+def _import_every_model() -> None:
+    """Every feature's models, before any feature registers: relationships name models of other features as
+    strings, and SQLAlchemy resolves them all at the first query, which a feature's set-up may run."""
+    for name in FEATURES:
+        if importlib.util.find_spec(f"app.{name}.models"):
+            importlib.import_module(f"app.{name}.models")
 
 
 def _register_errors(app: Flask) -> None:

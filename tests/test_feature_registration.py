@@ -1,6 +1,10 @@
 """Each feature registers itself from its ``init_app``, and an app built again in the same process (as tests do)
 registers nothing twice: no session listener, tracked model or platform section."""
 
+import os
+import subprocess
+import sys
+
 from app.core import storage, versions
 from app.extensions import db
 from app.letters.models import Letter
@@ -59,3 +63,18 @@ def test_an_app_built_again_registers_nothing_twice(app, make_app):
     assert versions._TRACKED[versions.LETTERS].count(Letter) == 1
     assert versions._TRACKED[versions.INCIDENTS].count(Platform) == 1
     assert len(again.extensions[PLATFORM_SECTIONS]) == 1
+
+
+def test_the_app_builds_whichever_feature_models_were_imported_first(tmp_path):
+    """A test module (or a script) may import a higher feature's models before the app exists: its relationships
+    to features registered later must still resolve when an earlier feature's set-up runs a query."""
+    script = (
+        "import app.meetings.models\n"
+        "from app import create_app\n"
+        f"create_app({{'SECRET_KEY': 'x', 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/db.sqlite'}})\n"
+        "from sqlalchemy.orm import configure_mappers\n"
+        "configure_mappers()\n"
+    )
+    environment = os.environ | {"COALITION_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environment)
+    assert result.returncode == 0, result.stderr
