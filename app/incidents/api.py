@@ -5,7 +5,6 @@ from functools import wraps
 from flask import abort, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -25,7 +24,6 @@ from app.incidents.schemas import (
     ReportSchema,
     to_incident_data,
 )
-from app.platforms.models import Platform
 
 blp = Blueprint("incidents_api", __name__, url_prefix="/api/v1/incidents", description="Documented harm incidents")
 
@@ -98,10 +96,7 @@ def create_incident(payload: dict):
 
     Needs a read-write token. Invalid data answers 422 with every field error.
     """
-    platform = db.session.scalar(select(Platform).where(Platform.slug == payload["platform"], Platform.active))
-    if platform is None:
-        invalid("platform", "Unknown platform")
-    data = to_incident_data(payload, platform.id)
+    data = to_incident_data(payload)
     incident = services.create_incident(current_user, data, submit=payload["submit"])
     db.session.commit()
     return incident

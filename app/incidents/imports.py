@@ -5,13 +5,10 @@ import io
 from dataclasses import dataclass, field
 
 import marshmallow as ma
-from sqlalchemy import select
 
 from app.core.spreadsheets import FORMULA_STARTS
-from app.extensions import db
 from app.incidents import fields, services
 from app.incidents.schemas import IncidentInputSchema, to_incident_data
-from app.platforms.models import Platform
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
@@ -71,7 +68,6 @@ def check_rows(text: str) -> list[RowResult]:
         raise ImportRefused("no_rows")
     if len(rows) > MAX_ROWS:
         raise ImportRefused("too_many_rows")
-    platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform).where(Platform.active))}
     schema = IncidentInputSchema()
     results = []
     for line, row in enumerate(rows, start=2):
@@ -81,10 +77,8 @@ def check_rows(text: str) -> list[RowResult]:
             loaded = schema.load(payload)
         except ma.ValidationError as error:
             result.errors = dict(error.messages)
-        if "platform" not in result.errors and payload.get("platform") not in platforms:
-            result.errors["platform"] = ["Unknown platform"]
         if not result.errors:
-            result.data = to_incident_data(loaded, platforms[loaded["platform"]])
+            result.data = to_incident_data(loaded)
         results.append(result)
     return results
 

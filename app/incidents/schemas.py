@@ -12,6 +12,7 @@ from app.incidents.fields import Field, Kind, typed
 from app.incidents.services import IncidentData
 from app.incidents.vocab import Channel, Outcome, language_codes
 from app.organizations.models import SLUG_SHAPE
+from app.platforms.services import active_platform_ids
 
 
 def _one_of(values):
@@ -66,6 +67,11 @@ class EvidenceSchema(ma.Schema):
     withdrawn = ma.fields.Function(lambda item: item.withdrawn_at is not None)
 
 
+def _known_platform(slug: str) -> None:
+    if slug not in active_platform_ids():
+        raise ma.ValidationError("Unknown platform")
+
+
 def _input_field(field: Field) -> ma.fields.Field:
     """The API's input field for one of the incident's fields: required, or optional with the form's default."""
     described = {"metadata": {"description": field.description}} if field.description else {}
@@ -75,7 +81,7 @@ def _input_field(field: Field) -> ma.fields.Field:
             length = validate.Length(min=1 if field.required else None, max=field.max_length)
             return Text(blank=not field.required, validate=length, **given)
         case Kind.PLATFORM:
-            return Text(**given)
+            return Text(validate=_known_platform, **given)
         case Kind.DATE:
             return ma.fields.Date(validate=_not_in_future, **given)
         case Kind.NUMBER:
@@ -224,7 +230,7 @@ class EvidenceUploadSchema(ma.Schema):
     file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-def to_incident_data(payload: dict, platform_id: int) -> IncidentData:
+def to_incident_data(payload: dict) -> IncidentData:
     """An IncidentData from a payload loaded by IncidentInputSchema (API and CSV import)."""
     values = {field.name: typed(field, payload.get(field.public_name)) for field in fields.EDITABLE}
-    return IncidentData(**values | {"platform_id": platform_id})
+    return IncidentData(**values | {"platform_id": active_platform_ids()[payload["platform"]]})

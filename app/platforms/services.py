@@ -1,3 +1,4 @@
+from flask import g
 from sqlalchemy import select
 
 from app.core import audit
@@ -8,6 +9,14 @@ from app.platforms.models import Platform
 def active_platforms() -> list[Platform]:
     """Platforms the coalition currently tracks, by name."""
     return list(db.session.scalars(select(Platform).where(Platform.active).order_by(Platform.name)))
+
+
+def active_platform_ids() -> dict[str, int]:
+    """Active platforms' ids by slug, read once per request or command (an import checks thousands of rows)."""
+    if "active_platform_ids" not in g:
+        rows = db.session.execute(select(Platform.slug, Platform.id).where(Platform.active))
+        g.active_platform_ids = {slug: platform_id for slug, platform_id in rows}
+    return g.active_platform_ids
 
 
 def all_platforms() -> list[Platform]:

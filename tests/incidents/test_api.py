@@ -311,6 +311,16 @@ def test_an_unknown_or_inactive_platform_answers_422(app, bearer, platform, plat
     assert incident_count() == 0
 
 
+def test_an_unknown_platform_is_named_beside_every_other_bad_field(app, bearer, platform):
+    response = app.test_client().post(
+        API, headers=bearer("member_a"), json=payload(platform="myspace", title="", country="XX")
+    )
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]["json"]
+    assert set(errors) == {"platform", "title", "country"} and errors["platform"] == ["Unknown platform"]
+    assert incident_count() == 0
+
+
 def test_fields_the_caller_may_not_set_are_ignored(app, bearer, personas, platform):
     response = app.test_client().post(
         API,

@@ -71,7 +71,7 @@ def test_an_exported_row_has_every_column_and_imports_back_as_the_editable_ones(
     payload = imports.payload_from({key: "" if value is None else str(value) for key, value in row.items()})
     assert set(payload) <= set(EDITABLE_COLUMNS)
     loaded = IncidentInputSchema().load(payload)
-    data = schemas.to_incident_data(loaded, incident.platform_id)
+    data = schemas.to_incident_data(loaded)
     for field in fields.EDITABLE:
         if field.shown:
             assert getattr(data, field.name) == getattr(incident, field.model_attribute), field.name
@@ -115,10 +115,10 @@ def test_a_field_added_to_the_list_reaches_the_form_the_api_the_export_and_the_i
     assert imports.payload_from({"source_note": "'=a note"}, editable) == {"source_note": "=a note"}
 
 
-def test_data_from_the_form_and_from_the_api_are_the_same(app):
+def test_data_from_the_form_and_from_the_api_are_the_same(app, platform):
     typed_in = {
         "title": "  A title  ",
-        "platform_id": "3",
+        "platform_id": str(platform.id),
         "categories": ["hate_speech"],
         "language": "en",
         "country": "NG",
@@ -131,9 +131,9 @@ def test_data_from_the_form_and_from_the_api_are_the_same(app):
     }
     with app.test_request_context(method="POST", data=typed_in):
         from_form = services.IncidentData(**IncidentForm().incident_values())
-    sent = typed_in | {"platform": "facebook", "urls": ["https://example.com/a", "https://example.com/b"]}
+    sent = typed_in | {"platform": platform.slug, "urls": ["https://example.com/a", "https://example.com/b"]}
     sent |= {"account_audience": 12, "is_graphic": True, "show_organization": True}
-    from_api = schemas.to_incident_data(IncidentInputSchema().load(sent), 3)
+    from_api = schemas.to_incident_data(IncidentInputSchema().load(sent))
     assert from_form == from_api
     assert from_api.title == "A title" and from_api.first_seen_on == date(2026, 1, 1)
     assert from_api.communities == [] and from_api.show_organization is True and from_api.excerpt is None
