@@ -27,7 +27,10 @@ TRANSLATED_MESSAGES = (
         re.compile(r"Missing data for required field\.|Field may not be null\.|Shorter than minimum length 1\."),
         _l("This field is required."),
     ),
-    (re.compile(r"Longer than maximum length (?P<num>\d+)\."), _l("Too long: at most %(num)s.")),
+    (
+        re.compile(r"(?:Longer than maximum length|Length must be between 1 and) (?P<num>\d+)\."),
+        _l("Too long: at most %(num)s."),
+    ),
     (re.compile(r"Must be one of: (?P<choices>.*)\."), _l("Must be one of: %(choices)s.")),
     (
         re.compile(r"Not a valid integer\.|Number too large\.|Must be greater than or equal to .*"),

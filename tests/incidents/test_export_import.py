@@ -286,6 +286,8 @@ def test_import_errors_are_in_the_readers_language(login, personas, platform, tr
         assert f"{translate('fr', label, html=True)} (<code>" in row
         assert translate("fr", message, html=True) in row
     assert "Missing data" not in row and "Not a valid" not in row
+    too_long = upload(login("member_a"), csv_text(good_row(title="x" * 301))).get_data(as_text=True)
+    assert translate("fr", "Too long: at most %(num)s.", num="300", html=True) in too_long
 
 
 def test_a_clean_preview_offers_to_import_and_still_saves_nothing(login, personas, platform):
