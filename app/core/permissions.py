@@ -159,6 +159,16 @@ def can_see_content_details(person) -> bool:
     return is_signed_in(person)
 
 
+# Accounts of people with power or a public platform (app/incidents/vocab.py AccountProminence); "ordinary" is a
+# private person, whose handle the public record never names.
+PUBLIC_FIGURE_PROMINENCES = ("influencer", "political")
+
+
+def can_see_account_handle(person, incident) -> bool:
+    """Coalition members see every handle; the public only those of public figures."""
+    return is_signed_in(person) or incident.account_prominence in PUBLIC_FIGURE_PROMINENCES
+
+
 def can_see_internals(person, incident) -> bool:
     """Author, internal notes, sealed originals and every evidence file."""
     return is_filing_member(person, incident) or (is_steering(person) and incident.status in REVIEWABLE_STATUSES)

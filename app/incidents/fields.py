@@ -66,6 +66,7 @@ class Field:
     editable: bool = True  # typed by people (form, API input, import); else set by the workflow
     shown: bool = True  # in the API's output and the exports
     details_only: bool = False  # null or empty for anonymous API callers, as on the public page
+    public_figures_only: bool = False  # null for anonymous API callers unless the account is a public figure's
     attribute: str | None = None  # on Incident, when not ``name``
     column: str | None = None  # in the API and the exports, when not ``name``
 
@@ -144,7 +145,14 @@ FIELDS = (
         attribute="url_list",
     ),
     Field("excerpt", Kind.LONG_TEXT, label=_l("Excerpt or transcription"), max_length=20000),
-    Field("account_handle", Kind.TEXT, label=_l("Account that posted it"), max_length=200),
+    Field(
+        "account_handle",
+        Kind.TEXT,
+        label=_l("Account that posted it"),
+        max_length=200,
+        help=_l("Shown publicly only for influencers and politically powerful people, never for an ordinary account."),
+        public_figures_only=True,
+    ),
     Field("account_audience", Kind.NUMBER, label=_l("Approximate audience of the account"), details_only=True),
     Field(
         "account_prominence",

@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 
 from app.core.spreadsheets import FORMULA_STARTS
 from app.incidents import fields, services
@@ -13,6 +15,45 @@ from app.incidents.schemas import IncidentInputSchema, to_incident_data
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
 
+# The API's schema speaks marshmallow's English; the import page shows its messages in the reader's language.
+# Messages not listed here are already translated (the dates') or kept as they are.
+TRANSLATED_MESSAGES = (
+    (
+        re.compile(r"Missing data for required field\.|Field may not be null\.|Shorter than minimum length 1\."),
+        _l("This field is required."),
+    ),
+    (
+        re.compile(r"(?:Longer than maximum length|Length must be between 1 and) (?P<num>\d+)\."),
+        _l("Too long: at most %(num)s."),
+    ),
+    (re.compile(r"Must be one of: (?P<choices>.*)\."), _l("Must be one of: %(choices)s.")),
+    (
+        re.compile(r"Not a valid integer\.|Number too large\.|Must be greater than or equal to .*"),
+        _l("Not a whole number of zero or more."),
+    ),
+    (re.compile(r"Not a valid date\."), _l("Not a date in the form YYYY-MM-DD.")),
+    (re.compile(r"Not a valid URL\."), _l("Not a web address starting with http or https.")),
+    (re.compile(r"Not a known ISO 639 language code\."), _l("Not a known ISO 639 language code.")),
+    (re.compile(r"Text cannot contain NUL characters\."), _l("Text cannot contain NUL characters.")),
+    (re.compile(r"Unknown platform"), _l("Unknown platform.")),
+)
+LABELS = {incident_field.public_name: incident_field.label for incident_field in fields.FIELDS}
+
+
+def translated(message):
+    """One of the schema's messages in the reader's language."""
+    for pattern, translation in TRANSLATED_MESSAGES:
+        if found := pattern.fullmatch(str(message)):
+            return translation % found.groupdict() if found.groupdict() else translation
+    return message
+
+
+def _messages(errors) -> list:
+    """A field's messages, those of a list's items included ({index: messages})."""
+    if isinstance(errors, dict):
+        return [message for item in errors.values() for message in _messages(item)]
+    return [translated(message) for message in errors]
+
 
 @dataclass
 class RowResult:
@@ -20,6 +61,10 @@ class RowResult:
     title: str
     errors: dict = field(default_factory=dict)
     data: services.IncidentData | None = None
+
+    def readable_errors(self) -> list[tuple]:
+        """(label, column, messages) of every field with errors, in the reader's language."""
+        return [(LABELS.get(name, name), name, _messages(errors)) for name, errors in self.errors.items()]
 
 
 class ImportRefused(ValueError):

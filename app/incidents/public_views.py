@@ -30,5 +30,6 @@ def detail(reference: str):
         incident=incident,
         evidence=evidence,
         shows_filer=permissions.can_see_filing_organization(THE_PUBLIC, incident),
+        shows_handle=permissions.can_see_account_handle(THE_PUBLIC, incident),
         **vocabulary(),
     )

@@ -138,10 +138,24 @@ def _for_reader(field: Field) -> ma.fields.Field:
     return ma.fields.Function(value_for_reader, allow_none=not is_list, metadata=metadata)
 
 
+def _public_figures_only(field: Field) -> ma.fields.Field:
+    """The output of a ``public_figures_only`` field: null for anonymous callers when a private person posted it."""
+
+    def value_for_reader(incident):
+        if permissions.can_see_account_handle(current_user, incident):
+            return getattr(incident, field.model_attribute)
+        return None
+
+    description = "Null for anonymous callers unless the account is an influencer's or a political one"
+    return ma.fields.Function(value_for_reader, allow_none=True, metadata={"description": description})
+
+
 def _output_field(field: Field) -> ma.fields.Field:
     """The API's output field for one of the incident's fields (the per-reader ones are IncidentSchema's own)."""
     if field.details_only:
         return _for_reader(field)
+    if field.public_figures_only:
+        return _public_figures_only(field)
     described = {"metadata": {"description": field.description}} if field.description else {}
     match field.kind:
         case Kind.TEXT | Kind.LONG_TEXT:

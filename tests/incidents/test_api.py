@@ -12,7 +12,7 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Incident, PlatformReport
-from app.incidents.vocab import Channel, Outcome, Status
+from app.incidents.vocab import AccountProminence, Channel, Outcome, Status
 from tests.incidents.helpers import incident_count
 
 API = "/api/v1/incidents"
@@ -521,6 +521,7 @@ def test_content_addresses_audience_and_reach_are_for_members_only(client, app, 
         visibility="public",
         urls=["https://example.org/post/9"],
         account_handle="@loud",
+        account_prominence=AccountProminence.POLITICAL,
         account_audience=120000,
         estimated_reach=50000,
     )

@@ -260,12 +260,34 @@ def test_import_preview_shows_each_rows_errors_and_saves_nothing(login, personas
     rows = body.split("<tr><td>")[1:]
     assert [row.split("</td>")[0] for row in rows] == ["2", "3", "4", "5", "6"]
     assert "Fine row" in rows[0] and "OK" in rows[0]
-    assert "language:" in rows[1] and "first_seen_on:" in rows[1]
-    assert "platform: Unknown platform" in rows[2] and "country:" in rows[2]
-    assert "categories:" in rows[3] and "severity:" in rows[3]
-    assert "title:" in rows[4] and "description:" in rows[4] and "platform:" in rows[4]
+    assert "Language of the content (<code>language</code>): Not a known ISO 639 language code." in rows[1]
+    assert "Date first seen (<code>first_seen_on</code>): Not a date in the form YYYY-MM-DD." in rows[1]
+    assert "Platform (<code>platform</code>): Unknown platform." in rows[2] and "(<code>country</code>)" in rows[2]
+    assert "(<code>categories</code>)" in rows[3] and "(<code>severity</code>)" in rows[3]
+    assert "Title (<code>title</code>): This field is required." in rows[4]
+    assert "(<code>description</code>)" in rows[4] and "(<code>platform</code>)" in rows[4]
     assert 'name="confirm"' not in body
     assert incident_count() == 0
+
+
+def test_import_errors_are_in_the_readers_language(login, personas, platform, translate):
+    """The API's schema checks the rows in English; a French reader sees labels and messages in French."""
+    personas["member_a"].locale = "fr"
+    db.session.commit()
+    text = csv_text(good_row(title="", platform="myspace", first_seen_on="yesterday", account_audience="-3"))
+    body = upload(login("member_a"), text).get_data(as_text=True)
+    row = body.split("<tr><td>")[1]
+    for label, message in (
+        ("Title", "This field is required."),
+        ("Platform", "Unknown platform."),
+        ("Date first seen", "Not a date in the form YYYY-MM-DD."),
+        ("Approximate audience of the account", "Not a whole number of zero or more."),
+    ):
+        assert f"{translate('fr', label, html=True)} (<code>" in row
+        assert translate("fr", message, html=True) in row
+    assert "Missing data" not in row and "Not a valid" not in row
+    too_long = upload(login("member_a"), csv_text(good_row(title="x" * 301))).get_data(as_text=True)
+    assert translate("fr", "Too long: at most %(num)s.", num="300", html=True) in too_long
 
 
 def test_a_clean_preview_offers_to_import_and_still_saves_nothing(login, personas, platform):
