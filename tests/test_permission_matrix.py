@@ -266,6 +266,12 @@ MATRIX = {
         {"meeting_id": "meeting"},
         expect(404, anonymous=401, deactivated=401, member_a=200, steering=200),
     ),
+    "meetings_api.get_meeting_ics": (
+        "GET",
+        {"meeting_id": "meeting"},
+        expect(404, anonymous=401, deactivated=401, member_a=200, steering=200),
+    ),
+    "meetings_api.get_calendar_feed": ("GET", {"token": "not-a-real-token"}, BAD_LINK),
 }
 
 

@@ -4,8 +4,10 @@ attendees asked to RSVP, or a person's whole feed."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from flask import Response, abort
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from app.core import permissions
 from app.core.db import utcnow
 from app.meetings.models import Meeting
 from app.meetings.vocab import MeetingStatus
@@ -60,3 +62,24 @@ def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST", includ
             calendar.add_component(event_for(meeting, include_private))
     calendar.add_missing_timezones()
     return calendar.to_ical().decode()
+
+
+def meeting_download(meeting: Meeting, viewer) -> Response:
+    """One meeting's .ics as a download for ``viewer``, who may see it (404 until it has a time); the page and the
+    API serve it alike. Steering may read a meeting it is not invited to, but not its place and video link."""
+    if meeting.starts_at is None:
+        abort(404)
+    response = Response(
+        calendar_for([meeting], include_private=permissions.is_invited(viewer, meeting)), mimetype="text/calendar"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    return response
+
+
+def feed_download(meetings: list[Meeting] | None) -> Response:
+    """A calendar feed of ``meetings`` (404 for None: no such feed), which no cache may keep."""
+    if meetings is None:
+        abort(404)
+    response = Response(calendar_for(meetings, method=None), mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -419,6 +419,14 @@ def person_for_feed(token: str) -> User | None:
     return person if person is not None and person.is_active else None
 
 
+def feed_meetings(token: str) -> list[Meeting] | None:
+    """The meetings of the feed at ``token``: every one its owner is invited to; None when no live feed has it."""
+    person = person_for_feed(token)
+    if person is None:
+        return None
+    return [meeting for meeting in meetings_of(person) if permissions.is_invited(person, meeting)]
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """A day before: remind invitees of scheduled meetings; and remind those who have not answered a poll."""
     now = now or utcnow()

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -367,16 +367,7 @@ def attachment(meeting_id: int, attachment_id: int):
 @bp.get("/<int:meeting_id>/meeting.ics")
 @allow(SIGNED_IN)
 def ics(meeting_id: int):
-    meeting = services.visible_meeting_or_404(current_user, meeting_id)
-    if meeting.starts_at is None:
-        abort(404)
-    # Steering may read a meeting it is not invited to, but the place and video link are for invitees.
-    response = Response(
-        calendar.calendar_for([meeting], include_private=permissions.is_invited(current_user, meeting)),
-        mimetype="text/calendar",
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
-    return response
+    return calendar.meeting_download(services.visible_meeting_or_404(current_user, meeting_id), current_user)
 
 
 @bp.post("/<int:meeting_id>/summary")
@@ -403,7 +394,7 @@ def calendar_settings():
             services.revoke_calendar_tokens(current_user)
             flash(_("Your calendar feed address no longer works."), "success")
         else:
-            feed_url = external_url("meetings.feed", token=services.new_calendar_token(current_user))
+            feed_url = external_url("meetings_api.get_calendar_feed", token=services.new_calendar_token(current_user))
         db.session.commit()
     return render_template("meetings/calendar.html", feed_url=feed_url)
 
@@ -411,14 +402,9 @@ def calendar_settings():
 @bp.get("/feed/<token>.ics")
 @allow(PUBLIC)
 def feed(token: str):
-    """Every meeting the token's owner is invited to (the secret in the address is the permission)."""
-    person = services.person_for_feed(token)
-    if person is None:
-        abort(404)
-    meetings = [meeting for meeting in services.meetings_of(person) if permissions.is_invited(person, meeting)]
-    response = Response(calendar.calendar_for(meetings, method=None), mimetype="text/calendar")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    """Every meeting the token's owner is invited to (the secret in the address is the permission): the address
+    given out before the feed moved under the API, which calendar applications subscribed to still ask."""
+    return calendar.feed_download(services.feed_meetings(token))
 
 
 def published_summaries(platform) -> str:

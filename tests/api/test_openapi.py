@@ -11,6 +11,13 @@ def test_openapi_document_is_valid_and_lists_the_api(client):
     assert "Problem" in spec["components"]["schemas"]
 
 
+def test_openapi_document_lists_the_meeting_ics_and_the_calendar_feed(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    for path in ("/api/v1/meetings/{meeting_id}/meeting.ics", "/api/v1/meetings/feed/{token}.ics"):
+        assert "text/calendar" in paths[path]["get"]["responses"]["200"]["content"], path
+
+
 def test_platforms_endpoint_lists_active_platforms_by_name(client, platform_factory):
     platform_factory(name="YouTube", slug="youtube")
     platform_factory(name="Facebook", slug="facebook")

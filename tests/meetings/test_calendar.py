@@ -192,6 +192,38 @@ def test_ics_of_a_meeting_without_a_time_is_not_found(meeting, login):
     assert login("member_a").get(f"/meetings/{meeting.id}/meeting.ics").status_code == 404
 
 
+def test_the_apis_ics_url_works_with_the_callers_token(scheduled, client, bearer):
+    headers = bearer("member_a")
+    ics_url = client.get(f"/api/v1/meetings/{scheduled.id}", headers=headers).get_json()["ics_url"]
+
+    response = client.get(ics_url, headers=headers)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    _calendar, event = parse(response.get_data(as_text=True))
+    assert str(event["UID"]) == scheduled.uid and PLACE in str(event["LOCATION"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("member_b", 200), ("steering", 200), ("signatory_a", 404), ("admin", 404)]
+)
+def test_the_apis_ics_is_for_the_meetings_invitees_and_steering(scheduled, client, bearer, persona, expected):
+    ics_url = client.get("/api/v1/meetings", headers=bearer("member_a")).get_json()[0]["ics_url"]
+
+    assert client.get(ics_url, headers=bearer(persona)).status_code == expected
+
+
+def test_the_apis_ics_refuses_a_bad_token_and_no_token(scheduled, client, login):
+    ics_url = login("member_a").get(f"/api/v1/meetings/{scheduled.id}").get_json()["ics_url"]
+
+    response = client.get(ics_url, headers={"Authorization": "Bearer coa_made-up"})
+    assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert client.get(ics_url).status_code == 401
+    assert client.get(f"/api/v1/meetings/{scheduled.id}/meeting.ics").status_code == 401
+
+
+def test_the_apis_ics_of_a_meeting_without_a_time_is_not_found(meeting, client, bearer):
+    assert client.get(f"/api/v1/meetings/{meeting.id}/meeting.ics", headers=bearer("member_a")).status_code == 404
+
+
 def test_series_occurrence_after_the_switch_keeps_local_time_in_its_ics(personas, login):
     series = services.create_series(
         personas["steering"],
@@ -219,7 +251,9 @@ def new_feed(client) -> str:
     """Ask for a new feed address; returns its path."""
     response = client.post("/meetings/calendar")
     assert response.status_code == 200
-    match = re.search(r"https://coalition\.test(/meetings/feed/[A-Za-z0-9_-]+\.ics)", response.get_data(as_text=True))
+    match = re.search(
+        r"https://coalition\.test(/api/v1/meetings/feed/[A-Za-z0-9_-]+\.ics)", response.get_data(as_text=True)
+    )
     assert match, "the new address is shown once"
     return match.group(1)
 
@@ -234,6 +268,24 @@ def test_feed_address_lists_the_persons_meetings_without_signing_in(scheduled, l
     assert "METHOD" not in calendar
     assert str(event["UID"]) == scheduled.uid and event["DTSTART"].dt == SLOT
     assert PLACE in str(event["LOCATION"])  # the feed is the invitee's own: the place is theirs to see
+
+
+def test_the_feed_still_answers_at_the_address_given_out_before_it_moved_under_the_api(scheduled, login, client):
+    path = new_feed(login("member_a"))
+    earlier = path.removeprefix("/api/v1")
+
+    assert earlier.startswith("/meetings/feed/")
+    assert client.get(earlier).get_data() == client.get(path).get_data()
+    assert client.get(earlier).headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_feed_refuses_a_bad_api_token_and_an_unknown_secret(scheduled, login, client):
+    path = new_feed(login("member_a"))
+
+    response = client.get(path, headers={"Authorization": "Bearer coa_made-up"})
+    assert (response.status_code, response.mimetype) == (401, "application/problem+json")
+    unknown = client.get("/api/v1/meetings/feed/not-a-real-token.ics")
+    assert (unknown.status_code, unknown.mimetype) == (404, "application/problem+json")
 
 
 def test_a_new_feed_address_revokes_the_old_one(scheduled, login, client):

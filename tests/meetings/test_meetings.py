@@ -321,7 +321,7 @@ def test_api_gives_the_meeting_in_utc_with_its_zone(scheduled, login):
     assert (body["timezone"], body["status"], body["ics_url"]) == (
         MEXICO,
         "scheduled",
-        f"/meetings/{scheduled.id}/meeting.ics",
+        f"/api/v1/meetings/{scheduled.id}/meeting.ics",
     )
     assert [item["name"] for item in body["invitees"]] == [scheduled.invitees[0].user.name]
 
