@@ -354,6 +354,20 @@ def send_reminders(actor: User, letter: Letter) -> int:
     return sent
 
 
+def _claim(letter: Letter, still_true, **values) -> bool:
+    """Set ``values`` on ``letter`` only while ``still_true`` holds in the database, with one conditional UPDATE:
+    of runs that overlap, exactly one claims the change. Returns whether this one did (the letter is then fresh)."""
+    changed = db.session.execute(
+        update(Letter)
+        .where(Letter.id == letter.id, still_true)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed:
+        db.session.refresh(letter)
+    return bool(changed)
+
+
 def close_due(today: date | None = None) -> list[Letter]:
     """Close every open letter whose deadline has passed; returns those this call closed.
 
@@ -367,14 +381,7 @@ def close_due(today: date | None = None) -> list[Letter]:
     ).all()
     closed = []
     for letter in due:
-        changed = db.session.execute(
-            update(Letter)
-            .where(Letter.id == letter.id, Letter.status == LetterStatus.OPEN)
-            .values(status=LetterStatus.CLOSED)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed:
-            db.session.refresh(letter)
+        if _claim(letter, Letter.status == LetterStatus.OPEN, status=LetterStatus.CLOSED):
             audit.record("letter_status_changed", target=letter, actor=None, status=str(LetterStatus.CLOSED))
             closed.append(letter)
     if closed:
@@ -402,14 +409,7 @@ def remind_before_deadline(today: date | None = None) -> int:
     ).all()
     sent = 0
     for letter in due:
-        claimed = db.session.execute(
-            update(Letter)
-            .where(Letter.id == letter.id, Letter.deadline_reminder_sent_at.is_(None))
-            .values(deadline_reminder_sent_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed:
-            db.session.refresh(letter)
+        if _claim(letter, Letter.deadline_reminder_sent_at.is_(None), deadline_reminder_sent_at=utcnow()):
             emails = _remind_unsigned(letter)
             audit.record("letter_reminders_sent", target=letter, actor=None, emails=emails, automatic=True)
             sent += emails
