@@ -12,7 +12,11 @@ from app.core.errors import PROBLEM_JSON
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details, the body of every API error."""
+    """RFC 9457 problem details, the body of every API error; a refusal may add extension members saying where to go
+    instead (a letter's current text, for example)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String(metadata={"description": "A URI identifying the problem type"})
     title = ma.fields.String(metadata={"description": "Short summary of the problem"})

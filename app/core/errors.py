@@ -45,7 +45,8 @@ class DomainError(Exception):
     Each feature derives one error class and maps each of its codes, once, in ``MESSAGES`` to what the reader is told
     (named placeholders are filled from the keyword arguments) and the HTTP status. A view that can do better than
     the error page (re-show a form, flash and redirect) catches the error and shows ``message``; anything else reaches
-    ``handle_domain_error``, which answers ``status`` with ``message`` as the page's text or the problem's detail.
+    ``handle_domain_error``, which answers ``status`` with ``message`` as the page's text or the problem's detail,
+    and under the API with ``problem``'s members beside it (RFC 9457 extension members: where to go instead).
     """
 
     MESSAGES: ClassVar[dict[str, tuple[LazyString, int]]] = {}
@@ -56,6 +57,7 @@ class DomainError(Exception):
         super().__init__(code)
         self.code = code
         self.details = details
+        self.problem: dict = {}
 
     @property
     def message(self) -> str:
@@ -72,10 +74,11 @@ def wants_problem_json() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def problem_response(code: int, detail: str | None = None, errors=None, headers=None):
-    """The body and status of an API error, in RFC 9457 problem details form."""
+def problem_response(code: int, detail: str | None = None, errors=None, headers=None, members=None):
+    """The body and status of an API error, in RFC 9457 problem details form; ``members`` are extension members."""
     title, default_detail = ERROR_TEXT.get(code, ERROR_TEXT[500 if code >= 500 else 400])
     body = {"type": "about:blank", "title": str(title), "status": code, "detail": str(detail or default_detail)}
+    body.update(members or {})
     if errors:
         body["errors"] = errors
     response = current_app.json.response(body)
@@ -124,7 +127,7 @@ def handle_domain_error(error: DomainError):
     """A refusal no view handled: roll back what the service flushed, then answer its status and message."""
     db.session.rollback()
     if wants_problem_json():
-        return problem_response(error.status, error.message)
+        return problem_response(error.status, error.message, members=error.problem)
     title = ERROR_TEXT.get(error.status, ERROR_TEXT[400])[0]
     return render_template("errors/error.html", code=error.status, title=title, description=error.message), error.status
 

@@ -52,6 +52,14 @@ class SignatureSchema(ma.Schema):
     steering_committee = ma.fields.Function(lambda signature: signature.organization.is_steering)
     signed_at = ma.fields.DateTime()
     language = ma.fields.Function(lambda signature: signature.revision.locale)
+    version = ma.fields.Function(
+        lambda signature: signature.revision.number,
+        metadata={"description": "The version signed of the text in `language` (as the letter's `version`)"},
+    )
+    original_version = ma.fields.Integer(
+        attribute="original_number",
+        metadata={"description": "The version of the original that text corresponds to"},
+    )
     text_hash = ma.fields.String(metadata={"description": "SHA-256 of the exact text signed"})
 
 
@@ -106,8 +114,11 @@ def list_signatures(slug: str):
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
 def sign(slug: str):
-    """Sign for the caller's organization (signatory or org admin, read-write token). 409 if it already has, or
-    once the deadline has passed."""
+    """Sign for the caller's organization (signatory or org admin, read-write token) the text in `lang` (else the
+    caller's language, else the original). 409 if it already has, once the deadline has passed, or when that text
+    is a translation older than the letter's last material change (a signature that would not count): the problem
+    then names the current text with `current_version`, `current_language`, `current_text` (this API) and
+    `current_page`."""
     letter = services.visible_letter_or_404(current_user, slug)
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)

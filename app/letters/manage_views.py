@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from app.core import audit
 from app.core.access import STEERING, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.forms import select_choices
 from app.core.geo import REGION_LABELS
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import LetterSettingsForm, LetterTextForm, NewLetterForm, ResponseForm, SendForm
 from app.letters.models import Letter, Supporter
-from app.letters.vocab import LETTER_STATUS_LABELS, NEXT_STATUS, LetterStatus, SupporterStatus
+from app.letters.vocab import LETTER_STATUS_LABELS, NEXT_STATUS, STEP_QUESTIONS, LetterStatus, SupporterStatus
 from app.platforms.services import active_platforms
 
 bp = Blueprint("letters_manage", __name__, template_folder="templates", url_prefix="/letters/manage")
@@ -167,6 +168,7 @@ def progress_page(letter: Letter, response_form: ResponseForm) -> str:
         status_labels=LETTER_STATUS_LABELS,
         translations=services.translation_status(letter),
         send_form=SendForm(),
+        step_questions=STEP_QUESTIONS,
         response_form=response_form,
     )
 
@@ -174,10 +176,14 @@ def progress_page(letter: Letter, response_form: ResponseForm) -> str:
 @bp.post("/<slug>/advance")
 @allow(STEERING)
 def advance(slug: str):
+    """Move the letter one step on; closing and sending are confirmed first (without JavaScript, on a page)."""
     letter = get_letter(slug)
     target = NEXT_STATUS.get(letter.status)
     if target is None:
         abort(409)
+    if target in STEP_QUESTIONS and not is_confirmed():
+        label = _("Move to: %(status)s", status=LETTER_STATUS_LABELS[target])
+        return confirmation_page(STEP_QUESTIONS[target], label, url_for("letters_manage.progress", slug=slug))
     services.advance(current_user, letter, target, SendForm().channel.data if target == LetterStatus.SENT else None)
     db.session.commit()
     flash(_("The letter is now: %(status)s.", status=LETTER_STATUS_LABELS[target]), "success")

@@ -7,9 +7,11 @@ Services add and flush; the caller commits.
 import re
 import unicodedata
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from babel import Locale
 from flask import abort, current_app
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -42,11 +44,20 @@ class LetterError(DomainError):
         ),
         "already_signed": (_l("Your organization has already signed (by %(name)s)."), 409),
         "deadline_passed": (_l("The deadline for signatures has passed: signatures can no longer change."), 409),
+        "stale_translation": (
+            _l(
+                "The text in %(language)s is out of date: the letter has changed since it was translated, and a "
+                "signature counts only on the current text. Read it in %(original)s, then sign."
+            ),
+            409,
+        ),
     }
 
-    def __init__(self, code: str, signature: Signature | None = None):
-        signer = db.session.get(User, signature.signer_id) if signature and signature.signer_id else None
-        super().__init__(code, **({"name": signer.name if signer else "—"} if code == "already_signed" else {}))
+    def __init__(self, code: str, signature: Signature | None = None, **details):
+        if code == "already_signed":
+            signer = db.session.get(User, signature.signer_id) if signature.signer_id else None
+            details["name"] = signer.name if signer else "—"
+        super().__init__(code, **details)
         self.signature = signature
 
 
@@ -246,9 +257,38 @@ def _refuse_after_deadline(letter: Letter) -> None:
         raise LetterError("deadline_passed")
 
 
+def counts_when_signed(letter: Letter, revision: LetterRevision) -> bool:
+    """Whether a signature on this text would count: it translates the original since its last material change."""
+    return _original_number(revision) >= letter.material_version
+
+
+def _language(code: str) -> LazyString:
+    """A language's name in the reader's language, named when the message is read (a service may run outside a
+    request)."""
+    return LazyString(lambda: Locale.parse(code).get_display_name(str(get_locale())))
+
+
+def _refuse_stale_text(letter: Letter, revision: LetterRevision) -> None:
+    """A signature on a translation older than the last material change would never count: refuse it, saying
+    where the current text is (the page in the original's language; under the API its version and address)."""
+    if counts_when_signed(letter, revision):
+        return
+    error = LetterError(
+        "stale_translation", language=_language(revision.locale), original=_language(letter.original_locale)
+    )
+    error.problem = {
+        "current_version": letter.original.number,
+        "current_language": letter.original_locale,
+        "current_text": external_url("letters_api.get_letter", slug=letter.slug, lang=letter.original_locale),
+        "current_page": external_url("letters.detail", slug=letter.slug, lang=letter.original_locale),
+    }
+    raise error
+
+
 def sign(actor: User, letter: Letter, locale: str) -> Signature:
     """Sign for the actor's organization the text in ``locale``. Two colleagues at once get one signature:
-    the second gets LetterError('already_signed') carrying the first."""
+    the second gets LetterError('already_signed') carrying the first. A translation older than the last material
+    change is refused (LetterError('stale_translation')): that signature would not count."""
     _refuse_after_deadline(letter)
     if not permissions.can_sign_letter(actor, letter):
         raise LetterError("not_allowed")
@@ -256,6 +296,7 @@ def sign(actor: User, letter: Letter, locale: str) -> Signature:
     existing = _signature_of(letter, actor.organization_id)
     if existing is not None and existing.withdrawn_at is None:
         raise LetterError("already_signed", existing)
+    _refuse_stale_text(letter, revision)
     number = _original_number(revision)
     if existing is not None:  # signing again after a withdrawal
         existing.withdrawn_at, existing.signer_id, existing.signed_at = None, actor.id, utcnow()
@@ -300,26 +341,50 @@ def _signature_of(letter: Letter, organization_id: int) -> Signature | None:
 
 
 def reconfirm(actor: User, letter: Letter, locale: str) -> Signature:
-    """Confirm the organization's signature on the current text."""
+    """Confirm the organization's signature on the current text (refused, as signing is, on a stale translation)."""
     _refuse_after_deadline(letter)
     signature = _signature_of(letter, actor.organization_id)
     if signature is None or signature.withdrawn_at or not permissions.can_sign_letter(actor, letter):
         raise LetterError("not_allowed")
     revision = text_for(letter, locale)
+    _refuse_stale_text(letter, revision)
     signature.revision_id, signature.text_hash = revision.id, revision.content_hash
     signature.original_number, signature.signer_id = _original_number(revision), actor.id
     audit.record("letter_signature_reconfirmed", target=letter, actor=actor, organization_id=actor.organization_id)
     return signature
 
 
-def withdraw(actor: User, letter: Letter) -> None:
-    """Withdraw the organization's signature while the letter is open; the record keeps it."""
+def withdrawable_signature(actor: User, letter: Letter) -> Signature:
+    """The organization's signature the actor may withdraw now, so a page can ask before withdrawing it.
+
+    :raise LetterError: ``deadline_passed``, or ``not_allowed`` (no signature, or the letter is no longer open).
+    """
     _refuse_after_deadline(letter)
     signature = _signature_of(letter, actor.organization_id)
     if signature is None or signature.withdrawn_at or not permissions.can_withdraw_signature(actor, letter):
         raise LetterError("not_allowed")
+    return signature
+
+
+def withdraw(actor: User, letter: Letter) -> None:
+    """Withdraw the organization's signature while the letter is open; the record keeps it."""
+    signature = withdrawable_signature(actor, letter)
     signature.withdrawn_at = utcnow()
     audit.record("letter_signature_withdrawn", target=letter, actor=actor, organization_id=actor.organization_id)
+
+
+def reconfirming(letter: Letter) -> tuple[int, datetime | None]:
+    """How many organizations signed before the last material change and have not re-confirmed (nor withdrawn),
+    and when that change was made: the public page says so rather than silently dropping them."""
+    waiting = [signature for signature in active_signatures(letter) if not is_current(letter, signature)]
+    if not waiting:
+        return 0, None
+    change = next(
+        revision
+        for revision in letter.revisions
+        if revision.locale == letter.original_locale and revision.number == letter.material_version
+    )
+    return len(waiting), change.created_at
 
 
 def public_signatories(letter: Letter) -> list[Signature]:

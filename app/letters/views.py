@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import public_page
@@ -21,7 +22,7 @@ from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
-from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
+from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
@@ -41,14 +42,16 @@ def without_raw_html(text: str) -> str:
     return text
 
 
-def page_context(letter: Letter) -> dict:
-    text = services.text_for(letter, str(get_locale()))
+def page_context(letter: Letter, text_locale: str | None = None) -> dict:
+    """What a letter's pages show: its text in ``text_locale`` (else the reader's language, else the original)."""
+    text = services.text_for(letter, text_locale or str(get_locale()))
     visible = permissions.can_see_signatories(current_user, letter)
     signatories = services.public_signatories(letter) if visible else []
     return {
         "letter": letter,
         "text": text,
         "signatories": signatories,
+        "reconfirming": services.reconfirming(letter) if visible else (0, None),
         "region_counts": services.region_counts(signatories),
         "supporters": services.approved_supporters(letter) if visible else [],
         "translations": services.translation_status(letter),
@@ -79,16 +82,22 @@ def index():
 @allow(PUBLIC)
 @public_page(LETTERS, live_for_sessions=True)
 def detail(slug: str):
+    """The letter, in the reader's language or the one asked for with ``text`` (the original, to sign when the
+    reader's translation is out of date)."""
     letter = services.visible_letter_or_404(current_user, slug)
     own = None
     if permissions.is_signed_in(current_user):
         own = next((s for s in letter.signatures if s.organization_id == current_user.organization_id), None)
+    context = page_context(letter, request.args.get("text"))
     return render_template(
         "letters/detail.html",
         own_signature=own,
         own_is_current=own is not None and services.is_current(letter, own),
         signatures_closed=letter.status == "open" and services.deadline_passed(letter),
-        **page_context(letter),
+        text_counts=services.counts_when_signed(letter, context["text"]),
+        text_chosen="text" in request.args,
+        withdraw_question=WITHDRAW_QUESTION,
+        **context,
     )
 
 
@@ -170,21 +179,24 @@ def sign(slug: str):
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
     try:
-        services.sign(current_user, letter, str(get_locale()))
+        services.sign(current_user, letter, _signed_text_locale())
         db.session.commit()
         flash(_("%(organization)s has signed.", organization=current_user.organization.name), "success")
     except services.LetterError as error:
-        db.session.rollback()
-        if error.code not in ("already_signed", "deadline_passed"):
-            raise
-        flash(error.message, "warning")
+        return _refused_while_open(letter, error, "already_signed")
     return _signing_redirect(letter)
 
 
-def _refused_after_deadline(letter: Letter, error: services.LetterError):
-    """The deadline passed while the page was open: say so on the letter; any other refusal is an error page."""
+def _signed_text_locale() -> str:
+    """The language of the text the page showed (its form says), else the reader's."""
+    return request.form.get("text") or str(get_locale())
+
+
+def _refused_while_open(letter: Letter, error: services.LetterError, *expected: str):
+    """The deadline passed, or the text changed, while the page was open: say so on the letter, which then links to
+    the current text; any other refusal is an error page."""
     db.session.rollback()
-    if error.code != "deadline_passed":
+    if error.code not in ("deadline_passed", "stale_translation", *expected):
         raise error
     flash(error.message, "warning")
     return _signing_redirect(letter)
@@ -195,9 +207,9 @@ def _refused_after_deadline(letter: Letter, error: services.LetterError):
 def reconfirm(slug: str):
     letter = services.visible_letter_or_404(current_user, slug)
     try:
-        services.reconfirm(current_user, letter, str(get_locale()))
+        services.reconfirm(current_user, letter, _signed_text_locale())
     except services.LetterError as error:
-        return _refused_after_deadline(letter, error)
+        return _refused_while_open(letter, error)
     db.session.commit()
     flash(_("Your organization's signature now stands on the current text."), "success")
     return _signing_redirect(letter)
@@ -206,11 +218,16 @@ def reconfirm(slug: str):
 @bp.post("/<slug>/withdraw")
 @allow(SIGNED_IN)
 def withdraw(slug: str):
+    """Withdraw the organization's signature, once confirmed (without JavaScript, on a page asking first)."""
     letter = services.visible_letter_or_404(current_user, slug)
     try:
-        services.withdraw(current_user, letter)
+        services.withdrawable_signature(current_user, letter)
     except services.LetterError as error:
-        return _refused_after_deadline(letter, error)
+        return _refused_while_open(letter, error)
+    if not is_confirmed():
+        back = url_for("letters.detail", slug=letter.slug, _anchor="signing")
+        return confirmation_page(WITHDRAW_QUESTION, _("Withdraw our signature"), back, danger=True)
+    services.withdraw(current_user, letter)
     db.session.commit()
     flash(_("Your organization's signature has been withdrawn."), "success")
     return _signing_redirect(letter)

@@ -1,5 +1,6 @@
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 
@@ -28,6 +29,12 @@ NEXT_STATUS = {
     LetterStatus.OPEN: LetterStatus.CLOSED,
     LetterStatus.CLOSED: LetterStatus.SENT,
     LetterStatus.SENT: LetterStatus.PUBLISHED,
+}
+# What is asked before an action that is hard to undo (app/core/confirm.py): in the browser and on the page asking.
+WITHDRAW_QUESTION = _l("Withdraw your organization's signature from this letter?")
+STEP_QUESTIONS = {
+    LetterStatus.CLOSED: _l("Close this letter? Organizations will no longer be able to sign it or withdraw."),
+    LetterStatus.SENT: _l("Record this letter as sent to the platform? Everyone who signs will be told."),
 }
 PUBLIC_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.SENT, LetterStatus.PUBLISHED)
 EDITABLE_STATUSES = (LetterStatus.DRAFT, LetterStatus.IN_REVIEW, LetterStatus.OPEN)

@@ -200,9 +200,14 @@ def reschedule(actor: User, meeting: Meeting, starts_at: datetime) -> None:
     _changed(actor, meeting, "meeting_moved")
 
 
-def cancel(actor: User, meeting: Meeting) -> None:
+def check_cancellable(actor: User, meeting: Meeting) -> None:
+    """:raise MeetingError: ``not_allowed`` unless the actor organizes the meeting and it is not cancelled yet."""
     if not permissions.can_organize_meeting(actor, meeting) or meeting.status == MeetingStatus.CANCELLED:
         raise MeetingError("not_allowed")
+
+
+def cancel(actor: User, meeting: Meeting) -> None:
+    check_cancellable(actor, meeting)
     meeting.status = MeetingStatus.CANCELLED
     _changed(actor, meeting, "meeting_cancelled", method="CANCEL", template="meeting_cancelled")
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.forms import select_choices
 from app.core.i18n import browser_timezone
 from app.core.links import external_url
@@ -278,7 +279,14 @@ def find_time(meeting_id: int):
 @bp.post("/<int:meeting_id>/cancel")
 @allow(SIGNED_IN)
 def cancel(meeting_id: int):
-    meeting = organizer_action(meeting_id, services.cancel)
+    """Cancel the meeting once confirmed (without JavaScript, on a page asking first)."""
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
+    services.check_cancellable(current_user, meeting)
+    if not is_confirmed():
+        question = _("Cancel this meeting? Every invitee will be told.")
+        back_url = url_for("meetings.detail", meeting_id=meeting.id)
+        return confirmation_page(question, _("Cancel the meeting"), back_url, danger=True)
+    organizer_action(meeting_id, services.cancel)
     flash(_("The meeting is cancelled; invitees have been told."), "success")
     return back(meeting)
 

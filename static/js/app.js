@@ -10,4 +10,24 @@
         (location.protocol === "https:" ? "; secure" : "");
     }
   } catch (e) { /* old browsers: the server default applies */ }
+
+  // Ask before an action that is hard to undo (app/core/confirm.py); once confirmed here, the server acts at once
+  // instead of answering its confirmation page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (!question) { return; }
+    if (!window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    var flag = form.querySelector("input[name=confirmed]");
+    if (!flag) {
+      flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "confirmed";
+      form.appendChild(flag);
+    }
+    flag.value = "1";
+  });
 })();

@@ -113,7 +113,9 @@ def test_status_moves_one_step_at_a_time_up_to_published(login, make_letter):
     client = login("steering")
     seen = []
     for _ in range(5):
-        response = client.post(f"{MANAGE}/{letter.slug}/advance", data={"channel": "Email to the CEO's office"})
+        response = client.post(
+            f"{MANAGE}/{letter.slug}/advance", data={"channel": "Email to the CEO's office", "confirmed": "1"}
+        )
         assert response.status_code == 302
         db.session.refresh(letter)
         seen.append(letter.status)
@@ -147,7 +149,7 @@ def test_opening_sending_and_publishing_email_signers_of_active_members(
     sent_by_step = []
     for _ in range(5):
         before = len(outbox())
-        client.post(f"{MANAGE}/{letter.slug}/advance")
+        client.post(f"{MANAGE}/{letter.slug}/advance", data={"confirmed": "1"})
         sent_by_step.append({(m.template, m.recipient) for m in outbox()[before:]})
     in_review, opened, closed, sent, published = sent_by_step
     assert in_review == set() and closed == set()

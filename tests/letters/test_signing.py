@@ -2,6 +2,7 @@
 re-confirmation after material changes, reminders, and emails in each recipient's language."""
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from app.extensions import db
@@ -114,14 +115,70 @@ def test_signature_records_the_revision_language_original_number_and_text_hash(l
     assert signature.text_hash != letter.original.content_hash and len(signature.text_hash) == 64
 
 
-def test_signing_an_out_of_date_translation_records_the_original_it_translates(login, make_letter, edit):
+def test_signing_an_out_of_date_translation_is_refused_and_the_page_links_to_the_current_text(
+    login, make_letter, edit, personas
+):
     letter = make_letter()
     edit(letter, "fr", "Cessez", "Nous écrivons.", "Publier une procédure d'appel")
     edit(letter, "en", "Stop amplifying hate", "A new, stronger demand.", "Ban hate in ads")
-    login("signatory_a").post(f"/letters/{letter.slug}/sign?lang=fr")
+    personas["signatory_a"].locale = "fr"
+    db.session.commit()
+    client = login("signatory_a")
+    french_page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert f'action="/letters/{letter.slug}/sign"' not in french_page
+    assert f'href="/letters/{letter.slug}?text=en#signing"' in french_page
+
+    response = client.post(f"/letters/{letter.slug}/sign", data={"text": "fr"})  # a page opened before the edit
+    assert response.status_code == 302 and signatures_of(letter) == []
+
+    original_page = client.get(f"/letters/{letter.slug}?text=en").get_data(as_text=True)
+    assert 'name="text" value="en"' in original_page and "A new, stronger demand." in original_page
+    assert client.post(f"/letters/{letter.slug}/sign", data={"text": "en"}).status_code == 302
+    [signature] = signatures_of(letter)
+    assert (signature.revision.locale, signature.original_number) == ("en", 2)
+    assert public_names(login(None), letter) == ["Organization A"]
+
+
+def test_a_translation_behind_only_a_minor_edit_still_counts(login, make_letter, edit, personas):
+    letter = make_letter()
+    edit(letter, "fr", "Cessez", "Nous écrivons.", "Publier une procédure d'appel")
+    edit(letter, "en", "Stop amplifying hate", "We write about **hate**, with a typo fixed.", material=False)
+    login("signatory_a").post(f"/letters/{letter.slug}/sign", data={"text": "fr"})
     [signature] = signatures_of(letter)
     assert (signature.revision.locale, signature.original_number) == ("fr", 1)
-    assert not services.is_current(letter, signature) and public_names(login(None), letter) == []
+    assert public_names(login(None), letter) == ["Organization A"]
+
+
+def test_api_refuses_an_out_of_date_translation_naming_the_current_text(login, make_letter, edit, bearer):
+    letter = make_letter()
+    edit(letter, "fr", "Cessez", "Nous écrivons.", "Publier une procédure d'appel")
+    edit(letter, "en", "Stop amplifying hate", "A new, stronger demand.", "Ban hate in ads")
+    client = login(None)
+    response = client.post(f"/api/v1/letters/{letter.slug}/signatures?lang=fr", headers=bearer("signatory_a"))
+    assert response.status_code == 409 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert "français" in problem["detail"] and "anglais" in problem["detail"]  # `lang` is the caller's language too
+    assert (problem["current_version"], problem["current_language"]) == (2, "en")
+    assert problem["current_text"] == f"https://coalition.test/api/v1/letters/{letter.slug}?lang=en"
+    assert problem["current_page"] == f"https://coalition.test/letters/{letter.slug}?lang=en"
+    assert signatures_of(letter) == []
+
+    response = client.post(f"/api/v1/letters/{letter.slug}/signatures?lang=en", headers=bearer("signatory_a"))
+    assert response.status_code == 201 and (response.get_json()["version"], response.get_json()["language"]) == (
+        2,
+        "en",
+    )
+
+
+def test_reconfirming_on_an_out_of_date_translation_is_refused(make_letter, edit, personas):
+    letter = make_letter()
+    services.sign(personas["signatory_a"], letter, "en")
+    db.session.commit()
+    edit(letter, "fr", "Cessez", "Nous écrivons.", "Publier une procédure d'appel")
+    edit(letter, "en", "Stop amplifying hate", "A new, stronger demand.", "Ban hate in ads")
+    with pytest.raises(services.LetterError, match="stale_translation"):
+        services.reconfirm(personas["signatory_a"], letter, "fr")
+    assert not services.is_current(letter, signatures_of(letter)[0])
 
 
 # Withdrawal.
@@ -131,7 +188,7 @@ def test_withdrawal_is_kept_in_the_record_and_the_organization_can_sign_again(lo
     letter = make_letter()
     signatory = login("signatory_a")
     signatory.post(f"/letters/{letter.slug}/sign")
-    assert login("org_admin_a").post(f"/letters/{letter.slug}/withdraw").status_code == 302
+    assert login("org_admin_a").post(f"/letters/{letter.slug}/withdraw", data={"confirmed": "1"}).status_code == 302
     [signature] = signatures_of(letter)
     assert signature.withdrawn_at is not None
     assert public_names(login(None), letter) == []
@@ -176,7 +233,13 @@ def test_material_change_asks_signers_to_reconfirm_and_stops_counting_them_until
     }
     anonymous = login(None)
     assert public_names(anonymous, letter) == []
-    assert "signatories" not in anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    changed_on = letter.original.created_at
+    assert (
+        f"2 organizations are re-confirming their signatures since the text changed on "
+        f"{format_date(changed_on, 'long', locale='en')}."
+    ) in anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    french_page = login(None).get(f"/letters/{letter.slug}?lang=fr").get_data(as_text=True)
+    assert format_date(changed_on, "long", locale="fr") in french_page
     assert "signed an earlier version" in login("org_admin_a").get(f"/letters/{letter.slug}").get_data(as_text=True)
     assert (
         login("steering")
@@ -188,7 +251,8 @@ def test_material_change_asks_signers_to_reconfirm_and_stops_counting_them_until
 
     assert login("org_admin_a").post(f"/letters/{letter.slug}/reconfirm").status_code == 302
     assert public_names(anonymous, letter) == ["Organization A"]
-    assert "1 signatory" in anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    page = anonymous.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert "1 signatory" in page and "1 organization is re-confirming its signature since" in page
     signature = signatures_of(letter)[0]
     assert (signature.original_number, signature.text_hash) == (2, letter.original.content_hash)
     assert "signed an earlier version" not in login("signatory_a").get(f"/letters/{letter.slug}").get_data(as_text=True)

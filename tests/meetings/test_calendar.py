@@ -127,7 +127,7 @@ def test_a_badly_written_new_time_moves_nothing(scheduled, login, outbox):
 
 
 def test_cancelling_sends_method_cancel_with_status_cancelled_and_a_higher_sequence(scheduled, login, outbox):
-    assert login("steering").post(f"/meetings/{scheduled.id}/cancel").status_code == 302
+    assert login("steering").post(f"/meetings/{scheduled.id}/cancel", data={"confirmed": "1"}).status_code == 302
 
     assert (scheduled.status, scheduled.sequence) == (MeetingStatus.CANCELLED, 2)
     sent = invitations(outbox, "meeting_cancelled")
@@ -139,8 +139,22 @@ def test_cancelling_sends_method_cancel_with_status_cancelled_and_a_higher_seque
     assert login("steering").post(f"/meetings/{scheduled.id}/cancel").status_code == 403  # once is enough
 
 
+def test_cancelling_asks_first_and_changes_nothing_until_confirmed(scheduled, login, outbox):
+    client = login("steering")
+    page = client.get(f"/meetings/{scheduled.id}").get_data(as_text=True)
+    assert 'data-confirm="Cancel this meeting? Every invitee will be told."' in page
+    before = len(outbox())
+
+    response = client.post(f"/meetings/{scheduled.id}/cancel")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Cancel this meeting? Every invitee will be told." in page
+    assert '<input type="hidden" name="confirmed" value="1">' in page
+    assert f'<a href="/meetings/{scheduled.id}">No, go back</a>' in page
+    assert (scheduled.status, scheduled.sequence, len(outbox())) == (MeetingStatus.SCHEDULED, 1, before)
+
+
 def test_cancelling_a_poll_tells_the_invitees_without_a_calendar_file(meeting, login, outbox):
-    assert login("steering").post(f"/meetings/{meeting.id}/cancel").status_code == 302
+    assert login("steering").post(f"/meetings/{meeting.id}/cancel", data={"confirmed": "1"}).status_code == 302
 
     sent = invitations(outbox, "meeting_cancelled")
     assert sorted(message.recipient for message in sent) == ["member.a@example.org", "member.b@example.org"]
@@ -407,7 +421,7 @@ def test_deactivated_invitees_get_no_more_emails(meeting, personas, login, outbo
     steering.post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}")
     steering.post(f"/meetings/{meeting.id}/minutes", data={"text": "Done", "final": "1"})
     services.send_reminders(SLOT - timedelta(hours=20))
-    steering.post(f"/meetings/{meeting.id}/cancel")
+    steering.post(f"/meetings/{meeting.id}/cancel", data={"confirmed": "1"})
 
     after_invitation = [message for message in outbox() if message.template != "meeting_invitation"]
     assert {message.recipient for message in after_invitation} == {"member.a@example.org"}

@@ -174,7 +174,7 @@ def test_a_time_is_picked_only_while_the_poll_is_open(make_meeting, login, outbo
     requested = make_meeting(kind=Kind.PLATFORM, title="Requested")
     cancelled = make_meeting(title="Cancelled")
     steering = login("steering")
-    steering.post(f"/meetings/{cancelled.id}/cancel")
+    steering.post(f"/meetings/{cancelled.id}/cancel", data={"confirmed": "1"})
     before = len(outbox())
 
     for meeting in (requested, cancelled):
