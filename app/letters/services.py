@@ -55,8 +55,10 @@ class LetterError(DomainError):
 
     def __init__(self, code: str, signature: Signature | None = None, **details):
         if code == "already_signed":
-            signer = db.session.get(User, signature.signer_id) if signature.signer_id else None
+            signer = db.session.get(User, signature.signer_id) if signature and signature.signer_id else None
             details["name"] = signer.name if signer else "—"
+        elif code == "stale_translation":  # whoever raises it names the two languages
+            details = {"language": "—", "original": "—", **details}
         super().__init__(code, **details)
         self.signature = signature
 

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
-from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION
+from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION, LetterStatus
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
@@ -176,6 +176,8 @@ def _signing_redirect(letter: Letter):
 @allow(SIGNED_IN)
 def sign(slug: str):
     letter = services.visible_letter_or_404(current_user, slug)
+    if letter.status != LetterStatus.OPEN:  # closed while the page was open (at its deadline, or by steering)
+        return _refused_while_open(letter, services.LetterError("not_open"))
     if not permissions.can_sign_letter(current_user, letter):
         abort(403)
     try:
@@ -193,10 +195,10 @@ def _signed_text_locale() -> str:
 
 
 def _refused_while_open(letter: Letter, error: services.LetterError, *expected: str):
-    """The deadline passed, or the text changed, while the page was open: say so on the letter, which then links to
-    the current text; any other refusal is an error page."""
+    """The deadline passed, the letter closed or the text changed while the page was open: say so on the letter
+    (which then links to the current text); any other refusal is an error page."""
     db.session.rollback()
-    if error.code not in ("deadline_passed", "stale_translation", *expected):
+    if error.code not in ("deadline_passed", "not_open", "stale_translation", *expected):
         raise error
     flash(error.message, "warning")
     return _signing_redirect(letter)

@@ -70,7 +70,10 @@ def test_suspended_organization_cannot_sign(login, make_letter, personas):
 @pytest.mark.parametrize("status", ["closed", "sent", "published"])
 def test_letter_no_longer_open_cannot_be_signed(login, make_letter, status):
     letter = make_letter(status=status)
-    assert login("signatory_a").post(f"/letters/{letter.slug}/sign").status_code == 403
+    response = login("signatory_a").post(f"/letters/{letter.slug}/sign")
+    assert response.status_code == 302 and response.location == f"/letters/{letter.slug}#signing"
+    page = login("signatory_a").get(response.location).get_data(as_text=True)
+    assert "This letter is not open for signatures." in page and f"/letters/{letter.slug}/sign" not in page
     assert signatures_of(letter) == []
 
 
