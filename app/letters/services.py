@@ -282,7 +282,7 @@ def _refuse_stale_text(letter: Letter, revision: LetterRevision) -> None:
         "current_version": letter.original.number,
         "current_language": letter.original_locale,
         "current_text": external_url("letters_api.get_letter", slug=letter.slug, lang=letter.original_locale),
-        "current_page": external_url("letters.detail", slug=letter.slug, lang=letter.original_locale),
+        "current_page": external_url("letters.detail", slug=letter.slug, text=letter.original_locale),
     }
     raise error
 

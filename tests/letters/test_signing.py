@@ -163,7 +163,7 @@ def test_api_refuses_an_out_of_date_translation_naming_the_current_text(login, m
     assert "français" in problem["detail"] and "anglais" in problem["detail"]  # `lang` is the caller's language too
     assert (problem["current_version"], problem["current_language"]) == (2, "en")
     assert problem["current_text"] == f"https://coalition.test/api/v1/letters/{letter.slug}?lang=en"
-    assert problem["current_page"] == f"https://coalition.test/letters/{letter.slug}?lang=en"
+    assert problem["current_page"] == f"https://coalition.test/letters/{letter.slug}?text=en"
     assert signatures_of(letter) == []
 
     response = client.post(f"/api/v1/letters/{letter.slug}/signatures?lang=en", headers=bearer("signatory_a"))
