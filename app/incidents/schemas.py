@@ -12,6 +12,7 @@ from app.incidents.fields import Field, Kind, typed
 from app.incidents.services import IncidentData
 from app.incidents.vocab import Channel, Outcome, language_codes
 from app.organizations.models import SLUG_SHAPE
+from app.platforms.schemas import known_platform_slug
 from app.platforms.services import active_platform_ids
 
 
@@ -219,7 +220,10 @@ class IncidentQuerySchema(ma.Schema):
 
     q = ma.fields.String(metadata={"description": "Full-text search in title, description and excerpt"})
     after = ma.fields.Integer(metadata={"description": "Cursor from the previous page's next link"})
-    platform = ma.fields.List(ma.fields.Integer())
+    platform = ma.fields.List(
+        ma.fields.String(validate=known_platform_slug),
+        metadata={"description": "Platform slugs (`/api/v1/platforms`), never their numbers"},
+    )
     category = ma.fields.List(ma.fields.String())
     language = ma.fields.List(ma.fields.String())
     country = ma.fields.List(ma.fields.String())

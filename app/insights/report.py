@@ -16,7 +16,7 @@ ENGLISH = "en"
 
 @dataclass
 class LanguageGap:
-    platform_id: str
+    platform: str  # slug
     language: str
     rate: stats.Rate
     english: stats.Rate
@@ -102,4 +102,4 @@ def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:
         for row in rows
         if row.key[1] != ENGLISH and row.key[0] in english
     ]
-    return sorted(gaps, key=lambda item: (item.gap is None, -(item.gap or 0), item.platform_id, item.language))
+    return sorted(gaps, key=lambda item: (item.gap is None, -(item.gap or 0), item.platform, item.language))

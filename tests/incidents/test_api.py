@@ -115,6 +115,25 @@ def test_malformed_values_of_documented_parameters_answer_422(client, shared, qu
     assert list(response.get_json()["errors"]["query"]) == [name]
 
 
+def test_platforms_are_filtered_by_slug_even_when_no_longer_tracked(
+    app, bearer, personas, incident_factory, platform, platform_factory
+):
+    old = platform_factory(name="Old", slug="old", active=False)
+    incident_factory(personas["member_a"], title="On Facebook")
+    incident_factory(personas["member_a"], title="On Old", platform_id=old.id)
+    client, headers = app.test_client(), bearer("member_a")
+    assert titles(client.get(f"{API}?platform=old", headers=headers)) == ["On Old"]
+    assert titles(client.get(f"{API}?platform=facebook&platform=old", headers=headers)) == ["On Old", "On Facebook"]
+
+
+def test_a_platform_number_is_refused_naming_the_filter(client, platform):
+    response = client.get(f"{API}?platform={platform.id}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["query"] == {
+        "platform": {"0": ["Unknown platform: give its slug, as /api/v1/platforms lists them."]}
+    }
+
+
 def test_anonymous_filters_cannot_widen_the_list(client, shared):
     assert titles(client.get(API + "?status=draft&visibility=coalition")) == []
 
