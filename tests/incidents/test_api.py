@@ -377,7 +377,9 @@ def test_recording_a_platform_report_answers_201_with_the_response_time(app, bea
         },
     )
     assert response.status_code == 201
+    report = db.session.scalar(select(PlatformReport))
     assert response.get_json() == {
+        "id": report.id,
         "reported_on": "2026-03-02",
         "channel": "trusted_flagger",
         "ticket_reference": "T-1",
@@ -386,7 +388,6 @@ def test_recording_a_platform_report_answers_201_with_the_response_time(app, bea
         "is_appeal": False,
         "response_days": 7,
     }
-    report = db.session.scalar(select(PlatformReport))
     assert report.incident_id == own_incident.id and report.response_days == 7
 
 

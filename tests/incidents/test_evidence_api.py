@@ -40,14 +40,21 @@ def test_upload_answers_201_with_the_sha256_of_the_uploaded_bytes(client, bearer
     assert response.status_code == 201
     body = response.get_json()
     item = db.session.scalar(select(Evidence))
+    links = f"/api/v1/incidents/{shared_incident.reference}/evidence/{item.id}"
     assert body == {
         "id": item.id,
+        "description": None,
         "sha256": hashlib.sha256(data).hexdigest(),
         "media_type": "image/jpeg",
         "size": len(data),
         "url": None,
         "archive_url": None,
+        "is_public": False,
+        "created_at": item.created_at.isoformat(),
         "withdrawn": False,
+        "withdrawn_reason": None,
+        "view": f"{links}/view",
+        "original": f"{links}/original",
     }
     assert storage.path_for(item.sha256).read_bytes() == data
     assert {path for path in evidence_dir.rglob("*") if path.is_file()} == {
