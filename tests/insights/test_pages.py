@@ -195,6 +195,12 @@ def test_brief_shows_published_public_incidents_only(login, reported, published_
     assert "5 published incidents" in body
 
 
+def test_the_platform_choice_names_platforms_by_slug(login, platform_factory):
+    platform_factory(name="TikTok", slug="tiktok")
+    page = login("member_a").get("/insights/?platform=tiktok").get_data(as_text=True)
+    assert '<option value="tiktok" selected>TikTok</option>' in page
+
+
 def test_filters_in_the_address_narrow_the_figures(login, reported, platform_factory):
     tiktok = platform_factory(name="TikTok", slug="tiktok")
     reported(country="NG", categories=["hate_speech"], first_seen_on=date(2026, 1, 10))
