@@ -246,7 +246,7 @@ def list_evidence(reference: str):
 
 FILE_RESPONSE = {
     "description": "The file, named by the server, with `X-Content-Type-Options: nosniff`, a sandboxing "
-    "`Content-Security-Policy` and `Cache-Control: private, no-store`",
+    "`Content-Security-Policy` and a `Cache-Control` that forbids keeping a copy (`no-store`)",
     "content": {media_type: {"schema": {"type": "string", "format": "binary"}} for media_type in uploads.ALLOWED_TYPES},
 }
 
