@@ -51,9 +51,14 @@ def scope_of(person, public: bool) -> str:
     return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
 
 
+# The shape of the cached figures: a new shape never reads what an older release cached (a shared cache such as
+# Redis outlives a deployment). 2: platforms named by slug.
+CACHED_SHAPE = 2
+
+
 def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
     version, _changed = versions.current(DATA_VERSION)
-    key = f"insights:{version}:{scope_of(person, public)}:{filters!r}"
+    key = f"insights:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{filters!r}"
     cached = cache.get(key)
     if cached is None:
         cached = compute(person, filters, public)
