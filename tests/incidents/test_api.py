@@ -468,6 +468,14 @@ def test_the_openapi_document_lists_the_incident_paths_and_is_valid(client):
     assert {"get", "post"} <= set(paths[API])
     assert "get" in paths[API + "/{reference}"]
     assert "post" in paths[API + "/{reference}/platform-reports"]
+    assert "put" in paths[API + "/{reference}/platform-reports/{report_id}/outcome"]
+    assert all("post" in paths[f"{API}/{{reference}}/{step}"] for step in ("submit", "review", "publish"))
+    assert "get" in paths[API + "/{reference}/evidence"]
+    for kind in ("view", "original"):
+        content = paths[f"{API}/{{reference}}/evidence/{{evidence_id}}/{kind}"]["get"]["responses"]["200"]["content"]
+        assert {"image/jpeg", "application/pdf", "video/mp4"} <= set(content)
+    platform = next(item for item in paths[API]["get"]["parameters"] if item["name"] == "platform")
+    assert platform["schema"]["items"]["type"] == "string"
     filters = {
         "q",
         "after",
