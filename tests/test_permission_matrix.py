@@ -86,6 +86,7 @@ INVITEE_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=200, st
 # Invited but not organizing: refused; organizer (steering): allowed; everyone else: not found.
 ORGANIZER_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, steering=ALLOWED)
 API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED, org_admin_a=ALLOWED)
+API_ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=401, deactivated=401, member_a=403, signatory_a=403, org_admin_a=403)
 
 
 def post_only(expectations):
@@ -173,6 +174,25 @@ MATRIX = {
     "incidents_api.create_incident": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
     "incidents_api.upload_evidence": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
     "incidents_api.add_report": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
+    "incidents_api.record_outcome": (
+        "PUT",
+        {"reference": "draft", "report_id": "report"},
+        API_ORG_A_ONLY,
+    ),
+    "incidents_api.submit": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
+    "incidents_api.review": ("POST", {"reference": "draft"}, API_ORG_A_SEES_BUT_CANNOT),
+    "incidents_api.publish": ("POST", {"reference": "draft"}, API_ORG_A_SEES_BUT_CANNOT),
+    "incidents_api.list_evidence": ("GET", {"reference": "draft"}, expect(404, **ORG_A_200)),
+    "incidents_api.view_evidence": (
+        "GET",
+        {"reference": "draft", "evidence_id": "evidence"},
+        expect(404, **ORG_A_200),
+    ),
+    "incidents_api.download_original": (
+        "GET",
+        {"reference": "draft", "evidence_id": "evidence"},
+        expect(404, anonymous=401, deactivated=401, **ORG_A_200),
+    ),
     # The commitment tracker: "commitment" is published.
     "tracker.overview": ("GET", {}, PUBLIC),
     "tracker.platform": ("GET", {"slug": "facebook"}, PUBLIC),

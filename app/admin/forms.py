@@ -3,6 +3,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.core.forms import FlaskForm, web_address_validators
+from app.platforms.models import SLUG_SHAPE
 
 
 class PlatformForm(FlaskForm):
@@ -12,7 +13,7 @@ class PlatformForm(FlaskForm):
         validators=[
             DataRequired(),
             Length(max=80),
-            Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens.")),
+            Regexp(f"^{SLUG_SHAPE.pattern}$", message=_l("Use lower-case letters, digits and hyphens.")),
         ],
     )
     company = StringField(_l("Company"), validators=[Optional(), Length(max=200)])

@@ -22,6 +22,9 @@ class ProblemSchema(ma.Schema):
     title = ma.fields.String(metadata={"description": "Short summary of the problem"})
     status = ma.fields.Integer(metadata={"description": "HTTP status code"})
     detail = ma.fields.String(metadata={"description": "Explanation for this occurrence"})
+    code = ma.fields.String(
+        metadata={"description": "Why a service refused the request, in words a program can test (e.g. `four_eyes`)"}
+    )
     errors = ma.fields.Dict(metadata={"description": "Field errors, by location and field name"})
 
 

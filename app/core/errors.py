@@ -69,13 +69,19 @@ class DomainError(Exception):
     def status(self) -> int:
         return self.MESSAGES[self.code][1]
 
+    @property
+    def field(self) -> str | None:
+        """The form or API field the refusal is about, when it is about one."""
+        return None
+
 
 def wants_problem_json() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
 def problem_response(code: int, detail: str | None = None, errors=None, headers=None, members=None):
-    """The body and status of an API error, in RFC 9457 problem details form; ``members`` are extension members."""
+    """The body and status of an API error, in RFC 9457 problem details form; ``members`` are extension members
+    (a domain error's ``code`` and where to go instead)."""
     title, default_detail = ERROR_TEXT.get(code, ERROR_TEXT[500 if code >= 500 else 400])
     body = {"type": "about:blank", "title": str(title), "status": code, "detail": str(detail or default_detail)}
     body.update(members or {})
@@ -127,7 +133,8 @@ def handle_domain_error(error: DomainError):
     """A refusal no view handled: roll back what the service flushed, then answer its status and message."""
     db.session.rollback()
     if wants_problem_json():
-        return problem_response(error.status, error.message, members=error.problem)
+        errors = {"json": {error.field: [error.message]}} if error.field else None
+        return problem_response(error.status, error.message, errors, members={"code": error.code, **error.problem})
     title = ERROR_TEXT.get(error.status, ERROR_TEXT[400])[0]
     return render_template("errors/error.html", code=error.status, title=title, description=error.message), error.status
 

@@ -1,4 +1,5 @@
 import marshmallow as ma
+from flask import url_for
 from flask_login import current_user
 from marshmallow import validate
 
@@ -7,11 +8,14 @@ from app.core.db import latest_date_now
 from app.core.forms import FUTURE_DATE_MESSAGE, without_control_characters
 from app.core.geo import COUNTRY_CODES
 from app.core.ids import MAX_INTEGER
+from app.extensions import db
 from app.incidents import fields
 from app.incidents.fields import Field, Kind, typed
-from app.incidents.services import IncidentData
+from app.incidents.models import Incident
+from app.incidents.services import REVIEW_DECISIONS, IncidentData
 from app.incidents.vocab import Channel, Outcome, language_codes
 from app.organizations.models import SLUG_SHAPE
+from app.platforms.schemas import known_platform_slug
 from app.platforms.services import active_platform_ids
 
 
@@ -46,6 +50,7 @@ class Text(ma.fields.String):
 
 
 class ReportSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True, metadata={"description": "Names the report to record a later outcome"})
     reported_on = ma.fields.Date(required=True, validate=_not_in_future)
     channel = ma.fields.String(required=True, validate=_one_of(Channel))
     ticket_reference = Text(allow_none=True, validate=validate.Length(max=200))
@@ -57,14 +62,56 @@ class ReportSchema(ma.Schema):
     )
 
 
+class OutcomeSchema(ma.Schema):
+    """A later outcome of a report to the platform, as the incident page's outcome form records it."""
+
+    outcome = ma.fields.String(required=True, validate=_one_of(Outcome))
+    outcome_on = ma.fields.Date(allow_none=True, load_default=None, validate=_not_in_future)
+
+
+class ReviewSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=_one_of(REVIEW_DECISIONS))
+    message = Text(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=5000),
+        metadata={"description": "To the author; required when asking for information or rejecting"},
+    )
+
+
+def _evidence_link(endpoint: str, item, insiders_only: bool) -> str | None:
+    """The address of a file's download for the caller, null when they may not have it."""
+    incident = db.session.get(Incident, item.incident_id)  # already loaded: the identity map answers
+    insider = permissions.can_see_internals(current_user, incident)
+    if not item.is_file or not (insider or (not insiders_only and item.display_sha256)):
+        return None
+    return url_for(endpoint, reference=incident.reference, evidence_id=item.id)
+
+
 class EvidenceSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    sha256 = ma.fields.String(allow_none=True)
+    description = ma.fields.String(allow_none=True)
+    sha256 = ma.fields.String(allow_none=True, metadata={"description": "Of the sealed original; null for a link"})
     media_type = ma.fields.String(allow_none=True)
-    size = ma.fields.Integer(allow_none=True)
+    size = ma.fields.Integer(allow_none=True, metadata={"description": "Bytes of the sealed original"})
     url = ma.fields.String(allow_none=True)
     archive_url = ma.fields.String(allow_none=True)
+    is_public = ma.fields.Boolean(
+        metadata={"description": "May be shown publicly once the incident is published (unless withdrawn)"}
+    )
+    created_at = ma.fields.DateTime()
     withdrawn = ma.fields.Function(lambda item: item.withdrawn_at is not None)
+    withdrawn_reason = ma.fields.String(allow_none=True)
+    view = ma.fields.Function(
+        lambda item: _evidence_link("incidents_api.view_evidence", item, insiders_only=False),
+        allow_none=True,
+        metadata={"description": "Where to get the copy without metadata; null when the caller may not"},
+    )
+    original = ma.fields.Function(
+        lambda item: _evidence_link("incidents_api.download_original", item, insiders_only=True),
+        allow_none=True,
+        metadata={"description": "Where to download the sealed original: the filing organization and reviewers"},
+    )
 
 
 def _known_platform(slug: str) -> None:
@@ -219,7 +266,10 @@ class IncidentQuerySchema(ma.Schema):
 
     q = ma.fields.String(metadata={"description": "Full-text search in title, description and excerpt"})
     after = ma.fields.Integer(metadata={"description": "Cursor from the previous page's next link"})
-    platform = ma.fields.List(ma.fields.Integer())
+    platform = ma.fields.List(
+        ma.fields.String(validate=known_platform_slug),
+        metadata={"description": "Platform slugs (`/api/v1/platforms`), never their numbers"},
+    )
     category = ma.fields.List(ma.fields.String())
     language = ma.fields.List(ma.fields.String())
     country = ma.fields.List(ma.fields.String())

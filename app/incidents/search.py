@@ -36,6 +36,7 @@ from app.extensions import cache, db
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
 from app.organizations.models import SLUG_SHAPE, Organization
+from app.platforms.services import ids_with_slugs
 
 PAGE_SIZE = 25
 
@@ -45,7 +46,7 @@ class Filters:
     """Known filters only: anything else in the query string is ignored."""
 
     q: str | None = None
-    platform: list[int] = field(default_factory=list)
+    platform: list[str] = field(default_factory=list)  # slugs, as for organizations
     category: list[str] = field(default_factory=list)
     language: list[str] = field(default_factory=list)
     country: list[str] = field(default_factory=list)
@@ -111,7 +112,6 @@ def conditions(person, filters: Filters) -> list:
     """
     clauses = [_visible_to(person)]
     simple = {
-        "platform": Incident.platform_id,
         "language": Incident.language,
         "country": Incident.country,
         "status": Incident.status,
@@ -122,6 +122,8 @@ def conditions(person, filters: Filters) -> list:
         values = getattr(filters, name)
         if values:
             clauses.append(filtered_column.in_(values))
+    if filters.platform:
+        clauses.append(Incident.platform_id.in_(ids_with_slugs(filters.platform)))
     if filters.organization:
         clauses.append(filed_by(person, filters.organization))
     # Correlated to the incident only: the category facet counts from incident_categories itself.
@@ -272,22 +274,15 @@ def _dates(value: str | None) -> date | None:
 
 def filters_from_args(args) -> Filters:
     """Filters from a query string (a MultiDict); unknown names and malformed values are ignored, except
-    organizations: a value that names no organization matches nothing (never everything)."""
+    platforms and organizations (by slug): a value that names none matches nothing (never everything)."""
 
     def known(name, allowed):
         return [value for value in args.getlist(name) if value in allowed]
 
-    def numbers(name):
-        return [
-            int(value)
-            for value in args.getlist(name)
-            if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER
-        ]
-
     reported = {"yes": True, "no": False}.get(args.get("reported", ""))
     return Filters(
         q=" ".join((args.get("q") or "").replace("\x00", " ").split())[:200] or None,  # no database takes NUL
-        platform=numbers("platform"),
+        platform=[value for value in args.getlist("platform") if value],
         organization=[value for value in args.getlist("organization") if value],
         category=known("category", {c.value for c in Category}),
         status=known("status", {s.value for s in Status}),

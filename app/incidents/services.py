@@ -85,6 +85,22 @@ def visible_evidence_or_404(person, reference: str, evidence_id: int) -> tuple[I
     return incident, item
 
 
+def visible_evidence(person, incident: Incident) -> list[Evidence]:
+    """The evidence of an incident (which the person may see) that the person may see, oldest first."""
+    return [item for item in incident.evidence if permissions.can_see_evidence(person, incident, item)]
+
+
+def report_or_404(incident: Incident, report_id: int) -> PlatformReport:
+    """One of the incident's reports to the platform.
+
+    :raise 404: when there is none with this id on this incident.
+    """
+    report = db.session.get(PlatformReport, report_id)
+    if report is None or report.incident_id != incident.id:
+        abort(404)
+    return report
+
+
 def _data_type(field: fields.Field):
     """IncidentData's annotation and default for ``field``: no default when it is required."""
     types = {

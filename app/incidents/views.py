@@ -26,7 +26,7 @@ from app.incidents.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from app.incidents.models import Incident, PlatformReport
+from app.incidents.models import Incident
 from app.platforms.models import Platform
 from app.platforms.services import active_platforms
 
@@ -287,9 +287,7 @@ def _report_refused(incident: Incident, form: ReportForm):
 @allow(SIGNED_IN)
 def update_report(reference: str, report_id: int):
     incident = services.visible_incident_or_404(current_user, reference)
-    report = db.session.get(PlatformReport, report_id)
-    if report is None or report.incident_id != incident.id:
-        abort(404)
+    report = services.report_or_404(incident, report_id)
     if not permissions.can_add_to_incident(current_user, incident):
         abort(403)
     form = OutcomeForm()

@@ -10,6 +10,7 @@ from app.core.access import PUBLIC, allow
 from app.core.api import documents_errors
 from app.insights import stats
 from app.insights.views import filters_from_args
+from app.platforms.schemas import known_platform_slug
 
 blp = Blueprint("insights_api", __name__, url_prefix="/api/v1/stats", description="How platforms respond")
 
@@ -23,7 +24,10 @@ class StatsQuerySchema(ma.Schema):
     )
     since = ma.fields.Date()
     until = ma.fields.Date()
-    platform = ma.fields.List(ma.fields.Integer())
+    platform = ma.fields.List(
+        ma.fields.String(validate=known_platform_slug),
+        metadata={"description": "Platform slugs (`/api/v1/platforms`), never their numbers"},
+    )
     country = ma.fields.List(ma.fields.String())
     region = ma.fields.List(ma.fields.String())
     category = ma.fields.List(ma.fields.String())
@@ -43,7 +47,9 @@ class RateSchema(ma.Schema):
 
 
 class ResponseRowSchema(ma.Schema):
-    group = ma.fields.String()
+    group = ma.fields.String(
+        metadata={"description": "The platform's slug, the language or country code, or the category's code"}
+    )
     reported = ma.fields.Integer(
         allow_none=True,
         metadata={"description": 'Rounded to the nearest 5; null when 1 to 4 (suppressed: read it as "fewer than 5")'},

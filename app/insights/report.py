@@ -16,7 +16,7 @@ ENGLISH = "en"
 
 @dataclass
 class LanguageGap:
-    platform_id: str
+    platform: str  # slug
     language: str
     rate: stats.Rate
     english: stats.Rate
@@ -51,9 +51,14 @@ def scope_of(person, public: bool) -> str:
     return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
 
 
+# The shape of the cached figures: a new shape never reads what an older release cached (a shared cache such as
+# Redis outlives a deployment). 2: platforms named by slug.
+CACHED_SHAPE = 2
+
+
 def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
     version, _changed = versions.current(DATA_VERSION)
-    key = f"insights:{version}:{scope_of(person, public)}:{filters!r}"
+    key = f"insights:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{filters!r}"
     cached = cache.get(key)
     if cached is None:
         cached = compute(person, filters, public)
@@ -102,4 +107,4 @@ def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:
         for row in rows
         if row.key[1] != ENGLISH and row.key[0] in english
     ]
-    return sorted(gaps, key=lambda item: (item.gap is None, -(item.gap or 0), item.platform_id, item.language))
+    return sorted(gaps, key=lambda item: (item.gap is None, -(item.gap or 0), item.platform, item.language))

@@ -17,6 +17,8 @@ from app.core.geo import COUNTRY_REGION
 from app.extensions import db
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import ACTED_OUTCOMES, AccountProminence, Outcome
+from app.platforms.models import Platform
+from app.platforms.services import ids_with_slugs
 
 Z_95 = 1.959963984540054
 
@@ -25,7 +27,7 @@ Z_95 = 1.959963984540054
 class StatsFilters:
     since: date | None = None
     until: date | None = None
-    platform: list[int] | None = None
+    platform: list[str] | None = None  # slugs
     country: list[str] | None = None
     region: list[str] | None = None
     category: list[str] | None = None
@@ -94,7 +96,7 @@ def base_conditions(person, filters: StatsFilters, public: bool) -> list:
     if filters.until:
         conditions.append(Incident.first_seen_on <= filters.until)
     if filters.platform:
-        conditions.append(Incident.platform_id.in_(filters.platform))
+        conditions.append(Incident.platform_id.in_(ids_with_slugs(filters.platform)))
     if filters.country:
         conditions.append(Incident.country.in_(filters.country))
     if filters.region:
@@ -132,10 +134,8 @@ def counts_by(person, filters: StatsFilters, public: bool, dimension: str) -> li
             .group_by(IncidentCategory.category)
         )
     else:
-        column = {"platform": Incident.platform_id, "language": Incident.language, "country": Incident.country}[
-            dimension
-        ]
-        query = select(column, func.count()).where(where).group_by(column)
+        column = {"platform": Platform.slug, "language": Incident.language, "country": Incident.country}[dimension]
+        query = select(column, func.count()).select_from(Incident).join(*BY_SLUG).where(where).group_by(column)
     return sorted(((str(key), number) for key, number in db.session.execute(query)), key=lambda row: (-row[1], row[0]))
 
 
@@ -181,14 +181,16 @@ class Responsiveness:
         return self.shown_reported is None
 
 
+# Groups and counts by platform name it by its slug, as the API's filters do.
+BY_SLUG = (Platform, Platform.id == Incident.platform_id)
 GROUPS = {
-    "platform": (Incident.platform_id,),
+    "platform": (Platform.slug,),
     "category": (IncidentCategory.category,),
     "language": (Incident.language,),
     "country": (Incident.country,),
-    "platform_language": (Incident.platform_id, Incident.language),
+    "platform_language": (Platform.slug, Incident.language),
     "platform_prominence": (
-        Incident.platform_id,
+        Platform.slug,
         case((Incident.account_prominence == AccountProminence.ORDINARY, literal("other")), else_=literal("powerful")),
     ),
 }
@@ -208,6 +210,7 @@ def responsiveness(person, filters: StatsFilters, public: bool, group: str) -> l
         )
         .select_from(Incident)
         .join(PlatformReport, PlatformReport.incident_id == Incident.id)
+        .join(*BY_SLUG)
         .where(*base_conditions(person, filters, public))
         .group_by(Incident.id, *keys)
     )
@@ -241,6 +244,7 @@ def _median_days(person, filters: StatsFilters, public: bool, keys, by_category:
         )
         .select_from(Incident)
         .join(PlatformReport, PlatformReport.incident_id == Incident.id)
+        .join(*BY_SLUG)
         .where(
             *base_conditions(person, filters, public),
             PlatformReport.outcome != Outcome.PENDING,

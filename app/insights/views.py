@@ -13,7 +13,6 @@ from sqlalchemy import select
 from app.core import disclosure
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
-from app.core.ids import MAX_INTEGER
 from app.core.page_cache import public_page
 from app.core.pdf import render_pdf
 from app.core.spreadsheets import neutralize
@@ -41,12 +40,7 @@ def filters_from_args() -> stats.StatsFilters:
     return stats.StatsFilters(
         since=day("since"),
         until=day("until"),
-        platform=[
-            int(value)
-            for value in request.args.getlist("platform")
-            if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER
-        ]
-        or None,
+        platform=[value for value in request.args.getlist("platform") if value] or None,  # slugs
         country=[value.upper() for value in request.args.getlist("country") if len(value) == 2 and value.isalpha()]
         or None,
         region=[value for value in request.args.getlist("region") if value in {r.value for r in Region}] or None,
@@ -59,7 +53,8 @@ def reader(public: bool):
 
 
 def platform_names() -> dict[str, str]:
-    return {str(platform.id): platform.name for platform in db.session.scalars(select(Platform))}
+    """Platforms' names by slug, the key of the figures by platform."""
+    return {platform.slug: platform.name for platform in db.session.scalars(select(Platform))}
 
 
 def labelled(kind: str, key: str, platforms: dict) -> str:
@@ -111,7 +106,7 @@ def percent(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
 
-def chart_svg(name: str, public: bool, only_platform: int | None = None) -> str:
+def chart_svg(name: str, public: bool, only_platform: str | None = None) -> str:
     filters = filters_from_args()
     if only_platform is not None:
         filters.platform = [only_platform]
@@ -144,7 +139,7 @@ def chart_svg(name: str, public: bool, only_platform: int | None = None) -> str:
         rows = [row for row in data.language_gap if row.gap is not None][:20]
         return charts.rate_chart(
             _("Action rate by language, next to English on the same platform"),
-            [f"{platforms.get(row.platform_id, row.platform_id)} · {language_name(row.language)}" for row in rows],
+            [f"{platforms.get(row.platform, row.platform)} · {language_name(row.language)}" for row in rows],
             {
                 _("This language"): [percent(row.rate.value) for row in rows],
                 _("English"): [percent(row.english.value) for row in rows],
@@ -255,7 +250,7 @@ def csv_rows(name: str, public: bool) -> list[list]:
             ]
         ] + [
             [
-                platforms.get(row.platform_id, row.platform_id),
+                platforms.get(row.platform, row.platform),
                 row.language,
                 shown(row.rate.total),
                 rate_cells(row.rate)[0],
@@ -302,7 +297,7 @@ def public_data_csv(name: str):
 def brief_context(slug: str) -> dict:
     platform = db.session.scalar(select(Platform).where(Platform.slug == slug)) or abort(404)
     filters = filters_from_args()
-    filters.platform = [platform.id]
+    filters.platform = [platform.slug]
     data = insights(THE_PUBLIC, filters, True)
     incidents = db.session.scalars(
         select(Incident)
@@ -321,7 +316,7 @@ def brief_context(slug: str) -> dict:
         "category_labels": CATEGORY_LABELS,
         "chart_uri": lambda name: (
             "data:image/svg+xml;base64,"
-            + base64.b64encode(chart_svg(name, public=True, only_platform=platform.id).encode()).decode()
+            + base64.b64encode(chart_svg(name, public=True, only_platform=platform.slug).encode()).decode()
         ),
     }
 

@@ -1,8 +1,13 @@
+import re
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import TimestampMixin
 from app.extensions import db
+
+# What the admin form accepts as a platform's slug (its "short name for addresses").
+SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class Platform(TimestampMixin, db.Model):

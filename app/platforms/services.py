@@ -1,9 +1,9 @@
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from app.core import audit
 from app.extensions import db
-from app.platforms.models import Platform
+from app.platforms.models import SLUG_SHAPE, Platform
 
 
 def active_platforms() -> list[Platform]:
@@ -17,6 +17,20 @@ def active_platform_ids() -> dict[str, int]:
         rows = db.session.execute(select(Platform.slug, Platform.id).where(Platform.active))
         g.active_platform_ids = {slug: platform_id for slug, platform_id in rows}
     return g.active_platform_ids
+
+
+def platform_slugs() -> set[str]:
+    """Every platform's slug, tracked now or once (a filter still finds the incidents of a platform no longer
+    tracked), read once per request."""
+    if "platform_slugs" not in g:
+        g.platform_slugs = set(db.session.scalars(select(Platform.slug)))
+    return g.platform_slugs
+
+
+def ids_with_slugs(slugs: list[str]) -> Select:
+    """The ids of the platforms with these slugs, for filters: a value that names no platform matches nothing, and
+    no stray byte reaches the database."""
+    return select(Platform.id).where(Platform.slug.in_([slug for slug in slugs if SLUG_SHAPE.fullmatch(slug)]))
 
 
 def all_platforms() -> list[Platform]:

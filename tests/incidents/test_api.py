@@ -115,6 +115,25 @@ def test_malformed_values_of_documented_parameters_answer_422(client, shared, qu
     assert list(response.get_json()["errors"]["query"]) == [name]
 
 
+def test_platforms_are_filtered_by_slug_even_when_no_longer_tracked(
+    app, bearer, personas, incident_factory, platform, platform_factory
+):
+    old = platform_factory(name="Old", slug="old", active=False)
+    incident_factory(personas["member_a"], title="On Facebook")
+    incident_factory(personas["member_a"], title="On Old", platform_id=old.id)
+    client, headers = app.test_client(), bearer("member_a")
+    assert titles(client.get(f"{API}?platform=old", headers=headers)) == ["On Old"]
+    assert titles(client.get(f"{API}?platform=facebook&platform=old", headers=headers)) == ["On Old", "On Facebook"]
+
+
+def test_a_platform_number_is_refused_naming_the_filter(client, platform):
+    response = client.get(f"{API}?platform={platform.id}")
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["query"] == {
+        "platform": {"0": ["Unknown platform: give its slug, as /api/v1/platforms lists them."]}
+    }
+
+
 def test_anonymous_filters_cannot_widen_the_list(client, shared):
     assert titles(client.get(API + "?status=draft&visibility=coalition")) == []
 
@@ -358,7 +377,9 @@ def test_recording_a_platform_report_answers_201_with_the_response_time(app, bea
         },
     )
     assert response.status_code == 201
+    report = db.session.scalar(select(PlatformReport))
     assert response.get_json() == {
+        "id": report.id,
         "reported_on": "2026-03-02",
         "channel": "trusted_flagger",
         "ticket_reference": "T-1",
@@ -367,7 +388,6 @@ def test_recording_a_platform_report_answers_201_with_the_response_time(app, bea
         "is_appeal": False,
         "response_days": 7,
     }
-    report = db.session.scalar(select(PlatformReport))
     assert report.incident_id == own_incident.id and report.response_days == 7
 
 
@@ -448,6 +468,14 @@ def test_the_openapi_document_lists_the_incident_paths_and_is_valid(client):
     assert {"get", "post"} <= set(paths[API])
     assert "get" in paths[API + "/{reference}"]
     assert "post" in paths[API + "/{reference}/platform-reports"]
+    assert "put" in paths[API + "/{reference}/platform-reports/{report_id}/outcome"]
+    assert all("post" in paths[f"{API}/{{reference}}/{step}"] for step in ("submit", "review", "publish"))
+    assert "get" in paths[API + "/{reference}/evidence"]
+    for kind in ("view", "original"):
+        content = paths[f"{API}/{{reference}}/evidence/{{evidence_id}}/{kind}"]["get"]["responses"]["200"]["content"]
+        assert {"image/jpeg", "application/pdf", "video/mp4"} <= set(content)
+    platform = next(item for item in paths[API]["get"]["parameters"] if item["name"] == "platform")
+    assert platform["schema"]["items"]["type"] == "string"
     filters = {
         "q",
         "after",

@@ -45,7 +45,7 @@ def catalogue(personas, incident_factory, platform_factory):
     report(member_a, incident_factory(member_a, title="Pending"))
     incident_factory(member_a, title="Other platform", platform_id=tiktok.id)
     incident_factory(member_b, title="From B", status="verified")
-    return {"tiktok": tiktok.id, "org_b": personas["org_b"].slug}
+    return {"tiktok": tiktok.slug, "tiktok_id": tiktok.id, "org_b": personas["org_b"].slug}
 
 
 EVERYTHING = {
@@ -99,19 +99,30 @@ def test_each_filter_narrows_the_list(login, catalogue, query, expected):
         "status=bogus",
         "severity=9",
         "since=yesterday&until=2026-13-45",
-        "platform=abc",
         "language=../etc&country=Nigeria",
         "reported=maybe",
         "after=abc",
         "category=<script>",
         "outcome=gone",
-        "platform=²",
         "after=99999999999999999999",
         "after=-5",
     ],
 )
 def test_unknown_filters_and_values_are_ignored(login, catalogue, query):
     assert set(listed(login("member_a"), "/incidents/?" + query)) == EVERYTHING
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "{tiktok_id}"])
+def test_a_platform_filter_naming_no_platform_matches_nothing(login, catalogue, value):
+    """Platforms are named by slug, as organizations are: a number or anything else never widens the list."""
+    assert listed(login("member_a"), "/incidents/?platform=" + value.format(**catalogue)) == []
+
+
+def test_the_platform_facet_names_platforms_by_slug(login, catalogue):
+    client = login("member_a")
+    page = client.get("/incidents/").get_data(as_text=True)
+    assert 'name="platform" value="tiktok">' in page and 'name="platform" value="facebook">' in page
+    assert 'name="platform" value="tiktok" checked' in client.get("/incidents/?platform=tiktok").get_data(as_text=True)
 
 
 def test_the_list_is_for_signed_in_members_only(client):

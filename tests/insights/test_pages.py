@@ -72,15 +72,15 @@ def test_csv_suppresses_a_group_of_four_and_shows_a_group_of_five(login, four_an
 def test_api_suppresses_a_group_of_four_and_shows_a_group_of_five(client, platform, four_and_five):
     rows = {row["group"]: row for row in client.get(f"{API}?group_by=platform").get_json()}
     empty = {"value": None, "low": None, "high": None}
-    assert rows[str(platform.id)] == {
-        "group": str(platform.id),
+    assert rows[platform.slug] == {
+        "group": platform.slug,
         "reported": None,
         "suppressed": True,
         "acted": empty,
         "unanswered": empty,
         "median_days": None,
     }
-    shown = rows[str(four_and_five.id)]
+    shown = rows[four_and_five.slug]
     assert shown["reported"] == 10 and not shown["suppressed"] and shown["median_days"] == 1.0  # 9, rounded
     assert shown["acted"] == {"value": 1.0, "low": pytest.approx(0.3906, abs=5e-5), "high": 1.0}
     assert shown["unanswered"] == {"value": 0.0, "low": 0.0, "high": pytest.approx(0.3244, abs=5e-5)}
@@ -104,7 +104,7 @@ def test_api_rows_follow_the_documented_schema(client, reported, platform, group
     (row,) = client.get(API, query_string={"group_by": group_by}).get_json()
     half = {"value": 0.5, "low": pytest.approx(0.1933, abs=5e-5), "high": pytest.approx(0.9776, abs=5e-5)}
     assert row == {
-        "group": group or str(platform.id),
+        "group": group or platform.slug,
         "reported": 10,
         "suppressed": False,
         "median_days": 4.0,
@@ -195,6 +195,12 @@ def test_brief_shows_published_public_incidents_only(login, reported, published_
     assert "5 published incidents" in body
 
 
+def test_the_platform_choice_names_platforms_by_slug(login, platform_factory):
+    platform_factory(name="TikTok", slug="tiktok")
+    page = login("member_a").get("/insights/?platform=tiktok").get_data(as_text=True)
+    assert '<option value="tiktok" selected>TikTok</option>' in page
+
+
 def test_filters_in_the_address_narrow_the_figures(login, reported, platform_factory):
     tiktok = platform_factory(name="TikTok", slug="tiktok")
     reported(country="NG", categories=["hate_speech"], first_seen_on=date(2026, 1, 10))
@@ -208,7 +214,8 @@ def test_filters_in_the_address_narrow_the_figures(login, reported, platform_fac
     assert countries("") == ["Brazil", "Kenya", "Nigeria"]
     assert countries("since=2026-02-01") == ["Brazil", "Kenya"]
     assert countries("until=2026-02-10&since=2026-02-10") == ["Kenya"]
-    assert countries(f"platform={tiktok.id}") == ["Kenya"]
+    assert countries("platform=tiktok") == ["Kenya"]
+    assert countries(f"platform={tiktok.id}") == []  # slugs only: a number names no platform
     assert countries("country=ng&country=br") == ["Brazil", "Nigeria"]
     assert countries("region=latin_america") == ["Brazil"]
     assert countries("category=misogyny") == ["Brazil", "Kenya"]

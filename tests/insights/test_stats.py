@@ -114,8 +114,8 @@ def test_rate_tells_no_more_than_its_rounded_counts(hits, total):
 
 def test_acted_and_unanswered_shares_match_hand_counts(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    platform_id = str(platform.id)
-    english, arabic, french = rows[(platform_id, "en")], rows[(platform_id, "ar")], rows[(platform_id, "fr")]
+    slug = platform.slug
+    english, arabic, french = rows[(slug, "en")], rows[(slug, "ar")], rows[(slug, "fr")]
     assert (english.reported, english.acted, english.unanswered) == (6, 3, 2)
     assert (arabic.reported, arabic.acted, arabic.unanswered) == (5, 2, 2)
     assert (french.reported, french.acted, french.unanswered) == (5, 1, 4)
@@ -125,9 +125,9 @@ def test_acted_and_unanswered_shares_match_hand_counts(languages, platform):
 
 def test_median_days_with_even_and_odd_counts(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    assert rows[(str(platform.id), "en")].median_days == 5.0  # (4 + 6) / 2 over four answered reports
-    assert rows[(str(platform.id), "ar")].median_days == 3.0  # the middle of 1, 3, 7
-    assert rows[(str(platform.id), "fr")].median_days == 8.0  # a single answered report
+    assert rows[(platform.slug, "en")].median_days == 5.0  # (4 + 6) / 2 over four answered reports
+    assert rows[(platform.slug, "ar")].median_days == 3.0  # the middle of 1, 3, 7
+    assert rows[(platform.slug, "fr")].median_days == 8.0  # a single answered report
 
 
 def test_median_of_a_platform_spans_every_language(languages, platform):
@@ -138,7 +138,7 @@ def test_median_of_a_platform_spans_every_language(languages, platform):
 
 def test_group_of_four_is_suppressed_and_five_is_not(languages, platform):
     rows = by_key(stats.responsiveness(None, stats.StatsFilters(), True, "platform_language"))
-    swahili, arabic = rows[(str(platform.id), "sw")], rows[(str(platform.id), "ar")]
+    swahili, arabic = rows[(platform.slug, "sw")], rows[(platform.slug, "ar")]
     assert swahili.suppressed and swahili.acted_rate.value is None and swahili.unanswered_rate.interval is None
     assert not arabic.suppressed and arabic.shown_reported == 5 and arabic.acted_rate.suppressed
 
@@ -159,12 +159,12 @@ def test_language_gap_puts_the_widest_gap_first_and_suppressed_last():
 
 def test_language_gap_needs_english_on_the_same_platform():
     rows = [
-        stats.Responsiveness(("1", "en"), 5, 5, 0, 1.0),
-        stats.Responsiveness(("1", "ar"), 5, 0, 0, 2.0),
-        stats.Responsiveness(("2", "ar"), 5, 0, 5, None),
+        stats.Responsiveness(("facebook", "en"), 5, 5, 0, 1.0),
+        stats.Responsiveness(("facebook", "ar"), 5, 0, 0, 2.0),
+        stats.Responsiveness(("tiktok", "ar"), 5, 0, 5, None),
     ]
-    assert [(row.platform_id, row.language, row.gap) for row in language_gaps(rows)] == [
-        ("1", "ar", pytest.approx(1.0))
+    assert [(row.platform, row.language, row.gap) for row in language_gaps(rows)] == [
+        ("facebook", "ar", pytest.approx(1.0))
     ]
 
 
@@ -179,11 +179,11 @@ def test_powerful_accounts_are_compared_with_all_others(reported, platform, plat
     for _ in range(3):
         reported(("removed", 1), account_prominence="influencer", platform_id=tiktok.id)
     rows = by_key(public_figures().powerful_gap)
-    powerful, other = rows[(str(platform.id), "powerful")], rows[(str(platform.id), "other")]
+    powerful, other = rows[(platform.slug, "powerful")], rows[(platform.slug, "other")]
     assert (powerful.reported, powerful.acted, powerful.acted_rate.suppressed) == (5, 1, True)
     assert (other.reported, other.acted, other.acted_rate.suppressed) == (5, 4, True)
-    assert rows[(str(tiktok.id), "powerful")].suppressed
-    assert (str(tiktok.id), "other") not in rows
+    assert rows[(tiktok.slug, "powerful")].suppressed
+    assert (tiktok.slug, "other") not in rows
 
 
 def test_counts_by_dimension_and_over_time(reported, platform_factory):
@@ -205,7 +205,7 @@ def test_counts_by_dimension_and_over_time(reported, platform_factory):
         "2026-01": {"hate_speech": 1, "incitement": 1},
         "2026-02": {"hate_speech": 1, "misogyny": 1},
     }
-    assert dict(stats.counts_by(None, everything, True, "platform"))[str(tiktok.id)] == 1
+    assert dict(stats.counts_by(None, everything, True, "platform"))[tiktok.slug] == 1
 
 
 def test_figures_leave_with_counts_of_one_to_four_suppressed_and_the_rest_rounded(reported):
@@ -272,9 +272,9 @@ def test_region_is_where_the_incident_happened_not_where_its_filer_works(reporte
 
 
 def test_platform_filter_keeps_that_platform_only(spread):
-    figures = public_figures(stats.StatsFilters(platform=[spread.id]))
-    assert figures.by_platform == [(str(spread.id), None)] and figures.by_country == [("KE", None)]
-    assert [row.key[0] for row in figures.responsiveness] == [str(spread.id)]
+    figures = public_figures(stats.StatsFilters(platform=[spread.slug]))
+    assert figures.by_platform == [(spread.slug, None)] and figures.by_country == [("KE", None)]
+    assert [row.key[0] for row in figures.responsiveness] == [spread.slug]
 
 
 def test_members_count_what_they_may_see(reported, personas):
