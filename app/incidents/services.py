@@ -13,7 +13,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, permissions, quota, uploads, versions
+from app.core import audit, display_copies, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
@@ -276,8 +276,9 @@ def add_file_evidence(
     description: str | None = None,
     is_public: bool = False,
 ) -> Evidence:
-    """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice,
-    quota.QuotaExceeded when the organization has no room for it.
+    """Store a prepared upload on the incident with its display copy without metadata; IncidentError('duplicate')
+    for the same file twice, quota.QuotaExceeded when the organization has no room for it. A PDF or video whose
+    metadata cannot be removed is kept without a display copy, ``display_problem`` saying why.
 
     The row is flushed before the file is written: if writing fails the transaction rolls back, and
     if the transaction fails later the file it created is removed (see ``app.core.storage``).
@@ -287,6 +288,7 @@ def add_file_evidence(
     if any(item.sha256 == upload.sha256 for item in incident.evidence):
         raise IncidentError("duplicate")
     quota.ensure_room(incident.organization_id, len(upload.data))
+    upload, problem = _with_display_copy(upload)
     item = Evidence(
         incident_id=incident.id,
         sha256=upload.sha256,
@@ -296,6 +298,7 @@ def add_file_evidence(
         description=description or None,
         is_public=is_public,
         uploaded_by_id=actor.id,
+        display_problem=problem,
     )
     try:
         with db.session.begin_nested():
@@ -305,6 +308,17 @@ def add_file_evidence(
     item.display_sha256 = uploads.write_upload(upload)
     audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
     return item
+
+
+def _with_display_copy(upload: uploads.PreparedUpload) -> tuple[uploads.PreparedUpload, str | None]:
+    """The upload with a display copy (images already have theirs), or as it is and the code of the reason why
+    none could be made."""
+    if upload.display is not None:
+        return upload, None
+    try:
+        return dataclasses.replace(upload, display=display_copies.display_copy(upload.data, upload.media_type)), None
+    except display_copies.StripFailed as failure:
+        return upload, failure.code
 
 
 def evidence_sizes(organization_id: int) -> Select:

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import permissions, submissions, versions
+from app.core import display_copies, permissions, submissions, versions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
@@ -190,6 +190,7 @@ def detail_page(incident: Incident, **forms) -> str:
         "incidents/detail.html",
         incident=incident,
         insider=permissions.can_see_internals(current_user, incident),
+        display_problems=display_copies.PROBLEMS,
         **shown,
         **vocabulary(),
     )
