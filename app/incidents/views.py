@@ -15,7 +15,7 @@ from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import db
-from app.incidents import exports, imports, search, services, vocab
+from app.incidents import custody, exports, imports, search, services, vocab
 from app.incidents.forms import (
     EvidenceFileForm,
     EvidenceLinkForm,
@@ -186,10 +186,13 @@ DETAIL_FORMS = {
 def detail_page(incident: Incident, **forms) -> str:
     """The incident's page; ``forms`` (by template name) come back with what was typed and their errors."""
     shown = {name: forms[name] if name in forms else form(formdata=None) for name, form in DETAIL_FORMS.items()}
+    insider = permissions.can_see_internals(current_user, incident)
     return render_template(
         "incidents/detail.html",
         incident=incident,
-        insider=permissions.can_see_internals(current_user, incident),
+        insider=insider,
+        custody_log=custody.custody_log(incident) if insider else [],
+        custody_actions=custody.ACTIONS,
         display_problems=display_copies.PROBLEMS,
         **shown,
         **vocabulary(),
