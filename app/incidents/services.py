@@ -4,6 +4,7 @@ Services add and flush; the caller commits. Each records what it did in the audi
 """
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -124,8 +125,16 @@ def _apply(incident: Incident, data: IncidentData) -> None:
         setattr(incident, field.model_attribute, getattr(data, field.name))
 
 
-def create_incident(actor: User, data: IncidentData, submit: bool = False) -> Incident:
-    """File a new incident for the actor's organization, as a draft or submitted at once."""
+def create_incident(
+    actor: User,
+    data: IncidentData,
+    submit: bool = False,
+    files: Sequence[uploads.PreparedUpload] = (),
+    files_public: bool = False,
+) -> Incident:
+    """File a new incident for the actor's organization with its evidence files (the same file once), as a draft
+    or submitted at once: the reviewers hear of it once its files are stored. Raises quota.QuotaExceeded when
+    the organization has no room for them."""
     if not permissions.can_file_incident(actor):
         raise IncidentError("not_allowed")
     incident = Incident(
@@ -139,6 +148,8 @@ def create_incident(actor: User, data: IncidentData, submit: bool = False) -> In
     db.session.flush()
     audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
     versions.bump(DATA_VERSION)
+    for upload in {upload.sha256: upload for upload in files}.values():
+        add_file_evidence(actor, incident, upload, is_public=files_public)
     if submit:
         submit_incident(actor, incident)
     return incident
