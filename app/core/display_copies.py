@@ -18,6 +18,7 @@ from pypdf import PdfReader, PdfWriter
 from app.core import uploads
 
 VIDEO_FORMATS = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
+STRIPPED_TYPES = ("application/pdf", *VIDEO_FORMATS)  # images are cleaned, or refused, in app.core.uploads
 
 PROBLEMS = {
     "no_ffmpeg": _l(

@@ -14,12 +14,12 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, display_copies, permissions, quota, uploads, versions
+from app.core import audit, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents import fields
+from app.incidents import evidence_copies, fields
 from app.incidents.models import Evidence, Incident, IncidentUrl, PlatformReport, normalize_url
 from app.incidents.references import next_reference
 from app.incidents.vocab import Channel, Outcome, Status
@@ -299,7 +299,7 @@ def add_file_evidence(
     if any(item.sha256 == upload.sha256 for item in incident.evidence):
         raise IncidentError("duplicate")
     quota.ensure_room(incident.organization_id, len(upload.data))
-    upload, problem = _with_display_copy(upload)
+    upload, problem = evidence_copies.with_display_copy(upload)
     item = Evidence(
         incident_id=incident.id,
         sha256=upload.sha256,
@@ -319,17 +319,6 @@ def add_file_evidence(
     item.display_sha256 = uploads.write_upload(upload)
     audit.record("evidence_uploaded", target=incident, actor=actor, evidence_id=item.id, sha256=upload.sha256)
     return item
-
-
-def _with_display_copy(upload: uploads.PreparedUpload) -> tuple[uploads.PreparedUpload, str | None]:
-    """The upload with a display copy (images already have theirs), or as it is and the code of the reason why
-    none could be made."""
-    if upload.display is not None:
-        return upload, None
-    try:
-        return dataclasses.replace(upload, display=display_copies.display_copy(upload.data, upload.media_type)), None
-    except display_copies.StripFailed as failure:
-        return upload, failure.code
 
 
 def evidence_sizes(organization_id: int) -> Select:
