@@ -19,11 +19,11 @@ SECRET = "Amina Diallo"
 MP4_HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(64)
 
 
-def pdf_with_metadata() -> bytes:
+def pdf_with_metadata(title: str = "Collected by " + SECRET) -> bytes:
     """A one-page PDF naming its author in the document information, the XMP packet and an attached file."""
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
-    writer.add_metadata({"/Author": SECRET, "/Title": "Collected by " + SECRET})
+    writer.add_metadata({"/Author": SECRET, "/Title": title})
     writer.add_attachment("collector.txt", SECRET.encode())
     xmp = DecodedStreamObject()
     xmp.set_data(f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{SECRET}</x:xmpmeta>'.encode())
