@@ -190,6 +190,9 @@ class DefaultConfig:
     EVIDENCE_DIR: str | None = None
     MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
     MAX_IMAGE_PIXELS = 50_000_000  # larger images are refused before decoding (pixel floods)
+    # Videos' display copies lose their metadata through Debian's ffmpeg (a name on PATH, or a path).
+    FFMPEG = "ffmpeg"
+    FFMPEG_TIMEOUT = 120  # seconds; a video that takes longer gets no display copy
     ORGANIZATION_STORAGE_QUOTA_BYTES = 5 * 1024**3  # per organization, all its uploads; 0: no quota
     # `flask retention run` removes rejected incidents and withdrawn evidence and signatures this long after; 0: keep.
     RETENTION_REJECTED_DAYS = 180

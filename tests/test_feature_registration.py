@@ -34,6 +34,7 @@ COMMANDS = {
     "users",
     "tokens",
     "organizations",
+    "incidents",
     "letters",
     "tracker",
     "meetings",

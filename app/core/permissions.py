@@ -178,11 +178,7 @@ def can_see_evidence(person, incident, evidence) -> bool:
     """Display copies: insiders see all; other members all of a shared incident; the public only public ones."""
     if not can_view_incident(person, incident):
         return False
-    return (
-        can_see_internals(person, incident)
-        or is_signed_in(person)
-        or (evidence.is_public and evidence.withdrawn_at is None)
-    )
+    return can_see_internals(person, incident) or is_signed_in(person) or evidence.may_be_public
 
 
 def can_see_filing_organization(person, incident) -> bool:

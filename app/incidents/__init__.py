@@ -4,16 +4,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Incidents: their tables, pages, evidence, public pages, the API, their share of the storage quota and the
-    data version their cached lists follow."""
+    """Incidents: their tables, pages, evidence, public pages, the API, their commands, their share of the storage
+    quota and the data version their cached lists follow."""
     from app.core import api, quota, versions
     from app.incidents import evidence_views, models, public_views, services, views  # noqa: F401  (models: tables)
     from app.incidents.api import blp
+    from app.incidents.cli import incidents_cli
     from app.platforms.models import Platform
 
     for blueprint in (views.bp, evidence_views.bp, public_views.bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(app, blp)
+    app.cli.add_command(incidents_cli)
     quota.register_usage(app, services.evidence_sizes)
     # Cached lists name each incident's platform: renaming one is a change to what they show.
     versions.track(versions.INCIDENTS, Platform)

@@ -35,6 +35,7 @@ SHOWN_IN_LIST = (
     joinedload(Incident.platform),
     selectinload(Incident.communities),
     selectinload(Incident.urls),
+    selectinload(Incident.evidence),
 )
 
 

@@ -96,15 +96,17 @@ def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
 @bp.get("/<reference>/evidence/<int:evidence_id>/view")
 @allow(PUBLIC)
 def view(reference: str, evidence_id: int):
-    """The display copy (images without metadata; other files as they are), to whoever may see the evidence."""
+    """The display copy without metadata, to whoever may see the evidence; a file that has none (its metadata
+    could not be removed) is its original, to insiders only. PDFs are downloaded: browsers refuse to show one
+    under the sandboxing CSP."""
     incident, item = services.visible_evidence_or_404(current_user, reference, evidence_id)
     if not item.is_file:
         abort(404)
     if not item.display_sha256 and not permissions.can_see_internals(current_user, incident):
-        abort(404)  # non-image files are originals: insiders only
+        abort(404)
     services.record_evidence_access(current_user, incident, item, "evidence_viewed")
     db.session.commit()
-    return _send(item, item.display_sha256 or item.sha256, False, incident.reference)
+    return _send(item, item.display_sha256 or item.sha256, item.is_pdf, incident.reference)
 
 
 @bp.get("/<reference>/evidence/<int:evidence_id>/original")

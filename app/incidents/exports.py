@@ -12,7 +12,7 @@ from app.core.spreadsheets import neutralize_reversibly
 from app.extensions import db
 from app.incidents import fields, search
 from app.incidents.fields import Field, Kind
-from app.incidents.models import Incident
+from app.incidents.models import Incident, PlatformReport
 
 COLUMNS = [field.public_name for field in fields.SHOWN]
 BATCH = 500
@@ -22,11 +22,27 @@ def _organization(person, incident: Incident) -> str:
     return incident.organization.name if permissions.can_see_filing_organization(person, incident) else ""
 
 
+def _report(report: PlatformReport) -> str:
+    """``reported_on:channel:outcome:outcome_on:report|appeal``, the outcome's date empty while pending."""
+    outcome_on = report.outcome_on.isoformat() if report.outcome_on else ""
+    kind = "appeal" if report.is_appeal else "report"
+    return f"{report.reported_on.isoformat()}:{report.channel}:{report.outcome}:{outcome_on}:{kind}"
+
+
 def _reports(person, incident: Incident) -> str:
-    return ";".join(f"{r.reported_on.isoformat()}:{r.channel}:{r.outcome}" for r in incident.reports)
+    return ";".join(_report(report) for report in incident.reports)
 
 
-PER_READER = {"organization": _organization, "reports": _reports}
+def _evidence_sha256(person, incident: Incident) -> str:
+    """The SHA-256 of each file the reader may see, so that a copy can be checked against the record."""
+    return " ".join(
+        item.sha256
+        for item in incident.evidence
+        if item.is_file and permissions.can_see_evidence(person, incident, item)
+    )
+
+
+PER_READER = {"organization": _organization, "reports": _reports, "evidence_sha256": _evidence_sha256}
 
 
 def cell(incident: Incident, field: Field):
@@ -63,6 +79,7 @@ def _rows(person, filters) -> Iterator[dict]:
         selectinload(Incident.communities),
         selectinload(Incident.urls),
         selectinload(Incident.reports),
+        selectinload(Incident.evidence),
     )
     last_id = 0
     while True:  # keyset batches keep memory flat and each statement short

@@ -188,6 +188,7 @@ FIELDS = (
         shown=False,
     ),
     Field("reports", Kind.PER_READER, editable=False),
+    Field("evidence_sha256", Kind.PER_READER, editable=False),
 )
 
 

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -125,6 +125,32 @@ def incident_form_class(editable=EDITABLE) -> type[IncidentFormBase]:
 
 
 IncidentForm = incident_form_class()
+MAX_FILES_AT_FILING = 10
+
+
+def at_most_files(form, field):
+    if len(field.chosen_files()) > MAX_FILES_AT_FILING:
+        raise ValidationError(_l("At most %(num)d files at a time.", num=MAX_FILES_AT_FILING))
+
+
+class EvidenceFilesField(MultipleFileField):
+    def chosen_files(self) -> list:
+        """The files chosen (a browser sends one empty part when none is)."""
+        return [upload for upload in self.data or [] if upload and upload.filename]
+
+
+class NewIncidentForm(IncidentForm):
+    """Filing: the incident's fields and its first evidence files, each checked when the form is sent."""
+
+    evidence_files = EvidenceFilesField(
+        _l("Evidence files"),
+        validators=[at_most_files],
+        description=_l(
+            "Images, PDF or video, several at once. Location, camera and author data are removed from the copy "
+            "others see."
+        ),
+    )
+    evidence_public = BooleanField(_l("These files may be shown publicly once the incident is published"))
 
 
 class ReportForm(FlaskForm):

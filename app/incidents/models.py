@@ -194,7 +194,8 @@ class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # the sealed original
-    display_sha256: Mapped[str | None] = mapped_column(String(64))  # images: the copy without metadata
+    display_sha256: Mapped[str | None] = mapped_column(String(64))  # files: the copy without metadata
+    display_problem: Mapped[str | None] = mapped_column(String(20))  # why a file has no display copy
     media_type: Mapped[str | None] = mapped_column(String(100))
     extension: Mapped[str | None] = mapped_column(String(10))
     size: Mapped[int | None]
@@ -212,8 +213,21 @@ class Evidence(db.Model):
         return self.sha256 is not None
 
     @property
+    def may_be_public(self) -> bool:
+        """Marked public, not withdrawn, and (for a file) with a copy without metadata to show."""
+        return self.is_public and self.withdrawn_at is None and (not self.is_file or self.display_sha256 is not None)
+
+    @property
     def is_image(self) -> bool:
         return bool(self.media_type and self.media_type.startswith("image/"))
+
+    @property
+    def is_video(self) -> bool:
+        return bool(self.media_type and self.media_type.startswith("video/"))
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
 
     def __repr__(self) -> str:
         return f"<Evidence {self.id} incident={self.incident_id}>"

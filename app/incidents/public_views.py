@@ -24,7 +24,7 @@ def index():
 @allow(PUBLIC)
 def detail(reference: str):
     incident = services.visible_incident_or_404(THE_PUBLIC, reference)
-    evidence = [item for item in incident.evidence if item.is_public and item.withdrawn_at is None]
+    evidence = [item for item in incident.evidence if item.may_be_public]
     return render_template(
         "incidents/public_detail.html",
         incident=incident,

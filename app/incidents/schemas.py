@@ -247,6 +247,18 @@ class IncidentSchema(ma.Schema.from_dict(output_fields(), name="IncidentOutputFi
         },
     )
 
+    evidence_sha256 = ma.fields.Method(
+        "evidence_sha256_for_reader",
+        metadata={"description": "The SHA-256 of each evidence file the caller may see"},
+    )
+
+    def evidence_sha256_for_reader(self, incident):
+        return [
+            item.sha256
+            for item in incident.evidence
+            if item.is_file and permissions.can_see_evidence(current_user, incident, item)
+        ]
+
     def reports_for_reader(self, incident):
         rows = ReportSchema(many=True).dump(incident.reports)
         if not permissions.can_see_internals(current_user, incident):

@@ -4,6 +4,7 @@ Services add and flush; the caller commits. Each records what it did in the audi
 """
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -18,7 +19,7 @@ from app.core.db import prepare_to_write, utcnow
 from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
 from app.extensions import db
-from app.incidents import fields
+from app.incidents import evidence_copies, fields
 from app.incidents.models import Evidence, Incident, IncidentUrl, PlatformReport, normalize_url
 from app.incidents.references import next_reference
 from app.incidents.vocab import Channel, Outcome, Status
@@ -140,8 +141,16 @@ def _apply(incident: Incident, data: IncidentData) -> None:
         setattr(incident, field.model_attribute, getattr(data, field.name))
 
 
-def create_incident(actor: User, data: IncidentData, submit: bool = False) -> Incident:
-    """File a new incident for the actor's organization, as a draft or submitted at once."""
+def create_incident(
+    actor: User,
+    data: IncidentData,
+    submit: bool = False,
+    files: Sequence[uploads.PreparedUpload] = (),
+    files_public: bool = False,
+) -> Incident:
+    """File a new incident for the actor's organization with its evidence files (the same file once), as a draft
+    or submitted at once: the reviewers hear of it once its files are stored. Raises quota.QuotaExceeded when
+    the organization has no room for them."""
     if not permissions.can_file_incident(actor):
         raise IncidentError("not_allowed")
     incident = Incident(
@@ -155,6 +164,8 @@ def create_incident(actor: User, data: IncidentData, submit: bool = False) -> In
     db.session.flush()
     audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
     versions.bump(DATA_VERSION)
+    for upload in {upload.sha256: upload for upload in files}.values():
+        add_file_evidence(actor, incident, upload, is_public=files_public)
     if submit:
         submit_incident(actor, incident)
     return incident
@@ -292,8 +303,9 @@ def add_file_evidence(
     description: str | None = None,
     is_public: bool = False,
 ) -> Evidence:
-    """Store a prepared upload on the incident; IncidentError('duplicate') for the same file twice,
-    quota.QuotaExceeded when the organization has no room for it.
+    """Store a prepared upload on the incident with its display copy without metadata; IncidentError('duplicate')
+    for the same file twice, quota.QuotaExceeded when the organization has no room for it. A PDF or video whose
+    metadata cannot be removed is kept without a display copy, ``display_problem`` saying why.
 
     The row is flushed before the file is written: if writing fails the transaction rolls back, and
     if the transaction fails later the file it created is removed (see ``app.core.storage``).
@@ -303,6 +315,7 @@ def add_file_evidence(
     if any(item.sha256 == upload.sha256 for item in incident.evidence):
         raise IncidentError("duplicate")
     quota.ensure_room(incident.organization_id, len(upload.data))
+    upload, problem = evidence_copies.with_display_copy(upload)
     item = Evidence(
         incident_id=incident.id,
         sha256=upload.sha256,
@@ -312,6 +325,7 @@ def add_file_evidence(
         description=description or None,
         is_public=is_public,
         uploaded_by_id=actor.id,
+        display_problem=problem,
     )
     try:
         with db.session.begin_nested():

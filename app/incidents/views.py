@@ -9,18 +9,20 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import permissions, submissions, versions
+from app.core import display_copies, permissions, quota, submissions, uploads, versions
 from app.core.access import SIGNED_IN, allow
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import db
-from app.incidents import exports, imports, search, services, vocab
+from app.incidents import custody, exports, imports, search, services, vocab
 from app.incidents.forms import (
     EvidenceFileForm,
+    EvidenceFilesField,
     EvidenceLinkForm,
     ImportForm,
     IncidentForm,
+    NewIncidentForm,
     OutcomeForm,
     ReportForm,
     ReviewForm,
@@ -50,8 +52,8 @@ def vocabulary() -> dict:
     return _labels() | {"language_name": vocab.language_name}
 
 
-def incident_form(incident: Incident | None = None) -> IncidentForm:
-    form = IncidentForm(obj=incident)
+def incident_form(incident: Incident | None = None, form_class: type[IncidentForm] = IncidentForm) -> IncidentForm:
+    form = form_class(obj=incident)
     platforms = active_platforms()
     if incident is not None and incident.platform not in platforms:
         platforms.append(incident.platform)
@@ -100,39 +102,67 @@ def index():
     )
 
 
-def _duplicates_block(form: IncidentForm, data: services.IncidentData, exclude_id=None) -> list[Incident]:
-    """Incidents already holding these URLs, unless the person confirmed this is not a duplicate."""
+def _duplicates_block(form: IncidentForm, data: services.IncidentData, hashes=(), exclude_id=None) -> list[Incident]:
+    """Incidents already holding these URLs or files, unless the person confirmed this is not a duplicate."""
     if form.confirm_duplicates.data:
         return []
-    return services.find_duplicates(current_user, data.urls, [], exclude_id=exclude_id)
+    return services.find_duplicates(current_user, data.urls, list(hashes), exclude_id=exclude_id)
+
+
+def _prepared_files(field: EvidenceFilesField) -> list[uploads.PreparedUpload] | None:
+    """Every chosen file checked; None, with each refusal on the field, when one is refused."""
+    prepared = []
+    for chosen in field.chosen_files():
+        try:
+            prepared.append(uploads.prepare_upload(chosen.stream))
+        except uploads.UploadRejected as error:
+            problem = uploads.REJECTION_MESSAGES[error.code]
+            field.errors.append(_("%(file)s: %(problem)s", file=chosen.filename, problem=problem))
+    return None if field.errors else prepared
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def new():
-    form = incident_form()
+    """File an incident with its first evidence files; what was typed comes back with the errors."""
+    form = incident_form(form_class=NewIncidentForm)
     duplicates = []
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (files := _prepared_files(form.evidence_files)) is not None:
         data = data_from(form)
-        duplicates = _duplicates_block(form, data)
+        duplicates = _duplicates_block(form, data, hashes=(upload.sha256 for upload in files))
         if not duplicates:
-            try:
-                submission = submissions.claim(form.submission.data)
-            except submissions.AlreadySubmitted as earlier:
-                db.session.rollback()
-                flash(_("This form was already sent; the incident it saved is below."), "warning")
-                return redirect(
-                    url_for("incidents.detail", reference=earlier.result)
-                    if earlier.result
-                    else url_for("incidents.index")
-                )
-            incident = services.create_incident(current_user, data, submit="submit" in request.form)
-            if submission is not None:
-                submission.result = incident.reference
-            db.session.commit()
-            flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
-            return redirect(url_for("incidents.detail", reference=incident.reference))
+            response = _file_incident(form, data, files)
+            if response is not None:
+                return response
+    if form.evidence_files.chosen_files():  # browsers never send chosen files back to a form
+        form.evidence_files.errors.append(_("Choose the files again before saving."))
     return render_template("incidents/form.html", form=form, incident=None, duplicates=duplicates, **vocabulary())
+
+
+def _file_incident(form: NewIncidentForm, data: services.IncidentData, files: list[uploads.PreparedUpload]):
+    """Save the incident and its files once (a form sent twice files one incident); None when the files do not
+    fit in the organization's quota, the reason on the form."""
+    try:
+        submission = submissions.claim(form.submission.data)
+    except submissions.AlreadySubmitted as earlier:
+        db.session.rollback()
+        flash(_("This form was already sent; the incident it saved is below."), "warning")
+        return redirect(
+            url_for("incidents.detail", reference=earlier.result) if earlier.result else url_for("incidents.index")
+        )
+    try:
+        incident = services.create_incident(
+            current_user, data, "submit" in request.form, files, form.evidence_public.data
+        )
+    except quota.QuotaExceeded:
+        db.session.rollback()
+        form.evidence_files.errors.append(quota.MESSAGE)
+        return None
+    if submission is not None:
+        submission.result = incident.reference
+    db.session.commit()
+    flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
+    return redirect(url_for("incidents.detail", reference=incident.reference))
 
 
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -186,10 +216,14 @@ DETAIL_FORMS = {
 def detail_page(incident: Incident, **forms) -> str:
     """The incident's page; ``forms`` (by template name) come back with what was typed and their errors."""
     shown = {name: forms[name] if name in forms else form(formdata=None) for name, form in DETAIL_FORMS.items()}
+    insider = permissions.can_see_internals(current_user, incident)
     return render_template(
         "incidents/detail.html",
         incident=incident,
-        insider=permissions.can_see_internals(current_user, incident),
+        insider=insider,
+        custody_log=custody.custody_log(incident) if insider else [],
+        custody_actions=custody.ACTIONS,
+        display_problems=display_copies.PROBLEMS,
         **shown,
         **vocabulary(),
     )

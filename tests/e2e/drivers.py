@@ -43,8 +43,8 @@ class Pointer:
     def check(self, target) -> None:
         self.field(target).check()
 
-    def upload(self, target, path) -> None:
-        self.field(target).set_input_files(str(path))
+    def upload(self, target, *paths) -> None:
+        self.field(target).set_input_files([str(path) for path in paths])
 
     def toggle(self, target) -> None:
         """Open or close a disclosure (a details summary): no page load."""
@@ -116,12 +116,12 @@ class Keyboard(Pointer):
             self.page.keyboard.press("Space")
         assert box.is_checked()
 
-    def upload(self, target, path) -> None:
+    def upload(self, target, *paths) -> None:
         """Enter on the focused file input opens the system's file dialog, which is not the page's to test (and
-        headless Chromium opens it unreliably): the file is handed to the focused input, as that dialog does."""
+        headless Chromium opens it unreliably): the files are handed to the focused input, as that dialog does."""
         field = self.field(target)
         self.focus(field)
-        field.set_input_files(str(path))
+        field.set_input_files([str(path) for path in paths])
 
     def toggle(self, target) -> None:
         self.focus(self.control(target))

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in, unique
 from tests.e2e.drivers import MODES
+from tests.incidents.test_evidence_display import pdf_with_metadata
 
 
 def gps_photo() -> bytes:
@@ -61,6 +62,28 @@ def test_a_member_files_an_incident_with_a_gps_photo_and_steering_publishes_it(v
     served = public.page.request.get(live_server["url"] + image_url)
     assert served.ok
     assert not Image.open(io.BytesIO(served.body())).getexif(), "the public copy carries no EXIF or GPS"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_member_files_an_incident_with_two_files_in_one_form(visit, tmp_path, mode):
+    title = unique("Threats against journalists")
+    member = visit("member", mode)
+    member.goto("/incidents/new")
+    member.fill("Title", title)
+    member.select("Platform", "Facebook")
+    member.select("Language of the content", "Kiswahili — Swahili")
+    member.select("Country", "Kenya")
+    member.fill("Date first seen", "2026-05-01")
+    member.check("Hate speech")
+    member.check(member.page.get_by_label("2 · Serious"))
+    photo, statement = tmp_path / "photo.jpg", tmp_path / "statement.pdf"
+    photo.write_bytes(gps_photo())
+    statement.write_bytes(pdf_with_metadata(title))  # a new file each time, as gps_photo
+    member.upload("Evidence files", photo, statement)
+    member.submit("Save and submit for review")
+    expect(member.page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(member.page.locator(".evidence-item")).to_have_count(2)
+    expect(member.page.locator("#evidence")).to_contain_text("application/pdf")
 
 
 @pytest.mark.parametrize("mode", MODES)

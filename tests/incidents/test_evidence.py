@@ -86,25 +86,6 @@ def fetch(client, path: str):
 pytestmark = pytest.mark.usefixtures("evidence_dir")  # files go to a folder of this test
 
 
-@pytest.fixture
-def attach(app, personas):
-    """Store a file on an incident through the service, as organization A's member."""
-
-    def add(incident, data: bytes, **fields) -> Evidence:
-        item = services.add_file_evidence(
-            personas["member_a"], incident, uploads.prepare_upload(io.BytesIO(data)), **fields
-        )
-        db.session.commit()
-        return item
-
-    return add
-
-
-@pytest.fixture
-def public(personas, incident_factory):
-    return incident_factory(personas["member_a"], status="published", visibility="public")
-
-
 def url(incident, item, kind="view") -> str:
     return f"/incidents/{incident.reference}/evidence/{item.id}/{kind}"
 
@@ -367,9 +348,11 @@ def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, 
         ),
     ],
 )
-def test_pdf_and_video_are_kept_as_they_are_for_insiders_only(login, shared_incident, attach, data, media_type):
+def test_pdf_and_video_whose_metadata_cannot_be_removed_are_for_insiders_only(
+    login, shared_incident, attach, data, media_type
+):
     item = attach(shared_incident, data)
-    assert item.media_type == media_type and item.display_sha256 is None
+    assert item.media_type == media_type and item.display_sha256 is None and item.display_problem == "unreadable"
     response = fetch(login("member_a"), url(shared_incident, item))
     assert response.mimetype == media_type and response.data == data
     assert fetch(login("member_b"), url(shared_incident, item)).status_code == 404

@@ -13,6 +13,7 @@ from app.incidents import exports, services
 from app.incidents.models import Incident, IncidentCategory
 from app.incidents.vocab import Channel, Outcome, Status
 from tests.incidents.helpers import csv_rows, export_csv, export_json, incident_count
+from tests.incidents.test_evidence import photo
 
 HEADER = ",".join(exports.COLUMNS)
 
@@ -74,7 +75,7 @@ def test_export_names_the_organization_only_when_it_chose_to_be_named_or_to_insi
     assert to_b == {"B shared anonymously": "Organization B"}
 
 
-def test_csv_export_writes_every_column_of_an_incident(login, personas, incident_factory):
+def test_csv_export_writes_every_column_of_an_incident(login, personas, incident_factory, attach, evidence_dir):
     incident = incident_factory(
         personas["member_a"],
         title="Full",
@@ -91,7 +92,11 @@ def test_csv_export_writes_every_column_of_an_incident(login, personas, incident
     services.add_report(
         personas["member_a"], incident, date(2026, 3, 2), Channel.LEGAL, None, Outcome.REMOVED, date(2026, 3, 4), False
     )
+    services.add_report(
+        personas["member_a"], incident, date(2026, 3, 5), Channel.IN_APP, None, Outcome.PENDING, None, True
+    )
     db.session.commit()
+    files = [attach(incident, photo()), attach(incident, photo(color=(1, 2, 3)))]
     client = login("member_a")
     response = client.get("/incidents/export.csv")
     text = response.get_data(as_text=True)
@@ -118,7 +123,8 @@ def test_csv_export_writes_every_column_of_an_incident(login, personas, incident
         "estimated_reach": "50",
         "description": "Context",
         "is_graphic": "True",
-        "reports": "2026-03-02:legal:removed",
+        "reports": "2026-03-02:legal:removed:2026-03-04:report;2026-03-05:in_app:pending::appeal",
+        "evidence_sha256": " ".join(item.sha256 for item in files),
     }
 
 
@@ -359,8 +365,8 @@ def test_unknown_columns_are_ignored(login, personas, platform):
     assert incident_count() == 1
 
 
-def test_an_exported_csv_imports_again(login, personas, incident_factory):
-    incident_factory(
+def test_an_exported_csv_imports_again(login, personas, incident_factory, attach, evidence_dir):
+    reported = incident_factory(
         personas["member_a"],
         title="=Formula-looking title",
         categories=["incitement", "hate_speech"],
@@ -383,7 +389,13 @@ def test_an_exported_csv_imports_again(login, personas, incident_factory):
         excerpt="'=quoted by its author",
         description="'quote",
     )
+    services.add_report(
+        personas["member_a"], reported, date(2026, 3, 2), Channel.LEGAL, None, Outcome.REMOVED, None, True
+    )
+    db.session.commit()
+    attach(reported, photo())
     exported = login("member_a").get("/incidents/export.csv").get_data(as_text=True)
+    assert ":removed::appeal" in exported and reported.evidence[0].sha256 in exported  # read back, then ignored
     client = login("member_b")
     assert "0 rows have errors." in upload(client, exported).get_data(as_text=True)
     assert confirm(client, exported).status_code == 302
