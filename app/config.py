@@ -3,6 +3,7 @@
 The environment variables are described in ``ENVIRONMENT_VARIABLES``, from which docs/configuration.md is written.
 """
 
+import hashlib
 import ipaddress
 import os
 import secrets
@@ -13,6 +14,15 @@ from urllib.parse import urlsplit
 from werkzeug.sansio.utils import host_is_trusted
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_release() -> str:
+    """A short fingerprint of the code, templates and translations: what a cached page was drawn by."""
+    digest = hashlib.sha256()
+    for path in sorted((PROJECT_ROOT / "app").rglob("*.*")) + sorted((PROJECT_ROOT / "translations").rglob("*.po")):
+        if path.suffix in {".py", ".html", ".po"}:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class Setting(NamedTuple):
@@ -209,6 +219,8 @@ class DefaultConfig:
     # beyond this many, entries are pruned. Redis (with its own maxmemory) suits larger deployments.
     CACHE_THRESHOLD = 10_000
     CACHE_REDIS_URL: str | None = None
+    # Each release keeps its own entries, so a shared cache never serves a page drawn by the previous code.
+    CACHE_KEY_PREFIX = f"coalition-{code_release()}:"
     # Benchmark mode, set only by `make bench` in its own instance config (see app/core/bench.py).
     BENCHMARK = False
     # Accounts.

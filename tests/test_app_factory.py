@@ -100,3 +100,18 @@ def test_postgresql_urls_use_psycopg3(url):
 def test_factory_does_not_touch_the_database(tmp_path):
     create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/never.db"})
     assert not (tmp_path / "never.db").exists()
+
+
+def test_a_new_release_reads_none_of_the_previous_releases_cache_entries(tmp_path, monkeypatch):
+    """A shared cache (Redis) outlives a deployment: pages drawn by the old templates must not be served."""
+    from app import config
+
+    monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path)
+    template = tmp_path / "app" / "templates" / "list.html"
+    template.parent.mkdir(parents=True)
+    (tmp_path / "translations").mkdir()
+    template.write_text('<input name="platform" value="2">')
+    before = config.code_release()
+    template.write_text('<input name="platform" value="facebook">')
+    assert config.code_release() != before
+    assert create_app({"TESTING": True}).config["CACHE_KEY_PREFIX"].startswith("coalition-")
