@@ -3,9 +3,12 @@
 from urllib.parse import urlencode
 
 import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
+from app import create_app
 from app.extensions import db
-from tests.conftest import on_postgresql
+from tests.conftest import app_config, new_database, on_postgresql
 from tests.incidents.helpers import listed
 
 
@@ -60,3 +63,67 @@ def test_a_reference_finds_nothing_for_a_reader_who_may_not_see_it(login, person
     assert listed(login("member_a"), f"/incidents/?q={hidden.reference}") == []
     assert listed(login(None), f"/public/incidents/?q={hidden.reference}") == []
     assert listed(login("member_b"), f"/incidents/?q={hidden.reference}") == ["B draft"]
+
+
+BEFORE_STEMMING = "b7d1e4a9c3f2"
+
+
+def file_one_incident(title: str) -> None:
+    """A published English incident, written straight to the database (the schema is the migrations', not the app's)."""
+    from datetime import date
+
+    from app.accounts.models import OrgRole, User
+    from app.incidents.models import Incident
+    from app.incidents.vocab import Severity, Status, Visibility
+    from app.organizations.models import Organization
+    from app.platforms.models import Platform
+
+    organization = Organization(name="Org", slug="org", country="KE", region="africa")
+    platform = Platform(name="Facebook", slug="facebook")
+    db.session.add_all([organization, platform])
+    db.session.flush()
+    author = User(email="a@example.org", name="A", password_hash="x", organization_id=organization.id)
+    author.org_role = OrgRole.MEMBER
+    db.session.add(author)
+    db.session.flush()
+    incident = Incident(
+        reference="INC-2026-000001",
+        organization_id=organization.id,
+        author_id=author.id,
+        platform_id=platform.id,
+        title=title,
+        language="en",
+        country="KE",
+        first_seen_on=date(2026, 3, 1),
+        severity=Severity.SERIOUS,
+        status=Status.PUBLISHED,
+        visibility=Visibility.PUBLIC,
+    )
+    db.session.add(incident)
+    db.session.commit()
+
+
+def indexed(word: str) -> bool:
+    """Whether the search index holds ``word`` as it is (no stemming of the search word on PostgreSQL), read in a
+    transaction that ends at once (the migrations need the tables)."""
+    if on_postgresql():
+        statement = text("SELECT count(*) FROM incidents WHERE search_vector @@ CAST(:word AS tsquery)")
+    else:
+        statement = text("SELECT count(*) FROM incident_search WHERE incident_search MATCH :word")
+    found = db.session.scalar(statement, {"word": word})
+    db.session.remove()
+    return found == 1
+
+
+def test_the_migration_stems_incidents_already_there_and_its_downgrade_stops(tmp_path):
+    with new_database(tmp_path) as url:
+        app = create_app(app_config(url))
+        with app.app_context():
+            upgrade(revision=BEFORE_STEMMING)
+            file_one_incident("Journalist threatened")
+            assert indexed("threatened") and not indexed("threaten")
+            upgrade()
+            assert indexed("threaten")
+            downgrade(revision=BEFORE_STEMMING)
+            assert indexed("threatened") and not indexed("threaten")
+            db.engine.dispose()
