@@ -28,6 +28,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -125,10 +126,14 @@ def text_condition(text_query: str):
     return Incident.id.in_(select(_SEARCH_INDEX.c.rowid).where(_fts_match(words)))
 
 
+def _config(name: str):
+    return cast(literal(name), REGCONFIG)
+
+
 def _search_config(language):
     """The text-search configuration of an incident in ``language``, as its search_vector was computed with."""
-    configs = {code: literal_column(f"'{config}'::regconfig") for code, config in TEXT_SEARCH_CONFIGS.items()}
-    return case(configs, value=language, else_=literal_column("'simple'::regconfig"))
+    configs = {code: _config(config) for code, config in TEXT_SEARCH_CONFIGS.items()}
+    return case(configs, value=language, else_=_config("simple"))
 
 
 def _tsvector_match(query: str):
@@ -137,8 +142,7 @@ def _tsvector_match(query: str):
     per-incident match then checks."""
     search_vector = literal_column("incidents.search_vector")
     every_reading = [
-        func.to_tsquery(literal_column(f"'{config}'::regconfig"), query)
-        for config in sorted({*TEXT_SEARCH_CONFIGS.values(), "simple"})
+        func.to_tsquery(_config(config), query) for config in sorted({*TEXT_SEARCH_CONFIGS.values(), "simple"})
     ]
     any_language = every_reading[0]
     for reading in every_reading[1:]:

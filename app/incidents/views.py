@@ -66,9 +66,9 @@ def data_from(form: IncidentForm) -> services.IncidentData:
 
 
 def listing(person, endpoint: str) -> dict:
-    """A list page's context. The template draws its results (facet counts, one keyset page of what ``person``
-    may see, the next page's address) from ``find_results()`` only when its fragment cache does not hold them for
-    ``results_key``; ``not_organizations`` says whether the organization filter has values that cannot name one."""
+    """A list page's context. The template draws its results (one keyset page of what ``person`` may see, the next
+    page's address) from ``find_results()`` only when its fragment cache does not hold them for ``results_key``;
+    ``not_organizations`` says whether the organization filter has values that cannot name one."""
     filters = search.filters_from_args(request.args)
 
     def find_results() -> dict:
