@@ -154,11 +154,6 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "PASSWORD_RESET_TTL_MINUTES": Setting(int, "How long a password-reset link works."),
     "SESSION_IDLE_MINUTES": Setting(int, "A session ends after this long without use (12 hours)."),
     "SESSION_MAX_HOURS": Setting(int, "A session ends this long after sign-in, used or not (14 days)."),
-    "FACET_COUNTS_MAX_AGE": Setting(
-        int,
-        "While incidents keep changing, seconds a members' list may show facet counts from before the latest "
-        "changes (the incidents listed are always current); `0` recounts after every change.",
-    ),
     "FOUR_EYES_REVIEW": Setting(
         bool,
         "A steering person cannot verify an incident their own organization filed; a reviewer from another "
@@ -230,8 +225,6 @@ class DefaultConfig:
     PASSWORD_RESET_TTL_MINUTES = 60
     SESSION_IDLE_MINUTES = 12 * 60
     SESSION_MAX_HOURS = 14 * 24
-    # Seconds a member's list may show facet counts from before the latest incident changes (0: always current).
-    FACET_COUNTS_MAX_AGE = 60
     # Incidents: a steering person cannot verify their own organization's incident; another organization's must.
     FOUR_EYES_REVIEW = True
     RATELIMIT_STORAGE_URI = "memory://"

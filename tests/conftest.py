@@ -72,8 +72,6 @@ def app_config(database_url: str, **overrides) -> dict:
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
         "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
         "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
-        # Facet counts follow every change (test_search.py checks the production default's recount interval).
-        "FACET_COUNTS_MAX_AGE": 0,
     }
     config.update(overrides)
     return config

@@ -146,6 +146,21 @@ def _switch(session, writer: bool) -> None:
         g.sqlite_writer = writer
 
 
+def read_in_one_snapshot(session) -> None:
+    """The reads that follow, to the end of the request, see the database as of one moment, so that two statements
+    about the same rows agree (a list and its counts), whatever commits meanwhile. SQLite's read transaction does
+    already (a deferred BEGIN under WAL); on PostgreSQL the read transaction so far ends (it wrote nothing, so what
+    it loaded stays as it is) and a REPEATABLE READ one begins. Only for requests that write nothing after it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 # Search structures the migrations create for one database only; autogenerate must not drop them.
 SEARCH_OBJECTS = ("incident_search", "search_vector", "ix_incidents_search_vector")
 

@@ -10,6 +10,8 @@ def init_app(app: Flask) -> None:
     from app.incidents import evidence_views, models, public_views, services, views  # noqa: F401  (models: tables)
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
+    from app.incidents.models import Incident, IncidentCategory, PlatformReport
+    from app.organizations.models import Organization
     from app.platforms.models import Platform
 
     for blueprint in (views.bp, evidence_views.bp, public_views.bp):
@@ -17,5 +19,6 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(app, blp)
     app.cli.add_command(incidents_cli)
     quota.register_usage(app, services.evidence_sizes)
-    # Cached lists name each incident's platform: renaming one is a change to what they show.
-    versions.track(versions.INCIDENTS, Platform)
+    # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
+    # it: an incident, its categories or reports; a platform's name; an organization (filtered by its slug).
+    versions.track(versions.INCIDENTS, Incident, IncidentCategory, PlatformReport, Platform, Organization)

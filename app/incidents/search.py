@@ -2,20 +2,20 @@
 
 Every query starts from what the reader may see (``incident_visibility_filter``),
 so search results, counts and exports never reveal anything else. Full text uses
-SQLite FTS5 (``incident_search``) or a PostgreSQL tsvector (``search_vector``,
-GIN-indexed), both kept up to date by the database itself.
+SQLite FTS5 (``incident_search``, English stemming) or a PostgreSQL tsvector (``search_vector``, GIN-indexed,
+stemmed in each incident's language), both kept up to date by the database itself.
 """
 
-import time
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     column,
     exists,
@@ -28,6 +28,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import selectinload
 
 from app.core import permissions, versions
@@ -78,13 +79,79 @@ def _tsquery(words: list[str]) -> str:
     return " & ".join(quoted) + ":*"
 
 
+# A search for a reference (INC-2026-000005, in any case) finds that incident rather than the words in it.
+REFERENCE = re.compile(r"INC-\d{4}-\d{6,}", re.IGNORECASE | re.ASCII)
+
+# PostgreSQL's text-search configuration for each language it can stem (those it has had since version 12, the
+# first with generated columns); other languages are split into words only ('simple'). The search_vector column
+# is computed with this mapping (migration 2026_12_04_c3f1a7d2e9b4): a change needs a migration too.
+TEXT_SEARCH_CONFIGS = {
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "ga": "irish",
+    "hu": "hungarian",
+    "id": "indonesian",
+    "it": "italian",
+    "lt": "lithuanian",
+    "nb": "norwegian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "nn": "norwegian",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+
+
+def is_reference(text_query: str | None) -> bool:
+    return bool(text_query) and REFERENCE.fullmatch(text_query.strip()) is not None
+
+
 def text_condition(text_query: str):
+    if is_reference(text_query):
+        return Incident.reference == text_query.strip().upper()
     words = text_query.split()
     if not words:
         return false()
     if db.engine.dialect.name == "postgresql":
-        return literal_column("incidents.search_vector").op("@@")(func.to_tsquery("simple", _tsquery(words)))
+        return _tsvector_match(_tsquery(words))
     return Incident.id.in_(select(_SEARCH_INDEX.c.rowid).where(_fts_match(words)))
+
+
+def _config(name: str):
+    return cast(literal(name), REGCONFIG)
+
+
+def _search_config(language):
+    """The text-search configuration of an incident in ``language``, as its search_vector was computed with."""
+    configs = {code: _config(config) for code, config in TEXT_SEARCH_CONFIGS.items()}
+    return case(configs, value=language, else_=_config("simple"))
+
+
+def _tsvector_match(query: str):
+    """The words as each incident's own language reads them (a plural finds its singular). The same words read in
+    every configuration at once, a constant query, let the GIN index find the candidates that the exact,
+    per-incident match then checks."""
+    search_vector = literal_column("incidents.search_vector")
+    every_reading = [
+        func.to_tsquery(_config(config), query) for config in sorted({*TEXT_SEARCH_CONFIGS.values(), "simple"})
+    ]
+    any_language = every_reading[0]
+    for reading in every_reading[1:]:
+        any_language = any_language.op("||")(reading)
+    return and_(
+        search_vector.op("@@")(any_language),
+        search_vector.op("@@")(func.to_tsquery(_search_config(Incident.language), query)),
+    )
 
 
 _SEARCH_INDEX = table("incident_search", column("rowid"))  # SQLite's FTS5 index, one row per incident
@@ -174,7 +241,7 @@ def page(
     """
     # On SQLite a text search is read along its index, newest match first, each match then looked up: the page
     # ends after a page of matches, however many there are (an IN list would first gather every match).
-    words = filters.q.split() if filters.q else []
+    words = filters.q.split() if filters.q and not is_reference(filters.q) else []
     along_index = bool(words) and db.engine.dialect.name == "sqlite"
     query = select(Incident).where(*conditions(person, replace(filters, q=None) if along_index else filters))
     newest_first = Incident.id
@@ -213,22 +280,19 @@ def results_key(person, args) -> str:
 
 
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
-    """For each facet, how many matching incidents have each value, for each group of readers who see the same
-    incidents.
+    """For each facet, how many matching incidents have each value.
 
-    Counting scans every matching incident (a quarter of a second at 100,000), so counts are kept until an
-    incident changes, and while incidents keep changing they are counted again at most every
-    ``FACET_COUNTS_MAX_AGE`` seconds: in between, the list shows its current incidents beside the last counts.
+    Call it in one snapshot with the page shown beside the counts (``read_in_one_snapshot``): they are cached per
+    group of readers who see the same incidents under the incidents' version read in that snapshot, which every
+    write to an incident, its categories or its reports changes (``versions.track``), so counts always describe
+    the incidents the page lists.
     """
-    version, _changed = versions.recent(versions.INCIDENTS)
-    key = f"incident-facets:{_reader_scope(person)}:{filters!r}"
-    counted = cache.get(key)  # (version, when counted, counts)
-    if counted is not None and (
-        counted[0] == version or time.time() - counted[1] < current_app.config["FACET_COUNTS_MAX_AGE"]
-    ):
-        return counted[2]
-    counts = _count_facets(person, filters)
-    cache.set(key, (version, time.time(), counts))
+    version, _changed = versions.current(versions.INCIDENTS)
+    key = f"incident-facets:{version}:{_reader_scope(person)}:{filters!r}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count_facets(person, filters)
+        cache.set(key, counts)
     return counts
 
 

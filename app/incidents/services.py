@@ -25,7 +25,7 @@ from app.incidents.references import next_reference
 from app.incidents.vocab import Channel, Outcome, Status
 from app.outbox.services import queue_email
 
-# Statistics are cached until this data version changes.
+# Statistics are cached until this data version changes: every write to an incident bumps it (see init_app).
 DATA_VERSION = versions.INCIDENTS
 
 
@@ -163,7 +163,6 @@ def create_incident(
     db.session.add(incident)
     db.session.flush()
     audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
-    versions.bump(DATA_VERSION)
     for upload in {upload.sha256: upload for upload in files}.values():
         add_file_evidence(actor, incident, upload, is_public=files_public)
     if submit:
@@ -180,7 +179,6 @@ def update_incident(actor: User, incident: Incident, data: IncidentData, version
     _apply(incident, data)
     db.session.flush()
     audit.record("incident_updated", target=incident, actor=actor)
-    versions.bump(DATA_VERSION)
 
 
 def submit_incident(actor: User, incident: Incident) -> None:
@@ -191,7 +189,6 @@ def submit_incident(actor: User, incident: Incident) -> None:
     incident.submitted_at = utcnow()
     db.session.flush()
     audit.record("incident_submitted", target=incident, actor=actor)
-    versions.bump(DATA_VERSION)
     link = external_url("incidents.detail", reference=incident.reference)
     for reviewer in reviewers():
         queue_email(reviewer.email, "incident_submitted", reviewer.locale, incident=incident, link=link)
@@ -237,7 +234,6 @@ def _change_status(actor: User, incident: Incident, status: Status, message: str
     incident.review_message = message
     db.session.flush()
     audit.record("incident_status_changed", target=incident, actor=actor, status=str(status), **details)
-    versions.bump(DATA_VERSION)
     author = incident.author
     if author.is_active:
         queue_email(
@@ -280,7 +276,6 @@ def add_report(
     db.session.add(report)
     db.session.flush()
     audit.record("platform_report_added", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
-    versions.bump(DATA_VERSION)
     return report
 
 
@@ -293,7 +288,6 @@ def record_outcome(
         raise IncidentError("outcome_before_report")
     report.outcome, report.outcome_on = outcome, (outcome_on if outcome != Outcome.PENDING else None)
     audit.record("platform_report_updated", target=incident, actor=actor, report_id=report.id, outcome=str(outcome))
-    versions.bump(DATA_VERSION)
 
 
 def add_file_evidence(

@@ -1,7 +1,5 @@
 """Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
 
-from functools import partial
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +9,7 @@ from sqlalchemy import select
 
 from app.core import display_copies, permissions, quota, submissions, uploads, versions
 from app.core.access import SIGNED_IN, allow
+from app.core.db import read_in_one_snapshot
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
@@ -69,9 +68,9 @@ def data_from(form: IncidentForm) -> services.IncidentData:
 
 
 def listing(person, endpoint: str) -> dict:
-    """A list page's context. The template draws its results (facet counts, one keyset page of what ``person``
-    may see, the next page's address) from ``find_results()`` only when its fragment cache does not hold them for
-    ``results_key``; ``not_organizations`` says whether the organization filter has values that cannot name one."""
+    """A list page's context. The template draws its results (one keyset page of what ``person`` may see, the next
+    page's address) from ``find_results()`` only when its fragment cache does not hold them for ``results_key``;
+    ``not_organizations`` says whether the organization filter has values that cannot name one."""
     filters = search.filters_from_args(request.args)
 
     def find_results() -> dict:
@@ -96,9 +95,17 @@ def listing(person, endpoint: str) -> dict:
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     context = listing(current_user, "incidents.index")
-    count_facets = partial(search.facet_counts, current_user, context["filters"])
+    find_page = context["find_results"]
+
+    def find_results() -> dict:
+        # The counts beside the page describe the very incidents it lists: both are read as of one moment.
+        read_in_one_snapshot(db.session())
+        return find_page() | {"facets": search.facet_counts(current_user, context["filters"])}
+
     return render_template(
-        "incidents/index.html", count_facets=count_facets, export_args=request.args.to_dict(flat=False), **context
+        "incidents/index.html",
+        export_args=request.args.to_dict(flat=False),
+        **(context | {"find_results": find_results}),
     )
 
 
