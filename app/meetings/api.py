@@ -1,7 +1,9 @@
 """Meetings in the JSON API: only the meetings the caller may see (invitees and steering)."""
 
+from functools import wraps
+
 import marshmallow as ma
-from flask import url_for
+from flask import abort, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -10,6 +12,7 @@ from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.api import documents_errors
 from app.extensions import db
 from app.meetings import calendar, invitations, services
+from app.meetings.models import Meeting
 from app.meetings.vocab import RSVP_ANSWERS, Rsvp
 from app.organizations.models import SLUG_SHAPE
 
@@ -54,6 +57,23 @@ class MeetingDetailSchema(MeetingSchema):
         },
     )
     slots = ma.fields.Function(lambda meeting: [slot.starts_at.isoformat() for slot in meeting.slots])
+
+
+def checked_meeting(allowed):
+    """Load and check before the body is read (load, check, act): 404 for a meeting the caller may not see, 403
+    when ``allowed(caller, meeting)`` is false, whatever was sent. The view receives ``meeting``."""
+
+    def decorate(view):
+        @wraps(view)
+        def load_and_check(*args, meeting_id: int, **kwargs):
+            meeting = services.visible_meeting_or_404(current_user, meeting_id)
+            if not allowed(current_user, meeting):
+                abort(403)
+            return view(*args, meeting=meeting, **kwargs)
+
+        return load_and_check
+
+    return decorate
 
 
 class InvitationSchema(ma.Schema):
@@ -125,19 +145,19 @@ def get_calendar_feed(token: str):
 
 
 @blp.route("/<int:meeting_id>/invitations", methods=["POST"])
+@checked_meeting(permissions.can_organize_meeting)
 @blp.arguments(InvitationSchema)
 @blp.response(200, MeetingDetailSchema)
 @documents_errors(blp, 400, 401, 403, 404)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
-def invite_organizations(payload: dict, meeting_id: int):
+def invite_organizations(payload: dict, meeting: Meeting):
     """Invite whole organizations
 
     The meeting's organizer and the steering committee, with a read-write token, until the meeting is held or
     cancelled (403 then, and to other invitees). Everyone who can come in each organization is invited and emailed,
     as the organization is now: someone who joins it later is not. Those already invited are left as they are. An
     unknown or suspended organization answers 422 and invites no one."""
-    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     organizations = invitations.organizations_by_slug(payload["organizations"])
     invitations.invite_more(current_user, meeting, [], [organization.id for organization in organizations])
     db.session.commit()
@@ -145,19 +165,19 @@ def invite_organizations(payload: dict, meeting_id: int):
 
 
 @blp.route("/<int:meeting_id>/rsvp", methods=["PUT"])
+@checked_meeting(permissions.is_invited)
 @blp.arguments(RsvpSchema)
 @blp.response(200, MeetingDetailSchema)
 @documents_errors(blp, 400, 401, 403, 404, 409)
 @blp.doc(security=[{"bearerAuth": []}])
 @allow(SIGNED_IN)
-def rsvp(payload: dict, meeting_id: int):
+def rsvp(payload: dict, meeting: Meeting):
     """Answer an invitation
 
     An invitee answers for themselves, with a read-write token: ACCEPTED, TENTATIVE or DECLINED (403 for anyone
     else who sees the meeting). Only while the meeting is scheduled (409 before it has a time, or once held or
     cancelled). A change sends every invitee and the organizer an updated calendar invitation carrying each
     attendee's answer."""
-    meeting = services.visible_meeting_or_404(current_user, meeting_id)
     invitations.respond(current_user, meeting, Rsvp(payload["rsvp"]))
     db.session.commit()
     return meeting

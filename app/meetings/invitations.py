@@ -159,7 +159,7 @@ def respond(person: User, meeting: Meeting, value: Rsvp) -> None:
     audit.record("meeting_answered", target=meeting, actor=person, rsvp=str(value), sequence=meeting.sequence)
     ics = calendar_for([meeting], method="REQUEST")
     told = _recipients(meeting)
-    if meeting.organizer.is_active and meeting.organizer not in told:
+    if meeting.organizer.is_active and meeting.organizer_id not in {recipient.id for recipient in told}:
         told.append(meeting.organizer)
     for recipient in told:
         queue_email(

@@ -235,6 +235,8 @@ def rsvp(meeting_id: int):
     """An invitee accepts, accepts tentatively or declines, for themselves only (403 for anyone else who sees the
     meeting)."""
     meeting = services.visible_meeting_or_404(current_user, meeting_id)
+    if not permissions.is_invited(current_user, meeting):
+        abort(403)
     value = request.form.get("rsvp")
     if value not in RSVP_ANSWERS:
         abort(400)
