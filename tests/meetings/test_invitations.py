@@ -289,10 +289,12 @@ def test_an_invitee_sees_their_answer_and_can_change_it(scheduled, login):
 def test_the_same_answer_again_sends_nothing_new(scheduled, login, outbox):
     client = login("member_a")
     client.post(f"/meetings/{scheduled.id}/rsvp", data={"rsvp": "ACCEPTED"})
+    db.session.refresh(scheduled)
     sequence, sent = scheduled.sequence, len(outbox())
     client.post(f"/meetings/{scheduled.id}/rsvp", data={"rsvp": "ACCEPTED"})
     db.session.refresh(scheduled)
 
+    assert [message.template for message in outbox()].count("meeting_answered") == 3  # the first answer's
     assert (scheduled.sequence, len(outbox())) == (sequence, sent)
 
 
