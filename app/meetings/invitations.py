@@ -5,9 +5,10 @@ organizations (their active people at that moment, each recorded as an invitee),
 Services add and flush; the caller commits.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
@@ -29,12 +30,6 @@ class OrganizationChoice:
     people_shown: bool  # False: the organizer may invite it whole but not see who is in it
 
 
-@dataclass
-class Picker:
-    query: str
-    organizations: list[OrganizationChoice]
-
-
 def _people_who_can_come():
     """People who may be invited: not deactivated, in an active member organization."""
     return and_(User.is_deactivated.is_(False), Organization.membership_status == MembershipStatus.ACTIVE)
@@ -42,14 +37,13 @@ def _people_who_can_come():
 
 def find_invitees(
     actor: User, query: str = "", chosen_people: list[int] = (), chosen_organizations: list[int] = ()
-) -> Picker:
+) -> list[OrganizationChoice]:
     """The active member organizations, each with the people ``actor`` may pick by name
     (``permissions.can_pick_people_of``), matching ``query`` (part of a person's or an organization's name; all
     of them when empty); what was chosen earlier is always among them. Two statements, however many
     organizations and people there are."""
     query = " ".join(query.split())
-    person_matches = User.name.icontains(query, autoescape=True) if query else None
-    organization_matches = Organization.name_key.contains(name_key(query), autoescape=True) if query else None
+    organization_matches = Organization.name_key.contains(name_key(query), autoescape=True)
     people = db.session.scalars(
         select(User)
         .join(User.organization)
@@ -57,32 +51,31 @@ def find_invitees(
         .where(
             _people_who_can_come(),
             permissions.pickable_people_filter(actor, User),
-            or_(person_matches, organization_matches, User.id.in_(chosen_people)) if query else User.id.is_not(None),
+            or_(User.name.icontains(query, autoescape=True), organization_matches, User.id.in_(chosen_people))
+            if query
+            else true(),
         )
         .order_by(User.name, User.id)
     ).all()
-    found = {person.organization_id for person in people}
+    by_organization = defaultdict(list)
+    for person in people:
+        by_organization[person.organization_id].append(person)
     organizations = db.session.scalars(
         select(Organization)
         .where(
             Organization.membership_status == MembershipStatus.ACTIVE,
-            or_(organization_matches, Organization.id.in_(found | set(chosen_organizations)))
+            or_(organization_matches, Organization.id.in_(set(by_organization) | set(chosen_organizations)))
             if query
-            else Organization.id.is_not(None),
+            else true(),
         )
         .order_by(Organization.name, Organization.id)
     ).all()
-    return Picker(
-        query=query,
-        organizations=[
-            OrganizationChoice(
-                organization,
-                [person for person in people if person.organization_id == organization.id],
-                permissions.can_pick_people_of(actor, organization),
-            )
-            for organization in organizations
-        ],
-    )
+    return [
+        OrganizationChoice(
+            organization, by_organization[organization.id], permissions.can_pick_people_of(actor, organization)
+        )
+        for organization in organizations
+    ]
 
 
 def people_to_invite(actor: User, person_ids: list[int], organization_ids: list[int]) -> list[int]:

@@ -64,7 +64,7 @@ def labels() -> dict:
     }
 
 
-def invitee_picker(form) -> invitations.Picker:
+def invitee_picker(form) -> list[invitations.OrganizationChoice]:
     """The picker's organizations and people for the search in ``form``, keeping what is already checked."""
     return invitations.find_invitees(
         current_user, form.find.data or "", form.invitees.data or [], form.organizations.data or []
@@ -254,7 +254,7 @@ def invite(meeting_id: int):
     if not permissions.can_organize_meeting(current_user, meeting):
         abort(403)
     form = InviteForm()
-    if request.method == "POST" and not searching() and form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         before = len(meeting.invitees)
         invitations.invite_more(current_user, meeting, form.invitees.data or [], form.organizations.data or [])
         db.session.commit()
