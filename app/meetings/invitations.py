@@ -105,9 +105,8 @@ def organizations_by_slug(slugs: list[str]) -> list[Organization]:
             Organization.slug.in_(wanted), Organization.membership_status == MembershipStatus.ACTIVE
         )
     ).all()
-    missing = wanted - {organization.slug for organization in organizations}
-    if missing:
-        raise MeetingError("no_such_organization", slug=sorted(missing)[0])
+    if len(organizations) != len(wanted):
+        raise MeetingError("no_such_organization")
     return list(organizations)
 
 

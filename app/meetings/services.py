@@ -47,7 +47,7 @@ class MeetingError(DomainError):
         "not_allowed": (NOT_ALLOWED, 403),
         "poll_closed": (_l("This meeting's poll is closed."), 409),
         "not_scheduled": (_l("Answers are taken while the meeting is scheduled."), 409),
-        "no_such_organization": (_l("There is no member organization %(slug)s."), 422),
+        "no_such_organization": (_l("One of these is not an active member organization."), 422),
     }
 
 
