@@ -85,6 +85,8 @@ ORG_A_SIGNERS = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, signatory_a=
 INVITEE_A = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=200, steering=200)
 # Invited but not organizing: refused; organizer (steering): allowed; everyone else: not found.
 ORGANIZER_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=403, steering=ALLOWED)
+# Answering for oneself: the invitee; steering sees the meeting but is refused; everyone else: not found.
+INVITED_ONLY = expect(404, anonymous=SIGN_IN, deactivated=SIGN_IN, member_a=ALLOWED, steering=403)
 API_ORG_A_ONLY = expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, signatory_a=ALLOWED, org_admin_a=ALLOWED)
 API_ORG_A_SEES_BUT_CANNOT = expect(404, anonymous=401, deactivated=401, member_a=403, signatory_a=403, org_admin_a=403)
 
@@ -268,6 +270,8 @@ MATRIX = {
     "meetings.ics": ("GET", {"meeting_id": "meeting"}, INVITEE_A),
     "meetings.attachment": ("GET", {"meeting_id": "meeting", "attachment_id": "attachment"}, INVITEE_A),
     "meetings.answer": ("POST", {"meeting_id": "meeting"}, post_only(INVITEE_A)),
+    "meetings.rsvp": ("POST", {"meeting_id": "meeting"}, INVITED_ONLY),
+    "meetings.invite": ("GET", {"meeting_id": "meeting"}, {**ORGANIZER_ONLY, "steering": 200}),
     "meetings.pick": ("POST", {"meeting_id": "meeting", "slot_id": "slot"}, ORGANIZER_ONLY),
     "meetings.set_status": ("POST", {"meeting_id": "meeting", "status": "held"}, ORGANIZER_ONLY),
     "meetings.move": ("POST", {"meeting_id": "meeting"}, ORGANIZER_ONLY),
@@ -292,6 +296,16 @@ MATRIX = {
         expect(404, anonymous=401, deactivated=401, member_a=200, steering=200),
     ),
     "meetings_api.get_calendar_feed": ("GET", {"token": "not-a-real-token"}, BAD_LINK),
+    "meetings_api.invite_organizations": (
+        "POST",
+        {"meeting_id": "meeting"},
+        expect(404, anonymous=401, deactivated=401, member_a=403, steering=ALLOWED),
+    ),
+    "meetings_api.rsvp": (
+        "PUT",
+        {"meeting_id": "meeting"},
+        expect(404, anonymous=401, deactivated=401, member_a=ALLOWED, steering=403),
+    ),
 }
 
 

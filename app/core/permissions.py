@@ -6,7 +6,7 @@ anonymous) and answers True or False. Views, the API, templates (as
 """
 
 from flask import current_app, has_request_context
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, false, or_, true
 
 # Organization roles by rank: a higher role includes the rights of the lower ones.
 ORG_ROLE_RANK = {"member": 0, "signatory": 1, "org_admin": 2}
@@ -312,6 +312,22 @@ def is_invited(person, meeting) -> bool:
 
 def can_view_meeting(person, meeting) -> bool:
     return is_steering(person) or is_invited(person, meeting)
+
+
+def can_pick_people_of(person, organization) -> bool:
+    """Whether a meeting's organizer may find ``organization``'s people by name to invite them one by one: the
+    steering committee organizes the coalition's meetings and sees everyone; anyone else only the people they may
+    see already (``can_see_people_of``). A whole organization can be invited without seeing its people."""
+    return can_create_meetings(person) or can_see_people_of(person, organization)
+
+
+def pickable_people_filter(person, user_model):
+    """The SQL condition selecting the people ``person`` may pick by name (the rule of ``can_pick_people_of``)."""
+    if can_create_meetings(person) or is_admin(person):
+        return true()
+    if not is_signed_in(person):
+        return false()
+    return user_model.organization_id == person.organization_id
 
 
 def can_organize_meeting(person, meeting) -> bool:

@@ -1,14 +1,20 @@
 """Meetings in the JSON API: only the meetings the caller may see (invitees and steering)."""
 
+from functools import wraps
+
 import marshmallow as ma
-from flask import url_for
+from flask import abort, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.api import documents_errors
-from app.meetings import calendar, services
+from app.extensions import db
+from app.meetings import calendar, invitations, services
+from app.meetings.models import Meeting
+from app.meetings.vocab import RSVP_ANSWERS, Rsvp
+from app.organizations.models import SLUG_SHAPE
 
 CALENDAR = "text/calendar"
 blp = Blueprint("meetings_api", __name__, url_prefix="/api/v1/meetings", description="Meetings (invitees only)")
@@ -44,9 +50,50 @@ class MeetingDetailSchema(MeetingSchema):
     invitees = ma.fields.Function(
         lambda meeting: [
             {"name": i.user.name, "organization": i.user.organization.name, "rsvp": i.rsvp} for i in meeting.invitees
-        ]
+        ],
+        metadata={
+            "description": "Who is invited, and each one's answer as an iCalendar PARTSTAT: NEEDS-ACTION (none yet), "
+            "ACCEPTED, TENTATIVE or DECLINED"
+        },
     )
     slots = ma.fields.Function(lambda meeting: [slot.starts_at.isoformat() for slot in meeting.slots])
+
+
+def checked_meeting(allowed):
+    """Load and check before the body is read (load, check, act): 404 for a meeting the caller may not see, 403
+    when ``allowed(caller, meeting)`` is false, whatever was sent. The view receives ``meeting``."""
+
+    def decorate(view):
+        @wraps(view)
+        def load_and_check(*args, meeting_id: int, **kwargs):
+            meeting = services.visible_meeting_or_404(current_user, meeting_id)
+            if not allowed(current_user, meeting):
+                abort(403)
+            return view(*args, meeting=meeting, **kwargs)
+
+        return load_and_check
+
+    return decorate
+
+
+class InvitationSchema(ma.Schema):
+    organizations = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Regexp(SLUG_SHAPE)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={
+            "description": "Slugs of active member organizations (as in `/api/v1/organizations`): each of their "
+            "people who can come is invited, as the organization is now"
+        },
+    )
+
+
+class RsvpSchema(ma.Schema):
+    rsvp = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf([answer.value for answer in RSVP_ANSWERS]),
+        metadata={"description": "The caller's answer, as an iCalendar PARTSTAT"},
+    )
 
 
 @blp.route("")
@@ -95,3 +142,42 @@ def get_calendar_feed(token: str):
     in the address, made on the calendar page, is the permission: no `Authorization` header. A new token revokes
     the old one."""
     return calendar.feed_download(services.feed_meetings(token))
+
+
+@blp.route("/<int:meeting_id>/invitations", methods=["POST"])
+@checked_meeting(permissions.can_organize_meeting)
+@blp.arguments(InvitationSchema)
+@blp.response(200, MeetingDetailSchema)
+@documents_errors(blp, 400, 401, 403, 404)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def invite_organizations(payload: dict, meeting: Meeting):
+    """Invite whole organizations
+
+    The meeting's organizer and the steering committee, with a read-write token, until the meeting is held or
+    cancelled (403 then, and to other invitees). Everyone who can come in each organization is invited and emailed,
+    as the organization is now: someone who joins it later is not. Those already invited are left as they are. An
+    unknown or suspended organization answers 422 and invites no one."""
+    organizations = invitations.organizations_by_slug(payload["organizations"])
+    invitations.invite_more(current_user, meeting, [], [organization.id for organization in organizations])
+    db.session.commit()
+    return meeting
+
+
+@blp.route("/<int:meeting_id>/rsvp", methods=["PUT"])
+@checked_meeting(permissions.is_invited)
+@blp.arguments(RsvpSchema)
+@blp.response(200, MeetingDetailSchema)
+@documents_errors(blp, 400, 401, 403, 404, 409)
+@blp.doc(security=[{"bearerAuth": []}])
+@allow(SIGNED_IN)
+def rsvp(payload: dict, meeting: Meeting):
+    """Answer an invitation
+
+    An invitee answers for themselves, with a read-write token: ACCEPTED, TENTATIVE or DECLINED (403 for anyone
+    else who sees the meeting). Only while the meeting is scheduled (409 before it has a time, or once held or
+    cancelled). A change sends every invitee and the organizer an updated calendar invitation carrying each
+    attendee's answer."""
+    invitations.respond(current_user, meeting, Rsvp(payload["rsvp"]))
+    db.session.commit()
+    return meeting

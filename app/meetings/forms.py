@@ -26,11 +26,26 @@ RECURRENCES = {
 
 
 class PeopleField(SelectMultipleField):
+    """Checked ids; the invitee picker (``meetings/_picker.html``) draws the boxes, and
+    ``invitations.people_to_invite`` keeps only those the organizer may invite, so no list of choices is needed."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, coerce=int, **kwargs)
+        super().__init__(label, validators, coerce=int, validate_choice=False, **kwargs)
+
+
+class InviteesMixin:
+    """The invitee picker's fields: a search, people chosen one by one and organizations invited whole."""
+
+    find = StringField(
+        _l("Find people or organizations"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Part of a name. Leave it empty to list everyone."),
+    )
+    invitees = PeopleField(_l("Invite"))
+    organizations = PeopleField(_l("Invite everyone in"))
 
 
 def local_times(form, field):
@@ -43,7 +58,7 @@ def local_times(form, field):
                 raise ValidationError(_l("Write each time as 2026-12-03 15:00, one per line.")) from None
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(InviteesMixin, FlaskForm):
     kind = SelectField(_l("Kind"), choices=select_choices(KIND_LABELS.items()), default=Kind.MEMBERS.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     platform_id = SelectField(_l("Platform (for a meeting with a platform)"), coerce=int, validate_choice=False)
@@ -57,7 +72,6 @@ class MeetingForm(FlaskForm):
         validators=[Optional(), local_times],
         description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."),
     )
-    invitees = PeopleField(_l("Invite"))
     location = StringField(
         _l("Place"),
         validators=[Optional(), Length(max=500)],
@@ -69,7 +83,7 @@ class MeetingForm(FlaskForm):
     )
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(InviteesMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     timezone = TimezoneField(_l("The meeting's time zone"), validators=[DataRequired()])
     first = StringField(
@@ -82,7 +96,6 @@ class SeriesForm(FlaskForm):
     )
     count = IntegerField(_l("Number of meetings"), default=6, validators=[NumberRange(min=1, max=52)])
     duration_minutes = IntegerField(_l("Duration (minutes)"), default=60, validators=[NumberRange(min=15, max=600)])
-    invitees = PeopleField(_l("Invite"))
     video_link = URLField(_l("Video link"), validators=[Optional(), *web_address_validators(2000)])
     agenda = TextAreaField(_l("Agenda"), validators=[Optional(), Length(max=20000)])
 
@@ -135,3 +148,7 @@ class FindTimeForm(FlaskForm):
         validators=[DataRequired(), local_times],
         description=_l("In the meeting's time zone, one per line, e.g. 2026-12-03 15:00."),
     )
+
+
+class InviteForm(InviteesMixin, FlaskForm):
+    """More invitees for an existing meeting."""

@@ -46,6 +46,8 @@ class MeetingError(DomainError):
     MESSAGES = {
         "not_allowed": (NOT_ALLOWED, 403),
         "poll_closed": (_l("This meeting's poll is closed."), 409),
+        "not_scheduled": (_l("Answers are taken while the meeting is scheduled."), 409),
+        "no_such_organization": (_l("One of these is not an active member organization."), 422),
     }
 
 
@@ -95,20 +97,27 @@ def create_meeting(actor: User, data: MeetingData, invitee_ids: list[int], slots
 
 
 def invite(actor: User, meeting: Meeting, user_ids: list[int], notify: bool = True) -> None:
+    """Add the people not yet invited; each active one is emailed, with the calendar invitation once the meeting
+    has a time."""
     already = {invitee.user_id for invitee in meeting.invitees}
     people = db.session.scalars(select(User).where(User.id.in_(set(user_ids) - already))).all()
     for person in people:
         meeting.invitees.append(Invitee(user_id=person.id))
-        if notify and person.is_active:
+    db.session.flush()
+    if not notify:
+        return
+    ics = calendar_for([meeting]) if meeting.starts_at is not None else None
+    for person in people:
+        if person.is_active:
             queue_email(
                 person.email,
                 "meeting_invitation",
                 person.locale,
+                attachment=("invite.ics", "text/calendar; method=REQUEST", ics) if ics else None,
                 meeting=meeting,
                 local=_local_text(person, meeting),
                 link=external_url("meetings.detail", meeting_id=meeting.id),
             )
-    db.session.flush()
 
 
 def _recipients(meeting: Meeting) -> list[User]:

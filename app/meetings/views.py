@@ -3,12 +3,11 @@
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_timezone
+from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.models import User
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.confirm import confirmation_page, is_confirmed
@@ -17,12 +16,13 @@ from app.core.i18n import browser_timezone
 from app.core.links import external_url
 from app.extensions import db
 from app.letters.models import Letter
-from app.meetings import calendar, scheduling, services
+from app.meetings import calendar, invitations, scheduling, services
 from app.meetings.forms import (
     RECURRENCES,
     ActionForm,
     AttachmentForm,
     FindTimeForm,
+    InviteForm,
     MeetingForm,
     MinutesForm,
     MoveForm,
@@ -35,11 +35,15 @@ from app.meetings.vocab import (
     ANSWER_LABELS,
     KIND_LABELS,
     PLATFORM_STEPS,
+    RSVP_ANSWERS,
+    RSVP_BUTTONS,
+    RSVP_LABELS,
     STATUS_LABELS,
     ActionStatus,
     Answer,
     Kind,
     MeetingStatus,
+    Rsvp,
 )
 from app.organizations.models import Organization
 from app.platforms.services import active_platforms
@@ -53,20 +57,29 @@ def labels() -> dict:
         "status_labels": STATUS_LABELS,
         "kind_labels": KIND_LABELS,
         "answer_labels": ANSWER_LABELS,
+        "rsvp_labels": RSVP_LABELS,
+        "rsvp_buttons": RSVP_BUTTONS,
         "action_status_labels": ACTION_STATUS_LABELS,
         "reader_zone": str(get_timezone()),
         "local": scheduling.local,
     }
 
 
-def people_choices():
-    people = db.session.scalars(
-        select(User)
-        .join(User.organization)
-        .where(User.is_deactivated.is_(False))
-        .order_by(Organization.name, User.name)
+def invitee_picker(form) -> list[invitations.OrganizationChoice]:
+    """The picker's organizations and people for the search in ``form``, keeping what is already checked."""
+    return invitations.find_invitees(
+        current_user, form.find.data or "", form.invitees.data or [], form.organizations.data or []
     )
-    return select_choices((person.id, f"{person.name} · {person.organization.name}") for person in people)
+
+
+def chosen_people(form) -> list[int]:
+    """The people the form's checked boxes invite (organizations as their people now)."""
+    return invitations.people_to_invite(current_user, form.invitees.data or [], form.organizations.data or [])
+
+
+def searching() -> bool:
+    """Whether the form came back through the picker's search button rather than its own."""
+    return "search" in request.form
 
 
 @bp.get("/")
@@ -85,7 +98,6 @@ def meeting_form() -> MeetingForm:
             for letter in db.session.scalars(select(Letter).order_by(Letter.id.desc()))
         ]
     )
-    form.invitees.choices = people_choices()
     return form
 
 
@@ -93,7 +105,7 @@ def meeting_form() -> MeetingForm:
 @allow(STEERING)
 def new():
     form = meeting_form()
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         slots = [
             scheduling.parse_local(line, form.timezone.data) for line in form.slots.data.splitlines() if line.strip()
         ]
@@ -112,21 +124,20 @@ def new():
                 video_link=form.video_link.data or None,
                 agenda=form.agenda.data or None,
             ),
-            form.invitees.data,
+            chosen_people(form),
             slots,
         )
         db.session.commit()
         flash(_("The meeting has been created and the invitations sent."), "success")
         return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_template("meetings/new.html", form=form)
+    return render_template("meetings/new.html", form=form, found=invitee_picker(form))
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
 @allow(STEERING)
 def new_series():
     form = SeriesForm()
-    form.invitees.choices = people_choices()
-    if form.validate_on_submit():
+    if not searching() and form.validate_on_submit():
         first = datetime.strptime(form.first.data.strip(), "%Y-%m-%d %H:%M")
         rule = RECURRENCES[form.recurrence.data][1] or _third_weekday_rule(first)
         series = services.create_series(
@@ -142,12 +153,12 @@ def new_series():
             rule,
             first,
             form.count.data,
-            form.invitees.data,
+            chosen_people(form),
         )
         db.session.commit()
         flash(_("%(num)d meetings have been scheduled.", num=form.count.data), "success")
         return redirect(url_for("meetings.index", series=series.id))
-    return render_template("meetings/series.html", form=form)
+    return render_template("meetings/series.html", form=form, found=invitee_picker(form))
 
 
 def _third_weekday_rule(first) -> str:
@@ -186,6 +197,8 @@ def detail(meeting_id: int):
         browser_zone=browser_zone,
         organizer=permissions.can_organize_meeting(current_user, meeting),
         invited=permissions.is_invited(current_user, meeting),
+        my_answer=next((i.rsvp for i in meeting.invitees if i.user_id == current_user.id), None),
+        answer_counts=invitations.answer_counts(meeting),
         next_steps=PLATFORM_STEPS.get(meeting.status, ()),
         move_form=MoveForm(),
         find_time_form=FindTimeForm(),
@@ -215,6 +228,41 @@ def answer(meeting_id: int):
     db.session.commit()
     flash(_("Your answers have been saved."), "success")
     return back(meeting, "poll")
+
+
+@bp.post("/<int:meeting_id>/rsvp")
+@allow(SIGNED_IN)
+def rsvp(meeting_id: int):
+    """An invitee accepts, accepts tentatively or declines, for themselves only (403 for anyone else who sees the
+    meeting)."""
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
+    if not permissions.is_invited(current_user, meeting):
+        abort(403)
+    value = request.form.get("rsvp")
+    if value not in RSVP_ANSWERS:
+        abort(400)
+    invitations.respond(current_user, meeting, Rsvp(value))
+    db.session.commit()
+    flash(_("Your answer has been sent: %(answer)s.", answer=RSVP_LABELS[Rsvp(value)]), "success")
+    return back(meeting, "rsvp")
+
+
+@bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def invite(meeting_id: int):
+    """The organizer invites more people, or whole organizations, to a meeting still to be held."""
+    meeting = services.visible_meeting_or_404(current_user, meeting_id)
+    if not permissions.can_organize_meeting(current_user, meeting):
+        abort(403)
+    form = InviteForm()
+    if not searching() and form.validate_on_submit():
+        before = len(meeting.invitees)
+        invitations.invite_more(current_user, meeting, form.invitees.data or [], form.organizations.data or [])
+        db.session.commit()
+        added = len(meeting.invitees) - before
+        flash(ngettext("%(num)d person has been invited.", "%(num)d people have been invited.", added), "success")
+        return back(meeting, "people")
+    return render_template("meetings/invite.html", meeting=meeting, form=form, found=invitee_picker(form))
 
 
 def organizer_action(meeting_id: int, action, *args):

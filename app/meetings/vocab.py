@@ -62,3 +62,23 @@ class ActionStatus(StrEnum):
 
 
 ACTION_STATUS_LABELS = {ActionStatus.OPEN: _l("Open"), ActionStatus.DONE: _l("Done")}
+
+
+class Rsvp(StrEnum):
+    """An invitee's answer to a scheduled meeting, stored as its iCalendar PARTSTAT."""
+
+    NEEDS_ACTION = "NEEDS-ACTION"
+    ACCEPTED = "ACCEPTED"
+    TENTATIVE = "TENTATIVE"
+    DECLINED = "DECLINED"
+
+
+RSVP_LABELS = {
+    Rsvp.ACCEPTED: _l("Accepted"),
+    Rsvp.TENTATIVE: _l("Tentative"),
+    Rsvp.DECLINED: _l("Declined"),
+    Rsvp.NEEDS_ACTION: _l("Not answered"),
+}
+# What an invitee may answer, with its button (NEEDS-ACTION is where everyone starts).
+RSVP_BUTTONS = {Rsvp.ACCEPTED: _l("Accept"), Rsvp.TENTATIVE: _l("Accept tentatively"), Rsvp.DECLINED: _l("Decline")}
+RSVP_ANSWERS = tuple(RSVP_BUTTONS)

@@ -87,6 +87,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("meetings.index", "/meetings/"),
             ("meetings.calendar_settings", "/meetings/calendar"),
             ("meetings.detail", f"/meetings/{o['meeting']}"),
+            ("meetings.detail", f"/meetings/{o['scheduled_meeting']}"),  # with the invitee's answer buttons
             ("tracker_manage.following", "/tracker/manage/following"),
             ("tracker_manage.propose", f"/tracker/manage/{commitment}/propose"),
             ("tracker.platform", "/tracker/platforms/facebook"),  # drawn for them: follow, propose
@@ -109,6 +110,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("meetings.new", "/meetings/new"),
             ("meetings.new_series", "/meetings/series/new"),
             ("meetings.detail", f"/meetings/{o['meeting']}"),
+            ("meetings.invite", f"/meetings/{o['meeting']}/invite"),
         ],
         "admin": [
             ("admin.index", "/admin/"),
@@ -162,6 +164,13 @@ def page_objects(live_server) -> dict:
             [member.id],
             [start, start + timedelta(hours=5)],
         )
+        scheduled = meetings.create_meeting(
+            steering,
+            meetings.MeetingData(kind=Kind.MEMBERS, title="Axe check answers", timezone="Africa/Nairobi"),
+            [member.id],
+            [start],
+        )
+        meetings.pick_slot(steering, scheduled, scheduled.slots[0])
 
         def incident(status: str) -> str:
             """One of the member's organization's incidents at that step (the demo files them all there)."""
@@ -178,6 +187,7 @@ def page_objects(live_server) -> dict:
             "draft_incident": incident("draft"),
             "submitted_incident": incident("submitted"),
             "meeting": meeting.id,
+            "scheduled_meeting": scheduled.id,  # answers (RSVP) open
             "application": application.id,
             "application_token": application_token,
             "invitation_path": f"/invitations/{invitation_token}",

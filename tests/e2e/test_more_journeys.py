@@ -155,6 +155,57 @@ def test_a_poll_across_time_zones_is_answered_and_both_see_the_meeting_in_their_
         assert ics.ok and "BEGIN:VEVENT" in ics.text()
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_steering_invites_an_organization_found_by_search_and_a_member_accepts(visit, live_server, mode):
+    title = unique("Election integrity briefing")
+    organizer = visit("steering", mode)
+    organizer.goto("/meetings/new")
+    organizer.fill("Title", title)
+    organizer.select("The meeting's time zone", "Africa/Nairobi")
+    organizer.fill("Candidate times", "2027-03-10 12:00")
+    organizer.fill("Find people or organizations", "online safety")
+    organizer.submit("Search")
+    expect(organizer.page.get_by_label("Title", exact=True)).to_have_value(title)  # the search kept the form
+    organizer.check("Everyone in Kenya Online Safety Forum")
+    organizer.submit("Create and invite")
+    meeting = path_of(organizer.page.url)
+    organizer.submit(organizer.page.get_by_role("button", name="Pick this time").first)
+
+    member = visit("member", mode)
+    member.goto(meeting)
+    expect(member.page.locator("#rsvp")).to_contain_text("Your answer: Not answered")
+    member.submit(member.page.get_by_role("button", name="Accept", exact=True))
+    expect(member.page.locator("#rsvp")).to_contain_text("Your answer: Accepted")
+
+    organizer.goto(meeting)
+    expect(organizer.page.locator("#people li", has_text="Member · Kenya Online Safety Forum")).to_contain_text(
+        "Accepted"
+    )
+    expect(organizer.page.locator("#people li", has_text="Signatory · Kenya Online Safety Forum")).to_contain_text(
+        "Not answered"
+    )
+    answers = answers_in_last_calendar_to(live_server, live_server["people"]["steering"]["email"])
+    assert answers[live_server["people"]["member"]["email"]] == "ACCEPTED"
+    assert answers[live_server["people"]["signatory"]["email"]] == "NEEDS-ACTION"
+
+
+def answers_in_last_calendar_to(live_server, address: str) -> dict[str, str]:
+    """Each attendee's PARTSTAT in the last calendar invitation emailed to ``address``."""
+    from icalendar import Calendar
+
+    from app.extensions import db
+    from app.outbox.models import OutboxMessage
+
+    with live_server["app"].app_context():
+        ics = db.session.scalars(
+            select(OutboxMessage.attachment_body)
+            .where(OutboxMessage.recipient == address, OutboxMessage.attachment_body.is_not(None))
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+    event = Calendar.from_ical(ics).walk("VEVENT")[0]
+    return {str(item).removeprefix("mailto:"): item.params["PARTSTAT"] for item in event.get("attendee")}
+
+
 def test_without_a_saved_zone_times_show_in_the_browsers_zone(browser, live_server, signed_in_state):
     from datetime import UTC, datetime
 
