@@ -130,6 +130,12 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "MAIL_USERNAME": Setting(str, "SMTP login."),
     "MAIL_PASSWORD": Setting(str, "SMTP password."),
     "MAIL_FROM": Setting(str, "Sender address of every email."),
+    "REDIS_URL": Setting(
+        str,
+        "Redis shared by every app server: the page cache and the rate-limit counters use it unless "
+        "`CACHE_TYPE`/`CACHE_REDIS_URL` or `RATELIMIT_STORAGE_URI` say otherwise.",
+        "none: each worker keeps its own cache and counters",
+    ),
     "RATELIMIT_STORAGE_URI": Setting(
         str, "Where rate-limit counters live; `redis://host:6379/0` shares them between workers."
     ),
@@ -214,6 +220,7 @@ class DefaultConfig:
     # beyond this many, entries are pruned. Redis (with its own maxmemory) suits larger deployments.
     CACHE_THRESHOLD = 10_000
     CACHE_REDIS_URL: str | None = None
+    REDIS_URL: str | None = None
     # Each release keeps its own entries, so a shared cache never serves a page drawn by the previous code.
     CACHE_KEY_PREFIX = f"coalition-{code_release()}:"
     # Benchmark mode, set only by `make bench` in its own instance config (see app/core/bench.py).
@@ -264,13 +271,26 @@ def _parse(kind: type, raw: str):
 def load_config(app, overrides: dict | None = None) -> None:
     """Fill ``app.config``: defaults, instance file, environment, then ``overrides`` (tests)."""
     app.config.from_object(DefaultConfig)
+    defaults = dict(app.config)
     app.config.from_pyfile("config.py", silent=True)
     for name, setting in ENVIRONMENT_VARIABLES.items():
         if os.environ.get(name):
             app.config[name] = _parse(setting.kind, os.environ[name])
     if overrides:
         app.config.update(overrides)
+    _share_redis(app.config, {name for name, value in app.config.items() if defaults.get(name, value) != value})
     _finish(app)
+
+
+def _share_redis(config, changed: set[str]) -> None:
+    """``REDIS_URL`` backs the page cache and the rate limits, except where their own settings were changed."""
+    url = config.get("REDIS_URL")
+    if not url:
+        return
+    if "RATELIMIT_STORAGE_URI" not in changed:
+        config["RATELIMIT_STORAGE_URI"] = url
+    if not changed & {"CACHE_TYPE", "CACHE_REDIS_URL"}:
+        config["CACHE_TYPE"], config["CACHE_REDIS_URL"] = "RedisCache", url
 
 
 def _finish(app) -> None:

@@ -115,3 +115,19 @@ def test_a_new_release_reads_none_of_the_previous_releases_cache_entries(tmp_pat
     template.write_text('<input name="platform" value="facebook">')
     assert config.code_release() != before
     assert create_app({"TESTING": True}).config["CACHE_KEY_PREFIX"].startswith("coalition-")
+
+
+def test_one_redis_url_shares_the_page_cache_and_the_rate_limits(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    config = create_app({"TESTING": True}).config
+    assert (config["CACHE_TYPE"], config["CACHE_REDIS_URL"]) == ("RedisCache", "redis://127.0.0.1:6379/3")
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+
+
+def test_the_specific_cache_and_limit_settings_win_over_redis_url(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/4")
+    monkeypatch.setenv("CACHE_REDIS_URL", "redis://127.0.0.1:6379/5")
+    config = create_app({"TESTING": True, "CACHE_TYPE": "RedisCache"}).config
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/4"
+    assert config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6379/5"

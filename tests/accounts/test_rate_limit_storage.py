@@ -5,6 +5,8 @@ import uuid
 import pytest
 import redis
 
+from app.extensions import cache
+
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -31,3 +33,17 @@ def test_failures_counted_in_redis_limit_every_worker(make_app, personas, redis_
     assert second_worker.test_client().post("/sign-in", data=data).status_code == 200
     assert first_worker.test_client().post("/sign-in", data=data).status_code == 429
     assert any(redis.Redis.from_url(url).scan_iter(f"*{prefix}*")), "the counters live in Redis"
+
+
+def test_one_redis_url_shares_limits_and_cached_pages_between_workers(make_app, personas, redis_url):
+    url, prefix = redis_url
+    settings = {"REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix, "CACHE_KEY_PREFIX": f"{prefix}:"}
+    first_worker, second_worker = (make_app(SIGN_IN_RATE_LIMIT="2 per minute", **settings) for _ in range(2))
+    data = {"email": "member.a@example.org", "password": "wrong password"}
+    for worker in (first_worker, second_worker):
+        assert worker.test_client().post("/sign-in", data=data).status_code == 200
+    assert first_worker.test_client().post("/sign-in", data=data).status_code == 429
+    with first_worker.app_context():
+        cache.set("drawn-page", "drawn by the first worker")
+    with second_worker.app_context():
+        assert cache.get("drawn-page") == "drawn by the first worker"
