@@ -129,7 +129,7 @@ def delete_files(hashes: set[str]) -> None:
     """After the commit: delete the stored files still unreferenced (an upload of the same content may have
     come in meanwhile)."""
     for sha256 in unreferenced(hashes):
-        storage.path_for(sha256).unlink(missing_ok=True)
+        storage.delete(sha256)
 
 
 def _cutoff(now: datetime, setting: str) -> datetime | None:
