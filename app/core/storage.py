@@ -6,6 +6,12 @@ Files are written inside the transaction that records them, just before it commi
 created is removed again if it rolls back, so no row points at a missing file and no failed upload leaves a file
 behind (``init_app`` listens). Content that was already stored is never removed by a rollback.
 
+Two transactions storing the same content at once: the first writes it, the second finds it there. If the first
+then rolls back, the file must survive for the second. So a rolled-back transaction, after deleting its file,
+asks the database (a fresh connection) whether a committed row names it and writes it back if so; and a
+committing transaction checks, after its commit, that content it found already stored is still there, and writes
+it back if not. Whichever order the two steps run in, one of them sees the other's effect.
+
 Local layout: ``<EVIDENCE_DIR>/<sha[:2]>/<sha>``, each file written to a temporary name and renamed into place, so a
 crash never leaves half a file under a real name.
 """
@@ -20,12 +26,15 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from flask import Flask, abort, current_app, send_file
+from sqlalchemy import select, union
 
-from app.core.db import listen_once
+from app.core.db import listen_once, reading_connection
 from app.extensions import db
 
 CHUNK = 1024 * 1024
-WRITTEN_FILES = "stored_files_written"  # key in the session's info: (backend, hash) the open transaction created
+WRITTEN_FILES = "stored_files_written"  # key in the session's info: (backend, hash, bytes) this transaction created
+REUSED_FILES = "stored_files_reused"  # key in the session's info: (backend, hash, bytes) it found already stored
+REFERENCES = "storage_references"  # key in app.extensions: the columns that name stored files
 S3_BACKEND = "storage_s3_backend"  # key in app.extensions: the bucket's client, built once per app and URL
 
 
@@ -45,6 +54,19 @@ def init_app(app: Flask) -> None:
     """Remove the files of a rolled-back transaction: listens on the app's sessions (once per process)."""
     listen_once(db.session, "after_commit", _keep_written_files)
     listen_once(db.session, "after_transaction_end", _remove_written_files)
+
+
+def register_references(app: Flask, *columns) -> None:
+    """Columns holding the SHA-256 of stored files (a feature's, from its ``init_app``)."""
+    app.extensions.setdefault(REFERENCES, []).extend(columns)
+
+
+def referenced(hashes: set[str], connection=None) -> set[str]:
+    """Those of ``hashes`` that some registered column names (in the session, or on ``connection``)."""
+    if not hashes:
+        return set()
+    query = union(*(select(column).where(column.in_(hashes)) for column in current_app.extensions[REFERENCES]))
+    return set((connection or db.session).scalars(query))
 
 
 def check_hash(sha256: str) -> str:
@@ -134,10 +156,11 @@ def write_bytes(data: bytes) -> str:
     hash."""
     digest = hashlib.sha256(data).hexdigest()
     store = backend()
-    if store.exists(digest):
-        return digest
     db.session.connection()  # in a transaction, whose end removes the file unless it commits
-    db.session.info.setdefault(WRITTEN_FILES, []).append((store, digest))
+    if store.exists(digest):
+        db.session.info.setdefault(REUSED_FILES, []).append((store, digest, data))
+        return digest
+    db.session.info.setdefault(WRITTEN_FILES, []).append((store, digest, data))
     store.write(digest, io.BytesIO(data))
     return digest
 
@@ -176,14 +199,28 @@ def send(sha256: str, **options):
 
 
 def _keep_written_files(session) -> None:
+    """After a commit: the content it found already stored is still there (see the module's docstring)."""
     session.info.pop(WRITTEN_FILES, None)
+    for store, sha256, data in session.info.pop(REUSED_FILES, []):
+        if not store.exists(sha256):
+            store.write(sha256, io.BytesIO(data))
 
 
 def _remove_written_files(session, transaction) -> None:
-    """A transaction that ends without committing (rollback, error, closed session) takes its new files along."""
-    if transaction.parent is None:
-        for store, sha256 in session.info.pop(WRITTEN_FILES, []):
-            store.delete(sha256)
+    """A transaction that ends without committing (rollback, error, closed session) takes its new files along,
+    unless a committed row of another transaction names the same content meanwhile."""
+    if transaction.parent is not None:
+        return
+    session.info.pop(REUSED_FILES, None)
+    written = session.info.pop(WRITTEN_FILES, [])
+    for store, sha256, _data in written:
+        store.delete(sha256)
+    if written:
+        with reading_connection(db.engine) as connection:
+            still_named = referenced({sha256 for _store, sha256, _data in written}, connection)
+        for store, sha256, data in written:
+            if sha256 in still_named:
+                store.write(sha256, io.BytesIO(data))
 
 
 def digest_in(store: Backend, sha256: str) -> str | None:

@@ -11,9 +11,12 @@ from pathlib import Path
 import boto3
 import pytest
 
+from app.accounts.models import User
 from app.core import storage, uploads
+from app.core.db import prepare_to_read
 from app.extensions import db
 from app.incidents import services
+from app.incidents.models import Incident
 from app.maintenance import retention
 from tests.maintenance.samples import pdf, png
 from tests.s3 import object_keys
@@ -132,3 +135,48 @@ def test_the_bucket_is_never_public(s3_store, shared_incident, attach):
         urllib.request.urlopen(f"{url}/{s3_store.bucket}/{key}")
     refused.value.close()
     assert refused.value.code == 403
+
+
+@pytest.fixture
+def other_transaction(app, personas, shared_incident):
+    """``other_transaction(data, commit=True)``: another request's session (an app context of its own) attaches the
+    same content to the incident; returns that session, committed or still open. The test's own session takes no
+    write lock on SQLite, so both can write."""
+    prepare_to_read(db.session)
+    contexts = []
+
+    def attach_elsewhere(data: bytes, commit: bool = True):
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        person, incident = db.session.get(User, personas["member_a"].id), db.session.get(Incident, shared_incident.id)
+        services.add_file_evidence(person, incident, uploads.prepare_upload(io.BytesIO(data)))
+        if commit:
+            db.session.commit()
+        return db.session()
+
+    yield attach_elsewhere
+    for context in reversed(contexts):
+        context.pop()
+
+
+def test_a_rollback_after_another_upload_of_the_same_content_committed_keeps_the_file(store, other_transaction):
+    ours = db.session()
+    sha256 = storage.write_bytes(PDF)
+    other_transaction(PDF)
+
+    ours.rollback()
+
+    assert storage.read_bytes(sha256) == PDF
+
+
+def test_a_rollback_before_another_upload_of_the_same_content_commits_keeps_the_file(store, other_transaction):
+    ours = db.session()
+    sha256 = storage.write_bytes(PDF)
+    theirs = other_transaction(PDF, commit=False)
+
+    ours.rollback()
+    assert not storage.exists(sha256)
+    theirs.commit()
+
+    assert storage.read_bytes(sha256) == PDF
