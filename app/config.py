@@ -77,6 +77,20 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
         "never under `static/`.",
         "`instance/evidence`",
     ),
+    "STORAGE_URL": Setting(
+        str,
+        "Where stored files go: unset for the folder `EVIDENCE_DIR`, or `s3://bucket/prefix` for a private bucket "
+        "of an S3-compatible service, reached with boto3's `AWS_ENDPOINT_URL`, `AWS_DEFAULT_REGION`, "
+        "`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. Move files with `flask --app wsgi storage migrate --to …` "
+        "first. See [operations](operations.md#file-storage).",
+        "unset (the folder `EVIDENCE_DIR`)",
+    ),
+    "STORAGE_KEY": Setting(
+        str,
+        "Secret from which S3 object names are derived, so they reveal nothing about the files; never change it "
+        "while files are stored under it.",
+        "`SECRET_KEY` (set this to the old `SECRET_KEY` before rotating that one)",
+    ),
     "MAX_EVIDENCE_BYTES": Setting(int, "Largest uploaded file (evidence or meeting attachment), in bytes (50 MB)."),
     "ORGANIZATION_STORAGE_QUOTA_BYTES": Setting(
         int,
@@ -199,6 +213,8 @@ class DefaultConfig:
     MAIL_TIMEOUT = 30
     # Evidence uploads: stored outside static/, by default in instance/evidence.
     EVIDENCE_DIR: str | None = None
+    STORAGE_URL: str | None = None  # s3://bucket/prefix for an S3-compatible bucket; unset: EVIDENCE_DIR
+    STORAGE_KEY: str | None = None  # names objects in the bucket; unset: SECRET_KEY
     MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
     MAX_IMAGE_PIXELS = 50_000_000  # larger images are refused before decoding (pixel floods)
     # Videos' display copies lose their metadata through Debian's ffmpeg (a name on PATH, or a path).
@@ -305,6 +321,9 @@ def _finish(app) -> None:
         config["SESSION_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    storage_url = urlsplit(config.get("STORAGE_URL") or "")
+    if config.get("STORAGE_URL") and (storage_url.scheme != "s3" or not storage_url.netloc):
+        raise ConfigurationError("STORAGE_URL must be s3://bucket/prefix, or unset for the folder EVIDENCE_DIR.")
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigurationError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_uri(config.get("DATABASE_URL"), app.instance_path))

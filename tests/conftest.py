@@ -20,6 +20,7 @@ os.environ["COALITION_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="coalition-test-
 from app import create_app  # noqa: E402  (the instance path must be set first)
 from app.extensions import db  # noqa: E402
 from tests.databases import is_postgresql, scratch_database  # noqa: E402
+from tests.s3 import s3_bucket, s3_endpoint, s3_store, store  # noqa: E402, F401  (fixtures)
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL") or None
 

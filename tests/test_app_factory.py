@@ -69,6 +69,13 @@ def test_trusted_proxies_is_a_count_of_proxies():
         create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TRUSTED_PROXIES": -1})
 
 
+@pytest.mark.parametrize("url", ["ftp://example.org/files", "s3:///prefix", "/srv/files"])
+def test_storage_url_must_name_a_bucket(url):
+    with pytest.raises(ConfigurationError, match="STORAGE_URL must be s3://bucket/prefix"):
+        create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://", "STORAGE_URL": url})
+    assert create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://", "STORAGE_URL": "s3://files/x"})
+
+
 def test_development_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("COALITION_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("SECRET_KEY", raising=False)

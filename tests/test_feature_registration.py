@@ -30,6 +30,7 @@ COMMANDS = {
     "translate",
     "docs",
     "audit",
+    "storage",
     "outbox",
     "users",
     "tokens",

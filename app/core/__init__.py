@@ -4,11 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Core's tables, session listeners, health check, the API (which features add to) and the ``translate`` and
-    ``audit`` commands; before any feature."""
+    """Core's tables, session listeners, health check, the API (which features add to) and the ``translate``,
+    ``audit`` and ``storage`` commands; before any feature."""
     from app.core import api, audit, health, storage, submissions, versions  # noqa: F401  (submissions: its tables)
     from app.core.cli import docs_cli, translate_cli
     from app.core.ids import IdConverter
+    from app.core.storage_cli import storage_cli
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     versions.init_app(app)
@@ -18,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(docs_cli)
     app.cli.add_command(audit.audit_cli)
+    app.cli.add_command(storage_cli)

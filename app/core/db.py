@@ -1,5 +1,6 @@
 """Declarative base with a naming convention, so constraints have stable names in migrations."""
 
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
@@ -138,6 +139,22 @@ def prepare_to_read(session) -> None:
     on SQLite the transactions that follow are deferred and hold no write lock until
     ``prepare_to_write``."""
     _switch(session, writer=False)
+
+
+@contextmanager
+def reading_connection(engine: Engine):
+    """A connection of its own for a few reads beside the session, whose transaction takes no write lock on SQLite
+    (so it never waits for a writer of this process)."""
+    previous = g.get("sqlite_writer")
+    g.sqlite_writer = False
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        if previous is None:
+            g.pop("sqlite_writer")
+        else:
+            g.sqlite_writer = previous
 
 
 def _switch(session, writer: bool) -> None:

@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Incidents: their tables, pages, evidence, public pages, the API, their commands, their share of the storage
     quota and the data version their cached lists follow."""
-    from app.core import api, quota, versions
+    from app.core import api, quota, storage, versions
     from app.incidents import evidence_views, models, public_views, services, views  # noqa: F401  (models: tables)
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(app, blp)
     app.cli.add_command(incidents_cli)
     quota.register_usage(app, services.evidence_sizes)
+    storage.register_references(app, models.Evidence.sha256, models.Evidence.display_sha256)
     # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
     # it: an incident, its categories or reports; a platform's name; an organization (filtered by its slug).
     versions.track(versions.INCIDENTS, Incident, IncidentCategory, PlatformReport, Platform, Organization)

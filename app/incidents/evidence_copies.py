@@ -33,12 +33,12 @@ def make_missing_display_copies() -> tuple[int, int]:
         Evidence.media_type.in_(display_copies.STRIPPED_TYPES),
     )
     for item in db.session.scalars(query.order_by(Evidence.id)).all():
-        path = storage.path_for(item.sha256)
-        if not path.exists():
+        original = storage.read_bytes(item.sha256)
+        if original is None:
             missing += 1
             continue
         try:
-            item.display_sha256 = storage.write_bytes(display_copies.display_copy(path.read_bytes(), item.media_type))
+            item.display_sha256 = storage.write_bytes(display_copies.display_copy(original, item.media_type))
             item.display_problem = None
             made += 1
         except display_copies.StripFailed as failure:

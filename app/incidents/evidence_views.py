@@ -1,6 +1,6 @@
 """Evidence: upload, serve to those allowed (with a custody log), check the hash, withdraw."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,22 +70,16 @@ def add_link(reference: str):
 
 def _send(item: Evidence, sha256: str, as_attachment: bool, reference: str):
     """Files go out with a server-chosen name, nosniff and a sandboxing CSP, never as a page of ours."""
-    path = storage.path_for(sha256)
-    if not path.exists():
+    if not storage.exists(sha256):
         abort(404)
-    if sha256 == item.sha256:
-        media_type = item.media_type
-    else:
-        with path.open("rb") as handle:
-            media_type = uploads.media_type_of(handle.read(8192))
+    media_type = item.media_type if sha256 == item.sha256 else uploads.media_type_of(storage.read_head(sha256, 8192))
     extension = uploads.ALLOWED_TYPES[media_type]
-    response = send_file(
-        path,
+    response = storage.send(
+        sha256,
         mimetype=media_type,
         as_attachment=as_attachment,
         download_name=f"{reference}-evidence-{item.id}.{extension}",
         max_age=0,
-        conditional=True,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"

@@ -64,10 +64,9 @@ def create_backup(output: Path) -> tuple[Path, list[str]]:
             database = Path(scratch) / DATABASE_FILES[dumps.dialect()]
             dumps.dump(database)
             hashes[database.name] = _add_file(tar, database, database.name)
-            root = storage.storage_root()
-            for path in _stored_files(root):
-                name = f"files/{path.relative_to(root).as_posix()}"
-                hashes[name] = _add_file(tar, path, name)
+            for sha256 in storage.stored_hashes():
+                name = f"files/{sha256[:2]}/{sha256}"
+                hashes[name] = _add_stored_file(tar, sha256, name)
             _add_bytes(tar, MANIFEST, json.dumps(_manifest(hashes), indent=2, sort_keys=True).encode())
         os.replace(partial, target)
     finally:
@@ -85,10 +84,8 @@ def restore_backup(archive: Path, force: bool = False) -> tuple[dict, list[str]]
     """
     if not force and not dumps.is_empty():
         raise BackupError("The database is not empty; restore with --force to replace its content.")
-    root = storage.storage_root()
-    root.parent.mkdir(parents=True, exist_ok=True)
-    # Unpacked beside the store, so each file is moved into place by a rename.
-    with tempfile.TemporaryDirectory(dir=root.parent, prefix=".restore-") as scratch:
+    # Unpacked beside the archive, never under the instance folder when the store is a bucket.
+    with tempfile.TemporaryDirectory(dir=archive.parent, prefix=".restore-") as scratch:
         unpacked = Path(scratch)
         manifest = _unpack_verified(archive, unpacked)
         if manifest["dialect"] != dumps.dialect():
@@ -98,9 +95,8 @@ def restore_backup(archive: Path, force: bool = False) -> tuple[dict, list[str]]
         dumps.load(unpacked / DATABASE_FILES[manifest["dialect"]])
         for name in manifest["files"]:
             if name.startswith("files/"):
-                destination = root / name.removeprefix("files/")
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(unpacked / name, destination)
+                with (unpacked / name).open("rb") as handle:
+                    storage.backend().write(name.rsplit("/", 1)[1], handle)
     return manifest, integrity.file_problems(storage.file_digest)
 
 
@@ -115,16 +111,20 @@ def _manifest(hashes: dict[str, str]) -> dict:
     }
 
 
-def _stored_files(root: Path) -> list[Path]:
-    """Every stored file, without the temporary names of uploads in progress."""
-    if not root.exists():
-        return []
-    return sorted(path for path in root.rglob("*") if path.is_file() and not path.name.startswith("."))
-
-
 def _add_file(tar: tarfile.TarFile, path: Path, name: str) -> str:
     info = tar.gettarinfo(str(path), arcname=name)
     with path.open("rb") as handle:
+        reader = _HashingReader(handle)
+        tar.addfile(info, reader)
+    return reader.digest.hexdigest()
+
+
+def _add_stored_file(tar: tarfile.TarFile, sha256: str, name: str) -> str:
+    """A file of the store (folder or bucket), streamed into the archive."""
+    store = storage.backend()
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = store.size(sha256), int(utcnow().timestamp()), 0o600
+    with store.open(sha256) as handle:
         reader = _HashingReader(handle)
         tar.addfile(info, reader)
     return reader.digest.hexdigest()

@@ -21,7 +21,6 @@ from app.incidents.models import Evidence, Incident
 from app.incidents.vocab import Status
 from app.letters.models import Signature, Supporter
 from app.letters.vocab import SupporterStatus
-from app.meetings.models import Attachment
 from app.organizations.models import ApplicationStatus, MembershipApplication
 from app.outbox.services import purge_delivered_bodies
 from app.tracker.models import CommitmentEvidence
@@ -112,24 +111,14 @@ def _delete_where(model, *conditions) -> int:
 
 def unreferenced(hashes: set[str]) -> set[str]:
     """The hashes no evidence (original or display copy) or meeting attachment names any more."""
-    if not hashes:
-        return set()
-    named = (
-        select(Evidence.sha256)
-        .where(Evidence.sha256.in_(hashes))
-        .union(
-            select(Evidence.display_sha256).where(Evidence.display_sha256.in_(hashes)),
-            select(Attachment.sha256).where(Attachment.sha256.in_(hashes)),
-        )
-    )
-    return hashes - set(db.session.scalars(named))
+    return hashes - storage.referenced(hashes)
 
 
 def delete_files(hashes: set[str]) -> None:
     """After the commit: delete the stored files still unreferenced (an upload of the same content may have
     come in meanwhile)."""
     for sha256 in unreferenced(hashes):
-        storage.path_for(sha256).unlink(missing_ok=True)
+        storage.delete(sha256)
 
 
 def _cutoff(now: datetime, setting: str) -> datetime | None:

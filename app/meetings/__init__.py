@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Meetings: their tables, pages, the API, the ``meetings`` commands, their share of the storage quota and
     the published summaries on the tracker's platform pages."""
-    from app.core import api, quota
+    from app.core import api, quota, storage
     from app.meetings import models, services, views  # noqa: F401  (models: its tables)
     from app.meetings.api import blp
     from app.meetings.cli import meetings_cli
@@ -16,4 +16,5 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(app, blp)
     app.cli.add_command(meetings_cli)
     quota.register_usage(app, services.attachment_sizes)
+    storage.register_references(app, models.Attachment.sha256)
     add_platform_section(app, views.published_summaries)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -408,10 +408,10 @@ def upload(meeting_id: int):
 def attachment(meeting_id: int, attachment_id: int):
     meeting = services.visible_meeting_or_404(current_user, meeting_id)
     item = db.session.get(Attachment, attachment_id)
-    if item is None or item.meeting_id != meeting.id or not storage.path_for(item.sha256).exists():
+    if item is None or item.meeting_id != meeting.id:
         abort(404)
-    response = send_file(
-        storage.path_for(item.sha256),
+    response = storage.send(
+        item.sha256,
         mimetype=item.media_type,
         as_attachment=True,
         download_name=f"meeting-{meeting.id}-{item.id}.{uploads.ALLOWED_TYPES[item.media_type]}",

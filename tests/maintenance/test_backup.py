@@ -178,3 +178,29 @@ def test_missing_evidence_file_is_reported_by_backup_and_restore(cli, tmp_path, 
     wipe(evidence_dir)
     result = cli("restore", str(archive))
     assert result.exit_code == 1 and label in result.output
+
+
+def test_backup_wipe_restore_with_files_in_a_bucket(app, s3_store, cli, tmp_path, personas, incident_factory):
+    """The same drill with STORAGE_URL=s3://…: the archive holds the bucket's files, the restore puts them back."""
+    reference = incident_factory(personas["member_a"], status="verified").reference
+    incident = services.visible_incident_or_404(personas["member_a"], reference)
+    for data in (png(), PDF):
+        services.add_file_evidence(personas["member_a"], incident, uploads.prepare_upload(io.BytesIO(data)))
+    db.session.commit()
+    rows, files = all_rows(), {sha256: storage.read_bytes(sha256) for sha256 in storage.stored_hashes()}
+    assert len(files) == 3
+
+    result, archive = backup(cli, tmp_path)
+    assert result.exit_code == 0, result.output
+    db.session.remove()
+    empty_all_tables(db.engine)
+    for sha256 in files:
+        storage.delete(sha256)
+
+    result = cli("restore", str(archive))
+
+    assert result.exit_code == 0, result.output
+    assert "Restore drill passed" in result.output
+    assert all_rows() == rows
+    assert {sha256: storage.read_bytes(sha256) for sha256 in storage.stored_hashes()} == files
+    assert not s3_store.directory.exists()

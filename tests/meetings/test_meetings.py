@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from app.core import storage
 from app.extensions import db
 from app.meetings import services
 from app.meetings.models import ActionItem, Attachment, Meeting, SlotAnswer
@@ -488,6 +489,20 @@ def test_attachments_are_for_invitees_and_steering_only(meeting, login, evidence
             assert "attachment" in response.headers["Content-Disposition"]
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_attachments_come_out_the_same_from_a_folder_or_a_bucket(meeting, login, store):
+    assert upload(login("member_a"), meeting, png()).status_code == 302
+    item = db.session.scalar(select(Attachment))
+
+    with login("steering").get(f"/meetings/{meeting.id}/attachments/{item.id}") as response:
+        assert response.status_code == 200 and response.data == storage.read_bytes(item.sha256)
+        assert response.mimetype == item.media_type == "image/jpeg"  # what is kept: a copy without metadata
+        assert response.headers["Content-Disposition"] == f"attachment; filename=meeting-{meeting.id}-{item.id}.jpg"
+        assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert login("member_b").get(f"/meetings/{meeting.id}/attachments/{item.id}").status_code == 404
+    assert store.directory.exists() == (store.kind == "local")
 
 
 def test_attachment_is_not_reachable_through_another_meeting(meeting, make_meeting, login, evidence_dir):
