@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Core's tables, session listeners, health check, the API (which features add to) and the ``translate`` and
     ``audit`` commands; before any feature."""
-    from app.core import api, audit, health, storage, submissions, versions  # noqa: F401  (submissions: its tables)
+    from app.core import api, audit, health, pdf, storage, submissions, versions  # noqa: F401  (pdf, submissions: tables)
     from app.core.cli import docs_cli, translate_cli
     from app.core.ids import IdConverter
 

@@ -58,6 +58,14 @@ def write_bytes(data: bytes) -> str:
     return digest
 
 
+def read_bytes(sha256: str) -> bytes | None:
+    """The stored content with this SHA-256, or None if there is no such file."""
+    try:
+        return path_for(sha256).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def _keep_written_files(session) -> None:
     session.info.pop(WRITTEN_FILES, None)
 
