@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, select
 
 from app.core import audit, storage, versions
 from app.core.db import utcnow
+from app.core.pdf import RenderedPdf
 from app.extensions import db
 from app.incidents.models import Evidence, Incident
 from app.incidents.vocab import Status
@@ -111,7 +112,7 @@ def _delete_where(model, *conditions) -> int:
 
 
 def unreferenced(hashes: set[str]) -> set[str]:
-    """The hashes no evidence (original or display copy) or meeting attachment names any more."""
+    """The hashes no evidence (original or display copy), meeting attachment or rendered PDF names any more."""
     if not hashes:
         return set()
     named = (
@@ -120,6 +121,7 @@ def unreferenced(hashes: set[str]) -> set[str]:
         .union(
             select(Evidence.display_sha256).where(Evidence.display_sha256.in_(hashes)),
             select(Attachment.sha256).where(Attachment.sha256.in_(hashes)),
+            select(RenderedPdf.sha256).where(RenderedPdf.sha256.in_(hashes)),  # evidence may be one of our PDFs
         )
     )
     return hashes - set(db.session.scalars(named))
