@@ -106,19 +106,25 @@ def detail(slug: str):
 @bp.get("/<slug>/print")
 @allow(PUBLIC)
 def printable(slug: str):
-    return render_template("letters/print.html", **page_context(services.visible_letter_or_404(current_user, slug)))
+    return _printable_html(slug)
+
+
+def _printable_html(slug: str, for_pdf: bool = False) -> str:
+    context = page_context(services.visible_letter_or_404(current_user, slug))
+    return render_template("letters/print.html", for_pdf=for_pdf, **context)
 
 
 @bp.get("/<slug>.pdf")
 @allow(PUBLIC)
 def pdf(slug: str):
-    """The printable letter as a PDF (WeasyPrint), right-to-left included: rendered once per letters version, text,
+    """The printable letter as a PDF (WeasyPrint), right-to-left included: rendered once per letters version,
     language, time zone and whether the reader may see the signatories (an embargo)."""
     version, _changed = current_version(LETTERS)  # first: see ``stored_pdf``
-    context = page_context(services.visible_letter_or_404(current_user, slug))
-    letter, visible = context["letter"], permissions.can_see_signatories(current_user, context["letter"])
-    key = f"{letter.id}:{context['text'].id}:{get_locale()}:{get_timezone()}:{'all' if visible else 'embargoed'}"
-    html = partial(render_template, "letters/print.html", for_pdf=True, **context)
+    letter = services.visible_letter_or_404(current_user, slug, page=False)  # a stored PDF needs no signatures
+    visible = permissions.can_see_signatories(current_user, letter)
+    # At one version the language decides the text; the time zone dates a re-confirmation.
+    key = f"{letter.id}:{get_locale()}:{get_timezone()}:{'all' if visible else 'embargoed'}"
+    html = partial(_printable_html, slug, for_pdf=True)
     sha256, data = stored_pdf("letter", version, key, html)
     db.session.commit()  # keeps a newly stored PDF
     return pdf_response(sha256, data, f"{slug}.pdf", public=not permissions.is_signed_in(current_user))
