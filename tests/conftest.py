@@ -5,6 +5,7 @@ PostgreSQL server it runs there, in databases it creates and drops itself.
 """
 
 import copy
+import hashlib
 import os
 import tempfile
 import uuid
@@ -470,3 +471,18 @@ def incident_factory(app, platform):
 def shared_incident(personas, incident_factory):
     """Organization A's verified incident, shared with the coalition."""
     return incident_factory(personas["member_a"], status="verified", visibility="coalition")
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch, evidence_dir):
+    """PDF rendering replaced by a quick stand-in whose bytes follow the HTML; returns the HTML of each render."""
+    from app.core import pdf
+
+    pages = []
+
+    def render(html: str) -> bytes:
+        pages.append(html)
+        return b"%PDF-1.7 " + hashlib.sha256(html.encode()).hexdigest().encode()
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return pages

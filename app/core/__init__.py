@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Core's tables, session listeners, health check, the API (which features add to) and the ``translate``,
     ``audit`` and ``storage`` commands; before any feature."""
-    from app.core import api, audit, health, storage, submissions, versions  # noqa: F401  (submissions: its tables)
+    from app.core import api, audit, health, pdf, storage, submissions, versions  # noqa: F401  (submissions: tables)
     from app.core.cli import docs_cli, translate_cli
     from app.core.ids import IdConverter
     from app.core.storage_cli import storage_cli
@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     versions.init_app(app)
     storage.init_app(app)
+    storage.register_references(app, pdf.RenderedPdf.sha256)  # a stored PDF may also be some evidence's content
     app.register_blueprint(health.bp)
     api.init_app(app)
     app.cli.add_command(translate_cli)

@@ -2,10 +2,13 @@
 
 import base64
 import csv
+import hashlib
 import io
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
@@ -14,9 +17,10 @@ from app.core import disclosure
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.geo import REGION_LABELS, Region, country_name
 from app.core.page_cache import public_page
-from app.core.pdf import render_pdf
+from app.core.pdf import pdf_response, stored_pdf
 from app.core.spreadsheets import neutralize
 from app.core.versions import INCIDENTS
+from app.core.versions import current as current_version
 from app.extensions import db
 from app.incidents.models import Incident
 from app.incidents.vocab import CATEGORY_LABELS, Category, language_name
@@ -331,7 +335,11 @@ def brief(slug: str):
 @bp.get("/insights/brief/<slug>.pdf")
 @allow(SIGNED_IN)
 def brief_pdf(slug: str):
-    html = render_template("insights/brief.html", for_pdf=True, **brief_context(slug))
-    response = Response(render_pdf(html), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="evidence-brief-{slug}.pdf"'
-    return response
+    """The evidence brief as a PDF, rendered once per incidents version, platform, filters and language."""
+    version, _changed = current_version(INCIDENTS)  # first: see ``stored_pdf``
+    context = brief_context(slug)
+    filters = hashlib.sha256(repr(filters_from_args()).encode()).hexdigest()[:16]
+    html = partial(render_template, "insights/brief.html", for_pdf=True, **context)
+    sha256, data = stored_pdf("brief", version, f"{slug}:{get_locale()}:{filters}", html)
+    db.session.commit()  # keeps a newly stored PDF
+    return pdf_response(sha256, data, f"evidence-brief-{slug}.pdf", public=False)

@@ -63,12 +63,12 @@ class LetterError(DomainError):
         self.signature = signature
 
 
-def visible_letter_or_404(person, slug: str) -> Letter:
-    """The letter with this slug, loaded for its page, for a person who may see it.
+def visible_letter_or_404(person, slug: str, page: bool = True) -> Letter:
+    """The letter with this slug, loaded for its page (else without its signatures), for a person who may see it.
 
     :raise 404: when there is none or the person may not see it (a draft, for anyone but steering).
     """
-    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*letter_loads(page=True)))
+    letter = db.session.scalar(select(Letter).where(Letter.slug == slug).options(*letter_loads(page=page)))
     if letter is None or not permissions.can_view_letter(person, letter):
         abort(404)
     return letter

@@ -2,9 +2,10 @@
 
 import difflib
 import re
+from functools import partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -16,8 +17,9 @@ from app.core.confirm import confirmation_page, is_confirmed
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import public_page
-from app.core.pdf import render_pdf
+from app.core.pdf import pdf_response, stored_pdf
 from app.core.versions import LETTERS
+from app.core.versions import current as current_version
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
@@ -104,20 +106,28 @@ def detail(slug: str):
 @bp.get("/<slug>/print")
 @allow(PUBLIC)
 def printable(slug: str):
-    return render_template("letters/print.html", **page_context(services.visible_letter_or_404(current_user, slug)))
+    return _printable_html(slug)
+
+
+def _printable_html(slug: str, for_pdf: bool = False) -> str:
+    context = page_context(services.visible_letter_or_404(current_user, slug))
+    return render_template("letters/print.html", for_pdf=for_pdf, **context)
 
 
 @bp.get("/<slug>.pdf")
 @allow(PUBLIC)
 def pdf(slug: str):
-    """The printable letter as a PDF (WeasyPrint), right-to-left included."""
-    html = render_template(
-        "letters/print.html", for_pdf=True, **page_context(services.visible_letter_or_404(current_user, slug))
-    )
-    document = render_pdf(html)
-    response = Response(document, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{slug}.pdf"'
-    return response
+    """The printable letter as a PDF (WeasyPrint), right-to-left included: rendered once per letters version,
+    language, time zone and whether the reader may see the signatories (an embargo)."""
+    version, _changed = current_version(LETTERS)  # first: see ``stored_pdf``
+    letter = services.visible_letter_or_404(current_user, slug, page=False)  # a stored PDF needs no signatures
+    visible = permissions.can_see_signatories(current_user, letter)
+    # At one version the language decides the text; the time zone dates a re-confirmation.
+    key = f"{letter.id}:{get_locale()}:{get_timezone()}:{'all' if visible else 'embargoed'}"
+    html = partial(_printable_html, slug, for_pdf=True)
+    sha256, data = stored_pdf("letter", version, key, html)
+    db.session.commit()  # keeps a newly stored PDF
+    return pdf_response(sha256, data, f"{slug}.pdf", public=not permissions.is_signed_in(current_user))
 
 
 @bp.get("/<slug>.txt")

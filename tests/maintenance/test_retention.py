@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.core import storage, uploads
 from app.core.audit import AuditEntry, verify_chain
 from app.core.db import utcnow
+from app.core.pdf import RenderedPdf
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Evidence, Incident, PlatformReport
@@ -111,6 +112,17 @@ def test_a_file_another_row_still_names_is_kept(cli, personas, incident_factory,
 
     assert db.session.get(Incident, old.id) is None
     assert len(files_of(same)) == 2 and all(path.exists() for path in files_of(same))
+
+
+def test_a_file_that_is_also_a_rendered_pdf_is_kept(cli, rejected):
+    old = rejected(LONG_AGO)
+    original = old.evidence[0].sha256  # as if a member had filed one of our PDFs as evidence
+    db.session.add(RenderedPdf(kind="letter", version=1, key="1:1:en:UTC:all", sha256=original))
+    db.session.commit()
+
+    assert cli("retention", "run").exit_code == 0
+
+    assert db.session.get(Incident, old.id) is None and storage.path_for(original).exists()
 
 
 def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory):
