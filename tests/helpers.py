@@ -1,7 +1,10 @@
 """Helpers for the tests of any feature (fixtures are in tests/conftest.py, or a feature's own conftest.py)."""
 
+import threading
+from collections.abc import Callable, Iterable
 from html import unescape
 
+import pytest
 from sqlalchemy import func, select
 
 from app.core.audit import AuditEntry
@@ -26,3 +29,33 @@ def stored_files(root) -> set:
 
 def evidence_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Evidence))
+
+
+def needs_concurrent_writers() -> None:
+    """Skips a race test on SQLite, whose writers take turns."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+
+
+def at_once(app, work: Callable, arguments: Iterable) -> list:
+    """Runs ``work(argument)`` for every argument at once, each in a thread with its own app context and session
+    (``work`` makes them meet at a barrier and commits); returns what each returned or raised, as they finished."""
+    outcomes: list = []
+
+    def run(argument) -> None:
+        with app.app_context():
+            try:
+                outcomes.append(work(argument))
+            except Exception as error:  # noqa: BLE001 - the race tests assert on every outcome
+                db.session.rollback()
+                outcomes.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(argument,)) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread still runs after a minute"
+    return outcomes

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Incident
 from app.incidents.vocab import Severity
+from tests.helpers import at_once
 
 WORKERS = 8
 
@@ -18,35 +19,24 @@ def test_concurrent_creation_gives_unique_gap_free_references(app, personas, pla
     author_id = personas["member_a"].id
     db.session.commit()  # end the test's own transaction: on SQLite it would hold the write lock
     barrier = threading.Barrier(WORKERS)
-    errors = []
 
-    def file_one(number: int):
-        with app.app_context():
-            try:
-                data = services.IncidentData(
-                    title=f"Incident {number}",
-                    platform_id=platform_id,
-                    categories=["hate_speech"],
-                    language="en",
-                    country="NG",
-                    first_seen_on=date(2026, 1, 1),
-                    severity=Severity.LOW,
-                )
-                barrier.wait(timeout=10)  # before the first statement: on SQLite it takes the write lock
-                author = db.session.get(type(personas["member_a"]), author_id)
-                services.create_incident(author, data)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(repr(error))
-            finally:
-                db.session.remove()
+    def file_one(number: int) -> str:
+        data = services.IncidentData(
+            title=f"Incident {number}",
+            platform_id=platform_id,
+            categories=["hate_speech"],
+            language="en",
+            country="NG",
+            first_seen_on=date(2026, 1, 1),
+            severity=Severity.LOW,
+        )
+        barrier.wait(timeout=10)  # before the first statement: on SQLite it takes the write lock
+        author = db.session.get(type(personas["member_a"]), author_id)
+        services.create_incident(author, data)
+        db.session.commit()
+        return "filed"
 
-    threads = [threading.Thread(target=file_one, args=(number,)) for number in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_once(app, file_one, range(WORKERS)) == ["filed"] * WORKERS
     numbers = sorted(int(reference[-6:]) for reference in db.session.scalars(select(Incident.reference)))
     assert numbers == list(range(1, WORKERS + 1))
 

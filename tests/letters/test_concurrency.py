@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.letters import services
 from app.letters.models import Letter, Signature
+from tests.helpers import at_once, needs_concurrent_writers
 
 COLLEAGUES = 8
 
@@ -24,71 +25,46 @@ def signature_count() -> int:
 
 
 def test_colleagues_signing_at_the_same_moment_leave_one_signature(app, open_letter, personas, person_factory):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+    needs_concurrent_writers()
     signer_ids = [person_factory("signatory", personas["org_a"]).id for _ in range(COLLEAGUES)]
     letter_id = open_letter.id
     db.session.commit()
     barrier = threading.Barrier(COLLEAGUES, timeout=30)
-    outcomes: list = []
 
-    def sign_as(user_id: int) -> None:
-        with app.app_context():
-            try:
-                user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
-                barrier.wait()
-                services.sign(user, letter, "en")
-                db.session.commit()
-                outcomes.append("signed")
-            except services.LetterError as error:
-                db.session.rollback()
-                outcomes.append(error.code if error.signature is not None else f"{error.code} without signature")
-            except Exception as error:  # noqa: BLE001 - any other failure is what this test looks for
-                outcomes.append(error)
-            finally:
-                db.session.remove()
+    def sign_as(user_id: int) -> str:
+        user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
+        barrier.wait()
+        try:
+            services.sign(user, letter, "en")
+        except services.LetterError as error:
+            return error.code if error.signature is not None else f"{error.code} without signature"
+        db.session.commit()
+        return "signed"
 
-    threads = [threading.Thread(target=sign_as, args=(user_id,)) for user_id in signer_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    outcomes = at_once(app, sign_as, signer_ids)
     assert sorted(outcomes, key=str) == ["already_signed"] * (COLLEAGUES - 1) + ["signed"]
     assert signature_count() == 1
     assert db.session.scalar(select(Signature.signer_id)) in signer_ids
 
 
 def test_editors_saving_from_the_same_version_at_once_get_one_save_and_conflicts(app, open_letter, person_factory):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+    needs_concurrent_writers()
     editor_ids = [person_factory("signatory", steering=True).id for _ in range(4)]
     letter_id, loaded_with = open_letter.id, open_letter.edit_version
     db.session.commit()
     barrier = threading.Barrier(len(editor_ids), timeout=30)
-    outcomes: list = []
 
-    def save_as(user_id: int) -> None:
-        with app.app_context():
-            try:
-                user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
-                barrier.wait()
-                services.save_text(user, letter, "en", f"Version by {user_id}", "Body", [], True, loaded_with)
-                db.session.commit()
-                outcomes.append("saved")
-            except services.LetterError as error:
-                db.session.rollback()
-                outcomes.append(error.code)
-            except Exception as error:  # noqa: BLE001 - any other failure is what this test looks for
-                outcomes.append(error)
-            finally:
-                db.session.remove()
+    def save_as(user_id: int) -> str:
+        user, letter = db.session.get(User, user_id), db.session.get(Letter, letter_id)
+        barrier.wait()
+        try:
+            services.save_text(user, letter, "en", f"Version by {user_id}", "Body", [], True, loaded_with)
+        except services.LetterError as error:
+            return error.code
+        db.session.commit()
+        return "saved"
 
-    threads = [threading.Thread(target=save_as, args=(user_id,)) for user_id in editor_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = at_once(app, save_as, editor_ids)
     assert sorted(outcomes, key=str) == ["conflict"] * (len(editor_ids) - 1) + ["saved"]
     db.session.expire_all()
     assert [revision.number for revision in db.session.get(Letter, letter_id).revisions] == [1, 2]

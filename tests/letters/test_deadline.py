@@ -14,6 +14,7 @@ from app.extensions import db
 from app.letters import services
 from app.letters.models import Letter, Signature
 from app.letters.vocab import LetterStatus
+from tests.helpers import at_once, needs_concurrent_writers
 
 API = "/api/v1/letters"
 REFUSED = "The deadline for signatures has passed"
@@ -193,34 +194,22 @@ def test_no_automatic_reminder_when_the_setting_is_zero(app, cli, make_letter):
 
 
 def test_overlapping_runs_close_and_remind_once(app, make_letter, outbox):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs concurrent writers: run with TEST_DATABASE_URL pointing at PostgreSQL")
+    needs_concurrent_writers()
     app.config["LETTER_REMINDER_DAYS"] = 3
     make_letter(deadline=days_from_today(-1))
     make_letter(deadline=days_from_today(2))
     before = len(outbox())
     runs = 4
     barrier = threading.Barrier(runs, timeout=30)
-    outcomes: list = []
 
-    def run() -> None:
-        with app.app_context():
-            try:
-                barrier.wait()
-                closed = services.close_due()
-                reminded = services.remind_before_deadline()
-                db.session.commit()
-                outcomes.append((len(closed), reminded))
-            except Exception as error:  # noqa: BLE001 - any failure is what this test looks for
-                outcomes.append(error)
-            finally:
-                db.session.remove()
+    def run(_run) -> tuple[int, int]:
+        barrier.wait()
+        closed = services.close_due()
+        reminded = services.remind_before_deadline()
+        db.session.commit()
+        return len(closed), reminded
 
-    threads = [threading.Thread(target=run) for _ in range(runs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(app, run, range(runs))
     assert sum(closed for closed, _ in outcomes) == 1, outcomes
     assert sum(1 for _, reminded in outcomes if reminded) == 1, outcomes
     assert audit_count("letter_status_changed") == 1 and audit_count("letter_reminders_sent") == 1
