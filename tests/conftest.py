@@ -152,13 +152,20 @@ class SharedApp:
     templates, compiled SQL) costs more than most tests (docs/testing.md). After each test it is put back as
     built: its configuration, the page cache, the rate limits and anything the test added to ``app.extensions``
     (such as the remembered data versions). A test that adds routes or hooks to it fails: it asks for its own
-    app with ``@pytest.mark.fresh_app`` or ``make_app()``."""
+    app with ``@pytest.mark.fresh_app`` or ``make_app()``.
+
+    The rate limiter is one object per process whose storage the last app built chose: after a test builds an app
+    on Redis, it is pointed back at the shared app's memory, or every later test would count (and reset) its
+    limits in a Redis that other workers' tests use at that moment."""
 
     def __init__(self, database_url: str):
+        from app.extensions import limiter
+
         self.app = build_app(database_url)
         self.config = copy.deepcopy(dict(self.app.config))
         self.extensions = set(self.app.extensions)
         self.outline = outline(self.app)
+        self.limiter_state = dict(vars(limiter))
 
     def restore(self) -> None:
         from app.extensions import cache, limiter
@@ -168,6 +175,7 @@ class SharedApp:
         application.config.update(copy.deepcopy(self.config))
         for key in set(application.extensions) - self.extensions:
             del application.extensions[key]
+        vars(limiter).update(self.limiter_state)
         with application.app_context():
             cache.clear()
             limiter.reset()
