@@ -17,7 +17,7 @@ from app.core.links import external_url
 from app.extensions import db
 from app.meetings.calendar import calendar_for
 from app.meetings.models import Meeting
-from app.meetings.services import MeetingError, _recipients, invite
+from app.meetings.services import MeetingError, invite, recipients
 from app.meetings.vocab import RSVP_ANSWERS, RSVP_LABELS, MeetingStatus, Rsvp
 from app.organizations.models import MembershipStatus, Organization, name_key
 from app.outbox.services import queue_email
@@ -150,7 +150,7 @@ def respond(person: User, meeting: Meeting, value: Rsvp) -> None:
     db.session.flush()
     audit.record("meeting_answered", target=meeting, actor=person, rsvp=str(value), sequence=meeting.sequence)
     ics = calendar_for([meeting], method="REQUEST")
-    told = _recipients(meeting)
+    told = recipients(meeting)
     if meeting.organizer.is_active and meeting.organizer_id not in {recipient.id for recipient in told}:
         told.append(meeting.organizer)
     for recipient in told:

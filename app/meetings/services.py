@@ -120,7 +120,7 @@ def invite(actor: User, meeting: Meeting, user_ids: list[int], notify: bool = Tr
             )
 
 
-def _recipients(meeting: Meeting) -> list[User]:
+def recipients(meeting: Meeting) -> list[User]:
     """The invitees to email: a deactivated person (or one whose organization is suspended) gets no more
     invitations, places or video links."""
     return [invitee.user for invitee in meeting.invitees if invitee.user.is_active]
@@ -229,7 +229,7 @@ def _changed(
     audit.record(action, target=meeting, actor=actor, sequence=meeting.sequence)
     # A poll cancelled before any time was picked is announced without a calendar file.
     ics = calendar_for([meeting], method=method) if meeting.starts_at is not None else None
-    for person in _recipients(meeting):
+    for person in recipients(meeting):
         queue_email(
             person.email,
             template,
@@ -275,7 +275,7 @@ def create_series(
         meetings.append(meeting)
     # One email per person, with every occurrence in one calendar file, rather than one email per meeting.
     ics = calendar_for(meetings)
-    for person in _recipients(meetings[0]) if meetings else []:
+    for person in recipients(meetings[0]) if meetings else []:
         queue_email(
             person.email,
             "meeting_invitation",
@@ -301,7 +301,7 @@ def find_new_time(actor: User, meeting: Meeting, slots: list[datetime]) -> None:
     meeting.status = MeetingStatus.POLLING
     db.session.flush()
     audit.record("meeting_poll_opened", target=meeting, actor=actor, slots=len(meeting.slots))
-    for person in _recipients(meeting):
+    for person in recipients(meeting):
         queue_email(
             person.email,
             "meeting_poll_reminder",
@@ -323,7 +323,7 @@ def save_minutes(actor: User, meeting: Meeting, text: str, final: bool) -> Minut
     db.session.flush()
     audit.record("meeting_minutes_saved", target=meeting, actor=actor, number=number, final=final)
     if final:
-        for person in _recipients(meeting):
+        for person in recipients(meeting):
             queue_email(
                 person.email,
                 "meeting_minutes",
@@ -454,7 +454,7 @@ def send_reminders(now: datetime | None = None) -> int:
         )
     ).all()
     for meeting in upcoming:
-        for person in _recipients(meeting):
+        for person in recipients(meeting):
             queue_email(
                 person.email,
                 "meeting_reminder",
@@ -470,7 +470,7 @@ def send_reminders(now: datetime | None = None) -> int:
     ).all()
     for meeting in polling:
         answered = {answer.user_id for slot in meeting.slots for answer in slot.answers}
-        for person in _recipients(meeting):
+        for person in recipients(meeting):
             if person.id not in answered:
                 queue_email(
                     person.email,
