@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts.auth import revoke_sessions
 from app.accounts.models import OrgRole
 from app.accounts.services import AccountError, email_taken, invite, people_of
-from app.core import audit, permissions, versions
+from app.core import audit, permissions
 from app.core.errors import DomainError
 from app.core.geo import REGION_LABELS, Region, region_for
 from app.core.links import external_url
@@ -99,8 +99,7 @@ def update_organization(actor, organization: Organization, **fields) -> None:
     for name, value in changed.items():
         setattr(organization, name, value)
     if "country" in changed:
-        organization.region = region_for(organization.country)
-        versions.bump(versions.INCIDENTS)  # Insights filter incidents by their organization's region
+        organization.region = region_for(organization.country)  # the flush bumps INCIDENTS (tracked there)
     if changed:
         audit.record("organization_updated", target=organization, actor=actor, fields=sorted(changed))
 

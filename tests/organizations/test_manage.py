@@ -372,3 +372,15 @@ def test_management_forms_need_a_csrf_token(make_app, personas, sign_in_as):
 
     assert not member.is_deactivated
     assert db.session.scalar(select(Invitation)) is None
+
+
+def test_a_new_country_is_a_new_version_of_what_insights_count(personas):
+    """Insights group incidents by their organization's region: cached figures must not outlive a move."""
+    from app.core import versions
+    from app.organizations import services
+
+    before = versions.current(versions.INCIDENTS)[0]
+    services.update_organization(personas["admin"], personas["org_a"], country="BR")
+    db.session.commit()
+    assert personas["org_a"].region == services.region_for("BR")
+    assert versions.current(versions.INCIDENTS)[0] > before
