@@ -139,3 +139,23 @@ def test_the_jobs_page_is_refused_to_everyone_but_admins(app, login, persona):
     assert client.get("/admin/jobs").status_code == 403
     assert client.post(f"/admin/jobs/failures/{failure.id}/run-again").status_code == 403
     assert jobs.count_unresolved_failures() == 1
+
+
+def test_a_worker_of_its_own_refuses_the_in_process_queue(app, cli):
+    if not jobs.queue().memory:
+        pytest.skip("on PostgreSQL the worker runs (tests/reliability/test_workers.py)")
+    result = cli("worker")
+    assert result.exit_code == 2
+    assert "JOB_QUEUE is memory" in result.output
+
+
+@pytest.mark.parametrize(
+    ("queue", "message"),
+    [("redis", "JOB_QUEUE must be postgresql or memory."), ("postgresql", "needs a PostgreSQL DATABASE_URL")],
+)
+def test_a_queue_that_cannot_work_is_refused_at_start(queue, message, tmp_path):
+    from app import create_app
+    from app.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=message):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "JOB_QUEUE": queue})
