@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from app.core import jobs
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.core.redaction import redact_secrets
 from app.extensions import db
@@ -27,6 +28,8 @@ MAX_BACKOFF = timedelta(hours=1)
 # How long a sender's claim on a message lasts: far longer than one SMTP conversation (each of its steps gives up
 # after MAIL_TIMEOUT), so a claim ends only when its sender died; the message is then tried again.
 LEASE = timedelta(minutes=10)
+DELIVER_JOB = "outbox.deliver"  # app/outbox/jobs.py
+DELIVERY_ASKED = "outbox_delivery_asked"  # in a session's info: this transaction has asked for the job
 CLAIM_WINDOW = 10  # messages a sender looks at for one claim: those other senders claimed first are passed over
 
 
@@ -36,7 +39,8 @@ def queue_email(
     """Render ``emails/<template>.subject.txt`` and ``.txt`` in ``locale`` and add them to the outbox.
 
     ``attachment`` is (file name, media type, text), e.g. a calendar invitation. The message commits
-    with the caller's transaction, so it exists exactly when the change does.
+    with the caller's transaction, so it exists exactly when the change does; a worker delivers it within seconds
+    of that commit.
     """
     locale = locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
@@ -55,7 +59,24 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
+    _deliver_soon()
     return message
+
+
+def _deliver_soon() -> None:
+    """Have a worker deliver within seconds: the delivery job is queued once the caller's transaction commits (a
+    rolled-back email never goes), once per transaction however many emails it queues, and not again while one
+    such job still waits (its queueing lock)."""
+    session = db.session()
+    if not session.info.get(DELIVERY_ASKED):
+        session.info[DELIVERY_ASKED] = True
+        jobs.defer(DELIVER_JOB, queueing_lock=DELIVER_JOB)
+
+
+def forget_delivery_asked(session, transaction) -> None:
+    """Listener: a new transaction asks for delivery again (``_deliver_soon``)."""
+    if transaction.parent is None:
+        session.info.pop(DELIVERY_ASKED, None)
 
 
 def backoff(attempts: int) -> timedelta:

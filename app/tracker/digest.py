@@ -2,8 +2,6 @@
 
 from datetime import datetime
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -93,17 +91,3 @@ def _updates_for(follows: list[Follow], since: datetime, until: datetime) -> lis
         .order_by(CommitmentUpdate.published_at)
     )
     return list(db.session.scalars(query).unique())
-
-
-@click.group("tracker")
-def tracker_cli():
-    """The commitment tracker."""
-
-
-@tracker_cli.command("digest")
-@with_appcontext
-def digest_command():
-    """Email each follower the tracker updates published since their last digest."""
-    sent = send_digests()
-    db.session.commit()
-    click.echo(f"Digests queued: {sent}.")
