@@ -4,11 +4,16 @@ change commits."""
 
 import re
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 from app.core import jobs
+from app.core.db import utcnow
 from app.extensions import db
+from app.meetings import services as meetings
+from app.meetings.services import MeetingData
+from app.meetings.vocab import Kind
 from app.outbox import services as outbox_services
 from app.outbox.models import OutboxStatus
 
@@ -77,3 +82,22 @@ def test_a_rolled_back_email_asks_for_nothing(app):
     queue_reset("never@example.org")
     db.session.rollback()
     assert jobs.queue().counts() == {}
+
+
+def test_email_a_job_queues_is_delivered_by_the_job_its_commit_queues(app, personas, outbox, monkeypatch):
+    delivered = []
+    monkeypatch.setattr(outbox_services, "transport", lambda message: delivered.append(message.recipient))
+    steering, invitees = personas["steering"], [personas["member_a"].id, personas["member_b"].id]
+    data = MeetingData(kind=Kind.MEMBERS, title="Soon", timezone="UTC")
+    soon = meetings.create_meeting(steering, data, invitees, [utcnow() + timedelta(hours=12)])
+    meetings.pick_slot(steering, soon, soon.slots[0])
+    db.session.commit()
+    jobs.run_queued()  # the invitations
+    delivered.clear()
+
+    jobs.defer("meetings.remind", timestamp=int(time.time()))
+    jobs.run_queued()
+
+    assert sorted(delivered) == ["member.a@example.org", "member.b@example.org"]
+    reminders = [message for message in outbox() if message.template == "meeting_reminder"]
+    assert [message.status for message in reminders] == [OutboxStatus.SENT] * 2
