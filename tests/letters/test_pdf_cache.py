@@ -40,7 +40,7 @@ def test_first_request_queues_the_render_and_says_it_is_being_prepared(login, ma
     machine = client.get(url(letter), headers={"Accept": "application/pdf"})
     assert machine.status_code == 202 and machine.mimetype == "text/plain" and machine.headers["Retry-After"]
     jobs.run_queued()
-    assert len(pdf_renders) == 1  # however many asked while it waited
+    assert len(pdf_renders) == 2  # the English and the French reader's, however many asked while they waited
     ready = client.get(url(letter))
     assert ready.status_code == 200 and ready.data.startswith(b"%PDF") and len(pdf_renders) == 1
 
