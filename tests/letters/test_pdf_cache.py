@@ -42,7 +42,7 @@ def test_first_request_queues_the_render_and_says_it_is_being_prepared(login, ma
     jobs.run_queued()
     assert len(pdf_renders) == 2  # the English and the French reader's, however many asked while they waited
     ready = client.get(url(letter))
-    assert ready.status_code == 200 and ready.data.startswith(b"%PDF") and len(pdf_renders) == 1
+    assert ready.status_code == 200 and ready.data.startswith(b"%PDF") and len(pdf_renders) == 2
 
 
 def test_a_request_never_renders_even_when_rendering_fails(login, make_letter, monkeypatch, evidence_dir):
