@@ -139,13 +139,15 @@ def remove_superseded(letter_id: int) -> int:
 @jobs.job("letters.prerender_pdfs", retries=1)
 def prerender(letter_id: int) -> None:
     """After a change: queue the PDFs of the letter as the public reads it, in each of its languages (so readers
-    rarely wait for one); a letter no longer there takes its PDFs along."""
+    rarely wait for one; each render then removes the superseded ones); a letter not yet public only has its
+    superseded PDFs removed; a letter no longer there takes its PDFs along."""
     letter = _load(letter_id)
     if letter is None:
         pdf.remove(pdf.rows_of(KIND, str(letter_id)))
         return
     if letter.status not in PUBLIC_STATUSES:
-        return  # steering's drafts render when asked for
+        remove_superseded(letter_id)  # steering's drafts render when asked for
+        return
     visible = permissions.can_see_signatories(THE_PUBLIC, letter)
     timezone = current_app.config["DEFAULT_TIMEZONE"]
     for locale in letter.locales:

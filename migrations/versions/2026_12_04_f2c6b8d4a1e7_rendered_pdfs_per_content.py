@@ -1,7 +1,7 @@
 """Rendered PDFs per content: a letter's PDF keyed by what it shows, not by the version of all letters
 
 Revision ID: f2c6b8d4a1e7
-Revises: a4d8e2f61b93
+Revises: d5e8f1a2b3c4
 Create Date: 2026-12-04 18:40:00.000000
 
 Rows of the old form are kept and converted: a letter's (version of all letters) is never served again and its
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'f2c6b8d4a1e7'
-down_revision = 'a4d8e2f61b93'
+down_revision = 'd5e8f1a2b3c4'
 branch_labels = None
 depends_on = None
 

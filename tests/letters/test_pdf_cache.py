@@ -195,3 +195,30 @@ def test_a_stored_letter_pdf_comes_back_from_a_bucket_and_nothing_lands_on_disk(
     assert len(pdf_renders) == 1
     assert second.status_code == 200 and second.data == first.data and second.data.startswith(b"%PDF")
     assert not s3_store.directory.exists()
+
+
+def test_a_reader_whose_time_zone_dates_the_reconfirmation_gets_their_pdf_from_the_job(
+    login, make_letter, personas, pdf_renders, get_pdf
+):
+    letter = make_letter()
+    login("signatory_a").post(f"/letters/{letter.slug}/sign")
+    services.save_text(
+        personas["steering"], letter, "en", "Stop hate now", "New body", ["A demand"], True, letter.edit_version
+    )
+    personas["member_a"].timezone = "Pacific/Kiritimati"  # UTC+14: another day than UTC for half the day
+    db.session.commit()
+    response = get_pdf(login("member_a"), url(letter))
+    assert response.status_code == 200 and "re-confirming" in page_of(response, pdf_renders)
+    assert login("member_a").get(url(letter)).headers["ETag"] == response.headers["ETag"]
+
+
+def test_a_deleted_letter_takes_its_pdfs_and_their_files_along(login, make_letter, pdf_renders, get_pdf, evidence_dir):
+    letter = make_letter(status="draft")
+    sha256 = get_pdf(login("steering"), url(letter)).headers["ETag"].strip('"')
+    letter_id = letter.id
+    db.session.delete(letter)
+    db.session.commit()
+    jobs.run_queued()
+    db.session.expire_all()
+    assert db.session.scalars(select(RenderedPdf).where(RenderedPdf.subject == str(letter_id))).all() == []
+    assert not (evidence_dir / sha256[:2] / sha256).exists()
