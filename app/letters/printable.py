@@ -17,11 +17,11 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import jobs, pdf, permissions
+from app.core import jobs, pdf, permissions, versions
 from app.core.db import prepare_to_read
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language, reading_as
-from app.extensions import db
+from app.extensions import cache, db
 from app.letters import services
 from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
@@ -29,6 +29,7 @@ from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 KIND = "letter"
 THE_PUBLIC = AnonymousUserMixin()
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
+MEMO_SECONDS = 24 * 3600  # a remembered page hash is keyed by the letters version: it only needs to expire
 _CHANGED = "letters_changed_for_pdfs"  # key in the session's info: ids of letters this transaction changed
 
 
@@ -77,22 +78,31 @@ def _params(variant_name: str) -> dict | None:
     return {"locale": locale, "timezone": timezone, "visible": shown == "all"}
 
 
-def letter_pdf(letter: Letter):
-    """The reader's PDF of ``letter`` (whose access the caller checked): stored, else queued and "being
-    prepared". Public letters' PDFs are cacheable, revalidated by their ETag."""
+def letter_pdf(slug: str):
+    """The reader's PDF of the letter (404 for those who may not see it): stored, else queued and "being
+    prepared". Public letters' PDFs are cacheable, revalidated by their ETag.
+
+    The hash of the HTML is remembered in the cache per letters data version, so a stored PDF is found without
+    loading the signatories or drawing the page while no letter changes; after any letter's change each PDF's HTML
+    is drawn once more (milliseconds), which finds the same PDF unless this letter's page changed. The data version
+    is read first: a change committed meanwhile files newer content under the older version, never the reverse.
+    """
+    data_version, _changed = versions.current(versions.LETTERS)
+    letter = services.visible_letter_or_404(current_user, slug, page=False)
     visible = permissions.can_see_signatories(current_user, letter)
-    html = printable_html(letter, visible, for_pdf=True)
-    found = pdf.stored(KIND, str(letter.id), pdf.fingerprint(html))  # whatever time zone it was drawn in
+    locale, timezone = str(get_locale()), str(get_timezone())
+    wanted = variant(locale, timezone, visible)
+    remembered = f"letter-pdf:{letter.id}:{data_version}:{wanted}"
+    version = cache.get(remembered)
+    if version is None:
+        letter = _load(letter.id)  # now with its signatories
+        version = pdf.fingerprint(printable_html(letter, visible, for_pdf=True))
+        cache.set(remembered, version, timeout=MEMO_SECONDS)
+    found = pdf.stored(KIND, str(letter.id), version)  # whatever time zone it was drawn in
     if found is not None:
         public = not permissions.is_signed_in(current_user)
         return pdf.pdf_response(*found, f"{letter.slug}.pdf", public=public)
-    locale, timezone = str(get_locale()), str(get_timezone())
-    pdf.request_render(
-        KIND,
-        str(letter.id),
-        variant(locale, timezone, visible),
-        {"locale": locale, "timezone": timezone, "visible": visible},
-    )
+    pdf.request_render(KIND, str(letter.id), wanted, {"locale": locale, "timezone": timezone, "visible": visible})
     db.session.commit()  # the job is queued once this (read) transaction ends
     return pdf.preparing_response()
 

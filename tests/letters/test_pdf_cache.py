@@ -222,3 +222,19 @@ def test_a_deleted_letter_takes_its_pdfs_and_their_files_along(login, make_lette
     db.session.expire_all()
     assert db.session.scalars(select(RenderedPdf).where(RenderedPdf.subject == str(letter_id))).all() == []
     assert not (evidence_dir / sha256[:2] / sha256).exists()
+
+
+def test_a_stored_pdf_is_served_without_loading_signatories_while_no_letter_changes(
+    login, make_letter, pdf_renders, get_pdf, count_queries
+):
+    letter = make_letter()
+    login("signatory_a").post(f"/letters/{letter.slug}/sign")
+    get_pdf(login(None), url(letter))
+    with count_queries() as statements:
+        assert login(None).get(url(letter)).status_code == 200
+    assert not any("FROM signatures" in statement for statement in statements), statements
+    make_letter(title="Another letter")  # a change to the letters: this page is drawn once more, not rendered
+    with count_queries() as statements:
+        assert login(None).get(url(letter)).status_code == 200
+    assert any("FROM signatures" in statement for statement in statements)
+    assert sum("Stop amplifying hate" in page for page in pdf_renders) == 1
