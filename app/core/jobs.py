@@ -17,8 +17,10 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import procrastinate
 import procrastinate.testing
@@ -135,10 +137,10 @@ class Queue:
         return self.procrastinate
 
     def defer(self, name: str, queueing_lock: str | None, arguments: dict) -> None:
-        task = self.open().tasks[name]
+        task = self.open().tasks[name].configure(queueing_lock=queueing_lock)
         # AlreadyEnqueued: that job is already waiting, and will do this work too.
         with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
-            task.configure(queueing_lock=queueing_lock).defer(**arguments)
+            _beside_any_event_loop(partial(task.defer, **arguments))
 
     def with_periodic_jobs(self) -> procrastinate.App:
         """Register the periodic jobs: only workers do, so a test's or a request's queue never runs them."""
@@ -159,7 +161,14 @@ class Queue:
 
     def run_queued(self) -> None:
         """Run every queued job in this process until none is left (tests; the embedded worker's first pass)."""
-        self.open().run_worker(wait=False, install_signal_handlers=False, listen_notify=False, delete_jobs="successful")
+        run = partial(
+            self.open().run_worker,
+            wait=False,
+            install_signal_handlers=False,
+            listen_notify=False,
+            delete_jobs="successful",
+        )
+        _beside_any_event_loop(run)
         self._opened_in = None  # run_worker closed the app on its way out
 
     def start_embedded_worker(self) -> None:
@@ -192,6 +201,18 @@ class Queue:
         if self._embedded is not None:
             self._embedded_task.get_loop().call_soon_threadsafe(self._embedded_task.cancel)
             self._embedded.join()
+
+
+def _beside_any_event_loop(call: Callable) -> None:
+    """``call()``, from a thread of its own if an event loop runs in this one (a Playwright test's): procrastinate's
+    synchronous API runs its own loop, which may not start inside a running one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        call()
+        return
+    with ThreadPoolExecutor(1) as helper:
+        helper.submit(call).result()
 
 
 def libpq_url(database_uri: str) -> str:
