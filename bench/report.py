@@ -67,6 +67,7 @@ def budgets(results: dict) -> list[dict]:
             _check(kind, "filtered incidents list, p95", endpoints["incidents filtered, page 1"]["p95_ms"], 25, " ms"),
             _check(kind, "full-text search, p95", endpoints["full-text search"]["p95_ms"], 50, " ms"),
             _check(kind, "public letter, cost × hello", cost(run, "public letter (70 signatories)"), 10, ""),
+            _check(kind, "stored letter PDF, cost × hello", cost(run, "stored letter PDF (70 signatories)"), 10, ""),
             _check(kind, "read/write mix, errors", endpoints["90/10 read/write mix"]["errors"], 0, ""),
             _check(kind, "'database is locked' in the server log", run["database_locked"], 0, ""),
             _check(kind, "crashed workers in the server log", run["worker_crashes"], 0, ""),

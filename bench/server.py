@@ -65,8 +65,9 @@ def prepare(kind: str, incidents: int, server_url: str, workdir: Path) -> dict:
 
 @contextmanager
 def gunicorn(env: dict, port: int, log: Path):
-    """Coalition under gunicorn (3 sync workers, as in production) until the block ends."""
-    with log.open("w") as output:
+    """Coalition under gunicorn (3 sync workers, as in production) until the block ends, with a job worker on
+    PostgreSQL (on SQLite each web process runs the jobs in a thread of its own), as in production."""
+    with log.open("w") as output, job_worker(env, output):
         process = subprocess.Popen(
             [
                 VENV_BIN / "gunicorn",
@@ -91,6 +92,22 @@ def gunicorn(env: dict, port: int, log: Path):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@contextmanager
+def job_worker(env: dict, output):
+    """``flask worker`` (PDFs are rendered by jobs) until the block ends; nothing on SQLite."""
+    if "DATABASE_URL" not in env:
+        yield
+        return
+    process = subprocess.Popen(
+        [VENV_BIN / "flask", "--app", "wsgi", "worker"], env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen) -> None:

@@ -508,14 +508,34 @@ def shared_incident(personas, incident_factory):
 
 @pytest.fixture
 def pdf_renders(monkeypatch, evidence_dir):
-    """PDF rendering replaced by a quick stand-in whose bytes follow the HTML; returns the HTML of each render."""
+    """PDF rendering replaced by a quick stand-in whose bytes follow the HTML; returns the HTML of each render.
+    A render inside a request fails the test: only the ``pdfs.render`` job renders."""
+    from flask import has_request_context
+
     from app.core import pdf
 
     pages = []
 
     def render(html: str) -> bytes:
+        assert not has_request_context(), "a PDF was rendered inside a request"
         pages.append(html)
         return b"%PDF-1.7 " + hashlib.sha256(html.encode()).hexdigest().encode()
 
     monkeypatch.setattr(pdf, "render_pdf", render)
     return pages
+
+
+@pytest.fixture
+def get_pdf(app):
+    """``get_pdf(client, url, **options)``: a PDF as a reader gets it once rendered: asked for (202, its job
+    queued), the queued jobs run, asked for again."""
+    from app.core import jobs
+
+    def get(client, url, **options):
+        response = client.get(url, **options)
+        if response.status_code == 202:
+            jobs.run_queued()
+            response = client.get(url, **options)
+        return response
+
+    return get

@@ -139,6 +139,10 @@ def test_each_letter_state_is_shown_only_to_those_who_may_see_it(login, letters,
             got = client.get(url).status_code
             if got != expected:
                 wrong.append(f"{url} ({status}): expected {expected}, got {got}")
+        # A PDF is prepared by a job for whoever may see the letter (202 until then), and for no one else.
+        got = client.get(f"/letters/{slug}.pdf").status_code
+        if got != (202 if expected == 200 else 404):
+            wrong.append(f"/letters/{slug}.pdf ({status}): expected {202 if expected == 200 else 404}, got {got}")
     assert wrong == []
     # Lists show letters from their opening on, to everyone; steering finds drafts in /letters/manage/.
     public = {f"Wombat {status}" for status in letters if sees_letter("anonymous", status)}

@@ -56,6 +56,8 @@ def expect(default, **overrides):
 
 PUBLIC = expect(200)
 SIGNED_IN = expect(200, anonymous=SIGN_IN, deactivated=SIGN_IN)
+# A PDF nobody asked for yet: its job is queued and the reader is told it is being prepared (no job runs here).
+PREPARING = expect(202)
 # A coalition role's routes send its holders without a second factor to enrol.
 NOT_YET_ENROLLED = {"steering_without_2fa": ENROL, "admin_without_2fa": ENROL}
 ADMIN_ONLY = expect(403, anonymous=SIGN_IN, deactivated=SIGN_IN, admin=200, **NOT_YET_ENROLLED)
@@ -223,7 +225,7 @@ MATRIX = {
     "letters.index": ("GET", {}, PUBLIC),
     "letters.detail": ("GET", {"slug": "draft_letter"}, expect(404, steering=200)),
     "letters.printable": ("GET", {"slug": "open_letter"}, PUBLIC),
-    "letters.pdf": ("GET", {"slug": "open_letter"}, PUBLIC),
+    "letters.pdf": ("GET", {"slug": "open_letter"}, PREPARING),
     "letters.plain_text": ("GET", {"slug": "open_letter"}, PUBLIC),
     "letters.versions": ("GET", {"slug": "open_letter"}, PUBLIC),
     "letters.support": ("GET", {"slug": "open_letter"}, PUBLIC),
@@ -260,7 +262,7 @@ MATRIX = {
     "insights.data_csv": ("GET", {"name": "responsiveness"}, SIGNED_IN),
     "insights.public_data_csv": ("GET", {"name": "responsiveness"}, PUBLIC),
     "insights.brief": ("GET", {"slug": "facebook"}, SIGNED_IN),
-    "insights.brief_pdf": ("GET", {"slug": "facebook"}, SIGNED_IN),
+    "insights.brief_pdf": ("GET", {"slug": "facebook"}, expect(202, anonymous=SIGN_IN, deactivated=SIGN_IN)),
     "insights_api.platform_response": ("GET", {}, PUBLIC),
     # Meetings: "meeting" invites member_a only; organized by steering.
     "meetings.index": ("GET", {}, SIGNED_IN),

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     versions.init_app(app)
     storage.init_app(app)
+    pdf.init_app(app)
     storage.register_references(app, pdf.RenderedPdf.sha256)  # a stored PDF may also be some evidence's content
     app.register_blueprint(health.bp)
     api.init_app(app)

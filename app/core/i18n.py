@@ -5,9 +5,11 @@ cookie), else that cookie, else ``Accept-Language``, else the default.
 Time zone: the person's preference, else the ``tz`` cookie the browser sets, else the default.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache, lru_cache
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import flask_babel
@@ -77,6 +79,20 @@ def select_timezone() -> str:
         or browser_timezone()
         or current_app.config["DEFAULT_TIMEZONE"]
     )
+
+
+@contextmanager
+def reading_as(locale: str, timezone: str | None = None, args: list[tuple[str, str]] = ()) -> Iterator[None]:
+    """A request for ``/?lang=locale&args…`` by an anonymous reader whose browser reported ``timezone``: a job
+    draws a page in it exactly as such a reader's request would. Flask-Babel's choices are made afresh inside
+    and after (a job may draw several languages in one app context)."""
+    headers = {"Cookie": f"{TZ_COOKIE}={quote(timezone, safe='')}"} if timezone else {}
+    with current_app.test_request_context("/", query_string=[*args, ("lang", locale)], headers=headers):
+        flask_babel.refresh()
+        try:
+            yield
+        finally:
+            flask_babel.refresh()
 
 
 def remember_locale(response):

@@ -17,8 +17,10 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import procrastinate
 import procrastinate.testing
@@ -137,10 +139,10 @@ class Queue:
         return self.procrastinate
 
     def defer(self, name: str, queueing_lock: str | None, arguments: dict) -> None:
-        task = self.open().tasks[name]
+        task = self.open().tasks[name].configure(queueing_lock=queueing_lock)
         # AlreadyEnqueued: that job is already waiting, and will do this work too.
         with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
-            task.configure(queueing_lock=queueing_lock).defer(**arguments)
+            _beside_any_event_loop(partial(task.defer, **arguments))
 
     def with_periodic_jobs(self) -> procrastinate.App:
         """Register the periodic jobs: only workers do, so a test's or a request's queue never runs them."""
@@ -161,7 +163,7 @@ class Queue:
         """Run a worker in this process (it opens and closes the app itself) until it stops."""
         self._working = True
         try:
-            self.procrastinate.run_worker(delete_jobs="successful", **options)
+            _beside_any_event_loop(partial(self.procrastinate.run_worker, delete_jobs="successful", **options))
         finally:
             self._working, self._opened_in = False, None
 
@@ -200,6 +202,18 @@ class Queue:
         if self._embedded is not None:
             self._embedded_task.get_loop().call_soon_threadsafe(self._embedded_task.cancel)
             self._embedded.join()
+
+
+def _beside_any_event_loop(call: Callable) -> None:
+    """``call()``, from a thread of its own if an event loop runs in this one (a Playwright test's): procrastinate's
+    synchronous API runs its own loop, which may not start inside a running one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        call()
+        return
+    with ThreadPoolExecutor(1) as helper:
+        helper.submit(call).result()
 
 
 def libpq_url(database_uri: str) -> str:

@@ -1,42 +1,63 @@
 """PDFs of our own pages with WeasyPrint (our print stylesheet, nothing fetched but inline data: URIs), rendered
-once: each is kept in the file store under what it shows and served again, with its SHA-256 as ETag, until a
-new data version makes a new one."""
+once, by a job, never in a request: each is kept in the file store under what it shows and served again, with its
+SHA-256 as ETag, until what it shows changes.
 
-from collections.abc import Callable
+A feature names its PDFs by ``kind`` (``letter``, ``brief``), ``subject`` (which letter, which platform),
+``variant`` (language, time zone, filters: whatever else the reader chooses) and ``version`` (a fingerprint of the
+content: the SHA-256 of a letter's printable HTML, the incidents data version of a brief). A request looks its PDF
+up (``stored``) and serves it, or queues the ``pdfs.render`` job (``request_render``) and answers "being
+prepared" (``preparing_response``). The job calls the kind's renderer (``register_renderer``), which stores the
+current PDF (``store``) and removes the ones it superseded (``remove``): their rows at once, their files after
+the commit unless another row still names the same content.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask import Response, request
-from sqlalchemy import String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import Response, render_template, request
+from sqlalchemy import String, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.config import PROJECT_ROOT
-from app.core import storage
-from app.core.db import prepare_to_write, upsert, utcnow
+from app.core import jobs, storage
+from app.core.db import listen_once, prepare_to_write, reading_connection, upsert, utcnow
 from app.extensions import db
 
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "css" / "print.css"
+RETRY_SECONDS = 3  # a PDF takes 0.5 to 4 s to render: the "being prepared" page asks again after this
+RENDER_RETRIES = 2
+_RENDERERS: dict[str, Callable[..., None]] = {}
+_FILES_TO_DELETE = "rendered_pdf_files_to_delete"  # key in the session's info: hashes of removed rows' files
 
 
 class RenderedPdf(db.Model):
-    """Which stored file is the PDF of ``kind`` (``letter``, ``brief``) ``key`` at data set version ``version``.
-    Rows of older versions are never served again (retention may delete them)."""
+    """Which stored file is the PDF of ``kind`` ``subject`` in ``variant`` with content ``version``. A renderer
+    removes a row once its variant's content has moved on, so rows are only of what may still be served."""
 
     __tablename__ = "rendered_pdfs"
-    __table_args__ = (UniqueConstraint("kind", "version", "key"),)
+    __table_args__ = (UniqueConstraint("kind", "subject", "variant", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    version: Mapped[int]
-    key: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(100))
+    variant: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<RenderedPdf {self.kind} {self.version} {self.key}>"
+        return f"<RenderedPdf {self.kind} {self.subject} {self.variant} {self.version[:12]}>"
+
+
+def init_app(app) -> None:
+    """Delete the files of removed rows once their transaction commits (listens once per process)."""
+    listen_once(db.session, "after_commit", _delete_removed_files)
+    listen_once(db.session, "after_rollback", lambda session: session.info.pop(_FILES_TO_DELETE, None))
 
 
 def render_pdf(html: str) -> bytes:
-    # Imported on use: WeasyPrint loads Pango, which only PDF pages need.
+    # Imported on use: WeasyPrint loads Pango, which only PDF jobs need.
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
@@ -44,38 +65,116 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=no_network).write_pdf(stylesheets=[CSS(filename=str(PRINT_STYLESHEET))])
 
 
-def stored_pdf(kind: str, version: int, key: str, html: Callable[[], str]) -> tuple[str, bytes]:
-    """(SHA-256, content) of the PDF of ``kind`` ``key`` at ``version``: the stored one, else ``html()`` rendered
-    and stored (also when its file went missing). ``key`` names everything else the page shows (language, time
-    zone, what this reader may see); the caller checks access before and commits after.
+def fingerprint(html: str) -> str:
+    """A version that changes exactly when the page to print does."""
+    return hashlib.sha256(html.encode()).hexdigest()
 
-    Read ``version`` before loading what ``html`` shows: a change committed in between then files newer content
-    under the older version, which no later request asks for, never older content under the newer one.
-    """
-    where = (RenderedPdf.kind == kind, RenderedPdf.version == version, RenderedPdf.key == key)
-    sha256 = db.session.scalar(select(RenderedPdf.sha256).where(*where))
+
+def stored(kind: str, subject: str, version: str, variant: str | None = None) -> tuple[str, bytes] | None:
+    """(SHA-256, content) of the stored PDF of ``kind`` ``subject`` at ``version`` (in ``variant``, or in any
+    variant when ``version`` alone says what it shows); None when there is none or its file went missing. The
+    caller has checked that the reader may see it."""
+    query = select(RenderedPdf.sha256).where(
+        RenderedPdf.kind == kind, RenderedPdf.subject == subject, RenderedPdf.version == version
+    )
+    if variant is not None:
+        query = query.where(RenderedPdf.variant == variant)
+    sha256 = db.session.scalar(query.limit(1))
     data = storage.read_bytes(sha256) if sha256 else None
-    if data is None:
-        data = render_pdf(html())
-        prepare_to_write(db.session)
-        sha256 = storage.write_bytes(data)
-        # An upsert: two first requests at once both render (WeasyPrint's output is the same) and neither fails.
-        db.session.execute(
-            upsert(RenderedPdf, db.engine.dialect)
-            .values(kind=kind, version=version, key=key, sha256=sha256, created_at=utcnow())
-            .on_conflict_do_update(index_elements=["kind", "version", "key"], set_={"sha256": sha256})
-        )
-    return sha256, data
+    return (sha256, data) if data is not None else None
+
+
+def store(kind: str, subject: str, variant: str, version: str, html: str) -> str:
+    """Render ``html`` and store it as the PDF of ``kind`` ``subject`` in ``variant`` at ``version``; returns
+    its SHA-256. For jobs: the caller commits. Render first, then write: on SQLite the write lock is taken
+    only for the short write, not while WeasyPrint works."""
+    data = render_pdf(html)
+    prepare_to_write(db.session)
+    sha256 = storage.write_bytes(data)
+    # An upsert: two jobs storing the same PDF at once (WeasyPrint's output is the same) both succeed.
+    db.session.execute(
+        upsert(RenderedPdf, db.engine.dialect)
+        .values(kind=kind, subject=subject, variant=variant, version=version, sha256=sha256, created_at=utcnow())
+        .on_conflict_do_update(index_elements=["kind", "subject", "variant", "version"], set_={"sha256": sha256})
+    )
+    return sha256
+
+
+def rows_of(kind: str, subject: str | None = None) -> list[RenderedPdf]:
+    """The stored PDFs of ``kind`` (of one ``subject``)."""
+    query = select(RenderedPdf).where(RenderedPdf.kind == kind)
+    if subject is not None:
+        query = query.where(RenderedPdf.subject == subject)
+    return list(db.session.scalars(query.order_by(RenderedPdf.id)))
+
+
+def remove(rows: Iterable[RenderedPdf]) -> int:
+    """Delete superseded PDFs: the rows now, each file after the commit unless some row (another PDF, evidence,
+    an attachment) still names that content. Returns how many rows went."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    prepare_to_write(db.session)
+    db.session.execute(delete(RenderedPdf).where(RenderedPdf.id.in_([row.id for row in rows])))
+    db.session.info.setdefault(_FILES_TO_DELETE, set()).update(row.sha256 for row in rows)
+    return len(rows)
+
+
+def _delete_removed_files(session: Session) -> None:
+    hashes = session.info.pop(_FILES_TO_DELETE, set())
+    if not hashes:
+        return
+    with reading_connection(db.engine) as connection:
+        still_named = storage.referenced(hashes, connection)
+    for sha256 in hashes - still_named:
+        storage.delete(sha256)
+
+
+def register_renderer(kind: str, renderer: Callable[..., None]) -> None:
+    """``renderer(subject, **params)`` stores the current PDF of ``kind`` ``subject`` and removes superseded ones
+    (a feature's, from its ``init_app``)."""
+    _RENDERERS[kind] = renderer
+
+
+@jobs.job("pdfs.render", retries=RENDER_RETRIES)
+def render(kind: str, subject: str, params: dict) -> None:
+    """The ``pdfs.render`` job: the kind's renderer, which renders what the subject shows now (not what it showed
+    when the job was queued), so a job queued before a change never stores the older content."""
+    _RENDERERS[kind](subject, **params)
+
+
+def request_render(kind: str, subject: str, variant: str, params: dict) -> None:
+    """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits."""
+    jobs.defer(render, kind=kind, subject=subject, params=params, queueing_lock=f"pdf:{kind}:{subject}:{variant}")
 
 
 def pdf_response(sha256: str, data: bytes, filename: str, public: bool) -> Response:
     """The PDF inline, with its hash as ETag (304 to ``If-None-Match``). Caches revalidate every time, since the
-    access check and the data version are asked on each request; ``public`` only for what any anonymous reader
-    gets (signed-in responses are ``no-store`` anyway, see ``security``)."""
+    access check and the content's version are asked on each request; ``public`` only for what any anonymous
+    reader gets (signed-in responses are ``no-store`` anyway, see ``security``)."""
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(sha256)
     response.cache_control.no_cache = True
     response.cache_control.public = public or None
+    response.cache_control.private = None if public else True
     response.vary.update(("Accept-Language", "Cookie"))  # the language and time zone are chosen from these
     return response.make_conditional(request)
+
+
+def preparing_response() -> Response:
+    """202 Accepted while the job renders: a page that asks again after ``RETRY_SECONDS`` (and links to the PDF),
+    or, for a client that does not take HTML, a line of text; both with ``Retry-After``, never cached."""
+    from flask_babel import gettext as _
+
+    if request.accept_mimetypes.accept_html:
+        response = Response(render_template("pdf_preparing.html", retry_seconds=RETRY_SECONDS, url=request.url))
+    else:
+        response = Response(
+            _("The PDF is being prepared. Please try again in a few seconds.") + "\n", mimetype="text/plain"
+        )
+    response.status_code = 202
+    response.headers["Retry-After"] = str(RETRY_SECONDS)
+    response.cache_control.no_store = True
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response

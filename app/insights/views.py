@@ -5,7 +5,6 @@ import csv
 import hashlib
 import io
 from datetime import date
-from functools import partial
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
@@ -13,11 +12,12 @@ from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 
-from app.core import disclosure
+from app.core import disclosure, pdf
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.db import prepare_to_read
 from app.core.geo import REGION_LABELS, Region, country_name
+from app.core.i18n import reading_as
 from app.core.page_cache import public_page
-from app.core.pdf import pdf_response, stored_pdf
 from app.core.spreadsheets import neutralize
 from app.core.versions import INCIDENTS
 from app.core.versions import current as current_version
@@ -32,6 +32,8 @@ bp = Blueprint("insights", __name__, template_folder="templates")
 THE_PUBLIC = AnonymousUserMixin()
 CHARTS = ("over_time", "by_platform", "by_language", "by_country", "world", "language_gap", "powerful_gap")
 TABLES = CHARTS + ("responsiveness",)
+FILTER_ARGUMENTS = ("since", "until", "platform", "country", "region", "category")  # read by filters_from_args
+BRIEF = "brief"  # the kind of its stored PDFs
 
 
 def filters_from_args() -> stats.StatsFilters:
@@ -335,11 +337,36 @@ def brief(slug: str):
 @bp.get("/insights/brief/<slug>.pdf")
 @allow(SIGNED_IN)
 def brief_pdf(slug: str):
-    """The evidence brief as a PDF, rendered once per incidents version, platform, filters and language."""
-    version, _changed = current_version(INCIDENTS)  # first: see ``stored_pdf``
-    context = brief_context(slug)
-    filters = hashlib.sha256(repr(filters_from_args()).encode()).hexdigest()[:16]
-    html = partial(render_template, "insights/brief.html", for_pdf=True, **context)
-    sha256, data = stored_pdf("brief", version, f"{slug}:{get_locale()}:{filters}", html)
-    db.session.commit()  # keeps a newly stored PDF
-    return pdf_response(sha256, data, f"evidence-brief-{slug}.pdf", public=False)
+    """The evidence brief as a PDF, rendered by a job once per incidents version, platform, filters and language;
+    until then the reader gets 202 and a page that asks again."""
+    db.session.scalar(select(Platform.id).where(Platform.slug == slug)) or abort(404)
+    version, _changed = current_version(INCIDENTS)
+    found = pdf.stored(BRIEF, slug, str(version), brief_variant())
+    if found is not None:
+        return pdf.pdf_response(*found, f"evidence-brief-{slug}.pdf", public=False)
+    arguments = [(name, value) for name, value in request.args.items(multi=True) if name in FILTER_ARGUMENTS]
+    pdf.request_render(BRIEF, slug, brief_variant(), {"locale": str(get_locale()), "arguments": arguments})
+    db.session.commit()  # the job is queued once this (read) transaction ends
+    return pdf.preparing_response()
+
+
+def brief_variant() -> str:
+    """The request's language and filters."""
+    return f"{get_locale()}|{hashlib.sha256(repr(filters_from_args()).encode()).hexdigest()[:16]}"
+
+
+def render_brief_pdf(subject: str, locale: str, arguments: list[list[str]]) -> None:
+    """The ``pdfs.render`` renderer of briefs: store the brief of the current incidents version (read first: a
+    change committed while drawing files newer content under the older version, never the reverse), then remove
+    every brief of an older version (never served again). A platform deleted meanwhile takes its briefs along."""
+    prepare_to_read(db.session)  # on SQLite, no write lock while drawing and rendering
+    version, _changed = current_version(INCIDENTS)
+    with reading_as(locale, args=[tuple(pair) for pair in arguments]):
+        if db.session.scalar(select(Platform.id).where(Platform.slug == subject)) is None:
+            pdf.remove(pdf.rows_of(BRIEF, subject))
+            return
+        variant = brief_variant()
+        html = render_template("insights/brief.html", for_pdf=True, **brief_context(subject))
+    if pdf.stored(BRIEF, subject, str(version), variant) is None:
+        pdf.store(BRIEF, subject, variant, str(version), html)
+    pdf.remove(row for row in pdf.rows_of(BRIEF) if int(row.version) < version)

@@ -7,13 +7,14 @@ def init_app(app: Flask) -> None:
     """Letters: their tables, public and managing pages, the API, the ``letters`` commands and job, and the data version
     their cached pages follow."""
     from app.core import api, versions
-    from app.letters import jobs, manage_views, views  # noqa: F401  (jobs: declared)
+    from app.letters import jobs, manage_views, printable, views  # noqa: F401  (jobs: declared)
     from app.letters.api import blp
     from app.letters.cli import letters_cli
     from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
     from app.organizations.models import Organization
     from app.platforms.models import Platform
 
+    printable.init_app(app)  # also declares its jobs
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)
     api.register_blueprint(app, blp)

@@ -2,10 +2,9 @@
 
 import difflib
 import re
-from functools import partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,20 +13,16 @@ from sqlalchemy import select
 from app.core import permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.confirm import confirmation_page, is_confirmed
-from app.core.geo import REGION_LABELS
-from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import public_page
-from app.core.pdf import pdf_response, stored_pdf
 from app.core.versions import LETTERS
-from app.core.versions import current as current_version
 from app.extensions import db
 from app.letters import services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
+from app.letters.printable import letter_pdf, page_context, printable_html
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION, LetterStatus
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
-_labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
 # autolinks such as <https://…> or <name@example.org> are not tags and stay.
@@ -42,23 +37,6 @@ def without_raw_html(text: str) -> str:
     while (stripped := RAW_HTML.sub("", text)) != text:
         text = stripped
     return text
-
-
-def page_context(letter: Letter, text_locale: str | None = None) -> dict:
-    """What a letter's pages show: its text in ``text_locale`` (else the reader's language, else the original)."""
-    text = services.text_for(letter, text_locale or str(get_locale()))
-    visible = permissions.can_see_signatories(current_user, letter)
-    signatories = services.public_signatories(letter) if visible else []
-    return {
-        "letter": letter,
-        "text": text,
-        "signatories": signatories,
-        "reconfirming": services.reconfirming(letter) if visible else (0, None),
-        "region_counts": services.region_counts(signatories),
-        "supporters": services.approved_supporters(letter) if visible else [],
-        "translations": services.translation_status(letter),
-        **_labels(),
-    }
 
 
 @bp.get("/")
@@ -106,28 +84,16 @@ def detail(slug: str):
 @bp.get("/<slug>/print")
 @allow(PUBLIC)
 def printable(slug: str):
-    return _printable_html(slug)
-
-
-def _printable_html(slug: str, for_pdf: bool = False) -> str:
-    context = page_context(services.visible_letter_or_404(current_user, slug))
-    return render_template("letters/print.html", for_pdf=for_pdf, **context)
+    letter = services.visible_letter_or_404(current_user, slug)
+    return printable_html(letter, permissions.can_see_signatories(current_user, letter))
 
 
 @bp.get("/<slug>.pdf")
 @allow(PUBLIC)
 def pdf(slug: str):
-    """The printable letter as a PDF (WeasyPrint), right-to-left included: rendered once per letters version,
-    language, time zone and whether the reader may see the signatories (an embargo)."""
-    version, _changed = current_version(LETTERS)  # first: see ``stored_pdf``
-    letter = services.visible_letter_or_404(current_user, slug, page=False)  # a stored PDF needs no signatures
-    visible = permissions.can_see_signatories(current_user, letter)
-    # At one version the language decides the text; the time zone dates a re-confirmation.
-    key = f"{letter.id}:{get_locale()}:{get_timezone()}:{'all' if visible else 'embargoed'}"
-    html = partial(_printable_html, slug, for_pdf=True)
-    sha256, data = stored_pdf("letter", version, key, html)
-    db.session.commit()  # keeps a newly stored PDF
-    return pdf_response(sha256, data, f"{slug}.pdf", public=not permissions.is_signed_in(current_user))
+    """The printable letter as a PDF (WeasyPrint), right-to-left included: rendered by a job once per content
+    (see ``printable``); until then the reader gets 202 and a page that asks again."""
+    return letter_pdf(slug)
 
 
 @bp.get("/<slug>.txt")

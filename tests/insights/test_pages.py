@@ -379,8 +379,8 @@ def test_csv_neutralises_formulas_but_keeps_numbers(login, reported, platform_fa
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_evidence_brief_pdf_renders(login, chart_data, lang):
-    response = login("member_a").get("/insights/brief/facebook.pdf", query_string={"lang": lang})
+def test_evidence_brief_pdf_renders(login, chart_data, get_pdf, lang):
+    response = get_pdf(login("member_a"), "/insights/brief/facebook.pdf", query_string={"lang": lang})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
 

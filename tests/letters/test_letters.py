@@ -159,7 +159,7 @@ def test_opening_sending_and_publishing_email_signers_of_active_members(
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review"])
-def test_letters_before_opening_are_hidden_from_all_but_steering(login, make_letter, status):
+def test_letters_before_opening_are_hidden_from_all_but_steering(login, make_letter, pdf_renders, get_pdf, status):
     letter = make_letter(status=status)
     pages = [
         f"/letters/{letter.slug}",
@@ -175,7 +175,7 @@ def test_letters_before_opening_are_hidden_from_all_but_steering(login, make_let
         assert letter.slug not in client.get("/letters/").get_data(as_text=True)
         assert client.get("/api/v1/letters").get_json() == []
     steering = login("steering")
-    assert [steering.get(page).status_code for page in pages] == [200] * 6
+    assert [get_pdf(steering, page).status_code for page in pages] == [200] * 6
 
 
 # Versions and translations.
@@ -311,14 +311,14 @@ def test_plain_text_has_addressee_title_numbered_demands_and_signatories(login, 
     assert "- Organization A (Nigeria)" in text
 
 
-def test_pdf_renders_for_an_english_and_an_arabic_letter(login, make_letter):
+def test_pdf_renders_for_an_english_and_an_arabic_letter(login, make_letter, get_pdf):
     english = make_letter()
     arabic = make_letter(
         locale="ar", title="أوقفوا تضخيم الكراهية", body="نكتب إليكم بشأن **الكراهية**.", demands=["نشر إجراء للطعن"]
     )
     client = login(None)
     for letter in (english, arabic):
-        response = client.get(f"/letters/{letter.slug}.pdf")
+        response = get_pdf(client, f"/letters/{letter.slug}.pdf")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF") and len(response.data) > 1000
     printed = client.get(f"/letters/{arabic.slug}/print").get_data(as_text=True)

@@ -121,7 +121,7 @@ def test_a_file_another_row_still_names_is_kept(cli, personas, incident_factory,
 def test_a_file_that_is_also_a_rendered_pdf_is_kept(cli, rejected):
     old = rejected(LONG_AGO)
     original = old.evidence[0].sha256  # as if a member had filed one of our PDFs as evidence
-    db.session.add(RenderedPdf(kind="letter", version=1, key="1:1:en:UTC:all", sha256=original))
+    db.session.add(RenderedPdf(kind="letter", subject="1", variant="en|UTC|all", version="1", sha256=original))
     db.session.commit()
 
     assert cli("retention", "run").exit_code == 0

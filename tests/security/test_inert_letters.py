@@ -48,7 +48,7 @@ def assert_inert_pdf(document: bytes) -> str:
     return text
 
 
-def test_letter_text_stays_text_everywhere(login, personas, platform, payload, get_inert, outbox):
+def test_letter_text_stays_text_everywhere(login, personas, platform, payload, get_inert, get_pdf, outbox):
     steering = login("steering")
     response = steering.post("/letters/manage/new", data=letter_form(platform.id, payload), follow_redirects=True)
     assert response.status_code == 200
@@ -87,13 +87,13 @@ def test_letter_text_stays_text_everywhere(login, personas, platform, payload, g
     text = public.get(f"{page}.txt").get_data(as_text=True)
     assert_not_evaluated(text)
     assert "\x1b" not in text
-    assert MARKER in assert_inert_pdf(public.get(f"{page}.pdf").data)
+    assert MARKER in assert_inert_pdf(get_pdf(public, f"{page}.pdf").data)
     assert_inert_json(public.get(f"/api/v1/letters/{letter.slug}").get_data(as_text=True))
     for message in outbox():
         assert_inert_email(message)
 
 
-def test_signing_organization_name_stays_text(login, personas, platform, payload, get_inert):
+def test_signing_organization_name_stays_text(login, personas, platform, payload, get_inert, get_pdf):
     steering = login("steering")
     steering.post("/letters/manage/new", data=letter_form(platform.id, "Open letter"))
     letter = db.session.scalar(select(Letter))
@@ -105,7 +105,7 @@ def test_signing_organization_name_stays_text(login, personas, platform, payload
     assert_inert_html(body)
     assert_shown_as_text(body, shown(payload))  # "<organization> has signed." and the list of signatories
     get_inert(steering, f"/letters/manage/{letter.slug}")
-    assert MARKER in assert_inert_pdf(login(None).get(f"/letters/{letter.slug}.pdf").data)
+    assert MARKER in assert_inert_pdf(get_pdf(login(None), f"/letters/{letter.slug}.pdf").data)
     supporter = login(None).post(
         f"/letters/{letter.slug}/support",
         data={"name": payload, "country": "FR", "contact_email": "friends@example.org"},
