@@ -72,13 +72,15 @@ def redis_url():
     """A Redis database no one else uses (claimed with a key, among 1 to 14), emptied at the end."""
     for number in range(1, 15):
         client = redis.Redis(*REDIS_SERVER, db=number)
-        if client.set(CLAIM, uuid.uuid4().hex, nx=True, ex=3600) and client.dbsize() == 1:
-            try:
-                yield f"redis://{REDIS_SERVER[0]}:{REDIS_SERVER[1]}/{number}"
-            finally:
-                client.flushdb()
-                client.close()
-            return
+        if client.set(CLAIM, uuid.uuid4().hex, nx=True, ex=3600):
+            if client.dbsize() == 1:  # nothing but the claim: no one else's database
+                try:
+                    yield f"redis://{REDIS_SERVER[0]}:{REDIS_SERVER[1]}/{number}"
+                finally:
+                    client.flushdb()
+                    client.close()
+                return
+            client.delete(CLAIM)
         client.close()
     raise RuntimeError("no free Redis database among 1 to 14 on 127.0.0.1:6379")
 
