@@ -1,9 +1,11 @@
 """A cluster as production runs one: an S3-compatible store (moto's server), a scratch PostgreSQL database, a Redis
-database of its own, two gunicorn app nodes and Debian's nginx balancing between them, round robin.
+database of its own, two gunicorn app nodes, two job workers and Debian's nginx balancing between the nodes,
+round robin.
 
 Everything is started once for the module and stopped at its end, even when a test or the start itself fails.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,13 +17,14 @@ import redis
 from sqlalchemy import create_engine, text
 
 from tests.cluster.client import Browser
-from tests.cluster.processes import Node, Process, flask, production_environment
+from tests.cluster.processes import Node, Process, Worker, flask, production_environment
 from tests.cluster.requirements import DATABASE_SERVER, REDIS_SERVER
 from tests.cluster.seed import Seeded, seed
 from tests.databases import scratch_database
 from tests.reliability.server import Nginx
 
 NODES = 2
+WORKERS = 2
 CLAIM = "coalition-cluster-test"
 
 
@@ -49,6 +52,15 @@ class Cluster:
                 return [tuple(row) for row in connection.execute(text(sql), parameters)]
         finally:
             engine.dispose()
+
+    def wait_for_workers(self, count: int) -> None:
+        """Until ``count`` job workers have registered with the queue."""
+        deadline = time.monotonic() + 60
+        while self.query("SELECT count(*) FROM procrastinate_workers") != [(count,)]:
+            for process in self.processes:
+                assert process.running(), f"{process.name} exited:\n{process.log()}"
+            assert time.monotonic() < deadline, "the job workers did not start in time"
+            time.sleep(0.1)
 
     def redis_keys(self, pattern: str) -> list[str]:
         client = redis.Redis.from_url(self.redis_url)
@@ -126,9 +138,11 @@ def cluster(tmp_path_factory, cluster_database, redis_url, bucket, s3_endpoint):
     flask(environment, "db", "upgrade", instance=operator)
     seeded = seed(cluster_database)
     nodes = [Node(f"node{n}", directory / f"node{n}", environment) for n in range(NODES)]
-    running = Cluster(nodes, "", seeded, cluster_database, redis_url, bucket, operator, processes=list(nodes))
+    workers = [Worker(f"worker{n}", directory / f"worker{n}", environment) for n in range(WORKERS)]
+    running = Cluster(nodes, "", seeded, cluster_database, redis_url, bucket, operator, processes=nodes + workers)
     try:
-        start_all(nodes)
+        start_all(nodes + workers)
+        running.wait_for_workers(WORKERS)
         (directory / "nginx").mkdir()
         with Nginx(directory / "nginx", [node.port for node in nodes], forwarded_proto="https") as nginx:
             running.url = nginx.url

@@ -1,6 +1,6 @@
 """The processes of a cluster, each in a process group of its own so that stopping it stops its children too:
-gunicorn app nodes (a master and its workers) and job workers, all configured by the environment alone, as in
-production, each with an instance folder of its own that must stay empty.
+gunicorn app nodes (a master and its workers) and job workers (``flask worker``), all configured by the
+environment alone, as in production, each with an instance folder of its own that must stay empty.
 """
 
 import contextlib
@@ -128,6 +128,13 @@ class Node(Process):
                 pass
             time.sleep(0.1)
         raise AssertionError(f"{self.name} did not answer in time:\n{self.log()}")
+
+
+class Worker(Process):
+    """``flask --app wsgi worker``: runs queued jobs, and each periodic job once per period across workers."""
+
+    def command(self) -> list[str]:
+        return [str(BIN / "flask"), "--app", "wsgi", "worker"]
 
 
 def flask(environment: dict, *args: str, instance: Path) -> subprocess.CompletedProcess:
