@@ -87,7 +87,13 @@ class Queue:
         if self.memory:
             connector = procrastinate.testing.InMemoryConnector()
         else:
-            connector = procrastinate.PsycopgConnector(conninfo=libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]))
+            # A web process only queues jobs: one connection, a second under load; a worker adds its listener,
+            # heartbeat and one per job it runs.
+            connector = procrastinate.PsycopgConnector(
+                conninfo=libpq_url(app.config["SQLALCHEMY_DATABASE_URI"]),
+                min_size=1,
+                max_size=app.config["WORKER_CONCURRENCY"] + 3,
+            )
         self.procrastinate = procrastinate.App(connector=connector, periodic_defaults={"max_delay": CATCH_UP_SECONDS})
         self.tasks = {spec.name: self._register(spec) for spec in JOBS.values()}
         self._lock = threading.Lock()

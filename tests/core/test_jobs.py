@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from app.core import jobs
 from app.extensions import db
 from app.outbox.models import OutboxMessage
+from tests.helpers import audit_entries, text_of
 
 RUNS: list[str] = []
 
@@ -108,3 +109,53 @@ def test_the_embedded_worker_runs_jobs_without_being_asked(app):
     finally:
         queue.stop_embedded_worker()
     assert RUNS == ["by the thread"]
+
+
+def test_admins_see_failed_jobs_and_the_queue_and_run_one_again(app, login):
+    jobs.defer(fail, reason="the mail server is gone")
+    jobs.run_queued()
+    jobs.defer(record, note="waiting")
+    admin = login("admin")
+    assert "1 job failed and waits for you." in text_of(admin.get("/admin/"))
+    page = admin.get("/admin/jobs")
+    body = text_of(page)
+    assert page.status_code == 200
+    assert "tests.fail" in body and "RuntimeError: the mail server is gone" in body
+    assert "<dt>Waiting</dt><dd>1</dd>" in body
+    failure = db.session.scalar(select(jobs.JobFailure))
+    response = admin.post(f"/admin/jobs/failures/{failure.id}/run-again")
+    assert response.status_code == 302
+    assert jobs.queue().counts()["todo"] == 2
+    assert "No job has failed." in text_of(admin.get("/admin/jobs"))
+    assert [entry.details for entry in audit_entries("job_run_again")] == [{"job": "tests.fail"}]
+
+
+@pytest.mark.parametrize("persona", ["steering", "member_a", "org_admin_a"])
+def test_the_jobs_page_is_refused_to_everyone_but_admins(app, login, persona):
+    jobs.defer(fail, reason="secret detail")
+    jobs.run_queued()
+    failure = db.session.scalar(select(jobs.JobFailure))
+    client = login(persona)
+    assert client.get("/admin/jobs").status_code == 403
+    assert client.post(f"/admin/jobs/failures/{failure.id}/run-again").status_code == 403
+    assert jobs.count_unresolved_failures() == 1
+
+
+def test_a_worker_of_its_own_refuses_the_in_process_queue(app, cli):
+    if not jobs.queue().memory:
+        pytest.skip("on PostgreSQL the worker runs (tests/reliability/test_workers.py)")
+    result = cli("worker")
+    assert result.exit_code == 2
+    assert "JOB_QUEUE is memory" in result.output
+
+
+@pytest.mark.parametrize(
+    ("queue", "message"),
+    [("redis", "JOB_QUEUE must be postgresql or memory."), ("postgresql", "needs a PostgreSQL DATABASE_URL")],
+)
+def test_a_queue_that_cannot_work_is_refused_at_start(queue, message, tmp_path):
+    from app import create_app
+    from app.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=message):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "JOB_QUEUE": queue})

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app.core import storage, uploads
+from app.core import uploads
 from app.core.audit import AuditEntry, verify_chain
 from app.core.db import utcnow
 from app.core.pdf import RenderedPdf
@@ -24,6 +24,7 @@ from app.organizations.models import MembershipApplication
 from app.organizations.services import decline_application, submit_application
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import queue_email
+from tests.helpers import stored_path
 from tests.maintenance.samples import pdf, png
 
 LONG_AGO, RECENTLY = timedelta(days=400), timedelta(days=10)
@@ -66,7 +67,7 @@ def withdraw(item: Evidence, ago: timedelta) -> None:
 
 
 def files_of(item: Evidence) -> list:
-    return [storage.path_for(sha) for sha in (item.sha256, item.display_sha256) if sha]
+    return [stored_path(sha) for sha in (item.sha256, item.display_sha256) if sha]
 
 
 def count(model) -> int:
@@ -122,7 +123,7 @@ def test_a_file_that_is_also_a_rendered_pdf_is_kept(cli, rejected):
 
     assert cli("retention", "run").exit_code == 0
 
-    assert db.session.get(Incident, old.id) is None and storage.path_for(original).exists()
+    assert db.session.get(Incident, old.id) is None and stored_path(original).exists()
 
 
 def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory):
