@@ -147,8 +147,10 @@ def cluster(tmp_path_factory, cluster_database, redis_url, bucket, s3_endpoint):
         with Nginx(directory / "nginx", [node.port for node in nodes], forwarded_proto="https") as nginx:
             running.url = nginx.url
             yield running
-        for process in running.processes:
-            assert "Traceback" not in process.log(), f"{process.name}:\n{process.log()[-5000:]}"
     finally:
+        for process in running.processes:  # all at once, then wait for each
+            process.terminate()
         for process in running.processes:
             process.stop()
+    for process in running.processes:
+        assert "Traceback" not in process.log(), f"{process.name}:\n{process.log()[-5000:]}"

@@ -80,13 +80,18 @@ class Process:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
+    def terminate(self) -> None:
+        """SIGTERM to the group (gunicorn and the job workers then finish what they are doing)."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+
     def stop(self) -> None:
         """SIGTERM to the group, then SIGKILL to whatever is left of it after 10 s (workers the master left
         behind); safe to call twice or on a process that never started."""
         if self.process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        self.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
         with contextlib.suppress(ProcessLookupError):
