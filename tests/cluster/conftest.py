@@ -154,3 +154,4 @@ def cluster(tmp_path_factory, cluster_database, redis_url, bucket, s3_endpoint):
             process.stop()
     for process in running.processes:
         assert "Traceback" not in process.log(), f"{process.name}:\n{process.log()[-5000:]}"
+    assert running.files_on_local_disks() == []  # whatever the scenarios made went to the bucket
