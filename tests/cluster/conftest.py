@@ -7,6 +7,7 @@ Everything is started once for the module and stopped at its end, even when a te
 
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Thread
@@ -20,6 +21,7 @@ from tests.cluster.client import Browser
 from tests.cluster.processes import Node, Process, Worker, flask, production_environment
 from tests.cluster.requirements import DATABASE_SERVER, REDIS_SERVER
 from tests.cluster.seed import Seeded, seed
+from tests.conftest import app_config
 from tests.databases import scratch_database
 from tests.reliability.server import Nginx
 
@@ -41,6 +43,10 @@ class Cluster:
     operator: Path  # the instance folder of the operator's commands (migrations)
     processes: list[Process] = field(default_factory=list)
 
+    @property
+    def workers(self) -> list[Worker]:
+        return [process for process in self.processes if isinstance(process, Worker)]
+
     def browser(self, url: str | None = None) -> Browser:
         return Browser(url or self.url)
 
@@ -61,6 +67,22 @@ class Cluster:
                 assert process.running(), f"{process.name} exited:\n{process.log()}"
             assert time.monotonic() < deadline, "the job workers did not start in time"
             time.sleep(0.1)
+
+    @contextmanager
+    def app_context(self):
+        """An app of the test's own on the cluster's database and job queue, in its app context."""
+        from app import create_app
+        from app.core import jobs
+        from app.extensions import db
+
+        app = create_app(app_config(self.database_url, JOB_QUEUE="postgresql"))
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                jobs.queue().procrastinate.close()
+                db.session.remove()
+                db.engine.dispose()
 
     def redis_keys(self, pattern: str) -> list[str]:
         client = redis.Redis.from_url(self.redis_url)

@@ -1,7 +1,9 @@
 """What the cluster's database holds before the scenarios: two organizations, a platform, two open letters, a
-member who signs in with a password, and read-write API tokens."""
+member who signs in with a password, read-write API tokens, and a meeting due for its reminder."""
 
+import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from app import create_app
 from app.extensions import db
@@ -10,6 +12,7 @@ from tests.conftest import app_config
 
 SIGNATORIES = 4
 PASSWORD = "a long cluster password"
+ORGANIZER = "steering@steering.example"  # writes the letters, organizes the meetings
 
 
 @dataclass
@@ -22,6 +25,7 @@ class Seeded:
     signing_letter: str = ""
     cached_letter: str = ""
     second_org_name: str = "Second Org"
+    invited: list[str] = field(default_factory=list)  # the emails a meeting due for its reminder invites
 
     def bearer(self, person: str) -> dict:
         return {"Authorization": f"Bearer {self.tokens[person]}"}
@@ -55,7 +59,7 @@ def seed(database_url: str) -> Seeded:
         }
         people["member"] = create_user(seeded.member_email, "Member", signing, OrgRole.MEMBER, password=PASSWORD)
         people["second"] = create_user("signatory@second.example", "Second", second, OrgRole.SIGNATORY)
-        author = create_user("steering@steering.example", "Steering", steering, OrgRole.SIGNATORY, is_steering=True)
+        author = create_user(ORGANIZER, "Steering", steering, OrgRole.SIGNATORY, is_steering=True)
         for name, person in people.items():
             seeded.tokens[name] = create_api_token(person, "cluster", TokenScope.WRITE)[1]
         slugs = []
@@ -65,8 +69,33 @@ def seed(database_url: str) -> Seeded:
             )
             letter.status = LetterStatus.OPEN
             slugs.append(letter.slug)
+        seeded.invited = sorted(person.email for person in people.values())
+        db.session.add(meeting_due_for_reminder(seeded, "Coalition call"))
         db.session.commit()
         seeded.signing_letter, seeded.cached_letter = slugs
     with app.app_context():
         db.engine.dispose()
     return seeded
+
+
+def meeting_due_for_reminder(seeded: Seeded, title: str):
+    """A members' meeting in 12 hours that nobody has been reminded of yet, organized by the steering person, with
+    ``seeded.invited`` invited (in an app context on the cluster's database)."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.core.db import utcnow
+    from app.meetings.models import Invitee, Meeting
+    from app.meetings.vocab import Kind, MeetingStatus
+
+    invited = db.session.scalars(select(User.id).where(User.email.in_(seeded.invited))).all()
+    return Meeting(
+        uid=f"{uuid.uuid4()}@coalition",
+        kind=Kind.MEMBERS,
+        title=title,
+        status=MeetingStatus.SCHEDULED,
+        timezone="UTC",
+        starts_at=utcnow() + timedelta(hours=12),
+        organizer_id=db.session.scalar(select(User.id).where(User.email == ORGANIZER)),
+        invitees=[Invitee(user_id=user_id) for user_id in invited],
+    )
