@@ -15,7 +15,10 @@ import pytest
 import requests
 from PIL import Image
 
+from app.core import jobs
+from app.extensions import db
 from tests.cluster.requirements import missing
+from tests.cluster.seed import meeting_due_for_reminder
 from tests.maintenance.samples import gps_photo
 from tests.reliability.server import at_once
 
@@ -27,6 +30,7 @@ if absent := missing():
     pytest.skip(f"cluster test skipped: no {', '.join(absent)}", allow_module_level=True)
 
 GPS = 0x8825  # the EXIF directory of GPS tags
+REMINDERS = "meetings.remind"  # the periodic job that reminds invitees of tomorrow's meetings
 
 
 def incident(title: str) -> dict:
@@ -141,6 +145,28 @@ def test_a_public_page_cached_on_every_node_changes_on_all_within_two_seconds(cl
         while seeded.second_org_name not in reader.get(page).text:
             assert time.monotonic() - changed_at < 2, f"{reader.url} still shows the old page"
             time.sleep(0.05)
+
+
+def test_a_periodic_job_run_by_two_workers_at_once_queues_each_email_once(cluster):
+    """The meeting seeded due for its reminder was in the database before the two workers started side by side:
+    both reached the reminder job's first tick at once. A second meeting is then made due and four runs of the
+    job are queued together, so both workers run it at the same moment. Each invitee is reminded once of each."""
+    with cluster.app_context():
+        db.session.add(meeting_due_for_reminder(cluster.seeded, "Second call"))
+        db.session.commit()
+        for _run in range(4):
+            jobs.defer(REMINDERS, timestamp=int(time.time()))
+    deadline = time.monotonic() + 30
+    while cluster.query(
+        "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :job AND status IN ('todo', 'doing')", job=REMINDERS
+    ) != [(0,)] or cluster.query("SELECT count(*) FROM meetings WHERE reminded_at IS NULL") != [(0,)]:
+        assert time.monotonic() < deadline, "the workers did not run the reminders in time"
+        time.sleep(0.1)
+    reminded = cluster.query("SELECT recipient FROM outbox_messages WHERE template = 'meeting_reminder'")
+    assert sorted(recipient for (recipient,) in reminded) == sorted(cluster.seeded.invited * 2)
+    for worker in cluster.workers:
+        assert f"Starting job {REMINDERS}" in worker.log(), f"{worker.name} never ran the job"
+    assert cluster.query("SELECT count(*) FROM job_failures") == [(0,)]
 
 
 def test_killing_a_node_during_a_stream_of_writes_loses_nothing_acknowledged(cluster):
