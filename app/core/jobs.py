@@ -125,14 +125,23 @@ class Queue:
         return run
 
     def open(self) -> procrastinate.App:
-        """The procrastinate app, its connection opened in this process (after gunicorn forks, not before)."""
+        """The procrastinate app, its connection opened in this process (after gunicorn forks, not before). In
+        ``flask worker`` the worker opened it already, asynchronously: a job that queues another goes through the
+        worker's pool (procrastinate refuses to open the app a second time, synchronously)."""
         if self.memory:
             return self.procrastinate  # nothing to open; the worker's loop receives its notifications
         with self._lock:
-            if self._opened_in != os.getpid():
+            if self._opened_in != os.getpid() and not self._opened_by_worker():
                 self.procrastinate.open()
                 self._opened_in = os.getpid()
         return self.procrastinate
+
+    def _opened_by_worker(self) -> bool:
+        try:
+            self.procrastinate.connector.pool  # noqa: B018 - the worker's asynchronous pool, open while it runs
+        except procrastinate.exceptions.AppNotOpen:
+            return False
+        return True
 
     def defer(self, name: str, queueing_lock: str | None, arguments: dict) -> None:
         task = self.open().tasks[name]

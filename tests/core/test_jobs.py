@@ -24,6 +24,12 @@ def email(recipient: str) -> None:
     db.session.add(OutboxMessage(recipient=recipient, locale="en", template="t", subject="s", body="b"))
 
 
+@jobs.job("tests.chain", retries=0)
+def chain(note: str) -> None:
+    RUNS.append(note)
+    jobs.defer(record, note=f"after {note}")
+
+
 @jobs.job("tests.fail", retries=0)
 def fail(reason: str) -> None:
     raise RuntimeError(reason)
@@ -139,6 +145,21 @@ def test_the_jobs_page_is_refused_to_everyone_but_admins(app, login, persona):
     assert client.get("/admin/jobs").status_code == 403
     assert client.post(f"/admin/jobs/failures/{failure.id}/run-again").status_code == 403
     assert jobs.count_unresolved_failures() == 1
+
+
+def test_a_job_run_by_a_worker_of_its_own_queues_another_job(app, make_app):
+    """``flask worker`` runs jobs with procrastinate's app opened by the worker itself (asynchronously): a job whose
+    commit queues another job queues it through the worker's connection."""
+    if jobs.queue().memory:
+        pytest.skip("workers of their own serve the PostgreSQL queue")
+    jobs.defer(chain, note="first")
+    worker = make_app()  # as in a worker's process: its queue never opened before the worker runs
+    with worker.app_context():
+        jobs.queue().procrastinate.run_worker(
+            wait=False, install_signal_handlers=False, listen_notify=False, delete_jobs="successful"
+        )
+    assert RUNS == ["first", "after first"]
+    assert jobs.count_unresolved_failures() == 0
 
 
 def test_a_worker_of_its_own_refuses_the_in_process_queue(app, cli):
