@@ -24,12 +24,6 @@ def email(recipient: str) -> None:
     db.session.add(OutboxMessage(recipient=recipient, locale="en", template="t", subject="s", body="b"))
 
 
-@jobs.job("tests.chain", retries=0)
-def chain(note: str) -> None:
-    RUNS.append(note)
-    jobs.defer(record, note=f"after {note}")
-
-
 @jobs.job("tests.fail", retries=0)
 def fail(reason: str) -> None:
     raise RuntimeError(reason)
@@ -147,21 +141,6 @@ def test_the_jobs_page_is_refused_to_everyone_but_admins(app, login, persona):
     assert jobs.count_unresolved_failures() == 1
 
 
-def test_a_job_run_by_a_worker_of_its_own_queues_another_job(app, make_app):
-    """``flask worker`` runs jobs with procrastinate's app opened by the worker itself (asynchronously): a job whose
-    commit queues another job queues it through the worker's connection."""
-    if jobs.queue().memory:
-        pytest.skip("workers of their own serve the PostgreSQL queue")
-    jobs.defer(chain, note="first")
-    worker = make_app()  # as in a worker's process: its queue never opened before the worker runs
-    with worker.app_context():
-        jobs.queue().procrastinate.run_worker(
-            wait=False, install_signal_handlers=False, listen_notify=False, delete_jobs="successful"
-        )
-    assert RUNS == ["first", "after first"]
-    assert jobs.count_unresolved_failures() == 0
-
-
 def test_a_worker_of_its_own_refuses_the_in_process_queue(app, cli):
     if not jobs.queue().memory:
         pytest.skip("on PostgreSQL the worker runs (tests/reliability/test_workers.py)")
@@ -180,3 +159,14 @@ def test_a_queue_that_cannot_work_is_refused_at_start(queue, message, tmp_path):
 
     with pytest.raises(ConfigurationError, match=message):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "JOB_QUEUE": queue})
+
+
+@jobs.job("tests.chain", retries=0)
+def chain(note: str) -> None:
+    jobs.defer(record, note=note)
+
+
+def test_a_job_may_queue_another_which_runs_too(app):
+    jobs.defer(chain, note="second")
+    jobs.run_queued()
+    assert RUNS == ["second"]
