@@ -4,6 +4,7 @@ The suite runs on SQLite by default; with ``TEST_DATABASE_URL`` pointing at a
 PostgreSQL server it runs there, in databases it creates and drops itself.
 """
 
+import asyncio
 import copy
 import hashlib
 import os
@@ -217,6 +218,23 @@ def make_app(database_url, cleaner_engine):
             db.session.remove()
             db.engine.dispose()
     empty_all_tables(cleaner_engine)
+
+
+@pytest.fixture(autouse=True)
+def no_event_loop_left_by_the_browser(request):
+    """Playwright's sync API (tests/e2e) runs its event loop in a greenlet of the main thread, which leaves that loop
+    set as the thread's running loop for the rest of the worker's session; synchronous code that runs a coroutine
+    to its end (procrastinate's ``defer``, through asgiref) then refuses to run ("You cannot use AsyncToSync in
+    the same thread as an async event loop"). A test that does not drive the browser runs without it."""
+    loop = asyncio._get_running_loop()
+    if loop is None or "browser" in request.fixturenames:
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
 
 
 @pytest.fixture

@@ -1,7 +1,10 @@
 """Helpers for the tests of any feature (fixtures are in tests/conftest.py, or a feature's own conftest.py)."""
 
 import threading
+import time
 from collections.abc import Callable, Iterable
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from html import unescape
 
 import pytest
@@ -66,3 +69,24 @@ def at_once(app, work: Callable, arguments: Iterable) -> list:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a racing thread still runs after a minute"
     return outcomes
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts, as (recipients, message)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, _server, _session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+    def last_to(self, address: str, timeout: float = 10) -> EmailMessage:
+        """The last message to ``address``, waiting up to ``timeout`` seconds for one (a worker delivers it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            received = [message for recipients, message in self.messages if address in recipients]
+            if received:
+                return received[-1]
+            time.sleep(0.1)
+        raise AssertionError(f"no email to {address} within {timeout} s")

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from tests.e2e.drivers import DRIVERS, Pointer
+from tests.helpers import Inbox
+from tests.reliability.server import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 PASSWORD = "orchid lantern quietly 7 rivers"
@@ -58,7 +60,10 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """The app on its own migrated SQLite database, with one person per role and known passwords."""
+    """The app on its own migrated SQLite database, with one person per role and known passwords. Its worker
+    delivers email to an SMTP server of the test, whose ``inbox`` holds what people receive (the outbox's stored
+    text loses its secret links on delivery)."""
+    from aiosmtpd.controller import Controller
     from flask_migrate import upgrade
 
     from app import create_app
@@ -72,6 +77,9 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, None)  # placeholder to reserve a port number
     port = server.server_port
     server.server_close()
+    inbox = Inbox()
+    mail_server = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    mail_server.start()
     app = create_app(
         {
             "SECRET_KEY": "e2e-secret",
@@ -84,6 +92,9 @@ def live_server(tmp_path_factory):
             "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
             "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
             "COALITION_ENV": "development",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": mail_server.port,
+            "MAIL_USE_TLS": False,
         }
     )
     people = {}
@@ -108,8 +119,9 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{port}", "app": app, "people": people}
+    yield {"url": f"http://127.0.0.1:{port}", "app": app, "people": people, "inbox": inbox}
     server.shutdown()
+    mail_server.stop()
 
 
 def sign_in(you, live_server, who: str) -> None:

@@ -13,13 +13,8 @@ from tests.e2e.drivers import MODES
 
 
 def last_email_to(live_server, address: str) -> str:
-    from app.extensions import db
-    from app.outbox.models import OutboxMessage
-
-    with live_server["app"].app_context():
-        return db.session.scalars(
-            select(OutboxMessage.body).where(OutboxMessage.recipient == address).order_by(OutboxMessage.id.desc())
-        ).first()
+    """The text of the last email ``address`` received (the server's worker delivers it within seconds)."""
+    return live_server["inbox"].last_to(address).get_content()
 
 
 def path_of(url: str) -> str:

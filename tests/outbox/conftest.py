@@ -1,22 +1,10 @@
 """The outbox's fixtures: an SMTP server to deliver to, and the app sending to it."""
 
-from email import message_from_bytes, policy
-
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.helpers import Inbox
 from tests.reliability.server import free_port
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, _server, _session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default)))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture
