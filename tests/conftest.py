@@ -28,14 +28,14 @@ SERVER_URL = os.environ.get("TEST_DATABASE_URL") or None
 
 
 # Test modules whose tests share servers started once per module or per session.
-SHARED_SERVERS = ("tests/e2e/", "tests/reliability/")
+SHARED_SERVERS = ("tests/e2e/", "tests/reliability/", "tests/cluster/")
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's load balancing, test by test, except that tests sharing a server go to one worker together,
     so each server starts once per run: the end-to-end tests' live app and browser (one unit), and each reliability
-    module's seeded coalition and gunicorn servers (a unit per module). The largest units start first.
+    or cluster module's seeded database and servers (a unit per module). The largest units start first.
 
     (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but pytest-xdist 3.8 cannot rename the
     tests of pytest 9, so its groups are ignored.)"""
@@ -46,7 +46,7 @@ def pytest_xdist_make_scheduler(config, log):
             path = nodeid.split("::", 1)[0]
             if path.startswith(SHARED_SERVERS[0]):
                 return SHARED_SERVERS[0]
-            return path if path.startswith(SHARED_SERVERS[1]) else nodeid
+            return path if path.startswith(SHARED_SERVERS[1:]) else nodeid
 
     return SharedServerScheduling(config, log)
 

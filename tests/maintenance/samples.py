@@ -19,6 +19,16 @@ def png(color="red") -> bytes:
     return output.getvalue()
 
 
+def gps_photo() -> bytes:
+    """A JPEG whose EXIF says where it was taken (GPS) and on what phone."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(0x8825).update({1: "N", 2: (6.0, 27.0, 0.0), 3: "E", 4: (3.0, 23.0, 0.0)})
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(output, format="JPEG", exif=exif)
+    return output.getvalue()
+
+
 def gif(comment: bytes = b"") -> bytes:
     """A valid 8×8 GIF; ``comment`` goes in its comment extension, which image viewers skip."""
     output = io.BytesIO()

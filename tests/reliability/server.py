@@ -245,13 +245,18 @@ NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/loca
 
 
 class Nginx:
-    """Debian's nginx in front of ``upstream`` on a free loopback port, passing on what the nginx configuration of
-    docs/operations.md passes: the client's Host, X-Forwarded-For with the client's address added, X-Forwarded-Proto.
+    """Debian's nginx in front of ``upstream_ports`` (round robin when there are several) on a free loopback port,
+    passing on what the nginx configuration of docs/operations.md passes: the client's Host, X-Forwarded-For with
+    the client's address added, X-Forwarded-Proto (``forwarded_proto``: the scheme of the connection, or
+    ``https`` for a balancer standing in for one that ends TLS). Each response names the server that answered in
+    ``X-Upstream`` (the test's own header, for tests that check where requests went).
 
     It runs in the foreground as the current user, with its pid file, logs and temporary files in ``directory``.
     """
 
-    def __init__(self, directory: Path, upstream_port: int):
+    def __init__(self, directory: Path, upstream_ports: int | list[int], forwarded_proto: str = "$scheme"):
+        ports = [upstream_ports] if isinstance(upstream_ports, int) else upstream_ports
+        servers = "".join(f"        server 127.0.0.1:{port};\n" for port in ports)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.directory = directory
@@ -261,7 +266,7 @@ user {pwd.getpwuid(os.geteuid()).pw_name};
 worker_processes 1;
 pid {directory}/nginx.pid;
 error_log {directory}/error.log;
-events {{ worker_connections 64; }}
+events {{ worker_connections 256; }}
 http {{
     access_log {directory}/access.log;
     client_body_temp_path {directory}/client_body;
@@ -269,13 +274,17 @@ http {{
     fastcgi_temp_path {directory}/fastcgi;
     uwsgi_temp_path {directory}/uwsgi;
     scgi_temp_path {directory}/scgi;
+    upstream app {{
+{servers}    }}
     server {{
         listen 127.0.0.1:{self.port};
+        client_max_body_size 50m;
         location / {{
-            proxy_pass http://127.0.0.1:{upstream_port};
+            proxy_pass http://app;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Proto {forwarded_proto};
+            add_header X-Upstream $upstream_addr always;
         }}
     }}
 }}
