@@ -42,6 +42,7 @@ COMMANDS = {
     "meetings",
     "backup",
     "restore",
+    "worker",
 }
 COMMANDS |= {"retention", "demo", "db", "openapi"}
 

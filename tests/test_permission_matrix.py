@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.accounts.api_tokens import create_api_token
 from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
+from app.core.jobs import JobFailure
 from app.core.uploads import prepare_upload
 from app.extensions import db
 from app.incidents.services import add_file_evidence, add_report
@@ -153,6 +154,8 @@ MATRIX = {
     "admin.platform_form": ("GET", {}, ADMIN_ONLY),
     "admin.audit_trail": ("GET", {}, ADMIN_ONLY),
     "outbox.index": ("GET", {}, ADMIN_ONLY),
+    "admin.job_list": ("GET", {}, ADMIN_ONLY),
+    "admin.job_run_again": ("POST", {"failure_id": "job_failure"}, post_only(ADMIN_ONLY)),
     # Incidents: "draft" is organization A's draft; "public_incident" is published and public.
     "incidents.index": ("GET", {}, SIGNED_IN),
     "incidents.new": ("GET", {}, SIGNED_IN),
@@ -367,6 +370,8 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     pick_slot(personas["steering"], meeting, meeting.slots[0])
     action = add_action(personas["steering"], meeting, "Follow up", None, None)
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
+    failure = JobFailure(job_name="outbox.deliver", arguments={"timestamp": 0}, attempts=1, error="OSError")
+    db.session.add(failure)
     db.session.commit()
     named = dict(personas)
     named.update(
@@ -384,6 +389,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
         slot=meeting.slots[0],
         action=action,
         attachment=attachment,
+        job_failure=failure,
     )
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))

@@ -126,6 +126,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("admin.platform_form", f"/admin/platforms/{o['platform']}/edit"),
             ("admin.audit_trail", "/admin/audit"),
             ("outbox.index", "/admin/outbox/"),
+            ("admin.job_list", "/admin/jobs"),
             ("organizations_manage.organization", f"/organizations/{o['org_slug']}/manage"),
             ("organizations_manage.invite", f"/organizations/{o['org_slug']}/invite"),
         ],

@@ -89,19 +89,25 @@ def test_pages_answer_a_translated_503_while_the_database_is_away_and_recover_wh
         proxy.cut()
 
 
+def attempted(coalition) -> list[bool]:
+    return [row.attempts >= 1 for row in query(coalition, select(OutboxMessage.attempts))]
+
+
 def test_actions_succeed_while_the_mail_server_is_down_and_the_emails_wait(server, coalition, silent_mail_server):
     author = coalition.client("author1")
     reference = file_incident(server, coalition, author, "Submitted while mail is down", submit="1")
     waiting = query(coalition, select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING))
     assert len(waiting) == 2  # one for each reviewer
 
-    # The sender waits on the silent mail server while people keep working: none of them waits on it.
+    # Delivery waits on the silent mail server while people keep working: none of them waits on it. Here an
+    # operator's `outbox send` delivers; on SQLite the web process's job thread tries too.
     sender = threading.Thread(target=lambda: results.append(server.command("outbox", "send")))
     results: list = []
     sender.start()
     writers = [coalition.client(f"author{n}") for n in (2, 3)]
     statuses = []
-    while sender.is_alive():
+    deadline = time.monotonic() + 60
+    while sender.is_alive() or (not all(attempted(coalition)) and time.monotonic() < deadline):
         for n, writer in enumerate(writers):
             statuses.append(
                 writer.post(
@@ -113,11 +119,11 @@ def test_actions_succeed_while_the_mail_server_is_down_and_the_emails_wait(serve
             )
         time.sleep(0.1)
     sender.join()
-    assert results[0].returncode == 0 and "0 sent, 2 failed" in results[0].stdout
+    assert results[0].returncode == 0, results[0]
     assert statuses and set(statuses) == {302}
     messages = query(coalition, select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error))
-    assert [(status, attempts) for status, attempts, _error in messages] == [(OutboxStatus.PENDING, 1)] * 2
-    assert all("timed out" in error for _status, _attempts, error in messages)
+    assert [status for status, _attempts, _error in messages] == [OutboxStatus.PENDING] * 2
+    assert all(attempts >= 1 and "timed out" in error for _status, attempts, error in messages), messages
     assert author.get(f"{server.url}/incidents/{reference}", timeout=30).status_code == 200
 
     inbox = []
@@ -133,8 +139,11 @@ def test_actions_succeed_while_the_mail_server_is_down_and_the_emails_wait(serve
     smtp.start()
     try:
         query(coalition, update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
-        result = server.command("outbox", "send")
-        assert "2 sent, 0 failed" in result.stdout, result
+        assert server.command("outbox", "send").returncode == 0
+        deadline = time.monotonic() + 30  # on SQLite the job thread may be the one that delivers
+        while len(inbox) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # a second delivery of either would arrive by now
     finally:
         smtp.stop()
     assert sorted(inbox) == [["steering0@example.org"], ["steering1@example.org"]]
