@@ -22,6 +22,7 @@ from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
 from app.core.uploads import prepare_upload
 from app.extensions import db
+from app.incidents.import_jobs import start_import
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
 from app.letters.services import add_supporter, create_letter, sign
@@ -154,7 +155,8 @@ MATRIX = {
     # Incidents: "draft" is organization A's draft; "public_incident" is published and public.
     "incidents.index": ("GET", {}, SIGNED_IN),
     "incidents.new": ("GET", {}, SIGNED_IN),
-    "incidents.import_csv": ("GET", {}, SIGNED_IN),
+    "incidents_imports.new": ("GET", {}, SIGNED_IN),
+    "incidents_imports.detail": ("GET", {"import_id": "incident_import"}, ORG_A_ONLY),
     "incidents.export": ("GET", {"kind": "csv"}, SIGNED_IN),
     "incidents.detail": ("GET", {"reference": "draft"}, ORG_A_ONLY),
     "incidents.edit": ("GET", {"reference": "draft"}, ORG_A_ONLY),
@@ -174,6 +176,12 @@ MATRIX = {
     "incidents_api.list_incidents": ("GET", {}, PUBLIC),
     "incidents_api.get_incident": ("GET", {"reference": "draft"}, expect(404, **ORG_A_200)),
     "incidents_api.create_incident": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
+    "incidents_imports_api.start_import": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
+    "incidents_imports_api.get_import": (
+        "GET",
+        {"import_id": "incident_import"},
+        expect(404, anonymous=401, deactivated=401, **ORG_A_200),
+    ),
     "incidents_api.upload_evidence": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
     "incidents_api.add_report": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
     "incidents_api.record_outcome": (
@@ -365,6 +373,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     pick_slot(personas["steering"], meeting, meeting.slots[0])
     action = add_action(personas["steering"], meeting, "Follow up", None, None)
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
+    incident_import = start_import(personas["member_a"], b"title\nAn incident\n", "incidents.csv")
     db.session.commit()
     named = dict(personas)
     named.update(
@@ -382,6 +391,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
         slot=meeting.slots[0],
         action=action,
         attachment=attachment,
+        incident_import=incident_import,
     )
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))

@@ -75,7 +75,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
         "member": [
             ("incidents.index", "/incidents/"),
             ("incidents.new", "/incidents/new"),
-            ("incidents.import_csv", "/incidents/import"),
+            ("incidents_imports.new", "/incidents/import"),
             ("incidents.detail", f"/incidents/{o['draft_incident']}"),
             ("incidents.edit", f"/incidents/{o['draft_incident']}/edit"),
             ("accounts_settings.profile", "/account/"),

@@ -68,3 +68,65 @@ def export_json(client, query: str = "") -> list[dict]:
 
 def incident_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Incident))
+
+
+# CSV imports.
+
+
+def csv_text(*rows: dict, columns=None) -> str:
+    """A CSV file in the export's columns (or ``columns``) with these rows."""
+    from app.incidents import exports
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns or exports.COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def good_row(**fields) -> dict:
+    """A row that imports cleanly, with ``fields`` changed."""
+    return {
+        "platform": "facebook",
+        "title": "Imported post",
+        "categories": "hate_speech;incitement",
+        "communities": "migrants_refugees",
+        "language": "ar",
+        "country": "LB",
+        "first_seen_on": "2026-04-01",
+        "severity": "3",
+        "visibility": "coalition",
+        "urls": "https://example.org/a https://example.org/b",
+        "excerpt": "نص المنشور",
+        "account_audience": "300",
+        "is_graphic": "true",
+    } | fields
+
+
+def upload(client, text: str, name: str = "incidents.csv"):
+    """Post a CSV file to the import page (the job is queued, not run)."""
+    return client.post(
+        "/incidents/import", data={"file": (io.BytesIO(text.encode()), name)}, content_type="multipart/form-data"
+    )
+
+
+def run_imports() -> None:
+    """Run the queued import jobs, as a worker would."""
+    from app.incidents import import_jobs
+    from app.incidents.models import IncidentImport
+    from app.incidents.vocab import ImportStatus
+
+    queued = select(IncidentImport.id).where(IncidentImport.status == ImportStatus.QUEUED).order_by(IncidentImport.id)
+    for import_id in db.session.scalars(queued).all():
+        import_jobs.run_import(import_id)
+
+
+def imported(client, text: str, name: str = "incidents.csv"):
+    """Upload a file, run its job, and return the import's page (the page the upload sent the browser to)."""
+    response = upload(client, text, name)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/incidents/imports/")
+    run_imports()
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    return page
