@@ -119,11 +119,13 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _init_core_and_features(app: Flask) -> None:
     from app import core
+    from app.core import jobs
 
     _import_every_model()
     core.init_app(app)
     for name in FEATURES:
         importlib.import_module(f"app.{name}").init_app(app)
+    jobs.init_app(app)  # after the features, which declare the jobs
 
 
 def _import_every_model() -> None:

@@ -149,6 +149,14 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "MAIL_USERNAME": Setting(str, "SMTP login."),
     "MAIL_PASSWORD": Setting(str, "SMTP password."),
     "MAIL_FROM": Setting(str, "Sender address of every email."),
+    "JOB_QUEUE": Setting(
+        str,
+        "Where background jobs wait: `postgresql` (procrastinate's queue in the app's PostgreSQL database; run "
+        "`flask --app wsgi worker` processes) or `memory` (a queue and a worker thread inside the web process: "
+        "the SQLite default, one process only). See [jobs](jobs.md).",
+        "`postgresql` on PostgreSQL, else `memory`",
+    ),
+    "WORKER_CONCURRENCY": Setting(int, "Jobs one `flask worker` process runs at once."),
     "REDIS_URL": Setting(
         str,
         "Redis shared by every app server: the page cache and the rate-limit counters use it unless "
@@ -234,6 +242,9 @@ class DefaultConfig:
     # recipient, subject and dates stay.
     OUTBOX_BODY_RETENTION_DAYS = 7
     LETTER_REMINDER_DAYS = 3  # `letters close-due` reminds unsigned members this long before a deadline; 0: never
+    # Background jobs (app/core/jobs.py): None picks postgresql on PostgreSQL, memory on SQLite.
+    JOB_QUEUE: str | None = None
+    WORKER_CONCURRENCY = 2
     # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
     # Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"
@@ -333,6 +344,13 @@ def _finish(app) -> None:
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigurationError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_uri(config.get("DATABASE_URL"), app.instance_path))
+    if not config.get("JOB_QUEUE"):
+        on_postgresql = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+        config["JOB_QUEUE"] = "postgresql" if on_postgresql else "memory"
+    if config["JOB_QUEUE"] not in {"memory", "postgresql"}:
+        raise ConfigurationError("JOB_QUEUE must be postgresql or memory.")
+    if config["JOB_QUEUE"] == "postgresql" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ConfigurationError("JOB_QUEUE=postgresql needs a PostgreSQL DATABASE_URL.")
 
 
 def _check_public_address(config) -> None:

@@ -102,11 +102,15 @@ def cleaner_engine(database_url):
     engine.dispose()
 
 
+# The job queue's tables on PostgreSQL (app/core/jobs.py), outside the models.
+PROCRASTINATE_TABLES = ("procrastinate_events", "procrastinate_periodic_defers", "procrastinate_jobs")
+
+
 def empty_all_tables(engine) -> None:
     tables = db.metadata.sorted_tables
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
+            names = ", ".join([*(f'"{table.name}"' for table in tables), *PROCRASTINATE_TABLES])
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(tables):
@@ -175,6 +179,9 @@ class SharedApp:
         application.config.update(copy.deepcopy(self.config))
         for key in set(application.extensions) - self.extensions:
             del application.extensions[key]
+        queue = application.extensions["jobs"]
+        if queue.memory:
+            queue.procrastinate.connector.reset()  # on PostgreSQL, emptying the tables empties the queue
         vars(limiter).update(self.limiter_state)
         with application.app_context():
             cache.clear()

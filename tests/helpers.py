@@ -22,6 +22,13 @@ def audit_entries(action: str) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
+def stored_path(sha256: str):
+    """Where the local backend keeps a file (the default EVIDENCE_DIR folder)."""
+    from app.core.storage import LocalBackend, storage_root
+
+    return LocalBackend(storage_root()).path_for(sha256)
+
+
 def stored_files(root) -> set:
     """Every file under the file store's folder ``root``."""
     return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()

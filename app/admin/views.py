@@ -13,7 +13,7 @@ from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS
 from app.accounts.services import AccountError
 from app.admin import services
 from app.admin.forms import AuditFilterForm, PeopleFilterForm, PlatformForm
-from app.core import audit, permissions
+from app.core import audit, jobs, permissions
 from app.core.access import ADMIN, allow
 from app.core.forms import select_choices
 from app.extensions import db
@@ -47,7 +47,9 @@ def index():
         .select_from(MembershipApplication)
         .where(MembershipApplication.status == ApplicationStatus.PENDING)
     )
-    return render_template("admin/index.html", pending_applications=pending)
+    return render_template(
+        "admin/index.html", pending_applications=pending, failed_jobs=jobs.count_unresolved_failures()
+    )
 
 
 @bp.get("/applications")
@@ -260,3 +262,22 @@ def audit_trail():
         url_for("admin.audit_trail", **(request.args.to_dict() | {"before": next_before})) if next_before else None
     )
     return render_template("admin/audit.html", form=form, entries=entries, actors=actors, older_url=older_url)
+
+
+@bp.get("/jobs")
+@allow(ADMIN)
+def job_list():
+    """The queue's size and the jobs that failed for good, with their errors."""
+    return render_template("admin/jobs.html", counts=jobs.queue().counts(), failures=jobs.unresolved_failures())
+
+
+@bp.post("/jobs/failures/<int:failure_id>/run-again")
+@allow(ADMIN)
+def job_run_again(failure_id: int):
+    failure = get_or_404(jobs.JobFailure, failure_id)
+    if failure.resolved_at is None:
+        jobs.run_again(failure)
+        audit.record("job_run_again", target=failure, actor=current_user, job=failure.job_name)
+        db.session.commit()
+        flash(_("The job %(name)s is queued again.", name=failure.job_name), "success")
+    return redirect(url_for("admin.job_list"))

@@ -178,9 +178,10 @@ def read_in_one_snapshot(session) -> None:
     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-# Search structures the migrations create for one database only; autogenerate must not drop them.
-SEARCH_OBJECTS = ("incident_search", "search_vector", "ix_incidents_search_vector")
+# Structures the migrations create for one database only (search; procrastinate's job queue on PostgreSQL);
+# autogenerate must not drop them.
+OBJECTS_OUTSIDE_MODELS = ("incident_search", "search_vector", "ix_incidents_search_vector", "procrastinate_")
 
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
-    return not (reflected and name and name.startswith(SEARCH_OBJECTS))
+    return not (reflected and name and name.startswith(OBJECTS_OUTSIDE_MODELS))

@@ -146,11 +146,6 @@ def backend() -> Backend:
     return cached[1]
 
 
-def path_for(sha256: str) -> Path:
-    """The file's path in the local folder (local backend only: tests and the local layout)."""
-    return LocalBackend(storage_root()).path_for(sha256)
-
-
 def write_bytes(data: bytes) -> str:
     """Store content by its SHA-256 (once, atomically, removed again if the transaction rolls back); returns the
     hash."""

@@ -7,7 +7,15 @@ def init_app(app: Flask) -> None:
     """Incidents: their tables, pages, evidence, public pages, the API, their commands, their share of the storage
     quota and the data version their cached lists follow."""
     from app.core import api, quota, storage, versions
-    from app.incidents import evidence_views, import_views, models, public_views, services, views  # noqa: F401
+    from app.incidents import (  # noqa: F401  (models: tables; import_jobs: jobs, declared before core's jobs start)
+        evidence_views,
+        import_jobs,
+        import_views,
+        models,
+        public_views,
+        services,
+        views,
+    )
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
     from app.incidents.import_api import blp as import_blp

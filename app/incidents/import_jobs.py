@@ -1,21 +1,29 @@
 """CSV imports as jobs. The request stores the upload in the file store, records an ``IncidentImport`` and queues
-the job ``incidents.import``; the job checks every row (a dry run), then writes every row in one transaction or
-none, and records the outcome.
+the job ``incidents.import``; the job claims the import, checks every row (a dry run), then writes every row in
+one transaction or none, and records the outcome.
 
 Progress (rows checked, rows written) is committed at once, on a connection of its own beside the job's
 transaction, so the import's page shows it while the job runs. On SQLite, whose one writer is the job's own
 transaction while it writes, rows written appear with the commit that writes them; rows checked count up live.
 
 The import's outcome (done and its references) commits in the same transaction as the incidents it created, so
-a job that stops half-way (a worker killed) leaves the import unfinished and nothing written, and running it
-again starts it again safely. The stored upload is deleted once the import has finished, whatever the outcome.
+a run that stops half-way (a worker killed) leaves the import unfinished and nothing written. Each run claims the
+import (queued -> checking, a new ``attempt``) and writes its progress and outcome only while the attempt is still
+its own, so a job run twice does nothing the second time, and a run that was given up for stalled writes nothing.
+Every minute ``incidents.resume_imports`` nudges imports whose job was lost: queued for over a minute (the
+in-process queue of SQLite forgets its jobs when the process stops), or running without progress for
+``STALLED`` (the worker died); those start again from the start. The stored upload is deleted once the import
+has finished, whatever the outcome.
 """
+
+import contextlib
+from datetime import timedelta
 
 from flask import abort
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.core import permissions, storage
+from app.core import jobs, permissions, storage
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.extensions import db
 from app.incidents import imports, services
@@ -23,6 +31,8 @@ from app.incidents.models import IncidentImport
 from app.incidents.vocab import ImportStatus
 
 RECENT = 10  # imports listed on the import page
+WAITING = timedelta(minutes=1)  # queued this long: its job may have been lost
+STALLED = timedelta(minutes=10)  # running this long without progress: its worker died
 
 
 def start_import(actor: User, data: bytes, file_name: str | None) -> IncidentImport:
@@ -49,8 +59,8 @@ def start_import(actor: User, data: bytes, file_name: str | None) -> IncidentImp
 
 
 def queue_import(import_id: int) -> None:
-    """Queue the import's job (once the transaction commits)."""
-    # Wired to app.core.jobs once it lands; until then the job is run by calling run_import.
+    """Queue the import's job, once the transaction commits (one at a time per import)."""
+    jobs.defer(run_import, import_id=import_id, queueing_lock=f"incidents-import-{import_id}")
 
 
 def _base_name(file_name: str | None) -> str:
@@ -80,71 +90,132 @@ def recent_imports(person) -> list[IncidentImport]:
     return list(db.session.scalars(query))
 
 
+class Superseded(Exception):
+    """Another run claimed the import since this one did (this one was given up for stalled)."""
+
+
+@jobs.job("incidents.import", retries=0)
 def run_import(import_id: int) -> None:
-    """The job: check every row, then write them all in one transaction, or none; commits the outcome, then
-    deletes the stored upload. An import already finished is left as it is. An unexpected error marks the
-    import failed (nothing written) and is raised again, for the job's own record."""
+    """The job: claim the import, check every row, then write them all in one transaction, or none; commit the
+    outcome, then delete the stored upload. An import another run holds, or finished, is left as it is. An
+    unexpected error marks the import failed (nothing written) and is raised again, for the job's own record
+    (admins see it); it is not retried: the file is gone, the person uploads it again."""
     prepare_to_read(db.session)  # on SQLite, hold no write lock until writing: progress commits beside the job
     record = db.session.get(IncidentImport, import_id)
-    if record is None or record.is_finished:
+    if record is None or (attempt := _claim(import_id)) is None:
         return
     sha256, author_id = record.upload_sha256, record.author_id
     try:
-        _check_and_write(import_id, author_id, sha256)
+        _check_and_write(import_id, attempt, author_id, sha256)
+    except Superseded:
+        db.session.rollback()
+        return
     except Exception:
         db.session.rollback()
-        _finish(import_id, ImportStatus.FAILED)
-        _delete_upload(sha256)
+        with contextlib.suppress(Superseded):  # else the run that superseded this one finishes the import
+            _finish(import_id, attempt, ImportStatus.FAILED)
+            _delete_upload(sha256)
         raise
     _delete_upload(sha256)
 
 
-def _check_and_write(import_id: int, author_id: int, sha256: str | None) -> None:
+@jobs.job("incidents.resume_imports", cron="* * * * *", retries=0)
+def resume_imports(timestamp: int) -> None:
+    """Queue again the imports whose job was lost: queued for over WAITING, or running without progress for
+    over STALLED (those are queued again, to start from the start)."""
+    now = utcnow()
+    stalled = (
+        IncidentImport.status.in_([ImportStatus.CHECKING, ImportStatus.WRITING]),
+        IncidentImport.updated_at <= now - STALLED,
+    )
+    given_up = list(db.session.scalars(select(IncidentImport.id).where(*stalled)))
+    if given_up:
+        db.session.execute(
+            update(IncidentImport)
+            .where(IncidentImport.id.in_(given_up), *stalled)
+            .values(status=ImportStatus.QUEUED, updated_at=now)
+        )
+    waiting = select(IncidentImport.id).where(
+        IncidentImport.status == ImportStatus.QUEUED, IncidentImport.updated_at <= now - WAITING
+    )
+    for import_id in sorted({*given_up, *db.session.scalars(waiting)}):
+        queue_import(import_id)
+
+
+def _claim(import_id: int) -> int | None:
+    """Take a queued import for this run, committed at once; its new attempt number, or None if it is not queued
+    (another run has it, or it has finished)."""
+    claim = (
+        update(IncidentImport)
+        .where(IncidentImport.id == import_id, IncidentImport.status == ImportStatus.QUEUED)
+        .values(
+            status=ImportStatus.CHECKING,
+            attempt=IncidentImport.attempt + 1,
+            rows_checked=0,
+            rows_written=0,
+            updated_at=utcnow(),
+        )
+        .returning(IncidentImport.attempt)
+    )
+    with db.engine.begin() as connection:
+        return connection.scalar(claim)
+
+
+def _check_and_write(import_id: int, attempt: int, author_id: int, sha256: str | None) -> None:
     data = storage.read_bytes(sha256) if sha256 else None
     if data is None:  # the upload went missing (see run_import: it is deleted once finished)
-        _finish(import_id, ImportStatus.FAILED)
+        _finish(import_id, attempt, ImportStatus.FAILED)
         return
-    _progress(import_id, status=ImportStatus.CHECKING, rows_checked=0, rows_written=0)
     try:
         results = imports.check_rows(
-            imports.decode(data), lambda checked, total: _progress(import_id, rows_checked=checked, rows_total=total)
+            imports.decode(data),
+            lambda checked, total: _progress(import_id, attempt, rows_checked=checked, rows_total=total),
         )
         if any(result.errors for result in results):
             rows = [result.to_json() for result in results]
             raise imports.ImportRefused("rows_with_errors", {"rows": rows})
-        _progress(import_id, status=ImportStatus.WRITING)
+        _progress(import_id, attempt, status=ImportStatus.WRITING)
         prepare_to_write(db.session)
         live = db.engine.dialect.name != "sqlite"  # there, other connections wait for this transaction's lock
         created = imports.import_rows(
             db.session.get(User, author_id),
             results,
-            (lambda written: _progress(import_id, rows_written=written)) if live else None,
+            (lambda written: _progress(import_id, attempt, rows_written=written)) if live else None,
         )
     except (imports.ImportRefused, services.IncidentError) as refusal:
         db.session.rollback()
-        _finish(import_id, ImportStatus.REFUSED, problem=refusal.code, result=getattr(refusal, "result", None))
+        result = getattr(refusal, "result", None)
+        _finish(import_id, attempt, ImportStatus.REFUSED, problem=refusal.code, result=result)
         return
     references = [incident.reference for incident in created]
-    _finish(import_id, ImportStatus.DONE, rows_written=len(created), result={"references": references})
+    _finish(import_id, attempt, ImportStatus.DONE, rows_written=len(created), result={"references": references})
 
 
-def _progress(import_id: int, **values) -> None:
+def _this_run(import_id: int, attempt: int) -> tuple:
+    return IncidentImport.id == import_id, IncidentImport.attempt == attempt
+
+
+def _progress(import_id: int, attempt: int, **values) -> None:
     """Commit a change of the import's row at once, on a connection of its own (beside the job's transaction,
-    which never touches that row before ``_finish``)."""
-    statement = update(IncidentImport).where(IncidentImport.id == import_id).values(**values, updated_at=utcnow())
+    which never touches that row before ``_finish``). Raises Superseded if another run has claimed it."""
+    statement = update(IncidentImport).where(*_this_run(import_id, attempt)).values(**values, updated_at=utcnow())
     with db.engine.begin() as connection:
-        connection.execute(statement)
+        if connection.execute(statement).rowcount != 1:
+            raise Superseded
 
 
-def _finish(import_id: int, status: ImportStatus, **values) -> None:
-    """Record the outcome in the job's transaction (with the incidents, when done) and commit it."""
+def _finish(import_id: int, attempt: int, status: ImportStatus, **values) -> None:
+    """Record the outcome in the job's transaction (with the incidents, when done) and commit it. Raises
+    Superseded, before committing, if another run has claimed the import."""
     now = utcnow()
     prepare_to_write(db.session)
-    db.session.execute(
+    finished = db.session.execute(
         update(IncidentImport)
-        .where(IncidentImport.id == import_id)
+        .where(*_this_run(import_id, attempt))
         .values(**values, status=status, upload_sha256=None, finished_at=now, updated_at=now)
     )
+    if finished.rowcount != 1:
+        raise Superseded
     db.session.commit()
 
 

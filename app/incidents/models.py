@@ -257,6 +257,7 @@ class IncidentImport(TimestampMixin, db.Model):
     status: Mapped[ImportStatus] = mapped_column(
         enum_column(ImportStatus, "import_status"), default=ImportStatus.QUEUED
     )
+    attempt: Mapped[int] = mapped_column(default=0)  # runs of its job so far; each run writes only as its own
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_checked: Mapped[int] = mapped_column(default=0)
     rows_written: Mapped[int] = mapped_column(default=0)

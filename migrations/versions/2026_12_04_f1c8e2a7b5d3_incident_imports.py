@@ -1,7 +1,7 @@
 """Incident imports: a CSV import is a record a job works through, with its progress and result
 
 Revision ID: f1c8e2a7b5d3
-Revises: a4d8e2f61b93
+Revises: d5e8f1a2b3c4
 Create Date: 2026-12-04 18:30:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f1c8e2a7b5d3'
-down_revision = 'a4d8e2f61b93'
+down_revision = 'd5e8f1a2b3c4'
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade():
         sa.Column('file_name', sa.String(length=200), nullable=False),
         sa.Column('upload_sha256', sa.String(length=64), nullable=True),
         sa.Column('status', sa.Enum('queued', 'checking', 'writing', 'done', 'refused', 'failed', name='import_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+        sa.Column('attempt', sa.Integer(), nullable=False),
         sa.Column('rows_total', sa.Integer(), nullable=False),
         sa.Column('rows_checked', sa.Integer(), nullable=False),
         sa.Column('rows_written', sa.Integer(), nullable=False),

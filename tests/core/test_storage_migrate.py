@@ -9,6 +9,7 @@ import pytest
 
 from app.core import storage
 from app.extensions import db
+from tests.helpers import stored_path
 from tests.s3 import object_keys
 
 
@@ -63,4 +64,4 @@ def test_migrate_back_to_the_folder(app, cli, s3_bucket, tmp_path):
     result = cli("storage", "migrate", "--to", "")
 
     assert result.exit_code == 0 and "1 file(s) copied" in result.output
-    assert storage.path_for(sha256).read_bytes() == b"in the bucket"
+    assert stored_path(sha256).read_bytes() == b"in the bucket"

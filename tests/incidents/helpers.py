@@ -7,7 +7,10 @@ import json
 import re
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
+from app.core import jobs
 from app.extensions import db
 from app.incidents.models import Incident
 
@@ -105,28 +108,17 @@ def good_row(**fields) -> dict:
 
 
 def upload(client, text: str, name: str = "incidents.csv"):
-    """Post a CSV file to the import page (the job is queued, not run)."""
-    return client.post(
-        "/incidents/import", data={"file": (io.BytesIO(text.encode()), name)}, content_type="multipart/form-data"
-    )
-
-
-def run_imports() -> None:
-    """Run the queued import jobs, as a worker would."""
-    from app.incidents import import_jobs
-    from app.incidents.models import IncidentImport
-    from app.incidents.vocab import ImportStatus
-
-    queued = select(IncidentImport.id).where(IncidentImport.status == ImportStatus.QUEUED).order_by(IncidentImport.id)
-    for import_id in db.session.scalars(queued).all():
-        import_jobs.run_import(import_id)
+    """Post a CSV file to the import page (the job is queued, not run). The body is encoded here: Werkzeug's
+    test client would spool a large one to a temporary file it never closes."""
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(text.encode()), filename=name)})
+    return client.post("/incidents/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def imported(client, text: str, name: str = "incidents.csv"):
     """Upload a file, run its job, and return the import's page (the page the upload sent the browser to)."""
     response = upload(client, text, name)
     assert response.status_code == 302 and response.headers["Location"].startswith("/incidents/imports/")
-    run_imports()
+    jobs.run_queued()
     page = client.get(response.headers["Location"])
     assert page.status_code == 200
     return page

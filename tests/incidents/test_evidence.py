@@ -16,7 +16,7 @@ from app.core import storage, uploads
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Evidence
-from tests.helpers import audit_entries, stored_files
+from tests.helpers import audit_entries, stored_files, stored_path
 from tests.maintenance.samples import gif, polyglots
 
 GPS_IFD, EXIF_IFD, MAKER_NOTE = 0x8825, 0x8769, 0x927C
@@ -111,7 +111,7 @@ def test_sealed_original_keeps_its_bytes_gps_and_sha256(login, shared_incident, 
     upload(login("member_a"), shared_incident, data)
     item = db.session.scalar(select(Evidence))
     assert item.sha256 == hashlib.sha256(data).hexdigest() != item.display_sha256
-    assert storage.path_for(item.sha256).read_bytes() == data
+    assert stored_path(item.sha256).read_bytes() == data
     body = fetch(login("member_a"), url(shared_incident, item, "original")).data
     assert body == data and Image.open(io.BytesIO(body)).getexif().get_ifd(GPS_IFD)[1] == "N"
 
@@ -129,7 +129,7 @@ def test_same_bytes_on_another_incident_get_the_same_hash_and_one_stored_file(
     first = attach(shared_incident, data)
     second = attach(incident_factory(personas["member_a"]), data)
     assert first.sha256 == second.sha256 == hashlib.sha256(data).hexdigest()
-    assert stored_files(evidence_dir) == {storage.path_for(first.sha256), storage.path_for(first.display_sha256)}
+    assert stored_files(evidence_dir) == {stored_path(first.sha256), stored_path(first.display_sha256)}
 
 
 # What is refused
@@ -261,7 +261,7 @@ def test_evidence_is_stored_in_the_instance_folder_outside_static_by_default(app
 @pytest.mark.parametrize("name", ["../../etc/passwd", "A" * 64, "0" * 63, "0" * 64 + "/.."])
 def test_storage_paths_are_only_ever_built_from_a_sha256(app, name):
     with pytest.raises(ValueError):
-        storage.path_for(name)
+        stored_path(name)
 
 
 # Who gets which file
@@ -391,10 +391,10 @@ def test_check_reports_an_intact_file_then_tampering(login, shared_incident, att
     client = login("member_a")
     page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "The file is intact" in page
-    storage.path_for(item.sha256).write_bytes(photo(color=(0, 0, 0)))
+    stored_path(item.sha256).write_bytes(photo(color=(0, 0, 0)))
     page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "no longer matches the SHA-256 recorded at upload" in page
-    storage.path_for(item.sha256).unlink()
+    stored_path(item.sha256).unlink()
     page = client.post(url(shared_incident, item, "check"), follow_redirects=True).get_data(as_text=True)
     assert "no longer matches the SHA-256 recorded at upload" in page
 
@@ -405,7 +405,7 @@ def test_withdrawing_keeps_the_row_and_the_file_and_shows_withdrawn(login, share
     assert response.status_code == 302
     item = db.session.get(Evidence, item.id)
     assert item.withdrawn_at is not None and item.withdrawn_reason == "Wrong incident"
-    assert storage.path_for(item.sha256).exists() and storage.path_for(item.display_sha256).exists()
+    assert stored_path(item.sha256).exists() and stored_path(item.display_sha256).exists()
     page = login("member_b").get(f"/incidents/{shared_incident.reference}").get_data(as_text=True)
     assert "Withdrawn" in page and "Wrong incident" in page and item.sha256 in page
     assert [entry.details for entry in audit_entries("evidence_withdrawn")] == [{"evidence_id": item.id}]

@@ -9,11 +9,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.accounts.models import TokenScope
-from app.core import storage, uploads
+from app.core import uploads
 from app.extensions import db
 from app.incidents import services
 from app.incidents.models import Evidence
-from tests.helpers import audit_entries
+from tests.helpers import audit_entries, stored_path
 from tests.maintenance.samples import gif, polyglots
 
 
@@ -59,12 +59,12 @@ def test_upload_answers_201_with_the_sha256_of_the_uploaded_bytes(client, bearer
         "view": f"{links}/view",
         "original": f"{links}/original",
     }
-    assert storage.path_for(item.sha256).read_bytes() == data
+    assert stored_path(item.sha256).read_bytes() == data
     assert {path for path in evidence_dir.rglob("*") if path.is_file()} == {
-        storage.path_for(item.sha256),
-        storage.path_for(item.display_sha256),
+        stored_path(item.sha256),
+        stored_path(item.display_sha256),
     }
-    with Image.open(storage.path_for(item.display_sha256)) as copy:
+    with Image.open(stored_path(item.display_sha256)) as copy:
         assert dict(copy.getexif()) == {} and "exif" not in copy.info
 
 

@@ -7,8 +7,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
-from app.core import storage
 from app.extensions import db
+from tests.helpers import stored_path
 from tests.incidents.test_evidence import fetch, url
 
 pytestmark = pytest.mark.usefixtures("evidence_dir")
@@ -45,7 +45,7 @@ def test_public_pdf_opens_for_everyone_as_a_copy_without_author_xmp_or_attachmen
     assert len(copy.pages) == 1
     assert copy.metadata is None and copy.xmp_metadata is None and copy.attachments == {}
     assert SECRET.encode() not in response.data
-    assert storage.path_for(item.sha256).read_bytes() == original  # the sealed original is untouched
+    assert stored_path(item.sha256).read_bytes() == original  # the sealed original is untouched
     page = login(None).get(f"/public/incidents/{public.reference}").get_data(as_text=True)
     assert url(public, item) in page
 

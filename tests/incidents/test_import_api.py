@@ -6,9 +6,10 @@ import io
 import pytest
 
 from app.accounts.models import TokenScope
+from app.core import jobs
 from app.extensions import db
 from app.incidents.models import Incident
-from tests.incidents.helpers import csv_text, good_row, incident_count, run_imports
+from tests.incidents.helpers import csv_text, good_row, incident_count
 
 pytestmark = pytest.mark.usefixtures("evidence_dir")  # uploads go to a folder of this test
 
@@ -30,7 +31,7 @@ def test_an_upload_answers_202_at_once_with_the_location_of_the_import(client, b
     body = response.get_json()
     assert (body["id"], body["status"], body["rows_checked"], body["rows_written"]) == (1, "queued", 0, 0)
     assert body["page"] == "/incidents/imports/1" and incident_count() == 0
-    run_imports()
+    jobs.run_queued()
     done = client.get(response.headers["Location"], headers=headers).get_json()
     references = [incident.reference for incident in db.session.query(Incident).order_by(Incident.id)]
     assert (done["status"], done["rows_total"], done["rows_written"], done["problem"]) == ("done", 2, 2, None)
@@ -40,7 +41,7 @@ def test_an_upload_answers_202_at_once_with_the_location_of_the_import(client, b
 def test_a_refused_import_gives_every_rows_errors_as_the_api_words_them(client, bearer, personas, platform):
     headers = bearer("member_a")
     location = post_import(client, headers, csv_text(good_row(), good_row(country="XX")).encode()).headers["Location"]
-    run_imports()
+    jobs.run_queued()
     body = client.get(location, headers=headers).get_json()
     assert (body["status"], body["problem"], body["rows_written"], body["references"]) == (
         "refused",

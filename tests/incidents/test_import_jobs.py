@@ -1,17 +1,20 @@
 """The import's job: progress others can see while it runs, all rows or none (a failure writes nothing), the
-stored upload deleted once finished, a run that stopped half-way started again, and 5,000 rows."""
+stored upload deleted once finished, a job run twice or superseded doing nothing, lost jobs queued again, and
+5,000 rows."""
+
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from app.core import storage
-from app.core.db import reading_connection
+from app.core import jobs, storage
+from app.core.db import reading_connection, utcnow
 from app.extensions import db
 from app.incidents import import_jobs, imports, services
 from app.incidents.models import Incident, IncidentImport
 from app.incidents.vocab import ImportStatus
 from tests.helpers import stored_files
-from tests.incidents.helpers import csv_text, good_row, incident_count, run_imports, upload
+from tests.incidents.helpers import csv_text, good_row, incident_count, upload
 from tests.s3 import object_keys
 
 
@@ -44,8 +47,8 @@ def test_progress_is_committed_as_the_job_goes_and_no_row_shows_before_all_are_w
     seen = []
     progress, create = import_jobs._progress, services.create_incident
 
-    def progress_then_look(import_id, **values):
-        progress(import_id, **values)
+    def progress_then_look(*args, **values):
+        progress(*args, **values)
         seen.append(seen_from_elsewhere())
 
     def look_then_create(*args, **kwargs):
@@ -54,9 +57,8 @@ def test_progress_is_committed_as_the_job_goes_and_no_row_shows_before_all_are_w
 
     monkeypatch.setattr(import_jobs, "_progress", progress_then_look)
     monkeypatch.setattr(services, "create_incident", look_then_create)
-    run_imports()
-    checking = [("checking", 0, 0, 0, 0), ("checking", 0, 0, 5, 0), ("checking", 2, 0, 5, 0), ("checking", 4, 0, 5, 0)]
-    checking.append(("checking", 5, 0, 5, 0))
+    jobs.run_queued()
+    checking = [("checking", 0, 0, 5, 0), ("checking", 2, 0, 5, 0), ("checking", 4, 0, 5, 0), ("checking", 5, 0, 5, 0)]
     if db.engine.dialect.name == "sqlite":  # its one writer is the job: rows written show with the commit
         writing = [("writing", 5, 0, 5, 0)] * 6
     else:
@@ -78,8 +80,9 @@ def test_a_failure_while_writing_leaves_nothing_written_and_the_import_failed(lo
         return create(*args, **kwargs)
 
     monkeypatch.setattr(services, "create_incident", fail_on_the_fourth)
-    with pytest.raises(RuntimeError, match="the database went away"):
-        run_imports()
+    jobs.run_queued()
+    failure = db.session.scalars(select(jobs.JobFailure)).one()  # admins see it
+    assert failure.job_name == "incidents.import" and "RuntimeError: the database went away" in failure.error
     record = the_import()
     assert (record.status, record.rows_written, record.upload_sha256) == (ImportStatus.FAILED, 0, None)
     assert record.finished_at is not None and incident_count() == 0 and not storage.exists(sha256)
@@ -96,7 +99,7 @@ def test_the_stored_upload_is_deleted_once_the_import_finishes(login, personas, 
         assert not store.directory.exists()
     else:
         assert [path.name for path in stored_files(store.directory)] == [sha256]
-    run_imports()
+    jobs.run_queued()
     assert the_import().status in (ImportStatus.DONE, ImportStatus.REFUSED) and the_import().upload_sha256 is None
     assert (object_keys(store.bucket) if store.kind == "s3" else sorted(stored_files(store.directory))) == []
 
@@ -113,15 +116,57 @@ def test_content_another_row_still_names_is_kept(login, personas, platform, evid
     assert stored_files(evidence_dir) == set() and incident_count() == 2
 
 
-def test_a_run_that_stopped_half_way_starts_again_and_a_finished_one_is_left_alone(login, personas, platform):
+def test_a_job_run_twice_does_nothing_the_second_time(login, personas, platform):
     upload(login("member_a"), csv_text(good_row(), good_row(title="Second")))
+    jobs.run_queued()
+    import_jobs.run_import(the_import().id)
+    assert (the_import().status, the_import().attempt, incident_count()) == (ImportStatus.DONE, 1, 2)
+
+
+def test_a_run_another_has_claimed_since_stops_and_writes_nothing(login, personas, platform, monkeypatch):
+    upload(login("member_a"), csv_text(good_row(), good_row(title="Second")))
+    progress = import_jobs._progress
+
+    def claimed_meanwhile(import_id, attempt, **values):
+        with db.engine.begin() as connection:  # what resume_imports and a new run do to a run given up for stalled
+            connection.execute(
+                IncidentImport.__table__.update().values(attempt=attempt + 1, status=ImportStatus.CHECKING)
+            )
+        progress(import_id, attempt, **values)
+
+    monkeypatch.setattr(import_jobs, "_progress", claimed_meanwhile)
+    jobs.run_queued()
     record = the_import()
-    record.status, record.rows_total, record.rows_checked, record.rows_written = ImportStatus.WRITING, 2, 2, 1
-    db.session.commit()  # as a worker killed while writing leaves it: nothing written, the file still stored
-    import_jobs.run_import(record.id)
-    assert (the_import().status, the_import().rows_written, incident_count()) == (ImportStatus.DONE, 2, 2)
-    import_jobs.run_import(record.id)
-    assert incident_count() == 2
+    assert (record.status, record.attempt, record.finished_at) == (ImportStatus.CHECKING, 2, None)
+    assert incident_count() == 0 and storage.exists(record.upload_sha256)
+    assert db.session.scalars(select(jobs.JobFailure)).all() == []
+
+
+def test_imports_whose_job_was_lost_are_queued_again(login, personas, platform):
+    client = login("member_a")
+    for title in ("lost while queued", "worker died", "still running", "just queued"):
+        upload(client, csv_text(good_row(title=title)))
+    # The queue forgot them, as the in-process queue of a process that stopped does.
+    if jobs.queue().memory:
+        jobs.queue().procrastinate.connector.reset()
+    else:
+        db.session.execute(text("DELETE FROM procrastinate_jobs"))
+    lost, died, running, recent = db.session.scalars(select(IncidentImport).order_by(IncidentImport.id)).all()
+    long_ago = utcnow() - import_jobs.STALLED - timedelta(minutes=1)
+    lost.updated_at = long_ago
+    died.status, died.attempt, died.rows_checked, died.updated_at = ImportStatus.WRITING, 1, 1, long_ago
+    running.status, running.attempt = ImportStatus.CHECKING, 1
+    db.session.commit()
+    import_jobs.resume_imports(int(utcnow().timestamp()))
+    jobs.run_queued()
+    statuses = [(item.file_name, item.status, item.attempt) for item in db.session.scalars(select(IncidentImport))]
+    assert [status[1:] for status in statuses] == [
+        (ImportStatus.DONE, 1),
+        (ImportStatus.DONE, 2),
+        (ImportStatus.CHECKING, 1),
+        (ImportStatus.QUEUED, 0),
+    ]
+    assert sorted(db.session.scalars(select(Incident.title))) == ["lost while queued", "worker died"]
 
 
 def test_five_thousand_rows_are_queued_at_once_then_all_written_by_the_job(login, personas, platform, monkeypatch):
@@ -137,7 +182,7 @@ def test_five_thousand_rows_are_queued_at_once_then_all_written_by_the_job(login
         response = upload(login("member_a"), text)
     assert response.status_code == 302
     assert (the_import().status, the_import().rows_checked, incident_count()) == (ImportStatus.QUEUED, 0, 0)
-    run_imports()
+    jobs.run_queued()
     record = the_import()
     assert (record.status, record.rows_total, record.rows_checked, record.rows_written) == (
         ImportStatus.DONE,

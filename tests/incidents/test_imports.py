@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.core import storage
+from app.core import jobs, storage
 from app.extensions import db
 from app.incidents import exports, imports, services
 from app.incidents.models import Incident, IncidentImport
 from app.incidents.vocab import Channel, ImportStatus, Outcome, Status
-from tests.incidents.helpers import csv_text, good_row, imported, incident_count, run_imports, upload
+from tests.incidents.helpers import csv_text, good_row, imported, incident_count, upload
 from tests.maintenance.samples import png
 
 
@@ -38,7 +38,7 @@ def test_an_unfinished_import_page_follows_the_job_and_a_finished_one_stops(logi
     waiting = client.get(location).get_data(as_text=True)
     assert "Waiting to start" in waiting and 'data-refresh-every="2"' in waiting
     assert f'<a href="{location}">Refresh now</a>' in waiting
-    run_imports()
+    jobs.run_queued()
     done = client.get(location).get_data(as_text=True)
     assert "Imported" in done and "data-refresh-every" not in done and "Refresh now" not in done
 
@@ -246,7 +246,7 @@ def test_import_needs_a_signed_in_member(client, platform):
 @pytest.mark.parametrize(("persona", "status"), [("member_a", 200), ("org_admin_a", 200), ("member_b", 404)])
 def test_only_the_importing_organization_sees_an_import(login, personas, platform, persona, status):
     location = upload(login("signatory_a"), csv_text(good_row())).headers["Location"]
-    run_imports()
+    jobs.run_queued()
     assert login(persona).get(location).status_code == status
 
 
@@ -260,6 +260,6 @@ def test_steering_and_admins_outside_the_organization_get_404(login, personas, p
 def test_the_import_page_lists_the_organizations_latest_imports(login, personas, platform):
     upload(login("member_a"), csv_text(good_row()), name="ours.csv")
     upload(login("member_b"), csv_text(good_row()), name="theirs.csv")
-    run_imports()
+    jobs.run_queued()
     page = login("signatory_a").get("/incidents/import").get_data(as_text=True)
     assert 'href="/incidents/imports/1">ours.csv</a>' in page and "theirs.csv" not in page and "Imported" in page

@@ -18,6 +18,7 @@ from app.incidents import services
 from app.incidents.models import Evidence
 from app.maintenance import dumps
 from tests.conftest import app_config, empty_all_tables, new_database, upgrade_to_head
+from tests.helpers import stored_path
 from tests.maintenance.samples import pdf, png
 
 
@@ -170,7 +171,7 @@ def test_drill_fails_loudly_when_a_file_no_longer_matches_its_evidence_row(cli, 
 def test_missing_evidence_file_is_reported_by_backup_and_restore(cli, tmp_path, filed, evidence_dir):
     item = db.session.scalar(select(Evidence).where(Evidence.media_type == "application/pdf"))
     label = f"{filed} evidence {item.id}: file {item.sha256} is missing"
-    storage.path_for(item.sha256).unlink()
+    stored_path(item.sha256).unlink()
 
     result, archive = backup(cli, tmp_path)
     assert result.exit_code == 1 and label in result.output and archive is not None

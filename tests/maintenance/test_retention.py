@@ -24,6 +24,7 @@ from app.organizations.models import MembershipApplication
 from app.organizations.services import decline_application, submit_application
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import queue_email
+from tests.helpers import stored_path
 from tests.incidents.helpers import csv_text, good_row
 from tests.maintenance.samples import pdf, png
 
@@ -67,7 +68,7 @@ def withdraw(item: Evidence, ago: timedelta) -> None:
 
 
 def files_of(item: Evidence) -> list:
-    return [storage.path_for(sha) for sha in (item.sha256, item.display_sha256) if sha]
+    return [stored_path(sha) for sha in (item.sha256, item.display_sha256) if sha]
 
 
 def count(model) -> int:
@@ -123,7 +124,7 @@ def test_a_file_that_is_also_a_rendered_pdf_is_kept(cli, rejected):
 
     assert cli("retention", "run").exit_code == 0
 
-    assert db.session.get(Incident, old.id) is None and storage.path_for(original).exists()
+    assert db.session.get(Incident, old.id) is None and stored_path(original).exists()
 
 
 def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory):

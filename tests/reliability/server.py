@@ -137,6 +137,21 @@ class Server:
         self.stop()
 
 
+class Worker(Server):
+    """``flask --app wsgi worker`` with the same settings as a server (one of several on the PostgreSQL queue)."""
+
+    def start(self) -> "Worker":
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(GUNICORN.parent / "flask"), "--app", "wsgi", "worker"],
+                cwd=PROJECT_ROOT,
+                env=self._environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+
 def assert_log_clean(server: Server) -> None:
     """No request crashed, and no worker ever met a locked database."""
     log = server.log()

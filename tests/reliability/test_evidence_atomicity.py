@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core import audit, storage
 from app.extensions import db
 from app.incidents.models import Evidence
-from tests.helpers import evidence_count, stored_files
+from tests.helpers import evidence_count, stored_files, stored_path
 
 
 def photo() -> bytes:
@@ -63,4 +63,4 @@ def test_a_committed_upload_keeps_its_files(app, login, personas, incident_facto
     assert upload(login("member_a"), incident.reference).status_code == 302
     item = db.session.scalar(select(Evidence))
     assert sorted(path.name for path in stored_files(evidence_dir)) == sorted([item.sha256, item.display_sha256])
-    assert all(os.path.getsize(storage.path_for(sha)) > 0 for sha in (item.sha256, item.display_sha256))
+    assert all(os.path.getsize(stored_path(sha)) > 0 for sha in (item.sha256, item.display_sha256))
