@@ -22,7 +22,7 @@ from app.accounts.models import Invitation, OrgRole, TokenScope
 from app.accounts.services import invite
 from app.core.uploads import prepare_upload
 from app.extensions import db
-from app.incidents.import_jobs import start_import
+from app.incidents.models import IncidentImport
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
 from app.letters.services import add_supporter, create_letter, sign
@@ -373,7 +373,10 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     pick_slot(personas["steering"], meeting, meeting.slots[0])
     action = add_action(personas["steering"], meeting, "Follow up", None, None)
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
-    incident_import = start_import(personas["member_a"], b"title\nAn incident\n", "incidents.csv")
+    incident_import = IncidentImport(
+        organization_id=personas["org_a"].id, author_id=personas["member_a"].id, file_name="incidents.csv"
+    )
+    db.session.add(incident_import)
     db.session.commit()
     named = dict(personas)
     named.update(
