@@ -39,8 +39,6 @@ run: setup
 	@echo "Emails are printed here (follow reset and invitation links from here); admins read them, secret links"
 	@echo "redacted, at http://$(HOST):$(PORT)/admin/outbox/"
 	@echo
-	@$(FLASK) outbox send --loop & sender=$$!; \
-	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # axe-core (accessibility checks in the browser tests) comes from the npm registry when npm is here.

@@ -8,6 +8,7 @@ import sys
 from app.core import storage, versions
 from app.extensions import db
 from app.letters.models import Letter
+from app.outbox import services as outbox_services
 from app.platforms.models import Platform
 from app.tracker.views import PLATFORM_SECTIONS
 
@@ -64,7 +65,11 @@ def test_an_app_built_again_registers_nothing_twice(app, make_app):
     listeners = {
         "before_flush": [versions._bump_tracked],
         "after_commit": [storage._keep_written_files],
-        "after_transaction_end": [versions._forget_bumped, storage._remove_written_files],
+        "after_transaction_end": [
+            versions._forget_bumped,
+            storage._remove_written_files,
+            outbox_services.forget_delivery_asked,
+        ],
     }
     for name, expected in listeners.items():
         registered = list(getattr(session.dispatch, name))

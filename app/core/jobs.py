@@ -98,6 +98,7 @@ class Queue:
         self.tasks = {spec.name: self._register(spec) for spec in JOBS.values()}
         self._lock = threading.Lock()
         self._opened_in = None
+        self._working = False
         self._embedded: threading.Thread | None = None
 
     def _register(self, spec: JobSpec):
@@ -126,8 +127,9 @@ class Queue:
 
     def open(self) -> procrastinate.App:
         """The procrastinate app, its connection opened in this process (after gunicorn forks, not before)."""
-        if self.memory:
-            return self.procrastinate  # nothing to open; the worker's loop receives its notifications
+        if self.memory or self._working:
+            # Nothing to open in memory; a worker's jobs queue others through the worker's own connections.
+            return self.procrastinate
         with self._lock:
             if self._opened_in != os.getpid():
                 self.procrastinate.open()
@@ -142,12 +144,10 @@ class Queue:
 
     def with_periodic_jobs(self) -> procrastinate.App:
         """Register the periodic jobs: only workers do, so a test's or a request's queue never runs them."""
+        registered = {periodic.task for periodic in self.procrastinate.periodic_registry.periodic_tasks.values()}
         for spec in JOBS.values():
-            task = self.tasks[spec.name]
-            if spec.cron and task not in {
-                periodic.task for periodic in self.procrastinate.periodic_registry.periodic_tasks.values()
-            }:
-                self.procrastinate.periodic(cron=spec.cron, periodic_id=spec.name)(task)
+            if spec.cron and self.tasks[spec.name] not in registered:
+                self.procrastinate.periodic(cron=spec.cron, periodic_id=spec.name)(self.tasks[spec.name])
         return self.procrastinate
 
     def counts(self) -> dict[str, int]:
@@ -157,10 +157,17 @@ class Queue:
         rows = db.session.execute(text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status"))
         return {status: count for status, count in rows}
 
+    def work(self, **options) -> None:
+        """Run a worker in this process (it opens and closes the app itself) until it stops."""
+        self._working = True
+        try:
+            self.procrastinate.run_worker(delete_jobs="successful", **options)
+        finally:
+            self._working, self._opened_in = False, None
+
     def run_queued(self) -> None:
-        """Run every queued job in this process until none is left (tests; the embedded worker's first pass)."""
-        self.open().run_worker(wait=False, install_signal_handlers=False, listen_notify=False, delete_jobs="successful")
-        self._opened_in = None  # run_worker closed the app on its way out
+        """Run every queued job in this process until none is left (tests)."""
+        self.work(wait=False, install_signal_handlers=False, listen_notify=False)
 
     def start_embedded_worker(self) -> None:
         """SQLite: a worker thread inside the web process runs the jobs and the periodic ones (``make run``)."""
@@ -174,6 +181,7 @@ class Queue:
 
     async def _embedded_worker(self) -> None:
         app = self.with_periodic_jobs()
+        self._working = True
         async with app.open_async():
             await app.run_worker_async(
                 install_signal_handlers=False,
@@ -225,7 +233,10 @@ def _defer_now(waiting) -> None:
 @event.listens_for(Session, "after_commit")
 def _defer_committed(session: Session) -> None:
     for waiting in session.info.pop("jobs_after_commit", []):
-        _defer_now(waiting)
+        try:
+            _defer_now(waiting)
+        except Exception:  # the change is committed: its nudge is lost, and a periodic sweep does the work
+            log.exception("Job %s could not be queued", waiting[1])
 
 
 @event.listens_for(Session, "after_rollback")

@@ -23,8 +23,5 @@ def worker_command(concurrency: int | None):
             "Workers of their own need the PostgreSQL queue (DATABASE_URL=postgresql://…)."
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    owner.with_periodic_jobs().run_worker(
-        concurrency=concurrency or current_app.config["WORKER_CONCURRENCY"],
-        name=socket.gethostname(),
-        delete_jobs="successful",
-    )
+    owner.with_periodic_jobs()
+    owner.work(concurrency=concurrency or current_app.config["WORKER_CONCURRENCY"], name=socket.gethostname())

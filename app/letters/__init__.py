@@ -4,10 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Letters: their tables, public and managing pages, the API, the ``letters`` commands and the data version
+    """Letters: their tables, public and managing pages, the API, the ``letters`` commands and job, and the data version
     their cached pages follow."""
     from app.core import api, versions
-    from app.letters import manage_views, views
+    from app.letters import jobs, manage_views, views  # noqa: F401  (jobs: declared)
     from app.letters.api import blp
     from app.letters.cli import letters_cli
     from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter

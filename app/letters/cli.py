@@ -1,8 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.extensions import db
-from app.letters.services import close_due, remind_before_deadline
+from app.letters.jobs import close_due_letters
 
 
 @click.group("letters")
@@ -14,9 +13,6 @@ def letters_cli():
 @with_appcontext
 def close_due_command():
     """Close open letters whose deadline has passed, and send the one automatic reminder before a deadline
-    (run hourly; running it again, or twice at once, closes and reminds once)."""
-    closed = close_due()
-    db.session.commit()
-    reminded = remind_before_deadline()
-    db.session.commit()
-    click.echo(f"Letters closed: {len(closed)}. Reminders queued: {reminded}.")
+    (the worker does it hourly; running it again, or twice at once, closes and reminds once)."""
+    closed, reminded = close_due_letters()
+    click.echo(f"Letters closed: {closed}. Reminders queued: {reminded}.")

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from app.extensions import db
 from app.maintenance import archive, dumps, retention
+from app.maintenance.jobs import apply_retention
 
 
 @click.command("backup")
@@ -55,13 +56,13 @@ def retention_cli():
 @click.option("--dry-run", is_flag=True, help="Count what would be removed, change nothing.")
 @with_appcontext
 def retention_run_command(dry_run: bool):
-    """Remove rejected, declined and withdrawn material and delivered emails' text past their retention (daily)."""
-    expired = retention.remove_expired()
+    """Remove rejected, declined and withdrawn material and delivered emails' text past their retention (the
+    worker does it daily)."""
     if dry_run:
+        expired = retention.remove_expired()
         db.session.rollback()
     else:
-        db.session.commit()
-        retention.delete_files(expired.files)
+        expired = apply_retention()
     summary = ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in expired.counts().items())
     click.echo(("Would remove " if dry_run else "Removed ") + summary + ".")
 

@@ -8,6 +8,7 @@ store is shared by content). A failure therefore leaves at worst a file without 
 without its file.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -68,14 +69,12 @@ def remove_expired(now: datetime | None = None) -> Expired:
     expired, hashes = Expired(), set()
     if rejected_cutoff := _cutoff(now, "RETENTION_REJECTED_DAYS"):
         reviewed = func.coalesce(Incident.reviewed_at, Incident.updated_at)
-        incidents = db.session.scalars(
-            select(Incident).where(
-                Incident.status == Status.REJECTED,
-                reviewed <= rejected_cutoff,
-                Incident.id.not_in(select(CommitmentEvidence.incident_id)),
-            )
-        )
-        for incident in incidents:
+        for incident in _still_expired(
+            Incident,
+            Incident.status == Status.REJECTED,
+            reviewed <= rejected_cutoff,
+            Incident.id.not_in(select(CommitmentEvidence.incident_id)),
+        ):
             hashes |= {sha for item in incident.evidence for sha in (item.sha256, item.display_sha256) if sha}
             db.session.delete(incident)
             expired.rejected_incidents += 1
@@ -90,11 +89,11 @@ def remove_expired(now: datetime | None = None) -> Expired:
         )
         db.session.flush()
     if withdrawn_cutoff := _cutoff(now, "RETENTION_WITHDRAWN_DAYS"):
-        for item in db.session.scalars(select(Evidence).where(Evidence.withdrawn_at <= withdrawn_cutoff)):
+        for item in _still_expired(Evidence, Evidence.withdrawn_at <= withdrawn_cutoff):
             hashes |= {sha for sha in (item.sha256, item.display_sha256) if sha}
             db.session.delete(item)
             expired.withdrawn_evidence += 1
-        for signature in db.session.scalars(select(Signature).where(Signature.withdrawn_at <= withdrawn_cutoff)):
+        for signature in _still_expired(Signature, Signature.withdrawn_at <= withdrawn_cutoff):
             db.session.delete(signature)
             expired.withdrawn_signatures += 1
         db.session.flush()
@@ -116,8 +115,18 @@ def remove_expired(now: datetime | None = None) -> Expired:
     return expired
 
 
+def _still_expired(model, *conditions) -> Iterator:
+    """The rows of ``model`` meeting ``conditions`` that this run removes, in id order: each is locked and checked
+    again before it is yielded, so that of runs that overlap one alone deletes it (on PostgreSQL another run's
+    lock waits for this run's commit and then finds the row gone; SQLite has one writer at a time). Deleting
+    an expired row read earlier without the lock would fail once another run had deleted it."""
+    for row_id in db.session.scalars(select(model.id).where(*conditions).order_by(model.id)).all():
+        if db.session.scalar(select(model.id).where(model.id == row_id, *conditions).with_for_update()) is not None:
+            yield db.session.get(model, row_id)
+
+
 def _delete_where(model, *conditions) -> int:
-    """One DELETE statement; returns how many rows went."""
+    """One DELETE statement; returns how many rows went (of runs that overlap, each counts those it deleted)."""
     return db.session.execute(delete(model).where(*conditions)).rowcount
 
 

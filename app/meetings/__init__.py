@@ -4,10 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Meetings: their tables, pages, the API, the ``meetings`` commands, their share of the storage quota and
+    """Meetings: their tables, pages, the API, the ``meetings`` commands and job, their share of the storage quota and
     the published summaries on the tracker's platform pages."""
     from app.core import api, quota, storage
-    from app.meetings import models, services, views  # noqa: F401  (models: its tables)
+    from app.meetings import jobs, models, services, views  # noqa: F401  (models: its tables; jobs: declared)
     from app.meetings.api import blp
     from app.meetings.cli import meetings_cli
     from app.tracker.views import add_platform_section

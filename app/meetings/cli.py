@@ -1,8 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
-from app.extensions import db
-from app.meetings.services import send_reminders
+from app.meetings.jobs import remind
 
 
 @click.group("meetings")
@@ -13,7 +12,7 @@ def meetings_cli():
 @meetings_cli.command("remind")
 @with_appcontext
 def remind_command():
-    """Remind invitees a day before their meetings, and those who have not answered a poll (run hourly)."""
-    sent = send_reminders()
-    db.session.commit()
+    """Remind invitees a day before their meetings, and those who have not answered a poll (the worker does it
+    hourly)."""
+    sent = remind()
     click.echo(f"Reminders queued: {sent}.")

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from babel.dates import format_datetime
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -442,18 +442,27 @@ def feed_meetings(token: str) -> list[Meeting] | None:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """A day before: remind invitees of scheduled meetings; and remind those who have not answered a poll."""
+    """A day before: remind invitees of scheduled meetings; and remind those who have not answered a poll.
+    Returns how many emails were queued; the caller commits.
+
+    Each meeting's reminder is claimed with a conditional UPDATE before its emails are queued, so runs that
+    overlap (the job on two workers, an operator's ``meetings remind`` beside it) remind each meeting once.
+    """
     now = now or utcnow()
     sent = 0
     upcoming = db.session.scalars(
-        select(Meeting).where(
+        select(Meeting)
+        .where(
             Meeting.status == MeetingStatus.SCHEDULED,
             Meeting.reminded_at.is_(None),
             Meeting.starts_at > now,
             Meeting.starts_at <= now + timedelta(days=1),
         )
+        .order_by(Meeting.id)  # every run claims in the same order: on PostgreSQL they queue, never deadlock
     ).all()
     for meeting in upcoming:
+        if not _claim_reminder(meeting, now):
+            continue
         for person in recipients(meeting):
             queue_email(
                 person.email,
@@ -464,11 +473,14 @@ def send_reminders(now: datetime | None = None) -> int:
                 link=external_url("meetings.detail", meeting_id=meeting.id),
             )
             sent += 1
-        meeting.reminded_at = now
     polling = db.session.scalars(
-        select(Meeting).where(Meeting.status == MeetingStatus.POLLING, Meeting.reminded_at.is_(None))
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.POLLING, Meeting.reminded_at.is_(None))
+        .order_by(Meeting.id)
     ).all()
     for meeting in polling:
+        if not _claim_reminder(meeting, now):
+            continue
         answered = {answer.user_id for slot in meeting.slots for answer in slot.answers}
         for person in recipients(meeting):
             if person.id not in answered:
@@ -480,5 +492,19 @@ def send_reminders(now: datetime | None = None) -> int:
                     link=external_url("meetings.detail", meeting_id=meeting.id),
                 )
                 sent += 1
-        meeting.reminded_at = now
     return sent
+
+
+def _claim_reminder(meeting: Meeting, now: datetime) -> bool:
+    """Mark the meeting reminded at ``now`` if no run has yet, with one conditional UPDATE; returns whether this
+    run did. A concurrent run's UPDATE waits for this one's commit (PostgreSQL) or its turn to write (SQLite),
+    then finds the meeting reminded and changes nothing."""
+    claimed = db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.reminded_at.is_(None), Meeting.status == meeting.status)
+        .values(reminded_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed:
+        db.session.refresh(meeting)
+    return bool(claimed)

@@ -16,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select, update
 
+from app.core import jobs
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.core.redaction import redact_secrets
 from app.extensions import db
@@ -24,6 +25,12 @@ from app.outbox.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=1)
+# How long a sender's claim on a message lasts: far longer than one SMTP conversation (each of its steps gives up
+# after MAIL_TIMEOUT), so a claim ends only when its sender died; the message is then tried again.
+LEASE = timedelta(minutes=10)
+DELIVER_JOB = "outbox.deliver"  # app/outbox/jobs.py
+DELIVERY_ASKED = "outbox_delivery_asked"  # in a session's info: this transaction has asked for the job
+CLAIM_WINDOW = 10  # messages a sender looks at for one claim: those other senders claimed first are passed over
 
 
 def queue_email(
@@ -32,7 +39,8 @@ def queue_email(
     """Render ``emails/<template>.subject.txt`` and ``.txt`` in ``locale`` and add them to the outbox.
 
     ``attachment`` is (file name, media type, text), e.g. a calendar invitation. The message commits
-    with the caller's transaction, so it exists exactly when the change does.
+    with the caller's transaction, so it exists exactly when the change does; a worker delivers it within seconds
+    of that commit.
     """
     locale = locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
@@ -51,7 +59,24 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
+    _deliver_soon()
     return message
+
+
+def _deliver_soon() -> None:
+    """Have a worker deliver within seconds: the delivery job is queued once the caller's transaction commits (a
+    rolled-back email never goes), once per transaction however many emails it queues, and not again while one
+    such job still waits (its queueing lock)."""
+    session = db.session()
+    if not session.info.get(DELIVERY_ASKED):
+        session.info[DELIVERY_ASKED] = True
+        jobs.defer(DELIVER_JOB, queueing_lock=DELIVER_JOB)
+
+
+def forget_delivery_asked(session, transaction) -> None:
+    """Listener: a new transaction asks for delivery again (``_deliver_soon``)."""
+    if transaction.parent is None:
+        session.info.pop(DELIVERY_ASKED, None)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,40 +88,89 @@ def backoff(attempts: int) -> timedelta:
 def deliver_due(limit: int = 50) -> tuple[int, int]:
     """Try every message whose time has come, up to ``limit``; returns (sent, failed). Commits per message.
 
-    Each message is locked on its own (PostgreSQL): a batch lock would end with the first commit,
-    and a second worker would then send the rest of the batch again.
+    Any number of senders may run at once (``outbox send --loop`` on every node, the ``outbox.deliver`` job):
+    each message is claimed (``_claim_next``) and the claim committed before it goes to the mail server, so one
+    sender alone hands it over. A sender that dies mid-delivery leaves its claim to expire after ``LEASE``; the
+    message is then tried again (delivered at least once, never dropped).
     """
     sent = failed = 0
     for _ in range(limit):
-        prepare_to_read(db.session)  # SQLite: no write lock while the mail server answers, or does not
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= utcnow())
-            .order_by(OutboxMessage.next_attempt_at)
-            .limit(1)
-        )
-        if db.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        message = db.session.scalar(query)
+        message = _claim_next()
         if message is None:
-            db.session.commit()  # ends the look's transaction: `send --loop` holds no lock while it waits
             break
-        error = _send(message)
-        prepare_to_write(db.session)
-        message.attempts += 1
-        if error is None:
-            message.status = OutboxStatus.SENT
-            message.sent_at = utcnow()
-            message.last_error = None
-            message.body = redact_secrets(message.body)  # delivered: the recipient holds the only copy of the link
+        if _record(message, _send(message)):
             sent += 1
         else:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
             failed += 1
-            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
-        db.session.commit()
     return sent, failed
+
+
+def _claim_next() -> OutboxMessage | None:
+    """The next due message, claimed for this sender and committed; None when none is due (or other senders
+    claimed every one this sender looked at).
+
+    The claim is a lease: one conditional UPDATE moves ``next_attempt_at`` to ``LEASE`` from now, on condition
+    that the message is still pending with the ``next_attempt_at`` this sender read. Of senders that read the
+    same message, exactly one changes the row (PostgreSQL re-checks the condition on the row the first claim
+    committed; SQLite has one writer at a time), and only the one whose UPDATE counted a row sends it.
+    """
+    prepare_to_read(db.session)  # SQLite: looking takes no write lock (`send --loop` looks every few seconds)
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.next_attempt_at)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(CLAIM_WINDOW)
+    ).all()
+    db.session.commit()  # ends the look's transaction: `send --loop` holds none while it waits
+    if not due:
+        return None
+    prepare_to_write(db.session)
+    for message_id, seen in due:
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at == seen,
+            )
+            .values(next_attempt_at=utcnow() + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed:
+            message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            _commit_keeping(message)
+            return message
+    db.session.commit()
+    return None
+
+
+def _commit_keeping(message: OutboxMessage) -> None:
+    """Commit the claim and keep the message's loaded values, so the delivery reads nothing and runs with no
+    transaction open (no lock held while the mail server answers, or does not)."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def _record(message: OutboxMessage, error: Exception | None) -> bool:
+    """Write the outcome of this sender's attempt and commit: sent, or due again after a backoff. Returns
+    whether it was sent."""
+    prepare_to_write(db.session)
+    message.attempts += 1
+    if error is None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = utcnow()
+        message.last_error = None
+        message.body = redact_secrets(message.body)  # delivered: the recipient holds the only copy of the link
+    else:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.next_attempt_at = utcnow() + backoff(message.attempts)
+        log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
+    db.session.commit()
+    return error is None
 
 
 def _send(message: OutboxMessage) -> Exception | None:

@@ -4,11 +4,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The tracker: its tables, public and managing pages, the API and the ``tracker`` commands."""
+    """The tracker: its tables, public and managing pages, the API, the ``tracker`` commands and its job."""
     from app.core import api
-    from app.tracker import manage_views, models, views  # noqa: F401  (models: its tables)
+    from app.tracker import jobs, manage_views, models, views  # noqa: F401  (models: its tables; jobs: declared)
     from app.tracker.api import blp
-    from app.tracker.digest import tracker_cli
+    from app.tracker.cli import tracker_cli
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)

@@ -1,8 +1,8 @@
 """Email digests of tracker updates to the members who follow a platform or a commitment."""
 
-import click
-from flask.cli import with_appcontext
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -15,9 +15,15 @@ from app.tracker.vocab import CLAIMED_LABELS, VERIFIED_LABELS, UpdateState
 
 
 def send_digests() -> int:
-    """Queue one email per follower with the updates published since their last digest; returns how many."""
+    """Queue one email per follower with the updates published since their last digest; returns how many. The
+    caller commits.
+
+    A person's digest is claimed before it is queued (``_claim``), so runs that overlap (the job on two workers,
+    an operator's ``tracker digest`` beside it) email each person once.
+    """
     sent = 0
-    follows = db.session.scalars(select(Follow).order_by(Follow.user_id))
+    now = utcnow()
+    follows = db.session.scalars(select(Follow).order_by(Follow.user_id, Follow.id))
     by_person: dict[int, list[Follow]] = {}
     for follow in follows:
         by_person.setdefault(follow.user_id, []).append(follow)
@@ -25,7 +31,10 @@ def send_digests() -> int:
         person = db.session.get(User, person_id)
         if person is None or not person.is_active:
             continue
-        updates = _updates_for(person_follows)
+        since = min(follow.last_sent_at for follow in person_follows)
+        if not _claim(person_follows, now):
+            continue
+        updates = _updates_for(person_follows, since, now)
         if updates:
             queue_email(
                 person.email,
@@ -38,14 +47,34 @@ def send_digests() -> int:
                 verified_labels=VERIFIED_LABELS,
             )
             sent += 1
-        for follow in person_follows:
-            follow.last_sent_at = utcnow()
-    db.session.commit()
     return sent
 
 
-def _updates_for(follows: list[Follow]) -> list[CommitmentUpdate]:
-    since = min(follow.last_sent_at for follow in follows)
+def _claim(follows: list[Follow], now: datetime) -> bool:
+    """Move the person's follows to ``now`` if no other run has since this one read them: one conditional UPDATE
+    per follow (``last_sent_at`` still as read), in a savepoint kept only when every follow was still as read.
+    Returns whether this run claimed the digest. A concurrent run's UPDATE waits for this one's commit
+    (PostgreSQL) or its turn to write (SQLite), then finds ``last_sent_at`` moved and changes nothing."""
+    savepoint = db.session.begin_nested()
+    claimed = sum(
+        db.session.execute(
+            update(Follow)
+            .where(Follow.id == follow.id, Follow.last_sent_at == follow.last_sent_at)
+            .values(last_sent_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        for follow in follows
+    )
+    if claimed != len(follows):
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def _updates_for(follows: list[Follow], since: datetime, until: datetime) -> list[CommitmentUpdate]:
+    """The published updates of what ``follows`` name, published after ``since`` and by ``until`` (later ones go in
+    the next digest)."""
     platform_ids = {follow.platform_id for follow in follows if follow.platform_id}
     commitment_ids = {follow.commitment_id for follow in follows if follow.commitment_id}
     query = (
@@ -54,6 +83,7 @@ def _updates_for(follows: list[Follow]) -> list[CommitmentUpdate]:
         .where(
             CommitmentUpdate.state == UpdateState.PUBLISHED,
             CommitmentUpdate.published_at > since,
+            CommitmentUpdate.published_at <= until,
             Commitment.is_published,
             Commitment.platform_id.in_(platform_ids) | Commitment.id.in_(commitment_ids),
         )
@@ -61,15 +91,3 @@ def _updates_for(follows: list[Follow]) -> list[CommitmentUpdate]:
         .order_by(CommitmentUpdate.published_at)
     )
     return list(db.session.scalars(query).unique())
-
-
-@click.group("tracker")
-def tracker_cli():
-    """The commitment tracker."""
-
-
-@tracker_cli.command("digest")
-@with_appcontext
-def digest_command():
-    """Email each follower the tracker updates published since their last digest."""
-    click.echo(f"Digests queued: {send_digests()}.")

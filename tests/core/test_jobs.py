@@ -159,3 +159,14 @@ def test_a_queue_that_cannot_work_is_refused_at_start(queue, message, tmp_path):
 
     with pytest.raises(ConfigurationError, match=message):
         create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "JOB_QUEUE": queue})
+
+
+@jobs.job("tests.chain", retries=0)
+def chain(note: str) -> None:
+    jobs.defer(record, note=note)
+
+
+def test_a_job_may_queue_another_which_runs_too(app):
+    jobs.defer(chain, note="second")
+    jobs.run_queued()
+    assert RUNS == ["second"]

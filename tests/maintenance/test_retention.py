@@ -3,6 +3,8 @@ and withdrawn evidence and signatures once their time is up, rows and files toge
 delivered emails; everything else stays, and a dry run changes nothing."""
 
 import io
+import threading
+from collections import Counter
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -20,11 +22,12 @@ from app.incidents.vocab import Channel, Outcome
 from app.letters import services as letters
 from app.letters.models import Signature, Supporter
 from app.letters.vocab import LetterStatus
+from app.maintenance import retention
 from app.organizations.models import MembershipApplication
 from app.organizations.services import decline_application, submit_application
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import queue_email
-from tests.helpers import stored_path
+from tests.helpers import at_once, audit_entries, stored_path
 from tests.incidents.helpers import csv_text, good_row
 from tests.maintenance.samples import pdf, png
 
@@ -300,3 +303,34 @@ def test_a_setting_of_zero_empties_every_delivered_email_at_the_next_run(app, cl
 
     assert "email texts: 1" in cli("retention", "run").output
     assert delivered.body == "" and "Hello Awa" in waiting.body
+
+
+def test_runs_at_once_remove_each_expired_row_and_file_once(app, rejected, personas, incident_factory, attach, email):
+    """The retention job on several workers, or an operator's `retention run` beside it: no run fails on a row
+    another removed, and the counts add up to what expired."""
+    app.config["OUTBOX_BODY_RETENTION_DAYS"] = 7
+    old = [rejected(LONG_AGO, color) for color in ("red", "blue")]
+    published = incident_factory(personas["member_a"], status="published", visibility="public")
+    gone = attach(published, png("green"))
+    withdraw(gone, LONG_AGO)
+    email("old@example.org", timedelta(days=8))
+    paths = [path for item in (*[incident.evidence[0] for incident in old], gone) for path in files_of(item)]
+    assert len(paths) == 6 and all(path.exists() for path in paths)
+    db.session.commit()  # ends the test's transaction, which on SQLite holds the write lock the runs wait for
+    runs = 3
+    barrier = threading.Barrier(runs, timeout=30)
+
+    def run(_run) -> Counter:
+        barrier.wait()
+        expired = retention.remove_expired()
+        db.session.commit()
+        retention.delete_files(expired.files)
+        return Counter(expired.counts())
+
+    outcomes = at_once(app, run, range(runs))
+
+    assert len(outcomes) == runs and all(isinstance(counts, Counter) for counts in outcomes), outcomes
+    assert sum(outcomes, Counter()) == {"rejected_incidents": 2, "withdrawn_evidence": 1, "email_texts": 1, "files": 6}
+    assert count(Incident) == 1 and count(Evidence) == 0 and not any(path.exists() for path in paths)
+    recorded = sum((Counter(entry.details) for entry in audit_entries("retention_applied")), Counter())
+    assert recorded == sum(outcomes, Counter()) and verify_chain() == []

@@ -2,11 +2,9 @@
 
 import re
 from datetime import UTC, timedelta
-from email import message_from_bytes, policy
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
 from babel.dates import format_datetime
 from sqlalchemy import select
 
@@ -23,7 +21,6 @@ from app.organizations.services import submit_application
 from app.outbox import services
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import backoff, deliver_due, queue_email
-from tests.reliability.server import free_port
 
 RESET_SUBJECT = "Choose a new Coalition password"
 RESET_GREETING = "Hello %(name)s,"
@@ -38,50 +35,6 @@ def queue_reset(locale: str, recipient: str = "amina@example.org"):
         minutes=60,
         link="https://coalition.test/reset/abc",
     )
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, _server, _session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default)))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    """``smtp_server(port)`` starts an SMTP server on 127.0.0.1 and returns its inbox; stopped after the test."""
-    controllers = []
-
-    def start(port: int) -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
-
-
-@pytest.fixture
-def smtp_app(app):
-    """The app, sending over SMTP to 127.0.0.1 on a port free when the test starts (nothing listens yet).
-
-    The outbox reads its mail settings at delivery time, so setting them on the running app is enough.
-    """
-    app.config.update(
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=free_port(),
-        MAIL_USE_TLS=False,
-        MAIL_TIMEOUT=5,
-        MAIL_FROM="Coalition <no-reply@coalition.test>",
-    )
-    return app
 
 
 # Rendering and the transaction.
@@ -290,27 +243,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, login):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
     assert "next=/admin/outbox/" in response.headers["Location"]
-
-
-def test_two_workers_never_send_the_same_message(app, outbox, monkeypatch):
-    """``outbox send --loop`` may run twice; PostgreSQL's row locks keep each message to one worker."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent workers need PostgreSQL's row locks (SQLite runs one worker)")
-    attempted = []
-
-    def transport(message):
-        attempted.append(message.recipient)
-        if len(attempted) == 2:  # the first worker is busy with its second message: a second worker starts
-            with app.app_context():  # its own session and connection
-                assert deliver_due() == (1, 0)
-
-    monkeypatch.setattr(services, "transport", transport)
-    for number in range(3):
-        queue_reset("en", f"person-{number}@example.org")
-    db.session.commit()
-    assert deliver_due() == (2, 0)
-    assert sorted(attempted) == ["person-0@example.org", "person-1@example.org", "person-2@example.org"]
-    assert {message.status for message in outbox()} == {OutboxStatus.SENT}
 
 
 def test_deliver_due_stops_at_the_limit(app, outbox, monkeypatch):
