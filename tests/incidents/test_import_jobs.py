@@ -2,6 +2,7 @@
 stored upload deleted once finished, a job run twice or superseded doing nothing, lost jobs queued again, and
 5,000 rows."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.incidents import import_jobs, imports, services
 from app.incidents.models import Incident, IncidentImport
 from app.incidents.vocab import ImportStatus
-from tests.helpers import stored_files
+from tests.helpers import at_once, stored_files
 from tests.incidents.helpers import csv_text, good_row, incident_count, upload
 from tests.s3 import object_keys
 
@@ -121,6 +122,22 @@ def test_a_job_run_twice_does_nothing_the_second_time(login, personas, platform)
     jobs.run_queued()
     import_jobs.run_import(the_import().id)
     assert (the_import().status, the_import().attempt, incident_count()) == (ImportStatus.DONE, 1, 2)
+
+
+def test_three_runs_of_one_import_at_once_write_it_once(app, login, personas, platform):
+    upload(login("member_a"), csv_text(good_row(), good_row(title="Second")))
+    import_id = the_import().id
+    db.session.commit()  # ends the test's transaction, which on SQLite holds the write lock the runs wait for
+    barrier = threading.Barrier(3, timeout=30)
+
+    def run(_run) -> str:
+        barrier.wait()
+        import_jobs.run_import(import_id)
+        return "ran"
+
+    assert at_once(app, run, range(3)) == ["ran"] * 3
+    record = the_import()
+    assert (record.status, record.attempt, record.rows_written, incident_count()) == (ImportStatus.DONE, 1, 2, 2)
 
 
 def test_a_run_another_has_claimed_since_stops_and_writes_nothing(login, personas, platform, monkeypatch):
