@@ -105,6 +105,11 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "RETENTION_WITHDRAWN_DAYS": Setting(
         int, "`retention run` deletes evidence and signatures withdrawn longer ago than this; `0` keeps them."
     ),
+    "RETENTION_IMPORTS_DAYS": Setting(
+        int,
+        "`retention run` deletes the records of CSV imports (their progress, errors and the references they created) "
+        "started longer ago than this; the incidents stay; `0` keeps them.",
+    ),
     "OUTBOX_BODY_RETENTION_DAYS": Setting(
         int,
         "`retention run` empties the text and attachment of emails delivered longer ago than this (recipient, "
@@ -232,6 +237,7 @@ class DefaultConfig:
     # `flask retention run` removes rejected incidents and withdrawn evidence and signatures this long after; 0: keep.
     RETENTION_REJECTED_DAYS = 180
     RETENTION_WITHDRAWN_DAYS = 365
+    RETENTION_IMPORTS_DAYS = 30  # an import's record (its errors, what it created) is kept this long; 0: for ever
     # `retention run` also empties the text of emails delivered longer ago than this (0: of every delivered one);
     # recipient, subject and dates stay.
     OUTBOX_BODY_RETENTION_DAYS = 7

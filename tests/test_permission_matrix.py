@@ -23,6 +23,7 @@ from app.accounts.services import invite
 from app.core.jobs import JobFailure
 from app.core.uploads import prepare_upload
 from app.extensions import db
+from app.incidents.models import IncidentImport
 from app.incidents.services import add_file_evidence, add_report
 from app.incidents.vocab import Channel, Outcome
 from app.letters.services import add_supporter, create_letter, sign
@@ -159,7 +160,8 @@ MATRIX = {
     # Incidents: "draft" is organization A's draft; "public_incident" is published and public.
     "incidents.index": ("GET", {}, SIGNED_IN),
     "incidents.new": ("GET", {}, SIGNED_IN),
-    "incidents.import_csv": ("GET", {}, SIGNED_IN),
+    "incidents_imports.new": ("GET", {}, SIGNED_IN),
+    "incidents_imports.detail": ("GET", {"import_id": "incident_import"}, ORG_A_ONLY),
     "incidents.export": ("GET", {"kind": "csv"}, SIGNED_IN),
     "incidents.detail": ("GET", {"reference": "draft"}, ORG_A_ONLY),
     "incidents.edit": ("GET", {"reference": "draft"}, ORG_A_ONLY),
@@ -179,6 +181,12 @@ MATRIX = {
     "incidents_api.list_incidents": ("GET", {}, PUBLIC),
     "incidents_api.get_incident": ("GET", {"reference": "draft"}, expect(404, **ORG_A_200)),
     "incidents_api.create_incident": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
+    "incidents_imports_api.start_import": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
+    "incidents_imports_api.get_import": (
+        "GET",
+        {"import_id": "incident_import"},
+        expect(404, anonymous=401, deactivated=401, **ORG_A_200),
+    ),
     "incidents_api.upload_evidence": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
     "incidents_api.add_report": ("POST", {"reference": "draft"}, API_ORG_A_ONLY),
     "incidents_api.record_outcome": (
@@ -372,6 +380,10 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
     failure = JobFailure(job_name="outbox.deliver", arguments={"timestamp": 0}, attempts=1, error="OSError")
     db.session.add(failure)
+    incident_import = IncidentImport(
+        organization_id=personas["org_a"].id, author_id=personas["member_a"].id, file_name="incidents.csv"
+    )
+    db.session.add(incident_import)
     db.session.commit()
     named = dict(personas)
     named.update(
@@ -390,6 +402,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
         action=action,
         attachment=attachment,
         job_failure=failure,
+        incident_import=incident_import,
     )
     named["token_of_member_a"] = _token
     named["invitation_to_org_a"] = db.session.scalar(select(Invitation))

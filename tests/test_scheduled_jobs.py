@@ -23,6 +23,7 @@ SCHEDULE = {
     "letters.close_due": "5 * * * *",
     "tracker.digest": "0 7 * * *",
     "maintenance.retention": "30 2 * * *",
+    "incidents.resume_imports": "* * * * *",
 }
 DOCS = Path(__file__).parent.parent / "docs" / "jobs.md"
 

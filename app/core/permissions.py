@@ -143,6 +143,13 @@ def is_filing_member(person, incident) -> bool:
     return is_signed_in(person) and person.organization_id == incident.organization_id
 
 
+def can_view_import(person, incident_import) -> bool:
+    """A CSV import and its result: the uploader and the members of the organization it imports for."""
+    return is_signed_in(person) and (
+        person.organization_id == incident_import.organization_id or person.id == incident_import.author_id
+    )
+
+
 def can_view_incident(person, incident) -> bool:
     if is_filing_member(person, incident):
         return True

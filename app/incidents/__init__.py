@@ -7,19 +7,32 @@ def init_app(app: Flask) -> None:
     """Incidents: their tables, pages, evidence, public pages, the API, their commands, their share of the storage
     quota and the data version their cached lists follow."""
     from app.core import api, quota, storage, versions
-    from app.incidents import evidence_views, models, public_views, services, views  # noqa: F401  (models: tables)
+    from app.incidents import (  # noqa: F401  (models: tables; import_jobs: jobs, declared before core's jobs start)
+        evidence_views,
+        import_jobs,
+        import_views,
+        models,
+        public_views,
+        services,
+        views,
+    )
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
+    from app.incidents.import_api import blp as import_blp
     from app.incidents.models import Incident, IncidentCategory, PlatformReport
     from app.organizations.models import Organization
     from app.platforms.models import Platform
 
-    for blueprint in (views.bp, evidence_views.bp, public_views.bp):
+    for blueprint in (views.bp, evidence_views.bp, import_views.bp, public_views.bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(app, blp)
+    api.register_blueprint(app, import_blp)
     app.cli.add_command(incidents_cli)
     quota.register_usage(app, services.evidence_sizes)
-    storage.register_references(app, models.Evidence.sha256, models.Evidence.display_sha256)
+    # An import's upload is stored until the import finishes (app.incidents.import_jobs).
+    storage.register_references(
+        app, models.Evidence.sha256, models.Evidence.display_sha256, models.IncidentImport.upload_sha256
+    )
     # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
     # it: an incident, its categories or reports; a platform's name; an organization (filtered by its slug).
     versions.track(versions.INCIDENTS, Incident, IncidentCategory, PlatformReport, Platform, Organization)

@@ -199,4 +199,3 @@ class WithdrawForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), description=_l("The columns of the CSV export. Every row becomes a draft."))
-    csv_text = HiddenField()

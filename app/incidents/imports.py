@@ -1,8 +1,12 @@
-"""CSV import in the export's columns: every row checked first (a dry run), then all rows or none."""
+"""CSV import in the export's columns: every row checked first (a dry run), then all rows or none.
+
+These functions read and write; ``app.incidents.import_jobs`` runs them in a job and records the progress.
+"""
 
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import marshmallow as ma
@@ -14,6 +18,17 @@ from app.incidents.schemas import IncidentInputSchema, to_incident_data
 
 MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
+PROGRESS_EVERY = 100  # rows between two reports of progress
+
+# Why an import was refused (nothing is written), as the import's page says it.
+PROBLEMS = {
+    "not_csv": _l("This is not a CSV file with the export's columns."),
+    "too_large": _l("At most 10 MB at a time."),
+    "no_rows": _l("The file has no rows."),
+    "too_many_rows": _l("At most 5,000 rows at a time."),
+    "rows_with_errors": _l("Nothing was imported: correct the rows with errors first."),
+    "not_allowed": _l("You may not file incidents."),
+}
 
 # The API's schema speaks marshmallow's English; the import page shows its messages in the reader's language.
 # Messages not listed here are already translated (the dates') or kept as they are.
@@ -66,13 +81,22 @@ class RowResult:
         """(label, column, messages) of every field with errors, in the reader's language."""
         return [(LABELS.get(name, name), name, _messages(errors)) for name, errors in self.errors.items()]
 
+    def to_json(self) -> dict:
+        """What the import's record keeps of the row: its line, title and the schema's messages (in English,
+        translated when shown)."""
+        return {"line": self.line, "title": self.title, "errors": self.errors}
+
+    @classmethod
+    def from_json(cls, row: dict) -> "RowResult":
+        return cls(line=row["line"], title=row["title"], errors=row["errors"])
+
 
 class ImportRefused(ValueError):
-    """The file as a whole cannot be read: ``code`` is not_csv, no_rows or too_many_rows."""
+    """Nothing can be imported: ``code`` is one of ``PROBLEMS``; ``result`` what the import's record keeps of it."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, result: dict | None = None):
         super().__init__(code)
-        self.code = code
+        self.code, self.result = code, result
 
 
 def _unneutralize(value: str) -> str:
@@ -100,8 +124,21 @@ def payload_from(row: dict, editable=fields.EDITABLE) -> dict:
     return values
 
 
-def check_rows(text: str) -> list[RowResult]:
-    """Parse and validate every row; nothing is saved."""
+def decode(data: bytes) -> str:
+    """The uploaded file as text. Raises ImportRefused (too_large, not_csv) for a file too large or not UTF-8."""
+    if len(data) > MAX_BYTES:
+        raise ImportRefused("too_large")
+    if not data.strip():
+        raise ImportRefused("not_csv")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused("not_csv") from None
+
+
+def check_rows(text: str, progress: Callable[[int, int], None] | None = None) -> list[RowResult]:
+    """Parse and validate every row; nothing is saved. ``progress(rows checked, rows in all)`` is told at the
+    start, every PROGRESS_EVERY rows and at the end. Raises ImportRefused (not_csv, no_rows, too_many_rows)."""
     try:
         reader = csv.DictReader(io.StringIO(text))
         rows = list(reader)
@@ -115,6 +152,8 @@ def check_rows(text: str) -> list[RowResult]:
         raise ImportRefused("too_many_rows")
     schema = IncidentInputSchema()
     results = []
+    if progress:
+        progress(0, len(rows))
     for line, row in enumerate(rows, start=2):
         result = RowResult(line=line, title=(row.get("title") or "")[:120])
         payload = payload_from(row)
@@ -125,11 +164,20 @@ def check_rows(text: str) -> list[RowResult]:
         if not result.errors:
             result.data = to_incident_data(loaded)
         results.append(result)
+        if progress and (len(results) % PROGRESS_EVERY == 0 or len(results) == len(rows)):
+            progress(len(results), len(rows))
     return results
 
 
-def import_rows(actor, results: list[RowResult]) -> list:
-    """Create a draft for every row; the caller commits once, so it is all rows or none."""
+def import_rows(actor, results: list[RowResult], progress: Callable[[int], None] | None = None) -> list:
+    """Create a draft for every row; the caller commits once, so it is all rows or none. ``progress(rows
+    written)`` is told every PROGRESS_EVERY rows. Raises ImportRefused (rows_with_errors) when a row has errors,
+    services.IncidentError (not_allowed) when the actor may not file incidents."""
     if any(result.errors for result in results):
         raise ImportRefused("rows_with_errors")
-    return [services.create_incident(actor, result.data) for result in results]
+    created = []
+    for result in results:
+        created.append(services.create_incident(actor, result.data))
+        if progress and len(created) % PROGRESS_EVERY == 0:
+            progress(len(created))
+    return created

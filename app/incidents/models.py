@@ -1,12 +1,21 @@
 from datetime import date, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, enum_column, utcnow
 from app.extensions import db
-from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
+from app.incidents.vocab import (
+    IMPORT_FINISHED,
+    AccountProminence,
+    Channel,
+    ImportStatus,
+    Outcome,
+    Severity,
+    Status,
+    Visibility,
+)
 
 
 class IncidentCounter(db.Model):
@@ -231,3 +240,39 @@ class Evidence(db.Model):
 
     def __repr__(self) -> str:
         return f"<Evidence {self.id} incident={self.incident_id}>"
+
+
+class IncidentImport(TimestampMixin, db.Model):
+    """A CSV file being imported by a job (``app.incidents.import_jobs``): who uploaded it for which organization,
+    how far the job got, and the result. The upload itself is in the file store until the import finishes."""
+
+    __tablename__ = "incident_imports"
+    __table_args__ = (Index("ix_incident_imports_organization_id_id", "organization_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    file_name: Mapped[str] = mapped_column(String(200))  # as uploaded, shown on the import's page only
+    upload_sha256: Mapped[str | None] = mapped_column(String(64))  # the stored file; None once finished
+    status: Mapped[ImportStatus] = mapped_column(
+        enum_column(ImportStatus, "import_status"), default=ImportStatus.QUEUED
+    )
+    attempt: Mapped[int] = mapped_column(default=0)  # runs of its job so far; each run writes only as its own
+    rows_total: Mapped[int] = mapped_column(default=0)
+    rows_checked: Mapped[int] = mapped_column(default=0)
+    rows_written: Mapped[int] = mapped_column(default=0)
+    # Why it was refused: not_csv, no_rows, too_many_rows, rows_with_errors or not_allowed.
+    problem: Mapped[str | None] = mapped_column(String(32))
+    # Refused with rows_with_errors: {"rows": [{"line", "title", "errors"}]}; done: {"references": [...]}.
+    result: Mapped[dict | None] = mapped_column(JSON)
+    finished_at: Mapped[datetime | None]
+
+    organization = relationship("Organization")
+    author = relationship("User")
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in IMPORT_FINISHED
+
+    def __repr__(self) -> str:
+        return f"<IncidentImport {self.id} {self.status}>"

@@ -2,8 +2,6 @@
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,12 +12,11 @@ from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import db
-from app.incidents import custody, exports, imports, search, services, vocab
+from app.incidents import custody, exports, search, services, vocab
 from app.incidents.forms import (
     EvidenceFileForm,
     EvidenceFilesField,
     EvidenceLinkForm,
-    ImportForm,
     IncidentForm,
     NewIncidentForm,
     OutcomeForm,
@@ -362,50 +359,3 @@ def export(kind: str):
 @bp.app_template_global()
 def status_label(status) -> str:
     return str(vocab.STATUS_LABELS[vocab.Status(status)])
-
-
-IMPORT_PROBLEMS = {
-    "not_csv": _l("This is not a CSV file with the export's columns."),
-    "no_rows": _l("The file has no rows."),
-    "too_many_rows": _l("At most 5,000 rows at a time."),
-    "rows_with_errors": _l("Nothing was imported: correct the rows with errors first."),
-}
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@allow(SIGNED_IN)
-def import_csv():
-    """Preview every row with its errors (nothing saved), then import all rows or none, as drafts."""
-    form = ImportForm()
-    results = None
-    if form.validate_on_submit():
-        text = form.csv_text.data if "confirm" in request.form else _read_csv(form.file.data)
-        try:
-            results = imports.check_rows(text or "")
-            if "confirm" in request.form:
-                created = imports.import_rows(current_user, results)
-                db.session.commit()
-                flash(
-                    ngettext(
-                        "%(num)d incident imported as a draft.", "%(num)d incidents imported as drafts.", len(created)
-                    ),
-                    "success",
-                )
-                return redirect(url_for("incidents.index", status="draft"))
-        except imports.ImportRefused as error:
-            db.session.rollback()
-            flash(str(IMPORT_PROBLEMS[error.code]), "error")
-        form.csv_text.data = text
-    return render_template("incidents/import.html", form=form, results=results)
-
-
-def _read_csv(upload) -> str | None:
-    if upload is None:
-        return None
-    data = upload.stream.read(imports.MAX_BYTES + 1)
-    if len(data) > imports.MAX_BYTES:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None

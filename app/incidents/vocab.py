@@ -110,6 +110,29 @@ STATUS_LABELS = {
 }
 
 
+class ImportStatus(StrEnum):
+    """A CSV import's course: queued, checked, written; or refused (nothing written) or failed (nothing written)."""
+
+    QUEUED = "queued"
+    CHECKING = "checking"
+    WRITING = "writing"
+    DONE = "done"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+IMPORT_FINISHED = frozenset({ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED})
+
+IMPORT_STATUS_LABELS = {
+    ImportStatus.QUEUED: _l("Waiting to start"),
+    ImportStatus.CHECKING: _l("Checking the rows"),
+    ImportStatus.WRITING: _l("Importing the rows"),
+    ImportStatus.DONE: _l("Imported"),
+    ImportStatus.REFUSED: _l("Not imported"),
+    ImportStatus.FAILED: _l("Failed"),
+}
+
+
 class Visibility(StrEnum):
     ORGANIZATION = "organization"
     COALITION = "coalition"

@@ -1,6 +1,6 @@
 """Retention: rejected incidents, declined applications and supporters (names and contact addresses of
 people the coalition turned down), and withdrawn evidence and signatures are removed once their time is up;
-so is the text of delivered emails.
+so are the text of delivered emails and the records of CSV imports (with any upload an import left stored).
 
 Rows go in one transaction, with an audit entry of the counts; the files they named (originals and their
 display copies) are deleted only after that commits, and only when no other row still names them (the
@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from app.core import audit, storage, versions
 from app.core.db import utcnow
 from app.extensions import db
-from app.incidents.models import Evidence, Incident
+from app.incidents.models import Evidence, Incident, IncidentImport
 from app.incidents.vocab import Status
 from app.letters.models import Signature, Supporter
 from app.letters.vocab import SupporterStatus
@@ -37,6 +37,7 @@ class Expired:
     withdrawn_evidence: int = 0
     withdrawn_signatures: int = 0
     email_texts: int = 0
+    incident_imports: int = 0
     files: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
@@ -47,6 +48,7 @@ class Expired:
             "withdrawn_evidence": self.withdrawn_evidence,
             "withdrawn_signatures": self.withdrawn_signatures,
             "email_texts": self.email_texts,
+            "incident_imports": self.incident_imports,
             "files": len(self.files),
         }
 
@@ -59,7 +61,9 @@ def remove_expired(now: datetime | None = None) -> Expired:
     a commitment cites them, with membership applications and letter supporters declined as long ago (their
     contact details); evidence and signatures withdrawn more than RETENTION_WITHDRAWN_DAYS ago. A setting of 0
     keeps that material for ever. The text of emails delivered more than OUTBOX_BODY_RETENTION_DAYS ago is
-    emptied (0: of every delivered email).
+    emptied (0: of every delivered email). Imports started more than RETENTION_IMPORTS_DAYS ago go, whatever
+    their state (one unfinished that long ago was stopped), with the upload one still names; the incidents they
+    created stay.
     """
     now = now or utcnow()
     expired, hashes = Expired(), set()
@@ -93,6 +97,14 @@ def remove_expired(now: datetime | None = None) -> Expired:
             db.session.delete(signature)
             expired.withdrawn_signatures += 1
         db.session.flush()
+    if imports_cutoff := _cutoff(now, "RETENTION_IMPORTS_DAYS"):
+        old_imports = IncidentImport.created_at <= imports_cutoff
+        hashes |= set(
+            db.session.scalars(
+                select(IncidentImport.upload_sha256).where(old_imports).where(IncidentImport.upload_sha256.is_not(None))
+            )
+        )
+        expired.incident_imports = _delete_where(IncidentImport, old_imports)
     email_cutoff = now - timedelta(days=current_app.config["OUTBOX_BODY_RETENTION_DAYS"])
     expired.email_texts = purge_delivered_bodies(email_cutoff)
     expired.files = unreferenced(hashes)

@@ -30,4 +30,28 @@
     }
     flag.value = "1";
   });
+
+  // An unfinished import's page (app/incidents/import_views.py) follows its job: the page is fetched again every
+  // few seconds and its status and outcome replaced, until the import has finished. Without this file, the
+  // page's "Refresh now" link does the same (a page that reloads itself would move screen readers to its top).
+  var outcome = document.querySelector("[data-refresh-every]");
+  if (outcome && window.fetch && window.DOMParser) {
+    var every = Number(outcome.getAttribute("data-refresh-every")) * 1000;
+    var follow = function () {
+      fetch(location.href, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById(outcome.id);
+        var status = page.getElementById("import-status");
+        if (!fresh || !status) { return; }
+        document.getElementById("import-status").textContent = status.textContent;
+        outcome.replaceWith(fresh);
+        outcome = fresh;
+        if (fresh.hasAttribute("data-refresh-every")) { window.setTimeout(follow, every); }
+      }).catch(function () { window.setTimeout(follow, every * 5); });
+    };
+    window.setTimeout(follow, every);
+  }
 })();

@@ -75,7 +75,9 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
         "member": [
             ("incidents.index", "/incidents/"),
             ("incidents.new", "/incidents/new"),
-            ("incidents.import_csv", "/incidents/import"),
+            ("incidents_imports.new", "/incidents/import"),
+            ("incidents_imports.detail", f"/incidents/imports/{o['waiting_import']}"),  # its progress
+            ("incidents_imports.detail", f"/incidents/imports/{o['refused_import']}"),  # each row's errors
             ("incidents.detail", f"/incidents/{o['draft_incident']}"),
             ("incidents.edit", f"/incidents/{o['draft_incident']}/edit"),
             ("accounts_settings.profile", "/account/"),
@@ -138,6 +140,7 @@ def page_objects(live_server) -> dict:
     from app.accounts.models import OrgRole
     from app.accounts.services import invite, request_password_reset
     from app.extensions import db
+    from app.incidents import import_jobs
     from app.incidents.models import Incident
     from app.letters.models import Letter
     from app.meetings import services as meetings
@@ -172,6 +175,10 @@ def page_objects(live_server) -> dict:
             [start],
         )
         meetings.pick_slot(steering, scheduled, scheduled.slots[0])
+        waiting = import_jobs.start_import(member, b"title\nWaiting\n", "waiting.csv")
+        refused = import_jobs.start_import(member, b"title,platform\nUnknown platform,myspace\n", "refused.csv")
+        db.session.commit()
+        import_jobs.run_import(refused.id)
 
         def incident(status: str) -> str:
             """One of the member's organization's incidents at that step (the demo files them all there)."""
@@ -189,6 +196,8 @@ def page_objects(live_server) -> dict:
             "submitted_incident": incident("submitted"),
             "meeting": meeting.id,
             "scheduled_meeting": scheduled.id,  # answers (RSVP) open
+            "waiting_import": waiting.id,
+            "refused_import": refused.id,
             "application": application.id,
             "application_token": application_token,
             "invitation_path": f"/invitations/{invitation_token}",

@@ -7,7 +7,10 @@ import json
 import re
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
+from app.core import jobs
 from app.extensions import db
 from app.incidents.models import Incident
 
@@ -68,3 +71,54 @@ def export_json(client, query: str = "") -> list[dict]:
 
 def incident_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Incident))
+
+
+# CSV imports.
+
+
+def csv_text(*rows: dict, columns=None) -> str:
+    """A CSV file in the export's columns (or ``columns``) with these rows."""
+    from app.incidents import exports
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns or exports.COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def good_row(**fields) -> dict:
+    """A row that imports cleanly, with ``fields`` changed."""
+    return {
+        "platform": "facebook",
+        "title": "Imported post",
+        "categories": "hate_speech;incitement",
+        "communities": "migrants_refugees",
+        "language": "ar",
+        "country": "LB",
+        "first_seen_on": "2026-04-01",
+        "severity": "3",
+        "visibility": "coalition",
+        "urls": "https://example.org/a https://example.org/b",
+        "excerpt": "نص المنشور",
+        "account_audience": "300",
+        "is_graphic": "true",
+    } | fields
+
+
+def upload(client, text: str, name: str = "incidents.csv"):
+    """Post a CSV file to the import page (the job is queued, not run). The body is encoded here: Werkzeug's
+    test client would spool a large one to a temporary file it never closes."""
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(text.encode()), filename=name)})
+    return client.post("/incidents/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def imported(client, text: str, name: str = "incidents.csv"):
+    """Upload a file, run its job, and return the import's page (the page the upload sent the browser to)."""
+    response = upload(client, text, name)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/incidents/imports/")
+    jobs.run_queued()
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    return page

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from app.core import uploads
+from app.core import storage, uploads
 from app.core.audit import AuditEntry, verify_chain
 from app.core.db import utcnow
 from app.core.pdf import RenderedPdf
@@ -28,6 +28,7 @@ from app.organizations.services import decline_application, submit_application
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import queue_email
 from tests.helpers import at_once, audit_entries, stored_path
+from tests.incidents.helpers import csv_text, good_row
 from tests.maintenance.samples import pdf, png
 
 LONG_AGO, RECENTLY = timedelta(days=400), timedelta(days=10)
@@ -153,6 +154,29 @@ def test_expired_withdrawn_signature_is_removed(cli, personas, platform_factory)
     assert [signature.id for signature in db.session.scalars(select(Signature))] == [recent.id]
 
 
+def test_import_records_go_after_their_period_with_any_upload_left_but_not_their_incidents(
+    app, cli, personas, platform, evidence_dir
+):
+    from app.incidents.import_jobs import run_import, start_import
+    from app.incidents.models import IncidentImport
+
+    app.config["RETENTION_IMPORTS_DAYS"] = 30
+    finished = start_import(personas["member_a"], csv_text(good_row()).encode(), "a.csv")
+    stopped = start_import(personas["member_a"], b"title\nnever run\n", "b.csv")
+    recent = start_import(personas["member_a"], b"title\nrecent\n", "c.csv")
+    db.session.commit()
+    run_import(finished.id)
+    finished.created_at = stopped.created_at = utcnow() - timedelta(days=31)
+    left_behind = stopped.upload_sha256
+    db.session.commit()
+
+    assert "incident imports: 2" in cli("retention", "run").output
+
+    assert [item.file_name for item in db.session.scalars(select(IncidentImport))] == ["c.csv"]
+    assert count(Incident) == 1
+    assert not storage.exists(left_behind) and storage.exists(recent.upload_sha256)
+
+
 def test_declined_applications_and_supporters_go_with_their_contact_details(cli, personas, platform_factory):
     def application(email, decline_ago=None):
         made, _token = submit_application("Applicant", "KE", None, "Wanjiru", email, "x" * 30, "en")
@@ -206,6 +230,7 @@ def test_audit_entry_counts_without_personal_data(cli, rejected):
         "withdrawn_evidence": 0,
         "withdrawn_signatures": 0,
         "email_texts": 0,
+        "incident_imports": 0,
         "files": 2,
     }
     assert entry.actor_id is None and entry.object_id is None
