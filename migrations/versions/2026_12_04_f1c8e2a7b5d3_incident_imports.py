@@ -1,7 +1,7 @@
 """Incident imports: a CSV import is a record a job works through, with its progress and result
 
 Revision ID: f1c8e2a7b5d3
-Revises: d5e8f1a2b3c4
+Revises: f2c6b8d4a1e7
 Create Date: 2026-12-04 18:30:00.000000
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'f1c8e2a7b5d3'
-down_revision = 'd5e8f1a2b3c4'
+down_revision = 'f2c6b8d4a1e7'
 branch_labels = None
 depends_on = None
 
