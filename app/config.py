@@ -140,7 +140,7 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     ),
     "MAIL_SERVER": Setting(
         str,
-        "SMTP server for the outbox sender; unset, emails are printed to the console (in production with the "
+        "SMTP server the workers deliver email through; unset, emails are printed to the console (in production with the "
         "secret of reset, invitation and application links redacted).",
     ),
     "MAIL_PORT": Setting(int, "SMTP port."),
