@@ -140,8 +140,8 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     ),
     "MAIL_SERVER": Setting(
         str,
-        "SMTP server the workers deliver email through; unset, emails are printed to the console (in production with the "
-        "secret of reset, invitation and application links redacted).",
+        "SMTP server the workers deliver email through; unset, emails are printed to the console (in production "
+        "with the secret of reset, invitation and application links redacted).",
     ),
     "MAIL_PORT": Setting(int, "SMTP port."),
     "MAIL_USE_TLS": Setting(bool, "STARTTLS after connecting."),
