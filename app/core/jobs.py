@@ -105,10 +105,8 @@ class Queue:
 
     def _register(self, spec: JobSpec):
         strategy = procrastinate.RetryStrategy(max_attempts=spec.retries, exponential_wait=RETRY_WAIT_SECONDS)
-        run = self._runner(spec, strategy)
-        return self.procrastinate.task(name=spec.name, retry=strategy if spec.retries else False, pass_context=True)(
-            run
-        )
+        declare = self.procrastinate.task(name=spec.name, retry=strategy if spec.retries else False, pass_context=True)
+        return declare(self._runner(spec, strategy))
 
     def _runner(self, spec: JobSpec, strategy: procrastinate.RetryStrategy):
         def run(context, **arguments):
@@ -183,7 +181,6 @@ class Queue:
 
     async def _embedded_worker(self) -> None:
         app = self.with_periodic_jobs()
-        self._working = True
         async with app.open_async():
             await app.run_worker_async(
                 install_signal_handlers=False,
