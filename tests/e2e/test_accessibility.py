@@ -151,7 +151,7 @@ def page_objects(live_server) -> dict:
     from app.tracker.models import Commitment
 
     app, people = live_server["app"], live_server["people"]
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # a writer from the start: the job thread writes too
         steering, member = (find_user_by_email(people[who]["email"]) for who in ("steering", "member"))
         application, application_token = submit_application(
             "Axe Checkers", "KE", None, "Amina", "amina@e2e.example", "We check pages.", "en"

@@ -20,7 +20,7 @@ def open_letter(live_server, title: str, days_left: int) -> str:
     from app.letters.vocab import LetterStatus
     from app.platforms.models import Platform
 
-    with live_server["app"].test_request_context():
+    with live_server["app"].test_request_context(method="POST"):  # a writer from the start: the job thread writes too
         steering = find_user_by_email(live_server["people"]["steering"]["email"])
         platform = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
         letter = services.create_letter(
