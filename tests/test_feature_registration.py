@@ -8,7 +8,6 @@ import sys
 from app.core import storage, versions
 from app.extensions import db
 from app.letters.models import Letter
-from app.outbox import services as outbox_services
 from app.platforms.models import Platform
 from app.tracker.views import PLATFORM_SECTIONS
 
@@ -69,7 +68,6 @@ def test_an_app_built_again_registers_nothing_twice(app, make_app):
         "after_transaction_end": [
             versions._forget_bumped,
             storage._remove_written_files,
-            outbox_services.forget_delivery_asked,
         ],
     }
     for name, expected in listeners.items():

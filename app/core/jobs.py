@@ -224,14 +224,17 @@ def queue() -> Queue:
 
 def defer(function_or_name: Callable | str, *, queueing_lock: str | None = None, **arguments) -> None:
     """Queue the job once the current transaction commits (at once when none is open): a job never acts on
-    a change that was rolled back. ``queueing_lock``: while one such job waits, another is not queued."""
+    a change that was rolled back, and the same job with the same arguments is queued once per transaction.
+    ``queueing_lock``: while one such job waits, another is not queued."""
     name = getattr(function_or_name, "job_name", function_or_name)
     if name not in JOBS:
         raise LookupError(f"no job named {name!r}")
     waiting = (queue(), name, queueing_lock, arguments)
     session = db.session()
     if session.in_transaction():
-        session.info.setdefault("jobs_after_commit", []).append(waiting)
+        after_commit = session.info.setdefault("jobs_after_commit", [])
+        if waiting not in after_commit:
+            after_commit.append(waiting)
     else:
         _defer_now(waiting)
 

@@ -5,13 +5,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Outbox: its table, the admin page, the ``outbox`` commands and the delivery job."""
-    from app.core.db import listen_once
-    from app.extensions import db
     from app.outbox import jobs, models  # noqa: F401  (its tables, for the metadata and migrations; its job)
     from app.outbox.cli import outbox_cli
-    from app.outbox.services import forget_delivery_asked
     from app.outbox.views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)
-    listen_once(db.session, "after_transaction_end", forget_delivery_asked)

@@ -29,7 +29,6 @@ MAX_BACKOFF = timedelta(hours=1)
 # after MAIL_TIMEOUT), so a claim ends only when its sender died; the message is then tried again.
 LEASE = timedelta(minutes=10)
 DELIVER_JOB = "outbox.deliver"  # app/outbox/jobs.py
-DELIVERY_ASKED = "outbox_delivery_asked"  # in a session's info: this transaction has asked for the job
 CLAIM_WINDOW = 10  # messages a sender looks at for one claim: those other senders claimed first are passed over
 
 
@@ -65,18 +64,9 @@ def queue_email(
 
 def _deliver_soon() -> None:
     """Have a worker deliver within seconds: the delivery job is queued once the caller's transaction commits (a
-    rolled-back email never goes), once per transaction however many emails it queues, and not again while one
-    such job still waits (its queueing lock)."""
-    session = db.session()
-    if not session.info.get(DELIVERY_ASKED):
-        session.info[DELIVERY_ASKED] = True
-        jobs.defer(DELIVER_JOB, queueing_lock=DELIVER_JOB)
-
-
-def forget_delivery_asked(session, transaction) -> None:
-    """Listener: a new transaction asks for delivery again (``_deliver_soon``)."""
-    if transaction.parent is None:
-        session.info.pop(DELIVERY_ASKED, None)
+    rolled-back email never goes), once per transaction however many emails it queues (``jobs.defer``), and not
+    again while one such job still waits (its queueing lock)."""
+    jobs.defer(DELIVER_JOB, queueing_lock=DELIVER_JOB)
 
 
 def backoff(attempts: int) -> timedelta:

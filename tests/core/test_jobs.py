@@ -170,3 +170,12 @@ def test_a_job_may_queue_another_which_runs_too(app):
     jobs.defer(chain, note="second")
     jobs.run_queued()
     assert RUNS == ["second"]
+
+
+def test_the_same_job_asked_twice_in_one_transaction_is_queued_once(app):
+    db.session.add(OutboxMessage(recipient="a@example.org", locale="en", template="t", subject="s", body="b"))
+    jobs.defer(record, note="same")
+    jobs.defer(record, note="same")
+    jobs.defer(record, note="other")
+    db.session.commit()
+    assert jobs.queue().counts() == {"todo": 2}
