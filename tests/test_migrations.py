@@ -1,9 +1,11 @@
 """The migrations build the schema the models describe, and undo it, on each database."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.core.db import include_in_autogenerate
@@ -25,6 +27,28 @@ def test_upgrade_to_head_matches_models_and_downgrade_to_base_empties(tmp_path):
             downgrade(revision="base")
             with db.engine.connect() as connection:
                 assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+            db.engine.dispose()
+
+
+def test_failed_emails_become_pending_on_downgrade_and_the_old_status_set_returns(tmp_path):
+    before_failed_status = "f1c8e2a7b5d3"
+    with new_database(tmp_path) as url:
+        app = create_app(app_config(url))
+        with app.app_context():
+            upgrade()
+            with db.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO outbox_messages (created_at, recipient, locale, template, subject, body, status, "
+                        "attempts, next_attempt_at) VALUES (CURRENT_TIMESTAMP, 'a@example.org', 'en', 'invitation', "
+                        "'S', 'B', 'failed', 1, CURRENT_TIMESTAMP)"
+                    )
+                )
+            downgrade(revision=before_failed_status)
+            with db.engine.begin() as connection:
+                assert connection.execute(text("SELECT status FROM outbox_messages")).scalars().all() == ["pending"]
+            with pytest.raises(IntegrityError), db.engine.begin() as connection:
+                connection.execute(text("UPDATE outbox_messages SET status = 'failed'"))
             db.engine.dispose()
 
 
