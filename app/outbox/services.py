@@ -35,6 +35,9 @@ LEASE = timedelta(minutes=10)
 DELIVER_JOB = "outbox.deliver"  # app/outbox/jobs.py
 CLAIM_WINDOW = 10  # messages a sender looks at for one claim: those other senders claimed first are passed over
 LAST_ERROR_LENGTH = 2000
+# 5xx answers that mean "fix your settings" (RFC 4954, 3207): authentication or encryption required (530, 538),
+# mechanism too weak (534), credentials refused (535). Temporary for us: the operator fixes MAIL_*.
+SETTINGS_CODES = {530, 534, 535, 538}
 
 
 def queue_email(
@@ -88,14 +91,16 @@ def retried_for(attempts: int) -> timedelta:
 def is_permanent(error: Exception) -> bool:
     """Whether the mail server refused the message for good (a 5xx answer): retrying would get the same answer.
 
-    Authentication failures excepted: a wrong MAIL_PASSWORD refuses every message until an operator fixes it,
-    and then they should all go without anyone having to retry them.
+    Answers about our own settings excepted (``SETTINGS_CODES``): they refuse every message until an operator fixes
+    MAIL_*, and then every message should go without anyone having to retry it.
     """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _reply in error.recipients.values())
-    if isinstance(error, smtplib.SMTPAuthenticationError):
+        codes = [code for code, _reply in error.recipients.values()]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    else:
         return False
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    return all(code >= 500 and code not in SETTINGS_CODES for code in codes)
 
 
 def _reply_text(reply: bytes | str) -> str:
@@ -199,10 +204,10 @@ def _record(message: OutboxMessage, error: Exception | None) -> bool:
         retry_hours = current_app.config["OUTBOX_RETRY_HOURS"]
         if is_permanent(error) or (retry_hours and retried_for(message.attempts) >= timedelta(hours=retry_hours)):
             message.status = OutboxStatus.FAILED
-            log.error("Email %s failed for good (attempt %s): %s", message.id, message.attempts, error)
+            log.error("Email %s failed for good (attempt %s): %s", message.id, message.attempts, message.last_error)
         else:
             message.next_attempt_at = utcnow() + backoff(message.attempts)
-            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
+            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)
     db.session.commit()
     return error is None
 

@@ -140,7 +140,12 @@ def test_a_temporary_refusal_keeps_the_email_pending_with_backoff(smtp_app, refu
         (smtplib.SMTPDataError(554, b"refused"), True),
         (smtplib.SMTPSenderRefused(553, b"not yours", "no-reply@coalition.test"), True),
         (smtplib.SMTPResponseException(421, b"closing"), False),
-        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),  # the operator fixes it; all then go
+        # Our own settings: the operator fixes MAIL_*, and then every email goes.
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), False),
+        (
+            smtplib.SMTPSenderRefused(530, b"5.7.0 Must issue a STARTTLS command first", "no-reply@coalition.test"),
+            False,
+        ),
         (smtplib.SMTPServerDisconnected("gone"), False),
         (ConnectionRefusedError(111, "Connection refused"), False),
     ],
