@@ -115,6 +115,12 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
         "`retention run` empties the text and attachment of emails delivered longer ago than this (recipient, "
         "subject and dates stay); `0` empties every delivered one.",
     ),
+    "OUTBOX_RETRY_HOURS": Setting(
+        int,
+        "An email the mail server refuses for the time being (a 4xx answer, no connection) is retried, 30 s "
+        "after the first attempt and doubling to hourly, for this many hours of retries; then it is marked "
+        "failed, for an admin to retry. A permanent refusal (5xx) fails at once. `0` retries for ever.",
+    ),
     "LETTER_REMINDER_DAYS": Setting(
         int,
         "`letters close-due` reminds, once, the signatories of member organizations that have not signed an open "
@@ -241,6 +247,7 @@ class DefaultConfig:
     # `retention run` also empties the text of emails delivered longer ago than this (0: of every delivered one);
     # recipient, subject and dates stay.
     OUTBOX_BODY_RETENTION_DAYS = 7
+    OUTBOX_RETRY_HOURS = 72  # temporary delivery failures, retried this long, leave the email failed; 0: never
     LETTER_REMINDER_DAYS = 3  # `letters close-due` reminds unsigned members this long before a deadline; 0: never
     # Background jobs (app/core/jobs.py): None picks postgresql on PostgreSQL, memory on SQLite.
     JOB_QUEUE: str | None = None

@@ -1,5 +1,7 @@
 """The operators' command line: organizations, people and API tokens."""
 
+import getpass
+
 import pytest
 from sqlalchemy import select
 
@@ -142,6 +144,8 @@ def test_users_create_with_password_stores_an_argon2_hash(app, cli, personas, ou
         "org_role": "org_admin",
         "steering": True,
         "admin": True,
+        "via": "command line",
+        "os_user": getpass.getuser(),
     }
 
 
@@ -252,7 +256,7 @@ def test_tokens_create_writes_an_audit_entry(app, cli, personas):
         "ApiToken",
         str(api_token.id),
     )
-    assert entry.details == {"scope": "read"}
+    assert entry.details == {"scope": "read", "via": "command line", "os_user": getpass.getuser()}
     assert verify_chain() == []
 
 

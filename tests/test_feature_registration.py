@@ -56,7 +56,11 @@ COMMANDS |= {"retention", "demo", "db", "openapi"}
 def test_every_feature_registers_its_pages_api_and_commands(app):
     assert set(app.blueprints) == BLUEPRINTS
     assert set(app.cli.commands) == COMMANDS
-    assert set(app.cli.commands["users"].commands) == {"create"}  # added by organizations, above accounts
+    assert set(app.cli.commands["users"].commands) == {
+        "create",  # added by organizations, above accounts
+        *("list", "deactivate", "reactivate", "reset-second-factor", "set-password", "grant"),
+    }
+    assert set(app.cli.commands["outbox"].commands) == {"send", "list", "retry"}
 
 
 def test_an_app_built_again_registers_nothing_twice(app, make_app):

@@ -31,6 +31,7 @@ from app.letters.vocab import LetterStatus
 from app.meetings.services import MeetingData, add_action, add_attachment, create_meeting, pick_slot
 from app.meetings.vocab import Kind
 from app.organizations.services import submit_application
+from app.outbox.models import OutboxMessage
 from app.tracker.services import CommitmentData, UpdateData, add_milestone, propose_update, save_commitment
 from app.tracker.vocab import Area, Claimed, Verified
 
@@ -155,6 +156,7 @@ MATRIX = {
     "admin.platform_form": ("GET", {}, ADMIN_ONLY),
     "admin.audit_trail": ("GET", {}, ADMIN_ONLY),
     "outbox.index": ("GET", {}, ADMIN_ONLY),
+    "outbox.retry": ("POST", {"message_id": "failed_email"}, post_only(ADMIN_ONLY)),
     "admin.job_list": ("GET", {}, ADMIN_ONLY),
     "admin.job_run_again": ("POST", {"failure_id": "job_failure"}, post_only(ADMIN_ONLY)),
     # Incidents: "draft" is organization A's draft; "public_incident" is published and public.
@@ -380,6 +382,10 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
     attachment = add_attachment(personas["steering"], meeting, prepare_upload(io.BytesIO(png_bytes())), None)
     failure = JobFailure(job_name="outbox.deliver", arguments={"timestamp": 0}, attempts=1, error="OSError")
     db.session.add(failure)
+    failed_email = OutboxMessage(
+        recipient="bounced@example.org", locale="en", template="invitation", subject="S", body="B", status="failed"
+    )
+    db.session.add(failed_email)
     incident_import = IncidentImport(
         organization_id=personas["org_a"].id, author_id=personas["member_a"].id, file_name="incidents.csv"
     )
@@ -402,6 +408,7 @@ def objects(app, personas, person_factory, incident_factory, tmp_path):
         action=action,
         attachment=attachment,
         job_failure=failure,
+        failed_email=failed_email,
         incident_import=incident_import,
     )
     named["token_of_member_a"] = _token

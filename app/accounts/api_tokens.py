@@ -1,6 +1,6 @@
 """Personal API tokens: shown once, stored hashed, read-only or read-write, revocable."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.auth import API_TOKEN_PREFIX
 from app.accounts.models import ApiToken, TokenScope, User
@@ -40,3 +40,9 @@ def revoke_api_token(user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record("api_token_revoked", target=token, actor=user)
+
+
+def revoke_api_tokens(user: User) -> int:
+    """End every live token of ``user`` (deactivation); returns how many. The caller audits."""
+    statement = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    return db.session.execute(statement.values(revoked_at=utcnow())).rowcount

@@ -27,16 +27,20 @@ def roles(person_id: int):
     if not grant_coalition_roles:
         del form.is_steering, form.is_admin
     if form.validate_on_submit():
-        services.change_roles(
-            current_user,
-            person,
-            OrgRole(form.org_role.data),
-            is_steering=form.is_steering.data if grant_coalition_roles else None,
-            is_admin=form.is_admin.data if grant_coalition_roles else None,
-        )
-        db.session.commit()
-        flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
-        return back_to(person)
+        try:
+            services.change_roles(
+                current_user,
+                person,
+                OrgRole(form.org_role.data),
+                is_steering=form.is_steering.data if grant_coalition_roles else None,
+                is_admin=form.is_admin.data if grant_coalition_roles else None,
+            )
+        except services.AccountError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The roles of %(name)s have been saved.", name=person.name), "success")
+            return back_to(person)
     return render_template("accounts/roles.html", form=form, person=person)
 
 

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
+from app.accounts.api_tokens import revoke_api_tokens
 from app.accounts.auth import normalize_email, revoke_sessions
 from app.accounts.models import Invitation, OrgRole, PasswordReset, User
 from app.accounts.passwords import hash_password, verify_password
@@ -33,7 +34,14 @@ class AccountError(DomainError):
     MESSAGES = {
         "email_taken": (_l("This email address already has an account."), 409),
         "wrong_password": (_l("This is not your current password."), 422),
+        "last_admin": (_l("No other active person is an administrator: make someone else one first."), 409),
+        "role_not_held": (_l("The person does not hold this role."), 409),
     }
+
+
+COALITION_ROLES = ("steering", "admin")
+# Every role a person can hold: one organization role each, and either coalition role or both.
+ROLE_NAMES = (*(role.value for role in OrgRole), *COALITION_ROLES)
 
 
 def manageable_person_or_404(person, person_id: int) -> User:
@@ -235,7 +243,11 @@ def change_roles(
     """Change someone's roles; a downgrade ends their sessions so it takes effect at once.
 
     ``is_steering``/``is_admin`` of None leave those flags as they are.
+
+    :raise AccountError: ``last_admin`` when it would take administration from the last person who has it.
     """
+    if is_admin is False and is_last_admin(person):
+        raise AccountError("last_admin")
     before = (person.org_role, person.is_steering, person.is_admin)
     person.org_role = org_role
     if is_steering is not None:
@@ -261,11 +273,55 @@ def change_roles(
     )
 
 
-def set_deactivated(actor: User, person: User, deactivated: bool) -> None:
+def grant_role(actor: User | None, person: User, role: str, granted: bool = True) -> None:
+    """Grant (or with ``granted`` False revoke) a role of ``ROLE_NAMES``: a coalition role is held or not; the
+    organization role is one per person, so granting one replaces it and revoking it leaves "member".
+
+    :raise AccountError: ``role_not_held`` to revoke a role the person does not hold, or "member" (deactivate
+        them instead); ``last_admin`` from ``change_roles``.
+    """
+    if role in COALITION_ROLES:
+        flag = {"is_steering": granted} if role == "steering" else {"is_admin": granted}
+        change_roles(actor, person, person.org_role, **flag)
+    elif granted:
+        change_roles(actor, person, OrgRole(role))
+    elif role == OrgRole.MEMBER or person.org_role != role:
+        raise AccountError("role_not_held")
+    else:
+        change_roles(actor, person, OrgRole.MEMBER)
+
+
+def is_last_admin(person: User) -> bool:
+    """Whether ``person`` is the only administrator able to sign in (another deactivated or suspended one does
+    not count; one yet to enrol a second factor does, as enrolling is part of signing in)."""
+    if not (person.is_admin and person.is_active):
+        return False
+    others = db.session.scalars(filter_people(select(User), role="admin").where(User.id != person.id))
+    return not any(other.is_active for other in others)
+
+
+def set_deactivated(actor: User | None, person: User, deactivated: bool) -> None:
+    """Deactivate someone, ending their sessions and API tokens (reactivation gives back neither), or reactivate
+    them."""
     person.is_deactivated = deactivated
+    revoked_tokens = None
     if deactivated:
         revoke_sessions(person)
-    audit.record("person_deactivated" if deactivated else "person_reactivated", target=person, actor=actor)
+        revoked_tokens = revoke_api_tokens(person)
+    audit.record(
+        "person_deactivated" if deactivated else "person_reactivated",
+        target=person,
+        actor=actor,
+        api_tokens_revoked=revoked_tokens,
+    )
+
+
+def set_password(actor: User | None, person: User, password: str) -> None:
+    """Give ``person`` a new password chosen for them (by an operator), ending every session of theirs. The caller
+    checks its strength (``passwords.password_problem``)."""
+    person.password_hash = hash_password(password)
+    revoke_sessions(person)
+    audit.record("password_set", target=person, actor=actor)
 
 
 def create_user(
@@ -302,6 +358,24 @@ def create_user(
         admin=is_admin,
     )
     return user
+
+
+def filter_people(query: Select, organization_slug: str | None = None, role: str | None = None) -> Select:
+    """``query`` (of people) narrowed to an organization, by slug, and to the holders of a role of ``ROLE_NAMES``."""
+    if organization_slug:
+        query = query.where(User.organization.has(slug=organization_slug))
+    if role in COALITION_ROLES:
+        query = query.where(User.is_steering if role == "steering" else User.is_admin)
+    elif role in ROLE_NAMES:
+        query = query.where(User.org_role == role)
+    return query
+
+
+def find_people(organization_slug: str | None = None, role: str | None = None, inactive: bool = False) -> list[User]:
+    """People by id, narrowed as ``filter_people`` does; with ``inactive``, only those who cannot sign in
+    (deactivated, or their organization is not an active member)."""
+    people = db.session.scalars(filter_people(select(User).order_by(User.id), organization_slug, role))
+    return [person for person in people if not (inactive and person.is_active)]
 
 
 def people_of(organization: "Organization") -> list[User]:

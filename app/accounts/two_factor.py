@@ -97,12 +97,13 @@ def remaining_recovery_codes(user: User) -> int:
     )
 
 
-def disable(user: User, actor: User, action: str) -> None:
-    """Remove the second factor (the person's own choice, or an admin's reset): no session has passed it any
-    more, and an admin's reset ends them."""
+def disable(user: User, actor: User | None, action: str) -> None:
+    """Remove the second factor and the recovery codes (the person's own choice, or a reset by an admin or, with
+    ``actor`` None, an operator's command): no session has passed it any more, and a reset ends them. A steering
+    or admin role then waits, inert, for the person to enrol again after signing in with their password."""
     user.totp_secret = user.totp_enabled_at = user.totp_last_counter = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(update(UserSession).where(UserSession.user_id == user.id).values(two_factor_verified=False))
-    if actor.id != user.id:
+    if actor is None or actor.id != user.id:
         revoke_sessions(user)
     audit.record(action, target=user, actor=actor)

@@ -2,29 +2,23 @@
 
 from sqlalchemy import func, select
 
-from app.accounts.models import OrgRole, User
+from app.accounts.models import User
+from app.accounts.services import filter_people
 from app.extensions import db
 from app.organizations.models import Organization
-
-COALITION_ROLES = ("steering", "admin")
 
 
 def search_people(
     text: str | None = None, organization_slug: str | None = None, role: str | None = None, limit: int = 200
 ) -> list[User]:
     """People matching a name/email fragment, an organization and a role (org role, steering or admin)."""
-    query = select(User).join(User.organization).order_by(Organization.name, User.name).limit(limit)
+    query = filter_people(select(User), organization_slug, role)
+    query = query.join(User.organization).order_by(Organization.name, User.name).limit(limit)
     if text:
         fragment = text.strip().lower()
         query = query.where(
             User.email.contains(fragment, autoescape=True) | func.lower(User.name).contains(fragment, autoescape=True)
         )
-    if organization_slug:
-        query = query.where(Organization.slug == organization_slug)
-    if role in COALITION_ROLES:
-        query = query.where(User.is_steering if role == "steering" else User.is_admin)
-    elif role in {member.value for member in OrgRole}:
-        query = query.where(User.org_role == role)
     return list(db.session.scalars(query))
 
 

@@ -26,6 +26,7 @@ from app.organizations.models import (
     MembershipApplication,
     Organization,
 )
+from app.outbox import services as outbox
 from app.platforms import services as platforms
 from app.platforms.models import Platform
 
@@ -48,7 +49,10 @@ def index():
         .where(MembershipApplication.status == ApplicationStatus.PENDING)
     )
     return render_template(
-        "admin/index.html", pending_applications=pending, failed_jobs=jobs.count_unresolved_failures()
+        "admin/index.html",
+        pending_applications=pending,
+        failed_jobs=jobs.count_unresolved_failures(),
+        failed_emails=outbox.count_failed(),
     )
 
 

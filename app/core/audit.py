@@ -5,9 +5,13 @@ and ``flask --app wsgi audit verify`` reports any break in the chain. The app
 offers no way to edit or delete entries.
 """
 
+import functools
+import getpass
 import hashlib
 import ipaddress
 import json
+import os
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import click
@@ -84,6 +88,34 @@ def _unwrap(value):
     return value._get_current_object() if hasattr(value, "_get_current_object") else value
 
 
+# Set while a command decorated with ``from_command_line`` runs: who ran it, for every entry it writes.
+_command_line_operator: ContextVar[dict | None] = ContextVar("command_line_operator", default=None)
+
+
+def _operator() -> dict:
+    """The command line's stand-in for a signed-in actor: the OS account, and the person behind ``sudo``."""
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        os_user = None
+    return {"via": "command line", "os_user": os_user, "sudo_user": os.environ.get("SUDO_USER")}
+
+
+def from_command_line(command):
+    """Decorate a command (under its click decorators): every entry it writes says it was done from the command
+    line and by which OS user, as no person is signed in there."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        token = _command_line_operator.set(_operator())
+        try:
+            return command(*args, **kwargs)
+        finally:
+            _command_line_operator.reset(token)
+
+    return run
+
+
 def _current_actor_id() -> int | None:
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         return current_user.id
@@ -93,9 +125,11 @@ def _current_actor_id() -> int | None:
 def record(action: str, target=None, actor=None, **details) -> AuditEntry:
     """Append an entry in the current transaction (it commits with the change it describes).
 
-    ``target`` is any model instance with an ``id``; ``actor`` defaults to the signed-in person.
+    ``target`` is any model instance with an ``id``; ``actor`` defaults to the signed-in person. Within a command
+    decorated with ``from_command_line``, ``details`` also name the operator.
     """
     target, actor = _unwrap(target), _unwrap(actor)
+    details |= _command_line_operator.get() or {}
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
     previous = db.session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))

@@ -134,3 +134,11 @@ def configuration_command():
     """Write docs/configuration.md from ENVIRONMENT_VARIABLES in app/config.py."""
     CONFIGURATION_DOC.write_text(configuration_reference())
     click.echo(f"Wrote {CONFIGURATION_DOC}")
+
+
+def echo_table(headers: list[str], rows: list[list]) -> None:
+    """Print rows under their headers in aligned columns, for operators reading a terminal."""
+    cells = [headers, *[["" if value is None else str(value) for value in row] for row in rows]]
+    widths = [max(len(row[column]) for row in cells) for column in range(len(headers))]
+    for row in cells:
+        click.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())

@@ -1,13 +1,12 @@
-import sys
-
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.accounts import services as people
+from app.accounts.cli import read_new_password
 from app.accounts.models import OrgRole
-from app.accounts.passwords import password_problem
+from app.core import audit
 from app.core.geo import COUNTRY_CODES
 from app.core.links import external_url
 from app.extensions import db
@@ -26,6 +25,7 @@ def organizations_cli():
 @click.option("--website", default=None)
 @click.option("--steering", is_flag=True, help="The organization sits on the steering committee.")
 @with_appcontext
+@audit.from_command_line
 def create_command(name: str, country: str, website: str | None, steering: bool):
     """Create an active member organization NAME."""
     if country.upper() not in COUNTRY_CODES:
@@ -50,6 +50,7 @@ def create_command(name: str, country: str, website: str | None, steering: bool)
 @click.option("--admin", is_flag=True, help="Also a coalition administrator.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
+@audit.from_command_line
 def create_person_command(email, name, org_slug, role, steering, admin, password_stdin):
     """Create a person; without --password-stdin, print an invitation link instead."""
     email = email.strip()
@@ -69,10 +70,7 @@ def create_person_command(email, name, org_slug, role, steering, admin, password
         db.session.commit()
         click.echo(f"Invitation for {email}: {external_url('accounts.accept_invitation', token=token)}")
         return
-    password = sys.stdin.readline().rstrip("\n")
-    problem = password_problem(password, [email, name])
-    if problem:
-        raise click.ClickException(f"The password is not acceptable ({problem}).")
+    password = read_new_password([email, name])
     people.create_user(email, name, organization, OrgRole(role), steering, admin, password=password)
     db.session.commit()
     click.echo(f"Created {email} in {organization.name}.")

@@ -17,7 +17,8 @@ def deliver(timestamp: int | None = None) -> tuple[int, int]:
     Deferred once the transaction that queued an email commits (``queue_email``), and run every minute: the sweep
     that retries failures after their backoff and delivers what a lost deferral left. Safe to run twice, or on
     several workers at once: each message is claimed before it goes to the mail server (``deliver_due``). Not
-    retried: the next minute's run is the retry, and a failed message keeps its own backoff.
+    retried: the next minute's run is the retry, and a message that failed keeps its own backoff (or has failed for
+    good: ``OutboxStatus.FAILED``).
     """
     sent = failed = 0
     while True:
@@ -26,5 +27,5 @@ def deliver(timestamp: int | None = None) -> tuple[int, int]:
         if batch_sent + batch_failed < BATCH:
             break
     if sent or failed:
-        log.info("Outbox: %s sent, %s failed (will be retried).", sent, failed)
+        log.info("Outbox: %s sent, %s not sent.", sent, failed)
     return sent, failed

@@ -10,11 +10,16 @@ from app.extensions import db
 
 
 class OutboxStatus(StrEnum):
-    PENDING = "pending"
+    PENDING = "pending"  # due at next_attempt_at: new, or after a temporary failure
     SENT = "sent"
+    FAILED = "failed"  # refused for good by the mail server, or failing for OUTBOX_RETRY_HOURS: an admin retries it
 
 
-OUTBOX_STATUS_LABELS = {OutboxStatus.PENDING: _l("Waiting to be sent"), OutboxStatus.SENT: _l("Sent")}
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("Waiting to be sent"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+}
 
 
 class OutboxMessage(db.Model):
@@ -36,7 +41,7 @@ class OutboxMessage(db.Model):
     )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # the mail server's answer, secret links redacted
     sent_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:

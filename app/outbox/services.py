@@ -3,6 +3,9 @@
 A secret link (see app.core.redaction) is kept whole only until its email is delivered: the admin outbox never shows
 it, the log shows it in development only, and the stored text loses it on delivery. Delivered emails lose
 their text OUTBOX_BODY_RETENTION_DAYS later (`retention run`); only the envelope stays.
+
+A temporary failure (a 4xx answer, a connection that fails) is retried with backoff; a permanent one (a 5xx
+answer), or temporary ones that last OUTBOX_RETRY_HOURS, leave the email FAILED until an admin retries it.
 """
 
 import logging
@@ -10,13 +13,14 @@ import smtplib
 import ssl
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from app.core import jobs
+from app.core import audit, jobs
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.core.redaction import redact_secrets
 from app.extensions import db
@@ -30,6 +34,10 @@ MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=10)
 DELIVER_JOB = "outbox.deliver"  # app/outbox/jobs.py
 CLAIM_WINDOW = 10  # messages a sender looks at for one claim: those other senders claimed first are passed over
+LAST_ERROR_LENGTH = 2000
+# 5xx answers that mean "fix your settings" (RFC 4954, 3207): authentication or encryption required (530, 538),
+# mechanism too weak (534), credentials refused (535). Temporary for us: the operator fixes MAIL_*.
+SETTINGS_CODES = {530, 534, 535, 538}
 
 
 def queue_email(
@@ -70,13 +78,49 @@ def _deliver_soon() -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min … capped at an hour: failures are retried, never dropped."""
+    """30 s, 1 min, 2 min … capped at an hour, between attempts after temporary failures."""
     # Capped before building the timedelta, which overflows after about 40 doublings.
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), MAX_BACKOFF.total_seconds()))
 
 
+def retried_for(attempts: int) -> timedelta:
+    """How long a message failing at each of its ``attempts`` has been retried: the sum of its backoffs."""
+    return sum((backoff(attempt) for attempt in range(1, attempts + 1)), timedelta())
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether the mail server refused the message for good (a 5xx answer): retrying would get the same answer.
+
+    Answers about our own settings excepted (``SETTINGS_CODES``): they refuse every message until an operator fixes
+    MAIL_*, and then every message should go without anyone having to retry it.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in error.recipients.values()]
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [error.smtp_code]
+    else:
+        return False
+    return all(code >= 500 and code not in SETTINGS_CODES for code in codes)
+
+
+def _reply_text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+
+
+def describe_error(error: Exception) -> str:
+    """The error as an admin reads it: its kind and the mail server's code and answer (which may name the
+    recipient, never a password), secret links redacted, truncated."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        text = "; ".join(f"{code} {_reply_text(reply)}" for code, reply in error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        text = f"{error.smtp_code} {_reply_text(error.smtp_error)}"
+    else:
+        text = str(error)
+    return redact_secrets(f"{type(error).__name__}: {text}")[:LAST_ERROR_LENGTH]
+
+
 def deliver_due(limit: int = 50) -> tuple[int, int]:
-    """Try every message whose time has come, up to ``limit``; returns (sent, failed). Commits per message.
+    """Try every message whose time has come, up to ``limit``; returns (sent, not sent). Commits per message.
 
     Any number of senders may run at once (``outbox send --loop`` on every node, the ``outbox.deliver`` job):
     each message is claimed (``_claim_next``) and the claim committed before it goes to the mail server, so one
@@ -146,8 +190,8 @@ def _commit_keeping(message: OutboxMessage) -> None:
 
 
 def _record(message: OutboxMessage, error: Exception | None) -> bool:
-    """Write the outcome of this sender's attempt and commit: sent, or due again after a backoff. Returns
-    whether it was sent."""
+    """Write the outcome of this sender's attempt and commit: sent; failed for good (a permanent error, or
+    temporary ones for OUTBOX_RETRY_HOURS of backoff); or due again after a backoff. Returns whether it was sent."""
     prepare_to_write(db.session)
     message.attempts += 1
     if error is None:
@@ -156,9 +200,14 @@ def _record(message: OutboxMessage, error: Exception | None) -> bool:
         message.last_error = None
         message.body = redact_secrets(message.body)  # delivered: the recipient holds the only copy of the link
     else:
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        message.next_attempt_at = utcnow() + backoff(message.attempts)
-        log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, error)
+        message.last_error = describe_error(error)
+        retry_hours = current_app.config["OUTBOX_RETRY_HOURS"]
+        if is_permanent(error) or (retry_hours and retried_for(message.attempts) >= timedelta(hours=retry_hours)):
+            message.status = OutboxStatus.FAILED
+            log.error("Email %s failed for good (attempt %s): %s", message.id, message.attempts, message.last_error)
+        else:
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            log.warning("Email %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)
     db.session.commit()
     return error is None
 
@@ -182,13 +231,25 @@ def transport(message: OutboxMessage) -> None:
         print(f"--- email to {message.recipient}: {message.subject}\n{body}\n---", flush=True)
 
 
+def message_id_domain() -> str:
+    """The domain of MAIL_FROM's address, else PUBLIC_URL's host: never the machine's name, which make_msgid would
+    look up (slowly) and reveal."""
+    config = current_app.config
+    address = parseaddr(config["MAIL_FROM"])[1]
+    return address.rpartition("@")[2] if "@" in address else urlsplit(config["PUBLIC_URL"]).hostname
+
+
 def send_smtp(message: OutboxMessage) -> None:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2].strip("> ") or None)
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = make_msgid(domain=message_id_domain())
+    # Sent by a program (RFC 3834): vacation responders and Exchange's out-of-office replies stay quiet.
+    email["Auto-Submitted"] = "auto-generated"
+    email["X-Auto-Response-Suppress"] = "All"
     email.set_content(message.body)
     if message.attachment_body is not None:
         media_type, *parameters = [part.strip() for part in message.attachment_type.split(";")]
@@ -210,10 +271,34 @@ def send_smtp(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
-def recent_messages(limit: int = 200) -> list[tuple[OutboxMessage, str]]:
-    """The latest messages for admins, each with its text as they may read it: secret links redacted."""
-    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
-    return [(message, redact_secrets(message.body)) for message in messages]
+def recent_messages(status: OutboxStatus | None = None, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
+    """The latest messages (of ``status``) for admins and operators, each with its text as they may read it:
+    secret links redacted."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    return [(message, redact_secrets(message.body)) for message in db.session.scalars(query)]
+
+
+def count_failed() -> int:
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.FAILED))
+
+
+def retry(actor, message: OutboxMessage) -> bool:
+    """Queue a failed message again, due now, with a fresh retry schedule (its attempts start again from zero);
+    audited. Returns False, changing nothing, when the message has not failed. The caller commits."""
+    if message.status != OutboxStatus.FAILED:
+        return False
+    audit.record("email_retried", target=message, actor=actor, attempts=message.attempts)
+    message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, utcnow()
+    _deliver_soon()
+    return True
+
+
+def retry_failed(actor) -> int:
+    """Queue every failed message again (``retry``); returns how many."""
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED))
+    return sum(retry(actor, message) for message in failed.all())
 
 
 def purge_delivered_bodies(cutoff: datetime) -> int:

@@ -162,7 +162,7 @@ def test_smtp_failure_keeps_the_message_and_retries_it_later(smtp_app, smtp_serv
     assert (message.status, message.attempts, message.last_error) == (OutboxStatus.SENT, 2, None)
 
 
-def test_repeated_failures_back_off_and_are_never_dropped(smtp_app, outbox):
+def test_repeated_temporary_failures_back_off_and_stay_pending(smtp_app, outbox):
     message = queue_reset("en")
     db.session.commit()
     for attempt in range(1, 4):
