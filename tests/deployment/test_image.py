@@ -7,7 +7,6 @@ the virtual environment first on the PATH).
 
 import os
 import re
-import runpy
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +20,7 @@ from alembic.script import ScriptDirectory
 
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, DefaultConfig
 from app.core import fonts
+from tests.deployment.helpers import gunicorn_settings
 from tests.reliability.server import GUNICORN, GUNICORN_CONFIG, free_port
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
@@ -107,15 +107,6 @@ def test_gunicorn_accepts_its_configuration_and_the_app():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def gunicorn_settings(monkeypatch, **environment: str) -> dict:
-    """The settings gunicorn.conf.py makes in ``environment`` (PORT, WEB_CONCURRENCY unset unless given)."""
-    for name in ("PORT", "WEB_CONCURRENCY"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(GUNICORN_CONFIG))
 
 
 def test_gunicorn_binds_port_and_runs_web_concurrency_workers_from_the_environment(monkeypatch):
