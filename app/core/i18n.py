@@ -123,8 +123,10 @@ def is_rtl(code: str) -> bool:
 
 def language_links() -> list[dict]:
     """One link per shipped language to the current page, with all its query arguments, in that language."""
-    args = {name: values for name, values in request.args.lists() if name != "lang"}
-    page = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else ""
+    path_args = request.view_args or {}
+    # A query argument named like one of the path's (``/invitations/<token>?token=…``) cannot be passed twice.
+    args = {name: values for name, values in request.args.lists() if name != "lang" and name not in path_args}
+    page = url_for(request.endpoint, **path_args, **args) if request.endpoint else ""
     separator = "&" if "?" in page else "?"
     return [
         {

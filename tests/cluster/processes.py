@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT
-from tests.reliability.server import free_port
+from tests.reliability.server import GUNICORN_CONFIG, free_port
 
 BIN = Path(sys.executable).parent
 HOST = "coalition.test"  # PUBLIC_URL's host, the only one TRUSTED_HOSTS lets in
@@ -107,7 +107,7 @@ class Process:
 
 
 class Node(Process):
-    """``gunicorn wsgi:app`` with two workers on a free loopback port."""
+    """``gunicorn wsgi:app`` with gunicorn.conf.py and two workers on a free loopback port."""
 
     def __init__(self, name: str, directory: Path, environment: dict):
         super().__init__(name, directory, environment)
@@ -117,8 +117,8 @@ class Node(Process):
     def command(self) -> list[str]:
         return [
             str(BIN / "gunicorn"),
-            *("--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--timeout", "30", "--graceful-timeout", "2"),
-            *("--access-logfile", "-", "wsgi:app"),
+            *("--config", str(GUNICORN_CONFIG), "--workers", "2", "--bind", f"127.0.0.1:{self.port}"),
+            *("--graceful-timeout", "2", "wsgi:app"),
         ]
 
     def start(self) -> None:

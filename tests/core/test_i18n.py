@@ -68,6 +68,10 @@ def test_language_switcher_keeps_every_query_argument(login, personas):
     assert 'href="/incidents/?severity=3&amp;severity=4&amp;q=hate&amp;lang=fr"' in body
 
 
+def test_a_query_argument_named_like_a_path_argument_leaves_the_page_working(client):
+    assert client.get("/invitations/no-such-invitation?token=another").status_code == 404
+
+
 def test_time_zone_comes_from_the_browser_cookie(client):
     client.set_cookie("tz", "Asia/Kolkata")
     assert "Asia/Kolkata" in client.get("/").get_data(as_text=True)

@@ -21,6 +21,8 @@ import requests
 from app.config import PROJECT_ROOT
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+# Production's settings (timeouts, access log, proxy headers), with the workers, address and a quick stop overridden.
+GUNICORN_CONFIG = PROJECT_ROOT / "gunicorn.conf.py"
 SECRET_KEY = "reliability-secret-key"
 
 
@@ -31,7 +33,8 @@ def free_port() -> int:
 
 
 class Server:
-    """``gunicorn wsgi:app`` on a free loopback port; its output (access and error log) goes to ``log_path``."""
+    """``gunicorn wsgi:app`` with gunicorn.conf.py on a free loopback port; its output (access and error log) goes to
+    ``log_path``."""
 
     def __init__(self, directory: Path, database_url: str, workers: int = 3, **settings):
         self.workers = workers
@@ -58,17 +61,8 @@ class Server:
             self.process = subprocess.Popen(
                 [
                     str(GUNICORN),
-                    "--workers",
-                    str(self.workers),
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--timeout",
-                    "60",
-                    "--graceful-timeout",
-                    "2",
-                    "--access-logfile",
-                    "-",
-                    "wsgi:app",
+                    *("--config", str(GUNICORN_CONFIG), "--workers", str(self.workers)),
+                    *("--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "wsgi:app"),
                 ],
                 cwd=PROJECT_ROOT,
                 env=self._environment(),
@@ -157,7 +151,7 @@ def assert_log_clean(server: Server) -> None:
     log = server.log()
     assert "database is locked" not in log, log[-5000:]
     assert "Traceback" not in log, log[-5000:]
-    assert '" 500 ' not in log and '" 503 ' not in log, log[-5000:]
+    assert '" 500 ' not in log and '" 503 ' not in log, log[-5000:]  # '"GET" 500 ...' in gunicorn.conf.py's format
 
 
 def at_once(count: int, work) -> list:
