@@ -29,7 +29,7 @@ FEATURES = (
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, request hooks, core, each feature, error handlers.
+    """Build the app: config, logs and error reports, extensions, request hooks, core, each feature, error handlers.
 
     ``config`` overrides everything else (tests). Never touches the database.
     """

@@ -96,8 +96,8 @@ class StandardErrorHandler(logging.StreamHandler):
 
 
 def configure(log_format: str) -> None:
-    """Send records to stderr as ``log_format`` says (``json`` or ``text``): the app's own from INFO, the
-    libraries' from WARNING. Logging is the process's: the last app built decides the format."""
+    """Send records to stderr as ``log_format`` says: ``json`` from INFO for the app's own records (WARNING for
+    the libraries'), ``text`` from WARNING. Logging is the process's: the last app built decides."""
     root = logging.getLogger()
     handler = next((each for each in root.handlers if isinstance(each, StandardErrorHandler)), None)
     if handler is None:
@@ -105,9 +105,9 @@ def configure(log_format: str) -> None:
         handler.addFilter(ContextFilter())
         root.addHandler(handler)
     handler.setFormatter(JsonLineFormatter() if log_format == "json" else TextFormatter())
-    app_log = logging.getLogger("app")
-    if app_log.level == logging.NOTSET or app_log.level > logging.INFO:
-        app_log.setLevel(logging.INFO)
+    # JSON lines are for a log collector: it gets the app's INFO records too (the access lines, what jobs did).
+    # A terminal keeps Python's WARNING threshold: a command's INFO records would repeat what it prints.
+    logging.getLogger("app").setLevel(logging.INFO if log_format == "json" else logging.NOTSET)
 
 
 def request_id_from(sent: str | None) -> str:
@@ -135,7 +135,7 @@ def method_name() -> str:
 
 def finish_request(response):
     """``after_request``, the last: echo the id, and log the access line."""
-    if "request_id" not in g:  # a request refused before any hook ran
+    if "request_id" not in g:  # failed before the hooks ran (its session could not be opened): Flask logged it
         return response
     response.headers[REQUEST_ID_HEADER] = g.request_id
     rule = request.url_rule.rule if request.url_rule else None

@@ -142,7 +142,6 @@ def test_an_unhandled_error_is_reported_without_personal_data(make_app, person_f
     app.add_url_rule("/crash", view_func=crash, methods=["POST"])
     with app.app_context():
         person = person_factory(email=EMAIL)
-        person_id = person.id
         client = app.test_client()
         sign_in_as(client, person)
     response = client.post(
