@@ -24,7 +24,7 @@ def log_something(note: str) -> None:
 
 @pytest.fixture
 def json_app(make_app):
-    """An app logging JSON lines, with a route that fails; the worker's logs go back to text afterwards."""
+    """An app logging JSON lines, with a route that fails."""
     application = make_app(LOG_FORMAT="json", PROPAGATE_EXCEPTIONS=False)
 
     @allow(PUBLIC)
@@ -32,8 +32,7 @@ def json_app(make_app):
         raise RuntimeError("boom")
 
     application.add_url_rule("/crash", view_func=crash)
-    yield application
-    logs.configure("text")
+    return application
 
 
 def json_lines(capsys) -> list[dict]:
