@@ -85,6 +85,7 @@ def test_log_lines_carry_no_email_token_query_or_full_address(json_app, person_f
     )
     client.get(f"/password/reset/{token}", environ_base={"REMOTE_ADDR": CLIENT_ADDRESS})
     client.get(f"/invitations/{token}?lang=fr", environ_base={"REMOTE_ADDR": "2001:db8:1234:5678::9"})
+    client.get(f"/api/v1/meetings/feed/{token}.ics", environ_base={"REMOTE_ADDR": CLIENT_ADDRESS})
     client.get("/crash?email=" + email, environ_base={"REMOTE_ADDR": CLIENT_ADDRESS})
 
     lines = json_lines(capsys)
@@ -92,12 +93,14 @@ def test_log_lines_carry_no_email_token_query_or_full_address(json_app, person_f
         ("accounts.sign_in", "/sign-in", 200),
         ("accounts.reset_password", "/password/reset/<token>", 404),
         ("accounts.accept_invitation", "/invitations/<token>", 404),
+        ("meetings_api.get_calendar_feed", "/api/v1/meetings/feed/<token>.ics", 404),
         ("crash", "/crash", 500),
     ]
     assert [line["client"] for line in access_lines(lines)] == [
         "203.0.113.0/24",
         "203.0.113.0/24",
         "2001:db8:1234::/48",
+        "203.0.113.0/24",
         "203.0.113.0/24",
     ]
     written = json.dumps(lines)
