@@ -29,7 +29,7 @@ FEATURES = (
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, request hooks, core, each feature, error handlers.
+    """Build the app: config, logs and error reports, extensions, request hooks, core, each feature, error handlers.
 
     ``config`` overrides everything else (tests). Never touches the database.
     """
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    _observe(app)
     _trust_proxies(app)
     _init_extensions(app)
     _register_request_hooks(app)
@@ -50,6 +51,14 @@ def create_app(config: dict | None = None) -> Flask:
 
         bench.init_app(app)
     return app
+
+
+def _observe(app: Flask) -> None:
+    """Logs in the configured format, and error reports when ``SENTRY_DSN`` is set: before anything logs."""
+    from app.core import error_reporting, logs
+
+    logs.configure(app.config["LOG_FORMAT"])
+    error_reporting.init_app(app)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -85,10 +94,15 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import authenticate_api_request, protect_from_csrf
-    from app.core import disclosure, geo, i18n, permissions, security
+    from app.core import disclosure, geo, i18n, logs, metrics, permissions, security
     from app.core.access import enforce_access
     from app.core.markdown import render_markdown
 
+    # The request id first, so every record carries it; the access line and the latency last, when all is done.
+    app.before_request(logs.start_request)
+    app.after_request(logs.finish_request)
+    app.after_request(metrics.observe_request)
+    app.teardown_request(logs.end_request)
     app.before_request(security.refuse_nul_bytes)
     app.before_request(authenticate_api_request)
     app.before_request(protect_from_csrf)

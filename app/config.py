@@ -193,6 +193,31 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "PASSWORD_RESET_TTL_MINUTES": Setting(int, "How long a password-reset link works."),
     "SESSION_IDLE_MINUTES": Setting(int, "A session ends after this long without use (12 hours)."),
     "SESSION_MAX_HOURS": Setting(int, "A session ends this long after sign-in, used or not (14 days)."),
+    "LOG_FORMAT": Setting(
+        str,
+        "`json`: one JSON object per line on stderr (a request id in every record, one access line per request); "
+        "`text`: one readable line. See [operations](operations.md#logs).",
+        "`json` in production, else `text`",
+    ),
+    "METRICS_TOKEN": Setting(
+        str,
+        "Bearer token a Prometheus scraper sends to read `/metrics`. With neither it nor "
+        "`METRICS_ALLOWED_NETWORKS`, `/metrics` answers 404. See [operations](operations.md#metrics).",
+    ),
+    "METRICS_ALLOWED_NETWORKS": Setting(
+        list,
+        "Comma-separated networks (`10.0.0.0/8,2001:db8::/32`) whose addresses read `/metrics` without the token; "
+        "the client's address as `TRUSTED_PROXIES` resolves it.",
+    ),
+    "SENTRY_DSN": Setting(
+        str,
+        "Report unhandled errors to Sentry (or a compatible service) at this DSN, with personal data removed. "
+        "See [operations](operations.md#error-reporting).",
+        "unset (no reports)",
+    ),
+    "SENTRY_TRACES_SAMPLE_RATE": Setting(
+        float, "Share of requests Sentry also traces for performance, from `0` (none) to `1` (every one)."
+    ),
     "FOUR_EYES_REVIEW": Setting(
         bool,
         "A steering person cannot verify an incident their own organization filed; a reviewer from another "
@@ -281,6 +306,12 @@ class DefaultConfig:
     # Wrong second-factor codes per account, from any address. A guess hits one of three valid TOTP codes in a
     # million: at most ten a day keeps a year of guessing with the password in hand near 1 %.
     SECOND_FACTOR_ACCOUNT_RATE_LIMIT = "5 per hour; 10 per day"
+    # Observability (app/core/logs.py, metrics.py, error_reporting.py).
+    LOG_FORMAT: str | None = None  # None: json in production, text elsewhere
+    METRICS_TOKEN: str | None = None
+    METRICS_ALLOWED_NETWORKS: list[str] | None = None
+    SENTRY_DSN: str | None = None
+    SENTRY_TRACES_SAMPLE_RATE = 0.0
     WTF_CSRF_CHECK_DEFAULT = False  # checked in app/accounts/auth.py, which exempts API token requests
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
@@ -350,6 +381,7 @@ def _finish(app) -> None:
         raise ConfigurationError("STORAGE_URL must be s3://bucket/prefix, or unset for the folder EVIDENCE_DIR.")
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigurationError("TRUSTED_PROXIES is the number of reverse proxies in front of the app: 0 or more.")
+    _check_observability(config, production)
     config.setdefault("SQLALCHEMY_DATABASE_URI", database_uri(config.get("DATABASE_URL"), app.instance_path))
     if not config.get("JOB_QUEUE"):
         on_postgresql = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
@@ -358,6 +390,21 @@ def _finish(app) -> None:
         raise ConfigurationError("JOB_QUEUE must be postgresql or memory.")
     if config["JOB_QUEUE"] == "postgresql" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         raise ConfigurationError("JOB_QUEUE=postgresql needs a PostgreSQL DATABASE_URL.")
+
+
+def _check_observability(config, production: bool) -> None:
+    config["LOG_FORMAT"] = config.get("LOG_FORMAT") or ("json" if production else "text")
+    if config["LOG_FORMAT"] not in {"json", "text"}:
+        raise ConfigurationError("LOG_FORMAT must be json or text.")
+    for network in config.get("METRICS_ALLOWED_NETWORKS") or []:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"METRICS_ALLOWED_NETWORKS must list networks such as 10.0.0.0/8, not {network!r}."
+            ) from None
+    if not 0 <= config["SENTRY_TRACES_SAMPLE_RATE"] <= 1:
+        raise ConfigurationError("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
 
 
 def _check_public_address(config) -> None:

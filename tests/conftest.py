@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, text
 os.environ["COALITION_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="coalition-test-instance-")
 
 from app import create_app  # noqa: E402  (the instance path must be set first)
+from app.core import logs  # noqa: E402
 from app.extensions import db  # noqa: E402
 from tests.databases import is_postgresql, scratch_database  # noqa: E402
 from tests.s3 import s3_bucket, s3_endpoint, s3_store, store  # noqa: E402, F401  (fixtures)
@@ -218,6 +219,14 @@ def make_app(database_url, cleaner_engine):
             db.session.remove()
             db.engine.dispose()
     empty_all_tables(cleaner_engine)
+
+
+@pytest.fixture(autouse=True)
+def text_logs_after_the_test():
+    """Logging is the process's, and the last app built set its format: a test that built an app logging JSON
+    (a production one) would leave JSON lines and INFO records to the tests after it."""
+    yield
+    logs.configure("text")
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from app.tracker.views import PLATFORM_SECTIONS
 
 BLUEPRINTS = {
     "health",
+    "metrics",
     "api-docs",
     "outbox",
     *("accounts", "accounts_settings", "accounts_people", "accounts_api"),

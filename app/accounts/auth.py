@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
-from app.core import audit
+from app.core import audit, metrics
 from app.core.access import SAFE_METHODS, is_api_request
 from app.core.db import prepare_to_write, utcnow
 from app.core.permissions import is_signed_in
@@ -42,6 +42,7 @@ def authenticate(email: str, password: str) -> User | None:
         if user is None:
             verify_password(None, password)
         audit.record("sign_in_failed", target=user, actor=user, email_domain=normalize_email(email).rpartition("@")[2])
+        metrics.SIGN_IN_FAILURES.labels(step="password").inc()
         return None
     if not user.is_active:
         audit.record("sign_in_refused_inactive", target=user, actor=user)

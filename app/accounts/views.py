@@ -14,7 +14,7 @@ from app.accounts.forms import (
     TwoFactorForm,
 )
 from app.accounts.models import COALITION_ROLE_LABELS, ORG_ROLE_LABELS, User
-from app.core import audit, permissions
+from app.core import audit, metrics, permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.links import safe_next
 from app.extensions import db, limiter
@@ -108,6 +108,7 @@ def sign_in_second_factor():
         if two_factor.verify_second_factor(user, form.code.data):
             return _finish_sign_in(user, session.get("second_factor_next"), two_factor_verified=True)
         audit.record("second_factor_failed", target=user, actor=user)
+        metrics.SIGN_IN_FAILURES.labels(step="second_factor").inc()
         db.session.commit()
         flash(_("That code is not valid. Check your device's clock and try again."), "error")
     return render_template("accounts/second_factor.html", form=form)

@@ -4,9 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Core's tables, session listeners, health check, the API (which features add to) and the ``translate``,
-    ``audit`` and ``storage`` commands; before any feature."""
-    from app.core import api, audit, health, pdf, storage, submissions, versions  # noqa: F401  (submissions: tables)
+    """Core's tables, session listeners, health check, metrics, the API (which features add to) and the
+    ``translate``, ``audit`` and ``storage`` commands; before any feature."""
+    from app.core import api, audit, health, metrics, pdf, storage, submissions, versions  # noqa: F401
     from app.core.cli import docs_cli, translate_cli
     from app.core.ids import IdConverter
     from app.core.storage_cli import storage_cli
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     pdf.init_app(app)
     storage.register_references(app, pdf.RenderedPdf.sha256)  # a stored PDF may also be some evidence's content
     app.register_blueprint(health.bp)
+    metrics.init_app(app)
     api.init_app(app)
     app.cli.add_command(translate_cli)
     app.cli.add_command(docs_cli)

@@ -29,6 +29,7 @@ from sqlalchemy import JSON, String, Text, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.core import logs
 from app.core.db import utcnow
 from app.extensions import db
 
@@ -110,10 +111,11 @@ class Queue:
 
     def _runner(self, spec: JobSpec, strategy: procrastinate.RetryStrategy):
         def run(context, **arguments):
-            with self.flask_app.app_context():
+            with self.flask_app.app_context(), logs.context(job_id=context.job.id, job_name=spec.name):
                 try:
                     spec.function(**arguments)
                     db.session.commit()
+                    log.info("Job %s done (attempt %s)", spec.name, context.job.attempts + 1)
                 except Exception as error:
                     db.session.rollback()
                     if not spec.retries or context.job.attempts >= strategy.max_attempts:

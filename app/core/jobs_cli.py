@@ -22,6 +22,7 @@ def worker_command(concurrency: int | None):
             "JOB_QUEUE is memory: the web process runs the jobs itself (make run). "
             "Workers of their own need the PostgreSQL queue (DATABASE_URL=postgresql://…)."
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Every record from INFO (procrastinate's "Starting job …" lines too), in the app's log format (app.core.logs).
+    logging.getLogger().setLevel(logging.INFO)
     owner.with_periodic_jobs()
     owner.work(concurrency=concurrency or current_app.config["WORKER_CONCURRENCY"], name=socket.gethostname())

@@ -26,7 +26,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.http import http_date, quote_etag
 
-from app.core import permissions, versions
+from app.core import metrics, permissions, versions
 from app.extensions import cache
 
 MAX_AGE = 60
@@ -128,6 +128,7 @@ def _as_public(view, *args, **kwargs) -> str:
 def _compressed_copy(key: str, draw, timeout: int | None = None) -> bytes:
     """The cached gzip-compressed page under ``key``; ``draw()`` draws it when the cache has none."""
     compressed = cache.get(key)
+    metrics.PAGE_CACHE_LOOKUPS.labels(result="miss" if compressed is None else "hit").inc()
     if compressed is None:
         compressed = gzip.compress(draw().encode(), GZIP_LEVEL)
         cache.set(key, compressed, timeout=timeout)
