@@ -6,6 +6,7 @@ checkout and the reliability and cluster tests all serve with these settings. Co
 """
 
 import os
+import shutil
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
@@ -51,3 +52,18 @@ accesslog = "-"
 access_log_format = '%(t)s "%(m)s" %(s)s %(b)s %(M)sms %({x-request-id}o)s'
 errorlog = "-"
 loglevel = "info"
+
+
+def on_starting(server):
+    """Metrics of several workers (prometheus_client's multiprocess mode) are files in PROMETHEUS_MULTIPROC_DIR:
+    start each server with the folder empty, or the last run's counters would be added to this one's."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from app.core.metrics import child_exit
+
+    child_exit(server, worker)

@@ -11,7 +11,9 @@ command="${1:-web}"
 if [ "$#" -gt 0 ]; then shift; fi
 
 case "$command" in
-    web) exec gunicorn --config gunicorn.conf.py "$@" wsgi:app ;;
+    # Several workers share their metrics through files in this folder (emptied as gunicorn starts).
+    web) export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-/tmp/coalition-metrics}"
+         exec gunicorn --config gunicorn.conf.py "$@" wsgi:app ;;
     worker) exec flask --app wsgi worker "$@" ;;
     migrate) exec flask --app wsgi db upgrade "$@" ;;
     *) exec flask --app wsgi "$command" "$@" ;;

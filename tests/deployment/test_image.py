@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from alembic.script import ScriptDirectory
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, DefaultConfig
 from app.core import fonts
@@ -220,3 +221,51 @@ def test_web_serves_with_the_gunicorn_configuration_passes_its_health_check_and_
     assert "Shutting down: Master" in log
     assert "Control socket" not in log
     assert health_check(environment).returncode == 1
+
+
+def test_web_shares_its_workers_metrics_through_files_and_forgets_the_last_runs(image, tmp_path):
+    """Two gunicorn workers count their requests in files of the metrics folder, which a scrape (answered by
+    either) adds up; counts left there by a previous server are not added to this one's."""
+    port = free_port()
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_12345.db").write_bytes(b"left by the last server")
+    environment = image[0] | {
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "METRICS_TOKEN": "scrape-token",
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+    }
+    web = subprocess.Popen(
+        [str(ENTRYPOINT), "web", "--bind", f"127.0.0.1:{port}"],
+        cwd="/",
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while health_check(environment).returncode != 0:
+            assert web.poll() is None and time.monotonic() < deadline, "web did not start"
+            time.sleep(0.2)
+        assert not (folder / "counter_12345.db").exists()
+        for _ in range(20):
+            requests.get(f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST}, timeout=10)
+        scraped = requests.get(
+            f"http://127.0.0.1:{port}/metrics",
+            headers={"Host": HOST, "Authorization": "Bearer scrape-token"},
+            timeout=10,
+        )
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+    assert scraped.status_code == 200
+    families = {family.name: family for family in text_string_to_metric_families(scraped.text)}
+    health_requests = sum(
+        sample.value
+        for sample in families["coalition_http_request_duration_seconds"].samples
+        if sample.name.endswith("_count") and sample.labels["endpoint"] == "health.healthz"
+    )
+    assert health_requests >= 20  # the polling health checks, and the twenty, whichever worker answered
+    assert list(folder.glob("histogram_*.db")), "the workers counted in their own memory"
