@@ -104,6 +104,7 @@ MATRIX = {
     "static": ("GET", {"filename": "css/app.css"}, PUBLIC),
     "main.index": ("GET", {}, PUBLIC),
     "health.healthz": ("GET", {}, PUBLIC),
+    "health.readyz": ("GET", {}, PUBLIC),
     "api-docs.openapi_json": ("GET", {}, PUBLIC),
     "platforms_api.list_platforms": ("GET", {}, PUBLIC),
     "organizations_api.list_organizations": ("GET", {}, PUBLIC),

@@ -11,24 +11,57 @@ current PDF (``store``) and removes the ones it superseded (``remove``): their r
 the commit unless another row still names the same content.
 """
 
+import functools
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Response, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.config import PROJECT_ROOT
 from app.core import jobs, storage
 from app.core.db import listen_once, prepare_to_write, reading_connection, upsert, utcnow
+from app.core.errors import DomainError
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "css" / "print.css"
 RETRY_SECONDS = 3  # a PDF takes 0.5 to 4 s to render: the "being prepared" page asks again after this
 RENDER_RETRIES = 2
 _RENDERERS: dict[str, Callable[..., None]] = {}
 _FILES_TO_DELETE = "rendered_pdf_files_to_delete"  # key in the session's info: hashes of removed rows' files
+# What WeasyPrint loads (Debian's names): without them it cannot be imported at all.
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
+
+
+class LanguageFonts(NamedTuple):
+    fontconfig_language: str  # as `fc-list :lang=…` takes it
+    debian_package: str  # a package with a font for it
+
+
+# A font for each shipped language, or its PDFs show empty boxes: `flask check` asks fontconfig for each and names
+# the package of those missing. Noto covers them all (print.css asks for Noto first), Urdu in Nastaliq.
+LANGUAGE_FONTS = {
+    locale: LanguageFonts(locale, "fonts-noto-core") for locale in ("en", "fr", "es", "pt", "sw", "ar", "ur", "hi")
+}
+
+
+class PdfError(DomainError):
+    MESSAGES = {
+        "unavailable": (
+            _l(
+                "PDFs are not available on this server; the administrator has been told. "
+                "You can print this page from your browser instead."
+            ),
+            503,
+        ),
+    }
 
 
 class RenderedPdf(db.Model):
@@ -54,6 +87,22 @@ def init_app(app) -> None:
     """Delete the files of removed rows once their transaction commits (listens once per process)."""
     listen_once(db.session, "after_commit", _delete_removed_files)
     listen_once(db.session, "after_rollback", lambda session: session.info.pop(_FILES_TO_DELETE, None))
+
+
+@functools.cache
+def renderer_problem() -> str | None:
+    """Why WeasyPrint cannot render in this process (Pango or another of its libraries is missing), or None.
+    Asked once per process, since its libraries only change with a restart; the first answer logs the fix."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:  # OSError: a library it loads with dlopen is missing
+        log.error(
+            "PDFs are unavailable: WeasyPrint cannot load (%s). Install Pango (sudo apt-get install %s), then restart.",
+            error,
+            " ".join(PANGO_PACKAGES),
+        )
+        return str(error)
+    return None
 
 
 def render_pdf(html: str) -> bytes:
@@ -144,7 +193,13 @@ def render(kind: str, subject: str, params: dict) -> None:
 
 
 def request_render(kind: str, subject: str, variant: str, params: dict) -> None:
-    """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits."""
+    """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits.
+
+    :raise PdfError: ``unavailable`` (503) when this server cannot render PDFs: the reader is told at once,
+        rather than waiting on a job that can only fail.
+    """
+    if renderer_problem() is not None:
+        raise PdfError("unavailable")
     jobs.defer(render, kind=kind, subject=subject, params=params, queueing_lock=f"pdf:{kind}:{subject}:{variant}")
 
 

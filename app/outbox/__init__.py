@@ -4,10 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Outbox: its table, the admin page, the ``outbox`` commands and the delivery job."""
+    """Outbox: its table, the admin page, the ``outbox`` commands, the delivery job and the SMTP check."""
+    from app.core import checks
     from app.outbox import jobs, models  # noqa: F401  (its tables, for the metadata and migrations; its job)
+    from app.outbox.checks import smtp_server
     from app.outbox.cli import outbox_cli
     from app.outbox.views import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)
+    checks.register("smtp", smtp_server)
