@@ -156,6 +156,11 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
         "`postgresql` on PostgreSQL, else `memory`",
     ),
     "WORKER_CONCURRENCY": Setting(int, "Jobs one `flask worker` process runs at once."),
+    "READY_MAX_JOB_BACKLOG": Setting(
+        int,
+        "`/readyz` answers 503 when more jobs than this wait in the queue (the workers are not keeping up); "
+        "`0` never does.",
+    ),
     "REDIS_URL": Setting(
         str,
         "Redis shared by every app server: the page cache and the rate-limit counters use it unless "
@@ -186,11 +191,6 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     "PASSWORD_RESET_TTL_MINUTES": Setting(int, "How long a password-reset link works."),
     "SESSION_IDLE_MINUTES": Setting(int, "A session ends after this long without use (12 hours)."),
     "SESSION_MAX_HOURS": Setting(int, "A session ends this long after sign-in, used or not (14 days)."),
-    "READY_MAX_JOB_BACKLOG": Setting(
-        int,
-        "`/readyz` answers 503 when more jobs than this wait in the queue (the workers are not keeping up); "
-        "`0` never does.",
-    ),
     "FOUR_EYES_REVIEW": Setting(
         bool,
         "A steering person cannot verify an incident their own organization filed; a reviewer from another "
