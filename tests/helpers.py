@@ -124,7 +124,7 @@ class RedisServer:
         return server
 
     def ping(self) -> Exception | None:
-        from app.core.checks import ping_redis
+        from app.core.server_checks import ping_redis
 
         return ping_redis(self.url)
 

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core import checks, jobs, storage
+from app.core import jobs, server_checks, storage
 from app.core.access import PUBLIC, allow
 from app.extensions import db, limiter
 
@@ -60,10 +60,10 @@ def database_ready() -> str:
 
 
 def redis_ready() -> str:
-    urls = checks.redis_urls(current_app.config)
+    urls = server_checks.redis_urls(current_app.config)
     if not urls:
         return NOT_CONFIGURED
-    return READY if all(checks.ping_redis(url) is None for url in urls) else UNAVAILABLE
+    return READY if all(server_checks.ping_redis(url) is None for url in urls) else UNAVAILABLE
 
 
 def storage_ready() -> str:

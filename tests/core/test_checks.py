@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
-from app.core import checks
+from app.core import server_checks
 from app.core.checks_cli import check_command
 from tests.reliability.server import free_port
 
@@ -116,8 +116,8 @@ def test_a_mail_server_that_does_not_answer_fails(app):
 
 
 def test_a_language_without_a_font_fails_naming_the_package(app, monkeypatch):
-    real = checks.font_families
-    monkeypatch.setattr(checks, "font_families", lambda language: [] if language == "hi" else real(language))
+    real = server_checks.font_families
+    monkeypatch.setattr(server_checks, "font_families", lambda language: [] if language == "hi" else real(language))
     code, statuses, output = run_check(lambda: app, "--only", "fonts")
     assert (code, statuses) == (1, {"Fonts": "FAIL"}), output
     assert "no font for hi" in output and "sudo apt-get install fonts-noto-core" in output
