@@ -162,23 +162,19 @@ def mail(app: Flask) -> Result:
 
 @check("trusted-proxies")
 def trusted_proxies(app: Flask) -> Result:
+    """The shell cannot see the proxies in front: the count is judged, and the operator told how to verify it."""
     proxies = app.config["TRUSTED_PROXIES"]
-    unverifiable = "This cannot be verified from the shell: after signing in through the proxy, the audit trail "
+    verify = "Not verifiable from the shell: signed in through the proxy, the audit trail should show your address."
     if not proxies:
         return Result(
             "Reverse proxies",
             WARN,
-            "TRUSTED_PROXIES is 0: right only if clients reach gunicorn directly. Behind a proxy every client shares "
-            "its address (one client's failed sign-ins lock everyone out; the audit trail records the proxy). "
-            + unverifiable
-            + "should show your own address.",
+            "TRUSTED_PROXIES is 0: right only if clients reach gunicorn directly. Behind a proxy every client "
+            "shares its address (one client's failed sign-ins lock everyone out; the audit trail records the proxy). "
+            + verify,
             "behind nginx alone: export TRUSTED_PROXIES=1",
         )
-    return Result(
-        "Reverse proxies",
-        OK,
-        f"{proxies} in front. {unverifiable}should show your own address, not a proxy's.",
-    )
+    return Result("Reverse proxies", OK, f"{proxies} in front. {verify}")
 
 
 AT_STARTUP = ("environment", "secret-key", "trusted-hosts", "public-url", "mail")

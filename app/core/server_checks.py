@@ -12,21 +12,23 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
+from app.core import jobs, pdf, storage
 from app.core.checks import FAIL, OK, PROBE_TIMEOUT_SECONDS, WARN, Result, check, first_line
+from app.core.pdf import LANGUAGE_FONTS
+from app.extensions import db
 
 UPGRADE = "flask --app wsgi db upgrade (after a backup)"
 
 
 @check("database")
 def database(app: Flask) -> Result:
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.extensions import db
-
     try:
         with db.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
@@ -56,12 +58,6 @@ def database(app: Flask) -> Result:
 
 @check("job-queue")
 def job_queue(app: Flask) -> Result:
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.core import jobs
-    from app.extensions import db
-
     if app.config["JOB_QUEUE"] == "memory":
         return Result(
             "Job queue",
@@ -93,8 +89,6 @@ def redis_urls(config) -> list[str]:
 
 def ping_redis(url: str) -> Exception | None:
     """None when the Redis at ``url`` answers PING within a few seconds, else the error."""
-    import redis
-
     client = redis.Redis.from_url(
         url, socket_connect_timeout=PROBE_TIMEOUT_SECONDS, socket_timeout=PROBE_TIMEOUT_SECONDS
     )
@@ -138,8 +132,6 @@ def redis_servers(app: Flask) -> Result:
 @check("storage")
 def file_storage(app: Flask) -> Result:
     """Write, read back and delete a probe file through the store, whichever its backend."""
-    from app.core import storage
-
     url = app.config.get("STORAGE_URL")
     where = without_password(url) if url else str(storage.storage_root())
     data = f"coalition check {uuid.uuid4()}".encode()
@@ -167,8 +159,6 @@ def file_storage(app: Flask) -> Result:
 
 @check("pdf")
 def pdf_rendering(app: Flask) -> Result:
-    from app.core import pdf
-
     install = "sudo apt-get install " + " ".join(pdf.PANGO_PACKAGES)
     problem = pdf.renderer_problem()
     if problem is not None:
@@ -190,8 +180,6 @@ def font_families(language: str) -> list[str]:
 @check("fonts")
 def fonts(app: Flask) -> Result:
     """A font for every shipped language, or its PDFs show empty boxes (WeasyPrint finds fonts via fontconfig)."""
-    from app.core.pdf import LANGUAGE_FONTS
-
     unlisted = [locale for locale in app.config["SUPPORTED_LOCALES"] if locale not in LANGUAGE_FONTS]
     if unlisted:
         return Result(
