@@ -19,14 +19,13 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import Response, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.config import PROJECT_ROOT
 from app.core import jobs, storage
 from app.core.db import listen_once, prepare_to_write, reading_connection, upsert, utcnow
-from app.core.errors import DomainError
+from app.core.errors import ERROR_TEXT
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -52,16 +51,9 @@ LANGUAGE_FONTS = {
 }
 
 
-class PdfError(DomainError):
-    MESSAGES = {
-        "unavailable": (
-            _l(
-                "PDFs are not available on this server; the administrator has been told. "
-                "You can print this page from your browser instead."
-            ),
-            503,
-        ),
-    }
+class PdfUnavailable(Exception):
+    """This server cannot render PDFs (see ``renderer_problem``): a condition of the server, not a refusal of the
+    reader's request, so not a domain error; ``unavailable_response`` answers it."""
 
 
 class RenderedPdf(db.Model):
@@ -84,7 +76,9 @@ class RenderedPdf(db.Model):
 
 
 def init_app(app) -> None:
-    """Delete the files of removed rows once their transaction commits (listens once per process)."""
+    """Delete the files of removed rows once their transaction commits (listens once per process); answer
+    ``PdfUnavailable`` with a 503."""
+    app.register_error_handler(PdfUnavailable, unavailable_response)
     listen_once(db.session, "after_commit", _delete_removed_files)
     listen_once(db.session, "after_rollback", lambda session: session.info.pop(_FILES_TO_DELETE, None))
 
@@ -195,11 +189,11 @@ def render(kind: str, subject: str, params: dict) -> None:
 def request_render(kind: str, subject: str, variant: str, params: dict) -> None:
     """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits.
 
-    :raise PdfError: ``unavailable`` (503) when this server cannot render PDFs: the reader is told at once,
-        rather than waiting on a job that can only fail.
+    :raise PdfUnavailable: this server cannot render PDFs: the reader is told at once (503), rather than waiting
+        on a job that can only fail.
     """
     if renderer_problem() is not None:
-        raise PdfError("unavailable")
+        raise PdfUnavailable()
     jobs.defer(render, kind=kind, subject=subject, params=params, queueing_lock=f"pdf:{kind}:{subject}:{variant}")
 
 
@@ -230,6 +224,26 @@ def preparing_response() -> Response:
         )
     response.status_code = 202
     response.headers["Retry-After"] = str(RETRY_SECONDS)
+    response.cache_control.no_store = True
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+def unavailable_response(_error: PdfUnavailable) -> Response:
+    """503 when this server cannot render PDFs: the error page, or a line of text for a client that does not take
+    HTML; never cached. The log already names the fix (``renderer_problem``)."""
+    from flask_babel import gettext as _
+
+    message = _(
+        "PDFs are not available on this server; the administrator has been told. "
+        "You can print this page from your browser instead."
+    )
+    if request.accept_mimetypes.accept_html:
+        page = render_template("errors/error.html", code=503, title=ERROR_TEXT[503][0], description=message)
+        response = Response(page)
+    else:
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = 503
     response.cache_control.no_store = True
     response.vary.update(("Accept", "Accept-Language", "Cookie"))
     return response
