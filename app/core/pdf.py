@@ -192,8 +192,9 @@ def request_render(kind: str, subject: str, variant: str, params: dict) -> None:
     :raise PdfUnavailable: this server cannot render PDFs: the reader is told at once (503), rather than waiting
         on a job that can only fail.
     """
-    if renderer_problem() is not None:
-        raise PdfUnavailable()
+    problem = renderer_problem()
+    if problem is not None:
+        raise PdfUnavailable(problem)  # in a job (letters.prerender_pdfs), admins read it on /admin/jobs
     jobs.defer(render, kind=kind, subject=subject, params=params, queueing_lock=f"pdf:{kind}:{subject}:{variant}")
 
 

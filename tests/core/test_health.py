@@ -2,6 +2,7 @@
 named: database, Redis, file store, job backlog."""
 
 from app.core import jobs
+from tests.s3 import object_keys
 
 ALL_READY = {
     "status": "ok",
@@ -62,6 +63,14 @@ def test_readyz_answers_503_when_the_file_store_cannot_be_written(app, client, t
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["checks"]["storage"] == {"status": "unavailable"}
+
+
+def test_readyz_asks_the_bucket_without_writing_to_it(app, client, s3_store):
+    assert client.get("/readyz").get_json()["checks"]["storage"] == {"status": "ok"}
+    assert object_keys(s3_store.bucket) == []
+    app.config["STORAGE_URL"] = "s3://no-such-bucket/coalition"
+    response = client.get("/readyz")
+    assert (response.status_code, response.get_json()["checks"]["storage"]) == (503, {"status": "unavailable"})
 
 
 def test_pages_answer_translated_503_when_database_is_unreachable(make_app, tmp_path, translate):
