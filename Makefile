@@ -31,6 +31,8 @@ translations: $(VENV)/.installed
 # Links in emails point at the address served here unless PUBLIC_URL says otherwise.
 run: export PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: setup
+	@report=$$($(FLASK) check --only pdf,fonts 2>&1) || { echo "$$report"; \
+		echo "The demo starts anyway; PDFs of letters and briefs answer 503 until the packages above are installed."; }
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo

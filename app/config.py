@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from werkzeug.sansio.utils import host_is_trusted
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -146,8 +144,9 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
     ),
     "MAIL_SERVER": Setting(
         str,
-        "SMTP server the workers deliver email through; unset, emails are printed to the console (in production "
-        "with the secret of reset, invitation and application links redacted).",
+        "SMTP server the workers deliver email through, or `console` to print emails to the workers' output on "
+        "purpose (in production with the secret of reset, invitation and application links redacted). Unset, "
+        "emails are printed in development and production refuses to start.",
     ),
     "MAIL_PORT": Setting(int, "SMTP port."),
     "MAIL_USE_TLS": Setting(bool, "STARTTLS after connecting."),
@@ -163,6 +162,11 @@ ENVIRONMENT_VARIABLES: dict[str, Setting] = {
         "`postgresql` on PostgreSQL, else `memory`",
     ),
     "WORKER_CONCURRENCY": Setting(int, "Jobs one `flask worker` process runs at once."),
+    "READY_MAX_JOB_BACKLOG": Setting(
+        int,
+        "`/readyz` answers 503 when more jobs than this wait in the queue (the workers are not keeping up); "
+        "`0` never does.",
+    ),
     "REDIS_URL": Setting(
         str,
         "Redis shared by every app server: the page cache and the rate-limit counters use it unless "
@@ -246,7 +250,8 @@ class DefaultConfig:
     # Reverse proxies in front of the app, each adding the address it was reached from to X-Forwarded-For (and
     # X-Forwarded-Proto): rate limits, the audit trail and sessions then see the client's address, not the proxy's.
     TRUSTED_PROXIES = 0
-    # Email: SMTP when MAIL_SERVER is set, else printed to the console by `flask outbox send`.
+    # Email: SMTP when MAIL_SERVER names a server; printed to the workers' output when it is MAIL_CONSOLE, or unset
+    # in development (production refuses to start without a choice).
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
     MAIL_USE_TLS = True
@@ -277,6 +282,7 @@ class DefaultConfig:
     # Background jobs (app/core/jobs.py): None picks postgresql on PostgreSQL, memory on SQLite.
     JOB_QUEUE: str | None = None
     WORKER_CONCURRENCY = 2
+    READY_MAX_JOB_BACKLOG = 1000  # /readyz fails beyond this many waiting jobs; 0: never
     # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
     # Redis to share it between workers.
     CACHE_TYPE = "SimpleCache"
@@ -327,8 +333,16 @@ class DefaultConfig:
     OPENAPI_JSON_PATH = "openapi.json"
 
 
+MAIL_CONSOLE = "console"  # MAIL_SERVER's value for "print emails, on purpose"
+
+
 class ConfigurationError(RuntimeError):
-    """The configuration cannot be used safely."""
+    """The configuration cannot be used safely; ``failures`` are the checks (``app.core.checks``) that refused it,
+    when they did."""
+
+    def __init__(self, message: str, failures: tuple = ()):
+        super().__init__(message)
+        self.failures = failures
 
 
 def _parse(kind: type, raw: str):
@@ -368,11 +382,7 @@ def _finish(app) -> None:
     config = app.config
     production = config["COALITION_ENV"] == "production"
     if production:
-        if not config.get("SECRET_KEY"):
-            raise ConfigurationError("SECRET_KEY must be set in production.")
-        if config["DEBUG"]:
-            raise ConfigurationError("DEBUG must be off in production.")
-        _check_public_address(config)
+        _refuse_unsafe_production(app)
         config["SESSION_COOKIE_SECURE"] = True
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
@@ -407,28 +417,18 @@ def _check_observability(config, production: bool) -> None:
         raise ConfigurationError("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
 
 
-def _check_public_address(config) -> None:
-    """Production answers only to its own host names, and people reach it over HTTPS at a public address:
-    without TRUSTED_HOSTS any Host header is accepted, and a local PUBLIC_URL puts dead links in every email."""
-    if not config.get("TRUSTED_HOSTS"):
-        raise ConfigurationError(
-            "TRUSTED_HOSTS must be set in production: the host names people use to reach "
-            "the app, comma-separated (TRUSTED_HOSTS=coalition.example.org)."
-        )
-    url = urlsplit(config.get("PUBLIC_URL") or "")
-    if url.scheme != "https" or not url.hostname or _is_local(url.hostname):
-        raise ConfigurationError(
-            "PUBLIC_URL must be the https:// address people use in production, on a host "
-            "that is not local (PUBLIC_URL=https://coalition.example.org)."
-        )
-    if not host_is_trusted(url.hostname, config["TRUSTED_HOSTS"]):
-        raise ConfigurationError(
-            f"TRUSTED_HOSTS must include the host of PUBLIC_URL ({url.hostname}), or links "
-            "in emails lead to a host the app refuses."
-        )
+def _refuse_unsafe_production(app) -> None:
+    """Production refuses to start on the checks that read only the configuration (``checks.AT_STARTUP``: no
+    network, no database), naming every failure and its fix at once."""
+    from app.core import checks
+
+    failures = tuple(result for result in checks.run(app, checks.AT_STARTUP) if result.failed)
+    if failures:
+        message = "\n".join(f"{result.detail} {result.fix}" for result in failures)
+        raise ConfigurationError(message, failures)
 
 
-def _is_local(hostname: str) -> bool:
+def is_local(hostname: str) -> bool:
     if hostname == "localhost" or hostname.endswith(".localhost"):
         return True
     try:

@@ -531,7 +531,61 @@ def pdf_renders(monkeypatch, evidence_dir):
         return b"%PDF-1.7 " + hashlib.sha256(html.encode()).hexdigest().encode()
 
     monkeypatch.setattr(pdf, "render_pdf", render)
+    monkeypatch.setattr(pdf, "renderer_problem", lambda: None)  # the stand-in needs no Pango
     return pages
+
+
+@pytest.fixture
+def without_pango(monkeypatch, evidence_dir):
+    """This process cannot load WeasyPrint, as on a server without Pango: importing it raises the OSError of its
+    failed dlopen (``pdf.renderer_problem`` asks afresh, then forgets the answer)."""
+    import importlib.abc
+    import sys
+
+    from app.core import pdf
+
+    class NoPango(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "weasyprint":
+                raise OSError("cannot load library 'libpango-1.0-0': No such file or directory")
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+    pdf.renderer_problem.cache_clear()
+    yield
+    pdf.renderer_problem.cache_clear()
+
+
+@pytest.fixture
+def smtp_server():
+    """``smtp_server(port)`` starts an SMTP server on 127.0.0.1 and returns its inbox; stopped after the test."""
+    from aiosmtpd.controller import Controller
+
+    from tests.helpers import Inbox
+
+    controllers = []
+
+    def start(port: int) -> Inbox:
+        inbox = Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        controllers.append(controller)
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A Redis server of this test's own on a free port (``.url``), which the test may stop (``.stop()``): the
+    shared one on 6379 is never stopped. Skipped without redis-server, unless REDIS_REQUIRED=1 (as .ci/run sets)."""
+    from tests.helpers import RedisServer
+
+    server = RedisServer.start(tmp_path)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

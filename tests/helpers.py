@@ -1,5 +1,8 @@
 """Helpers for the tests of any feature (fixtures are in tests/conftest.py, or a feature's own conftest.py)."""
 
+import os
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -90,3 +93,42 @@ class Inbox:
                 return received[-1]
             time.sleep(0.1)
         raise AssertionError(f"no email to {address} within {timeout} s")
+
+
+class RedisServer:
+    """``redis-server`` on a free loopback port, saving nothing, for a test that stops it."""
+
+    def __init__(self, process: subprocess.Popen, port: int):
+        self.process, self.port = process, port
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    @classmethod
+    def start(cls, directory) -> "RedisServer":
+        from tests.reliability.server import free_port
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            if os.environ.get("REDIS_REQUIRED") == "1":
+                raise RuntimeError("REDIS_REQUIRED=1 but redis-server was not found (apt-get install redis-server)")
+            pytest.skip("redis-server not found (apt-get install redis-server; .ci/run requires it)")
+        port = free_port()
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        process = subprocess.Popen([*command, "--dir", str(directory)], stdout=subprocess.DEVNULL)
+        server = cls(process, port)
+        deadline = time.monotonic() + 30
+        while server.ping() is not None:
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+        return server
+
+    def ping(self) -> Exception | None:
+        from app.core.server_checks import ping_redis
+
+        return ping_redis(self.url)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -9,6 +9,7 @@ PRODUCTION = {
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "PUBLIC_URL": "https://coalition.example.org",
     "TRUSTED_HOSTS": ["coalition.example.org"],
+    "MAIL_SERVER": "smtp.example.org",
 }
 
 
@@ -28,6 +29,24 @@ def test_production_refuses_to_start_with_debug_on():
                 "SQLALCHEMY_DATABASE_URI": "sqlite://",
             }
         )
+
+
+def test_production_refuses_to_start_without_a_choice_of_mail_naming_both():
+    with pytest.raises(ConfigurationError, match="MAIL_SERVER is not set") as refusal:
+        create_app(PRODUCTION | {"MAIL_SERVER": None})
+    assert "MAIL_SERVER=smtp.example.org" in str(refusal.value) and "MAIL_SERVER=console" in str(refusal.value)
+    assert create_app(PRODUCTION | {"MAIL_SERVER": "console"})  # printing, on purpose
+
+
+def test_production_names_every_refused_setting_at_once():
+    with pytest.raises(ConfigurationError) as refusal:
+        create_app({"COALITION_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": ""})
+    assert [result.name for result in refusal.value.failures] == [
+        "Secret key",
+        "Trusted hosts",
+        "Public address",
+        "Mail",
+    ]
 
 
 def test_production_marks_session_cookie_secure():

@@ -31,7 +31,7 @@ def test_demo_data_spans_the_regions_and_names_the_major_platforms(app):
 
 
 def test_demo_load_is_refused_in_production(make_app):
-    app = make_app(COALITION_ENV="production", TRUSTED_HOSTS=["coalition.test"])
+    app = make_app(COALITION_ENV="production", TRUSTED_HOSTS=["coalition.test"], MAIL_SERVER="console")
     result = app.test_cli_runner().invoke(args=["demo", "load"])
     assert result.exit_code != 0
     assert "never loaded in production" in result.output

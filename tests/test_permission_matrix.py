@@ -105,6 +105,7 @@ MATRIX = {
     "static": ("GET", {"filename": "css/app.css"}, PUBLIC),
     "main.index": ("GET", {}, PUBLIC),
     "health.healthz": ("GET", {}, PUBLIC),
+    "health.readyz": ("GET", {}, PUBLIC),
     "metrics.metrics": ("GET", {}, expect(404)),  # to Prometheus only (METRICS_TOKEN, METRICS_ALLOWED_NETWORKS)
     "api-docs.openapi_json": ("GET", {}, PUBLIC),
     "platforms_api.list_platforms": ("GET", {}, PUBLIC),

@@ -4,9 +4,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Core's tables, session listeners, health check, metrics, the API (which features add to) and the
-    ``translate``, ``audit`` and ``storage`` commands; before any feature."""
-    from app.core import api, audit, health, metrics, pdf, storage, submissions, versions  # noqa: F401
+    """Core's tables, session listeners, health checks, production checks, metrics, the API (which features add
+    to) and the ``translate``, ``audit`` and ``storage`` commands; before any feature."""
+    # Imported for what they declare: submissions its tables, server_checks its checks (``flask check``).
+    from app.core import api, audit, health, metrics, pdf, server_checks, storage, submissions, versions  # noqa: F401
     from app.core.cli import docs_cli, translate_cli
     from app.core.ids import IdConverter
     from app.core.storage_cli import storage_cli

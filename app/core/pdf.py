@@ -11,7 +11,9 @@ current PDF (``store``) and removes the ones it superseded (``remove``): their r
 the commit unless another row still names the same content.
 """
 
+import functools
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -22,13 +24,23 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.config import PROJECT_ROOT
 from app.core import jobs, storage
 from app.core.db import listen_once, prepare_to_write, reading_connection, upsert, utcnow
+from app.core.errors import ERROR_TEXT
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "css" / "print.css"
 RETRY_SECONDS = 3  # a PDF takes 0.5 to 4 s to render: the "being prepared" page asks again after this
 RENDER_RETRIES = 2
 _RENDERERS: dict[str, Callable[..., None]] = {}
 _FILES_TO_DELETE = "rendered_pdf_files_to_delete"  # key in the session's info: hashes of removed rows' files
+# What WeasyPrint loads (Debian's names): without them it cannot be imported at all.
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
+
+
+class PdfUnavailable(Exception):
+    """This server cannot render PDFs (see ``renderer_problem``): a condition of the server, not a refusal of the
+    reader's request, so not a domain error; ``unavailable_response`` answers it."""
 
 
 class RenderedPdf(db.Model):
@@ -51,9 +63,27 @@ class RenderedPdf(db.Model):
 
 
 def init_app(app) -> None:
-    """Delete the files of removed rows once their transaction commits (listens once per process)."""
+    """Delete the files of removed rows once their transaction commits (listens once per process); answer
+    ``PdfUnavailable`` with a 503."""
+    app.register_error_handler(PdfUnavailable, unavailable_response)
     listen_once(db.session, "after_commit", _delete_removed_files)
     listen_once(db.session, "after_rollback", lambda session: session.info.pop(_FILES_TO_DELETE, None))
+
+
+@functools.cache
+def renderer_problem() -> str | None:
+    """Why WeasyPrint cannot render in this process (Pango or another of its libraries is missing), or None.
+    Asked once per process, since its libraries only change with a restart; the first answer logs the fix."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:  # OSError: a library it loads with dlopen is missing
+        log.error(
+            "PDFs are unavailable: WeasyPrint cannot load (%s). Install Pango (sudo apt-get install %s), then restart.",
+            error,
+            " ".join(PANGO_PACKAGES),
+        )
+        return str(error)
+    return None
 
 
 def render_pdf(html: str) -> bytes:
@@ -144,7 +174,14 @@ def render(kind: str, subject: str, params: dict) -> None:
 
 
 def request_render(kind: str, subject: str, variant: str, params: dict) -> None:
-    """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits."""
+    """Queue ``pdfs.render`` for this PDF, once however many readers ask while it waits.
+
+    :raise PdfUnavailable: this server cannot render PDFs: the reader is told at once (503), rather than waiting
+        on a job that can only fail.
+    """
+    problem = renderer_problem()
+    if problem is not None:
+        raise PdfUnavailable(problem)  # in a job (letters.prerender_pdfs), admins read it on /admin/jobs
     jobs.defer(render, kind=kind, subject=subject, params=params, queueing_lock=f"pdf:{kind}:{subject}:{variant}")
 
 
@@ -175,6 +212,26 @@ def preparing_response() -> Response:
         )
     response.status_code = 202
     response.headers["Retry-After"] = str(RETRY_SECONDS)
+    response.cache_control.no_store = True
+    response.vary.update(("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+def unavailable_response(_error: PdfUnavailable) -> Response:
+    """503 when this server cannot render PDFs: the error page, or a line of text for a client that does not take
+    HTML; never cached. The log already names the fix (``renderer_problem``)."""
+    from flask_babel import gettext as _
+
+    message = _(
+        "PDFs are not available on this server; the administrator has been told. "
+        "You can print this page from your browser instead."
+    )
+    if request.accept_mimetypes.accept_html:
+        page = render_template("errors/error.html", code=503, title=ERROR_TEXT[503][0], description=message)
+        response = Response(page)
+    else:
+        response = Response(message + "\n", mimetype="text/plain")
+    response.status_code = 503
     response.cache_control.no_store = True
     response.vary.update(("Accept", "Accept-Language", "Cookie"))
     return response

@@ -48,6 +48,7 @@ class Backend(Protocol):
     def size(self, sha256: str) -> int: ...
     def hashes(self) -> Iterator[str]: ...
     def send(self, sha256: str, **options): ...  # a Flask response, 404 if missing
+    def reachable(self) -> bool: ...  # cheaply (for /readyz): writes nothing
 
 
 def init_app(app: Flask) -> None:
@@ -120,6 +121,13 @@ class LocalBackend:
         if not path.exists():
             abort(404)
         return send_file(path, conditional=True, **options)
+
+    def reachable(self) -> bool:
+        """The folder, or the nearest folder above it while it is not created yet, is writable."""
+        folder = self.root
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def storage_root() -> Path:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from flask import abort, request, send_file
 
 from app.core.storage import CHUNK, check_hash
@@ -100,6 +100,14 @@ class S3Backend:
         )
         response.content_length = stored["ContentLength"]
         return response.make_conditional(request.environ, accept_ranges=True, complete_length=stored["ContentLength"])
+
+    def reachable(self) -> bool:
+        """The bucket answers and these credentials may use it (HEAD on the bucket)."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError):
+            return False
+        return True
 
 
 class _Chunks:

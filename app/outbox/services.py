@@ -11,6 +11,8 @@ answer), or temporary ones that last OUTBOX_RETRY_HOURS, leave the email FAILED 
 import logging
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -20,6 +22,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from app.config import MAIL_CONSOLE
 from app.core import audit, jobs
 from app.core.db import prepare_to_read, prepare_to_write, utcnow
 from app.core.redaction import redact_secrets
@@ -222,7 +225,8 @@ def _send(message: OutboxMessage) -> Exception | None:
 
 
 def transport(message: OutboxMessage) -> None:
-    if current_app.config.get("MAIL_SERVER"):
+    """Over SMTP when ``MAIL_SERVER`` names a server; printed when it is ``console`` (or unset, in development)."""
+    if current_app.config.get("MAIL_SERVER") not in {None, "", MAIL_CONSOLE}:
         send_smtp(message)
     else:
         # Development prints secret links whole, so the demo's people can follow them; a production log never.
@@ -262,13 +266,25 @@ def send_smtp(message: OutboxMessage) -> None:
             params=dict(parameter.split("=", 1) for parameter in parameters if "=" in parameter),
         )
     email["Content-Language"] = message.locale  # after set_content, which clears every Content-* header
+    with smtp_connection(config) as smtp:
+        smtp.send_message(email)
+
+
+@contextmanager
+def smtp_connection(config, timeout: float | None = None) -> Iterator[smtplib.SMTP]:
+    """A conversation with ``MAIL_SERVER``, greeted (EHLO), secured and signed in as the settings say; each step
+    gives up after ``timeout`` seconds (``MAIL_TIMEOUT`` by default).
+
+    :raise OSError, smtplib.SMTPException: the server cannot be reached or refuses.
+    """
     server_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+    with server_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout or config["MAIL_TIMEOUT"]) as smtp:
+        smtp.ehlo()
         if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
             smtp.starttls(context=ssl.create_default_context())
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(email)
+        yield smtp
 
 
 def recent_messages(status: OutboxStatus | None = None, limit: int = 200) -> list[tuple[OutboxMessage, str]]:

@@ -43,6 +43,7 @@ def production_environment(database_url: str, redis_url: str, storage_url: str, 
         "PUBLIC_URL": f"https://{HOST}",
         "TRUSTED_HOSTS": HOST,
         "TRUSTED_PROXIES": "1",
+        "MAIL_SERVER": "console",
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -127,7 +128,7 @@ class Node(Process):
         while time.monotonic() < deadline:
             assert self.running(), f"{self.name} exited:\n{self.log()}"
             try:
-                if requests.get(f"{self.url}/healthz", headers={"Host": HOST}, timeout=5).status_code == 200:
+                if requests.get(f"{self.url}/readyz", headers={"Host": HOST}, timeout=5).status_code == 200:
                     return
             except requests.RequestException:  # not listening yet, or no worker booted yet
                 pass

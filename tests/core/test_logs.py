@@ -161,6 +161,7 @@ def test_production_logs_json_unless_told_otherwise():
             "SECRET_KEY": "k",
             "TRUSTED_HOSTS": ["coalition.example.org"],
             "PUBLIC_URL": "https://coalition.example.org",
+            "MAIL_SERVER": "console",
         }
         load_config(app, {"SQLALCHEMY_DATABASE_URI": "sqlite://", **production, **settings})
         return app.config["LOG_FORMAT"]

@@ -147,6 +147,7 @@ def image(tmp_path_factory) -> tuple[dict, Path, subprocess.CompletedProcess]:
         "PUBLIC_URL": f"https://{HOST}",
         "TRUSTED_HOSTS": HOST,
         "TRUSTED_PROXIES": "1",
+        "MAIL_SERVER": "console",
         "WEB_CONCURRENCY": "1",
     }
     return environment, folder, entrypoint(environment, "migrate")

@@ -17,6 +17,7 @@ PERSONAS = [None, "member", "signatory", "steering", "admin"]
 NOT_PAGES = {
     "static",
     "health.healthz",
+    "health.readyz",
     "metrics.metrics",
     "organizations_manage.mine",
     "accounts_settings.export",

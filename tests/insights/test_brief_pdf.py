@@ -70,3 +70,9 @@ def test_a_brief_pdf_is_refused_to_the_signed_out_stored_or_not(login, reported,
     assert get_pdf(login("member_a"), BRIEF).status_code == 200
     assert login(None).get(BRIEF).status_code == 302
     assert login("member_a").get("/insights/brief/nowhere.pdf").status_code == 404
+
+
+def test_without_pango_a_brief_pdf_answers_503_instead_of_waiting_for_ever(login, reported, without_pango):
+    response = login("member_a").get(BRIEF)
+    assert response.status_code == 503
+    assert "PDFs are not available on this server" in response.get_data(as_text=True)

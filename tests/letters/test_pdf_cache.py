@@ -238,3 +238,21 @@ def test_a_stored_pdf_is_served_without_loading_signatories_while_no_letter_chan
         assert login(None).get(url(letter)).status_code == 200
     assert any("FROM signatures" in statement for statement in statements)
     assert sum("Stop amplifying hate" in page for page in pdf_renders) == 1
+
+
+PDFS_UNAVAILABLE = (
+    "PDFs are not available on this server; the administrator has been told. "
+    "You can print this page from your browser instead."
+)
+
+
+def test_without_pango_a_letter_pdf_answers_a_translated_503_and_logs_the_fix(
+    login, make_letter, without_pango, caplog, translate
+):
+    letter = make_letter()
+    queued = jobs.queue().counts()
+    response = login(None).get(url(letter), headers={"Accept-Language": "fr"})
+    assert response.status_code == 503
+    assert translate("fr", PDFS_UNAVAILABLE, html=True) in response.get_data(as_text=True)
+    assert "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" in caplog.text
+    assert jobs.queue().counts() == queued  # no render job, which could only fail

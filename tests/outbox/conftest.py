@@ -1,27 +1,8 @@
-"""The outbox's fixtures: an SMTP server to deliver to, and the app sending to it."""
+"""The outbox's fixtures: the app sending over SMTP (to tests/conftest.py's ``smtp_server``)."""
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from tests.helpers import Inbox
 from tests.reliability.server import free_port
-
-
-@pytest.fixture
-def smtp_server():
-    """``smtp_server(port)`` starts an SMTP server on 127.0.0.1 and returns its inbox; stopped after the test."""
-    controllers = []
-
-    def start(port: int) -> Inbox:
-        inbox = Inbox()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return inbox
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait_until_healthy()
+        self._wait_until_ready()
         return self
 
     def _environment(self) -> dict[str, str]:
@@ -80,12 +80,12 @@ class Server:
         }
         return environment | {"COALITION_INSTANCE_PATH": str(self.instance), "PYTHONUNBUFFERED": "1"}
 
-    def _wait_until_healthy(self) -> None:
+    def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
             try:
-                response = requests.get(f"{self.url}/healthz", timeout=5)
+                response = requests.get(f"{self.url}/readyz", timeout=5)
                 if response.status_code == 200:
                     return
             except requests.RequestException:  # not listening yet, or no worker booted yet

@@ -77,13 +77,14 @@ def test_pages_answer_a_translated_503_while_the_database_is_away_and_recover_wh
             signed_in = author.get(f"{server.url}/incidents/?lang=fr", timeout=30)
             assert signed_in.status_code == 503
             assert translate("fr", "Temporarily unavailable", html=True) in signed_in.text
-            health = requests.get(f"{server.url}/healthz", timeout=30)
-            assert (health.status_code, health.json()["database"]) == (503, "unavailable")
+            ready = requests.get(f"{server.url}/readyz", timeout=30)
+            assert (ready.status_code, ready.json()["checks"]["database"]) == (503, {"status": "unavailable"})
+            assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200  # alive: not to be restarted
 
             proxy.restore()  # the database is back: no restart, the next requests work
             assert [requests.get(f"{server.url}{letter_page}", timeout=30).status_code for _ in range(6)] == [200] * 6
             assert author.get(f"{server.url}/incidents/", allow_redirects=False, timeout=30).status_code == 200
-            assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
+            assert requests.get(f"{server.url}/readyz", timeout=30).status_code == 200
             assert "Traceback" not in server.log()
     finally:
         proxy.cut()

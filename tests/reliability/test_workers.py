@@ -15,7 +15,7 @@ from app.meetings import services
 from app.meetings.models import Kind
 from app.meetings.services import MeetingData
 from app.outbox.models import OutboxMessage, OutboxStatus
-from tests.outbox.conftest import Inbox
+from tests.helpers import Inbox
 from tests.reliability.server import Worker, free_port
 
 WORKERS = 3

@@ -15,7 +15,12 @@ def cookies(response) -> dict[str, str]:
 
 
 def test_production_cookies_are_secure_httponly_and_lax(make_app, personas):
-    app = make_app(COALITION_ENV="production", TRUSTED_HOSTS=["coalition.test"], SERVER_NAME="coalition.test")
+    app = make_app(
+        COALITION_ENV="production",
+        TRUSTED_HOSTS=["coalition.test"],
+        SERVER_NAME="coalition.test",
+        MAIL_SERVER="console",
+    )
     client = app.test_client()
     response = sign_in(client)
     assert response.status_code == 302
