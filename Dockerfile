@@ -8,14 +8,17 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PATH=/opt/venv/bin:$PATH
 RUN python -m venv /opt/venv
 WORKDIR /srv/coalition
 
-# Only pyproject.toml first, so a code change does not reinstall the dependencies. The project itself is not
-# installed: the app runs from this folder, beside its static/, translations/ and migrations/.
+# Only pyproject.toml first, so a code change does not reinstall the dependencies.
 COPY pyproject.toml ./
 RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt
 
 COPY . .
+# The project itself in place (editable, this folder at the same path in the runtime stage): the app runs from here,
+# beside its static/, translations/ and migrations/, and its entry points register `flask check`, which must answer
+# even when the configuration stops the app from loading.
+RUN pip install --no-deps -e .
 # A throwaway key, so that building the app to run the command writes no instance/secret_key.
 RUN SECRET_KEY=catalogs-only flask --app wsgi translate compile \
     && python -m compileall -q app migrations

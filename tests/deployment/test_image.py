@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,14 @@ def test_the_image_runs_as_a_user_of_its_own_in_production_mode():
     assert arguments_of("VOLUME", runtime) == ["/srv/coalition/instance"]
     assert "-o coalition -g coalition" in " ".join(arguments_of("RUN", runtime))
     assert arguments_of("EXPOSE", runtime) == ["8000"]
+
+
+def test_the_project_is_installed_in_place_so_its_plugin_commands_exist():
+    """``flask check`` is a plugin command (pyproject.toml's entry points), found only when the project is
+    installed; in place, so the app still finds static/, translations/ and migrations/ beside it."""
+    build = instructions()[: max(i for i, (keyword, _) in enumerate(instructions()) if keyword == "FROM")]
+    assert "pip install --no-deps -e ." in arguments_of("RUN", build)
+    assert "check" in entry_points(group="flask.commands").names
 
 
 def test_the_catalogs_are_compiled_when_the_image_is_built():
