@@ -24,11 +24,10 @@ endef
 export NO_PYTHON
 
 # A venv made by an older Python (3.11 before the floor moved), or whose Python is gone, is made again.
-ifneq ($(wildcard $(BIN)/python),)
-ifneq ($(shell $(BIN)/python -c '$(NEW_ENOUGH)' 2>/dev/null && echo ok),ok)
-$(info $(VENV) was made with a Python older than $(PYTHON_MIN) (or one no longer here): making it again)
-$(shell rm -rf $(VENV))
-endif
+STALE_VENV := $(shell { [ -e $(BIN)/python ] || [ -L $(BIN)/python ]; } && ! $(BIN)/python -c '$(NEW_ENOUGH)' \
+	2>/dev/null && echo yes)
+ifeq ($(STALE_VENV),yes)
+.PHONY: $(BIN)/python $(VENV)/.installed $(VENV)/.installed-dev
 endif
 
 # pyenv's shims exist for every version but fail unless that version is active: a candidate must run.
@@ -40,6 +39,10 @@ $(BIN)/python:
 		done; \
 	fi; \
 	if [ -z "$$python" ] || ! "$$python" -c '$(NEW_ENOUGH)' 2>/dev/null; then echo "$$NO_PYTHON" >&2; exit 1; fi; \
+	if [ "$(STALE_VENV)" = yes ]; then \
+		echo "$(VENV) was made with a Python older than $(PYTHON_MIN) (or one no longer here): making it again"; \
+		rm -rf $(VENV); \
+	fi; \
 	echo "Making $(VENV) with $$python ($$("$$python" -V))"; \
 	"$$python" -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
