@@ -1,5 +1,8 @@
 # Two commands for a newcomer: `make run` (demo on SQLite) and `make test` (the whole suite).
-PYTHON ?= python3
+# The oldest Python Coalition supports (pyproject.toml's requires-python and the image agree; a test checks).
+PYTHON_MIN := 3.12
+# PYTHON=/path/to/python3.x chooses the interpreter; otherwise the newest of these that runs and is new enough.
+PYTHON_CANDIDATES := python3.13 python3.12 python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
@@ -9,9 +12,39 @@ PIP_QUIET := --quiet --disable-pip-version-check
 
 .PHONY: run test lint fuzz bench setup translations clean-venv
 
+NEW_ENOUGH := import sys; sys.exit(sys.version_info < tuple(map(int, "$(PYTHON_MIN)".split("."))))
+define NO_PYTHON
+Coalition needs Python $(PYTHON_MIN) or newer: $(if $(PYTHON),$(PYTHON) is older or does not run.,none of $(PYTHON_CANDIDATES) runs here and is new enough.)
+Get one, then run make again (or name it: make PYTHON=/path/to/python3.12 ...):
+  Debian 13 (trixie), Ubuntu 24.04:  sudo apt install python3.12-venv   (or python3.13-venv)
+  pyenv:                             pyenv install 3.12 && PYENV_VERSION=3.12 make ...
+  older Ubuntu:                      the deadsnakes PPA (python3.12-venv)
+  uv:                                uv python install 3.12 && make PYTHON="$$(uv python find 3.12)" ...
+endef
+export NO_PYTHON
+
+# A venv made by an older Python (3.11 before the floor moved), or whose Python is gone, is made again.
+STALE_VENV := $(shell { [ -e $(BIN)/python ] || [ -L $(BIN)/python ]; } && ! $(BIN)/python -c '$(NEW_ENOUGH)' \
+	2>/dev/null && echo yes)
+ifeq ($(STALE_VENV),yes)
+.PHONY: $(BIN)/python $(VENV)/.installed $(VENV)/.installed-dev
+endif
+
+# pyenv's shims exist for every version but fail unless that version is active: a candidate must run.
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Coalition needs Python 3.11 or newer")'
-	$(PYTHON) -m venv $(VENV)
+	@python="$(PYTHON)"; \
+	if [ -z "$$python" ]; then \
+		for candidate in $(PYTHON_CANDIDATES); do \
+			if $$candidate -c '$(NEW_ENOUGH)' 2>/dev/null; then python=$$candidate; break; fi; \
+		done; \
+	fi; \
+	if [ -z "$$python" ] || ! "$$python" -c '$(NEW_ENOUGH)' 2>/dev/null; then echo "$$NO_PYTHON" >&2; exit 1; fi; \
+	if [ "$(STALE_VENV)" = yes ]; then \
+		echo "$(VENV) was made with a Python older than $(PYTHON_MIN) (or one no longer here): making it again"; \
+		rm -rf $(VENV); \
+	fi; \
+	echo "Making $(VENV) with $$python ($$("$$python" -V))"; \
+	"$$python" -m venv $(VENV)
 	$(BIN)/python -m pip install $(PIP_QUIET) --upgrade pip
 
 # Stamps: reinstall only when pyproject.toml changes.

@@ -157,3 +157,11 @@ def test_the_specific_cache_and_limit_settings_win_over_redis_url(monkeypatch):
     config = create_app({"TESTING": True, "CACHE_TYPE": "RedisCache"}).config
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/4"
     assert config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6379/5"
+
+
+def test_the_sender_and_the_api_are_named_after_the_instance_unless_set_on_their_own():
+    named = create_app({"TESTING": True, "COALITION_NAME": "Alliance for Safe Platforms"}).config
+    assert named["MAIL_FROM"] == "Alliance for Safe Platforms <no-reply@localhost>"
+    assert named["API_TITLE"] == "Alliance for Safe Platforms API"
+    own = create_app({"TESTING": True, "COALITION_NAME": "Alliance", "MAIL_FROM": "Desk <desk@alliance.example>"})
+    assert own.config["MAIL_FROM"] == "Desk <desk@alliance.example>"

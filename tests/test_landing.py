@@ -24,3 +24,13 @@ def test_landing_page_runs_a_constant_number_of_queries(client, platform_factory
 def test_pages_need_no_third_party_assets(client):
     body = client.get("/").get_data(as_text=True)
     assert "http://" not in body.split("<body>")[0] and "https://" not in body.split("<body>")[0]
+
+
+def test_pages_carry_the_instance_name_instead_of_coalition(app, client):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    body = client.get("/").get_data(as_text=True)
+    title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title == "Home · Alliance for Safe Platforms"
+    assert '<a class="brand" href="/">Alliance for Safe Platforms</a>' in body
+    assert "Alliance for Safe Platforms brings together civil-society organizations" in body
+    assert "Coalition" not in body

@@ -1,6 +1,8 @@
 """A signed-in person's own account: profile, password, second factor, API tokens, data export."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+import re
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -164,5 +166,8 @@ def sign_out_other_sessions():
 def export():
     """Everything stored about the person, as a JSON download."""
     response = jsonify(export_personal_data(current_user))
-    response.headers["Content-Disposition"] = 'attachment; filename="coalition-my-data.json"'
+    # Named after the instance, in ASCII letters and digits: a download name every browser keeps as it is.
+    name = re.sub(r"[^a-z0-9]+", "-", current_app.config["COALITION_NAME"].lower()).strip("-")
+    filename = f"{name}-my-data.json" if name else "my-data.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

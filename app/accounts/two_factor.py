@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import segno
+from flask import current_app
 from sqlalchemy import delete, select, update
 
 from app.accounts.auth import revoke_sessions
@@ -15,7 +16,6 @@ from app.core.db import utcnow
 from app.core.tokens import hash_token
 from app.extensions import db
 
-ISSUER = "Coalition"
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -24,10 +24,16 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def provisioning_uri(user: User, secret: str) -> str:
+    """The otpauth:// URI an authenticator app stores: labelled with the instance's name and the person's email."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["COALITION_NAME"])
+
+
 def provisioning_qr_data_uri(user: User, secret: str) -> str:
     """The otpauth:// URI as an SVG QR code, generated locally (nothing leaves the server)."""
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2, dark="#000", light="#fff")
+    return segno.make(provisioning_uri(user, secret), error="m").svg_data_uri(
+        scale=5, border=2, dark="#000", light="#fff"
+    )
 
 
 def _matching_counter(secret: str, code: str, after: int | None) -> int | None:

@@ -142,7 +142,10 @@ def accept_invitation(token: str):
             return redirect(url_for("accounts.sign_in"))
         auth.start_session(user)
         db.session.commit()
-        flash(_("Welcome to Coalition, %(name)s.", name=user.name), "success")
+        flash(
+            _("Welcome to %(coalition)s, %(name)s.", coalition=current_app.config["COALITION_NAME"], name=user.name),
+            "success",
+        )
         if permissions.needs_two_factor(user):
             return redirect(url_for("accounts_settings.two_factor_setup"))
         return redirect(url_for("main.index"))

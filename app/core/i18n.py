@@ -165,6 +165,8 @@ def template_context() -> dict:
         "text_direction": "rtl" if is_rtl(locale) else "ltr",
         "language_links": language_links,
         "current_timezone_name": current_timezone_name,
+        # The instance's name (COALITION_NAME) wherever pages, emails and PDFs name it to people.
+        "coalition_name": current_app.config["COALITION_NAME"],
     }
 
 

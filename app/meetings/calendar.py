@@ -4,7 +4,7 @@ attendees asked to RSVP, or a person's whole feed."""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort
+from flask import Response, abort, current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from app.core import permissions
@@ -53,8 +53,9 @@ def calendar_for(meetings: list[Meeting], method: str | None = "REQUEST", includ
 
     ``include_private`` adds the place, video link and agenda: only for files that go to invitees."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", PRODID)  # names the software that wrote the file
     calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", current_app.config["COALITION_NAME"])  # the calendar's name in people's apps
     if method:
         calendar.add("method", method)
     for meeting in meetings:

@@ -214,7 +214,7 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
     feed.link(href=self_url, rel="self")
     feed.language(locale)
     # RFC 4287: a feed and each of its entries have an author, an id and the time of their last change.
-    coalition = {"name": _("Coalition"), "uri": external_url("main.index")}
+    coalition = {"name": _xml_text(current_app.config["COALITION_NAME"]), "uri": external_url("main.index")}
     feed.author(coalition)
     feed.updated(updates[0].published_at if updates else None)
     for item in reversed(updates):
@@ -241,7 +241,7 @@ def _feed(updates, title: str, self_url: str, page_url: str) -> str:
 def feed():
     return _feed(
         queries.recent_updates(),
-        _("Coalition commitment tracker"),
+        _("Commitment tracker of %(coalition)s", coalition=current_app.config["COALITION_NAME"]),
         external_url("tracker.feed"),
         external_url("tracker.overview"),
     )

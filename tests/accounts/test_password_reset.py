@@ -68,3 +68,12 @@ def test_reset_email_is_in_the_persons_language(client, personas, outbox):
     db.session.commit()
     request_reset(client, "member.a@example.org")
     assert outbox()[0].locale == "sw"
+
+
+def test_the_email_names_the_instance_in_its_subject_and_text(app, client, personas, outbox):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    request_reset(client, "member.a@example.org")
+    [message] = outbox()
+    assert message.subject == "Choose a new password for Alliance for Safe Platforms"
+    assert "reset the password of your account on Alliance for Safe Platforms" in message.body
+    assert "Coalition" not in message.subject + message.body

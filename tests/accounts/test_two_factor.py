@@ -1,7 +1,9 @@
 import re
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select
 
+from app.accounts import two_factor
 from app.accounts.models import RecoveryCode, User
 from app.core.audit import AuditEntry
 from app.extensions import db
@@ -158,3 +160,10 @@ def test_the_password_again_gives_no_new_second_factor_attempts(make_app, person
     assert start_sign_in(client, "steering@example.org").headers["Location"] == "/sign-in/second-factor"
     assert client.post("/sign-in/second-factor", data={"code": current_code(personas["steering"])}).status_code == 429
     assert client.get("/account/").status_code == 302
+
+
+def test_authenticator_apps_label_the_code_with_the_instance_name(app, personas):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    uri = urlsplit(two_factor.provisioning_uri(personas["member_a"], two_factor.new_secret()))
+    assert unquote(uri.path) == "/Alliance for Safe Platforms:member.a@example.org"
+    assert parse_qs(uri.query)["issuer"] == ["Alliance for Safe Platforms"]

@@ -1,9 +1,11 @@
 """Drafting letters: who may draft and advance them, versions and translations, conflicts, sanitised text,
 the printable, PDF and plain-text forms, and the demands that become commitments once the letter is sent."""
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -324,6 +326,16 @@ def test_pdf_renders_for_an_english_and_an_arabic_letter(login, make_letter, get
     printed = client.get(f"/letters/{arabic.slug}/print").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in printed and 'dir="rtl"' in printed.split("<article", 1)[1][:80]
     assert 'dir="ltr"' in client.get(f"/letters/{english.slug}/print").get_data(as_text=True)
+
+
+def test_the_pdf_is_headed_and_authored_with_the_instance_name(app, login, make_letter, get_pdf):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    letter = make_letter()
+    reader = PdfReader(io.BytesIO(get_pdf(login(None), f"/letters/{letter.slug}.pdf").data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert text.startswith("Alliance for Safe Platforms\n")
+    assert reader.metadata.author == "Alliance for Safe Platforms"
+    assert "Coalition" not in text
 
 
 # From demands to commitments.

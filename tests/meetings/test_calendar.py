@@ -90,6 +90,12 @@ def test_ics_start_is_the_stored_utc_instant_with_its_zone_and_a_vtimezone(sched
     assert MEXICO in [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
 
 
+def test_calendar_apps_name_the_calendar_after_the_instance(app, scheduled, login):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    calendar, _event = parse(login("member_a").get(f"/meetings/{scheduled.id}/meeting.ics").get_data(as_text=True))
+    assert calendar["X-WR-CALNAME"] == "Alliance for Safe Platforms"
+
+
 def test_ics_names_the_organizer_and_asks_every_attendee_to_rsvp(scheduled, login):
     _calendar, event = parse(login("member_b").get(f"/meetings/{scheduled.id}/meeting.ics").get_data(as_text=True))
 

@@ -248,7 +248,7 @@ def test_inviting_says_nothing_about_whether_an_address_has_an_account(login, pe
     assert len(db.session.scalars(select(Invitation)).all()) == 2
     account_notice, invitation = outbox()
     assert account_notice.recipient == "member.b@example.org" and "/invitations/" not in account_notice.body
-    assert "already has a Coalition account" in account_notice.body
+    assert "already has an account on Coalition" in account_notice.body
     assert invitation.recipient == "nobody.yet@example.org" and "/invitations/" in invitation.body
     assert personas["member_b"].organization_id == personas["org_b"].id
 

@@ -22,7 +22,8 @@ from app.outbox import services
 from app.outbox.models import OutboxMessage, OutboxStatus
 from app.outbox.services import backoff, deliver_due, queue_email
 
-RESET_SUBJECT = "Choose a new Coalition password"
+RESET_SUBJECT_MSGID = "Choose a new password for %(coalition)s"
+RESET_SUBJECT = RESET_SUBJECT_MSGID % {"coalition": "Coalition"}
 RESET_GREETING = "Hello %(name)s,"
 
 
@@ -54,7 +55,7 @@ def test_email_is_rendered_in_the_recipients_language(app, outbox):
 
 def test_french_email_uses_the_french_catalog(app, translate):
     english, french = queue_reset("en"), queue_reset("fr")
-    assert french.subject == translate("fr", RESET_SUBJECT) != english.subject
+    assert french.subject == translate("fr", RESET_SUBJECT_MSGID, coalition="Coalition") != english.subject
     assert translate("fr", RESET_GREETING, name="Amina") in french.body
     assert "Hello Amina," not in french.body
 

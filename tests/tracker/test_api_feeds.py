@@ -143,6 +143,14 @@ def test_feeds_name_their_authors_as_rfc_4287_requires(client, tracker, path):
     assert entries and all(entry.find(f"{ATOM}author/{ATOM}name") is not None for entry in entries)
 
 
+def test_the_feed_is_titled_and_signed_with_the_instance_name(app, client, tracker):
+    app.config["COALITION_NAME"] = "Alliance for Safe Platforms"
+    root, _entries = parse_feed(client.get("/tracker/feed.atom"))
+    assert root.find(f"{ATOM}title").text == "Commitment tracker of Alliance for Safe Platforms"
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "Alliance for Safe Platforms"
+    assert "Coalition" not in client.get("/tracker/feed.atom").get_data(as_text=True)
+
+
 def test_atom_feed_lists_published_updates_of_published_commitments(client, tracker):
     response = client.get("/tracker/feed.atom")
     root, entries = parse_feed(response)
