@@ -27,16 +27,16 @@ def test_ci_and_the_image_run_the_oldest_supported_python():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert re.findall(r"^export PYTHON=python(\S+)$", ci, re.MULTILINE) == [oldest]
     dockerfile = PROJECT_ROOT / "Dockerfile"
-    if dockerfile.exists():
-        images = re.findall(r"^FROM\s+(?:--\S+\s+)*python:(\d+\.\d+)", dockerfile.read_text(), re.MULTILINE)
-        assert images and set(images) == {oldest}
+    images = re.findall(r"^FROM\s+(?:--\S+\s+)*python:(\d+\.\d+)", dockerfile.read_text(), re.MULTILINE)
+    assert images and set(images) == {oldest}
 
 
 def test_the_docs_state_the_oldest_supported_python_and_no_older_one():
     oldest = oldest_supported()
-    for name in ("operations.md", "contributing.md"):
-        assert f"Python {oldest} or newer" in (PROJECT_ROOT / "docs" / name).read_text(), name
+    pages = [PROJECT_ROOT / "README.md", *(PROJECT_ROOT / "docs").glob("*.md")]
+    for page in pages[:1] + [PROJECT_ROOT / "docs" / name for name in ("operations.md", "contributing.md")]:
+        assert f"Python {oldest} or newer" in page.read_text(), page.name
     major, minor = map(int, oldest.split("."))
     older = re.compile(rf"Python {major}\.({'|'.join(str(version) for version in range(minor))}) or newer")
-    for page in (PROJECT_ROOT / "docs").glob("*.md"):
+    for page in pages:
         assert not older.search(page.read_text()), page.name
