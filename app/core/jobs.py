@@ -11,6 +11,7 @@ Features declare jobs with ``@job``; each app's ``Queue`` registers them with a 
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import os
 import threading
@@ -177,7 +178,8 @@ class Queue:
             if self._embedded is not None:
                 return
             loop = asyncio.new_event_loop()
-            self._embedded_task = loop.create_task(self._embedded_worker())
+            # A context of its own: it starts inside the first request, whose id its jobs' log lines must not carry.
+            self._embedded_task = loop.create_task(self._embedded_worker(), context=contextvars.Context())
             self._embedded = threading.Thread(target=self._run_embedded, args=(loop,), name="jobs", daemon=True)
         self._embedded.start()
 

@@ -32,6 +32,10 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from app.core import jobs, logs
 from app.core.access import PUBLIC, allow
 
+# In multiprocess mode every metric writes its values into that folder from its creation, here: a command run with
+# the servers' environment (`db upgrade`, `flask worker`) must not fail because only gunicorn makes the folder.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 disable_created_metrics()  # a _created series beside each counter doubles the output for no alert's use
 
 REQUEST_SECONDS = Histogram(

@@ -6,7 +6,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from app.core import jobs
+from app.core import jobs, logs
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests.helpers import audit_entries, text_of
@@ -17,6 +17,11 @@ RUNS: list[str] = []
 @jobs.job("tests.record", retries=0)
 def record(note: str) -> None:
     RUNS.append(note)
+
+
+@jobs.job("tests.record_log_context", retries=0)
+def record_log_context() -> None:
+    RUNS.append(logs.log_context.get())
 
 
 @jobs.job("tests.email", retries=0)
@@ -109,6 +114,25 @@ def test_the_embedded_worker_runs_jobs_without_being_asked(app):
     finally:
         queue.stop_embedded_worker()
     assert RUNS == ["by the thread"]
+
+
+@pytest.mark.fresh_app
+def test_the_embedded_worker_logs_its_jobs_not_the_request_that_started_it(app):
+    """The thread starts on the first request: its jobs' log lines must not carry that request's id."""
+    queue = jobs.queue()
+    if not queue.memory:
+        pytest.skip("the embedded worker serves the in-process queue (SQLite)")
+    with logs.context(request_id="the-first-request"):
+        queue.start_embedded_worker()
+    try:
+        jobs.defer(record_log_context)
+        deadline = time.monotonic() + 5
+        while not RUNS and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        queue.stop_embedded_worker()
+    [context] = RUNS
+    assert context["job_name"] == "tests.record_log_context" and "request_id" not in context
 
 
 def test_admins_see_failed_jobs_and_the_queue_and_run_one_again(app, login):

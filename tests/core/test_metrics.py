@@ -207,3 +207,12 @@ def test_with_a_multiprocess_directory_a_scrape_adds_up_what_every_worker_wrote(
     assert sample(families, "coalition_outbox_pending") == 0  # read at scrape time, as ever
     assert "process_cpu_seconds" not in families  # per process only: not reported in this mode
     assert list(tmp_path.iterdir())  # the counters' files
+
+
+def test_commands_run_with_the_servers_metrics_folder_even_before_gunicorn_made_it(tmp_path):
+    folder = tmp_path / "not-yet"
+    command = [sys.executable, "-c", "import app.core.metrics"]
+    environment = os.environ | {"PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert folder.is_dir()
