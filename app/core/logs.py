@@ -83,9 +83,6 @@ class JsonLineFormatter(JsonFormatter):
 class StandardErrorHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is when the record comes (a test capturing it, a redirected worker)."""
 
-    def __init__(self):
-        super().__init__()
-
     @property
     def stream(self):
         return sys.stderr
