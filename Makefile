@@ -85,10 +85,10 @@ node_modules/axe-core/axe.min.js: package.json
 TEST_WORKERS ?= 3
 
 test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
-	TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS)
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
 		echo "Running the suite again on $(TEST_DATABASE_URL)"; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS); \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal; \
 	fi
 
 # ruff: the house format and lint rules (pyproject.toml); CI refuses code that is not clean.

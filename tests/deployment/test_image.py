@@ -176,8 +176,8 @@ def test_migrate_upgrades_a_new_database_and_other_commands_go_to_flask(image):
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     with sqlite3.connect(folder / "coalition.db") as database:
         assert database.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
-    current = entrypoint(environment, "db", "current")
-    assert current.returncode == 0 and head in current.stdout, current.stdout + current.stderr
+    flask = entrypoint(environment, "--version")  # any other first argument goes to flask (this one cheaply)
+    assert flask.returncode == 0 and "Flask" in flask.stdout, flask.stdout + flask.stderr
     worker = entrypoint(environment, "worker", "--help")
     assert worker.returncode == 0 and "Run jobs" in worker.stdout, worker.stdout + worker.stderr
 
