@@ -23,7 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, DefaultConfig
 from app.core import fonts
 from tests.deployment.helpers import gunicorn_settings
-from tests.reliability.server import GUNICORN, GUNICORN_CONFIG, free_port
+from tests.reliability.server import GUNICORN, free_port
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 ENTRYPOINT = PROJECT_ROOT / "docker" / "entrypoint.sh"
@@ -108,17 +108,6 @@ def test_the_build_context_leaves_out_local_environments_data_and_secrets():
         assert entry in ignored
 
 
-def test_gunicorn_accepts_its_configuration_and_the_app():
-    result = subprocess.run(
-        [str(GUNICORN), "--check-config", "--config", str(GUNICORN_CONFIG), "wsgi:app"],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_gunicorn_binds_port_and_runs_web_concurrency_workers_from_the_environment(monkeypatch):
     configured = gunicorn_settings(monkeypatch, PORT="9123", WEB_CONCURRENCY="3")
     assert (configured["bind"], configured["workers"]) == ("0.0.0.0:9123", 3)
@@ -190,8 +179,19 @@ def health_check(environment: dict) -> subprocess.CompletedProcess:
 
 
 def test_web_serves_with_the_gunicorn_configuration_passes_its_health_check_and_stops_on_sigterm(image, tmp_path):
+    """Served as the image serves: two workers, their metrics shared through files of the metrics folder (which a
+    scrape, answered by either, adds up; counts left there by a previous server are not added to this one's), an
+    access log without secrets, and a clean stop on docker's SIGTERM."""
     port = free_port()
-    environment = image[0] | {"PORT": str(port)}
+    metrics = tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "counter_12345.db").write_bytes(b"left by the last server")
+    environment = image[0] | {
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "2",
+        "METRICS_TOKEN": "scrape-token",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+    }
     log_path = tmp_path / "web.log"
     with log_path.open("wb") as log:
         web = subprocess.Popen(
@@ -209,12 +209,20 @@ def test_web_serves_with_the_gunicorn_configuration_passes_its_health_check_and_
             time.sleep(0.2)
         # In production only PUBLIC_URL's host is answered: the check must name it.
         assert health_check(environment | {"PUBLIC_URL": ""}).returncode == 1
+        assert not (metrics / "counter_12345.db").exists()
         secret_link = requests.get(
             f"http://127.0.0.1:{port}/invitations/secret-in-the-path?code=secret-in-the-query",
             headers={"Host": HOST, "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
             timeout=10,
         )
         assert secret_link.status_code == 404  # no such invitation
+        for _ in range(20):
+            requests.get(f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST}, timeout=10)
+        scraped = requests.get(
+            f"http://127.0.0.1:{port}/metrics",
+            headers={"Host": HOST, "Authorization": "Bearer scrape-token"},
+            timeout=10,
+        )
 
         web.send_signal(signal.SIGTERM)  # docker stop: the entrypoint exec'd gunicorn, which gets it
         assert web.wait(timeout=30) == 0
@@ -232,44 +240,6 @@ def test_web_serves_with_the_gunicorn_configuration_passes_its_health_check_and_
     assert "Control socket" not in log
     assert health_check(environment).returncode == 1
 
-
-def test_web_shares_its_workers_metrics_through_files_and_forgets_the_last_runs(image, tmp_path):
-    """Two gunicorn workers count their requests in files of the metrics folder, which a scrape (answered by
-    either) adds up; counts left there by a previous server are not added to this one's."""
-    port = free_port()
-    folder = tmp_path / "metrics"
-    folder.mkdir()
-    (folder / "counter_12345.db").write_bytes(b"left by the last server")
-    environment = image[0] | {
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-        "METRICS_TOKEN": "scrape-token",
-        "PROMETHEUS_MULTIPROC_DIR": str(folder),
-    }
-    web = subprocess.Popen(
-        [str(ENTRYPOINT), "web", "--bind", f"127.0.0.1:{port}"],
-        cwd="/",
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while health_check(environment).returncode != 0:
-            assert web.poll() is None and time.monotonic() < deadline, "web did not start"
-            time.sleep(0.2)
-        assert not (folder / "counter_12345.db").exists()
-        for _ in range(20):
-            requests.get(f"http://127.0.0.1:{port}/healthz", headers={"Host": HOST}, timeout=10)
-        scraped = requests.get(
-            f"http://127.0.0.1:{port}/metrics",
-            headers={"Host": HOST, "Authorization": "Bearer scrape-token"},
-            timeout=10,
-        )
-    finally:
-        web.terminate()
-        web.wait(timeout=30)
-
     assert scraped.status_code == 200
     families = {family.name: family for family in text_string_to_metric_families(scraped.text)}
     health_requests = sum(
@@ -278,4 +248,4 @@ def test_web_shares_its_workers_metrics_through_files_and_forgets_the_last_runs(
         if sample.name.endswith("_count") and sample.labels["endpoint"] == "health.healthz"
     )
     assert health_requests >= 20  # the polling health checks, and the twenty, whichever worker answered
-    assert list(folder.glob("histogram_*.db")), "the workers counted in their own memory"
+    assert list(metrics.glob("histogram_*.db")), "the workers counted in their own memory"
