@@ -156,7 +156,9 @@ class Queue:
     def counts(self) -> dict[str, int]:
         """How many jobs are waiting ("todo"), running ("doing") or failed, for the admin page."""
         if self.memory:
-            return dict(Counter(row["status"] for row in self.procrastinate.connector.jobs.values()))
+            # A copy first (one step under the GIL): the embedded worker's thread adds and removes jobs meanwhile.
+            rows = self.procrastinate.connector.jobs.copy().values()
+            return dict(Counter(row["status"] for row in rows))
         rows = db.session.execute(text("SELECT status::text, count(*) FROM procrastinate_jobs GROUP BY status"))
         return {status: count for status, count in rows}
 

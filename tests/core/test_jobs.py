@@ -1,6 +1,7 @@
 """Background jobs (app/core/jobs.py): queued once their transaction commits, run by a worker, failures kept
 for admins. On the PostgreSQL suite these run on procrastinate's PostgreSQL queue, else on the in-process one."""
 
+import threading
 import time
 
 import pytest
@@ -133,6 +134,32 @@ def test_the_embedded_worker_logs_its_jobs_not_the_request_that_started_it(app):
         queue.stop_embedded_worker()
     [context] = RUNS
     assert context["job_name"] == "tests.record_log_context" and "request_id" not in context
+
+
+def test_the_in_memory_queue_is_counted_while_its_worker_changes_it(app):
+    """/readyz and /admin/jobs count the in-memory queue while the embedded worker's thread adds and removes jobs."""
+    queue = jobs.queue()
+    if not queue.memory:
+        pytest.skip("the in-process queue (SQLite)")
+    waiting = queue.procrastinate.connector.jobs
+    stop = threading.Event()
+
+    def churn():
+        while not stop.is_set():
+            for key in range(10_000, 10_200):
+                waiting[key] = {"status": "todo"}
+            for key in range(10_000, 10_200):
+                del waiting[key]
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            queue.counts()
+    finally:
+        stop.set()
+        worker.join()
 
 
 def test_admins_see_failed_jobs_and_the_queue_and_run_one_again(app, login):
