@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, DefaultConfig
-from app.core import fonts
+from app.core import fonts, pdf
 from tests.deployment.helpers import gunicorn_settings
 from tests.reliability.server import GUNICORN, free_port
 
@@ -81,7 +81,7 @@ def test_the_catalogs_are_compiled_when_the_image_is_built():
 
 def test_the_image_installs_pango_ffmpeg_and_a_font_for_every_shipped_language():
     installed = " ".join(arguments_of("RUN", runtime_stage())).split()
-    for package in ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "ffmpeg", *fonts.packages()]:
+    for package in [*pdf.PANGO_PACKAGES, "ffmpeg", *fonts.packages()]:
         assert package in installed, f"the image does not install {package}"
 
 
