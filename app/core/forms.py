@@ -64,9 +64,7 @@ class TimezoneField(SelectField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
-        self.choices = select_choices(
-            [("", _l("Use my browser's time zone"))] + [(zone, zone) for zone in timezone_choices()]
-        )
+        self.choices = select_choices([("", _l("Use my browser's time zone")), *timezone_choices()])
 
     def pre_validate(self, form):
         if self.data and not valid_timezone(self.data):

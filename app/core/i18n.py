@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import flask_babel
 from babel import Locale, dates, numbers
+from babel.core import get_global as babel_global
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
@@ -64,8 +65,43 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def timezone_choices() -> list[str]:
-    return sorted(_zones())
+# Zones people pick from: CLDR's canonical ones (no aliases such as Asia/Calcutta, no Etc/GMT+5 whose sign
+# reads backwards), plus UTC. Any valid zone stays accepted (``valid_timezone``): older choices keep working.
+_OUTSIDE_PICKERS = ("Etc/", "SystemV/", "US/", "posix/", "right/")
+
+
+@cache
+def _picker_zones() -> tuple[str, ...]:
+    aliases = babel_global("zone_aliases")
+    return (
+        "UTC",
+        *(zone for zone in _zones() if "/" in zone and zone not in aliases and not zone.startswith(_OUTSIDE_PICKERS)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def zone_label(zone: str, locale: str | None = None) -> str:
+    """A zone as people name it, in ``locale`` (the reader's by default): "Nairobi (Kenya Time)", "UTC"."""
+    locale = locale or str(get_locale())
+    if zone in ("UTC", "Etc/UTC"):
+        return "UTC"
+    try:
+        city = dates.get_timezone_location(zone, locale=locale, return_city=True)
+        name = get_timezone_name(ZoneInfo(zone), "long", zone_variant="generic", locale=locale)
+    except (LookupError, ValueError, ZoneInfoNotFoundError):
+        return zone
+    return name if city == name else f"{city} ({name})"
+
+
+@lru_cache(maxsize=32)
+def _timezone_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    labelled = ((zone, zone_label(zone, locale)) for zone in _picker_zones())
+    return tuple(sorted(labelled, key=lambda pair: pair[1].casefold()))
+
+
+def timezone_choices(locale: str | None = None) -> list[tuple[str, str]]:
+    """``(zone, label)`` for every zone people pick from, by label in ``locale`` (the reader's by default)."""
+    return list(_timezone_choices(locale or str(get_locale())))
 
 
 def browser_timezone() -> str | None:
@@ -140,13 +176,8 @@ def language_links() -> list[dict]:
 
 
 def current_timezone_name() -> str:
-    """The reader's zone, named in their language with its IANA identifier."""
-    zone = get_timezone()
-    iana = str(zone)
-    if iana in ("UTC", "Etc/UTC"):
-        return "UTC"
-    name = get_timezone_name(zone, locale=get_locale())
-    return iana if name == iana else f"{name} ({iana})"
+    """The reader's zone, named in their language: "Nairobi (Kenya Time)"."""
+    return zone_label(str(get_timezone()))
 
 
 def template_context() -> dict:

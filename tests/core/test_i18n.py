@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from app.core.i18n import locale_name
+from app.core.i18n import locale_name, timezone_choices, zone_label
 
 SHIPPED = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw")
 
@@ -74,12 +74,12 @@ def test_a_query_argument_named_like_a_path_argument_leaves_the_page_working(cli
 
 def test_time_zone_comes_from_the_browser_cookie(client):
     client.set_cookie("tz", "Asia/Kolkata")
-    assert "Asia/Kolkata" in client.get("/").get_data(as_text=True)
+    assert "Times are shown in Kolkata (India Time)." in client.get("/").get_data(as_text=True)
 
 
 def test_time_zone_cookie_as_the_browsers_script_stores_it_url_encoded(client):
     client.set_cookie("tz", "Africa%2FNairobi")
-    assert "(Africa/Nairobi)" in client.get("/").get_data(as_text=True)
+    assert "Times are shown in Nairobi (Kenya Time)." in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("stored", ["Mars%2FOlympus_Mons", "..%2F..%2Fetc%2Fpasswd", "Africa%252FNairobi"])
@@ -94,3 +94,12 @@ def test_invalid_time_zone_cookie_is_ignored(client):
     body = client.get("/").get_data(as_text=True)
     assert "Mars/Olympus_Mons" not in body
     assert "UTC" in body
+
+
+def test_time_zones_are_offered_by_city_and_name_in_the_readers_language(app):
+    with app.test_request_context("/?lang=fr"):
+        choices = dict(timezone_choices())
+    assert choices["Africa/Nairobi"] == "Nairobi (heure : Kenya)"
+    assert choices["UTC"] == "UTC"
+    assert "Asia/Calcutta" not in choices and "Etc/GMT+5" not in choices  # aliases and backwards offsets
+    assert zone_label("Asia/Kolkata", "en") == "Kolkata (India Time)"
