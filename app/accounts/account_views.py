@@ -13,6 +13,7 @@ from app.accounts.passwords import verify_password
 from app.accounts.personal_data import export_personal_data
 from app.core import audit, permissions
 from app.core.access import SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.links import safe_next
 from app.extensions import db
 
@@ -145,6 +146,9 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
+    if not is_confirmed():
+        question = _("Revoke this token? Programs using it stop working at once.")
+        return confirmation_page(question, _("Revoke"), url_for("accounts_settings.tokens"), danger=True)
     api_tokens.revoke_api_token(current_user, token)
     db.session.commit()
     flash(_("The token has been revoked."), "success")

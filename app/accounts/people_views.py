@@ -9,13 +9,18 @@ from app.accounts.forms import RolesForm
 from app.accounts.models import OrgRole, User
 from app.core import permissions
 from app.core.access import ADMIN, SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.extensions import db
 
 bp = Blueprint("accounts_people", __name__, template_folder="templates", url_prefix="/people")
 
 
+def people_page(person: User) -> str:
+    return url_for("organizations_manage.organization", slug=person.organization.slug)
+
+
 def back_to(person: User):
-    return redirect(url_for("organizations_manage.organization", slug=person.organization.slug))
+    return redirect(people_page(person))
 
 
 @bp.route("/<int:person_id>/roles", methods=["GET", "POST"])
@@ -50,6 +55,9 @@ def roles(person_id: int):
 def set_deactivated(person_id: int, deactivated: bool):
     """Deactivate (their sessions end at once) or reactivate someone."""
     person = services.manageable_person_or_404(current_user, person_id)
+    if deactivated and not is_confirmed():
+        question = _("Deactivate %(name)s? They are signed out at once and can no longer sign in.", name=person.name)
+        return confirmation_page(question, _("Deactivate"), people_page(person), danger=True)
     services.set_deactivated(current_user, person, deactivated)
     db.session.commit()
     flash(
@@ -70,6 +78,11 @@ def reset_two_factor(person_id: int):
         abort(404)
     if not permissions.can_reset_two_factor(current_user, person):
         abort(403)
+    if not is_confirmed():
+        question = _(
+            "Reset the second factor of %(name)s? They are signed out and must set it up again.", name=person.name
+        )
+        return confirmation_page(question, _("Reset second factor"), people_page(person), danger=True)
     two_factor.disable(person, current_user, "two_factor_reset")
     db.session.commit()
     flash(_("The second factor of %(name)s has been reset.", name=person.name), "success")

@@ -15,6 +15,7 @@ from app.admin import services
 from app.admin.forms import AuditFilterForm, PeopleFilterForm, PlatformForm
 from app.core import audit, jobs, permissions
 from app.core.access import ADMIN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.forms import select_choices
 from app.extensions import db
 from app.organizations import services as organizations
@@ -174,6 +175,9 @@ def organization_suspend(organization_id: int):
     if not permissions.can_suspend(current_user, organization):
         flash(_("You cannot suspend your own organization: you would lock yourself out."), "error")
         return redirect(url_for("admin.organization_list"))
+    if not is_confirmed():
+        question = _("Suspend %(name)s? Its people will no longer be able to sign in.", name=organization.name)
+        return confirmation_page(question, _("Suspend"), url_for("admin.organization_list"), danger=True)
     organizations.set_suspended(current_user, organization, True)
     db.session.commit()
     flash(_("%(name)s is suspended; its people can no longer sign in.", name=organization.name), "success")

@@ -1,7 +1,8 @@
 """Asking before an action that is hard to undo: withdrawing a signature, closing or sending a letter, cancelling
 a meeting.
 
-The button's form carries the question in ``data-confirm`` (the ``post_button`` macro's ``confirm``). With
+The button's form carries the question in ``data-confirm`` (the ``post_button`` macro's ``confirm``), or the
+button itself does when only one of a form's buttons asks (rejecting, beside verifying). With
 JavaScript, ``static/js/app.js`` asks it in the browser and adds ``confirmed=1`` to the form; without JavaScript the
 form arrives without it and the view answers ``confirmation_page``, whose form posts the same fields again with
 ``confirmed=1`` (and a fresh CSRF token), beside a link back. An API call is explicit and asks nothing.

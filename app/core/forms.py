@@ -12,6 +12,13 @@ from app.config import DefaultConfig
 from app.core.db import latest_date_now
 from app.core.geo import COUNTRY_CODES, country_choices
 from app.core.i18n import locale_name, timezone_choices, valid_timezone
+from app.core.pickers import (
+    picker_attributes,
+    picker_choices,
+    suggested_countries,
+    suggested_zones,
+    zone_search_words,
+)
 
 # C0 and C1 control characters except tab, line feed and carriage return: never typed on purpose, they can
 # hide text, break XML feeds and PDFs, and drive terminals when an export or an email is printed. Also the
@@ -60,11 +67,14 @@ def language_choices(blank_label=None) -> list[SelectChoice]:
 
 
 class TimezoneField(SelectField):
-    """An IANA time zone, or empty for "use my browser's"."""
+    """An IANA time zone, or empty for "use my browser's": a searchable picker (app/core/pickers.py)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", picker_attributes("timezone"))
         super().__init__(label, validators, choices=[], validate_choice=False, **kwargs)
-        self.choices = select_choices([("", _l("Use my browser's time zone")), *timezone_choices()])
+        zones = timezone_choices()
+        words = zone_search_words(zone for zone, _label in zones)
+        self.choices = picker_choices(zones, suggested_zones(), _l("Use my browser's time zone"), words)
 
     def pre_validate(self, form):
         if self.data and not valid_timezone(self.data):
@@ -84,12 +94,13 @@ def web_address_validators(max_length: int = 500) -> list:
 
 
 class CountryField(SelectField):
-    """An ISO 3166-1 alpha-2 code, listed by name in the reader's language."""
+    """An ISO 3166-1 alpha-2 code, listed by name in the reader's language: a searchable picker."""
 
     def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", picker_attributes("country"))
         # Bound fields are built per request, so the names follow the reader's language.
         super().__init__(label, validators, validate_choice=False, **kwargs)
-        self.choices = select_choices([("", _l("Choose a country")), *country_choices()])
+        self.choices = picker_choices(country_choices(), suggested_countries(), _l("Choose a country"))
 
     def pre_validate(self, form):
         if self.data not in COUNTRY_CODES:

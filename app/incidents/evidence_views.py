@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.core import permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.extensions import db
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
@@ -138,6 +139,10 @@ def withdraw(reference: str, evidence_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         flash(_("Give a reason for withdrawing it."), "error")
+    elif not is_confirmed():
+        question = _("Withdraw this evidence? It stays in the record, marked as withdrawn.")
+        back = url_for("incidents.detail", reference=reference, _anchor=f"evidence-{item.id}")
+        return confirmation_page(question, _("Withdraw"), back, danger=True)
     else:
         services.withdraw_evidence(current_user, incident, item, form.reason.data)
         db.session.commit()

@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import CountryField, FlaskForm, not_in_future, select_choices, web_address_validators
 from app.core.ids import MAX_INTEGER
+from app.core.pickers import picker_attributes, picker_choices, suggested_languages
 from app.core.submissions import token_field
 from app.incidents.fields import EDITABLE, Field, Kind, typed
 from app.incidents.vocab import CHANNEL_LABELS, OUTCOME_LABELS, Outcome, language_choices, language_codes
@@ -30,11 +31,12 @@ class CheckboxesField(SelectMultipleField):
 
 
 class LanguageField(SelectField):
-    """ISO 639 code, listed by each language's own name."""
+    """ISO 639 code, listed by each language's own name: a searchable picker (app/core/pickers.py)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", picker_attributes("language"))
         super().__init__(label, validators, validate_choice=False, **kwargs)
-        self.choices = select_choices([("", _l("Choose a language")), *language_choices()])
+        self.choices = picker_choices(language_choices(), suggested_languages(), _l("Choose a language"))
 
     def pre_validate(self, form):
         if self.data not in language_codes():

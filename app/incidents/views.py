@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.core import display_copies, permissions, quota, submissions, uploads, versions
 from app.core.access import SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.db import read_in_one_snapshot
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
@@ -256,6 +257,9 @@ def review(reference: str):
     decision = request.form.get("decision", "")
     if decision not in services.REVIEW_DECISIONS:
         abort(400)
+    if decision == "reject" and not is_confirmed():
+        back = url_for("incidents.detail", reference=reference)
+        return confirmation_page(_("Reject this incident?"), _("Reject"), back, danger=True)
     try:
         services.review_incident(current_user, incident, decision, form.message.data)
     except services.IncidentError as error:

@@ -204,6 +204,9 @@ def reminders(slug: str):
 @allow(STEERING)
 def decide_supporter(supporter_id: int, decision: str):
     supporter = db.session.get(Supporter, supporter_id) or abort(404)
+    if decision == "decline" and not is_confirmed():
+        back = url_for("letters_manage.progress", slug=db.session.get(Letter, supporter.letter_id).slug)
+        return confirmation_page(_("Decline the support of %(name)s?", name=supporter.name), _("Decline"), back)
     services.decide_supporter(current_user, supporter, decision == "approve")
     db.session.commit()
     return redirect(url_for("letters_manage.progress", slug=db.session.get(Letter, supporter.letter_id).slug))

@@ -446,6 +446,9 @@ def calendar_settings():
     """A personal calendar feed address with a secret token; a new one revokes the old."""
     feed_url = None
     if request.method == "POST":
+        if "revoke" in request.form and not is_confirmed():
+            question = _("Turn the feed off? Calendars subscribed to it stop updating.")
+            return confirmation_page(question, _("Turn the feed off"), url_for("meetings.calendar_settings"))
         if "revoke" in request.form:
             services.revoke_calendar_tokens(current_user)
             flash(_("Your calendar feed address no longer works."), "success")

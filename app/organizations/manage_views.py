@@ -9,6 +9,7 @@ from app.accounts.forms import InviteForm
 from app.accounts.models import ORG_ROLE_LABELS, Invitation, OrgRole
 from app.core import permissions
 from app.core.access import SIGNED_IN, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.extensions import db
 from app.organizations import services
 from app.organizations.forms import OrganizationProfileForm
@@ -87,6 +88,11 @@ def revoke_invitation(invitation_id: int):
     if invitation is None:
         abort(404)
     services.manageable_organization_or_404(current_user, invitation.organization.slug)
+    if not is_confirmed():
+        back = url_for("organizations_manage.organization", slug=invitation.organization.slug)
+        return confirmation_page(
+            _("Withdraw this invitation? Its link stops working."), _("Withdraw"), back, danger=True
+        )
     people.revoke_invitation(current_user, invitation)
     db.session.commit()
     flash(_("The invitation has been withdrawn."), "success")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core import permissions
 from app.core.access import SIGNED_IN, STEERING, allow
+from app.core.confirm import confirmation_page, is_confirmed
 from app.core.forms import select_choices
 from app.core.links import safe_next
 from app.extensions import db
@@ -159,6 +160,8 @@ def propose(commitment_id: int):
 @allow(STEERING)
 def decide(update_id: int, decision: str):
     entry = db.session.get(CommitmentUpdate, update_id) or abort(404)
+    if decision == "decline" and not is_confirmed():
+        return confirmation_page(_("Decline this proposed update?"), _("Decline"), url_for("tracker_manage.index"))
     services.decide_proposal(current_user, entry, decision == "accept")
     db.session.commit()
     flash(

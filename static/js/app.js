@@ -15,7 +15,8 @@
   // instead of answering its confirmation page.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute("data-confirm");
+    var asking = event.submitter && event.submitter.hasAttribute("data-confirm") ? event.submitter : form;
+    var question = asking.getAttribute("data-confirm");
     if (!question) { return; }
     if (!window.confirm(question)) {
       event.preventDefault();
@@ -54,4 +55,86 @@
     };
     window.setTimeout(follow, every);
   }
+  // Forms (issue #22): after a refused submit, the error summary (the form_errors macro) takes the focus, so
+  // keyboard and screen-reader users land on what to fix; its links then take the focus to each field.
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!target) { return; }
+      event.preventDefault();
+      target.focus();
+      (target.closest(".field") || target).scrollIntoView({ block: "center" });
+    });
+  }
+
+  // Searchable pickers (app/core/pickers.py): a search box above each select[data-picker] narrows its options to
+  // those whose label, code or data-search words hold every word typed. The select keeps the submitted value:
+  // the first match is chosen when the chosen option is filtered out, Enter or Down moves to the select.
+  var fold = function (text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLocaleLowerCase();
+  };
+  document.querySelectorAll("select[data-picker]").forEach(function (select) {
+    var label = document.querySelector("label[for='" + select.id + "']");
+    var everything = Array.prototype.map.call(select.children, function (node) {
+      var grouped = node.tagName === "OPTGROUP";
+      return { group: grouped ? node : null, options: grouped ? Array.prototype.slice.call(node.children) : [node] };
+    });
+    var searchable = new Map();
+    select.querySelectorAll("option").forEach(function (option) {
+      searchable.set(option, fold(option.textContent + " " + option.value + " " + (option.dataset.search || "")));
+    });
+    var box = document.createElement("input");
+    box.type = "search";
+    box.id = select.id + "-search";
+    box.autocomplete = "off";
+    box.setAttribute("aria-controls", select.id);
+    var boxLabel = document.createElement("label");
+    boxLabel.htmlFor = box.id;
+    boxLabel.className = "picker-search-label";
+    boxLabel.textContent = select.dataset.pickerSearch.replace("%(field)s", label ? label.textContent.trim() : "");
+    var status = document.createElement("p");
+    status.id = select.id + "-status";
+    status.className = "picker-status";
+    status.setAttribute("aria-live", "polite");
+    box.setAttribute("aria-describedby", status.id);
+    var wrapper = document.createElement("div");
+    wrapper.className = "picker-search";
+    wrapper.append(boxLabel, box, status);
+    select.before(wrapper);
+
+    var narrow = function () {
+      var words = fold(box.value).split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      var matches = 0;
+      select.replaceChildren();
+      everything.forEach(function (part) {
+        var kept = part.options.filter(function (option) {
+          if (!words.length) { return true; }
+          return option.value && words.every(function (word) { return searchable.get(option).indexOf(word) !== -1; });
+        });
+        matches += kept.length;
+        if (!kept.length) { return; }
+        if (part.group) {
+          part.group.replaceChildren.apply(part.group, kept);
+          select.append(part.group);
+        } else {
+          select.append(kept[0]);
+        }
+      });
+      var stillThere = Array.prototype.some.call(select.options, function (option) { return option.value === chosen; });
+      if (stillThere) { select.value = chosen; } else if (select.options.length) { select.selectedIndex = 0; }
+      status.textContent = words.length && !matches ? select.dataset.pickerEmpty : "";
+    };
+    box.addEventListener("input", narrow);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === "ArrowDown") {
+        event.preventDefault();
+        select.focus();
+      }
+    });
+  });
 })();

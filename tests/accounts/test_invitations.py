@@ -76,7 +76,7 @@ def test_withdrawn_invitation_is_refused(app, login, outbox):
     client = login("org_admin_a")
     invite(client)
     invitation = db.session.scalar(select(Invitation))
-    client.post(f"/organizations/invitations/{invitation.id}/revoke")
+    client.post(f"/organizations/invitations/{invitation.id}/revoke", data={"confirmed": "1"})
     assert app.test_client().get(link_in(outbox()[0])).status_code == 404
 
 

@@ -329,7 +329,9 @@ def test_public_sees_only_public_evidence_of_a_published_public_incident(login, 
 
 def test_withdrawn_evidence_leaves_the_public_site_but_stays_for_members(login, public, attach):
     item = attach(public, photo(), is_public=True)
-    login("member_a").post(url(public, item, "withdraw"), data={"reason": "It shows the victim's face"})
+    login("member_a").post(
+        url(public, item, "withdraw"), data={"confirmed": "1", "reason": "It shows the victim's face"}
+    )
     assert fetch(login(None), url(public, item)).status_code == 404
     assert url(public, item) not in login(None).get(f"/public/incidents/{public.reference}").get_data(as_text=True)
     assert fetch(login("member_b"), url(public, item)).status_code == 200
@@ -401,7 +403,9 @@ def test_check_reports_an_intact_file_then_tampering(login, shared_incident, att
 
 def test_withdrawing_keeps_the_row_and_the_file_and_shows_withdrawn(login, shared_incident, attach):
     item = attach(shared_incident, photo())
-    response = login("member_a").post(url(shared_incident, item, "withdraw"), data={"reason": "Wrong incident"})
+    response = login("member_a").post(
+        url(shared_incident, item, "withdraw"), data={"confirmed": "1", "reason": "Wrong incident"}
+    )
     assert response.status_code == 302
     item = db.session.get(Evidence, item.id)
     assert item.withdrawn_at is not None and item.withdrawn_reason == "Wrong incident"

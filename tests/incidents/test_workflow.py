@@ -90,10 +90,13 @@ def test_request_for_information_needs_a_message_and_reopens_the_incident(login,
 
 def test_rejection_needs_a_reason(login, personas, incident_factory):
     incident = incident_factory(personas["member_a"], status="submitted")
-    login("steering").post(f"/incidents/{incident.reference}/review", data={"decision": "reject", "message": " "})
+    login("steering").post(
+        f"/incidents/{incident.reference}/review", data={"confirmed": "1", "decision": "reject", "message": " "}
+    )
     assert db.session.get(Incident, incident.id).status == Status.SUBMITTED
     login("steering").post(
-        f"/incidents/{incident.reference}/review", data={"decision": "reject", "message": "Outside our scope"}
+        f"/incidents/{incident.reference}/review",
+        data={"confirmed": "1", "decision": "reject", "message": "Outside our scope"},
     )
     assert db.session.get(Incident, incident.id).status == Status.REJECTED
 

@@ -327,7 +327,7 @@ def test_turning_the_feed_off_kills_the_address(scheduled, login, client):
     member = login("member_a")
     path = new_feed(member)
 
-    assert member.post("/meetings/calendar", data={"revoke": "1"}).status_code == 200
+    assert member.post("/meetings/calendar", data={"confirmed": "1", "revoke": "1"}).status_code == 200
     assert client.get(path).status_code == 404
 
 

@@ -376,7 +376,7 @@ def test_an_unknown_decision_is_a_bad_request(login, application_factory):
 
 
 def suspend(personas, login, organization="org_a"):
-    return login("admin").post(f"/admin/organizations/{personas[organization].id}/suspend")
+    return login("admin").post(f"/admin/organizations/{personas[organization].id}/suspend", data={"confirmed": "1"})
 
 
 def sign_in(client, email):

@@ -221,13 +221,13 @@ def test_accepted_proposal_is_published_and_moves_the_statuses(login, steering, 
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "commitment_update_accepted"))
     assert entry.actor_id == steering.id and entry.details["update_id"] == proposal.id
     assert "Member saw the new policy" in client.get(f"/tracker/commitments/{commitment.id}").get_data(as_text=True)
-    assert client.post(f"/tracker/manage/proposals/{proposal.id}/decline").status_code == 409
+    assert client.post(f"/tracker/manage/proposals/{proposal.id}/decline", data={"confirmed": "1"}).status_code == 409
 
 
 def test_declined_proposal_is_never_shown(login, commitment, proposal):
     client = login("steering")
     version = services.current_state()[0]
-    assert client.post(f"/tracker/manage/proposals/{proposal.id}/decline").status_code == 302
+    assert client.post(f"/tracker/manage/proposals/{proposal.id}/decline", data={"confirmed": "1"}).status_code == 302
     db.session.refresh(proposal)
     db.session.refresh(commitment)
     assert proposal.state == UpdateState.DECLINED and commitment.claimed == Claimed.NO_RESPONSE
@@ -463,5 +463,5 @@ def test_attaching_an_incident_twice_says_it_is_already_attached(login, personas
 def test_deciding_a_proposal_twice_says_it_is_already_decided(login, proposal):
     client = login("steering")
     assert client.post(f"/tracker/manage/proposals/{proposal.id}/accept").status_code == 302
-    again = client.post(f"/tracker/manage/proposals/{proposal.id}/decline")
+    again = client.post(f"/tracker/manage/proposals/{proposal.id}/decline", data={"confirmed": "1"})
     assert again.status_code == 409 and "This proposed update has already been decided." in again.get_data(as_text=True)
