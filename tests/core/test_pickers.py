@@ -1,9 +1,12 @@
 """The searchable pickers (app/core/pickers.py): likely choices first, in a "Suggested" group, as plain selects."""
 
 import re
+from itertools import groupby
+
+from flask_login import login_user
 
 from app.core.forms import CountryField, FlaskForm, TimezoneField
-from app.core.pickers import picker_choices
+from app.core.pickers import SUGGESTED, picker_choices
 from app.incidents.forms import LanguageField
 from app.incidents.vocab import language_choices
 
@@ -25,13 +28,17 @@ def groups(field) -> dict:
 
 
 def suggested(field) -> list[str]:
-    return groups(field)["Suggested"]
+    """The codes in the field's "Suggested" group (named in the reader's language)."""
+    return groups(field)[str(SUGGESTED)]
 
 
 def test_suggested_codes_come_first_in_their_own_group_and_every_code_stays_in_the_full_list(app):
     with app.test_request_context("/"):
         choices = picker_choices([("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")], ["c", "zz", "c"], "Choose")
-        grouped = {str(label) if label else None: [c.value for c in group] for label, group in _by_group(choices)}
+        grouped = {
+            str(label) if label else None: [c.value for c in group]
+            for label, group in groupby(choices, key=lambda choice: choice.optgroup)
+        }
     assert grouped == {None: [""], "Suggested": ["c"], "All, A to Z": ["a", "b", "c"]}
 
 
@@ -39,12 +46,6 @@ def test_without_suggestions_the_list_is_not_grouped(app):
     with app.test_request_context("/"):
         choices = picker_choices([("a", "Alpha")], [])
     assert [(choice.value, choice.optgroup) for choice in choices] == [("a", None)]
-
-
-def _by_group(choices):
-    from itertools import groupby
-
-    return groupby(choices, key=lambda choice: choice.optgroup)
 
 
 def test_a_signed_in_person_is_offered_their_browser_zone_saved_zone_and_their_countrys_zones(
@@ -65,7 +66,7 @@ def test_a_signed_in_person_is_offered_their_browser_zone_saved_zone_and_their_c
 def test_the_readers_language_and_their_countrys_main_languages_are_suggested(app, personas, sign_in_as):
     # Organization A is in Nigeria: English, then Nigeria's languages by how many speak them.
     with app.test_request_context("/?lang=fr"):
-        sign_in_as_user(personas["member_a"])
+        login_user(personas["member_a"])
         form = PickerForm()
         languages = suggested(form.language)
     assert languages[0] == "fr"
@@ -75,7 +76,7 @@ def test_the_readers_language_and_their_countrys_main_languages_are_suggested(ap
 
 def test_the_organizations_country_and_the_browsers_country_are_suggested(app, personas):
     with app.test_request_context("/", headers={"Accept-Language": "sw-TZ,sw;q=0.9,en;q=0.5"}):
-        sign_in_as_user(personas["member_b"])
+        login_user(personas["member_b"])
         assert suggested(PickerForm().country) == ["BR", "TZ"]
 
 
@@ -103,7 +104,13 @@ def test_the_language_list_is_still_every_language(app):
         assert len(PickerForm().language.choices) == 1 + len(language_choices()) + 1  # blank, all, and English
 
 
-def sign_in_as_user(user):
-    from flask_login import login_user
+def test_without_javascript_the_zone_picker_is_a_plain_select_whose_code_is_saved(login, personas):
+    client = login("member_a")  # organization A is in Nigeria
+    page = client.get("/account/?lang=en").get_data(as_text=True)
+    select = re.search(r'<select data-picker="timezone"[^>]*name="timezone">(.*?)</select>', page, re.S).group(1)
+    assert '<optgroup label="Suggested"><option data-search="Africa/Lagos Nigeria" value="Africa/Lagos">' in select
 
-    login_user(user)
+    response = client.post("/account/", data={"name": "Ngozi", "locale": "", "timezone": "Africa/Lagos"})
+
+    assert response.status_code == 302
+    assert personas["member_a"].timezone == "Africa/Lagos"
