@@ -4,6 +4,8 @@ and the long pickers can be searched."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import violations
+
 ACCOUNT = "/account/"
 
 
@@ -71,3 +73,37 @@ def test_the_pickers_search_names_in_the_readers_language_and_codes(visit):
     expect(language.locator("option")).to_contain_text(["Kiswahili — swahili"])
     member.page.locator(f"#{language.get_attribute('id')}-search").fill("sw")
     expect(language).to_have_value("sw")  # the first match is chosen; what is sent is the code
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_page_asking_before_a_destructive_step_passes_axe(visit, locale):
+    member = visit("member")  # axe needs JavaScript: the form loses its question, as the script never asks it
+    member.goto("/meetings/calendar", locale)
+    form = member.page.locator("form:has(input[name=revoke])")
+    form.evaluate("form => form.removeAttribute('data-confirm')")
+    member.submit(form.locator("button"))
+
+    expect(member.page.locator(".confirmation h1")).to_have_text(
+        "Turn the feed off? Calendars subscribed to it stop updating."
+        if locale == "en"
+        else "إيقاف الموجز؟ ستتوقف التقويمات المشتركة فيه عن التحديث."
+    )
+    assert violations(member.page) == []
+
+
+def test_with_javascript_the_browser_asks_and_a_refusal_sends_nothing(visit):
+    member = visit("member")
+    member.goto("/meetings/calendar")
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    member.page.on("dialog", answer)
+    member.page.get_by_role("button", name="Turn the feed off").click()
+    expect(member.page.locator(".flash-success")).to_have_count(0)
+    member.submit("Turn the feed off")
+
+    assert questions == ["Turn the feed off? Calendars subscribed to it stop updating."] * 2
+    expect(member.page.locator(".flash-success")).to_contain_text("no longer works")
