@@ -111,6 +111,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("tracker_manage.detail", f"/tracker/manage/{commitment}"),
             ("tracker_manage.edit", "/tracker/manage/new"),
             ("tracker_manage.edit", f"/tracker/manage/{commitment}/edit"),
+            ("meetings.index", "/meetings/"),  # every meeting, past ones apart
             ("meetings.new", "/meetings/new"),
             ("meetings.new_series", "/meetings/series/new"),
             ("meetings.detail", f"/meetings/{o['meeting']}"),
