@@ -431,6 +431,16 @@ def new_calendar_token(person: User) -> str:
     return token
 
 
+def has_calendar_feed(person: User) -> bool:
+    """Whether the person has a feed address that works."""
+    return (
+        db.session.scalar(
+            select(CalendarToken.id).where(CalendarToken.user_id == person.id, CalendarToken.revoked_at.is_(None))
+        )
+        is not None
+    )
+
+
 def revoke_calendar_tokens(person: User) -> None:
     for item in db.session.scalars(
         select(CalendarToken).where(CalendarToken.user_id == person.id, CalendarToken.revoked_at.is_(None))

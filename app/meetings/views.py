@@ -465,8 +465,18 @@ def summary(meeting_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def calendar_settings():
-    """A personal calendar feed address with a secret token; a new one revokes the old."""
+    """A personal calendar feed address with a secret token; a new one revokes the old. Turning a live feed off, or
+    replacing it, asks first: calendars subscribed to it stop getting the person's meetings."""
     feed_url = None
+    live = services.has_calendar_feed(current_user)
+    if request.method == "POST" and live and not is_confirmed():
+        question = (
+            _("Turn your calendar feed off? Calendars subscribed to its address stop getting your meetings.")
+            if "revoke" in request.form
+            else _("Make a new address? Calendars subscribed to the old one stop getting your meetings.")
+        )
+        action = _("Turn the feed off") if "revoke" in request.form else _("Make a new address")
+        return confirmation_page(question, action, url_for("meetings.calendar_settings"), danger=True)
     if request.method == "POST":
         if "revoke" in request.form:
             services.revoke_calendar_tokens(current_user)
@@ -474,7 +484,7 @@ def calendar_settings():
         else:
             feed_url = external_url("meetings_api.get_calendar_feed", token=services.new_calendar_token(current_user))
         db.session.commit()
-    return render_template("meetings/calendar.html", feed_url=feed_url)
+    return render_template("meetings/calendar.html", feed_url=feed_url, live=live or feed_url is not None)
 
 
 @bp.get("/feed/<token>.ics")
