@@ -334,26 +334,29 @@ def test_turning_the_feed_off_kills_the_address(scheduled, login, client):
 @pytest.mark.parametrize(
     ("fields", "question"),
     [
-        ({"revoke": "1"}, "Turn your calendar feed off?"),
+        (
+            {"revoke": "1"},
+            "Turn your calendar feed off? Calendars subscribed to its address stop getting your meetings.",
+        ),
         ({}, "Make a new address? Calendars subscribed to the old one stop getting your meetings."),
     ],
 )
 def test_turning_off_or_replacing_a_live_feed_asks_first_and_keeps_it_until_confirmed(
-    scheduled, login, client, fields, question
+    scheduled, login, client, translate, fields, question
 ):
-    member = login("member_a")
+    member = login("member_a")  # reads French
     path = new_feed(member)
 
     asked = member.post("/meetings/calendar", data=fields).get_data(as_text=True)
 
-    assert question in asked and 'name="confirmed" value="1"' in asked
+    assert translate("fr", question, html=True) in asked and 'name="confirmed" value="1"' in asked
     assert client.get(path).status_code == 200
 
 
 def test_the_first_feed_address_is_made_without_asking(login):
     page = login("member_a").post("/meetings/calendar").get_data(as_text=True)
 
-    assert "/api/v1/meetings/feed/" in page and "Turn the feed off" in page
+    assert "/api/v1/meetings/feed/" in page and 'name="revoke"' in page
 
 
 def test_feed_of_a_deactivated_person_is_not_found(scheduled, login, client, personas):
