@@ -145,6 +145,7 @@ def _text_lines(revision) -> list[str]:
 
 
 def _signing_redirect(letter: Letter):
+    """Back to the letter's signing section, which shows the flashed message: in view where the person acted."""
     return redirect(url_for("letters.detail", slug=letter.slug, _anchor="signing"))
 
 
@@ -223,5 +224,5 @@ def support(slug: str):
         services.add_supporter(letter, form.name.data, form.country.data, form.contact_email.data)
         db.session.commit()
         flash(_("Thank you. The steering committee will confirm your organization's support."), "success")
-        return redirect(url_for("letters.detail", slug=slug))
+        return _signing_redirect(letter)
     return render_template("letters/support.html", letter=letter, form=form)
