@@ -24,7 +24,9 @@ def test_the_signing_message_shows_in_the_signing_section(login, make_letter):
     client = login("signatory_a")
     response = client.post(f"/letters/{letter.slug}/sign")
     assert response.location == f"/letters/{letter.slug}#signing"
-    assert_message_in_signing_section(client.get(response.location).get_data(as_text=True), "Organization A has signed.")
+    assert_message_in_signing_section(
+        client.get(response.location).get_data(as_text=True), "Organization A has signed."
+    )
 
 
 @pytest.mark.parametrize(
