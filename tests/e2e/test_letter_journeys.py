@@ -11,7 +11,6 @@ from sqlalchemy import select
 from tests.e2e.conftest import unique
 from tests.e2e.drivers import MODES
 
-
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 720}
 
