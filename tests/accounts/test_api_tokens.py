@@ -49,7 +49,7 @@ def test_me_lists_coalition_roles(login, app):
 def test_revoked_token_no_longer_works(login, app):
     client = login("member_a")
     token = create_token(client)
-    client.post(f"/account/tokens/{db.session.scalar(select(ApiToken.id))}/revoke")
+    client.post(f"/account/tokens/{db.session.scalar(select(ApiToken.id))}/revoke", data={"confirmed": "1"})
     assert app.test_client().get("/api/v1/me", headers=bearer_header(token)).status_code == 401
 
 
@@ -61,7 +61,7 @@ def test_unknown_token_gets_401_problem_json(client, personas):
 
 def test_token_of_a_deactivated_person_no_longer_works(login, app, personas):
     token = create_token(login("member_b"))
-    login("admin").post(f"/people/{personas['member_b'].id}/deactivate")
+    login("admin").post(f"/people/{personas['member_b'].id}/deactivate", data={"confirmed": "1"})
     assert app.test_client().get("/api/v1/me", headers=bearer_header(token)).status_code == 401
 
 

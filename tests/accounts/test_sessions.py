@@ -56,7 +56,7 @@ def test_short_new_password_is_refused(login):
 def test_deactivation_ends_sessions_at_once(app, personas, login, sign_in_as):
     victim = sign_in_as(app.test_client(), personas["member_a"])
     assert victim.get("/account/").status_code == 200
-    login("org_admin_a").post(f"/people/{personas['member_a'].id}/deactivate")
+    login("org_admin_a").post(f"/people/{personas['member_a'].id}/deactivate", data={"confirmed": "1"})
     assert victim.get("/account/").status_code == 302
 
 
@@ -77,7 +77,7 @@ def test_sign_out_everywhere_else(app, personas, sign_in_as):
     user = personas["member_a"]
     here = sign_in_as(app.test_client(), user)
     elsewhere = sign_in_as(app.test_client(), user)
-    here.post("/account/sessions/sign-out-others")
+    here.post("/account/sessions/sign-out-others", data={"confirmed": "1"})
     assert here.get("/account/").status_code == 200
     assert elsewhere.get("/account/").status_code == 302
 
@@ -91,7 +91,7 @@ def test_org_admin_cannot_grant_coalition_roles(login, personas):
 
 
 def test_org_admin_cannot_manage_people_of_another_organization(login, personas):
-    response = login("org_admin_a").post(f"/people/{personas['member_b'].id}/deactivate")
+    response = login("org_admin_a").post(f"/people/{personas['member_b'].id}/deactivate", data={"confirmed": "1"})
     assert response.status_code == 404
     assert not db.session.get(User, personas["member_b"].id).is_deactivated
 
@@ -154,7 +154,7 @@ def test_a_session_ended_through_one_worker_is_refused_by_the_others_at_once(
     copy = same_cookie(client, other_worker)
     assert client.get("/account/").status_code == 200 and copy.get("/account/").status_code == 200
     if change == "deactivation":
-        login("org_admin_a").post(f"/people/{signatory.id}/deactivate")
+        login("org_admin_a").post(f"/people/{signatory.id}/deactivate", data={"confirmed": "1"})
     else:
         login("org_admin_a").post(f"/people/{signatory.id}/roles", data={"org_role": "member"})
     response = copy.get("/account/")

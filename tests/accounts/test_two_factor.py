@@ -115,7 +115,7 @@ def test_new_recovery_codes_replace_the_old_ones(app, login, personas):
 
 def test_admin_reset_of_a_second_factor_is_audited_and_ends_sessions(app, login, personas, sign_in_as):
     victim = sign_in_as(app.test_client(), personas["steering"])
-    response = login("admin").post(f"/people/{personas['steering'].id}/reset-two-factor")
+    response = login("admin").post(f"/people/{personas['steering'].id}/reset-two-factor", data={"confirmed": "1"})
     assert response.status_code == 302
     assert not db.session.get(User, personas["steering"].id).has_two_factor
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "two_factor_reset"))

@@ -68,6 +68,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("letters.detail", f"/letters/{letter}"),
             ("letters.printable", f"/letters/{letter}/print"),
             ("letters.versions", f"/letters/{letter}/versions"),
+            ("letters.versions", f"/letters/{o['revised_letter']}/versions"),  # words added and removed
             ("letters.support", f"/letters/{letter}/support"),
             ("incidents_public.index", "/public/incidents/"),
             ("incidents_public.detail", f"/public/incidents/{o['public_incident']}"),
@@ -101,6 +102,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
         "steering": [
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("accounts_settings.two_factor_setup", "/account/two-factor"),
+            ("accounts_settings.profile", "/account/"),  # second factor on, and what depends on it
             ("letters_manage.index", "/letters/manage/"),
             ("letters_manage.new", "/letters/manage/new"),
             ("letters_manage.progress", f"/letters/manage/{letter}"),
@@ -182,6 +184,7 @@ def page_objects(live_server) -> dict:
         refused = import_jobs.start_import(member, b"title,platform\nUnknown platform,myspace\n", "refused.csv")
         db.session.commit()
         import_jobs.run_import(refused.id)
+        revised_letter = letter_with_two_versions(steering)
 
         def incident(status: str) -> str:
             """One of the member's organization's incidents at that step (the demo files them all there)."""
@@ -193,6 +196,7 @@ def page_objects(live_server) -> dict:
 
         objects = {
             "letter": db.session.scalar(select(Letter.slug).order_by(Letter.id).limit(1)),
+            "revised_letter": revised_letter,
             "commitment": db.session.scalar(select(Commitment.id).where(Commitment.is_published).limit(1)),
             "public_incident": incident("published"),
             "draft_incident": incident("draft"),
@@ -212,6 +216,32 @@ def page_objects(live_server) -> dict:
         }
         db.session.commit()
     return objects
+
+
+def letter_with_two_versions(steering) -> str:
+    """An open letter whose second version changed words of the first (the comparison marks them)."""
+    from app.extensions import db
+    from app.letters import services as letters
+    from app.letters.vocab import LetterStatus
+    from app.platforms.models import Platform
+
+    platform = db.session.scalar(select(Platform.id).limit(1))
+    letter = letters.create_letter(
+        steering, platform, "The CEO", "en", "Axe check letter", "We ask you to hire moderators in Asia.", ["Answer us"]
+    )
+    letters.save_text(
+        steering,
+        letter,
+        "en",
+        letter.original.title,
+        "We ask you to hire moderators in Africa and Asia.",
+        ["Answer us"],
+        False,
+        letter.edit_version,
+    )
+    letter.status = LetterStatus.OPEN
+    db.session.commit()
+    return letter.slug
 
 
 def violations(page) -> list[str]:

@@ -178,7 +178,7 @@ def test_declined_supporters_never_appear(login, make_letter, personas):
     services.sign(personas["signatory_a"], letter, "en")
     supporter = services.add_supporter(letter, "Astroturf Inc", "US", "a@example.org")
     db.session.commit()
-    login("steering").post(f"/letters/manage/supporters/{supporter.id}/decline")
+    login("steering").post(f"/letters/manage/supporters/{supporter.id}/decline", data={"confirmed": "1"})
     assert db.session.get(Supporter, supporter.id).status == SupporterStatus.DECLINED
     assert "Astroturf" not in login(None).get(f"/letters/{letter.slug}").get_data(as_text=True)
 

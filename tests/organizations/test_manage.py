@@ -351,7 +351,7 @@ def test_deactivating_a_person_signs_them_out_and_reactivating_lets_them_back(lo
     member = personas["member_a"]
     member_client, admin_client = login("member_a"), login("org_admin_a")
 
-    assert admin_client.post(f"/people/{member.id}/deactivate").status_code == 302
+    assert admin_client.post(f"/people/{member.id}/deactivate", data={"confirmed": "1"}).status_code == 302
     assert member.is_deactivated
     assert member_client.get("/account/").status_code == 302
 
