@@ -149,7 +149,7 @@ FORM_SECTIONS = (
     FormSection(
         "what-happened",
         _l("What happened"),
-        ("title", "platform_id", "urls", "first_seen_on", "language", "country", "excerpt", "is_graphic"),
+        ("title", "platform_id", "urls", "language", "country", "first_seen_on", "excerpt", "is_graphic"),
     ),
     FormSection(
         "harm",
