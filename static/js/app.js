@@ -55,3 +55,27 @@
     window.setTimeout(follow, every);
   }
 })();
+
+// Incidents (issue #22). The list's filter panel opens by itself on a wide screen (on a phone it stays closed, so
+// the first result is near the top); the incident form's list of sections marks the one in view.
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
+  var links = document.querySelectorAll(".form-steps a[href^='#']");
+  if (!links.length || !("IntersectionObserver" in window)) { return; }
+  var byId = {};
+  links.forEach(function (link) { byId[link.getAttribute("href").slice(1)] = link; });
+  var mark = function (id) {
+    links.forEach(function (link) { link.removeAttribute("aria-current"); });
+    byId[id].setAttribute("aria-current", "step");
+  };
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) { if (entry.isIntersecting) { mark(entry.target.id); } });
+  }, { rootMargin: "0px 0px -60% 0px" });
+  Object.keys(byId).forEach(function (id) {
+    var section = document.getElementById(id);
+    if (section) { observer.observe(section); }
+  });
+})();

@@ -77,6 +77,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
         ],
         "member": [
             ("incidents.index", "/incidents/"),
+            ("incidents.index", "/incidents/?sort=severity&severity=4"),  # filters open, sorted, badges
             ("incidents.new", "/incidents/new"),
             ("incidents_imports.new", "/incidents/import"),
             ("incidents_imports.detail", f"/incidents/imports/{o['waiting_import']}"),  # its progress
@@ -100,6 +101,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
         ],
         "signatory": [("letters.detail", f"/letters/{letter}")],
         "steering": [
+            ("incidents.index", "/incidents/?sort=response"),  # every status's badge
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("accounts_settings.two_factor_setup", "/account/two-factor"),
             ("accounts_settings.profile", "/account/"),  # second factor on, and what depends on it
@@ -261,9 +263,9 @@ def check(page, base_url: str, paths, locale: str) -> dict[str, list[str]]:
     """Each page's axe violations; a page that does not load as itself (redirected, refused) is one too."""
     found = {}
     for path in paths:
-        response = page.goto(f"{base_url}{path}?lang={locale}")
+        response = page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={locale}")
         expected = 404 if path == "/no-such-page" else 200
-        if response.status != expected or urlsplit(page.url).path != path:
+        if response.status != expected or urlsplit(page.url).path != urlsplit(path).path:
             found[path] = [f"answered {response.status} at {page.url}"]
         elif problems := violations(page):
             found[path] = problems
