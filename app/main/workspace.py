@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, format_time, get_datetime_format
 from flask import g, url_for
 from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
@@ -59,9 +59,14 @@ def _when(value: date | datetime | None) -> str | None:
     """A date, or a time in the reader's zone without seconds, in the reader's language."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return format_skeleton("yMMMEdHm", to_user_timezone(value), locale=get_locale())
-    return format_skeleton("yMMMEd", value, locale=get_locale())
+    locale = get_locale()
+    if not isinstance(value, datetime):
+        return format_skeleton("yMMMEd", value, locale=locale)
+    local = to_user_timezone(value)
+    # The locale's own way of joining a date and a time ("{1}, {0}", "{1} في {0}"...).
+    return get_datetime_format("medium", locale).format(
+        format_time(local, "short", locale=locale), format_skeleton("yMMMEd", local, locale=locale)
+    )
 
 
 def _incident_items(query: Select) -> list[Item]:
