@@ -34,7 +34,8 @@ ITEMS_SHOWN = 8
 
 @dataclass(frozen=True)
 class Item:
-    """One thing waiting: what it is, where to do it, and when it is due or happens (a date or a UTC time)."""
+    """One thing waiting: what it is, where to do it, and when it is due or happens (in the reader's language and
+    time zone)."""
 
     title: str
     url: str
@@ -105,7 +106,9 @@ def _application_items(query: Select) -> list[Item]:
     ]
 
 
-def _meeting_items(anchor: str) -> Callable[[Select], list[Item]]:
+def _meeting_items(anchor: str | None) -> Callable[[Select], list[Item]]:
+    """Items linking to the meeting's section ``anchor``; None: wherever the person's answer is asked."""
+
     def items(query: Select) -> list[Item]:
         return [
             Item(
@@ -161,7 +164,7 @@ QUEUES = (
         _l("No meeting waits for your answer. Invitations and polls to find a time appear here."),
         permissions.is_signed_in,
         meetings.to_answer,
-        _meeting_items(""),
+        _meeting_items(None),
         lambda: url_for("meetings.index"),
     ),
     Queue(
@@ -273,14 +276,19 @@ def menu_counts() -> dict[str, int]:
 
 
 def sections(person, counts: dict[str, int]) -> list[Section]:
-    """The person's queues with their ``counts`` (``counts_of``) and first items; a queue with nothing waiting
-    costs no statement."""
-    return [
-        Section(
-            queue, counts[queue.name], queue.items(queue.query(person).limit(ITEMS_SHOWN)) if counts[queue.name] else []
-        )
-        for queue in queues_of(person)
-    ]
+    """The person's queues with their ``counts`` (``counts_of``) and first items, those with work waiting first; a
+    queue with nothing waiting costs no statement."""
+    return sorted(
+        (
+            Section(
+                queue,
+                counts[queue.name],
+                queue.items(queue.query(person).limit(ITEMS_SHOWN)) if counts[queue.name] else [],
+            )
+            for queue in queues_of(person)
+        ),
+        key=lambda section: not section.count,
+    )
 
 
 def waiting_in(place: str) -> int:

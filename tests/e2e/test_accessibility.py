@@ -75,6 +75,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("errors", "/no-such-page"),
         ],
         "member": [
+            ("main.index", "/"),  # their workspace
             ("incidents.index", "/incidents/"),
             ("incidents.new", "/incidents/new"),
             ("incidents_imports.new", "/incidents/import"),
@@ -97,8 +98,9 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("tracker.platform", "/tracker/platforms/facebook"),  # drawn for them: follow, propose
             ("tracker.commitment", f"/tracker/commitments/{commitment}"),
         ],
-        "signatory": [("letters.detail", f"/letters/{letter}")],
+        "signatory": [("main.index", "/"), ("letters.detail", f"/letters/{letter}")],
         "steering": [
+            ("main.index", "/"),
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("accounts_settings.two_factor_setup", "/account/two-factor"),
             ("letters_manage.index", "/letters/manage/"),
@@ -117,6 +119,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("meetings.invite", f"/meetings/{o['meeting']}/invite"),
         ],
         "admin": [
+            ("main.index", "/"),
             ("admin.index", "/admin/"),
             ("admin.applications", "/admin/applications"),
             ("admin.application", f"/admin/applications/{o['application']}"),
