@@ -79,3 +79,24 @@
     if (section) { observer.observe(section); }
   });
 })();
+
+// Workspace navigation (issue #22): the menu's "Manage" group closes on Escape (focus back on it) and on a click
+// elsewhere, as menus do. Without JavaScript it is a plain <details> that opens and closes on its summary.
+(function () {
+  var groups = document.querySelectorAll(".main-nav .nav-group details");
+  if (!groups.length) { return; }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    groups.forEach(function (group) {
+      if (group.open) {
+        group.open = false;
+        group.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) {
+      if (group.open && !group.contains(event.target)) { group.open = false; }
+    });
+  });
+})();

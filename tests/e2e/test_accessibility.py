@@ -76,6 +76,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("errors", "/no-such-page"),
         ],
         "member": [
+            ("main.index", "/"),  # their workspace
             ("incidents.index", "/incidents/"),
             ("incidents.index", "/incidents/?sort=severity&severity=4"),  # filters open, sorted, badges
             ("incidents.new", "/incidents/new"),
@@ -99,9 +100,10 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("tracker.platform", "/tracker/platforms/facebook"),  # drawn for them: follow, propose
             ("tracker.commitment", f"/tracker/commitments/{commitment}"),
         ],
-        "signatory": [("letters.detail", f"/letters/{letter}")],
+        "signatory": [("main.index", "/"), ("letters.detail", f"/letters/{letter}")],
         "steering": [
             ("incidents.index", "/incidents/?sort=response"),  # every status's badge
+            ("main.index", "/"),
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("accounts_settings.two_factor_setup", "/account/two-factor"),
             ("accounts_settings.profile", "/account/"),  # second factor on, and what depends on it
@@ -122,6 +124,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("meetings.invite", f"/meetings/{o['meeting']}/invite"),
         ],
         "admin": [
+            ("main.index", "/"),
             ("admin.index", "/admin/"),
             ("admin.applications", "/admin/applications"),
             ("admin.application", f"/admin/applications/{o['application']}"),
