@@ -17,12 +17,12 @@ def _invited(person):
 
 
 def to_answer(person) -> Select:
-    """Meetings the person is invited to and has not answered: a poll without any answer of theirs, or a scheduled
-    meeting still to come that they have not accepted or declined."""
-    answered_poll = (
-        select(SlotAnswer.id)
-        .join(Slot, Slot.id == SlotAnswer.slot_id)
-        .where(Slot.meeting_id == Meeting.id, SlotAnswer.user_id == person.id)
+    """Meetings the person is invited to and has not answered: an open poll with a candidate time they have not
+    answered, or a scheduled meeting still to come that they have not accepted or declined."""
+    unanswered_slot = (
+        select(Slot.id)
+        .outerjoin(SlotAnswer, and_(SlotAnswer.slot_id == Slot.id, SlotAnswer.user_id == person.id))
+        .where(Slot.meeting_id == Meeting.id, SlotAnswer.id.is_(None))
         .exists()
     )
     unanswered_invitation = (
@@ -35,7 +35,7 @@ def to_answer(person) -> Select:
         .where(
             _invited(person),
             or_(
-                and_(Meeting.status == MeetingStatus.POLLING, ~answered_poll),
+                and_(Meeting.status == MeetingStatus.POLLING, unanswered_slot),
                 and_(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > utcnow(), unanswered_invitation),
             ),
         )

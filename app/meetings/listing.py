@@ -3,13 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
-
 from app.accounts.models import User
-from app.core.db import utcnow
 from app.extensions import db
-from app.meetings.models import Invitee, Meeting, Slot, SlotAnswer
-from app.meetings.vocab import MeetingStatus, Rsvp
+from app.meetings import awaiting
+from app.meetings.models import Meeting
 
 
 @dataclass
@@ -33,28 +30,7 @@ def by_time(meetings: list[Meeting], now: datetime) -> MeetingsByTime:
     return groups
 
 
-def awaiting_answer(person: User, now: datetime | None = None) -> set[int]:
-    """Ids of the meetings waiting for ``person``'s answer: open polls with a candidate time they have not
-    answered, and meetings to come they are invited to and have neither accepted nor declined. One statement,
-    however many meetings there are."""
-    now = now or utcnow()
-    unanswered_slots = (
-        select(Slot.meeting_id)
-        .outerjoin(SlotAnswer, and_(SlotAnswer.slot_id == Slot.id, SlotAnswer.user_id == person.id))
-        .where(SlotAnswer.id.is_(None))
-    )
-    waiting = select(Meeting.id).join(Invitee, and_(Invitee.meeting_id == Meeting.id, Invitee.user_id == person.id))
-    return set(
-        db.session.scalars(
-            waiting.where(
-                or_(
-                    and_(Meeting.status == MeetingStatus.POLLING, Meeting.id.in_(unanswered_slots)),
-                    and_(
-                        Meeting.status == MeetingStatus.SCHEDULED,
-                        Meeting.starts_at > now,
-                        Invitee.rsvp == Rsvp.NEEDS_ACTION,
-                    ),
-                )
-            )
-        )
-    )
+def awaiting_answer(person: User) -> set[int]:
+    """Ids of the meetings waiting for ``person``'s answer (``awaiting.to_answer``): one statement, however many
+    meetings there are."""
+    return set(db.session.scalars(awaiting.to_answer(person).with_only_columns(Meeting.id)))
