@@ -224,3 +224,10 @@ def test_the_home_runs_as_many_statements_with_every_queue_full(
     few = statements()
     add(10)
     assert statements() == few
+
+
+def test_the_home_says_why_and_how_to_turn_on_a_second_factor_to_those_without_one(login):
+    without = home(login("member_a"))
+    assert "Protect your account with two-factor sign-in" in without
+    assert 'href="/account/two-factor"' in without
+    assert "Protect your account with two-factor sign-in" not in home(login("steering"))  # theirs is on
