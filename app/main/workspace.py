@@ -94,7 +94,7 @@ def _letter_items(anchor: str) -> Callable[[Select], list[Item]]:
 
 def _supporter_items(query: Select) -> list[Item]:
     return [
-        Item(supporter.name, url_for("letters_manage.progress", slug=slug))
+        Item(supporter.name, url_for("letters_manage.progress", slug=slug, _anchor="supporters"))
         for supporter, slug in db.session.execute(query)
     ]
 
