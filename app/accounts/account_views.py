@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts import api_tokens, auth, services, two_factor
+from app.accounts import api_tokens, auth, questions, services, two_factor
 from app.accounts.forms import ApiTokenForm, ChangePasswordForm, ConfirmPasswordForm, EnableTwoFactorForm, ProfileForm
 from app.accounts.models import TOKEN_SCOPE_LABELS, ApiToken, TokenScope
 from app.accounts.passwords import verify_password
@@ -143,11 +143,12 @@ def tokens():
 @bp.post("/tokens/<int:token_id>/revoke")
 @allow(SIGNED_IN)
 def revoke_token(token_id: int):
+    """Revoke one of the person's tokens, once confirmed (without JavaScript, on a page asking first)."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
     if not is_confirmed():
-        question = _("Revoke this token? Programs using it stop working at once.")
+        question = questions.REVOKE_TOKEN % {"name": token.name}
         return confirmation_page(question, _("Revoke"), url_for("accounts_settings.tokens"), danger=True)
     api_tokens.revoke_api_token(current_user, token)
     db.session.commit()
@@ -158,6 +159,13 @@ def revoke_token(token_id: int):
 @bp.post("/sessions/sign-out-others")
 @allow(SIGNED_IN)
 def sign_out_other_sessions():
+    """End the person's sessions in other browsers, once confirmed."""
+    if not is_confirmed():
+        return confirmation_page(
+            questions.SIGN_OUT_OTHER_SESSIONS,
+            _("Sign out all your other sessions"),
+            url_for("accounts_settings.profile"),
+        )
     auth.revoke_sessions(current_user, keep=current_user.current_session)
     audit.record("other_sessions_revoked", target=current_user)
     db.session.commit()

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts import services, two_factor
+from app.accounts import questions, services, two_factor
 from app.accounts.forms import RolesForm
 from app.accounts.models import OrgRole, User
 from app.core import permissions
@@ -15,12 +15,12 @@ from app.extensions import db
 bp = Blueprint("accounts_people", __name__, template_folder="templates", url_prefix="/people")
 
 
-def people_page(person: User) -> str:
+def back_url(person: User) -> str:
     return url_for("organizations_manage.organization", slug=person.organization.slug)
 
 
 def back_to(person: User):
-    return redirect(people_page(person))
+    return redirect(back_url(person))
 
 
 @bp.route("/<int:person_id>/roles", methods=["GET", "POST"])
@@ -53,11 +53,11 @@ def roles(person_id: int):
 @bp.post("/<int:person_id>/reactivate", defaults={"deactivated": False}, endpoint="reactivate")
 @allow(SIGNED_IN)
 def set_deactivated(person_id: int, deactivated: bool):
-    """Deactivate (their sessions end at once) or reactivate someone."""
+    """Deactivate (their sessions end at once; confirmed first) or reactivate someone."""
     person = services.manageable_person_or_404(current_user, person_id)
     if deactivated and not is_confirmed():
-        question = _("Deactivate %(name)s? They are signed out at once and can no longer sign in.", name=person.name)
-        return confirmation_page(question, _("Deactivate"), people_page(person), danger=True)
+        question = questions.DEACTIVATE % {"name": person.name}
+        return confirmation_page(question, _("Deactivate"), back_url(person), danger=True)
     services.set_deactivated(current_user, person, deactivated)
     db.session.commit()
     flash(
@@ -79,10 +79,8 @@ def reset_two_factor(person_id: int):
     if not permissions.can_reset_two_factor(current_user, person):
         abort(403)
     if not is_confirmed():
-        question = _(
-            "Reset the second factor of %(name)s? They are signed out and must set it up again.", name=person.name
-        )
-        return confirmation_page(question, _("Reset second factor"), people_page(person), danger=True)
+        question = questions.RESET_TWO_FACTOR % {"name": person.name}
+        return confirmation_page(question, _("Reset second factor"), back_url(person), danger=True)
     two_factor.disable(person, current_user, "two_factor_reset")
     db.session.commit()
     flash(_("The second factor of %(name)s has been reset.", name=person.name), "success")

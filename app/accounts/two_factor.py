@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from app.accounts.auth import revoke_sessions
 from app.accounts.models import RecoveryCode, User, UserSession
-from app.core import audit
+from app.core import audit, permissions
 from app.core.db import utcnow
 from app.core.tokens import hash_token
 from app.extensions import db
@@ -113,3 +113,9 @@ def disable(user: User, actor: User | None, action: str) -> None:
     if actor is None or actor.id != user.id:
         revoke_sessions(user)
     audit.record(action, target=user, actor=actor)
+
+
+def needs_second_factor_notice(user) -> bool:
+    """Whether ``user`` should be told why and how to turn on two-factor sign-in: signed in, without a second
+    factor. Pages show ``accounts/_two_factor_notice.html`` when it is true (the template global of that name)."""
+    return permissions.is_signed_in(user) and not user.has_two_factor

@@ -79,10 +79,13 @@ def _picker_zones() -> tuple[str, ...]:
     )
 
 
-@lru_cache(maxsize=4096)
 def zone_label(zone: str, locale: str | None = None) -> str:
     """A zone as people name it, in ``locale`` (the reader's by default): "Nairobi (Kenya Time)", "UTC"."""
-    locale = locale or str(get_locale())
+    return _zone_label(zone, locale or str(get_locale()))
+
+
+@lru_cache(maxsize=4096)  # keyed by the locale itself: a reader's default must not be remembered for the next reader
+def _zone_label(zone: str, locale: str) -> str:
     if zone in ("UTC", "Etc/UTC"):
         return "UTC"
     try:

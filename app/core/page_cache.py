@@ -10,17 +10,22 @@ token — ever enters a cached page. They are cached gzip-compressed, and sent
 so to the browsers that accept it (all of them): compressed once per version,
 not once per request, and a twentieth of the bytes to copy out of the cache.
 
+A signed-in reader never gets the public's copy of a page: it has no menu of theirs and offers to sign in. They get
+the page drawn for them (a page that changes per reader, like the incident list, keeps their own copy).
+
 A reader's own copy is keyed by everything the page's frame draws for them (who they are, their role, name,
-language and time zone) and their browser session's CSRF secret, besides the data set's version and the full
-path; the person is still checked on every request (their session may have ended).
+language and time zone, and what features add with ``add_frame_state``: the counts of waiting work in the menu)
+and their browser session's CSRF secret, besides the data set's version and the full path; the person is still
+checked on every request (their session may have ended).
 """
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from functools import partial, wraps
 
-from flask import current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -31,19 +36,27 @@ from app.extensions import cache
 
 MAX_AGE = 60
 GZIP_LEVEL = 6
+FRAME_STATE = "page_cache_frame_state"  # key in app.extensions: see add_frame_state
+
+
+def add_frame_state(app: Flask, state: Callable[[], object]) -> None:
+    """Make ``state()`` (something the frame of every page draws for the signed-in reader, such as counts in the
+    menu; cheap, computed afresh each request) part of the key of a reader's cached page."""
+    app.extensions.setdefault(FRAME_STATE, []).append(state)
 
 
 def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: bool = False):
     """Cache the view's output for everyone until ``data_set`` (a ``versions`` name) changes.
 
-    With ``live_for_sessions``, a reader with a session (signed in: the page shows what they may do;
-    or with a message waiting for them) gets the page drawn for them, and only the public's is cached.
+    A signed-in reader of an HTML page gets it drawn for them (their menu, what they may do there); data and feeds
+    are the same for everyone. With ``live_for_sessions``, so does an anonymous reader with a session (a message
+    waiting for them). Only the public's copy is cached.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if live_for_sessions and (session or current_user.is_authenticated):
+            if (mimetype == "text/html" and current_user.is_authenticated) or (live_for_sessions and session):
                 return view(*args, **kwargs)
             version, changed_at = versions.recent(data_set)
             today = date.today()
@@ -116,6 +129,7 @@ def _reader_fingerprint() -> str:
         str(get_locale()),
         str(get_timezone()),
         session[secret_name],
+        [state() for state in current_app.extensions.get(FRAME_STATE, ())],
     )
     return hashlib.sha256(repr(drawn_for).encode()).hexdigest()[:32]
 

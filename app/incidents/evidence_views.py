@@ -11,7 +11,7 @@ from app.extensions import db
 from app.incidents import services
 from app.incidents.forms import EvidenceFileForm, EvidenceLinkForm, WithdrawForm
 from app.incidents.models import Evidence
-from app.incidents.views import detail_page, vocabulary
+from app.incidents.views import detail_page, record_link, vocabulary
 
 bp = Blueprint("incidents_evidence", __name__, template_folder="templates", url_prefix="/incidents")
 
@@ -60,9 +60,7 @@ def add_link(reference: str):
         abort(403)
     form = EvidenceLinkForm()
     if form.validate_on_submit():
-        services.add_link_evidence(
-            current_user, incident, form.url.data, form.archive_url.data, form.description.data, form.is_public.data
-        )
+        record_link(incident, form)
         db.session.commit()
         flash(_("Link added."), "success")
         return redirect(url_for("incidents.detail", reference=reference, _anchor="evidence"))

@@ -87,6 +87,7 @@ FIELDS = (
         Kind.PLATFORM,
         label=_l("Platform"),
         required=True,
+        required_message=_l("Choose a platform."),
         column="platform",
         description="The platform's slug",
     ),

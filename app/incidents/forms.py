@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
@@ -52,6 +55,11 @@ def content_urls(form, field):
             raise ValidationError(_l("Each line must be one web address starting with https://."))
 
 
+def platform_id_or_none(value) -> int | None:
+    """A platform's id, or None for the empty first option (no platform is chosen for the person)."""
+    return None if value in ("", None) else int(value)
+
+
 def _form_field(field: Field):
     """The form's field for one of the incident's fields, in the reader's language."""
     presence = DataRequired(message=field.required_message) if field.required else Optional()
@@ -82,8 +90,8 @@ def _form_field(field: Field):
             return LanguageField(field.label, validators=[presence], **described)
         case Kind.COUNTRY:
             return CountryField(field.label, validators=[presence], **described)
-        case Kind.PLATFORM:  # the choices are the active platforms, set per request
-            return SelectField(field.label, coerce=int, validators=[presence], **described)
+        case Kind.PLATFORM:  # the choices are the active platforms, set per request, after an empty one
+            return SelectField(field.label, coerce=platform_id_or_none, validators=[presence], **described)
     raise ValueError(f"No form field for {field.kind}")
 
 
@@ -127,6 +135,42 @@ def incident_form_class(editable=EDITABLE) -> type[IncidentFormBase]:
 
 
 IncidentForm = incident_form_class()
+
+
+@dataclass(frozen=True)
+class FormSection:
+    """A part of the incident form, with its place in the list of steps (``anchor``) and the incident's fields it
+    holds; the report to the platform and the evidence are added by the filing form (or on the incident's page)."""
+
+    anchor: str
+    title: Any
+    fields: tuple[str, ...] = ()
+
+
+FORM_SECTIONS = (
+    FormSection(
+        "what-happened",
+        _l("What happened"),
+        ("title", "platform_id", "urls", "language", "country", "first_seen_on", "excerpt", "is_graphic"),
+    ),
+    FormSection(
+        "harm",
+        _l("Harm and context"),
+        (
+            "categories",
+            "communities",
+            "severity",
+            "description",
+            "account_handle",
+            "account_audience",
+            "account_prominence",
+            "estimated_reach",
+        ),
+    ),
+    FormSection("reporting", _l("Reporting to the platform")),
+    FormSection("evidence", _l("Evidence")),
+    FormSection("sharing", _l("Sharing and saving"), ("visibility", "show_organization", "internal_notes")),
+)
 MAX_FILES_AT_FILING = 10
 
 
@@ -155,21 +199,66 @@ class NewIncidentForm(IncidentForm):
     evidence_public = BooleanField(_l("These files may be shown publicly once the incident is published"))
 
 
-class ReportForm(FlaskForm):
+class PageForm(FlaskForm):
+    """One of several forms on a page: its fields' ids start with ``meta.id_prefix``, so that no two forms share
+    an id (and every label names its own field). Names are unchanged: what is posted stays the same."""
+
+    class Meta:
+        id_prefix = ""
+
+        def bind_field(self, form, unbound_field, options):
+            if self.id_prefix:
+                options = {**options, "id": self.id_prefix + options["name"]}
+            return super().bind_field(form, unbound_field, options)
+
+
+class SentWithAnotherForm(FlaskForm):
+    """Optional fields sent inside another form (which carries the CSRF token): left blank, nothing is checked
+    and nothing is recorded; anything typed or chosen makes it a whole record, checked as such."""
+
+    class Meta:
+        csrf = False
+
+    def is_blank(self) -> bool:
+        return all(value in ("", field.default) for field in self for value in field.raw_data or ())
+
+    def validate(self, extra_validators=None) -> bool:
+        return self.is_blank() or super().validate(extra_validators)
+
+
+class ReportForm(PageForm):
+    class Meta:
+        id_prefix = "report-"
+
     reported_on = DateField(_l("Date reported"), validators=[DataRequired(), not_in_future])
-    channel = SelectField(_l("Channel"), choices=select_choices(CHANNEL_LABELS.items()))
+    channel = SelectField(
+        _l("Channel"),
+        choices=select_choices([("", _l("Choose a channel")), *CHANNEL_LABELS.items()]),
+        validators=[DataRequired(message=_l("Choose a channel."))],
+    )
     ticket_reference = StringField(_l("Platform's ticket reference"), validators=[Optional(), Length(max=200)])
+    # A new report has had no answer yet: "pending" is what is true until the platform responds.
     outcome = SelectField(_l("Outcome"), choices=select_choices(OUTCOME_LABELS.items()), default=Outcome.PENDING.value)
     outcome_on = DateField(_l("Date of the outcome"), validators=[Optional(), not_in_future])
     is_appeal = BooleanField(_l("This is an appeal"))
 
 
-class OutcomeForm(FlaskForm):
+class FirstReportForm(SentWithAnotherForm, ReportForm):
+    """The report already made to the platform, given while filing (optional)."""
+
+    class Meta:
+        id_prefix = ""  # the filing form gives it a prefix of names, and so of ids
+
+
+class OutcomeForm(PageForm):  # one per row: the page gives each its id prefix
     outcome = SelectField(_l("Outcome"), choices=select_choices(OUTCOME_LABELS.items()))
     outcome_on = DateField(_l("Date of the outcome"), validators=[Optional(), not_in_future])
 
 
-class EvidenceFileForm(FlaskForm):
+class EvidenceFileForm(PageForm):
+    class Meta:
+        id_prefix = "file-"
+
     file = FileField(
         _l("File"),
         validators=[FileRequired(message=_l("Choose a file."))],
@@ -180,14 +269,27 @@ class EvidenceFileForm(FlaskForm):
     confirm_duplicates = BooleanField(_l("I have checked: this is not a duplicate"))
 
 
-class EvidenceLinkForm(FlaskForm):
+class EvidenceLinkForm(PageForm):
+    class Meta:
+        id_prefix = "link-"
+
     url = URLField(_l("Link"), validators=[DataRequired(), *web_address_validators(2000)])
     archive_url = URLField(_l("Archived copy"), validators=[Optional(), *web_address_validators(2000)])
     description = StringField(_l("What it shows"), validators=[Optional(), Length(max=500)])
     is_public = BooleanField(_l("May be shown publicly once the incident is published"))
 
 
-class ReviewForm(FlaskForm):
+class FirstLinkForm(SentWithAnotherForm, EvidenceLinkForm):
+    """A link to evidence given while filing (optional)."""
+
+    class Meta:
+        id_prefix = ""  # the filing form gives it a prefix of names, and so of ids
+
+
+class ReviewForm(PageForm):
+    class Meta:
+        id_prefix = "review-"
+
     message = TextAreaField(
         _l("Message to the author"),
         validators=[Optional(), Length(max=5000)],
@@ -195,7 +297,7 @@ class ReviewForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):  # one per row: the page gives each its id prefix
     reason = StringField(_l("Why is it withdrawn?"), validators=[DataRequired(), Length(max=500)])
 
 

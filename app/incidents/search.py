@@ -9,9 +9,11 @@ stemmed in each incident's language), both kept up to date by the database itsel
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 
 from flask_babel import get_locale
 from sqlalchemy import (
+    Date,
     Select,
     String,
     and_,
@@ -23,6 +25,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -231,10 +234,72 @@ def filed_by(person, slugs: list[str]):
     return and_(Incident.organization_id.in_(named), permissions.filing_organization_shown_filter(person, Incident))
 
 
+class Sort(StrEnum):
+    """The orders of a list page; ties (and the newest order itself) go by the incident's id, newest first."""
+
+    NEWEST = "newest"
+    SEVERITY = "severity"  # most severe first
+    LAST_RESPONSE = "response"  # the platform's latest response first; never answered last
+
+
+NEVER_ANSWERED = date(1, 1, 1)  # sorts after every real response date
+
+
+def _sort_value(sort: Sort):
+    """What ``sort`` orders by, highest first, before the id; None for newest first (the id alone)."""
+    if sort is Sort.SEVERITY:
+        return Incident.severity
+    if sort is Sort.LAST_RESPONSE:
+        latest = (
+            select(func.max(PlatformReport.outcome_on))
+            .where(PlatformReport.incident_id == Incident.id)
+            .correlate(Incident)
+            .scalar_subquery()
+        )
+        return func.coalesce(latest, literal(NEVER_ANSWERED, Date))
+    return None
+
+
+def _position(sort: Sort, after) -> tuple | None:
+    """The (value, id) a page continues after, read from its ``after`` token (``value,id``; the id alone when
+    newest first); None for a missing or malformed one (the first page)."""
+    value, _comma, last_id = str(after or "").rpartition(",")
+    if not last_id.isdigit() or not 0 < int(last_id) <= MAX_INTEGER:
+        return None
+    try:
+        if sort is Sort.SEVERITY:
+            return Severity(value), int(last_id)
+        if sort is Sort.LAST_RESPONSE:
+            return date.fromisoformat(value), int(last_id)
+    except ValueError:
+        return None
+    return None, int(last_id)
+
+
+def _token(sort: Sort, value, incident_id: int) -> str:
+    if sort is Sort.NEWEST:
+        return str(incident_id)
+    return f"{value.isoformat() if isinstance(value, date) else value},{incident_id}"
+
+
+def sort_from_args(args) -> Sort:
+    """The order a list page asked for: newest first unless it names another."""
+    try:
+        return Sort(args.get("sort") or Sort.NEWEST)
+    except ValueError:
+        return Sort.NEWEST
+
+
 def page(
-    person, filters: Filters, after_id: int | None = None, size: int = PAGE_SIZE, options: tuple = ()
-) -> tuple[list[Incident], int | None]:
-    """One page, newest first, and the id to continue after (keyset: no OFFSET, whatever the depth).
+    person,
+    filters: Filters,
+    after: str | int | None = None,
+    size: int = PAGE_SIZE,
+    options: tuple = (),
+    sort: Sort = Sort.NEWEST,
+) -> tuple[list[Incident], str | None]:
+    """One page in ``sort``'s order and the token to continue after (keyset: no OFFSET, whatever the depth):
+    the last incident's id when newest first, else its sort value and id.
 
     ``options`` are loader options for whatever else the caller shows of each incident, so that a
     page costs the same number of statements however many incidents it holds.
@@ -242,22 +307,28 @@ def page(
     # On SQLite a text search is read along its index, newest match first, each match then looked up: the page
     # ends after a page of matches, however many there are (an IN list would first gather every match).
     words = filters.q.split() if filters.q and not is_reference(filters.q) else []
-    along_index = bool(words) and db.engine.dialect.name == "sqlite"
-    query = select(Incident).where(*conditions(person, replace(filters, q=None) if along_index else filters))
+    along_index = bool(words) and db.engine.dialect.name == "sqlite" and sort is Sort.NEWEST
     newest_first = Incident.id
+    value = _sort_value(sort)
+    query = select(Incident, value if value is not None else literal(None))
+    query = query.where(*conditions(person, replace(filters, q=None) if along_index else filters))
     if along_index:
         query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(words))
         newest_first = _SEARCH_INDEX.c.rowid
-    if after_id is not None and 0 < after_id <= MAX_INTEGER:
-        query = query.where(newest_first < after_id)
+    position = _position(sort, after)
+    if position is not None:
+        after_value, after_id = position
+        before = newest_first < after_id
+        query = query.where(before if value is None else or_(value < after_value, and_(value == after_value, before)))
+    order = [newest_first.desc()] if value is None else [value.desc(), newest_first.desc()]
     query = (
-        query.order_by(newest_first.desc())
+        query.order_by(*order)
         .limit(size + 1)
         .options(selectinload(Incident.categories), selectinload(Incident.reports), *options)
     )
-    incidents = list(db.session.scalars(query))
-    next_after = incidents[size - 1].id if len(incidents) > size else None
-    return incidents[:size], next_after
+    rows = db.session.execute(query).all()
+    next_after = _token(sort, rows[size - 1][1], rows[size - 1][0].id) if len(rows) > size else None
+    return [incident for incident, _value in rows[:size]], next_after
 
 
 def matching(person, filters: Filters) -> Select:

@@ -1,7 +1,10 @@
 """Incident pages for members: the list, filing and editing, the review workflow and reports to the platform."""
 
+import dataclasses
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,9 +18,12 @@ from app.core.page_cache import reader_page
 from app.extensions import db
 from app.incidents import custody, exports, search, services, vocab
 from app.incidents.forms import (
+    FORM_SECTIONS,
     EvidenceFileForm,
     EvidenceFilesField,
     EvidenceLinkForm,
+    FirstLinkForm,
+    FirstReportForm,
     IncidentForm,
     NewIncidentForm,
     OutcomeForm,
@@ -54,7 +60,10 @@ def incident_form(incident: Incident | None = None, form_class: type[IncidentFor
     platforms = active_platforms()
     if incident is not None and incident.platform not in platforms:
         platforms.append(incident.platform)
-    form.platform_id.choices = select_choices((platform.id, platform.name) for platform in platforms)
+    # No platform is chosen for the person: a preset one would be recorded whenever it goes unnoticed.
+    form.platform_id.choices = select_choices(
+        [("", _("Choose a platform")), *((platform.id, platform.name) for platform in platforms)]
+    )
     if incident is not None and request.method == "GET":
         form.fill_from(incident)
         form.version.data = str(incident.version)
@@ -70,9 +79,10 @@ def listing(person, endpoint: str) -> dict:
     page's address) from ``find_results()`` only when its fragment cache does not hold them for ``results_key``;
     ``not_organizations`` says whether the organization filter has values that cannot name one."""
     filters = search.filters_from_args(request.args)
+    sort = search.sort_from_args(request.args)
 
     def find_results() -> dict:
-        incidents, next_after = search.page(person, filters, request.args.get("after", type=int))
+        incidents, next_after = search.page(person, filters, request.args.get("after"), sort=sort)
         args = request.args.to_dict(flat=False)
         next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
         platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
@@ -80,11 +90,19 @@ def listing(person, endpoint: str) -> dict:
 
     return {
         "filters": filters,
+        "sort": sort,
         "find_results": find_results,
         "results_key": search.results_key(person, request.args),
         "not_organizations": search.slugs_of(filters.organization) != filters.organization,
         **vocabulary(),
     }
+
+
+SORT_LABELS = {
+    search.Sort.NEWEST: _l("Newest first"),
+    search.Sort.SEVERITY: _l("Most severe first"),
+    search.Sort.LAST_RESPONSE: _l("Latest platform response first"),
+}
 
 
 @bp.get("/")
@@ -103,6 +121,8 @@ def index():
     return render_template(
         "incidents/index.html",
         export_args=request.args.to_dict(flat=False),
+        sort_labels=SORT_LABELS,
+        filters_active=dataclasses.replace(context["filters"], q=None) != search.Filters(),
         **(context | {"find_results": find_results}),
     )
 
@@ -126,27 +146,54 @@ def _prepared_files(field: EvidenceFilesField) -> list[uploads.PreparedUpload] |
     return None if field.errors else prepared
 
 
+def _all_valid(*forms) -> bool:
+    """Every form checked, so that each shows all its errors at once."""
+    return all([form.validate() for form in forms])
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def new():
-    """File an incident with its first evidence files; what was typed comes back with the errors."""
+    """File an incident with its first evidence files and links and the report already made to the platform;
+    what was typed comes back with the errors."""
     form = incident_form(form_class=NewIncidentForm)
+    report_form, link_form = FirstReportForm(prefix="report"), FirstLinkForm(prefix="link")
     duplicates = []
-    if form.validate_on_submit() and (files := _prepared_files(form.evidence_files)) is not None:
+    if (
+        form.is_submitted()
+        and _all_valid(form, report_form, link_form)
+        and (files := _prepared_files(form.evidence_files)) is not None
+    ):
         data = data_from(form)
         duplicates = _duplicates_block(form, data, hashes=(upload.sha256 for upload in files))
         if not duplicates:
-            response = _file_incident(form, data, files)
+            response = _file_incident(form, data, files, report_form, link_form)
             if response is not None:
                 return response
     if form.evidence_files.chosen_files():  # browsers never send chosen files back to a form
         form.evidence_files.errors.append(_("Choose the files again before saving."))
-    return render_template("incidents/form.html", form=form, incident=None, duplicates=duplicates, **vocabulary())
+    return render_template(
+        "incidents/form.html",
+        form=form,
+        report_form=report_form,
+        link_form=link_form,
+        incident=None,
+        duplicates=duplicates,
+        form_sections=FORM_SECTIONS,
+        **vocabulary(),
+    )
 
 
-def _file_incident(form: NewIncidentForm, data: services.IncidentData, files: list[uploads.PreparedUpload]):
-    """Save the incident and its files once (a form sent twice files one incident); None when the files do not
-    fit in the organization's quota, the reason on the form."""
+def _file_incident(
+    form: NewIncidentForm,
+    data: services.IncidentData,
+    files: list[uploads.PreparedUpload],
+    report_form: FirstReportForm,
+    link_form: FirstLinkForm,
+):
+    """Save the incident, its files, link and report once (a form sent twice files one incident); None when
+    something cannot be saved (the files do not fit in the organization's quota, the report's dates are out of
+    order), the reason on the form."""
     try:
         submission = submissions.claim(form.submission.data)
     except submissions.AlreadySubmitted as earlier:
@@ -159,9 +206,19 @@ def _file_incident(form: NewIncidentForm, data: services.IncidentData, files: li
         incident = services.create_incident(
             current_user, data, "submit" in request.form, files, form.evidence_public.data
         )
+        if not report_form.is_blank():
+            _record_report(incident, report_form)
+        if not link_form.is_blank():
+            record_link(incident, link_form)
     except quota.QuotaExceeded:
         db.session.rollback()
         form.evidence_files.errors.append(quota.MESSAGE)
+        return None
+    except services.IncidentError as error:
+        db.session.rollback()
+        if error.field is None:
+            raise
+        report_form[error.field].errors.append(error.message)
         return None
     if submission is not None:
         submission.result = incident.reference
@@ -194,12 +251,25 @@ def edit(reference: str):
                 current = db.session.get(Incident, incident.id)
                 form.version.data = str(current.version)
                 return render_template(
-                    "incidents/form.html", form=form, incident=current, duplicates=[], conflict=True, **vocabulary()
+                    "incidents/form.html",
+                    form=form,
+                    incident=current,
+                    duplicates=[],
+                    conflict=True,
+                    form_sections=FORM_SECTIONS,
+                    **vocabulary(),
                 ), 409
             db.session.commit()
             flash(_("Incident %(reference)s saved.", reference=incident.reference), "success")
             return redirect(url_for("incidents.detail", reference=incident.reference))
-    return render_template("incidents/form.html", form=form, incident=incident, duplicates=duplicates, **vocabulary())
+    return render_template(
+        "incidents/form.html",
+        form=form,
+        incident=incident,
+        duplicates=duplicates,
+        form_sections=FORM_SECTIONS,
+        **vocabulary(),
+    )
 
 
 @bp.get("/<reference>")
@@ -213,14 +283,25 @@ DETAIL_FORMS = {
     "report_form": ReportForm,
     "file_form": EvidenceFileForm,
     "link_form": EvidenceLinkForm,
-    "withdraw_form": WithdrawForm,
-    "outcome_form": OutcomeForm,
 }
 
 
 def detail_page(incident: Incident, **forms) -> str:
-    """The incident's page; ``forms`` (by template name) come back with what was typed and their errors."""
+    """The incident's page; ``forms`` (by template name) come back with what was typed and their errors.
+
+    Each report's outcome form and each evidence item's withdrawal form has ids of its own (``id_prefix``)."""
     shown = {name: forms[name] if name in forms else form(formdata=None) for name, form in DETAIL_FORMS.items()}
+    outcome_forms = {
+        report.id: OutcomeForm(
+            formdata=None,
+            data={"outcome": report.outcome, "outcome_on": report.outcome_on},
+            meta={"id_prefix": f"report-{report.id}-"},
+        )
+        for report in incident.reports
+    }
+    withdraw_forms = {
+        item.id: WithdrawForm(formdata=None, meta={"id_prefix": f"evidence-{item.id}-"}) for item in incident.evidence
+    }
     insider = permissions.can_see_internals(current_user, incident)
     return render_template(
         "incidents/detail.html",
@@ -229,6 +310,8 @@ def detail_page(incident: Incident, **forms) -> str:
         custody_log=custody.custody_log(incident) if insider else [],
         custody_actions=custody.ACTIONS,
         display_problems=display_copies.PROBLEMS,
+        outcome_forms=outcome_forms,
+        withdraw_forms=withdraw_forms,
         **shown,
         **vocabulary(),
     )
@@ -297,16 +380,7 @@ def add_report(reference: str):
     if not form.validate_on_submit():
         return _report_refused(incident, form)
     try:
-        services.add_report(
-            current_user,
-            incident,
-            form.reported_on.data,
-            vocab.Channel(form.channel.data),
-            form.ticket_reference.data,
-            vocab.Outcome(form.outcome.data),
-            form.outcome_on.data,
-            form.is_appeal.data,
-        )
+        _record_report(incident, form)
     except services.IncidentError as error:
         db.session.rollback()
         if error.field is None:
@@ -317,6 +391,27 @@ def add_report(reference: str):
     db.session.commit()
     flash(_("The report to the platform has been added."), "success")
     return redirect(url_for("incidents.detail", reference=reference, _anchor="reports"))
+
+
+def _record_report(incident: Incident, form: ReportForm) -> None:
+    """Add the report the form describes; raises services.IncidentError when its dates are out of order."""
+    services.add_report(
+        current_user,
+        incident,
+        form.reported_on.data,
+        vocab.Channel(form.channel.data),
+        form.ticket_reference.data,
+        vocab.Outcome(form.outcome.data),
+        form.outcome_on.data,
+        form.is_appeal.data,
+    )
+
+
+def record_link(incident: Incident, form: EvidenceLinkForm) -> None:
+    """Add the link to evidence the form describes."""
+    services.add_link_evidence(
+        current_user, incident, form.url.data, form.archive_url.data, form.description.data, form.is_public.data
+    )
 
 
 def _report_refused(incident: Incident, form: ReportForm):

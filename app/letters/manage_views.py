@@ -14,7 +14,14 @@ from app.extensions import db
 from app.letters import services
 from app.letters.forms import LetterSettingsForm, LetterTextForm, NewLetterForm, ResponseForm, SendForm
 from app.letters.models import Letter, Supporter
-from app.letters.vocab import LETTER_STATUS_LABELS, NEXT_STATUS, STEP_QUESTIONS, LetterStatus, SupporterStatus
+from app.letters.vocab import (
+    DECLINE_SUPPORTER_QUESTION,
+    LETTER_STATUS_LABELS,
+    NEXT_STATUS,
+    STEP_QUESTIONS,
+    LetterStatus,
+    SupporterStatus,
+)
 from app.platforms.services import active_platforms
 
 bp = Blueprint("letters_manage", __name__, template_folder="templates", url_prefix="/letters/manage")
@@ -169,6 +176,7 @@ def progress_page(letter: Letter, response_form: ResponseForm) -> str:
         translations=services.translation_status(letter),
         send_form=SendForm(),
         step_questions=STEP_QUESTIONS,
+        decline_question=DECLINE_SUPPORTER_QUESTION,
         response_form=response_form,
     )
 
@@ -203,13 +211,15 @@ def reminders(slug: str):
 @bp.post("/supporters/<int:supporter_id>/<any(approve, decline):decision>")
 @allow(STEERING)
 def decide_supporter(supporter_id: int, decision: str):
+    """Approve or (once confirmed: it cannot be undone) decline an outside organization's support."""
     supporter = db.session.get(Supporter, supporter_id) or abort(404)
+    progress_url = url_for("letters_manage.progress", slug=db.session.get(Letter, supporter.letter_id).slug)
     if decision == "decline" and not is_confirmed():
-        back = url_for("letters_manage.progress", slug=db.session.get(Letter, supporter.letter_id).slug)
-        return confirmation_page(_("Decline the support of %(name)s?", name=supporter.name), _("Decline"), back)
+        question = DECLINE_SUPPORTER_QUESTION % {"name": supporter.name}
+        return confirmation_page(question, _("Decline"), progress_url, danger=True)
     services.decide_supporter(current_user, supporter, decision == "approve")
     db.session.commit()
-    return redirect(url_for("letters_manage.progress", slug=db.session.get(Letter, supporter.letter_id).slug))
+    return redirect(progress_url)
 
 
 @bp.post("/<slug>/response")

@@ -1,13 +1,11 @@
 """Letter pages: the public list and letter (with printable, PDF and plain-text forms), versions, and signing."""
 
-import difflib
 import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from app.core import permissions
@@ -16,7 +14,7 @@ from app.core.confirm import confirmation_page, is_confirmed
 from app.core.page_cache import public_page
 from app.core.versions import LETTERS
 from app.extensions import db
-from app.letters import services
+from app.letters import comparison, services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
 from app.letters.printable import letter_pdf, page_context, printable_html
@@ -108,7 +106,7 @@ def plain_text(slug: str):
 @bp.get("/<slug>/versions")
 @allow(PUBLIC)
 def versions(slug: str):
-    """Any two versions of one language, side by side."""
+    """Any two versions of one language, compared word by word."""
     letter = services.visible_letter_or_404(current_user, slug)
     locale = request.args.get("locale", letter.original_locale)
     revisions = [revision for revision in letter.revisions if revision.locale == locale]
@@ -120,10 +118,7 @@ def versions(slug: str):
     chosen = {revision.number: revision for revision in revisions}
     if a not in chosen or b not in chosen:
         abort(404)
-    comparison = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        _text_lines(chosen[a]), _text_lines(chosen[b]), _("Version %(num)d", num=a), _("Version %(num)d", num=b)
-    )
-    # difflib escapes &, < and > in every line it puts into the table, so the table is safe HTML.
+    before, after = comparison.revision_parts(chosen[a]), comparison.revision_parts(chosen[b])
     return render_template(
         "letters/versions.html",
         letter=letter,
@@ -131,20 +126,12 @@ def versions(slug: str):
         revisions=revisions,
         a=a,
         b=b,
-        comparison_html=Markup(comparison),
-    )
-
-
-def _text_lines(revision) -> list[str]:
-    return (
-        [revision.title, ""]
-        + revision.body.splitlines()
-        + [""]
-        + [f"{n}. {d}" for n, d in enumerate(revision.demands, 1)]
+        parts={name: comparison.compare(before[name], after[name]) for name in before},
     )
 
 
 def _signing_redirect(letter: Letter):
+    """Back to the letter's signing section, which shows the flashed message: in view where the person acted."""
     return redirect(url_for("letters.detail", slug=letter.slug, _anchor="signing"))
 
 
@@ -223,5 +210,5 @@ def support(slug: str):
         services.add_supporter(letter, form.name.data, form.country.data, form.contact_email.data)
         db.session.commit()
         flash(_("Thank you. The steering committee will confirm your organization's support."), "success")
-        return redirect(url_for("letters.detail", slug=slug))
+        return _signing_redirect(letter)
     return render_template("letters/support.html", letter=letter, form=form)

@@ -36,6 +36,7 @@ STEP_QUESTIONS = {
     LetterStatus.CLOSED: _l("Close this letter? Organizations will no longer be able to sign it or withdraw."),
     LetterStatus.SENT: _l("Record this letter as sent to the platform? Everyone who signs will be told."),
 }
+DECLINE_SUPPORTER_QUESTION = _l("Decline the support of %(name)s? It will not be listed on the letter.")
 PUBLIC_STATUSES = (LetterStatus.OPEN, LetterStatus.CLOSED, LetterStatus.SENT, LetterStatus.PUBLISHED)
 EDITABLE_STATUSES = (LetterStatus.DRAFT, LetterStatus.IN_REVIEW, LetterStatus.OPEN)
 

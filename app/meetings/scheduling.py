@@ -61,6 +61,15 @@ class RankedSlot:
     total_burden: int
     rotated_burden: float
 
+    @property
+    def totals(self) -> dict[Answer | None, int]:
+        """How many answered yes, if need be and no, and (under None) how many have not answered: every answer
+        listed, zero included."""
+        counts = dict.fromkeys([*Answer, None], 0)
+        for seat in self.seats:
+            counts[seat.answer] += 1
+        return counts
+
 
 def seats_for(
     starts_at: datetime, minutes: int, people: list[tuple[int, str]], answers: dict[int, Answer]

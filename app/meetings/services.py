@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_datetime
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select, update
@@ -19,10 +18,11 @@ from app.accounts.models import User
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.db import utcnow
 from app.core.errors import NOT_ALLOWED, DomainError
+from app.core.i18n import zone_label
 from app.core.links import external_url
 from app.core.tokens import hash_token, new_token
 from app.extensions import db
-from app.meetings import scheduling
+from app.meetings import scheduling, times
 from app.meetings.calendar import calendar_for
 from app.meetings.models import (
     ActionItem,
@@ -127,13 +127,12 @@ def recipients(meeting: Meeting) -> list[User]:
 
 
 def _local_text(person: User, meeting: Meeting) -> str | None:
-    """The start in the recipient's zone, for emails (their zone named)."""
+    """The start in the recipient's zone and language, for emails, their zone named: "Tuesday, December 1, 2026,
+    5:00 PM (Nairobi (Kenya Time))"."""
     if meeting.starts_at is None:
         return None
-    zone = person_zone(person, meeting)
-    return (
-        format_datetime(scheduling.local(meeting.starts_at, zone), "full", locale=person.locale or "en") + f" ({zone})"
-    )
+    zone, locale = person_zone(person, meeting), person.locale or "en"
+    return f"{times.long_time(meeting.starts_at, zone, locale)} ({zone_label(zone, locale)})"
 
 
 def answer(person: User, slot: Slot, value: Answer) -> None:
@@ -182,6 +181,20 @@ def ranked_slots(meeting: Meeting) -> list[scheduling.RankedSlot]:
         answers,
         past_burden(meeting),
     )
+
+
+@dataclass
+class Poll:
+    """A meeting's candidate times as the poll shows them."""
+
+    rows: list[scheduling.RankedSlot]  # in time order, each with its answers and totals
+    best_slot_id: int | None  # first in the ranking (``scheduling.rank``), once anyone is available at all
+
+
+def poll_of(meeting: Meeting) -> Poll:
+    ranked = ranked_slots(meeting)
+    best = ranked[0].slot_id if ranked and ranked[0].availability > 0 else None
+    return Poll(sorted(ranked, key=lambda row: row.starts_at), best)
 
 
 def pick_slot(actor: User, meeting: Meeting, slot: Slot) -> None:
@@ -416,6 +429,16 @@ def new_calendar_token(person: User) -> str:
     db.session.add(CalendarToken(user_id=person.id, token_hash=token_hash))
     audit.record("calendar_feed_created", target=person, actor=person)
     return token
+
+
+def has_calendar_feed(person: User) -> bool:
+    """Whether the person has a feed address that works."""
+    return (
+        db.session.scalar(
+            select(CalendarToken.id).where(CalendarToken.user_id == person.id, CalendarToken.revoked_at.is_(None))
+        )
+        is not None
+    )
 
 
 def revoke_calendar_tokens(person: User) -> None:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,12 +11,13 @@ from sqlalchemy import select
 from app.core import audit, permissions, quota, storage, uploads
 from app.core.access import PUBLIC, SIGNED_IN, STEERING, allow
 from app.core.confirm import confirmation_page, is_confirmed
+from app.core.db import utcnow
 from app.core.forms import select_choices
-from app.core.i18n import browser_timezone
+from app.core.i18n import browser_timezone, zone_label
 from app.core.links import external_url
 from app.extensions import db
 from app.letters.models import Letter
-from app.meetings import calendar, invitations, scheduling, services
+from app.meetings import calendar, invitations, listing, scheduling, services, times
 from app.meetings.forms import (
     RECURRENCES,
     ActionForm,
@@ -61,7 +62,9 @@ def labels() -> dict:
         "rsvp_buttons": RSVP_BUTTONS,
         "action_status_labels": ACTION_STATUS_LABELS,
         "reader_zone": str(get_timezone()),
-        "local": scheduling.local,
+        "long_time": times.long_time,
+        "short_time": times.short_time,
+        "zone_label": zone_label,
     }
 
 
@@ -85,7 +88,14 @@ def searching() -> bool:
 @bp.get("/")
 @allow(SIGNED_IN)
 def index():
-    return render_template("meetings/index.html", meetings=services.meetings_of(current_user), **labels())
+    """The person's meetings: to come (soonest first), without a time yet, and over; those waiting for their answer
+    say so."""
+    return render_template(
+        "meetings/index.html",
+        groups=listing.by_time(services.meetings_of(current_user), utcnow()),
+        waiting=listing.awaiting_answer(current_user),
+        **labels(),
+    )
 
 
 def meeting_form() -> MeetingForm:
@@ -191,7 +201,8 @@ def detail(meeting_id: int):
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
-        ranked=services.ranked_slots(meeting),
+        poll=services.poll_of(meeting),
+        confirmation=session.pop(CONFIRMATION, None),
         mine=mine,
         people={invitee.user_id: invitee.user for invitee in meeting.invitees},
         browser_zone=browser_zone,
@@ -214,6 +225,17 @@ def back(meeting: Meeting, anchor: str | None = None):
     return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor))
 
 
+# The session key of a confirmation the meeting's page shows inside the section it concerns, where the page opens:
+# the page's own messages are at its top, out of view once it has scrolled down to the poll or the answers.
+CONFIRMATION = "meetings_confirmation"
+
+
+def back_confirming(meeting: Meeting, section: str, message: str):
+    """Back to ``section`` of the meeting's page, with ``message`` shown in it."""
+    session[CONFIRMATION] = {"section": section, "message": message}
+    return back(meeting, section)
+
+
 @bp.post("/<int:meeting_id>/answers")
 @allow(SIGNED_IN)
 def answer(meeting_id: int):
@@ -226,8 +248,7 @@ def answer(meeting_id: int):
         if value in {a.value for a in Answer}:
             services.answer(current_user, slot, Answer(value))
     db.session.commit()
-    flash(_("Your answers have been saved."), "success")
-    return back(meeting, "poll")
+    return back_confirming(meeting, "poll", _("Your answers have been saved."))
 
 
 @bp.post("/<int:meeting_id>/rsvp")
@@ -243,8 +264,9 @@ def rsvp(meeting_id: int):
         abort(400)
     invitations.respond(current_user, meeting, Rsvp(value))
     db.session.commit()
-    flash(_("Your answer has been sent: %(answer)s.", answer=RSVP_LABELS[Rsvp(value)]), "success")
-    return back(meeting, "rsvp")
+    return back_confirming(
+        meeting, "rsvp", _("Your answer has been sent: %(answer)s.", answer=RSVP_LABELS[Rsvp(value)])
+    )
 
 
 @bp.route("/<int:meeting_id>/invite", methods=["GET", "POST"])
@@ -443,19 +465,26 @@ def summary(meeting_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def calendar_settings():
-    """A personal calendar feed address with a secret token; a new one revokes the old."""
+    """A personal calendar feed address with a secret token; a new one revokes the old. Turning a live feed off, or
+    replacing it, asks first: calendars subscribed to it stop getting the person's meetings."""
     feed_url = None
+    live = services.has_calendar_feed(current_user)
+    if request.method == "POST" and live and not is_confirmed():
+        question = (
+            _("Turn your calendar feed off? Calendars subscribed to its address stop getting your meetings.")
+            if "revoke" in request.form
+            else _("Make a new address? Calendars subscribed to the old one stop getting your meetings.")
+        )
+        action = _("Turn the feed off") if "revoke" in request.form else _("Make a new address")
+        return confirmation_page(question, action, url_for("meetings.calendar_settings"), danger=True)
     if request.method == "POST":
-        if "revoke" in request.form and not is_confirmed():
-            question = _("Turn the feed off? Calendars subscribed to it stop updating.")
-            return confirmation_page(question, _("Turn the feed off"), url_for("meetings.calendar_settings"))
         if "revoke" in request.form:
             services.revoke_calendar_tokens(current_user)
             flash(_("Your calendar feed address no longer works."), "success")
         else:
             feed_url = external_url("meetings_api.get_calendar_feed", token=services.new_calendar_token(current_user))
         db.session.commit()
-    return render_template("meetings/calendar.html", feed_url=feed_url)
+    return render_template("meetings/calendar.html", feed_url=feed_url, live=live or feed_url is not None)
 
 
 @bp.get("/feed/<token>.ics")

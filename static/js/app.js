@@ -138,3 +138,48 @@
     });
   });
 })();
+
+// Incidents (issue #22). The list's filter panel opens by itself on a wide screen (on a phone it stays closed, so
+// the first result is near the top); the incident form's list of sections marks the one in view.
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(min-width: 48rem)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (panel) { panel.open = true; });
+  }
+  var links = document.querySelectorAll(".form-steps a[href^='#']");
+  if (!links.length || !("IntersectionObserver" in window)) { return; }
+  var byId = {};
+  links.forEach(function (link) { byId[link.getAttribute("href").slice(1)] = link; });
+  var mark = function (id) {
+    links.forEach(function (link) { link.removeAttribute("aria-current"); });
+    byId[id].setAttribute("aria-current", "step");
+  };
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) { if (entry.isIntersecting) { mark(entry.target.id); } });
+  }, { rootMargin: "0px 0px -60% 0px" });
+  Object.keys(byId).forEach(function (id) {
+    var section = document.getElementById(id);
+    if (section) { observer.observe(section); }
+  });
+})();
+
+// Workspace navigation (issue #22): the menu's "Manage" group closes on Escape (focus back on it) and on a click
+// elsewhere, as menus do. Without JavaScript it is a plain <details> that opens and closes on its summary.
+(function () {
+  var groups = document.querySelectorAll(".main-nav .nav-group details");
+  if (!groups.length) { return; }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    groups.forEach(function (group) {
+      if (group.open) {
+        group.open = false;
+        group.querySelector("summary").focus();
+      }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) {
+      if (group.open && !group.contains(event.target)) { group.open = false; }
+    });
+  });
+})();

@@ -77,7 +77,7 @@ def test_sign_out_everywhere_else(app, personas, sign_in_as):
     user = personas["member_a"]
     here = sign_in_as(app.test_client(), user)
     elsewhere = sign_in_as(app.test_client(), user)
-    here.post("/account/sessions/sign-out-others")
+    here.post("/account/sessions/sign-out-others", data={"confirmed": "1"})
     assert here.get("/account/").status_code == 200
     assert elsewhere.get("/account/").status_code == 302
 
@@ -91,7 +91,7 @@ def test_org_admin_cannot_grant_coalition_roles(login, personas):
 
 
 def test_org_admin_cannot_manage_people_of_another_organization(login, personas):
-    response = login("org_admin_a").post(f"/people/{personas['member_b'].id}/deactivate")
+    response = login("org_admin_a").post(f"/people/{personas['member_b'].id}/deactivate", data={"confirmed": "1"})
     assert response.status_code == 404
     assert not db.session.get(User, personas["member_b"].id).is_deactivated
 
@@ -102,14 +102,16 @@ def test_admin_grants_steering(login, personas):
     assert person.is_steering and person.org_role == OrgRole.SIGNATORY and not person.is_admin
 
 
-def test_a_cached_member_page_runs_one_statement_the_check_of_the_session(login, count_queries):
-    """The page comes from the cache; the session is still checked in the database on every request."""
+def test_a_cached_member_page_runs_two_statements_the_session_and_the_menus_counts(login, count_queries):
+    """The page comes from the cache; the session is still checked in the database on every request, and the menu's
+    counts of waiting work are counted afresh (one statement)."""
     client = login("member_a")
     assert client.get("/incidents/").status_code == 200
     with count_queries() as executed:
         assert client.get("/incidents/").status_code == 200
     statements = [statement for statement in executed if statement != "BEGIN"]
-    assert len(statements) == 1 and "FROM user_sessions" in statements[0]
+    assert len(statements) == 2 and "FROM user_sessions" in statements[0]
+    assert statements[1].startswith("SELECT (SELECT count(*)")
 
 
 @pytest.mark.parametrize("change", ["deactivate the person", "suspend the organization"])

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from app.core.i18n import locale_name, timezone_choices, zone_label
+from app.core.i18n import locale_name, reading_as, timezone_choices, zone_label
 
 SHIPPED = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw")
 
@@ -103,3 +103,11 @@ def test_time_zones_are_offered_by_city_and_name_in_the_readers_language(app):
     assert choices["UTC"] == "UTC"
     assert "Asia/Calcutta" not in choices and "Etc/GMT+5" not in choices  # aliases and backwards offsets
     assert zone_label("Asia/Kolkata", "en") == "Kolkata (India Time)"
+
+
+def test_a_zone_is_named_in_each_readers_own_language_one_after_the_other(app):
+    names = []
+    for lang in ("fr", "en"):
+        with app.app_context(), reading_as(lang):
+            names.append(zone_label("Africa/Nairobi"))
+    assert names == ["Nairobi (heure : Kenya)", "Nairobi (Kenya Time)"]

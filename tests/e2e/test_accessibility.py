@@ -68,6 +68,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("letters.detail", f"/letters/{letter}"),
             ("letters.printable", f"/letters/{letter}/print"),
             ("letters.versions", f"/letters/{letter}/versions"),
+            ("letters.versions", f"/letters/{o['revised_letter']}/versions"),  # words added and removed
             ("letters.support", f"/letters/{letter}/support"),
             ("incidents_public.index", "/public/incidents/"),
             ("incidents_public.detail", f"/public/incidents/{o['public_incident']}"),
@@ -75,7 +76,9 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("errors", "/no-such-page"),
         ],
         "member": [
+            ("main.index", "/"),  # their workspace
             ("incidents.index", "/incidents/"),
+            ("incidents.index", "/incidents/?sort=severity&severity=4"),  # filters open, sorted, badges
             ("incidents.new", "/incidents/new"),
             ("incidents_imports.new", "/incidents/import"),
             ("incidents_imports.detail", f"/incidents/imports/{o['waiting_import']}"),  # its progress
@@ -97,10 +100,13 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("tracker.platform", "/tracker/platforms/facebook"),  # drawn for them: follow, propose
             ("tracker.commitment", f"/tracker/commitments/{commitment}"),
         ],
-        "signatory": [("letters.detail", f"/letters/{letter}")],
+        "signatory": [("main.index", "/"), ("letters.detail", f"/letters/{letter}")],
         "steering": [
+            ("incidents.index", "/incidents/?sort=response"),  # every status's badge
+            ("main.index", "/"),
             ("incidents.detail", f"/incidents/{o['submitted_incident']}"),
             ("accounts_settings.two_factor_setup", "/account/two-factor"),
+            ("accounts_settings.profile", "/account/"),  # second factor on, and what depends on it
             ("letters_manage.index", "/letters/manage/"),
             ("letters_manage.new", "/letters/manage/new"),
             ("letters_manage.progress", f"/letters/manage/{letter}"),
@@ -111,12 +117,14 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("tracker_manage.detail", f"/tracker/manage/{commitment}"),
             ("tracker_manage.edit", "/tracker/manage/new"),
             ("tracker_manage.edit", f"/tracker/manage/{commitment}/edit"),
+            ("meetings.index", "/meetings/"),  # every meeting, past ones apart
             ("meetings.new", "/meetings/new"),
             ("meetings.new_series", "/meetings/series/new"),
             ("meetings.detail", f"/meetings/{o['meeting']}"),
             ("meetings.invite", f"/meetings/{o['meeting']}/invite"),
         ],
         "admin": [
+            ("main.index", "/"),
             ("admin.index", "/admin/"),
             ("admin.applications", "/admin/applications"),
             ("admin.application", f"/admin/applications/{o['application']}"),
@@ -181,6 +189,7 @@ def page_objects(live_server) -> dict:
         refused = import_jobs.start_import(member, b"title,platform\nUnknown platform,myspace\n", "refused.csv")
         db.session.commit()
         import_jobs.run_import(refused.id)
+        revised_letter = letter_with_two_versions(steering)
 
         def incident(status: str) -> str:
             """One of the member's organization's incidents at that step (the demo files them all there)."""
@@ -192,6 +201,7 @@ def page_objects(live_server) -> dict:
 
         objects = {
             "letter": db.session.scalar(select(Letter.slug).order_by(Letter.id).limit(1)),
+            "revised_letter": revised_letter,
             "commitment": db.session.scalar(select(Commitment.id).where(Commitment.is_published).limit(1)),
             "public_incident": incident("published"),
             "draft_incident": incident("draft"),
@@ -213,6 +223,32 @@ def page_objects(live_server) -> dict:
     return objects
 
 
+def letter_with_two_versions(steering) -> str:
+    """An open letter whose second version changed words of the first (the comparison marks them)."""
+    from app.extensions import db
+    from app.letters import services as letters
+    from app.letters.vocab import LetterStatus
+    from app.platforms.models import Platform
+
+    platform = db.session.scalar(select(Platform.id).limit(1))
+    letter = letters.create_letter(
+        steering, platform, "The CEO", "en", "Axe check letter", "We ask you to hire moderators in Asia.", ["Answer us"]
+    )
+    letters.save_text(
+        steering,
+        letter,
+        "en",
+        letter.original.title,
+        "We ask you to hire moderators in Africa and Asia.",
+        ["Answer us"],
+        False,
+        letter.edit_version,
+    )
+    letter.status = LetterStatus.OPEN
+    db.session.commit()
+    return letter.slug
+
+
 def violations(page) -> list[str]:
     """axe runs through the DevTools protocol, so the page's CSP does not stop it."""
     page.evaluate(AXE.read_text())
@@ -230,9 +266,9 @@ def check(page, base_url: str, paths, locale: str) -> dict[str, list[str]]:
     """Each page's axe violations; a page that does not load as itself (redirected, refused) is one too."""
     found = {}
     for path in paths:
-        response = page.goto(f"{base_url}{path}?lang={locale}")
+        response = page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={locale}")
         expected = 404 if path == "/no-such-page" else 200
-        if response.status != expected or urlsplit(page.url).path != path:
+        if response.status != expected or urlsplit(page.url).path != urlsplit(path).path:
             found[path] = [f"answered {response.status} at {page.url}"]
         elif problems := violations(page):
             found[path] = problems

@@ -44,7 +44,8 @@ def test_a_member_files_an_incident_with_a_gps_photo_and_steering_publishes_it(v
     photo.write_bytes(gps_photo())
     member.toggle(member.page.get_by_text("Add a file"))
     member.upload("File", photo)
-    member.check("May be shown publicly once the incident is published")
+    adding_a_file = member.page.locator("details", has=member.page.get_by_text("Add a file"))
+    member.check(adding_a_file.get_by_label("May be shown publicly once the incident is published"))
     member.submit("Upload")
     expect(member.page.locator(".flash-success")).to_contain_text("SHA-256")
 

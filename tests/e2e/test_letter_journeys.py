@@ -1,4 +1,5 @@
-"""Letters in a real browser: one closing at its deadline, and withdrawing a signature asking first."""
+"""Letters in a real browser: one closing at its deadline, withdrawing a signature asking first, the message after
+signing in view, and versions compared on a phone's screen."""
 
 import re
 from datetime import timedelta
@@ -10,8 +11,11 @@ from sqlalchemy import select
 from tests.e2e.conftest import unique
 from tests.e2e.drivers import MODES
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 720}
 
-def open_letter(live_server, title: str, days_left: int) -> str:
+
+def open_letter(live_server, title: str, days_left: int, body: str = "We, the undersigned, ask you to act.") -> str:
     """A letter open for signatures until ``days_left`` days from today (UTC), drafted by the steering persona."""
     from app.accounts.auth import find_user_by_email
     from app.core.db import utcnow
@@ -29,7 +33,7 @@ def open_letter(live_server, title: str, days_left: int) -> str:
             "The CEO",
             "en",
             title,
-            "We, the undersigned, ask you to act.",
+            body,
             ["Fund moderation in every language"],
             deadline=utcnow().date() + timedelta(days=days_left),
         )
@@ -122,3 +126,47 @@ def test_withdrawing_a_signature_asks_first_in_the_browser_or_on_a_page(visit, l
         answers["accept"] = True
         signatory.submit("Withdraw our signature")
     expect(signatory.page.locator(".flash-success")).to_have_text("Your organization's signature has been withdrawn.")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_message_after_signing_is_in_view(visit, live_server, viewport):
+    long_body = "\n\n".join(f"Paragraph {number}: we, the undersigned, ask you to act." for number in range(40))
+    slug = open_letter(live_server, unique("Answer appeals"), days_left=30, body=long_body)
+    signatory = visit("signatory")
+    signatory.page.set_viewport_size(viewport)
+    signatory.goto(f"/letters/{slug}")
+    signatory.submit(re.compile("Sign for"))
+    message = signatory.page.locator(".flash-success")
+    expect(message).to_have_text("Kenya Online Safety Forum has signed.")
+    box = message.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+
+
+def save_version(live_server, slug: str, body: str) -> None:
+    from app.accounts.auth import find_user_by_email
+    from app.extensions import db
+    from app.letters import services
+    from app.letters.models import Letter
+
+    with live_server["app"].test_request_context(method="POST"):
+        steering = find_user_by_email(live_server["people"]["steering"]["email"])
+        letter = db.session.scalar(select(Letter).where(Letter.slug == slug))
+        original = letter.original
+        services.save_text(steering, letter, "en", original.title, body, original.demands, False, letter.edit_version)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_versions_fit_a_phone_screen(visit, live_server, locale):
+    link = "https://example.org/" + "a-very-long-path-without-any-space/" * 6
+    before = f"We ask you to hire moderators in Asia. Evidence: {link} " + "Unchanged words. " * 30
+    slug = open_letter(live_server, unique("Hire moderators"), days_left=30, body=before)
+    save_version(live_server, slug, before.replace("in Asia", "in Asian languages") + link)
+    reader = visit(None)
+    reader.page.set_viewport_size(PHONE)
+    reader.goto(f"/letters/{slug}/versions", locale)
+    expect(reader.page.locator(".word-diff del").first).to_contain_text("Asia")
+    expect(reader.page.locator(".word-diff ins").first).to_contain_text("Asian languages")
+    overflow = reader.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0

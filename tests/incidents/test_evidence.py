@@ -178,7 +178,10 @@ def test_polyglot_that_is_a_valid_gif_or_pdf_and_a_web_page_is_refused_keeping_w
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert MARKUP_REFUSED in page
-    assert 'value="Threat posted under the video"' in page and '<input checked id="is_public" name="is_public"' in page
+    assert (
+        'value="Threat posted under the video"' in page
+        and '<input checked id="file-is_public" name="is_public"' in page
+    )
     assert db.session.scalar(select(Evidence)) is None and stored_files(evidence_dir) == set()
 
 

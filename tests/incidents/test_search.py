@@ -202,7 +202,8 @@ def test_the_cached_list_shows_a_new_incident_and_a_renamed_platform_at_once(log
 def test_a_members_cached_list_is_their_own_and_answers_without_reading_incidents(
     login, personas, across_organizations, count_queries
 ):
-    """Each reader has their own copy of the page (their name, their menu); a second look reads no incident."""
+    """Each reader has their own copy of the page (their name, their menu); a second look reads no incident (the
+    menu's counts of waiting work are counted afresh, in one statement)."""
     member, org_admin = login("member_a"), login("org_admin_a")
     for _round in range(2):
         for client, persona, sees_own_organization_menu in (
@@ -213,7 +214,7 @@ def test_a_members_cached_list_is_their_own_and_answers_without_reading_incident
             assert personas[persona].name in page and ("My organization" in page) is sees_own_organization_menu
     with count_queries() as executed:
         assert set(listed(member, "/incidents/")) == OWN_A | {"B verified coalition", "B published public"}
-    assert not [statement for statement in executed if "incidents" in statement]
+    assert not [s for s in executed if "incidents" in s and not s.startswith("SELECT (SELECT count(*)")]
 
 
 def test_a_cached_list_carries_a_csrf_token_that_signs_out_each_browser_of_the_reader(app, personas, sign_in_as):

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.letters import services
-from app.letters.models import Signature
-from app.letters.vocab import LetterStatus
+from app.letters.models import Signature, Supporter
+from app.letters.vocab import LetterStatus, SupporterStatus
 
 MANAGE = "/letters/manage"
 
@@ -104,3 +104,18 @@ def test_api_lists_the_version_each_signature_stands_on(login, make_letter, pers
         ("Steering Org", "en", 1, 1),
         ("Organization A", "fr", 1, 1),
     ]
+
+
+def test_declining_a_supporter_asks_first(login, make_letter):
+    letter = make_letter(accepts_supporters=True)
+    supporter = services.add_supporter(letter, "Astroturf Inc", "US", "a@example.org")
+    db.session.commit()
+    client = login("steering")
+    question = "Decline the support of Astroturf Inc? It will not be listed on the letter."
+    assert f'data-confirm="{question}"' in client.get(f"{MANAGE}/{letter.slug}").get_data(as_text=True)
+
+    response = client.post(f"{MANAGE}/supporters/{supporter.id}/decline")
+    assert response.status_code == 200 and question in response.get_data(as_text=True)
+    assert db.session.get(Supporter, supporter.id).status == SupporterStatus.PENDING
+    client.post(f"{MANAGE}/supporters/{supporter.id}/decline", data={"confirmed": "1"})
+    assert db.session.get(Supporter, supporter.id).status == SupporterStatus.DECLINED

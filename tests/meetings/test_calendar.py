@@ -181,8 +181,8 @@ def test_invitation_emails_are_in_each_recipients_language_and_time_zone(schedul
     french, spanish = by_recipient["member.a@example.org"], by_recipient["member.b@example.org"]
 
     assert (french.locale, spanish.locale) == ("fr", "es")
-    assert "décembre" in french.body and "(Asia/Kolkata)" in french.body and "19:30" in french.body
-    assert "diciembre" in spanish.body and f"({MEXICO})" in spanish.body and "8:00" in spanish.body
+    assert "jeudi 3 décembre 2026, 19:30 (Calcutta (heure : Inde))" in french.body
+    assert "jueves, 3 de diciembre de 2026, 8:00 (Ciudad de México (hora central))" in spanish.body
     assert f"/meetings/{scheduled.id}" in french.body
 
 
@@ -268,8 +268,8 @@ def test_series_occurrence_after_the_switch_keeps_local_time_in_its_ics(personas
 
 
 def new_feed(client) -> str:
-    """Ask for a new feed address; returns its path."""
-    response = client.post("/meetings/calendar")
+    """Ask for a new feed address (confirmed: one may be live); returns its path."""
+    response = client.post("/meetings/calendar", data={"confirmed": "1"})
     assert response.status_code == 200
     match = re.search(
         r"https://coalition\.test(/api/v1/meetings/feed/[A-Za-z0-9_-]+\.ics)", response.get_data(as_text=True)
@@ -327,8 +327,36 @@ def test_turning_the_feed_off_kills_the_address(scheduled, login, client):
     member = login("member_a")
     path = new_feed(member)
 
-    assert member.post("/meetings/calendar", data={"confirmed": "1", "revoke": "1"}).status_code == 200
+    assert member.post("/meetings/calendar", data={"revoke": "1", "confirmed": "1"}).status_code == 200
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("fields", "question"),
+    [
+        (
+            {"revoke": "1"},
+            "Turn your calendar feed off? Calendars subscribed to its address stop getting your meetings.",
+        ),
+        ({}, "Make a new address? Calendars subscribed to the old one stop getting your meetings."),
+    ],
+)
+def test_turning_off_or_replacing_a_live_feed_asks_first_and_keeps_it_until_confirmed(
+    scheduled, login, client, translate, fields, question
+):
+    member = login("member_a")  # reads French
+    path = new_feed(member)
+
+    asked = member.post("/meetings/calendar", data=fields).get_data(as_text=True)
+
+    assert translate("fr", question, html=True) in asked and 'name="confirmed" value="1"' in asked
+    assert client.get(path).status_code == 200
+
+
+def test_the_first_feed_address_is_made_without_asking(login):
+    page = login("member_a").post("/meetings/calendar").get_data(as_text=True)
+
+    assert "/api/v1/meetings/feed/" in page and 'name="revoke"' in page
 
 
 def test_feed_of_a_deactivated_person_is_not_found(scheduled, login, client, personas):

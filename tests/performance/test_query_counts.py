@@ -42,6 +42,7 @@ PUBLIC_PAGES = [
     "/api/v1/platforms",
 ]
 MEMBER_PAGES = [
+    "/",  # their workspace
     "/incidents/",
     "/incidents/?severity=3&reported=yes",
     "/incidents/?q=refugees",

@@ -1,0 +1,380 @@
+"""A signed-in person's workspace: what waits for them now, by role, on their home page and as counts in the menu.
+
+Each queue's query lives in its feature (``app/<feature>/awaiting.py``); which queues a person has is asked of
+``app/core/permissions``. Every count of a request comes from one SQL statement, run at most once per request and
+never cached across requests (a count must change the moment the work is done); the home page then loads a page of
+each of the person's queues, one or two statements per queue, however much waits.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from babel.dates import format_skeleton, format_time, get_datetime_format
+from flask import g, url_for
+from flask_babel import get_locale, to_user_timezone
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core import permissions
+from app.extensions import db
+from app.incidents import awaiting as incidents
+from app.letters import awaiting as letters
+from app.letters.models import Letter
+from app.letters.services import text_for
+from app.meetings import awaiting as meetings
+from app.meetings.models import ActionItem
+from app.organizations import awaiting as organizations
+
+# How many of a queue's items the home page lists; the rest are a link away.
+ITEMS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing waiting: what it is, where to do it, and when it is due or happens (in the reader's language and
+    time zone)."""
+
+    title: str
+    url: str
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A kind of waiting work. ``place`` names the menu entry whose count includes it."""
+
+    name: str
+    place: str
+    heading: str
+    empty: str
+    applies: Callable[[object], bool]
+    query: Callable[[object], Select]
+    items: Callable[[Select], list[Item]]
+    all_url: Callable[[], str] | None = None
+
+
+def _when(value: date | datetime | None) -> str | None:
+    """A date, or a time in the reader's zone without seconds, in the reader's language."""
+    if value is None:
+        return None
+    locale = get_locale()
+    if not isinstance(value, datetime):
+        return format_skeleton("yMMMEd", value, locale=locale)
+    local = to_user_timezone(value)
+    # The locale's own way of joining a date and a time ("{1}, {0}", "{1} في {0}"...).
+    return get_datetime_format("medium", locale).format(
+        format_time(local, "short", locale=locale), format_skeleton("yMMMEd", local, locale=locale)
+    )
+
+
+def _incident_items(query: Select) -> list[Item]:
+    return [
+        Item(f"{incident.reference} · {incident.title}", url_for("incidents.detail", reference=incident.reference))
+        for incident in db.session.scalars(query)
+    ]
+
+
+def _letter_items(anchor: str) -> Callable[[Select], list[Item]]:
+    def items(query: Select) -> list[Item]:
+        locale = str(get_locale())
+        return [
+            Item(
+                text_for(letter, locale).title,
+                url_for("letters.detail", slug=letter.slug, _anchor=anchor),
+                _when(letter.deadline),
+            )
+            for letter in db.session.scalars(query.options(selectinload(Letter.revisions)))
+        ]
+
+    return items
+
+
+def _supporter_items(query: Select) -> list[Item]:
+    return [
+        Item(supporter.name, url_for("letters_manage.progress", slug=slug, _anchor="supporters"))
+        for supporter, slug in db.session.execute(query)
+    ]
+
+
+def _application_items(query: Select) -> list[Item]:
+    return [
+        Item(application.name, url_for("admin.application", application_id=application.id))
+        for application in db.session.scalars(query)
+    ]
+
+
+def _meeting_items(anchor: str | None) -> Callable[[Select], list[Item]]:
+    """Items linking to the meeting's section ``anchor``; None: wherever the person's answer is asked."""
+
+    def items(query: Select) -> list[Item]:
+        return [
+            Item(
+                meeting.title,
+                url_for("meetings.detail", meeting_id=meeting.id, _anchor=anchor or _answer_anchor(meeting)),
+                _when(meeting.starts_at),
+            )
+            for meeting in db.session.scalars(query)
+        ]
+
+    return items
+
+
+def _answer_anchor(meeting) -> str:
+    return "rsvp" if meeting.starts_at and meeting.status == "scheduled" else "poll"
+
+
+def _action_items(query: Select) -> list[Item]:
+    return [
+        Item(item.title, url_for("meetings.detail", meeting_id=item.meeting_id, _anchor="actions"), _when(item.due_on))
+        for item in db.session.scalars(query.options(joinedload(ActionItem.owner)))
+    ]
+
+
+def _can_sign(person) -> bool:
+    return permissions.can_sign_for_organization(person, person.organization)
+
+
+QUEUES = (
+    Queue(
+        "letters_to_sign",
+        "letters",
+        _l("Letters awaiting your organization's signature"),
+        _l("No letters wait for your signature. Letters appear here when the steering committee opens one."),
+        _can_sign,
+        letters.to_sign,
+        _letter_items("signing"),
+        lambda: url_for("letters.index"),
+    ),
+    Queue(
+        "letters_to_reconfirm",
+        "letters",
+        _l("Signatures to confirm again"),
+        _l("No signature needs confirming. When the text of a letter you signed changes, it appears here."),
+        _can_sign,
+        letters.to_reconfirm,
+        _letter_items("signing"),
+    ),
+    Queue(
+        "meetings_to_answer",
+        "meetings",
+        _l("Meetings awaiting your answer"),
+        _l("No meeting waits for your answer. Invitations and polls to find a time appear here."),
+        permissions.is_signed_in,
+        meetings.to_answer,
+        _meeting_items(None),
+        lambda: url_for("meetings.index"),
+    ),
+    Queue(
+        "minutes_to_write",
+        "meetings",
+        _l("Minutes to write"),
+        _l(
+            "No minutes are due. Meetings you organize appear here once they have begun, until their minutes are final."
+        ),
+        permissions.is_signed_in,
+        meetings.minutes_to_write,
+        _meeting_items("minutes"),
+    ),
+    Queue(
+        "actions_to_do",
+        "meetings",
+        _l("Action items for your organization"),
+        _l("No open action items. Items assigned to your organization in a meeting appear here."),
+        permissions.is_signed_in,
+        meetings.actions_to_do,
+        _action_items,
+    ),
+    Queue(
+        "incidents_returned",
+        "incidents",
+        _l("Incidents returned for more information"),
+        _l("No incident waits for more information. When reviewers ask your organization a question, it appears here."),
+        permissions.is_signed_in,
+        incidents.returned_for_information,
+        _incident_items,
+        lambda: url_for("incidents.index"),
+    ),
+    Queue(
+        "incidents_to_review",
+        "incidents",
+        _l("Incidents waiting for review"),
+        _l("No incident waits for review. Incidents appear here when members submit them."),
+        permissions.is_steering,
+        lambda _person: incidents.to_review(),
+        _incident_items,
+        lambda: url_for("incidents.index", status="submitted"),
+    ),
+    Queue(
+        "supporters_to_moderate",
+        "manage",
+        _l("Supporters waiting for approval"),
+        _l("No supporter waits for approval. Organizations that support an open letter appear here."),
+        permissions.can_manage_letter,
+        lambda _person: letters.supporters_to_moderate(),
+        _supporter_items,
+        lambda: url_for("letters_manage.index"),
+    ),
+    Queue(
+        "applications_to_review",
+        "admin",
+        _l("Applications to join"),
+        _l("No application waits for review. Organizations that apply to join appear here."),
+        permissions.can_review_applications,
+        lambda _person: organizations.applications_to_review(),
+        _application_items,
+        lambda: url_for("admin.applications"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    queue: Queue
+    count: int
+    items: list[Item]
+
+
+def queues_of(person) -> list[Queue]:
+    """The queues the person has, by their roles as they act now."""
+    return [queue for queue in QUEUES if permissions.is_signed_in(person) and queue.applies(person)]
+
+
+def counts_of(person) -> dict[str, int]:
+    """How much waits in each of the person's queues, counted in one SQL statement (none for the anonymous)."""
+    queues = queues_of(person)
+    if not queues:
+        return {}
+    counts = [
+        select(func.count())
+        .select_from(queue.query(person).order_by(None).subquery())
+        .scalar_subquery()
+        .label(queue.name)
+        for queue in queues
+    ]
+    row = db.session.execute(select(*counts)).one()
+    return dict(row._mapping)
+
+
+def current_counts() -> dict[str, int]:
+    """``counts_of`` the signed-in reader, counted once per request (the menu and the home page share it)."""
+    if "waiting_counts" not in g:
+        g.waiting_counts = counts_of(current_user)
+    return g.waiting_counts
+
+
+def menu_counts() -> dict[str, int]:
+    """What waits, by menu entry (``Queue.place``), for the reader."""
+    places: dict[str, int] = {}
+    by_name = {queue.name: queue for queue in QUEUES}
+    for name, count in current_counts().items():
+        place = by_name[name].place
+        places[place] = places.get(place, 0) + count
+    return places
+
+
+def sections(person, counts: dict[str, int]) -> list[Section]:
+    """The person's queues with their ``counts`` (``counts_of``) and first items, those with work waiting first; a
+    queue with nothing waiting costs no statement."""
+    return sorted(
+        (
+            Section(
+                queue,
+                counts[queue.name],
+                queue.items(queue.query(person).limit(ITEMS_SHOWN)) if counts[queue.name] else [],
+            )
+            for queue in queues_of(person)
+        ),
+        key=lambda section: not section.count,
+    )
+
+
+def waiting_in(place: str) -> int:
+    """For the menu: how much waits for the reader under that entry (0 on pages drawn for the public)."""
+    if g.get("public_render") or not permissions.is_signed_in(current_user):
+        return 0
+    return menu_counts().get(place, 0)
+
+
+def frame_state() -> tuple:
+    """The menu's counts, for the key of a reader's cached page (``page_cache.add_frame_state``): a copy drawn with
+    other counts is never shown."""
+    return tuple(sorted(current_counts().items()))
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    heading: str
+    links: list[tuple[str, str]]  # (label, address)
+
+
+def everyday_links(person) -> list[LinkGroup]:
+    """The work pages the person's roles use, grouped by role, for the home page."""
+    groups = [
+        LinkGroup(
+            _l("Everyday work"),
+            [
+                (_l("File an incident"), url_for("incidents.new")),
+                (_l("Incidents"), url_for("incidents.index")),
+                (_l("Import incidents from a spreadsheet"), url_for("incidents_imports.new")),
+                (_l("Letters"), url_for("letters.index")),
+                (_l("Meetings"), url_for("meetings.index")),
+                (_l("Meetings in your calendar"), url_for("meetings.calendar_settings")),
+                (_l("Insights"), url_for("insights.index")),
+                (_l("Commitment tracker: propose an update"), url_for("tracker.overview")),
+                (_l("Platforms and commitments you follow"), url_for("tracker_manage.following")),
+            ],
+        )
+    ]
+    if permissions.can_manage_letter(person):
+        groups.append(
+            LinkGroup(
+                _l("Steering committee"),
+                [
+                    (_l("Manage letters"), url_for("letters_manage.index")),
+                    (_l("Draft a letter"), url_for("letters_manage.new")),
+                    (_l("Manage the commitment tracker"), url_for("tracker_manage.index")),
+                    (_l("Add a commitment"), url_for("tracker_manage.edit")),
+                    (_l("Schedule a meeting"), url_for("meetings.new")),
+                    (_l("Schedule a recurring meeting"), url_for("meetings.new_series")),
+                ],
+            )
+        )
+    if permissions.can_manage_organization(person, person.organization):
+        slug = person.organization.slug
+        groups.append(
+            LinkGroup(
+                _l("Your organization"),
+                [
+                    (_l("Profile and people"), url_for("organizations_manage.organization", slug=slug)),
+                    (_l("Invite someone"), url_for("organizations_manage.invite", slug=slug)),
+                ],
+            )
+        )
+    if permissions.is_admin(person):
+        groups.append(
+            LinkGroup(
+                _l("Administration"),
+                [
+                    (_l("Administration"), url_for("admin.index")),
+                    (_l("Applications to join"), url_for("admin.applications")),
+                    (_l("Organizations"), url_for("admin.organization_list")),
+                    (_l("People"), url_for("admin.people")),
+                    (_l("Platforms"), url_for("admin.platform_list")),
+                ],
+            )
+        )
+    groups.append(
+        LinkGroup(
+            _l("Account and security"),
+            [
+                (_l("Your profile"), url_for("accounts_settings.profile")),
+                (_l("Password"), url_for("accounts_settings.change_password")),
+                (_l("Two-factor sign-in"), url_for("accounts_settings.two_factor_setup")),
+                (_l("API tokens"), url_for("accounts_settings.tokens")),
+            ],
+        )
+    )
+    return groups

@@ -1,0 +1,48 @@
+"""The incident list on a phone and on a wide screen, and the incident form's list of sections, in a browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def window(browser, live_server, signed_in_state):
+    """A page signed in as the member, in a window of the given size."""
+    contexts = []
+
+    def open_window(viewport: dict):
+        context = browser.new_context(storage_state=signed_in_state("member"), viewport=viewport, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_window
+    for context in contexts:
+        context.close()
+
+
+def test_on_a_phone_the_filters_are_folded_and_the_first_result_is_on_the_first_screen(window, live_server):
+    page = window(PHONE)
+    page.goto(f"{live_server['url']}/incidents/")
+    assert page.locator(".filter-panel").evaluate("panel => panel.open") is False
+    title = page.locator(".incident-row h3").first.bounding_box()
+    assert title["y"] + title["height"] <= PHONE["height"], "the first result's title is on the first screen"
+
+
+def test_on_a_wide_screen_the_filters_are_open(window, live_server):
+    page = window(WIDE)
+    page.goto(f"{live_server['url']}/incidents/")
+    expect(page.get_by_role("group", name="Status")).to_be_visible()
+
+
+def test_the_form_marks_the_section_in_view(window, live_server):
+    page = window(WIDE)
+    page.goto(f"{live_server['url']}/incidents/new")
+    steps = page.get_by_role("navigation", name="Sections of the form")
+    expect(steps.get_by_role("link", name="What happened")).to_have_attribute("aria-current", "step")
+    steps.get_by_role("link", name="Evidence").click()
+    expect(steps.get_by_role("link", name="Evidence")).to_have_attribute("aria-current", "step")
+    expect(steps.locator("[aria-current]")).to_have_count(1)
