@@ -20,7 +20,7 @@ from tests.conftest import on_postgresql
 from tests.reliability.seed import incident_form, query
 from tests.reliability.server import Server, TcpProxy, assert_log_clean, free_port
 
-MAIL_TIMEOUT = 6
+MAIL_TIMEOUT = 10
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def server(coalition, tmp_path_factory, silent_mail_server):
         MAIL_PORT=silent_mail_server.getsockname()[1],
         MAIL_USE_TLS=False,
         MAIL_TIMEOUT=MAIL_TIMEOUT,
-        SQLITE_BUSY_TIMEOUT_MS=3000,
+        SQLITE_BUSY_TIMEOUT_MS=5000,
     ) as running:  # half MAIL_TIMEOUT: nobody may wait on mail, yet a loaded machine's slow write is no failure
         yield running
 

@@ -9,8 +9,9 @@ from tests.security.payloads import EVALUATED, MARKER
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcdoc", "background", "data"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text", "data:application", "data:image/svg")
-# Attributes whose value may legitimately hold what a person typed (form values, tooltips, alternative text).
-TEXT_ATTRIBUTES = {"value", "title", "alt", "placeholder", "aria-label", "content", "data-value"}
+# Attributes whose value may legitimately hold what a person typed (form values, tooltips, alternative text, the
+# question static/js/app.js asks through window.confirm, which shows text).
+TEXT_ATTRIBUTES = {"value", "title", "alt", "placeholder", "aria-label", "content", "data-value", "data-confirm"}
 
 
 class _Document(HTMLParser):
