@@ -1,3 +1,8 @@
+from app.extensions import db
+from app.letters import services as letters
+from app.letters.vocab import LetterStatus
+
+
 def test_landing_page_says_what_the_coalition_does_and_lists_platforms(client, platform_factory):
     platform_factory(name="Telegram")
     body = client.get("/").get_data(as_text=True)
@@ -34,3 +39,15 @@ def test_pages_carry_the_instance_name_instead_of_coalition(app, client):
     assert '<a class="brand" href="/">Alliance for Safe Platforms</a>' in body
     assert "Alliance for Safe Platforms brings together civil-society organizations" in body
     assert "Coalition" not in body
+
+
+def test_every_kind_of_page_names_the_coalitions_icon_which_is_served(client, login, personas, platform):
+    letter = letters.create_letter(personas["steering"], platform.id, "Ada", "en", "Stop hate", "Body", ["Demand"])
+    letter.status = LetterStatus.OPEN
+    db.session.commit()
+    icon = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
+    pages = [client.get("/"), client.get("/no-such-page"), client.get(f"/letters/{letter.slug}/print")]
+    pages.append(login("member_a").get("/"))  # the workspace
+    assert [icon in page.get_data(as_text=True) for page in pages] == [True] * 4
+    with client.get("/static/img/favicon.svg") as served:
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml"
