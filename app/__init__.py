@@ -118,6 +118,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = i18n.format_number
     app.jinja_env.filters["count"] = disclosure.format_count
     app.jinja_env.filters["dateformat"] = i18n.format_date
+    app.jinja_env.filters["bdi"] = i18n.isolated
     app.jinja_env.install_gettext_callables(
         gettext=i18n.template_gettext,
         ngettext=i18n.template_ngettext,

@@ -20,6 +20,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import AnonymousUserMixin, current_user
 from jinja2 import pass_context
+from markupsafe import Markup
 
 RENDER_LOCALE, RENDER_CATALOG = "_render_locale", "_render_catalog"
 LANG_COOKIE = "lang"
@@ -243,6 +244,13 @@ def template_pgettext(context, message_context: str, message: str) -> str:
 @pass_context
 def template_npgettext(context, message_context: str, singular: str, plural: str, number: int) -> str:
     return _render_catalog(context).unpgettext(message_context, singular, plural, number)
+
+
+def isolated(text) -> Markup:
+    """``text`` (escaped) in a ``<bdi>``: a name or label someone typed, or in another script, set inside running
+    text or a translated sentence (``_("Commitments of %(platform)s", platform=name|bdi)``) keeps its own direction
+    and cannot pull the neutral characters around it (brackets, dots, numbers) to its side."""
+    return Markup("<bdi>%s</bdi>") % text
 
 
 @pass_context
