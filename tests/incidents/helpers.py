@@ -44,7 +44,7 @@ def titles_on(response) -> list[str]:
     assert response.status_code == 200
     return [
         html.unescape(title)
-        for title in re.findall(r'<h3><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
+        for title in re.findall(r'<h3 dir="auto"><a href="[^"]*">([^<]*)</a></h3>', response.get_data(as_text=True))
     ]
 
 

@@ -9,8 +9,9 @@ from tests.incidents.helpers import titles_on
 
 
 def kenya_badge(body: str) -> str | None:
-    start = body.find('Kenya <span class="badge">')
-    return body[start:].split(">", 1)[1].split("<", 1)[0] if start >= 0 else None
+    label, badge = "<bdi>Kenya</bdi> ", '<span class="badge">'
+    start = body.find(label + badge)
+    return body[start + len(label + badge) :].split("<", 1)[0] if start >= 0 else None
 
 
 def test_counts_follow_every_new_incident_at_once(login, personas, incident_factory):

@@ -13,7 +13,7 @@ def regions_on(page: str) -> dict[str, list[str]]:
     found = {}
     for section in page.split("<section")[1:]:
         heading = re.search(r"<h2[^>]*>\s*(.*?)\s*<span", section, re.S).group(1)
-        names = re.findall(r"<li>\s*(?:<a [^>]*>)?([^<]+?)(?:</a>)?\s*<span", section)
+        names = re.findall(r"<li>\s*<bdi>(?:<a [^>]*>)?([^<]+?)(?:</a>)?</bdi>\s*<span", section)
         found[unescape(heading)] = [unescape(name) for name in names]
     return found
 
