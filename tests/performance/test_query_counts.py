@@ -31,6 +31,8 @@ PUBLIC_PAGES = [
     "/letters/{published}.txt",
     "/public/incidents/",
     "/public/incidents/?q=refugees",
+    "/public/incidents/?sort=oldest&platform=platform-01&country=KE&since=2026-01-01",
+    "/public/incidents/?sort=severity&category=hate_speech&language=en",
     "/public/insights/",
     "/api/v1/incidents",
     "/api/v1/incidents?q=refugees",
