@@ -1,12 +1,14 @@
 """Published public incidents, for everyone: never the author, internal notes, originals or private evidence."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
-from app.core import permissions
+from app.core import disclosure, permissions, versions
 from app.core.access import PUBLIC, allow
-from app.incidents import services
-from app.incidents.views import listing, vocabulary
+from app.core.page_cache import public_page
+from app.incidents import search, services
+from app.incidents.views import listing_with_facets, vocabulary
 
 bp = Blueprint("incidents_public", __name__, template_folder="templates", url_prefix="/public/incidents")
 
@@ -14,10 +16,39 @@ bp = Blueprint("incidents_public", __name__, template_folder="templates", url_pr
 THE_PUBLIC = AnonymousUserMixin()
 
 
+SORT_LABELS = {
+    search.Sort.NEWEST: _l("Newest first"),
+    search.Sort.OLDEST: _l("Oldest first"),
+    search.Sort.SEVERITY: _l("Most severe first"),
+}
+
+
 @bp.get("/")
 @allow(PUBLIC)
+@public_page(versions.INCIDENTS)
 def index():
-    return render_template("incidents/public_index.html", **listing(THE_PUBLIC, "incidents_public.index"))
+    """Published public incidents, filtered and sorted, with counts shown as any count of incidents is
+    (``disclosure``), and keyset pages. Every filter narrows what the public may see (the organization filter only
+    to incidents that name their filer), never widens it."""
+    sort = search.sort_from_args(request.args)
+    context = listing_with_facets(
+        THE_PUBLIC,
+        "incidents_public.index",
+        sort=sort if sort in SORT_LABELS else search.Sort.NEWEST,
+    )
+    find_page = context["find_results"]
+
+    def find_results() -> dict:
+        results = find_page()
+        # Every incident has one status: their counts add up to the number of matching incidents.
+        return results | {"total": disclosure.protect(sum(results["facets"]["status"].values()))}
+
+    return render_template(
+        "incidents/public_index.html",
+        sort_labels=SORT_LABELS,
+        min_count=disclosure.MIN_COUNT,
+        **(context | {"find_results": find_results}),
+    )
 
 
 @bp.get("/<reference>")

@@ -235,9 +235,11 @@ def filed_by(person, slugs: list[str]):
 
 
 class Sort(StrEnum):
-    """The orders of a list page; ties (and the newest order itself) go by the incident's id, newest first."""
+    """The orders of a list page; ties (and the newest and oldest orders themselves) go by the incident's id,
+    newest first (oldest first in the oldest order)."""
 
     NEWEST = "newest"
+    OLDEST = "oldest"
     SEVERITY = "severity"  # most severe first
     LAST_RESPONSE = "response"  # the platform's latest response first; never answered last
 
@@ -246,7 +248,7 @@ NEVER_ANSWERED = date(1, 1, 1)  # sorts after every real response date
 
 
 def _sort_value(sort: Sort):
-    """What ``sort`` orders by, highest first, before the id; None for newest first (the id alone)."""
+    """What ``sort`` orders by, highest first, before the id; None for newest or oldest first (the id alone)."""
     if sort is Sort.SEVERITY:
         return Incident.severity
     if sort is Sort.LAST_RESPONSE:
@@ -277,7 +279,7 @@ def _position(sort: Sort, after) -> tuple | None:
 
 
 def _token(sort: Sort, value, incident_id: int) -> str:
-    if sort is Sort.NEWEST:
+    if sort in (Sort.NEWEST, Sort.OLDEST):
         return str(incident_id)
     return f"{value.isoformat() if isinstance(value, date) else value},{incident_id}"
 
@@ -299,7 +301,7 @@ def page(
     sort: Sort = Sort.NEWEST,
 ) -> tuple[list[Incident], str | None]:
     """One page in ``sort``'s order and the token to continue after (keyset: no OFFSET, whatever the depth):
-    the last incident's id when newest first, else its sort value and id.
+    the last incident's id when newest or oldest first, else its sort value and id.
 
     ``options`` are loader options for whatever else the caller shows of each incident, so that a
     page costs the same number of statements however many incidents it holds.
@@ -315,12 +317,14 @@ def page(
     if along_index:
         query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(words))
         newest_first = _SEARCH_INDEX.c.rowid
+    oldest_first = sort is Sort.OLDEST
     position = _position(sort, after)
     if position is not None:
         after_value, after_id = position
-        before = newest_first < after_id
+        before = newest_first > after_id if oldest_first else newest_first < after_id
         query = query.where(before if value is None else or_(value < after_value, and_(value == after_value, before)))
-    order = [newest_first.desc()] if value is None else [value.desc(), newest_first.desc()]
+    by_id = newest_first.asc() if oldest_first else newest_first.desc()
+    order = [by_id] if value is None else [value.desc(), by_id]
     query = (
         query.order_by(*order)
         .limit(size + 1)

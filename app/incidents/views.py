@@ -74,12 +74,13 @@ def data_from(form: IncidentForm) -> services.IncidentData:
     return services.IncidentData(**form.incident_values())
 
 
-def listing(person, endpoint: str) -> dict:
-    """A list page's context. The template draws its results (one keyset page of what ``person`` may see, the next
-    page's address) from ``find_results()`` only when its fragment cache does not hold them for ``results_key``;
-    ``not_organizations`` says whether the organization filter has values that cannot name one."""
-    filters = search.filters_from_args(request.args)
-    sort = search.sort_from_args(request.args)
+def listing(person, endpoint: str, filters: search.Filters | None = None, sort: search.Sort | None = None) -> dict:
+    """A list page's context, for ``filters`` and ``sort`` (by default those the query string asks for). The
+    template draws its results (one keyset page of what ``person`` may see, the next page's address) from
+    ``find_results()`` only when its fragment cache does not hold them for ``results_key``; ``not_organizations``
+    says whether the organization filter has values that cannot name one."""
+    filters = search.filters_from_args(request.args) if filters is None else filters
+    sort = search.sort_from_args(request.args) if sort is None else sort
 
     def find_results() -> dict:
         incidents, next_after = search.page(person, filters, request.args.get("after"), sort=sort)
@@ -98,8 +99,24 @@ def listing(person, endpoint: str) -> dict:
     }
 
 
+def listing_with_facets(person, endpoint: str, filters: search.Filters | None = None, sort=None) -> dict:
+    """``listing``'s context, its results with the facet counts of every matching incident (``facets``);
+    ``filters_active`` says whether filters other than the search words are in use."""
+    context = listing(person, endpoint, filters, sort)
+    find_page = context["find_results"]
+
+    def find_results() -> dict:
+        # The counts beside the page describe the very incidents it lists: both are read as of one moment.
+        read_in_one_snapshot(db.session())
+        return find_page() | {"facets": search.facet_counts(person, context["filters"])}
+
+    filters_active = dataclasses.replace(context["filters"], q=None) != search.Filters()
+    return context | {"find_results": find_results, "filters_active": filters_active}
+
+
 SORT_LABELS = {
     search.Sort.NEWEST: _l("Newest first"),
+    search.Sort.OLDEST: _l("Oldest first"),
     search.Sort.SEVERITY: _l("Most severe first"),
     search.Sort.LAST_RESPONSE: _l("Latest platform response first"),
 }
@@ -110,20 +127,11 @@ SORT_LABELS = {
 @reader_page(versions.INCIDENTS)
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
-    context = listing(current_user, "incidents.index")
-    find_page = context["find_results"]
-
-    def find_results() -> dict:
-        # The counts beside the page describe the very incidents it lists: both are read as of one moment.
-        read_in_one_snapshot(db.session())
-        return find_page() | {"facets": search.facet_counts(current_user, context["filters"])}
-
     return render_template(
         "incidents/index.html",
         export_args=request.args.to_dict(flat=False),
         sort_labels=SORT_LABELS,
-        filters_active=dataclasses.replace(context["filters"], q=None) != search.Filters(),
-        **(context | {"find_results": find_results}),
+        **listing_with_facets(current_user, "incidents.index"),
     )
 
 

@@ -71,6 +71,7 @@ def pages(live_server) -> dict[str | None, list[tuple[str, str]]]:
             ("letters.versions", f"/letters/{o['revised_letter']}/versions"),  # words added and removed
             ("letters.support", f"/letters/{letter}/support"),
             ("incidents_public.index", "/public/incidents/"),
+            ("incidents_public.index", "/public/incidents/?sort=oldest&platform=facebook"),  # filters open
             ("incidents_public.detail", f"/public/incidents/{o['public_incident']}"),
             ("insights.public_index", "/public/insights/"),
             ("errors", "/no-such-page"),

@@ -9,11 +9,12 @@ WIDE = {"width": 1280, "height": 800}
 
 @pytest.fixture
 def window(browser, live_server, signed_in_state):
-    """A page signed in as the member, in a window of the given size."""
+    """A page signed in as the member (or, with ``signed_in=False``, anonymous), in a window of the given size."""
     contexts = []
 
-    def open_window(viewport: dict):
-        context = browser.new_context(storage_state=signed_in_state("member"), viewport=viewport, locale="en-US")
+    def open_window(viewport: dict, signed_in: bool = True):
+        state = signed_in_state("member") if signed_in else None
+        context = browser.new_context(storage_state=state, viewport=viewport, locale="en-US")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -36,6 +37,23 @@ def test_on_a_wide_screen_the_filters_are_open(window, live_server):
     page = window(WIDE)
     page.goto(f"{live_server['url']}/incidents/")
     expect(page.get_by_role("group", name="Status")).to_be_visible()
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_on_a_phone_the_public_list_folds_its_filters_and_fits_the_screen(window, live_server, locale):
+    page = window(PHONE, signed_in=False)
+    page.goto(f"{live_server['url']}/public/incidents/?lang={locale}")
+    assert page.locator(".filter-panel").evaluate("panel => panel.open") is False
+    title = page.locator(".incident-row h3").first.bounding_box()
+    assert title["y"] + title["height"] <= PHONE["height"], "the first result's title is on the first screen"
+    page.locator(".filter-panel summary").click()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+
+
+def test_on_a_wide_screen_the_public_filters_are_open(window, live_server):
+    page = window(WIDE, signed_in=False)
+    page.goto(f"{live_server['url']}/public/incidents/")
+    expect(page.get_by_role("group", name="Platform")).to_be_visible()
 
 
 def test_the_form_marks_the_section_in_view(window, live_server):

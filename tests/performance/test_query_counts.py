@@ -31,6 +31,10 @@ PUBLIC_PAGES = [
     "/letters/{published}.txt",
     "/public/incidents/",
     "/public/incidents/?q=refugees",
+    # Filters wide enough to list incidents in both data sets (an empty page skips loading categories and reports).
+    "/public/incidents/?sort=oldest&platform=platform-01&since=2000-01-01&until=2099-12-31",
+    "/public/incidents/?sort=severity&language=en&language=fr&language=es&language=ar&category=hate_speech"
+    "&category=dehumanisation&category=incitement&category=disinformation",
     "/public/insights/",
     "/api/v1/incidents",
     "/api/v1/incidents?q=refugees",

@@ -183,7 +183,11 @@ LISTS = [
             "q",
         ],
     ),
-    (None, "/public/incidents/", ["sort", "platform", "status", "after", "q", "since"]),
+    (
+        None,
+        "/public/incidents/",
+        ["sort", "platform", "status", "after", "q", "since", "until", "country", "category", "language"],
+    ),
     ("member_a", "/incidents/export.csv", ["sort", "status", "platform", "q"]),
     (None, "/api/v1/incidents", ["sort", "order", "status", "platform", "next", "q", "severity", "since"]),
     (None, "/api/v1/commitments", ["sort", "platform", "area", "claimed", "verified", "lang"]),
