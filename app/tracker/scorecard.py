@@ -1,5 +1,7 @@
 """Per-platform scorecards, aggregated in SQL: a fixed number of statements however many platforms."""
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,10 +12,52 @@ from app.platforms.models import Platform
 from app.tracker.models import Commitment
 from app.tracker.vocab import SCORE_WEIGHTS, Claimed, Verified
 
+# The order of a status bar's segments: done first, at the bar's start, down to nothing at all (for a claim) or
+# contradicted (for a verification) at its end.
+CLAIMED_BAR = (
+    Claimed.IMPLEMENTED,
+    Claimed.PARTLY_IMPLEMENTED,
+    Claimed.IN_PROGRESS,
+    Claimed.COMMITTED,
+    Claimed.DECLINED,
+    Claimed.NO_RESPONSE,
+)
+VERIFIED_BAR = (
+    Verified.CONFIRMED,
+    Verified.PROGRESS_CONFIRMED,
+    Verified.CANNOT_VERIFY,
+    Verified.NOT_ASSESSED,
+    Verified.CONTRADICTED,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One status's part of a bar, in percent of its length: it starts at ``start`` and is ``width`` long."""
+
+    status: str
+    count: int
+    start: float
+    width: float
+
+
+def segments(counts: Mapping[str, int], order: Iterable[str]) -> list[Segment]:
+    """The statuses of ``counts`` that have any, in ``order``, laid end to end along a bar of 100."""
+    total = sum(counts.values())
+    laid, start = [], 0.0
+    for status in order:
+        if number := counts.get(status, 0):
+            width = 100 * number / total
+            laid.append(Segment(status, number, round(start, 3), round(width, 3)))
+            start += width
+    return laid
+
 
 @dataclass
 class Scorecard:
-    platform: Platform
+    """What a platform's published commitments stand at; ``platform`` is None for the sum of several."""
+
+    platform: Platform | None
     total: int = 0
     claimed: dict = field(default_factory=dict)
     verified: dict = field(default_factory=dict)
@@ -26,6 +70,36 @@ class Scorecard:
             return None
         points = sum(weight * self.verified.get(status, 0) for status, weight in SCORE_WEIGHTS.items())
         return max(0, round(100 * points / self.total))
+
+    @property
+    def claimed_done(self) -> int:
+        """Commitments the platform says it has implemented."""
+        return self.claimed.get(Claimed.IMPLEMENTED, 0)
+
+    @property
+    def verified_done(self) -> int:
+        """Commitments the coalition verifies as done."""
+        return self.verified.get(Verified.CONFIRMED, 0)
+
+    @property
+    def claimed_bar(self) -> list[Segment]:
+        return segments(self.claimed, CLAIMED_BAR)
+
+    @property
+    def verified_bar(self) -> list[Segment]:
+        return segments(self.verified, VERIFIED_BAR)
+
+
+def combined(cards: Iterable[Scorecard]) -> Scorecard:
+    """The sum of these scorecards: what every platform's commitments stand at together."""
+    claimed, verified, total = Counter(), Counter(), Scorecard(None)
+    for card in cards:
+        claimed.update(card.claimed)
+        verified.update(card.verified)
+        total.total += card.total
+        total.overdue += card.overdue
+    total.claimed, total.verified = dict(claimed), dict(verified)
+    return total
 
 
 def published_filter(platform_slugs=None, areas=None, claimed=None, verified=None):

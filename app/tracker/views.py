@@ -39,6 +39,7 @@ bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tr
 
 PLATFORM_SECTIONS = "tracker_platform_sections"  # key in app.extensions: see add_platform_section
 OVERVIEW_PAGE_SIZE = 50
+EMBED_SIZE = (400, 400)  # the embed's width and height in the snippet to paste: its card shows whole at this size
 
 
 def add_platform_section(app: Flask, render: Callable[[Platform], str]) -> None:
@@ -105,6 +106,7 @@ def overview():
         "tracker/overview.html",
         # Once a request: the scorecards and the platform control (a card for every active platform) draw them.
         cards=cache(partial(scorecard.scorecards, today, **filters)),
+        combined=scorecard.combined,
         fragment_key=fragment_key,
         filters_key=repr(sorted(filters.items())),
         commitment_ids=ids[:OVERVIEW_PAGE_SIZE],
@@ -147,6 +149,7 @@ def platform(slug: str):
         timelines=queries.timeline([item.id for item in commitments]),
         sections_html=sections_html,
         embed_url=external_url("tracker.embed", slug=slug),
+        embed_size=EMBED_SIZE,
         **followed(),
         **labels(),
     )

@@ -183,3 +183,30 @@
     });
   });
 })();
+
+// Tracker (issue #23): a button[data-copy] copies the text of the field it names (the embed snippet) in one click and
+// says so in the element named by data-copy-status. Without JavaScript the button stays hidden and the snippet is
+// selectable text in a read-only field.
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById(button.getAttribute("data-copy-status"));
+    if (!field) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var copied = function () { status.textContent = button.getAttribute("data-copied"); };
+      var byCommand = function () {
+        field.select();
+        if (document.execCommand("copy")) { copied(); }
+      };
+      status.textContent = "";
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, byCommand);
+      } else {
+        byCommand();
+      }
+    });
+  });
+})();

@@ -19,6 +19,7 @@ PUBLIC_PAGES = ("/tracker/", "/tracker/platforms/alpha", "/tracker/commitments/{
 LIVE_FOR_MEMBERS = ("/tracker/platforms/alpha", "/tracker/commitments/{id}")
 # Pages drawn for a signed-in reader (their menu, and the above); only the public's copy is cached.
 DRAWN_FOR_MEMBERS = ("/tracker/", *LIVE_FOR_MEMBERS)
+CONFIRMED_PILL = 'status-verified tracker-status-confirmed"'  # a commitment's "The coalition verifies: Confirmed"
 
 
 @pytest.fixture
@@ -205,7 +206,7 @@ def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards
     variants = ("/tracker/", "/tracker/?area=transparency", "/tracker/?area=transparency&page=1")
     for path in variants[:2]:
         page = client.get(path).get_data(as_text=True)
-        assert "status-confirmed" not in page and "<strong>100</strong>/100" not in page
+        assert CONFIRMED_PILL not in page and "<strong>100</strong>/100" not in page
     services.record_update(
         steering,
         tracker["shown"],
@@ -220,7 +221,7 @@ def test_every_overview_variant_shows_a_change_to_its_cached_rows_and_scorecards
     db.session.commit()
     for path in variants:
         page = client.get(path).get_data(as_text=True)
-        assert "status-confirmed" in page and "<strong>100</strong>/100" in page, path
+        assert CONFIRMED_PILL in page and "<strong>100</strong>/100" in page, path
 
 
 def test_another_variant_of_the_overview_reuses_the_cached_rows_without_loading_commitments(

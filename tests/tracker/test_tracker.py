@@ -1,5 +1,6 @@
 """Tracker rules: status history, the latest-by-date rule, scorecards, overdue days, versions, statement counts."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -248,16 +249,58 @@ def test_overdue_count_follows_the_given_day(scored_platforms):
     assert later == {"alpha": 2, "beta": 3, "gamma": 2, "delta": 0}
 
 
-def test_overview_shows_the_scores_and_a_dash_without_commitments(client, scored_platforms):
-    body = client.get("/tracker/").get_data(as_text=True)
-    rows = {
-        slug: body.split(f'href="/tracker/platforms/{slug}"', 1)[1].split("</tr>", 1)[0]
-        for slug in ("alpha", "beta", "gamma", "delta")
+def overview_cards(body: str) -> dict[str, str]:
+    """The overview's platform cards, by platform slug."""
+    return {
+        card.split('href="/tracker/platforms/', 1)[1].split('"', 1)[0]: card
+        for card in body.split('<article class="platform-card"')[1:]
     }
-    assert "<strong>25</strong>/100" in rows["alpha"] and "<strong>50</strong>/100" in rows["beta"]
-    assert "<strong>0</strong>/100" in rows["gamma"]
-    assert "—" in rows["delta"] and "/100" not in rows["delta"]
+
+
+def test_overview_shows_a_card_per_platform_with_its_score_in_figures_and_words(client, scored_platforms):
+    body = client.get("/tracker/").get_data(as_text=True)
+    cards = {slug: card.split("</article>", 1)[0] for slug, card in overview_cards(body).items()}
+    assert list(cards) == ["alpha", "beta", "gamma"]
+    assert "<strong>25</strong>/100" in cards["alpha"] and "<strong>50</strong>/100" in cards["beta"]
+    assert "<strong>0</strong>/100" in cards["gamma"]
+    assert "1 of 4 commitments verified as done" in cards["alpha"]
+    assert "1 with progress confirmed, counted as half" in cards["alpha"]
+    assert "1 contradicted by evidence, counted as minus half" in cards["alpha"]
+    assert "2 of 5 commitments verified as done" in cards["beta"] and "contradicted" not in cards["beta"]
+    assert "0 of 2 commitments verified as done" in cards["gamma"]
+    # Delta has no commitment: no card and no score, a link among the platforms without any.
+    without = body.split('class="platforms-without"', 1)[1].split("</div>", 1)[0]
+    assert "No published commitments yet." in without and 'href="/tracker/platforms/delta"' in without
+    assert "/100" not in without and "alpha" not in without
     assert "Retired" not in body
+
+
+def test_overview_cards_set_what_the_platform_says_against_what_the_coalition_verifies(client, scored_platforms):
+    alpha = overview_cards(client.get("/tracker/").get_data(as_text=True))["alpha"].split("</article>", 1)[0]
+    says, verifies = alpha.split("status-bar-claimed", 1)[1].split("status-bar-verified", 1)
+    assert "The platform says" in says and "2 of 4 done" in says
+    assert "The coalition verifies" in verifies and "1 of 4 done" in verifies
+    # Each colour of a bar has its status and number as text: Alpha says 2 implemented, 1 in progress, 1 no response.
+    legend = re.findall(r'<li class="tracker-status-(\w+)">([^<]+) <strong>(\d+)</strong>', says)
+    assert legend == [
+        ("implemented", "Implemented", "2"),
+        ("in_progress", "In progress", "1"),
+        ("no_response", "No response", "1"),
+    ]
+    widths = re.findall(r'<rect class="tracker-status-(\w+)" x="([\d.]+)" width="([\d.]+)"', verifies)
+    assert widths == [
+        ("confirmed", "0.0", "25.0"),
+        ("progress_confirmed", "25.0", "25.0"),
+        ("not_assessed", "50.0", "25.0"),
+        ("contradicted", "75.0", "25.0"),
+    ]
+
+
+def test_filtered_overview_says_no_commitments_match_for_platforms_without_any(client, scored_platforms):
+    body = client.get("/tracker/?verified=confirmed").get_data(as_text=True)
+    assert list(overview_cards(body)) == ["alpha", "beta"]
+    without = body.split('class="platforms-without"', 1)[1].split("</div>", 1)[0]
+    assert "No commitments match." in without and "/tracker/platforms/gamma" in without
 
 
 def test_overdue_days_counts_from_the_deadline(platform_factory, make_commitment, record):
