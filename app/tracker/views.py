@@ -39,7 +39,7 @@ bp = Blueprint("tracker", __name__, template_folder="templates", url_prefix="/tr
 
 PLATFORM_SECTIONS = "tracker_platform_sections"  # key in app.extensions: see add_platform_section
 OVERVIEW_PAGE_SIZE = 50
-EMBED_SIZE = (400, 400)  # the embed's width and height in the snippet to paste: its card shows whole at this size
+EMBED_SIZE = (400, 480)  # the embed's width and height in the snippet to paste: its card shows whole at this size
 
 
 def add_platform_section(app: Flask, render: Callable[[Platform], str]) -> None:
@@ -148,10 +148,20 @@ def platform(slug: str):
         commitments=commitments,
         timelines=queries.timeline([item.id for item in commitments]),
         sections_html=sections_html,
-        embed_url=external_url("tracker.embed", slug=slug),
-        embed_size=EMBED_SIZE,
+        embed_snippet=embed_snippet(platform),
         **followed(),
         **labels(),
+    )
+
+
+def embed_snippet(platform: Platform) -> str:
+    """The HTML another site pastes to show this platform's scorecard: text for the page to show, not to draw."""
+    return str(
+        Markup('<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy"></iframe>').format(
+            external_url("tracker.embed", slug=platform.slug),
+            _("Scorecard of %(platform)s", platform=platform.name),
+            *EMBED_SIZE,
+        )
     )
 
 

@@ -4,8 +4,8 @@ import pytest
 
 from app.extensions import db
 from app.tracker import services
-from app.tracker.services import CommitmentData
-from app.tracker.vocab import Area
+from app.tracker.services import CommitmentData, UpdateData
+from app.tracker.vocab import Area, Claimed, Verified
 
 
 @pytest.fixture
@@ -36,3 +36,21 @@ def make_commitment(request, steering):
         return commitment
 
     return create
+
+
+@pytest.fixture
+def record(steering):
+    """``record(commitment, date, claimed, verified, progress)``: a published update by steering."""
+
+    def add(
+        commitment, happened_on, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=0, note="An update"
+    ):
+        entry = services.record_update(
+            steering,
+            commitment,
+            UpdateData(happened_on=happened_on, note=note, claimed=claimed, verified=verified, progress=progress),
+        )
+        db.session.commit()
+        return entry
+
+    return add

@@ -15,24 +15,6 @@ from app.tracker.vocab import Area, Claimed, UpdateState, Verified
 TODAY = date(2026, 6, 1)
 
 
-@pytest.fixture
-def record(steering):
-    """``record(commitment, date, claimed, verified, progress)``: a published update by steering."""
-
-    def add(
-        commitment, happened_on, claimed=Claimed.COMMITTED, verified=Verified.NOT_ASSESSED, progress=0, note="An update"
-    ):
-        entry = services.record_update(
-            steering,
-            commitment,
-            UpdateData(happened_on=happened_on, note=note, claimed=claimed, verified=verified, progress=progress),
-        )
-        db.session.commit()
-        return entry
-
-    return add
-
-
 def test_commitment_takes_the_statuses_of_its_latest_update(platform_factory, make_commitment, record):
     commitment = make_commitment(platform_factory())
     record(commitment, date(2026, 1, 10), Claimed.COMMITTED, Verified.NOT_ASSESSED, 10)
