@@ -2,16 +2,28 @@
 
 Values are protected counts or rates (``app.core.disclosure``): None is a suppressed figure, never drawn at any
 height nor written into the SVG; a chart that leaves one out says so under its plot.
+
+Drawn to be read on a phone: the SVG scales to the width of its container through its viewBox, so the drawing is
+narrow (``WIDTH``) and its text large; counts get whole-number ticks, long names lie along horizontal bars, and
+a month axis labels only a handful of months.
 """
 
+import math
+from itertools import count
+
 import pygal
-from flask_babel import format_number
+from flask_babel import format_number, format_percent
 from flask_babel import gettext as _
 from pygal.style import Style
 from pygal_maps_world.maps import World
 
 from app.core import disclosure
+from app.core.geo import country_name
 
+WIDTH = 600
+FONT = 20
+ROW = 30  # the height of one legend line
+BAR = 26  # the thickness of one horizontal bar
 STYLE = Style(
     background="white",
     plot_background="white",
@@ -19,6 +31,12 @@ STYLE = Style(
     foreground_strong="#1d2430",
     foreground_subtle="#4d5766",
     font_family="DejaVu Sans, Noto Sans, sans-serif",
+    label_font_size=FONT,
+    major_label_font_size=FONT,
+    title_font_size=FONT + 2,
+    legend_font_size=FONT,
+    value_font_size=FONT,
+    no_data_font_size=FONT,
     colors=(
         "#0b5cad",
         "#a4161a",
@@ -37,13 +55,18 @@ COMMON = {
     "style": STYLE,
     "js": [],
     "disable_xml_declaration": True,
-    "width": 800,
-    "height": 420,
+    "width": WIDTH,
     "legend_at_bottom": True,
+    "legend_at_bottom_columns": 1,
+    "legend_box_size": FONT,
     "truncate_legend": -1,
     "truncate_label": -1,
     "print_values": False,
+    "explicit_size": True,  # an <img> of it then knows its size: it scales down from WIDTH by the viewBox
+    "spacing": 12,
+    "margin": 8,
 }
+MONTH_LABELS = 6  # at most about this many months are labelled on a time axis
 
 
 def without_scripts(root):
@@ -70,8 +93,47 @@ def suppression_note(series: dict[str, list]) -> dict:
     return {}
 
 
-def bar_chart(title: str, labels: list[str], series: dict[str, list], horizontal: bool = False) -> str:
-    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **suppression_note(series), **COMMON)
+def count_ticks(top: int) -> list[int]:
+    """Whole-number ticks from 0 to at least ``top``, about five of them at 1, 2 or 5 times a power of ten: a
+    count is never 0.2 of an incident."""
+    step = next(
+        step for power in count() for step in (10**power, 2 * 10**power, 5 * 10**power) if step * 5 >= max(top, 1)
+    )
+    return list(range(0, step * math.ceil(max(top, 1) / step) + 1, step))
+
+
+def count_axis(top: int) -> dict:
+    ticks = count_ticks(top)
+    return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": format_number, "show_minor_y_labels": True}
+
+
+def height(kind: str, labels: int, series: int) -> int:
+    """The height of a chart of ``kind`` with so many labels and series, at ``WIDTH``: horizontal bars grow with
+    their rows, so each stays legible."""
+    legend = ROW * series if series > 1 else 0
+    if kind == "horizontal":
+        return 110 + max(labels, 1) * (BAR * max(series, 1) + BAR // 2) + legend
+    if kind == "map":
+        return 360
+    return 340 + legend
+
+
+def empty() -> str:
+    """What a chart with nothing to draw writes instead of empty axes."""
+    return _("Nothing to draw for these filters.")
+
+
+def bar_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
+    """Counts along horizontal bars, one row per label, so that long names stay whole and legible."""
+    top = max((value or 0 for values in series.values() for value in values), default=0)
+    chart = pygal.HorizontalBar(
+        title=title,
+        height=height("horizontal", len(labels), len(series)),
+        no_data_text=empty(),
+        **count_axis(top),
+        **suppression_note(series),
+        **COMMON,
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
@@ -79,7 +141,18 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list], horizontal
 
 
 def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int | None]]) -> str:
-    chart = pygal.StackedBar(title=title, x_label_rotation=30, **suppression_note(series), **COMMON)
+    """Counts per period stacked by series; every period is on the axis, only a few are labelled."""
+    top = max((sum(value or 0 for value in column) for column in zip(*series.values(), strict=True)), default=0)
+    chart = pygal.StackedBar(
+        title=title,
+        height=height("stacked", len(periods), len(series)),
+        no_data_text=empty(),
+        x_labels_major_every=max(1, math.ceil(len(periods) / MONTH_LABELS)),
+        show_minor_x_labels=False,
+        **count_axis(top),
+        **suppression_note(series),
+        **COMMON,
+    )
     chart.x_labels = periods
     for name, values in series.items():
         chart.add(name, values)
@@ -87,8 +160,17 @@ def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int
 
 
 def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
-    """Percentages 0–100; None draws no bar (a suppressed cell)."""
-    chart = pygal.Bar(title=title, range=(0, 100), **suppression_note(series), **COMMON)
+    """Percentages 0–100 along horizontal bars; None draws no bar (a suppressed cell)."""
+    chart = pygal.HorizontalBar(
+        title=title,
+        height=height("horizontal", len(labels), len(series)),
+        no_data_text=empty(),
+        range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],
+        value_formatter=lambda value: format_percent(value / 100),
+        **suppression_note(series),
+        **COMMON,
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)
@@ -96,13 +178,30 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
 
 
 def world_map(title: str, series_name: str, counts: dict[str, int | None]) -> str:
-    """Incidents per country on a world map (ISO 3166-1 alpha-2 codes), drawn offline. Countries with a suppressed
-    count share one colour of their own, each reading "fewer than 5"."""
-    chart = World(title=title, **COMMON)
-    chart.add(series_name, {code.lower(): number for code, number in counts.items() if number is not None})
-    suppressed = [code.lower() for code, number in counts.items() if number is None]
+    """Incidents per country on a world map (ISO 3166-1 alpha-2 codes), drawn offline, each country drawn named
+    in the reader's language with its count as its <title>. Countries with a suppressed count share one shade of
+    their own, each reading "fewer than 5"."""
+    chart = World(title=title, height=height("map", 0, 0), no_data_text=empty(), **COMMON)
+    chart.add(
+        series_name,
+        [country_value(code, number) for code, number in counts.items() if number is not None],
+    )
+    suppressed = [code for code, number in counts.items() if number is None]
     if suppressed:
         label = disclosure.fewer_than()
         # The same stand-in value for every such country: one shade, and the formatter writes only the words.
-        chart.add(label, {code: disclosure.MIN_COUNT for code in suppressed}, formatter=lambda _value: label)
+        chart.add(
+            label,
+            [country_value(code, disclosure.MIN_COUNT, label) for code in suppressed],
+            formatter=lambda _value: label,
+        )
     return render(chart)
+
+
+def country_value(code: str, number: int, shown: str | None = None) -> dict:
+    name = country_name(code)
+    return {
+        "value": (code.lower(), number),
+        "label": name,
+        "tooltip": _("%(country)s: %(count)s", country=name, count=shown or format_number(number)),
+    }
