@@ -12,10 +12,10 @@ from babel.dates import format_skeleton
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.core import disclosure
+from app.core import charts, disclosure
 from app.core.geo import country_name
 from app.incidents.vocab import CATEGORY_LABELS, language_name
-from app.insights import charts, stats
+from app.insights import stats
 from app.insights.report import Insights
 
 BARS = 25  # at most this many bars in a chart of counts; the table beside it has every row

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.core import disclosure, pdf
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.charts import with_image_policy
 from app.core.db import prepare_to_read
 from app.core.geo import REGION_LABELS, Region
 from app.core.i18n import reading_as
@@ -106,23 +107,18 @@ def chart_svg(name: str, public: bool, only_platform: str | None = None) -> str:
     return figures.figure(name, insights(reader(public), filters, public), platform_names()).draw()
 
 
-def svg_response(svg: str) -> Response:
-    response = Response(svg, mimetype="image/svg+xml")
-    # A chart is an image: its own styles only, never a script.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
-
-
 @bp.get("/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
 @allow(SIGNED_IN)
+@with_image_policy
 def chart(name: str):
-    return svg_response(chart_svg(name, public=False))
+    return Response(chart_svg(name, public=False), mimetype="image/svg+xml")
 
 
 @bp.get("/public/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
 @allow(PUBLIC)
+@with_image_policy
 def public_chart(name: str):
-    return svg_response(chart_svg(name, public=True))
+    return Response(chart_svg(name, public=True), mimetype="image/svg+xml")
 
 
 def csv_rows(name: str, public: bool) -> list[list]:

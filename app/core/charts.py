@@ -1,4 +1,5 @@
-"""Charts as SVG documents drawn on the server by pygal: no script, no network, titles and labels as text.
+"""Charts as SVG documents drawn on the server by pygal (Insights, the public incident list's map): no script, no
+network, titles and labels as text.
 
 Values are protected counts or rates (``app.core.disclosure``): None is a suppressed figure, never drawn at any
 height nor written into the SVG; a chart that leaves one out says so under its plot.
@@ -9,6 +10,7 @@ a month axis labels only a handful of months.
 """
 
 import math
+from functools import wraps
 from itertools import count
 
 import pygal
@@ -19,6 +21,9 @@ from pygal_maps_world.maps import World
 
 from app.core import disclosure
 from app.core.geo import country_name
+
+# A chart is an image: its own styles only, never a script.
+IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 WIDTH = 600
 FONT = 20
@@ -67,6 +72,18 @@ COMMON = {
     "margin": 8,
 }
 MONTH_LABELS = 6  # at most about this many months are labelled on a time axis
+
+
+def with_image_policy(view):
+    """Serve the view's response (an SVG chart) under ``IMAGE_POLICY``."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        response = view(*args, **kwargs)
+        response.headers["Content-Security-Policy"] = IMAGE_POLICY
+        return response
+
+    return wrapper
 
 
 def without_scripts(root):
