@@ -70,7 +70,10 @@ COMMON = {
     "explicit_size": True,  # an <img> of it then knows its size: it scales down from WIDTH by the viewBox
     "spacing": 12,
     "margin": 8,
+    "margin_right": 28,  # room for the last tick label, "100%"
+    "margin_bottom": 28,  # pygal leaves the last legend line too little room
 }
+MAP_HEIGHT = 400
 MONTH_LABELS = 6  # at most about this many months are labelled on a time axis
 
 
@@ -99,17 +102,6 @@ def render(chart) -> str:
     return chart.render(is_unicode=True)
 
 
-def suppression_note(series: dict[str, list]) -> dict:
-    """pygal's axis title, saying that figures are left out, when any is."""
-    if any(value is None for values in series.values() for value in values):
-        return {
-            "x_title": _(
-                "Figures on fewer than %(num)s incidents are not drawn.", num=format_number(disclosure.MIN_COUNT)
-            )
-        }
-    return {}
-
-
 def count_ticks(top: int) -> list[int]:
     """Whole-number ticks from 0 to at least ``top``, about five of them at 1, 2 or 5 times a power of ten: a
     count is never 0.2 of an incident."""
@@ -124,15 +116,27 @@ def count_axis(top: int) -> dict:
     return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": format_number, "show_minor_y_labels": True}
 
 
-def height(kind: str, labels: int, series: int) -> int:
-    """The height of a chart of ``kind`` with so many labels and series, at ``WIDTH``: horizontal bars grow with
-    their rows, so each stays legible."""
-    legend = ROW * series if series > 1 else 0
+def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
+    """pygal's size, legend and note for a chart of ``kind`` ("horizontal" or "vertical") at ``WIDTH``: the plot
+    keeps its room whatever the title, legend and note take, and horizontal bars grow with their rows, so each
+    stays legible. The note under the plot says that figures are left out, when any is."""
+    config = {"show_legend": len(series) > 1}
+    height = 100 + (ROW * len(series) if len(series) > 1 else 0)
+    if any(value is None for values in series.values() for value in values):
+        config["x_title"] = _(
+            "Figures on fewer than %(num)s incidents are not drawn.", num=format_number(disclosure.MIN_COUNT)
+        )
+        height += 4 * ROW  # the note wraps under a narrow plot
     if kind == "horizontal":
-        return 110 + max(labels, 1) * (BAR * max(series, 1) + BAR // 2) + legend
-    if kind == "map":
-        return 360
-    return 340 + legend
+        height += max(len(labels), 1) * (BAR * max(len(series), 1) + BAR)
+    else:
+        height += 260
+    return config | {"height": height}
+
+
+def top_down(labels: list[str], series: dict[str, list]) -> tuple[list[str], dict[str, list]]:
+    """pygal draws horizontal bars from the bottom up: reversed, the first row is on top."""
+    return labels[::-1], {name: values[::-1] for name, values in series.items()}
 
 
 def empty() -> str:
@@ -143,13 +147,9 @@ def empty() -> str:
 def bar_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     """Counts along horizontal bars, one row per label, so that long names stay whole and legible."""
     top = max((value or 0 for values in series.values() for value in values), default=0)
+    labels, series = top_down(labels, series)
     chart = pygal.HorizontalBar(
-        title=title,
-        height=height("horizontal", len(labels), len(series)),
-        no_data_text=empty(),
-        **count_axis(top),
-        **suppression_note(series),
-        **COMMON,
+        title=title, no_data_text=empty(), **layout("horizontal", labels, series), **count_axis(top), **COMMON
     )
     chart.x_labels = labels
     for name, values in series.items():
@@ -162,12 +162,11 @@ def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int
     top = max((sum(value or 0 for value in column) for column in zip(*series.values(), strict=True)), default=0)
     chart = pygal.StackedBar(
         title=title,
-        height=height("stacked", len(periods), len(series)),
         no_data_text=empty(),
         x_labels_major_every=max(1, math.ceil(len(periods) / MONTH_LABELS)),
         show_minor_x_labels=False,
+        **layout("vertical", periods, series),
         **count_axis(top),
-        **suppression_note(series),
         **COMMON,
     )
     chart.x_labels = periods
@@ -178,14 +177,14 @@ def stacked_over_time(title: str, periods: list[str], series: dict[str, list[int
 
 def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     """Percentages 0–100 along horizontal bars; None draws no bar (a suppressed cell)."""
+    labels, series = top_down(labels, series)
     chart = pygal.HorizontalBar(
         title=title,
-        height=height("horizontal", len(labels), len(series)),
         no_data_text=empty(),
         range=(0, 100),
-        y_labels=[0, 25, 50, 75, 100],
+        y_labels=[0, 50, 100],
         value_formatter=lambda value: format_percent(value / 100),
-        **suppression_note(series),
+        **layout("horizontal", labels, series),
         **COMMON,
     )
     chart.x_labels = labels
@@ -198,7 +197,7 @@ def world_map(title: str, series_name: str, counts: dict[str, int | None]) -> st
     """Incidents per country on a world map (ISO 3166-1 alpha-2 codes), drawn offline, each country drawn named
     in the reader's language with its count as its <title>. Countries with a suppressed count share one shade of
     their own, each reading "fewer than 5"."""
-    chart = World(title=title, height=height("map", 0, 0), no_data_text=empty(), **COMMON)
+    chart = World(title=title, height=MAP_HEIGHT, no_data_text=empty(), **COMMON)
     chart.add(
         series_name,
         [country_value(code, number) for code, number in counts.items() if number is not None],
