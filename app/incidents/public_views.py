@@ -1,11 +1,15 @@
 """Published public incidents, for everyone: never the author, internal notes, originals or private evidence."""
 
-from flask import Blueprint, render_template, request
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
-from app.core import disclosure, permissions, versions
+from app.core import charts, disclosure, permissions, versions
 from app.core.access import PUBLIC, allow
+from app.core.geo import country_name
 from app.core.page_cache import public_page
 from app.incidents import search, services
 from app.incidents.views import listing_with_facets, vocabulary
@@ -41,14 +45,53 @@ def index():
     def find_results() -> dict:
         results = find_page()
         # Every incident has one status: their counts add up to the number of matching incidents.
-        return results | {"total": disclosure.protect(sum(results["facets"]["status"].values()))}
+        return results | {
+            "total": disclosure.protect(sum(results["facets"]["status"].values())),
+            "by_country": by_country(results["facets"]["country"]),
+        }
 
     return render_template(
         "incidents/public_index.html",
         sort_labels=SORT_LABELS,
         min_count=disclosure.MIN_COUNT,
+        map_url=url_for("incidents_public.country_map") + "?" + map_query(),
         **(context | {"find_results": find_results}),
     )
+
+
+def by_country(counts: dict[str, int]) -> list[dict]:
+    """The matching incidents per country, protected as the list's count is, by name, each with the address of
+    the list narrowed to that country (the other filters kept)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("after", None)
+    rows = [
+        {
+            "code": code,
+            "name": country_name(code),
+            "count": disclosure.protect(number),
+            "url": url_for("incidents_public.index", **(args | {"country": [code]})),
+        }
+        for code, number in counts.items()
+        if number
+    ]
+    return sorted(rows, key=lambda row: row["name"])
+
+
+def map_query() -> str:
+    """The filters in the address: the map of any page or order of the same results is the same image."""
+    return urlencode([(name, value) for name, value in request.args.items(multi=True) if name not in ("after", "sort")])
+
+
+@bp.get("/map.svg")
+@allow(PUBLIC)
+@charts.with_image_policy
+@public_page(versions.INCIDENTS, mimetype="image/svg+xml")
+def country_map():
+    """The incidents matching the list's filters on a world map: counts protected as the list's are, countries
+    with fewer than 5 all in the one shade that reads so. One cached statement, the list's own facet counts."""
+    counts = search.facet_counts(THE_PUBLIC, search.filters_from_args(request.args))["country"]
+    protected = {code: disclosure.protect(number) for code, number in counts.items() if number}
+    return charts.world_map(_("Incidents by country"), _("Incidents"), protected)
 
 
 @bp.get("/<reference>")

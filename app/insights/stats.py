@@ -139,8 +139,20 @@ def counts_by(person, filters: StatsFilters, public: bool, dimension: str) -> li
     return sorted(((str(key), number) for key, number in db.session.execute(query)), key=lambda row: (-row[1], row[0]))
 
 
+def every_month(first: str, last: str) -> list[str]:
+    """Every month key ("2026-03") from ``first`` to ``last``, both included."""
+    year, month = map(int, first.split("-"))
+    months = []
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        months.append(key)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def over_time(person, filters: StatsFilters, public: bool) -> dict[str, dict[str, int]]:
-    """Incidents per month (first seen) and category: {month: {category: count}}."""
+    """Incidents per month (first seen) and category: {month: {category: count}}, with every month from the first
+    incident's (or the filters' start) to the last's (or the filters' end, if not later than this month), a month
+    without incidents as {}: a time axis that skipped empty months would hide the lulls."""
     month = _month(Incident.first_seen_on)
     query = (
         select(month, IncidentCategory.category, func.count())
@@ -151,7 +163,11 @@ def over_time(person, filters: StatsFilters, public: bool) -> dict[str, dict[str
     table: dict[str, dict[str, int]] = {}
     for period, category, number in db.session.execute(query):
         table.setdefault(period, {})[category] = number
-    return dict(sorted(table.items()))
+    if not table:
+        return {}
+    first = min(min(table), f"{filters.since:%Y-%m}" if filters.since else "9999-12")
+    last = max(max(table), f"{min(filters.until, date.today()):%Y-%m}" if filters.until else "0000-01")
+    return {month: table.get(month, {}) for month in every_month(first, last)}
 
 
 @dataclass

@@ -8,14 +8,14 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import select
 
 from app.core import disclosure, pdf
 from app.core.access import PUBLIC, SIGNED_IN, allow
+from app.core.charts import with_image_policy
 from app.core.db import prepare_to_read
-from app.core.geo import REGION_LABELS, Region, country_name
+from app.core.geo import REGION_LABELS, Region
 from app.core.i18n import reading_as
 from app.core.page_cache import public_page
 from app.core.spreadsheets import neutralize
@@ -23,8 +23,9 @@ from app.core.versions import INCIDENTS
 from app.core.versions import current as current_version
 from app.extensions import db
 from app.incidents.models import Incident
-from app.incidents.vocab import CATEGORY_LABELS, Category, language_name
-from app.insights import charts, stats
+from app.incidents.vocab import CATEGORY_LABELS, Category
+from app.insights import figures, stats
+from app.insights.figures import labelled
 from app.insights.report import insights
 from app.platforms.models import Platform
 
@@ -63,25 +64,17 @@ def platform_names() -> dict[str, str]:
     return {platform.slug: platform.name for platform in db.session.scalars(select(Platform))}
 
 
-def labelled(kind: str, key: str, platforms: dict) -> str:
-    if kind == "platform":
-        return platforms.get(key, key)
-    if kind == "language":
-        return language_name(key)
-    if kind == "country":
-        return country_name(key)
-    if kind == "category":
-        return str(CATEGORY_LABELS.get(key, key))
-    return key
-
-
 def render_page(public: bool):
     data = insights(reader(public), filters_from_args(), public)
+    platforms = platform_names()
     return render_template(
         "insights/index.html",
         data=data,
         public=public,
-        platforms=platform_names(),
+        platforms=platforms,
+        figures={name: figures.figure(name, data, platforms) for name in CHARTS},
+        key_figures=figures.key_figures(data),
+        month_label=figures.month_label,
         labelled=labelled,
         category_labels=CATEGORY_LABELS,
         region_labels=REGION_LABELS,
@@ -89,7 +82,6 @@ def render_page(public: bool):
         query=request.query_string.decode(),
         min_count=disclosure.MIN_COUNT,
         rounding_base=disclosure.ROUNDING_BASE,
-        charts=CHARTS,
     )
 
 
@@ -108,88 +100,25 @@ def public_index():
     return render_page(public=True)
 
 
-def percent(value: float | None) -> float | None:
-    return None if value is None else round(100 * value, 1)
-
-
 def chart_svg(name: str, public: bool, only_platform: str | None = None) -> str:
     filters = filters_from_args()
     if only_platform is not None:
         filters.platform = [only_platform]
-    data = insights(reader(public), filters, public)
-    platforms = platform_names()
-    if name == "over_time":
-        categories = sorted({category for counts in data.over_time.values() for category in counts})
-        return charts.stacked_over_time(
-            _("Incidents over time, by category"),
-            list(data.over_time),
-            {str(CATEGORY_LABELS[c]): [counts.get(c, 0) for counts in data.over_time.values()] for c in categories},
-        )
-    if name in ("by_platform", "by_language", "by_country"):
-        kind = name.removeprefix("by_")
-        rows = getattr(data, name)[:25]
-        title = {
-            "platform": _("Incidents by platform"),
-            "language": _("Incidents by language"),
-            "country": _("Incidents by country"),
-        }[kind]
-        return charts.bar_chart(
-            title,
-            [labelled(kind, key, platforms) for key, _n in rows],
-            {_("Incidents"): [number for _key, number in rows]},
-            horizontal=True,
-        )
-    if name == "world":
-        return charts.world_map(_("Incidents by country"), _("Incidents"), dict(data.by_country))
-    if name == "language_gap":
-        rows = [row for row in data.language_gap if row.gap is not None][:20]
-        return charts.rate_chart(
-            _("Action rate by language, next to English on the same platform"),
-            [f"{platforms.get(row.platform, row.platform)} · {language_name(row.language)}" for row in rows],
-            {
-                _("This language"): [percent(row.rate.value) for row in rows],
-                _("English"): [percent(row.english.value) for row in rows],
-            },
-        )
-    if name == "powerful_gap":
-        by_platform: dict[str, dict[str, stats.Responsiveness]] = {}
-        for row in data.powerful_gap:
-            by_platform.setdefault(row.key[0], {})[row.key[1]] = row
-        ids = sorted(by_platform)
-        return charts.rate_chart(
-            _("Action rate: powerful accounts and influencers against all others"),
-            [platforms.get(key, key) for key in ids],
-            {
-                _("Powerful accounts and influencers"): [
-                    percent(by_platform[key]["powerful"].acted_rate.value) if "powerful" in by_platform[key] else None
-                    for key in ids
-                ],
-                _("All other accounts"): [
-                    percent(by_platform[key]["other"].acted_rate.value) if "other" in by_platform[key] else None
-                    for key in ids
-                ],
-            },
-        )
-    abort(404)
-
-
-def svg_response(svg: str) -> Response:
-    response = Response(svg, mimetype="image/svg+xml")
-    # A chart is an image: its own styles only, never a script.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
+    return figures.figure(name, insights(reader(public), filters, public), platform_names()).draw()
 
 
 @bp.get("/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
 @allow(SIGNED_IN)
+@with_image_policy
 def chart(name: str):
-    return svg_response(chart_svg(name, public=False))
+    return Response(chart_svg(name, public=False), mimetype="image/svg+xml")
 
 
 @bp.get("/public/insights/charts/<any(" + ", ".join(CHARTS) + "):name>.svg")
 @allow(PUBLIC)
+@with_image_policy
 def public_chart(name: str):
-    return svg_response(chart_svg(name, public=True))
+    return Response(chart_svg(name, public=True), mimetype="image/svg+xml")
 
 
 def csv_rows(name: str, public: bool) -> list[list]:
@@ -206,9 +135,10 @@ def csv_rows(name: str, public: bool) -> list[list]:
 
     if name == "over_time":
         return [["month", "category", "incidents"]] + [
-            [month, category, shown(number)]
+            row
             for month, counts in data.over_time.items()
-            for category, number in counts.items()
+            # A month without incidents is a row of its own: the series has every month.
+            for row in ([[month, category, shown(number)] for category, number in counts.items()] or [[month, "", 0]])
         ]
     if name == "world":
         name = "by_country"

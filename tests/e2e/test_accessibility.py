@@ -24,6 +24,7 @@ NOT_PAGES = {
     "incidents_evidence.original",
     "incidents_evidence.view",
     "incidents.export",
+    "incidents_public.country_map",
     "insights.brief_pdf",
     "insights.chart",
     "insights.data_csv",

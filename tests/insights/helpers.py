@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date
+from xml.etree import ElementTree
 
 API = "/api/v1/stats/platform-response"
 REPORTED_ON = date(2026, 3, 2)
@@ -25,3 +26,13 @@ def csv_rows(response) -> list[list[str]]:
 
 def matches(body: str) -> str:
     return re.search(r"((?:Fewer than )?[\d,]+) incidents? match", body).group(1)
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The text of every <title> and <text> of a chart."""
+    root = ElementTree.fromstring(svg)
+    return [
+        "".join(element.itertext()).strip()
+        for element in root.iter()
+        if element.tag.rsplit("}", 1)[-1] in ("title", "text")
+    ]
