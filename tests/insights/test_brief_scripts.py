@@ -55,3 +55,10 @@ def test_the_cover_names_the_period_covered_and_the_footer_the_page_address(logi
     address = "https://coalition.test/insights/brief/facebook?until=2026-06-30&lang=fr"
     assert text.count(address) == 3  # on the cover, and in the footer of both pages
     assert "1/2" in text and "2/2" in text
+
+
+def test_the_brief_page_draws_its_charts_as_html_and_names_the_filtered_period(login, brief_data):
+    page = login("member_a").get("/insights/brief/facebook", query_string={"lang": "ar", "since": "2026-02-01"})
+    body = page.get_data(as_text=True)
+    assert 'class="bar"' in body and "<text" not in body  # the bars' SVG holds no text to draw unshaped
+    assert "من 1 فبراير 2026 إلى 1 مارس 2026" in body
