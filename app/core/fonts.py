@@ -3,7 +3,8 @@ language's script and which Debian package installs it.
 
 WeasyPrint draws PDFs with the server's fonts (fontconfig), and a script without a font prints as boxes. The
 Dockerfile installs every package named here and ``static/css/print.css`` asks for every family; tests check
-both against ``SUPPORTED_LOCALES``, so a language in a new script needs its font here first.
+both against ``SUPPORTED_LOCALES``, so a language in a new script needs its font here first. Tests also render PDFs
+in each script and read back which fonts they embed (tests/core/test_pdf_scripts.py).
 """
 
 from typing import NamedTuple
@@ -29,10 +30,14 @@ LOCALE_FONTS: dict[str, Font] = {
     "hi": Font("Noto Sans Devanagari", "fonts-noto-core"),
 }
 
+# Scripts people write in though no shipped language uses them: incident titles, names and quotes in data (Burmese
+# from Myanmar, where the coalition documents incidents).
+DATA_FONTS: tuple[Font, ...] = (Font("Noto Sans Myanmar", "fonts-noto-core"),)
+
 # Whatever no Noto family above covers (symbols, a name in another script) falls back to DejaVu.
 FALLBACK = Font("DejaVu Sans", "fonts-dejavu-core")
 
 
 def packages() -> list[str]:
     """The Debian packages that install every font PDFs need, sorted."""
-    return sorted({font.package for font in LOCALE_FONTS.values()} | {FALLBACK.package})
+    return sorted({font.package for font in [*LOCALE_FONTS.values(), *DATA_FONTS, FALLBACK]})

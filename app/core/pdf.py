@@ -87,11 +87,13 @@ def renderer_problem() -> str | None:
 
 
 def render_pdf(html: str) -> bytes:
+    """``html`` as a PDF with the print stylesheet. Its text must be HTML text, which Pango and HarfBuzz shape: text
+    inside an SVG is drawn unshaped (docs/languages.md, Fonts)."""
     # Imported on use: WeasyPrint loads Pango, which only PDF jobs need.
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
-    no_network = URLFetcher(allowed_protocols={"data"})  # charts are inlined; no file, no network
+    no_network = URLFetcher(allowed_protocols={"data"})  # images come as data: URIs; no file, no network
     return HTML(string=html, url_fetcher=no_network).write_pdf(stylesheets=[CSS(filename=str(PRINT_STYLESHEET))])
 
 
