@@ -1,6 +1,5 @@
 """Insights pages (members, and a public version over published public incidents), charts, CSV, evidence brief."""
 
-import base64
 import csv
 import hashlib
 import io
@@ -250,10 +249,6 @@ def brief_context(slug: str) -> dict:
         "min_count": disclosure.MIN_COUNT,
         "rounding_base": disclosure.ROUNDING_BASE,
         "category_labels": CATEGORY_LABELS,
-        "chart_uri": lambda name: (
-            "data:image/svg+xml;base64,"
-            + base64.b64encode(chart_svg(name, public=True, only_platform=platform.slug).encode()).decode()
-        ),
     }
 
 
