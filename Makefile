@@ -76,15 +76,16 @@ run: setup
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# axe-core (accessibility checks in the browser tests) comes from the npm registry when npm is here.
-node_modules/axe-core/axe.min.js: package.json
-	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund; \
-	else echo "npm not found: the accessibility checks will be skipped"; fi
+# axe-core and Lighthouse (accessibility and SEO checks in the browser tests) come from the npm registry when npm
+# is here; the stamp reinstalls them when package.json or package-lock.json changes.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the axe-core and Lighthouse checks will be skipped"; fi
 
 # Parallel workers (pytest-xdist), each on its own database; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 3
 
-test: $(VENV)/.installed-dev translations node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed-dev translations node_modules/.installed
 	TEST_DATABASE_URL= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then \
 		echo "Running the suite again on $(TEST_DATABASE_URL)"; \

@@ -104,6 +104,7 @@ def post_only(expectations):
 MATRIX = {
     "static": ("GET", {"filename": "css/app.css"}, PUBLIC),
     "main.index": ("GET", {}, PUBLIC),
+    "main.robots_txt": ("GET", {}, PUBLIC),
     "health.healthz": ("GET", {}, PUBLIC),
     "health.readyz": ("GET", {}, PUBLIC),
     "metrics.metrics": ("GET", {}, expect(404)),  # to Prometheus only (METRICS_TOKEN, METRICS_ALLOWED_NETWORKS)

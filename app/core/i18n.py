@@ -22,6 +22,8 @@ from flask_login import AnonymousUserMixin, current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from app.core.links import external_url
+
 RENDER_LOCALE, RENDER_CATALOG = "_render_locale", "_render_catalog"
 LANG_COOKIE = "lang"
 TZ_COOKIE = "tz"
@@ -161,12 +163,17 @@ def is_rtl(code: str) -> bool:
     return Locale.parse(code).character_order == "right-to-left"
 
 
-def language_links() -> list[dict]:
-    """One link per shipped language to the current page, with all its query arguments, in that language."""
+def _page_arguments() -> dict:
+    """The current page's path and query arguments, but its language."""
     path_args = request.view_args or {}
     # A query argument named like one of the path's (``/invitations/<token>?token=…``) cannot be passed twice.
     args = {name: values for name, values in request.args.lists() if name != "lang" and name not in path_args}
-    page = url_for(request.endpoint, **path_args, **args) if request.endpoint else ""
+    return {**path_args, **args}
+
+
+def language_links() -> list[dict]:
+    """One link per shipped language to the current page, with all its query arguments, in that language."""
+    page = url_for(request.endpoint, **_page_arguments()) if request.endpoint else ""
     separator = "&" if "?" in page else "?"
     return [
         {
@@ -176,6 +183,18 @@ def language_links() -> list[dict]:
             "dir": "rtl" if is_rtl(code) else "ltr",
         }
         for code in supported_locales()
+    ]
+
+
+def alternate_links() -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of the current page in each shipped language, for search engines; "x-default"
+    is the address without ``lang``, answered in the reader's negotiated language. None outside a route."""
+    if not request.endpoint:
+        return []
+    arguments = _page_arguments()
+    return [
+        *((code, external_url(request.endpoint, **arguments, lang=code)) for code in supported_locales()),
+        ("x-default", external_url(request.endpoint, **arguments)),
     ]
 
 
@@ -199,6 +218,7 @@ def template_context() -> dict:
         "current_locale": locale,
         "text_direction": "rtl" if is_rtl(locale) else "ltr",
         "language_links": language_links,
+        "alternate_links": alternate_links,
         "current_timezone_name": current_timezone_name,
         # The instance's name (COALITION_NAME) wherever pages, emails and PDFs name it to people.
         "coalition_name": current_app.config["COALITION_NAME"],

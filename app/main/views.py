@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from app.core import permissions
@@ -21,3 +21,10 @@ def index():
             links=workspace.everyday_links(current_user),
         )
     return render_template("main/index.html", platforms=active_platforms())
+
+
+@bp.get("/robots.txt")
+@allow(PUBLIC)
+def robots_txt():
+    """Anyone (crawlers): which paths search engines may index, from static/robots.txt."""
+    return current_app.send_static_file("robots.txt")

@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -66,6 +67,21 @@ def test_language_switcher_keeps_the_current_page(client):
 def test_language_switcher_keeps_every_query_argument(login, personas):
     body = login("member_a").get("/incidents/?severity=3&severity=4&q=hate&lang=es").get_data(as_text=True)
     assert 'href="/incidents/?severity=3&amp;severity=4&amp;q=hate&amp;lang=fr"' in body
+
+
+def test_public_pages_give_search_engines_their_address_in_each_language(app, client):
+    body = client.get("/tracker/?platform=facebook&lang=ar").get_data(as_text=True)
+    alternates = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', body)
+    page = "https://coalition.test/tracker/?platform=facebook"
+    assert [(code, html.unescape(href)) for code, href in alternates] == [
+        *((code, f"{page}&lang={code}") for code in app.config["SUPPORTED_LOCALES"]),
+        ("x-default", page),
+    ]
+
+
+def test_signed_in_pages_give_no_language_alternates(login):
+    body = login("member_a").get("/tracker/?lang=ar").get_data(as_text=True)
+    assert 'rel="alternate" hreflang' not in body
 
 
 def test_a_query_argument_named_like_a_path_argument_leaves_the_page_working(client):
