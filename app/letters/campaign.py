@@ -31,7 +31,9 @@ def signatory_breakdown(signatures: list[Signature]) -> list[RegionTally]:
     for signature in signatures:
         organization = signature.organization
         by_region.setdefault(organization.region, Counter())[organization.country] += 1
-    tallies = [RegionTally(region, sum(countries.values()), countries.most_common()) for region, countries in by_region.items()]
+    tallies = [
+        RegionTally(region, sum(countries.values()), countries.most_common()) for region, countries in by_region.items()
+    ]
     return sorted(tallies, key=lambda tally: (-tally.count, tally.region))
 
 
@@ -43,7 +45,9 @@ class ShareLink(NamedTuple):
 def share_links(page_url: str, title: str) -> list[ShareLink]:
     """Plain links that share the letter by email and on the common networks: no script of theirs on our page."""
     return [
-        ShareLink(_l("Email"), "mailto:?" + urlencode({"subject": title, "body": f"{title}\n{page_url}"}, quote_via=quote)),
+        ShareLink(
+            _l("Email"), "mailto:?" + urlencode({"subject": title, "body": f"{title}\n{page_url}"}, quote_via=quote)
+        ),
         ShareLink("X (Twitter)", "https://x.com/intent/tweet?" + urlencode({"text": title, "url": page_url})),
         ShareLink("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": page_url})),
         ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {page_url}"})),

@@ -21,8 +21,9 @@ from app.core import jobs, pdf, permissions, versions
 from app.core.db import prepare_to_read
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language, reading_as
+from app.core.links import external_url
 from app.extensions import cache, db
-from app.letters import services
+from app.letters import campaign, services
 from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
@@ -53,7 +54,8 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
         "text": text,
         "signatories": signatories,
         "reconfirming": services.reconfirming(letter) if visible else (0, None),
-        "region_counts": services.region_counts(signatories),
+        "signatories_visible": visible,
+        "breakdown": campaign.signatory_breakdown(signatories),
         "supporters": services.approved_supporters(letter) if visible else [],
         "translations": services.translation_status(letter),
         **_labels(),
@@ -62,7 +64,12 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
 
 def printable_html(letter: Letter, visible: bool, for_pdf: bool = False) -> str:
     """The printable letter in the current request's language and time zone."""
-    return render_template("letters/print.html", for_pdf=for_pdf, **page_context(letter, visible=visible))
+    return render_template(
+        "letters/print.html",
+        for_pdf=for_pdf,
+        page_url=external_url("letters.detail", slug=letter.slug),
+        **page_context(letter, visible=visible),
+    )
 
 
 def variant(locale: str, timezone: str, visible: bool) -> str:

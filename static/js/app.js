@@ -183,3 +183,17 @@
     });
   });
 })();
+
+// Letters (issue #23): the share bar's "Copy link" button, shown only where the clipboard can be written; it says
+// so in the status beside it. Without JavaScript the share links and the address bar do the same.
+(function () {
+  var button = document.querySelector(".share .copy-link");
+  if (!button || !navigator.clipboard || !window.isSecureContext) { return; }
+  var status = document.querySelector(".share .copy-status");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+      status.textContent = button.getAttribute("data-copied");
+    });
+  });
+})();
