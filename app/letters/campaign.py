@@ -17,7 +17,7 @@ PREVIEW_SIZE = (1200, 630)  # what Open Graph and Twitter's large card show with
 
 
 class RegionTally(NamedTuple):
-    """How many signatories one region has, and how many each of its countries (ISO codes, most first)."""
+    """How many signatories one region has, and how many each of its countries (ISO codes, most first, then by code)."""
 
     region: Region
     count: int
@@ -32,7 +32,8 @@ def signatory_breakdown(signatures: list[Signature]) -> list[RegionTally]:
         organization = signature.organization
         by_region.setdefault(organization.region, Counter())[organization.country] += 1
     tallies = [
-        RegionTally(region, sum(countries.values()), countries.most_common()) for region, countries in by_region.items()
+        RegionTally(region, sum(countries.values()), sorted(countries.items(), key=lambda item: (-item[1], item[0])))
+        for region, countries in by_region.items()
     ]
     return sorted(tallies, key=lambda tally: (-tally.count, tally.region))
 

@@ -31,6 +31,7 @@ NOT_PAGES = {
     "insights.public_data_csv",
     "letters.pdf",
     "letters.plain_text",
+    "letters.preview",
     "meetings.attachment",
     "meetings.feed",
     "meetings.ics",
