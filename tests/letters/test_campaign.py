@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from app.extensions import db
 from app.letters import preview, services
@@ -177,3 +178,11 @@ def test_printable_letter_has_a_letterhead_a_footer_with_its_address_and_a_mobil
     assert '<span class="letterhead-name">Coalition</span>' in page
     address = f"{SITE}/letters/{letter.slug}"
     assert f'<footer class="letter-footer"><a href="{address}" dir="ltr">{address}</a></footer>' in page
+
+
+def test_pdf_has_the_footer_address_and_page_numbers_and_latin_address_lines_unmirrored(login, make_letter, get_pdf):
+    letter = make_letter(locale="ar", title="رسالة", body="نكتب.", addressee_address="1 Hacker Way\nMenlo Park")
+    response = get_pdf(login(None), f"/letters/{letter.slug}.pdf?lang=ar")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "1 Hacker Way" in text and "Hacker Way 1" not in text
+    assert f"{SITE}/letters/{letter.slug}" in text and "1 / 1" in text
