@@ -192,7 +192,7 @@
   var status = document.querySelector(".share .copy-status");
   button.hidden = false;
   button.addEventListener("click", function () {
-    navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+    navigator.clipboard.writeText(button.value).then(function () {
       status.textContent = button.getAttribute("data-copied");
     });
   });
