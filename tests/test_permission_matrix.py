@@ -241,6 +241,8 @@ MATRIX = {
     "letters.index": ("GET", {}, PUBLIC),
     "letters.detail": ("GET", {"slug": "draft_letter"}, expect(404, steering=200)),
     "letters.printable": ("GET", {"slug": "open_letter"}, PUBLIC),
+    # Drawn as the public sees the letter: a draft has no preview image, even for steering.
+    "letters.preview": ("GET", {"slug": "draft_letter"}, expect(404)),
     "letters.pdf": ("GET", {"slug": "open_letter"}, PREPARING),
     "letters.plain_text": ("GET", {"slug": "open_letter"}, PUBLIC),
     "letters.versions": ("GET", {"slug": "open_letter"}, PUBLIC),

@@ -11,9 +11,13 @@ After any change to a letter's text, status, signatures, supporters, platform or
 ``letters.prerender_pdfs`` job renders its PDFs as the public reads them, in each of the letter's languages.
 """
 
+import functools
+from pathlib import Path
+
 from flask import current_app, render_template
 from flask_babel import get_locale, get_timezone
 from flask_login import AnonymousUserMixin, current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,8 +25,9 @@ from app.core import jobs, pdf, permissions, versions
 from app.core.db import prepare_to_read
 from app.core.geo import REGION_LABELS
 from app.core.i18n import labels_in_reader_language, reading_as
+from app.core.links import external_url
 from app.extensions import cache, db
-from app.letters import services
+from app.letters import campaign, services
 from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, Supporter
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
@@ -53,7 +58,8 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
         "text": text,
         "signatories": signatories,
         "reconfirming": services.reconfirming(letter) if visible else (0, None),
-        "region_counts": services.region_counts(signatories),
+        "signatories_visible": visible,
+        "breakdown": campaign.signatory_breakdown(signatories),
         "supporters": services.approved_supporters(letter) if visible else [],
         "translations": services.translation_status(letter),
         **_labels(),
@@ -61,8 +67,30 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
 
 
 def printable_html(letter: Letter, visible: bool, for_pdf: bool = False) -> str:
-    """The printable letter in the current request's language and time zone."""
-    return render_template("letters/print.html", for_pdf=for_pdf, **page_context(letter, visible=visible))
+    """The printable letter in the current request's language and time zone (for the PDF renderer: with its
+    isolates spelled out, see ``_isolates_for_pdf``)."""
+    html = render_template(
+        "letters/print.html",
+        for_pdf=for_pdf,
+        mark=_mark(),
+        page_url=external_url("letters.detail", slug=letter.slug),
+        **page_context(letter, visible=visible),
+    )
+    return _isolates_for_pdf(html) if for_pdf else html
+
+
+def _isolates_for_pdf(html: str) -> str:
+    """WeasyPrint ignores ``unicode-bidi``, so a ``<bdi>`` isolates nothing in a PDF: a Latin address line in an
+    Arabic letter would come out mirrored ("Hacker Way 1"). Inside each one, the first-strong isolate characters
+    (U+2068 … U+2069) do the same for its text engine. User text is escaped, so every ``<bdi>`` is ours."""
+    return html.replace("<bdi>", "<bdi>\u2068").replace("</bdi>", "\u2069</bdi>")
+
+
+@functools.cache
+def _mark() -> Markup:
+    """The coalition's mark: the favicon's SVG, inline (the PDF renderer fetches no file)."""
+    svg = (Path(current_app.static_folder) / "img" / "favicon.svg").read_text()
+    return Markup(svg.replace("<svg ", '<svg class="letterhead-mark" width="40" height="40" aria-hidden="true" ', 1))
 
 
 def variant(locale: str, timezone: str, visible: bool) -> str:

@@ -1,8 +1,9 @@
 """Letter pages: the public list and letter (with printable, PDF and plain-text forms), versions, and signing."""
 
+import io
 import re
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,13 +15,15 @@ from app.core.confirm import confirmation_page, is_confirmed
 from app.core.page_cache import public_page
 from app.core.versions import LETTERS
 from app.extensions import db
-from app.letters import comparison, services
+from app.letters import campaign, comparison, services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
-from app.letters.printable import letter_pdf, page_context, printable_html
+from app.letters.preview import preview_png
+from app.letters.printable import THE_PUBLIC, letter_pdf, page_context, printable_html
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION, LetterStatus
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
+PREVIEW_MAX_AGE = 3600  # link previews are fetched by crawlers; an hour-old count is fine, the ETag saves redraws
 
 # Raw HTML as CommonMark sees it (script and style with their contents, comments, declarations, tags);
 # autolinks such as <https://…> or <name@example.org> are not tags and stay.
@@ -75,8 +78,23 @@ def detail(slug: str):
         text_counts=services.counts_when_signed(letter, context["text"]),
         text_chosen="text" in request.args,
         withdraw_question=WITHDRAW_QUESTION,
+        **campaign.sharing(letter, context["text"]),
         **context,
     )
+
+
+@bp.get("/<slug>/preview.png")
+@allow(PUBLIC)
+def preview(slug: str):
+    """The link-preview image of the letter in the language of ``text``, as the public sees it (so 404 for a draft,
+    whoever asks); revalidated by its ETag."""
+    letter = services.visible_letter_or_404(THE_PUBLIC, slug)
+    text = services.text_for(letter, request.args.get("text", letter.original_locale))
+    count = None
+    if permissions.can_see_signatories(THE_PUBLIC, letter):
+        count = len(services.public_signatories(letter))
+    fingerprint, png = preview_png(text.title, text.locale, current_app.config["COALITION_NAME"], count)
+    return send_file(io.BytesIO(png), mimetype="image/png", etag=fingerprint, max_age=PREVIEW_MAX_AGE, conditional=True)
 
 
 @bp.get("/<slug>/print")

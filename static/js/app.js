@@ -184,26 +184,30 @@
   });
 })();
 
-// Tracker (issue #23): a button[data-copy] copies the text of the field it names (the embed snippet) in one click and
-// says so in the element named by data-copy-status. Without JavaScript the button stays hidden and the snippet is
-// selectable text in a read-only field.
+// Copy buttons (issue #23): a button[data-copy] copies the text of the field it names (the tracker's embed snippet),
+// or its own value when it names none (a letter's address), and says so in the element named by data-copy-status.
+// Without JavaScript the button stays hidden: the snippet is selectable text, the address is in the address bar.
 (function () {
   "use strict";
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
     var status = document.getElementById(button.getAttribute("data-copy-status"));
-    if (!field) { return; }
+    var text = field ? field.value : button.value;
+    var clipboard = navigator.clipboard && window.isSecureContext;
+    // Without the clipboard API only a field can be copied (selected, then the copy command).
+    if (!text || !status || !(field || clipboard)) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
       var copied = function () { status.textContent = button.getAttribute("data-copied"); };
       var byCommand = function () {
+        if (!field) { return; }
         field.select();
         if (document.execCommand("copy")) { copied(); }
       };
       status.textContent = "";
-      field.select();
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(field.value).then(copied, byCommand);
+      if (field) { field.select(); }
+      if (clipboard) {
+        navigator.clipboard.writeText(text).then(copied, byCommand);
       } else {
         byCommand();
       }

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "insights.public_data_csv",
     "letters.pdf",
     "letters.plain_text",
+    "letters.preview",
     "main.robots_txt",
     "meetings.attachment",
     "meetings.feed",

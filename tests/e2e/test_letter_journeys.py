@@ -1,5 +1,5 @@
 """Letters in a real browser: one closing at its deadline, withdrawing a signature asking first, the message after
-signing in view, and versions compared on a phone's screen."""
+signing in view, and versions and the letter itself on a phone's screen."""
 
 import re
 from datetime import timedelta
@@ -172,3 +172,15 @@ def test_versions_fit_a_phone_screen(visit, live_server, locale):
     expect(reader.page.locator(".word-diff ins").first).to_contain_text("Asian languages")
     overflow = reader.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_a_letter_and_its_printable_page_fit_a_phone_screen(visit, live_server, locale):
+    link = "https://example.org/" + "a-very-long-path-without-any-space/" * 6
+    slug = open_letter(live_server, unique("Fund moderators"), days_left=30, body=f"Our evidence: {link}")
+    reader = visit(None)
+    reader.page.set_viewport_size(PHONE)
+    for path, shown in ((f"/letters/{slug}", ".share"), (f"/letters/{slug}/print", ".letter-footer")):
+        reader.goto(path, locale)
+        expect(reader.page.locator(shown)).to_be_visible()
+        assert reader.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
