@@ -183,6 +183,7 @@ MATRIX = {
     "incidents_evidence.withdraw": ("POST", {"reference": "draft", "evidence_id": "evidence"}, post_only(ORG_A_ONLY)),
     "incidents_public.index": ("GET", {}, PUBLIC),
     "incidents_public.detail": ("GET", {"reference": "public_incident"}, PUBLIC),
+    "incidents_public.country_map": ("GET", {}, PUBLIC),
     "incidents_api.list_incidents": ("GET", {}, PUBLIC),
     "incidents_api.get_incident": ("GET", {"reference": "draft"}, expect(404, **ORG_A_200)),
     "incidents_api.create_incident": ("POST", {}, expect(ALLOWED, anonymous=401, deactivated=401)),
