@@ -337,7 +337,8 @@ SIDEWAYS = """() => {
   if (page <= width) return null;
   const clipped = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
     if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
-  const out = el => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > width + 1 || r.left < -1); };
+  const out = el => { const r = el.getBoundingClientRect();
+    return r.width > 0 && (r.right > width + 1 || r.left < -1); };
   const all = [...document.body.querySelectorAll('*')].filter(el => !clipped(el));
   const culprit = all.find(el => out(el) && !out(el.parentElement))
     || all.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0];
