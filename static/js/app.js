@@ -214,3 +214,14 @@
     });
   });
 })();
+
+// Phones (issue #23): below 48rem the menu folds behind its "Menu" button (a <details>, open in the page so that
+// without JavaScript it is simply shown); it opens again when the window grows wide enough to show it in full.
+(function () {
+  var menu = document.querySelector("[data-compact-menu]");
+  if (!menu || !window.matchMedia) { return; }
+  var narrow = window.matchMedia("(max-width: 47.99rem)");
+  var fit = function () { menu.open = !narrow.matches; };
+  fit();
+  narrow.addEventListener("change", fit);
+})();

@@ -43,8 +43,10 @@ NOT_PAGES = {
     "tracker.platform_feed",
 }
 
-if not AXE.exists():
-    pytest.skip("axe-core not installed (make test runs npm install when npm is present)", allow_module_level=True)
+# The page list below also serves the phone-width check, which needs no axe.
+needs_axe = pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core not installed (make test runs npm install when npm is present)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +281,7 @@ def check(page, base_url: str, paths, locale: str) -> dict[str, list[str]]:
     return found
 
 
+@needs_axe
 @pytest.mark.parametrize("locale", ["en", "ar"])
 @pytest.mark.parametrize("who", PERSONAS)
 def test_every_page_type_has_no_violations(visit, live_server, pages, who, locale):
@@ -286,6 +289,7 @@ def test_every_page_type_has_no_violations(visit, live_server, pages, who, local
     assert check(you.page, live_server["url"], [path for _, path in pages[who]], locale) == {}
 
 
+@needs_axe
 @pytest.mark.parametrize("locale", ["en", "ar"])
 def test_the_second_factor_step_has_no_violations(visit, live_server, locale):
     you = visit()
@@ -307,6 +311,7 @@ def test_the_list_covers_every_page_of_the_app(live_server, pages):
     assert endpoints - NOT_PAGES - checked == set()
 
 
+@needs_axe
 @pytest.mark.parametrize("locale", ["en", "ar"])
 @pytest.mark.parametrize(
     ("who", "path"),
@@ -325,3 +330,44 @@ def test_forms_sent_empty_show_their_errors_without_violations(visit, who, path,
     you.page.locator(".error-summary").wait_for()
     assert you.page.evaluate("document.documentElement.lang") == locale
     assert violations(you.page) == []
+
+
+# Phone width (WCAG 1.4.10 reflow): nothing wider than the screen, so no page scrolls sideways. When one does, the
+# report names the outermost element that sticks out (its parent fits), the one whose layout needs fixing.
+PHONE = {"width": 390, "height": 844}
+SIDEWAYS = """() => {
+  const width = window.innerWidth, page = document.documentElement.scrollWidth;
+  if (page <= width) return null;
+  const clipped = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX !== 'visible') return true; } return false; };
+  const out = el => { const r = el.getBoundingClientRect();
+    return r.width > 0 && (r.right > width + 1 || r.left < -1); };
+  const all = [...document.body.querySelectorAll('*')].filter(el => !clipped(el));
+  const culprit = all.find(el => out(el) && !out(el.parentElement))
+    || all.sort((a, b) => b.getBoundingClientRect().width - a.getBoundingClientRect().width)[0];
+  const name = culprit.tagName.toLowerCase() + [...culprit.classList].map(c => '.' + c).join('');
+  return `${page}px wide: ${name} (${Math.round(culprit.getBoundingClientRect().width)}px) `
+    + JSON.stringify(culprit.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60));
+}"""
+
+
+def sideways(page, base_url: str, paths, locale: str) -> dict[str, str]:
+    """Each page wider than the phone's screen, with its width and the element that makes it so."""
+    found = {}
+    for path in paths:
+        page.goto(f"{base_url}{path}{'&' if '?' in path else '?'}lang={locale}")
+        if problem := page.evaluate(SIDEWAYS):
+            found[path] = problem
+    return found
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+@pytest.mark.parametrize("who", PERSONAS)
+def test_no_page_type_scrolls_sideways_on_a_phone(browser, live_server, signed_in_state, pages, who, locale):
+    context = browser.new_context(viewport=PHONE, storage_state=signed_in_state(who) if who else None)
+    try:
+        paths = [path for _, path in pages[who]]
+        found = sideways(context.new_page(), live_server["url"], paths, locale)
+        assert not found, "\n".join(f"{path} is {problem}" for path, problem in found.items())
+    finally:
+        context.close()

@@ -127,14 +127,23 @@ def test_a_signatorys_home_lists_the_letter_open_for_signature_and_leads_to_sign
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
-@pytest.mark.parametrize("mode", ["pointer", "no-javascript"])
-def test_the_menu_fits_a_phone_and_its_manage_group_opens(visit, locale, mode):
+@pytest.mark.parametrize("mode", ["pointer", "keyboard", "no-javascript"])
+def test_the_menu_folds_on_a_phone_and_its_manage_group_opens(visit, locale, mode):
     you = visit("admin", mode)
     you.page.set_viewport_size({"width": 360, "height": 740})
     you.goto("/", locale)
     width = you.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], "no sideways scrolling"
-    group = you.page.locator(".main-nav details")
+    menu, group = you.page.locator(".site-menu"), you.page.locator(".main-nav details")
+    button = menu.locator("> summary")
+    # Folded behind its button, at the end of the header (right in English, left in Arabic); without JavaScript the
+    # menu is simply open.
+    expect(button).to_have_accessible_name(re.compile("^(Menu|القائمة)"))
+    end_edge = button.bounding_box()["x"] + (button.bounding_box()["width"] if locale == "en" else 0)
+    assert abs(end_edge - (360 - 16 if locale == "en" else 16)) < 4
+    assert group.is_visible() == (mode == "no-javascript")
+    if mode != "no-javascript":
+        you.toggle(button)
     you.toggle(group.locator("summary"))
     administration = group.get_by_role("link", name="Administration" if locale == "en" else "الإدارة")
     assert administration.is_visible()
@@ -145,3 +154,15 @@ def test_the_menu_fits_a_phone_and_its_manage_group_opens(visit, locale, mode):
     else:
         assert abs((box["x"] + box["width"]) - (summary["x"] + summary["width"])) < 40
     assert you.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")[0] <= 360
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_on_a_wide_screen_the_menu_shows_in_full_without_its_button(visit, locale):
+    you = visit("member")
+    you.goto("/", locale)
+    assert you.page.get_by_role("navigation", name="Main" if locale == "en" else "القائمة الرئيسية").is_visible()
+    assert not you.page.locator(".site-menu > summary").is_visible()
+    you.page.set_viewport_size({"width": 360, "height": 740})  # a window made narrow folds it
+    expect(you.page.locator(".main-nav")).to_be_hidden()
+    you.page.set_viewport_size({"width": 1280, "height": 740})
+    expect(you.page.locator(".main-nav")).to_be_visible()

@@ -18,7 +18,7 @@ def custody_rows(page: str) -> list[list[str]]:
     """The custody table's rows, as the texts of their cells."""
     table = page.split('id="custody"', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
     ]
 

@@ -271,7 +271,7 @@ def test_the_organizer_sees_who_answered_what(scheduled, login, personas):
     login("member_a").post(f"/meetings/{scheduled.id}/rsvp", data={"rsvp": "ACCEPTED"})
     html = login("steering").get(f"/meetings/{scheduled.id}").get_data(as_text=True)
 
-    assert f"{personas['member_a'].name} · Organization A" in html
+    assert f"<bdi>{personas['member_a'].name}</bdi> · <bdi>Organization A</bdi>" in html  # isolated names
     assert '<span class="rsvp rsvp-accepted">Accepted</span>' in html
     assert '<span class="rsvp rsvp-needs-action">Not answered</span>' in html
     assert "<dt>Accepted</dt><dd>1</dd>" in html and "<dt>Not answered</dt><dd>1</dd>" in html

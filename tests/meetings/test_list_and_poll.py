@@ -59,10 +59,8 @@ def section(html: str, section_id: str) -> str:
 
 def rows(html: str) -> dict[str, str]:
     """Each meeting row of the list by its title."""
-    return {
-        title: row
-        for row, title in re.findall(r'(<li class="meeting-row"><h3><a [^>]+>([^<]+)</a>.*?</li>)', html, re.S)
-    }
+    pattern = r'(<li class="meeting-row"><h3><a [^>]+><bdi>([^<]+)</bdi></a>.*?</li>)'
+    return {title: row for row, title in re.findall(pattern, html, re.S)}
 
 
 def visible(html: str) -> str:

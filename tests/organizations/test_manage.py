@@ -240,7 +240,7 @@ def test_inviting_says_nothing_about_whether_an_address_has_an_account(login, pe
 
     assert invite_and_look("Member.B@example.org") == invite_and_look("nobody.yet@example.org")
     page = text_of(client.get("/organizations/org-a/manage"))
-    assert re.findall(r"<li>(\S+@\S+) · ([^·]+) ·", page) == [
+    assert re.findall(r"<li><bdi>(\S+@[^<\s]+)</bdi> · ([^·]+) ·", page) == [
         ("member.b@example.org", "Signatory"),
         ("nobody.yet@example.org", "Signatory"),
     ]
