@@ -7,24 +7,50 @@ import os
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.e2e.test_workspace import open_letter_for_signature
 
 DOCS_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PAGES = {"home": "/", "tracker": "/tracker/", "letters": "/letters/"}
+PAGES = {
+    "home": "/",
+    "tracker": "/tracker/",
+    "letters": "/letters/",
+    "letter": "/letters/{letter}",
+    "insights": "/public/insights/",
+    "incidents": "/public/incidents/",
+}
+# The public face as a desktop and a phone show it (the phone's first screen only).
+SCREENS = {"desktop": {"width": 1200, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.mark.parametrize("locale", ["en", "ar"])
-def test_main_pages_are_captured(page, live_server, locale, tmp_path):
+@pytest.mark.parametrize("locale", ["en", "ar", "ur"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_public_pages_are_captured(page, live_server, screen, locale, tmp_path):
+    """docs/screenshots/<page>-<locale>.png (desktop) and <page>-<locale>-phone.png, for the README and docs."""
     shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1200, "height": 800})
+    letter = demo_letter(live_server)
+    page.set_viewport_size(SCREENS[screen])
+    suffix = "" if screen == "desktop" else "-phone"
     for name, path in PAGES.items():
-        page.goto(f"{live_server['url']}{path}?lang={locale}")
-        assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ar" else "ltr")
-        target = shots / f"{name}-{locale}.png"
+        page.goto(f"{live_server['url']}{path.format(letter=letter)}?lang={locale}")
+        assert page.locator("html").get_attribute("dir") == ("ltr" if locale == "en" else "rtl")
+        target = shots / f"{name}-{locale}{suffix}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 5000
+
+
+def demo_letter(live_server) -> str:
+    """The slug of the demo's letter, which organizations have signed."""
+    from app.demo import data
+    from app.extensions import db
+    from app.letters.models import Letter, LetterRevision
+
+    with live_server["app"].app_context():
+        return db.session.scalar(
+            select(Letter.slug).join(LetterRevision).where(LetterRevision.title == data.LETTER["title"]).limit(1)
+        )
 
 
 @pytest.mark.parametrize(
