@@ -94,7 +94,17 @@ def render_pdf(html: str) -> bytes:
     from weasyprint.urls import URLFetcher
 
     no_network = URLFetcher(allowed_protocols={"data"})  # images come as data: URIs; no file, no network
-    return HTML(string=html, url_fetcher=no_network).write_pdf(stylesheets=[CSS(filename=str(PRINT_STYLESHEET))])
+    return HTML(string=_isolated(html), url_fetcher=no_network).write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_STYLESHEET))]
+    )
+
+
+def _isolated(html: str) -> str:
+    """WeasyPrint ignores ``unicode-bidi``, so a ``<bdi>`` isolates nothing in a PDF: a Latin address line in an
+    Arabic letter would come out mirrored ("Hacker Way 1"). Inside each one, the first-strong isolate characters
+    (U+2068 … U+2069) do the same for its text engine. User text is escaped, so every ``<bdi>`` is ours (one with
+    a ``dir`` has its direction already; the stray U+2069 closing it does nothing)."""
+    return html.replace("<bdi>", "<bdi>\u2068").replace("</bdi>", "\u2069</bdi>")
 
 
 def fingerprint(html: str) -> str:

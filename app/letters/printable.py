@@ -67,23 +67,15 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
 
 
 def printable_html(letter: Letter, visible: bool, for_pdf: bool = False) -> str:
-    """The printable letter in the current request's language and time zone (for the PDF renderer: with its
-    isolates spelled out, see ``_isolates_for_pdf``)."""
-    html = render_template(
+    """The printable letter in the current request's language and time zone (``for_pdf``: as the PDF renderer
+    draws it, with its mark inline and no stylesheet link)."""
+    return render_template(
         "letters/print.html",
         for_pdf=for_pdf,
         mark=_mark(),
         page_url=external_url("letters.detail", slug=letter.slug),
         **page_context(letter, visible=visible),
     )
-    return _isolates_for_pdf(html) if for_pdf else html
-
-
-def _isolates_for_pdf(html: str) -> str:
-    """WeasyPrint ignores ``unicode-bidi``, so a ``<bdi>`` isolates nothing in a PDF: a Latin address line in an
-    Arabic letter would come out mirrored ("Hacker Way 1"). Inside each one, the first-strong isolate characters
-    (U+2068 … U+2069) do the same for its text engine. User text is escaped, so every ``<bdi>`` is ours."""
-    return html.replace("<bdi>", "<bdi>\u2068").replace("</bdi>", "\u2069</bdi>")
 
 
 @functools.cache
