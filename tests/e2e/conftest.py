@@ -19,6 +19,7 @@ from tests.reliability.server import free_port
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
 PASSWORD = "orchid lantern quietly 7 rivers"
+PHONE = {"width": 390, "height": 844}  # the phone the issues measure: nothing may be wider
 
 if os.environ.get("TEST_DATABASE_URL"):
     pytest.skip("end-to-end tests run once, in the SQLite pass of make test", allow_module_level=True)
@@ -186,3 +187,22 @@ def _forget_last_code(app, email: str) -> None:
 
 def unique(text: str) -> str:
     return f"{text} {uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def window(browser, live_server, signed_in_state):
+    """``window(viewport, who)``: a page of its own browser context in a window of that size, signed in as ``who``
+    (a persona of ``live_server``; None: signed out)."""
+    contexts = []
+
+    def open_window(viewport: dict, who: str | None = "member"):
+        state = signed_in_state(who) if who else None
+        context = browser.new_context(storage_state=state, viewport=viewport, locale="en-US")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_window
+    for context in contexts:
+        context.close()

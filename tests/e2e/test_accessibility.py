@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, PHONE
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
@@ -334,7 +334,6 @@ def test_forms_sent_empty_show_their_errors_without_violations(visit, who, path,
 
 # Phone width (WCAG 1.4.10 reflow): nothing wider than the screen, so no page scrolls sideways. When one does, the
 # report names the outermost element that sticks out (its parent fits), the one whose layout needs fixing.
-PHONE = {"width": 390, "height": 844}
 SIDEWAYS = """() => {
   const width = window.innerWidth, page = document.documentElement.scrollWidth;
   if (page <= width) return null;

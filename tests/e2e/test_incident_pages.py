@@ -3,26 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-PHONE = {"width": 390, "height": 844}
+from tests.e2e.conftest import PHONE
+
 WIDE = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def window(browser, live_server, signed_in_state):
-    """A page signed in as the member (or, with ``signed_in=False``, anonymous), in a window of the given size."""
-    contexts = []
-
-    def open_window(viewport: dict, signed_in: bool = True):
-        state = signed_in_state("member") if signed_in else None
-        context = browser.new_context(storage_state=state, viewport=viewport, locale="en-US")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_window
-    for context in contexts:
-        context.close()
 
 
 def test_on_a_phone_the_filters_are_folded_and_the_first_result_is_on_the_first_screen(window, live_server):
@@ -41,7 +24,7 @@ def test_on_a_wide_screen_the_filters_are_open(window, live_server):
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
 def test_on_a_phone_the_public_list_folds_its_filters_and_fits_the_screen(window, live_server, locale):
-    page = window(PHONE, signed_in=False)
+    page = window(PHONE, who=None)
     page.goto(f"{live_server['url']}/public/incidents/?lang={locale}")
     assert page.locator(".filter-panel").evaluate("panel => panel.open") is False
     title = page.locator(".incident-row h3").first.bounding_box()
@@ -51,7 +34,7 @@ def test_on_a_phone_the_public_list_folds_its_filters_and_fits_the_screen(window
 
 
 def test_on_a_wide_screen_the_public_filters_are_open(window, live_server):
-    page = window(WIDE, signed_in=False)
+    page = window(WIDE, who=None)
     page.goto(f"{live_server['url']}/public/incidents/")
     expect(page.get_by_role("group", name="Platform")).to_be_visible()
 

@@ -2,34 +2,15 @@
 
 import pytest
 
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def phone(browser, live_server, signed_in_state):
-    """A page at phone size, signed in as ``who`` (None: signed out)."""
-    contexts = []
-
-    def open_page(who: str | None):
-        context = browser.new_context(
-            storage_state=signed_in_state(who) if who else None, viewport=PHONE, locale="en-US"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+from tests.e2e.conftest import PHONE
 
 
 @pytest.mark.parametrize("locale", ["en", "ar"])
 @pytest.mark.parametrize(
     ("who", "path"), [("steering", "/insights/"), (None, "/public/insights/"), (None, "/public/incidents/")]
 )
-def test_on_a_phone_insights_and_the_map_fit_the_screen(phone, live_server, who, path, locale):
-    page = phone(who)
+def test_on_a_phone_insights_and_the_map_fit_the_screen(window, live_server, who, path, locale):
+    page = window(PHONE, who)
     page.goto(f"{live_server['url']}{path}?lang={locale}")
     page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
     charts = page.locator("figure.chart img")
@@ -42,8 +23,8 @@ def test_on_a_phone_insights_and_the_map_fit_the_screen(phone, live_server, who,
 
 
 @pytest.mark.parametrize("path", ["/insights/", "/public/insights/"])
-def test_on_a_phone_the_key_figures_are_on_the_first_screen(phone, live_server, path):
-    page = phone("steering" if path == "/insights/" else None)
+def test_on_a_phone_the_key_figures_are_on_the_first_screen(window, live_server, path):
+    page = window(PHONE, "steering" if path == "/insights/" else None)
     page.goto(f"{live_server['url']}{path}")
     figures = page.locator(".key-figures").bounding_box()
     assert figures["y"] < PHONE["height"], "the key figures start on the first screen"

@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import unique
+from tests.e2e.conftest import PHONE, unique
 from tests.e2e.drivers import MODES
 
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 720}
 
 

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-PHONE = {"width": 390, "height": 844}
+from tests.e2e.conftest import PHONE
+
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 # A source address as long as those of transparency reports, with no place to break a line.
 LONG_ADDRESS = "https://transparency.example.com/reports/2026/" + "enforcement-by-language-and-region-" * 6 + "final"
