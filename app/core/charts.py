@@ -56,6 +56,10 @@ STYLE = Style(
         "#7a1f5c",
     ),
 )
+# Longer labels are cut with "…" (the table beside each chart has them whole): a label nearly as wide as the chart
+# leaves pygal no room for the note under the plot, and its line splitter then loops for ever. pygal's own
+# truncate_label cuts only what it draws, not what it measures, so the labels are cut before pygal sees them.
+LABEL_CHARS = 32
 COMMON = {
     "style": STYLE,
     "js": [],
@@ -134,6 +138,11 @@ def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
     return config | {"height": height}
 
 
+def cut(labels: list[str]) -> list[str]:
+    """Each label at most ``LABEL_CHARS`` characters, a longer one ending in "…"."""
+    return [label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…" for label in labels]
+
+
 def top_down(labels: list[str], series: dict[str, list]) -> tuple[list[str], dict[str, list]]:
     """pygal draws horizontal bars from the bottom up: reversed, the first row is on top."""
     return labels[::-1], {name: values[::-1] for name, values in series.items()}
@@ -151,7 +160,7 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     chart = pygal.HorizontalBar(
         title=title, no_data_text=empty(), **layout("horizontal", labels, series), **count_axis(top), **COMMON
     )
-    chart.x_labels = labels
+    chart.x_labels = cut(labels)
     for name, values in series.items():
         chart.add(name, values)
     return render(chart)
@@ -187,7 +196,7 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
         **layout("horizontal", labels, series),
         **COMMON,
     )
-    chart.x_labels = labels
+    chart.x_labels = cut(labels)
     for name, values in series.items():
         chart.add(name, values)
     return render(chart)

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from app.core.charts import count_ticks
+from app.core.charts import bar_chart, count_ticks
 from tests.insights.helpers import csv_rows
 
 NOTHING_TO_DRAW_AR = "لا شيء يُرسم لهذه المرشّحات."
@@ -83,3 +83,13 @@ def test_key_figures_come_first(login, spring):
     assert body.index('class="key-figures"') < body.index("/charts/") and body.index("Evidence briefs") < body.index(
         "/charts/"
     ), "the key figures and the briefs before any chart"
+
+
+def test_a_label_as_long_as_the_chart_is_cut_and_the_chart_still_drawn(app):
+    """A 120-character platform name once sent pygal's line splitter into an endless loop (no room was left for
+    the note under the plot): the label is cut with an ellipsis and the chart is drawn."""
+    name = "A platform whose name goes on " * 4
+    with app.test_request_context():
+        svg = bar_chart("Incidents by platform", [name, "X"], {"Incidents": [None, 7]})
+    assert name not in svg
+    assert name[:31] + "…" in svg
