@@ -395,6 +395,27 @@ def public_signatories(letter: Letter) -> list[Signature]:
     return sorted(current, key=lambda s: (not s.organization.is_steering, s.organization.name.casefold()))
 
 
+def signature_counts(person, letters: list[Letter]) -> dict[int, int | None]:
+    """By letter id: how many organizations' signatures count on the letter's current text (as its page's counter
+    and ``public_signatories`` count them), or None where an embargo hides the signatories from ``person``. One
+    query whatever the number of letters."""
+    visible = {letter.id for letter in letters if permissions.can_see_signatories(person, letter)}
+    counted: dict[int, int] = {}
+    if visible:
+        rows = db.session.execute(
+            select(Signature.letter_id, func.count())
+            .join(Letter, Letter.id == Signature.letter_id)
+            .where(
+                Signature.letter_id.in_(visible),
+                Signature.withdrawn_at.is_(None),
+                Signature.original_number >= Letter.material_version,
+            )
+            .group_by(Signature.letter_id)
+        )
+        counted = {letter_id: count for letter_id, count in rows}
+    return {letter.id: counted.get(letter.id, 0) if letter.id in visible else None for letter in letters}
+
+
 def region_counts(signatures: list[Signature]) -> Counter:
     return Counter(signature.organization.region for signature in signatures)
 

@@ -43,16 +43,19 @@ def without_raw_html(text: str) -> str:
 @bp.get("/")
 @allow(PUBLIC)
 def index():
-    """Public: letters open for signatures, closed, sent and published."""
-    letters = db.session.scalars(
-        select(Letter)
-        .where(Letter.status.in_(PUBLIC_STATUSES))
-        .options(*services.letter_loads())
-        .order_by(Letter.created_at.desc())
+    """Public: letters open for signatures, closed, sent and published, each with its signature count."""
+    letters = list(
+        db.session.scalars(
+            select(Letter)
+            .where(Letter.status.in_(PUBLIC_STATUSES))
+            .options(*services.letter_loads())
+            .order_by(Letter.created_at.desc())
+        )
     )
     return render_template(
         "letters/index.html",
-        letters=list(letters),
+        letters=letters,
+        signature_counts=services.signature_counts(current_user, letters),
         status_labels=LETTER_STATUS_LABELS,
         locale=str(get_locale()),
         text_for=services.text_for,
@@ -115,8 +118,9 @@ def pdf(slug: str):
 @bp.get("/<slug>.txt")
 @allow(PUBLIC)
 def plain_text(slug: str):
-    """The letter as plain text: its Markdown without the raw HTML the pages never render either."""
-    context = page_context(services.visible_letter_or_404(current_user, slug))
+    """The letter as plain text, in the language of ``text`` as its page (else the reader's, else the original): its
+    Markdown without the raw HTML the pages never render either."""
+    context = page_context(services.visible_letter_or_404(current_user, slug), request.args.get("text"))
     body = render_template("letters/letter.txt", body_text=without_raw_html(context["text"].body), **context)
     return Response(body, mimetype="text/plain")
 

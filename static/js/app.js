@@ -225,3 +225,103 @@
   fit();
   narrow.addEventListener("change", fit);
 })();
+
+// A letter's language tabs (issue #23): without JavaScript each is a link to the page with that text. Here they
+// become WAI-ARIA tabs over #letter-panel: choosing one fetches that link's page (the same address, cached for the
+// public), shows its text in place and takes from it every part marked data-follows-text (the signing form signs
+// the text being read), and puts the address in the address bar so a shared link opens that language. Arrows
+// (mirrored right to left), Home and End move between tabs; Enter, Space or a click shows one.
+(function () {
+  "use strict";
+  var nav = document.querySelector("nav[data-tabs-for]");
+  var panel = nav && document.getElementById(nav.getAttribute("data-tabs-for"));
+  if (!panel || !window.fetch || !window.DOMParser || !window.history.replaceState) { return; }
+  var list = nav.querySelector("ul");
+  var tabs = Array.prototype.slice.call(list.querySelectorAll("a[hreflang]"));
+  var pages = {};
+  var load = function (tab) {
+    var address = tab.href;
+    if (!pages[address]) {
+      pages[address] = fetch(address, { credentials: "same-origin" }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      }).then(function (html) { return new DOMParser().parseFromString(html, "text/html"); });
+      pages[address].catch(function () { delete pages[address]; });
+    }
+    return pages[address];
+  };
+  var select = function (tab) {
+    tabs.forEach(function (other) {
+      var chosen = other === tab;
+      other.setAttribute("aria-selected", chosen ? "true" : "false");
+      other.tabIndex = chosen ? 0 : -1;
+    });
+    panel.setAttribute("aria-labelledby", tab.id);
+  };
+  var follow = function (page) {
+    document.querySelectorAll("[data-follows-text][id]").forEach(function (part) {
+      var fresh = page.getElementById(part.id);
+      if (!fresh) { return; }
+      if (part.getAttribute("data-follows-text") === "links") {
+        var links = fresh.querySelectorAll("a[href]");
+        part.querySelectorAll("a[href]").forEach(function (link, index) {
+          if (links[index]) { link.href = links[index].getAttribute("href"); }
+        });
+      } else {
+        part.replaceChildren.apply(part, Array.prototype.map.call(fresh.childNodes, function (node) {
+          return document.importNode(node, true);
+        }));
+      }
+    });
+    if (page.title) { document.title = page.title; }
+  };
+  var show = function (tab) {
+    if (tab.getAttribute("aria-selected") === "true") { return; }
+    select(tab);
+    panel.setAttribute("aria-busy", "true");
+    load(tab).then(function (page) {
+      if (tab.getAttribute("aria-selected") !== "true") { return; } // another tab was chosen meanwhile
+      follow(page);
+      panel.removeAttribute("aria-busy");
+      window.history.replaceState(window.history.state, "", tab.href);
+    }).catch(function () { window.location.href = tab.href; });
+  };
+
+  list.setAttribute("role", "tablist");
+  list.setAttribute("aria-label", nav.getAttribute("aria-label"));
+  Array.prototype.forEach.call(list.children, function (item) { item.setAttribute("role", "presentation"); });
+  var current = tabs[0];
+  tabs.forEach(function (tab) {
+    tab.id = "letter-tab-" + tab.hreflang;
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-controls", panel.id);
+    if (tab.getAttribute("aria-current") === "page") { current = tab; }
+    tab.removeAttribute("aria-current");
+  });
+  panel.setAttribute("role", "tabpanel");
+  panel.tabIndex = 0;
+  select(current);
+  nav.classList.add("is-tabs");
+
+  list.addEventListener("click", function (event) {
+    var tab = event.target.closest("[role=tab]");
+    if (!tab || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) { return; }
+    event.preventDefault();
+    show(tab);
+  });
+  list.addEventListener("keydown", function (event) {
+    var at = tabs.indexOf(event.target);
+    if (at === -1) { return; }
+    var step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (step && getComputedStyle(list).direction === "rtl") { step = -step; }
+    var to = step ? (at + step + tabs.length) % tabs.length : { Home: 0, End: tabs.length - 1 }[event.key];
+    if (event.key === " ") {
+      event.preventDefault();
+      show(tabs[at]);
+    } else if (to !== undefined) {
+      event.preventDefault();
+      tabs[to].focus();
+      load(tabs[to]).catch(function () { /* shown, or followed as a link, when chosen */ });
+    }
+  });
+})();
