@@ -17,7 +17,7 @@ from app.core.links import external_url
 from app.extensions import db
 from app.incidents.models import Incident
 from app.insights import stats
-from app.insights.views import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
+from app.insights.filters import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
 from app.platforms.models import Platform
 
 
