@@ -1,5 +1,6 @@
 """Helpers for the tests of any feature (fixtures are in tests/conftest.py, or a feature's own conftest.py)."""
 
+import io
 import os
 import shutil
 import subprocess
@@ -21,6 +22,16 @@ from app.incidents.models import Evidence
 def text_of(response) -> str:
     """The response's body as text, HTML entities decoded."""
     return unescape(response.get_data(as_text=True))
+
+
+def draws_the_coalitions_mark(pdf: bytes) -> bool:
+    """Whether a PDF's first page draws the coalition's mark: the favicon's three white rings, 2.5 units wide
+    (nothing else on a printable page strokes in white)."""
+    from pypdf import PdfReader
+
+    with io.BytesIO(pdf) as file:
+        content = PdfReader(file).pages[0].get_contents().get_data()
+    return content.count(b"1 1 1 RG\n2.5 w") == 3
 
 
 def audit_entries(action: str) -> list[AuditEntry]:

@@ -21,6 +21,7 @@ from pygal_maps_world.maps import World
 
 from app.core import disclosure
 from app.core.geo import country_name
+from app.core.map_outlines import light_world_map
 
 # A chart is an image: its own styles only, never a script.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -202,11 +203,19 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
     return render(chart)
 
 
+class LightWorld(World):
+    """pygal's world map with its outlines drawn to the precision a chart shows (``map_outlines``)."""
+
+    @property
+    def svg_map(self) -> str:
+        return light_world_map()
+
+
 def world_map(title: str, series_name: str, counts: dict[str, int | None]) -> str:
     """Incidents per country on a world map (ISO 3166-1 alpha-2 codes), drawn offline, each country drawn named
     in the reader's language with its count as its <title>. Countries with a suppressed count share one shade of
     their own, each reading "fewer than 5"."""
-    chart = World(title=title, height=MAP_HEIGHT, no_data_text=empty(), **COMMON)
+    chart = LightWorld(title=title, height=MAP_HEIGHT, no_data_text=empty(), **COMMON)
     chart.add(
         series_name,
         [country_value(code, number) for code, number in counts.items() if number is not None],

@@ -11,6 +11,7 @@ current PDF (``store``) and removes the ones it superseded (``remove``): their r
 the commit unless another row still names the same content.
 """
 
+import base64
 import functools
 import hashlib
 import logging
@@ -30,6 +31,7 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 PRINT_STYLESHEET = PROJECT_ROOT / "static" / "css" / "print.css"
+MARK = PROJECT_ROOT / "static" / "img" / "favicon.svg"  # the coalition's mark, as on every page's tab
 RETRY_SECONDS = 3  # a PDF takes 0.5 to 4 s to render: the "being prepared" page asks again after this
 RENDER_RETRIES = 2
 _RENDERERS: dict[str, Callable[..., None]] = {}
@@ -64,8 +66,9 @@ class RenderedPdf(db.Model):
 
 def init_app(app) -> None:
     """Delete the files of removed rows once their transaction commits (listens once per process); answer
-    ``PdfUnavailable`` with a 503."""
+    ``PdfUnavailable`` with a 503; give printable templates ``mark_uri()``."""
     app.register_error_handler(PdfUnavailable, unavailable_response)
+    app.add_template_global(mark_uri)
     listen_once(db.session, "after_commit", _delete_removed_files)
     listen_once(db.session, "after_rollback", lambda session: session.info.pop(_FILES_TO_DELETE, None))
 
@@ -84,6 +87,13 @@ def renderer_problem() -> str | None:
         )
         return str(error)
     return None
+
+
+@functools.cache
+def mark_uri() -> str:
+    """The coalition's mark as a data: URI, for an ``<img>`` on a printable page: the PDF renderer (fetching
+    nothing else) draws it, and so does the browser's print view (the CSP allows ``img-src data:``)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(MARK.read_bytes()).decode()
 
 
 def render_pdf(html: str) -> bytes:

@@ -5,8 +5,6 @@ Its charts are HTML bars (``insights/_bars.html``), not pygal's SVG: WeasyPrint 
 text goes through Pango and HarfBuzz as in the browser.
 """
 
-import base64
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
@@ -14,16 +12,13 @@ from urllib.parse import urlencode
 from flask import request
 from sqlalchemy import func, select
 
-from app.config import PROJECT_ROOT
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents.models import Incident
 from app.insights import stats
-from app.insights.views import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
+from app.insights.filters import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
 from app.platforms.models import Platform
-
-MARK = PROJECT_ROOT / "static" / "img" / "favicon.svg"
 
 
 @dataclass(frozen=True)
@@ -52,12 +47,5 @@ def brief_cover(platform: Platform) -> Cover:
     )
 
 
-@functools.cache
-def brand_mark_uri() -> str:
-    """The coalition's mark as a data: URI, which the PDF renderer (fetching nothing else) can draw."""
-    return "data:image/svg+xml;base64," + base64.b64encode(MARK.read_bytes()).decode()
-
-
 def init_app(app) -> None:
     app.add_template_global(brief_cover)
-    app.add_template_global(brand_mark_uri)

@@ -3,18 +3,17 @@
 import csv
 import hashlib
 import io
-from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.core import disclosure, pdf
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.charts import with_image_policy
 from app.core.db import prepare_to_read
-from app.core.geo import REGION_LABELS, Region
+from app.core.geo import REGION_LABELS
 from app.core.i18n import reading_as
 from app.core.page_cache import public_page
 from app.core.spreadsheets import neutralize
@@ -22,36 +21,17 @@ from app.core.versions import INCIDENTS
 from app.core.versions import current as current_version
 from app.extensions import db
 from app.incidents.models import Incident
-from app.incidents.vocab import CATEGORY_LABELS, Category
+from app.incidents.vocab import CATEGORY_LABELS
 from app.insights import figures, stats
 from app.insights.figures import labelled
+from app.insights.filters import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
 from app.insights.report import insights
 from app.platforms.models import Platform
 
 bp = Blueprint("insights", __name__, template_folder="templates")
-THE_PUBLIC = AnonymousUserMixin()
 CHARTS = ("over_time", "by_platform", "by_language", "by_country", "world", "language_gap", "powerful_gap")
 TABLES = CHARTS + ("responsiveness",)
-FILTER_ARGUMENTS = ("since", "until", "platform", "country", "region", "category")  # read by filters_from_args
 BRIEF = "brief"  # the kind of its stored PDFs
-
-
-def filters_from_args() -> stats.StatsFilters:
-    def day(name):
-        try:
-            return date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return None
-
-    return stats.StatsFilters(
-        since=day("since"),
-        until=day("until"),
-        platform=[value for value in request.args.getlist("platform") if value] or None,  # slugs
-        country=[value.upper() for value in request.args.getlist("country") if len(value) == 2 and value.isalpha()]
-        or None,
-        region=[value for value in request.args.getlist("region") if value in {r.value for r in Region}] or None,
-        category=[value for value in request.args.getlist("category") if value in {c.value for c in Category}] or None,
-    )
 
 
 def reader(public: bool):

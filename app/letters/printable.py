@@ -11,13 +11,9 @@ After any change to a letter's text, status, signatures, supporters, platform or
 ``letters.prerender_pdfs`` job renders its PDFs as the public reads them, in each of the letter's languages.
 """
 
-import functools
-from pathlib import Path
-
 from flask import current_app, render_template
 from flask_babel import get_locale, get_timezone
 from flask_login import AnonymousUserMixin, current_user
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -68,21 +64,13 @@ def page_context(letter: Letter, text_locale: str | None = None, visible: bool |
 
 def printable_html(letter: Letter, visible: bool, for_pdf: bool = False) -> str:
     """The printable letter in the current request's language and time zone (``for_pdf``: as the PDF renderer
-    draws it, with its mark inline and no stylesheet link)."""
+    draws it, with no stylesheet link)."""
     return render_template(
         "letters/print.html",
         for_pdf=for_pdf,
-        mark=_mark(),
         page_url=external_url("letters.detail", slug=letter.slug),
         **page_context(letter, visible=visible),
     )
-
-
-@functools.cache
-def _mark() -> Markup:
-    """The coalition's mark: the favicon's SVG, inline (the PDF renderer fetches no file)."""
-    svg = (Path(current_app.static_folder) / "img" / "favicon.svg").read_text()
-    return Markup(svg.replace("<svg ", '<svg class="letterhead-mark" width="40" height="40" aria-hidden="true" ', 1))
 
 
 def variant(locale: str, timezone: str, visible: bool) -> str:

@@ -4,6 +4,8 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+from pygal_maps_world.i18n import COUNTRIES
+from pygal_maps_world.maps import World
 
 PUBLIC = "/public/incidents/"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -68,3 +70,28 @@ def test_the_map_names_countries_in_the_readers_language_and_is_cached_for_every
     assert country_titles(svg)["ke"].startswith("Kenia: ")
     response = client.get("/public/incidents/map.svg")
     assert response.headers["Cache-Control"].startswith("public") and response.headers["ETag"]
+
+
+def drawn_parts(svg: str) -> dict[str, list[tuple[str, str]]]:
+    """Each country's code and what draws it: (element, its path data or circle's radius), in order."""
+    return {
+        group.get("class").split()[0]: [
+            (element.tag.removeprefix(SVG), element.get("d") or element.get("r"))
+            for element in group.iter()
+            if element.tag in (f"{SVG}path", f"{SVG}circle")
+        ]
+        for group in ElementTree.fromstring(svg).iter(f"{SVG}g")
+        if "country" in group.get("class", "").split()
+    }
+
+
+def test_the_map_weighs_under_300_kb_and_keeps_every_country_drawn(client, eight_and_three):
+    svg = client.get("/public/incidents/map.svg").get_data(as_text=True)
+    assert len(svg.encode()) < 300_000, "pygal's own map alone is 1.1 MB"
+    drawn, pygals = drawn_parts(svg), drawn_parts(World.svg_map)
+    assert set(drawn) == set(pygals) == set(COUNTRIES)
+    for code, parts in drawn.items():
+        assert [tag for tag, _d in parts] == [tag for tag, _d in pygals[code]], code  # every path and circle
+        assert all(data for _tag, data in parts), f"{code} has a path that draws nothing"
+    assert country_titles(svg) == {"ng": "Nigeria: 10", "ke": "Kenya: fewer than 5"}
+    assert "<metadata" not in svg and 'id="path' not in svg

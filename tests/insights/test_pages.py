@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.core import versions
+from app.core import pdf, versions
 from app.extensions import cache, db
 from app.incidents import services
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
 from app.insights.views import CHARTS, TABLES
+from tests.helpers import draws_the_coalitions_mark
 from tests.insights.helpers import API, REPORTED_ON, csv_rows, matches, section, svg_texts, table_row
 
 GROUPS = ("platform", "language", "country", "category")
@@ -373,6 +374,12 @@ def test_evidence_brief_pdf_renders(login, chart_data, get_pdf, lang):
     response = get_pdf(login("member_a"), "/insights/brief/facebook.pdf", query_string={"lang": lang})
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
+
+
+def test_evidence_brief_and_its_pdf_carry_the_coalitions_mark(login, chart_data, get_pdf):
+    page = login("member_a").get("/insights/brief/facebook").get_data(as_text=True)
+    assert f'<img class="mark" src="{pdf.mark_uri()}" alt="">' in page
+    assert draws_the_coalitions_mark(get_pdf(login("member_a"), "/insights/brief/facebook.pdf").data)
 
 
 def test_evidence_brief_in_arabic_runs_right_to_left(login, chart_data):

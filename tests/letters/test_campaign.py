@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from app.core import pdf
 from app.extensions import db
 from app.letters import preview, services
 from tests.bidi_html import language_of
+from tests.helpers import draws_the_coalitions_mark
 
 SITE = "https://coalition.test"  # PUBLIC_URL in the tests' configuration
 
@@ -186,3 +188,10 @@ def test_pdf_has_the_footer_address_and_page_numbers_and_latin_address_lines_unm
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "1 Hacker Way" in text and "Hacker Way 1" not in text
     assert f"{SITE}/letters/{letter.slug}" in text and "1 / 1" in text
+
+
+def test_printable_letter_and_its_pdf_carry_the_coalitions_mark(login, make_letter, get_pdf):
+    letter = make_letter()
+    page = login(None).get(f"/letters/{letter.slug}/print").get_data(as_text=True)
+    assert f'<img class="letterhead-mark" src="{pdf.mark_uri()}" alt=""' in page
+    assert draws_the_coalitions_mark(get_pdf(login(None), f"/letters/{letter.slug}.pdf").data)

@@ -33,11 +33,6 @@ ALLOWED = {
         MARKUP,
     ): "each section is the output of render_template, which escaped every value it inserted",
     (
-        "app/letters/printable.py",
-        "_mark",
-        MARKUP,
-    ): "the SVG is the project's own static/img/favicon.svg, read from disk; no user input reaches it",
-    (
         "app/core/db.py",
         "configure_sqlite._on_connect",
         SQL_FROM_STRINGS,
