@@ -113,7 +113,7 @@ def run_import(import_id: int) -> None:
     except Exception:
         db.session.rollback()
         with contextlib.suppress(Superseded):  # else the run that superseded this one finishes the import
-            _finish(import_id, attempt, ImportStatus.FAILED)
+            _finish(import_id, attempt, ImportStatus.FAILED, rows_written=0)  # the progress told was rolled back
             _delete_upload(sha256)
         raise
     _delete_upload(sha256)
@@ -185,7 +185,7 @@ def _check_and_write(import_id: int, attempt: int, author_id: int, sha256: str |
     except (imports.ImportRefused, services.IncidentError) as refusal:
         db.session.rollback()
         result = getattr(refusal, "result", None)
-        _finish(import_id, attempt, ImportStatus.REFUSED, problem=refusal.code, result=result)
+        _finish(import_id, attempt, ImportStatus.REFUSED, rows_written=0, problem=refusal.code, result=result)
         return
     references = [incident.reference for incident in created]
     _finish(import_id, attempt, ImportStatus.DONE, rows_written=len(created), result={"references": references})

@@ -176,8 +176,8 @@ def import_rows(actor, results: list[RowResult], progress: Callable[[int], None]
     if any(result.errors for result in results):
         raise ImportRefused("rows_with_errors")
     created = []
-    for result in results:
-        created.append(services.create_incident(actor, result.data))
+    for start in range(0, len(results), PROGRESS_EVERY):
+        created += services.create_drafts(actor, [result.data for result in results[start : start + PROGRESS_EVERY]])
         if progress and len(created) % PROGRESS_EVERY == 0:
             progress(len(created))
     return created

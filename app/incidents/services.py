@@ -21,7 +21,7 @@ from app.core.links import external_url
 from app.extensions import db
 from app.incidents import evidence_copies, fields
 from app.incidents.models import Evidence, Incident, IncidentUrl, PlatformReport, normalize_url
-from app.incidents.references import next_reference
+from app.incidents.references import next_references
 from app.incidents.vocab import Channel, Outcome, Status
 from app.outbox.services import queue_email
 
@@ -151,23 +151,32 @@ def create_incident(
     """File a new incident for the actor's organization with its evidence files (the same file once), as a draft
     or submitted at once: the reviewers hear of it once its files are stored. Raises quota.QuotaExceeded when
     the organization has no room for them."""
-    if not permissions.can_file_incident(actor):
-        raise IncidentError("not_allowed")
-    incident = Incident(
-        reference=next_reference(utcnow().year),
-        organization_id=actor.organization_id,
-        author_id=actor.id,
-        status=Status.DRAFT,
-    )
-    _apply(incident, data)
-    db.session.add(incident)
-    db.session.flush()
-    audit.record("incident_created", target=incident, actor=actor, reference=incident.reference)
+    [incident] = create_drafts(actor, [data])
     for upload in {upload.sha256: upload for upload in files}.values():
         add_file_evidence(actor, incident, upload, is_public=files_public)
     if submit:
         submit_incident(actor, incident)
     return incident
+
+
+def create_drafts(actor: User, rows: Sequence[IncidentData]) -> list[Incident]:
+    """A draft per row for the actor's organization, written in one flush with consecutive references."""
+    if not permissions.can_file_incident(actor):
+        raise IncidentError("not_allowed")
+    references = next_references(utcnow().year, len(rows))
+    incidents = []
+    for reference, data in zip(references, rows, strict=True):
+        incident = Incident(
+            reference=reference, organization_id=actor.organization_id, author_id=actor.id, status=Status.DRAFT
+        )
+        _apply(incident, data)
+        incidents.append(incident)
+    db.session.add_all(incidents)
+    db.session.flush()
+    audit.record_each(
+        "incident_created", [(incident, {"reference": incident.reference}) for incident in incidents], actor=actor
+    )
+    return incidents
 
 
 def update_incident(actor: User, incident: Incident, data: IncidentData, version: int) -> None:

@@ -46,7 +46,7 @@ def test_progress_is_committed_as_the_job_goes_and_no_row_shows_before_all_are_w
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
     upload(login("member_a"), csv_text(*(good_row(title=f"Row {number}") for number in range(5))))
     seen = []
-    progress, create = import_jobs._progress, services.create_incident
+    progress, create = import_jobs._progress, services.create_drafts
 
     def progress_then_look(*args, **values):
         progress(*args, **values)
@@ -57,30 +57,31 @@ def test_progress_is_committed_as_the_job_goes_and_no_row_shows_before_all_are_w
         return create(*args, **kwargs)
 
     monkeypatch.setattr(import_jobs, "_progress", progress_then_look)
-    monkeypatch.setattr(services, "create_incident", look_then_create)
+    monkeypatch.setattr(services, "create_drafts", look_then_create)  # rows are written PROGRESS_EVERY at a time
     jobs.run_queued()
     checking = [("checking", 0, 0, 5, 0), ("checking", 2, 0, 5, 0), ("checking", 4, 0, 5, 0), ("checking", 5, 0, 5, 0)]
     if db.engine.dialect.name == "sqlite":  # its one writer is the job: rows written show with the commit
-        writing = [("writing", 5, 0, 5, 0)] * 6
+        writing = [("writing", 5, 0, 5, 0)] * 4
     else:
-        writing = [("writing", 5, 0, 5, 0)] * 3 + [("writing", 5, 2, 5, 0)] * 3 + [("writing", 5, 4, 5, 0)] * 2
+        writing = [("writing", 5, 0, 5, 0)] * 2 + [("writing", 5, 2, 5, 0)] * 2 + [("writing", 5, 4, 5, 0)] * 2
     assert seen == checking + writing
     assert seen_from_elsewhere() == ("done", 5, 5, 5, 5)
 
 
 def test_a_failure_while_writing_leaves_nothing_written_and_the_import_failed(login, personas, platform, monkeypatch):
+    monkeypatch.setattr(imports, "PROGRESS_EVERY", 2)
     client = login("member_a")
     location = upload(client, csv_text(*(good_row(title=f"Row {number}") for number in range(5)))).headers["Location"]
     sha256 = the_import().upload_sha256
-    create, calls = services.create_incident, []
+    create, calls = services.create_drafts, []
 
-    def fail_on_the_fourth(*args, **kwargs):
+    def fail_on_the_second_batch(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 4:
+        if len(calls) == 2:
             raise RuntimeError("the database went away")
         return create(*args, **kwargs)
 
-    monkeypatch.setattr(services, "create_incident", fail_on_the_fourth)
+    monkeypatch.setattr(services, "create_drafts", fail_on_the_second_batch)
     jobs.run_queued()
     failure = db.session.scalars(select(jobs.JobFailure)).one()  # admins see it
     assert failure.job_name == "incidents.import" and "RuntimeError: the database went away" in failure.error
