@@ -184,7 +184,7 @@ def archive_incident(
             language=language,
             country=country,
             first_seen_on=seen,
-            severity=Severity(pick(rng, {"1": 2, "2": 4, "3": 3, "4": 1})),
+            severity=Severity(pick(rng, data.ARCHIVE_SEVERITIES)),
             visibility=Visibility.PUBLIC,
             account_prominence=AccountProminence(prominence),
             description=f"Posted by {speaker}; documented by the demo data.",

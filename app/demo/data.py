@@ -297,7 +297,7 @@ ARCHIVE_KINDS = [
         ["{form} calling {target} 'vermin', shared by {speaker}", "{form} comparing {target} to a disease"],
     ),
     (
-        ["hate_speech", "incitement"],
+        ["hate_speech", "dehumanisation", "incitement"],
         4,
         ["{form} urging people to drive {target} out of town", "Call to boycott and attack shops owned by {target}"],
     ),
@@ -306,7 +306,7 @@ ARCHIVE_KINDS = [
         3,
         ["False claim that {target} poisoned a water supply", "Doctored {form} blaming {target} for a fire"],
     ),
-    (["disinformation", "conspiracy"], 2, ["{form} claiming {target} plan to 'replace' the majority"]),
+    (["disinformation", "conspiracy", "hate_speech"], 2, ["{form} claiming {target} plan to 'replace' the majority"]),
     (
         ["harassment", "misogyny"],
         2,
@@ -333,6 +333,7 @@ ARCHIVE_SPEAKERS = [
     ("a local news page", "ordinary"),
     ("a group of accounts", "ordinary"),
 ]
+ARCHIVE_SEVERITIES = {"1": 2, "2": 4, "3": 3, "4": 1}  # severity: weight
 ARCHIVE_CHANNELS = {"in_app": 5, "trusted_flagger": 3, "direct": 1, "legal": 1}
 ARCHIVE_ACTED = {"removed": 5, "restricted": 3, "account_suspended": 2, "geo_blocked": 1}
 ARCHIVE_NOT_ACTED = {"no_violation": 3, "pending": 2}  # pending: never answered
