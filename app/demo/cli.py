@@ -1,7 +1,8 @@
 """``flask demo load``: idempotent demo data for a local trial."""
 
+import random
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -10,14 +11,15 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.accounts.auth import find_user_by_email
-from app.accounts.models import OrgRole
+from app.accounts.models import OrgRole, User
 from app.accounts.services import create_user
 from app.core.db import utcnow
 from app.core.geo import region_for
 from app.demo import data
 from app.extensions import db
 from app.incidents import services
-from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
+from app.incidents.models import Incident
+from app.incidents.vocab import AccountProminence, Channel, Outcome, Severity, Status, Visibility
 from app.letters import services as letters
 from app.letters.vocab import LetterStatus
 from app.meetings import services as meetings
@@ -50,9 +52,11 @@ def load_command():
     load_platforms()
     organizations = load_organizations()
     accounts = load_people(organizations)
+    load_archive()  # the past year first: the workflow's incidents are the newest filed
     load_incidents()
     load_commitments(find_user_by_email("steering@coalition.example"))
-    load_letter(find_user_by_email("steering@coalition.example"))
+    load_letter(find_user_by_email("steering@coalition.example"), data.LETTER)
+    load_letter(find_user_by_email("steering@coalition.example"), data.SECOND_LETTER)
     load_meetings(find_user_by_email("steering@coalition.example"))
     db.session.commit()
     write_credentials(credentials, accounts)
@@ -127,6 +131,79 @@ def load_incidents() -> None:
             incident.published_at = utcnow()
 
 
+def load_archive() -> None:
+    """A year of published public incidents, each reported once (``data.ARCHIVE_STREAMS``), drawn from a seeded
+    random generator: the same archive at every load, and public figures large enough to be shown."""
+    rng = random.Random(23)
+    platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
+    filers = archive_filers()
+    # Days since first seen, evenly spread (every month of the year about as busy) and shuffled.
+    total = sum(stream[3] for stream in data.ARCHIVE_STREAMS)
+    ages = [14 + index * (data.ARCHIVE_DAYS - 14) // total for index in range(total)]
+    rng.shuffle(ages)
+    for slug, country, language, number, acted in data.ARCHIVE_STREAMS:
+        outcomes = [pick(rng, data.ARCHIVE_ACTED) for _ in range(acted)]
+        outcomes += [pick(rng, data.ARCHIVE_NOT_ACTED) for _ in range(number - acted)]
+        for outcome in outcomes:
+            seen = date.today() - timedelta(days=ages.pop())
+            incident = archive_incident(rng, filers[country], platforms[slug], country, language, seen)
+            archive_report(rng, filers[country], incident, Outcome(outcome))
+
+
+def pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def archive_filers() -> dict[str, User]:
+    """Per country of the archive, a documentation desk of the demo organization there: a member account
+    without a password, which never signs in."""
+    countries = {stream[1] for stream in data.ARCHIVE_STREAMS}
+    filers = {}
+    for _name, slug, country, *_details in data.ORGANIZATIONS:
+        if country in countries:
+            organization = db.session.scalar(select(Organization).where(Organization.slug == slug))
+            email = f"documentation@{slug}.example.org"
+            filers[country] = create_user(email, "Documentation desk", organization, OrgRole.MEMBER)
+    return filers
+
+
+def archive_incident(
+    rng: random.Random, author: User, platform_id: int, country: str, language: str, seen: date
+) -> Incident:
+    categories, _weight, templates = rng.choices(data.ARCHIVE_KINDS, [kind[1] for kind in data.ARCHIVE_KINDS])[0]
+    speaker, prominence = rng.choice(data.ARCHIVE_SPEAKERS)
+    target, community = rng.choice(data.ARCHIVE_TARGETS)
+    title = rng.choice(templates).format(form=rng.choice(data.ARCHIVE_FORMS), target=target, speaker=speaker)
+    return services.create_incident(
+        author,
+        services.IncidentData(
+            title=title[0].upper() + title[1:],
+            platform_id=platform_id,
+            categories=categories,
+            communities=[community],
+            language=language,
+            country=country,
+            first_seen_on=seen,
+            severity=Severity(pick(rng, data.ARCHIVE_SEVERITIES)),
+            visibility=Visibility.PUBLIC,
+            account_prominence=AccountProminence(prominence),
+            description=f"Posted by {speaker}; documented by the demo data.",
+        ),
+    )
+
+
+def archive_report(rng: random.Random, author: User, incident: Incident, outcome: Outcome) -> None:
+    """One report to the platform a few days after the incident was seen; then the incident is published."""
+    today = date.today()
+    reported = min(incident.first_seen_on + timedelta(days=rng.randint(0, 5)), today)
+    answered = None if outcome == Outcome.PENDING else min(reported + timedelta(days=rng.randint(1, 40)), today)
+    channel = Channel(pick(rng, data.ARCHIVE_CHANNELS))
+    services.add_report(author, incident, reported, channel, None, outcome, answered, False)
+    incident.submitted_at = datetime.combine(reported, time(9), UTC)
+    incident.published_at = min(incident.submitted_at + timedelta(days=rng.randint(2, 14)), utcnow())
+    incident.status = Status.PUBLISHED
+
+
 def load_commitments(steering) -> None:
     """Published commitments with their timelines, recorded as the demo steering member."""
     platforms = {platform.slug: platform.id for platform in db.session.scalars(select(Platform))}
@@ -158,13 +235,13 @@ def load_commitments(steering) -> None:
             )
 
 
-def load_letter(steering) -> None:
-    """An open letter to Facebook with a French translation, signed by two organizations."""
-    spec = data.LETTER
-    facebook = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
+def load_letter(steering, spec: dict) -> None:
+    """An open letter to the spec's platform (Facebook without one), in English and French when the spec has a
+    French title, open for signature and signed by the spec's signers."""
+    platform = db.session.scalar(select(Platform).where(Platform.slug == spec.get("platform", "facebook")))
     letter = letters.create_letter(
         steering,
-        facebook.id,
+        platform.id,
         spec["addressee_name"],
         "en",
         spec["title"],
@@ -176,9 +253,10 @@ def load_letter(steering) -> None:
         deadline=date.today() + timedelta(days=21),
         accepts_supporters=True,
     )
-    letters.save_text(
-        steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True, letter.edit_version
-    )
+    if "french_title" in spec:
+        letters.save_text(
+            steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True, letter.edit_version
+        )
     for status in (LetterStatus.IN_REVIEW, LetterStatus.OPEN):
         letters.advance(steering, letter, status)
     for email in spec["signers"]:

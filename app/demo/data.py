@@ -239,3 +239,101 @@ MEETING_SERIES = {
     "count": 6,
     "invitees": ["steering@coalition.example", "admin@coalition.example"],
 }
+
+# A second open letter, not signed by the Kenya Online Safety Forum: its signatory has a letter awaiting them.
+SECOND_LETTER = {
+    "platform": "tiktok",
+    "title": "Open letter: moderate hate in every language on TikTok",
+    "addressee_name": "Head of Trust and Safety",
+    "addressee_title": "TikTok",
+    "addressee_address": "TikTok Pte. Ltd.\n1 Raffles Quay\nSingapore 048583",
+    "body": "Dear Head of Trust and Safety,\n\nWe, the undersigned organizations, document hate and incitement on "
+    "TikTok in more than ten languages. Reports in English are answered within days; reports in Swahili, "
+    "Bosnian or Hausa often never are.\n\nYours sincerely,",
+    "demands": [
+        "Publish how many moderators review content in each language.",
+        "Answer trusted-flagger reports in every language within the same time as in English.",
+        "Stop recommending videos that deny documented atrocities.",
+    ],
+    "signers": ["steering@coalition.example", "admin@coalition.example"],
+}
+
+# The archive: a year of published public incidents (``load_archive``), so that public figures pass the threshold
+# below which counts are hidden. Each stream: platform slug, country, language, incidents, how many the platform
+# acted on; the filer is the demo organization of the country.
+ARCHIVE_STREAMS = [
+    ("facebook", "GB", "en", 6, 5),
+    ("facebook", "NG", "en", 4, 3),
+    ("facebook", "KE", "en", 4, 2),
+    ("facebook", "MM", "my", 10, 5),
+    ("facebook", "KE", "sw", 6, 0),
+    ("facebook", "IN", "hi", 5, 2),
+    ("facebook", "LB", "ar", 5, 0),
+    ("x", "GB", "en", 6, 5),
+    ("x", "IN", "hi", 6, 2),
+    ("x", "PK", "ur", 6, 0),
+    ("x", "TN", "ar", 5, 0),
+    ("tiktok", "BA", "bs", 6, 0),
+    ("tiktok", "BR", "pt", 6, 5),
+    ("tiktok", "MX", "es", 5, 2),
+    ("youtube", "IN", "hi", 4, 2),
+    ("youtube", "BR", "pt", 5, 3),
+    ("youtube", "BA", "bs", 3, 1),
+    ("youtube", "GB", "en", 3, 2),
+    ("telegram", "MM", "my", 5, 0),
+    ("telegram", "LB", "ar", 3, 0),
+    ("whatsapp", "NG", "ha", 6, 0),
+    ("instagram", "PK", "ur", 3, 1),
+    ("instagram", "KE", "sw", 3, 2),
+    ("instagram", "CO", "es", 5, 3),
+]
+ARCHIVE_DAYS = 365  # incidents first seen up to this many days ago
+
+# Kinds of incident: categories, how often (weight), and title templates filled from the lists below.
+ARCHIVE_KINDS = [
+    (
+        ["hate_speech", "dehumanisation"],
+        5,
+        ["{form} calling {target} 'vermin', shared by {speaker}", "{form} comparing {target} to a disease"],
+    ),
+    (
+        ["hate_speech", "dehumanisation", "incitement"],
+        4,
+        ["{form} urging people to drive {target} out of town", "Call to boycott and attack shops owned by {target}"],
+    ),
+    (
+        ["disinformation", "hate_speech"],
+        3,
+        ["False claim that {target} poisoned a water supply", "Doctored {form} blaming {target} for a fire"],
+    ),
+    (["disinformation", "conspiracy", "hate_speech"], 2, ["{form} claiming {target} plan to 'replace' the majority"]),
+    (
+        ["harassment", "misogyny"],
+        2,
+        ["Threats against a woman journalist after her report on {target}", "Abuse campaign against a woman candidate"],
+    ),
+    (["atrocity_denial", "hate_speech"], 2, ["{form} denying a documented massacre of {target}"]),
+    (["anti_lgbtq", "hate_speech"], 2, ["{form} calling for LGBTQ+ people to be 'cured', from {speaker}"]),
+    (["violent_extremism"], 1, ["Recruitment {form} for an armed group targeting {target}"]),
+]
+ARCHIVE_FORMS = ["video", "post", "livestream", "voice note", "image", "thread"]
+# Whom it targets, and the community code recorded.
+ARCHIVE_TARGETS = [
+    ("a religious minority", "religious_minority"),
+    ("refugees", "migrants_refugees"),
+    ("an ethnic minority", "ethnic_minority"),
+    ("migrant workers", "migrants_refugees"),
+    ("Indigenous communities", "indigenous"),
+]
+# Who posted it, and the account's prominence.
+ARCHIVE_SPEAKERS = [
+    ("a regional politician", "political"),
+    ("a popular influencer", "influencer"),
+    ("an anonymous account", "ordinary"),
+    ("a local news page", "ordinary"),
+    ("a group of accounts", "ordinary"),
+]
+ARCHIVE_SEVERITIES = {"1": 2, "2": 4, "3": 3, "4": 1}  # severity: weight
+ARCHIVE_CHANNELS = {"in_app": 5, "trusted_flagger": 3, "direct": 1, "legal": 1}
+ARCHIVE_ACTED = {"removed": 5, "restricted": 3, "account_suspended": 2, "geo_blocked": 1}
+ARCHIVE_NOT_ACTED = {"no_violation": 3, "pending": 2}  # pending: never answered

@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.demo import data
+
 # The work pages each persona's role uses (from test_accessibility's lists, without the pages of one object, which
 # their lists link to). Each persona also has the pages of the roles before it.
 MEMBER_PAGES = [
@@ -55,34 +57,19 @@ WORK_PAGES = {
 }
 # Links to files rather than pages: not followed.
 FILE_ENDINGS = (".pdf", ".csv", ".json", ".ics", ".atom", ".svg", ".txt", ".png")
-LETTER_TITLE = "Stop shadow-banning human rights defenders"
+LETTER_TITLE = data.SECOND_LETTER["title"]
 
 
 def open_letter_for_signature(live_server) -> str:
-    """A letter open for signatures that the signatory's organization has not signed (the demo's is signed); its
-    slug. Made once per run."""
-    from app.accounts.auth import find_user_by_email
+    """The demo's second letter, open for signatures and not signed by the signatory's organization (the first
+    is); its slug."""
     from app.extensions import db
-    from app.letters import services
     from app.letters.models import Letter, LetterRevision
-    from app.letters.vocab import LetterStatus
-    from app.platforms.models import Platform
 
-    with live_server["app"].test_request_context(method="POST"):
-        slug = db.session.scalar(
+    with live_server["app"].app_context():
+        return db.session.scalar(
             select(Letter.slug).join(LetterRevision).where(LetterRevision.title == LETTER_TITLE).limit(1)
         )
-        if slug is None:
-            steering = find_user_by_email(live_server["people"]["steering"]["email"])
-            platform = db.session.scalar(select(Platform).where(Platform.slug == "facebook"))
-            letter = services.create_letter(
-                steering, platform.id, "Trust and Safety", "en", LETTER_TITLE, "We ask you to stop.", ["Stop it"]
-            )
-            for status in (LetterStatus.IN_REVIEW, LetterStatus.OPEN):
-                services.advance(steering, letter, status)
-            db.session.commit()
-            slug = letter.slug
-    return slug
 
 
 def links_on(page) -> set[str]:
