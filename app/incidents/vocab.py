@@ -197,7 +197,9 @@ def language_name(code: str) -> str:
 def _language_name(code: str, locale: str) -> str:
     own = _own_name(code)
     reader = Locale.parse(locale).languages.get(code, code)
-    return own if own.lower() == reader.lower() else f"{own} — {reader}"
+    # The own name isolated (U+2068 … U+2069) in the text itself, as it also goes into options and charts: else
+    # a label taking its direction from its first letter reads "Arabic — العربية" on an English page.
+    return own if own.lower() == reader.lower() else f"\u2068{own}\u2069 — {reader}"
 
 
 @lru_cache(maxsize=4096)
