@@ -18,7 +18,7 @@ def test_an_arabic_category_label_with_latin_letters_is_isolated(login, personas
 
 
 def test_a_language_named_in_another_direction_keeps_the_reader_s_order(login, personas, incident_factory):
-    """"العربية — Arabic" on an English page, "الإنجليزية — English" on an Arabic one: the language's own name is
+    """ "العربية — Arabic" on an English page, "الإنجليزية — English" on an Arabic one: the language's own name is
     isolated inside the label, so the label takes its direction from the reader's name, not from the first letter."""
     incident_factory(personas["member_a"], status="published", visibility="public", language="ar")
     incident_factory(personas["member_a"], status="published", visibility="public", language="en")
