@@ -226,7 +226,7 @@
   narrow.addEventListener("change", fit);
 })();
 
-// A letter's language tabs (issue #23): without JavaScript each is a link to the page with that text. Here they
+// A letter's language tabs: without JavaScript each is a link to the page with that text. Here they
 // become WAI-ARIA tabs over #letter-panel: choosing one fetches that link's page (the same address, cached for the
 // public), shows its text in place and takes from it every part marked data-follows-text (the signing form signs
 // the text being read), and puts the address in the address bar so a shared link opens that language. Arrows
