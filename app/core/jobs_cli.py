@@ -6,7 +6,7 @@ import socket
 import click
 from flask.cli import with_appcontext
 
-from app.core import jobs
+from app.core import jobs, pdf
 
 
 @click.command("worker")
@@ -25,4 +25,5 @@ def worker_command(concurrency: int | None):
     # Every record from INFO (procrastinate's "Starting job …" lines too), in the app's log format (app.core.logs).
     logging.getLogger().setLevel(logging.INFO)
     owner.with_periodic_jobs()
+    pdf.warm_up()
     owner.work(concurrency=concurrency or current_app.config["WORKER_CONCURRENCY"], name=socket.gethostname())

@@ -18,7 +18,8 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask import Response, render_template, request
+from babel import Locale
+from flask import Response, current_app, render_template, request
 from sqlalchemy import String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -99,14 +100,29 @@ def mark_uri() -> str:
 def render_pdf(html: str) -> bytes:
     """``html`` as a PDF with the print stylesheet. Its text must be HTML text, which Pango and HarfBuzz shape: text
     inside an SVG is drawn unshaped (docs/languages.md, Fonts)."""
-    # Imported on use: WeasyPrint loads Pango, which only PDF jobs need.
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML  # imported on use: WeasyPrint loads Pango, which only PDF jobs need
+
+    stylesheet, no_network = _print_tools()
+    return HTML(string=_isolated(html), url_fetcher=no_network).write_pdf(stylesheets=[stylesheet])
+
+
+@functools.cache
+def _print_tools():
+    """The parsed print stylesheet and a fetcher of data: URIs only (images; no file, no network), made once per
+    process: each costs a parse or a TLS context (the CA store read again), a fifth of a letter's render."""
+    from weasyprint import CSS
     from weasyprint.urls import URLFetcher
 
-    no_network = URLFetcher(allowed_protocols={"data"})  # images come as data: URIs; no file, no network
-    return HTML(string=_isolated(html), url_fetcher=no_network).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_STYLESHEET))]
-    )
+    no_network = URLFetcher(allowed_protocols={"data"})
+    return CSS(filename=str(PRINT_STYLESHEET), url_fetcher=no_network), no_network
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, the print tools and the fonts of every shipped script in a worker about to run jobs: the
+    first PDF of a process would otherwise take two to three seconds more than the next ones."""
+    if renderer_problem() is None:
+        locales = current_app.config["SUPPORTED_LOCALES"]
+        render_pdf("".join(f'<p lang="{code}">{Locale.parse(code).get_display_name(code)}</p>' for code in locales))
 
 
 def _isolated(html: str) -> str:
