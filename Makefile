@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test lint fuzz bench setup translations clean-venv
+.PHONY: run test lint fuzz bench profile setup translations clean-venv
 
 NEW_ENOUGH := import sys; sys.exit(sys.version_info < tuple(map(int, "$(PYTHON_MIN)".split("."))))
 define NO_PYTHON
@@ -104,6 +104,11 @@ fuzz: $(VENV)/.installed-dev
 # The performance benchmark (docs/performance.md); BENCH_INCIDENTS, BENCH_DURATION... set its scale and length.
 bench: setup
 	$(BIN)/python -m bench.run
+
+# A flame graph of one endpoint under load (py-spy sampling gunicorn's workers) in bench/profiles/:
+# make profile ENDPOINT=/incidents/ AS=member [FIRST=1] [BENCH_INCIDENTS=…] (docs/performance.md).
+profile: $(VENV)/.installed-dev translations
+	ENDPOINT="$(ENDPOINT)" AS="$(AS)" FIRST="$(FIRST)" $(BIN)/python -m bench.profile
 
 clean-venv:
 	rm -rf $(VENV)

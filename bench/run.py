@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import report, wrk
+from bench import pdfs, report, wrk
 from bench.client import Client
 from bench.dataset import PASSWORD, Shape
 from bench.server import ROOT, WORKERS, gunicorn, prepare
@@ -49,6 +49,9 @@ ENDPOINTS = [
     ("full-text search", "/incidents/?q=genocide", MEMBER, False),
     ("full-text search (first request)", "/incidents/?q=genocide", MEMBER, False),
     ("public insights", "/public/insights/", None, True),
+    ("public insights (first request)", "/public/insights/", None, False),
+    ("members' insights", "/insights/", MEMBER, False),
+    ("members' home", "/", MEMBER, False),
     ("API incidents", "/api/v1/incidents", None, False),
     ("API commitments", "/api/v1/commitments", None, False),
     ("API letters", "/api/v1/letters", None, False),
@@ -58,26 +61,31 @@ ENDPOINTS = [
 ]
 
 
-def deep_cursors(env: dict) -> dict:
-    """The ``after`` cursor that opens page 2,000 (or the last page) of each list, as the app pages them."""
-    from urllib.parse import parse_qsl
-
-    from sqlalchemy import func, select
-    from werkzeug.datastructures import MultiDict
-
+def bench_app(env: dict):
+    """The app on the benchmark's instance and database, in this process (to look things up, or render PDFs)."""
     os.environ["COALITION_INSTANCE_PATH"] = env["COALITION_INSTANCE_PATH"]
     if "DATABASE_URL" in env:
         os.environ["DATABASE_URL"] = env["DATABASE_URL"]
     else:
         os.environ.pop("DATABASE_URL", None)
     from app import create_app
+
+    return create_app()
+
+
+def deep_cursors(app) -> dict:
+    """The ``after`` cursor that opens page 2,000 (or the last page) of each list, as the app pages them."""
+    from urllib.parse import parse_qsl
+
+    from sqlalchemy import func, select
+    from werkzeug.datastructures import MultiDict
+
     from app.accounts.models import User
     from app.extensions import db
     from app.incidents import search
     from app.incidents.models import Incident
     from app.incidents.public_views import THE_PUBLIC
 
-    app = create_app()
     cursors = {}
     with app.app_context():
         member = db.session.scalar(select(User).where(User.email == MEMBER))
@@ -105,8 +113,12 @@ def deep_cursors(env: dict) -> dict:
     return cursors
 
 
-def write_plan(base_url: str, member: Client) -> wrk.Plan:
-    """The 90/10 mix: members reading, and signatories signing, withdrawing and filing incidents."""
+# name: the share of writes
+MIXES = {"90/10 read/write mix": 0.1, "60/40 read/write mix": 0.4}
+
+
+def write_plan(base_url: str, member: Client, write_share: float) -> wrk.Plan:
+    """A read/write mix: members reading, and signatories signing, withdrawing and filing incidents."""
     reads = [
         ("GET", path, BROWSER | {"Cookie": member.cookie_header}, None)
         for path in (
@@ -141,7 +153,7 @@ def write_plan(base_url: str, member: Client) -> wrk.Plan:
                     ("POST", f"/letters/letter-{letter:03d}/{action}", headers, f"csrf_token={token}"),
                     filing,
                 ]
-    return wrk.Plan(reads=reads, writes=threads)
+    return wrk.Plan(reads=reads, writes=threads, write_share=write_share)
 
 
 def sign_in_plan(base_url: str) -> wrk.Plan:
@@ -179,10 +191,10 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
         results[name] = wrk.run(base_url, plan, duration, connections) | {"path": path}
     if full:
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
-        results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration, connections) | {
-            "path": "mix"
-        }
-        time.sleep(SETTLE_SECONDS)
+        for name, write_share in MIXES.items():
+            plan = write_plan(base_url, member, write_share)
+            results[name] = wrk.run(base_url, plan, duration, connections) | {"path": "mix"}
+            time.sleep(SETTLE_SECONDS)
     results["hello (end)"] = wrk.run(base_url, hello, duration, connections)
     for name, (client, path, plan) in plans.items():
         results[name]["statements"] = statements(client, path, plan.unique)
@@ -217,7 +229,9 @@ def bench_database(kind: str, incidents: int, settings: dict, workdir: Path, ful
     started = time.monotonic()
     env = prepare(kind, incidents, settings["server_url"], workdir)
     loaded = time.monotonic() - started
-    cursors = deep_cursors(env)
+    app = bench_app(env)
+    cursors = deep_cursors(app)
+    pdf_renders = pdfs.first_renders(app) if full else None
     log = workdir / f"gunicorn-{kind}-{incidents}.log"
     with gunicorn(env, PORT, log) as base_url:
         first = Client(base_url)
@@ -240,6 +254,7 @@ def bench_database(kind: str, incidents: int, settings: dict, workdir: Path, ful
         "hello_drift": round(drift, 3),
         "first_request_ms": first_request_ms,
         "deep_pages": cursors,
+        "letter_pdf_first_render": pdf_renders,
         "database_locked": server_log.count("database is locked"),
         "worker_crashes": server_log.count("was sent SIG"),
         "endpoints": results,

@@ -2,7 +2,8 @@
 
 A plan is a list of requests (method, path, headers, body) that each wrk thread cycles through;
 ``unique`` appends a counter to every path so no two requests share a cache entry; ``writes``
-(per thread) are interleaved one in ten for the read/write mix.
+(per thread) are interleaved with the reads, ``write_share`` of all requests (one in ten by default), for the
+read/write mixes.
 """
 
 import json
@@ -30,7 +31,7 @@ end
 function request()
   counter = counter + 1
   local own_writes = (#writes > 0) and writes[(tid or 0) % #writes + 1] or {}
-  if #own_writes > 0 and counter % 10 == 0 then
+  if #own_writes > 0 and math.floor(counter * write_share) > math.floor((counter - 1) * write_share) then
     writes_sent = writes_sent + 1
     return format(own_writes[(writes_sent - 1) % #own_writes + 1])
   end
@@ -60,6 +61,7 @@ class Plan:
     reads: list[tuple]  # (method, path, headers dict, body or None)
     writes: list[list[tuple]] = field(default_factory=list)  # one list per wrk thread
     unique: bool = False
+    write_share: float = 0.1
 
 
 def _lua_string(value: str) -> str:
@@ -88,7 +90,7 @@ def script(plan: Plan) -> str:
     writes = ",\n  ".join("{" + ", ".join(_lua_request(item) for item in thread) + "}" for thread in plan.writes)
     return (
         f"reads = {{\n  {reads}\n}}\nwrites = {{\n  {writes}\n}}\n"
-        f"unique = {'true' if plan.unique else 'false'}\n" + LUA_FOOTER
+        f"unique = {'true' if plan.unique else 'false'}\nwrite_share = {plan.write_share}\n" + LUA_FOOTER
     )
 
 
