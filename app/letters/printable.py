@@ -30,6 +30,9 @@ from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 KIND = "letter"
 THE_PUBLIC = AnonymousUserMixin()
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
+# The public's copy of a stored PDF, kept in the cache per letters data version (as the public letter page is): a
+# spike of readers is answered without the database or the file store. A larger PDF is read from the store.
+PUBLIC_COPY_MAX_BYTES = 2 * 1024 * 1024
 MEMO_SECONDS = 24 * 3600  # a remembered page hash is keyed by the letters version: it only needs to expire
 _CHANGED = "letters_changed_for_pdfs"  # key in the session's info: ids of letters this transaction changed
 
@@ -94,11 +97,17 @@ def letter_pdf(slug: str):
     loading the signatories or drawing the page while no letter changes; after any letter's change each PDF's HTML
     is drawn once more (milliseconds), which finds the same PDF unless this letter's page changed. The data version
     is read first: a change committed meanwhile files newer content under the older version, never the reverse.
+    Anonymous readers get the public's copy from the cache, keyed by the version as public pages are (a change
+    shows within ``versions.REMEMBER_SECONDS``): no database, no file store.
     """
+    locale, timezone = str(get_locale()), str(get_timezone())
+    public = not permissions.is_signed_in(current_user)
+    copy_key = f"letter-pdf-public:{slug}:{versions.recent(versions.LETTERS)[0]}:{locale}:{timezone}"
+    if public and (copy := cache.get(copy_key)) is not None:
+        return pdf.pdf_response(*copy, f"{slug}.pdf", public=True)
     data_version, _changed = versions.current(versions.LETTERS)
     letter = services.visible_letter_or_404(current_user, slug, page=False)
     visible = permissions.can_see_signatories(current_user, letter)
-    locale, timezone = str(get_locale()), str(get_timezone())
     wanted = variant(locale, timezone, visible)
     remembered = f"letter-pdf:{letter.id}:{data_version}:{wanted}"
     version = cache.get(remembered)
@@ -108,7 +117,8 @@ def letter_pdf(slug: str):
         cache.set(remembered, version, timeout=MEMO_SECONDS)
     found = pdf.stored(KIND, str(letter.id), version)  # whatever time zone it was drawn in
     if found is not None:
-        public = not permissions.is_signed_in(current_user)
+        if public and len(found[1]) <= PUBLIC_COPY_MAX_BYTES:
+            cache.set(copy_key, found, timeout=MEMO_SECONDS)
         return pdf.pdf_response(*found, f"{letter.slug}.pdf", public=public)
     pdf.request_render(KIND, str(letter.id), wanted, {"locale": locale, "timezone": timezone, "visible": visible})
     db.session.commit()  # the job is queued once this (read) transaction ends

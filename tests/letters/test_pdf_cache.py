@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core import jobs, pdf
 from app.core.pdf import RenderedPdf
-from app.extensions import db
+from app.extensions import cache, db
 from app.letters import services
 
 
@@ -188,8 +188,23 @@ def test_a_stored_pdf_whose_file_went_missing_is_rendered_again(login, make_lett
     first = get_pdf(login(None), url(letter))
     sha256 = first.headers["ETag"].strip('"')
     (evidence_dir / sha256[:2] / sha256).unlink()
+    assert login(None).get(url(letter)).data == first.data  # the public's copy, from the cache
+    cache.clear()  # as on a node that has none, or once the letters change
     assert login(None).get(url(letter)).status_code == 202
     assert get_pdf(login(None), url(letter)).data == first.data and len(pdf_renders) == 2
+
+
+def test_the_public_s_copy_of_a_stored_pdf_is_served_without_the_database(
+    login, make_letter, pdf_renders, get_pdf, count_queries
+):
+    letter = make_letter()
+    address, first = url(letter), get_pdf(login(None), url(letter))
+    with count_queries() as statements:
+        again = login(None).get(address)
+    assert again.data == first.data and statements == []
+    login("signatory_a").post(f"{address.removesuffix('.pdf')}/sign")  # a change: the copy is not served any more
+    assert login(None).get(address).status_code == 202
+    assert get_pdf(login(None), address).data != first.data and len(pdf_renders) == 2
 
 
 def test_a_stored_letter_pdf_comes_back_from_a_bucket_and_nothing_lands_on_disk(
