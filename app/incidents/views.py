@@ -52,7 +52,7 @@ _labels = labels_in_reader_language(
 
 
 def vocabulary() -> dict:
-    return _labels() | {"language_name": vocab.language_name}
+    return _labels() | {"language_name": vocab.language_name, "language_label": vocab.language_label}
 
 
 def incident_form(incident: Incident | None = None, form_class: type[IncidentForm] = IncidentForm) -> IncidentForm:

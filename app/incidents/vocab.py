@@ -7,6 +7,7 @@ from babel import Locale
 from babel.localedata import locale_identifiers
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 
 class Category(StrEnum):
@@ -197,9 +198,14 @@ def language_name(code: str) -> str:
 def _language_name(code: str, locale: str) -> str:
     own = _own_name(code)
     reader = Locale.parse(locale).languages.get(code, code)
-    # The own name isolated (U+2068 … U+2069) in the text itself, as it also goes into options and charts: else
-    # a label taking its direction from its first letter reads "Arabic — العربية" on an English page.
-    return own if own.lower() == reader.lower() else f"\u2068{own}\u2069 — {reader}"
+    return own if own.lower() == reader.lower() else f"{own} — {reader}"
+
+
+def language_label(code: str) -> Markup:
+    """``language_name`` with the own name isolated, for a label that takes its direction from its first strong
+    letter (``|bdi``): else "العربية — Arabic" reads "Arabic — العربية" on an English page."""
+    own, reader = _own_name(code), language_name(code)
+    return Markup("<bdi>%s</bdi>%s") % (own, reader.removeprefix(own)) if reader != own else Markup.escape(own)
 
 
 @lru_cache(maxsize=4096)

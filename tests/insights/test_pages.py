@@ -318,12 +318,12 @@ def chart_data(reported):
 CHART_TEXTS = {
     "over_time": ["Incidents over time, by category", "Mar 2026", "Hate speech", "Incitement to violence"],
     "by_platform": ["Incidents by platform", "Facebook"],
-    "by_language": ["Incidents by language", "English", "\u2068العربية\u2069 — Arabic"],
+    "by_language": ["Incidents by language", "English", "العربية — Arabic"],
     "by_country": ["Incidents by country", "Nigeria", "Lebanon"],
     "world": ["Incidents by country", "Incidents"],
     "language_gap": [
         "Action rate by language, next to English on the same platform",
-        "Facebook · \u2068العربية\u2069 — Arabic",
+        "Facebook · العربية — Arabic",
         "This language",
         "English",
     ],
