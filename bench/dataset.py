@@ -165,6 +165,7 @@ def sentence(rng: random.Random, words: int) -> str:
 def load(shape: Shape = Shape(), seed: int = 2026, password_hash: str | None = None) -> None:
     """Fill the (migrated, empty) database and commit. Every person's password is ``PASSWORD``."""
     from app.accounts.passwords import hash_password
+    from app.incidents import facet_counts
 
     rng = random.Random(seed)
     password_hash = password_hash or hash_password(PASSWORD)
@@ -214,6 +215,7 @@ def load(shape: Shape = Shape(), seed: int = 2026, password_hash: str | None = N
     _commitments(rng, shape)
     _letters(rng, shape)
     _meetings(rng, shape)
+    facet_counts.recount()  # inserted around the ORM, which keeps them
     db.session.commit()
 
 

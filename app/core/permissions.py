@@ -132,6 +132,7 @@ def template_helpers() -> dict:
 # once submitted. Other members: verified or published incidents shared with the coalition or the public.
 # The public: published public incidents only.
 SHARED_STATUSES = ("verified", "published")
+SHARED_VISIBILITIES = ("coalition", "public")
 REVIEWABLE_STATUSES = ("submitted", "information_requested", "verified", "rejected", "published")
 
 
@@ -155,7 +156,7 @@ def can_view_incident(person, incident) -> bool:
         return True
     if is_steering(person) and incident.status in REVIEWABLE_STATUSES:
         return True
-    if is_signed_in(person) and incident.status in SHARED_STATUSES and incident.visibility in ("coalition", "public"):
+    if is_signed_in(person) and is_shared_with_members(incident.status, incident.visibility):
         return True
     return incident.status == "published" and incident.visibility == "public"
 
@@ -232,17 +233,26 @@ def can_publish_incident(person, incident) -> bool:
     return not _alone_on_own_incident(person, incident) or verified_by_another_organization(incident)
 
 
+def is_shared_with_members(status, visibility) -> bool:
+    """Whether every member sees an incident, whatever their organization (``shared_with_members_filter``)."""
+    return status in SHARED_STATUSES and visibility in SHARED_VISIBILITIES
+
+
+def shared_with_members_filter(model):
+    """The SQL condition of ``is_shared_with_members`` over ``model``'s status and visibility (an incident, or a row
+    of facet counts, which keeps no organization for these: ``app/incidents/facet_counts.py``)."""
+    return and_(model.status.in_(SHARED_STATUSES), model.visibility.in_(SHARED_VISIBILITIES))
+
+
 def incident_visibility_filter(person, incident_model):
-    """The SQL condition selecting the incidents ``person`` may see (the same rules as can_view_incident)."""
+    """The SQL condition selecting the incidents ``person`` may see (the same rules as can_view_incident), over
+    ``incident_model``'s status, visibility and organization_id: the incidents, or their facet counts (their rule
+    for the organization must change with these rules; ``flask incidents recount-facets`` then rebuilds them)."""
     model = incident_model
     public = and_(model.status == "published", model.visibility == "public")
     if not is_signed_in(person):
         return public
-    conditions = [
-        public,
-        model.organization_id == person.organization_id,
-        and_(model.status.in_(SHARED_STATUSES), model.visibility.in_(("coalition", "public"))),
-    ]
+    conditions = [public, model.organization_id == person.organization_id, shared_with_members_filter(model)]
     if is_steering(person):
         conditions.append(model.status.in_(REVIEWABLE_STATUSES))
     return or_(false(), *conditions)

@@ -7,8 +7,11 @@ def init_app(app: Flask) -> None:
     """Incidents: their tables, pages, evidence, public pages, the API, their commands, their share of the storage
     quota and the data version their cached lists follow."""
     from app.core import api, quota, storage, versions
+    from app.core.db import listen_once
+    from app.extensions import db
     from app.incidents import (  # noqa: F401  (models: tables; import_jobs: jobs, declared before core's jobs start)
         evidence_views,
+        facet_counts,
         import_jobs,
         import_views,
         models,
@@ -36,3 +39,6 @@ def init_app(app: Flask) -> None:
     # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
     # it: an incident, its categories or reports; a platform's name; an organization (filtered by its slug).
     versions.track(versions.INCIDENTS, Incident, IncidentCategory, PlatformReport, Platform, Organization)
+    # Facet counts change in the transaction that changes the incidents, whichever path writes them.
+    listen_once(db.session, "before_flush", facet_counts.note_before)
+    listen_once(db.session, "after_flush", facet_counts.add_changes)

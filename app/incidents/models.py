@@ -35,6 +35,18 @@ class Incident(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_incidents_visibility_status_id", "visibility", "status", "id"),
         Index("ix_incidents_organization_id_id", "organization_id", "id"),
+        # The facets counted over a filtered list's matches, read from the index alone (app/incidents/search.py).
+        Index(
+            "ix_incidents_facets",
+            "visibility",
+            "status",
+            "organization_id",
+            "platform_id",
+            "severity",
+            "language",
+            "country",
+            "id",
+        ),
         CheckConstraint("estimated_reach IS NULL OR estimated_reach >= 0", name="reach_not_negative"),
     )
 
@@ -138,6 +150,26 @@ class IncidentCategory(db.Model):
 
     def __repr__(self) -> str:
         return f"<IncidentCategory {self.incident_id} {self.category}>"
+
+
+class IncidentFacetCount(db.Model):
+    """How many incidents of one visibility group (status, visibility and filing organization) have one value of
+    one facet of the list pages; kept in the transaction that changes them (``app/incidents/facet_counts.py``)."""
+
+    __tablename__ = "incident_facet_counts"
+    # A member's rows are those every member sees (the key's start) and their organization's (this index).
+    __table_args__ = (Index("ix_incident_facet_counts_organization_id", "organization_id"),)
+
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    visibility: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # 0 for incidents every member sees (``permissions.is_shared_with_members``): who filed them decides nothing.
+    organization_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    incidents: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<IncidentFacetCount {self.facet}={self.value} {self.status}/{self.visibility}: {self.incidents}>"
 
 
 class IncidentCommunity(db.Model):

@@ -37,6 +37,7 @@ from sqlalchemy.orm import selectinload
 from app.core import permissions, versions
 from app.core.ids import MAX_INTEGER
 from app.extensions import cache, db
+from app.incidents.facet_counts import CATEGORY, FACETS, serves, summed
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
 from app.organizations.models import SLUG_SHAPE, Organization
@@ -357,28 +358,19 @@ def results_key(person, args) -> str:
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     """For each facet, how many matching incidents have each value.
 
-    Call it in one snapshot with the page shown beside the counts (``read_in_one_snapshot``): they are cached per
-    group of readers who see the same incidents under the incidents' version read in that snapshot, which every
-    write to an incident, its categories or its reports changes (``versions.track``), so counts always describe
-    the incidents the page lists.
+    Call it in one snapshot with the page shown beside the counts (``read_in_one_snapshot``): they are summed from
+    the counts kept with the incidents (``app/incidents/facet_counts.py``) when the filters allow, else counted
+    over the matches; either way cached per group of readers who see the same incidents under the incidents'
+    version read in that snapshot, which every write to an incident, its categories or its reports changes
+    (``versions.track``), so counts always describe the incidents the page lists.
     """
     version, _changed = versions.current(versions.INCIDENTS)
     key = f"incident-facets:{version}:{_reader_scope(person)}:{filters!r}"
     counts = cache.get(key)
     if counts is None:
-        counts = _count_facets(person, filters)
+        counts = summed(person, filters) if serves(filters) else _count_facets(person, filters)
         cache.set(key, counts)
     return counts
-
-
-FACETS = {
-    "platform": Incident.platform_id,
-    "status": Incident.status,
-    "severity": Incident.severity,
-    "visibility": Incident.visibility,
-    "language": Incident.language,
-    "country": Incident.country,
-}
 
 
 def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
@@ -394,11 +386,11 @@ def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
         for name, column in FACETS.items()
     ]
     by_category = (
-        select(literal("category"), IncidentCategory.category, func.count())
+        select(literal(CATEGORY), IncidentCategory.category, func.count())
         .join(matching, matching.c.id == IncidentCategory.incident_id)
         .group_by(IncidentCategory.category)
     )
-    counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, "category")}
+    counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, CATEGORY)}
     for facet, value, number in db.session.execute(union_all(*by_facet, by_category)):
         counts[facet][value] = number
     return counts

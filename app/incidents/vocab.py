@@ -217,4 +217,11 @@ def _own_name(code: str) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(((code, language_name(code)) for code in language_codes()), key=lambda pair: pair[1].lower())
+    """Every language CLDR knows, as (code, name) sorted by name in the reader's language."""
+    return list(_language_choices(str(get_locale())))
+
+
+@lru_cache(maxsize=64)  # per reader's locale (the app's own few): each filing form would sort hundreds of names
+def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    names = ((code, _language_name(code, locale)) for code in language_codes())
+    return tuple(sorted(names, key=lambda pair: pair[1].lower()))
