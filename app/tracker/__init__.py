@@ -5,8 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The tracker: its tables, public and managing pages, the API, the ``tracker`` commands and its job."""
-    from app.core import api, versions
-    from app.platforms.models import Platform
+    from app.core import api
     from app.tracker import jobs, manage_views, models, views  # noqa: F401  (models: its tables; jobs: declared)
     from app.tracker.api import blp
     from app.tracker.cli import tracker_cli
@@ -15,6 +14,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(manage_views.bp)
     api.register_blueprint(app, blp)
     app.cli.add_command(tracker_cli)
-    # Services bump the tracker with each change they make (``services.bump_version``); a commitment, its
-    # translations or a platform (the API lists show its slug) written by any other path does too.
-    versions.track(versions.TRACKER, models.Commitment, models.CommitmentTranslation, Platform)
