@@ -4,9 +4,7 @@ page weight and the cost against the app's bare hello page, with a pass or fail 
 
 Settings (environment): BENCH_INCIDENTS (100000), BENCH_SMALL_INCIDENTS (1000; 0 skips the growth
 check), BENCH_DURATION (seconds per endpoint, 10), BENCH_CONNECTIONS (8), BENCH_DATABASES
-("sqlite postgresql"), BENCH_DATABASE_URL (the PostgreSQL server, postgresql://postgres@127.0.0.1:5432/postgres),
-BENCH_ONLY (comma-separated parts of endpoint names: measure only those, for profiling; no budgets, and the
-results go to the run's temporary folder, not bench/).
+("sqlite postgresql"), BENCH_DATABASE_URL (the PostgreSQL server, postgresql://postgres@127.0.0.1:5432/postgres).
 """
 
 import datetime
@@ -58,12 +56,6 @@ ENDPOINTS = [
     ("API organizations", "/api/v1/organizations", None, False),
     ("API platforms", "/api/v1/platforms", None, False),
 ]
-
-
-def selected(name: str) -> bool:
-    """Whether BENCH_ONLY (comma-separated parts of names, any case) names the endpoint; all when unset."""
-    parts = [part.strip().lower() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
-    return not parts or any(part in name.lower() for part in parts)
 
 
 def deep_cursors(env: dict) -> dict:
@@ -173,8 +165,6 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     anonymous = Client(base_url)
     plans = {}
     for name, path, who, _public in ENDPOINTS:
-        if not selected(name):
-            continue
         client = member if who else anonymous
         headers = BROWSER | ({"Cookie": client.cookie_header} if who else {})
         plans[name] = (
@@ -187,9 +177,8 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     for name, (client, path, plan) in plans.items():
         warm(client, path)
         results[name] = wrk.run(base_url, plan, duration, connections) | {"path": path}
-    if full and selected("sign-in"):
+    if full:
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
-    if full and selected("90/10 read/write mix"):
         results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration, connections) | {
             "path": "mix"
         }
@@ -198,7 +187,7 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     for name, (client, path, plan) in plans.items():
         results[name]["statements"] = statements(client, path, plan.unique)
     for name, _path, _who, public in ENDPOINTS:
-        if public and name in plans:
+        if public:
             results[name]["weight_kb"] = round(anonymous.weight(plans[name][1]) / 1024, 1)
     return results
 
@@ -302,12 +291,10 @@ def main() -> None:
         "runs": runs,
         "minutes": round((time.monotonic() - started) / 60, 1),
     }
-    partial = bool(os.environ.get("BENCH_ONLY"))
-    results["budgets"] = [] if partial else report.budgets(results)
-    folder = workdir if partial else ROOT / "bench"
-    (folder / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    results["budgets"] = report.budgets(results)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = report.markdown(results)
-    (folder / "results.md").write_text(markdown)
+    (ROOT / "bench" / "results.md").write_text(markdown)
     print(markdown)
     print(f"Logs and databases in {workdir}; took {results['minutes']} minutes.")
 

@@ -43,8 +43,7 @@ def prepare(kind: str, incidents: int, server_url: str, workdir: Path) -> dict:
     (instance / "config.py").write_text(INSTANCE_CONFIG)
     database_url = None
     if kind == "postgresql":
-        port = os.environ.get("BENCH_PORT", "8765")  # runs on different ports (helpers, CI jobs) never share one
-        name = f"coalition_bench_{incidents}" if port == "8765" else f"coalition_bench_{port}_{incidents}"
+        name = f"coalition_bench_{incidents}"
         url = make_url(server_url)
         admin = create_engine(
             url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
