@@ -116,6 +116,11 @@ def _table(run: dict) -> list[str]:
     return lines + [""]
 
 
+def table(results: dict) -> str:
+    """The runs' tables alone, without budgets (a partial run)."""
+    return "\n".join(line for run in results["runs"] for line in _table(run))
+
+
 def markdown(results: dict) -> str:
     machine, settings = results["machine"], results["settings"]
     lines = [

@@ -4,13 +4,16 @@ page weight and the cost against the app's bare hello page, with a pass or fail 
 
 Settings (environment): BENCH_INCIDENTS (100000), BENCH_SMALL_INCIDENTS (1000; 0 skips the growth
 check), BENCH_DURATION (seconds per endpoint, 10), BENCH_CONNECTIONS (8), BENCH_DATABASES
-("sqlite postgresql"), BENCH_DATABASE_URL (the PostgreSQL server, postgresql://postgres@127.0.0.1:5432/postgres).
+("sqlite postgresql"), BENCH_DATABASE_URL (the PostgreSQL server, postgresql://postgres@127.0.0.1:5432/postgres),
+BENCH_ONLY (a regular expression: only the endpoints whose names it finds, between the two hello runs; results
+printed, not written to bench/results.*).
 """
 
 import datetime
 import json
 import os
 import platform
+import re
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -159,12 +162,19 @@ def sign_in_plan(base_url: str) -> wrk.Plan:
     )
 
 
+def selected(name: str) -> bool:
+    """Whether BENCH_ONLY (a regular expression searched in endpoint names) selects the endpoint; all without it."""
+    only = os.environ.get("BENCH_ONLY")
+    return not only or re.search(only, name) is not None
+
+
 def measure(base_url: str, cursors: dict, duration: int, connections: int, full: bool) -> dict:
-    """One pass over every endpoint, between two hello measurements."""
+    """One pass over every selected endpoint, between two hello measurements."""
     member = Client(base_url).sign_in(MEMBER, PASSWORD)
     anonymous = Client(base_url)
     plans = {}
-    for name, path, who, _public in ENDPOINTS:
+    endpoints = [endpoint for endpoint in ENDPOINTS if selected(endpoint[0])]
+    for name, path, who, _public in endpoints:
         client = member if who else anonymous
         headers = BROWSER | ({"Cookie": client.cookie_header} if who else {})
         plans[name] = (
@@ -177,8 +187,9 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     for name, (client, path, plan) in plans.items():
         warm(client, path)
         results[name] = wrk.run(base_url, plan, duration, connections) | {"path": path}
-    if full:
+    if full and selected("sign-in"):
         results["sign-in"] = wrk.run(base_url, sign_in_plan(base_url), duration, connections) | {"path": "/sign-in"}
+    if full and selected("90/10 read/write mix"):
         results["90/10 read/write mix"] = wrk.run(base_url, write_plan(base_url, member), duration, connections) | {
             "path": "mix"
         }
@@ -186,7 +197,7 @@ def measure(base_url: str, cursors: dict, duration: int, connections: int, full:
     results["hello (end)"] = wrk.run(base_url, hello, duration, connections)
     for name, (client, path, plan) in plans.items():
         results[name]["statements"] = statements(client, path, plan.unique)
-    for name, _path, _who, public in ENDPOINTS:
+    for name, _path, _who, public in endpoints:
         if public:
             results[name]["weight_kb"] = round(anonymous.weight(plans[name][1]) / 1024, 1)
     return results
@@ -291,6 +302,10 @@ def main() -> None:
         "runs": runs,
         "minutes": round((time.monotonic() - started) / 60, 1),
     }
+    if os.environ.get("BENCH_ONLY"):
+        print(report.table(results))
+        print(f"Logs and databases in {workdir}; a partial run (BENCH_ONLY): bench/results.* left as they are.")
+        return
     results["budgets"] = report.budgets(results)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     markdown = report.markdown(results)
