@@ -114,3 +114,17 @@ def init_app(app: Flask) -> None:
 def register_blueprint(app: Flask, blueprint) -> None:
     """Serve a feature's API blueprint under /api/v1 and document it in the app's OpenAPI document."""
     app.extensions["coalition_api"].register_blueprint(blueprint)
+
+
+# A list the API serves from ``app.core.api_cache``: its ETag, and the 304 that answers it in If-None-Match.
+ETAG_HEADERS = {
+    "ETag": {
+        "description": "Send it back in `If-None-Match`: 304 while the list is unchanged",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def documents_not_modified(blp):
+    """Decorator documenting the 304 that answers a list's ETag sent back in ``If-None-Match``."""
+    return blp.alt_response(304, response=http.HTTPStatus.NOT_MODIFIED.name)

@@ -22,7 +22,14 @@ def init_app(app: Flask) -> None:
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
     from app.incidents.import_api import blp as import_blp
-    from app.incidents.models import Incident, IncidentCategory, PlatformReport
+    from app.incidents.models import (
+        Evidence,
+        Incident,
+        IncidentCategory,
+        IncidentCommunity,
+        IncidentUrl,
+        PlatformReport,
+    )
     from app.organizations.models import Organization
     from app.platforms.models import Platform
 
@@ -37,8 +44,19 @@ def init_app(app: Flask) -> None:
         app, models.Evidence.sha256, models.Evidence.display_sha256, models.IncidentImport.upload_sha256
     )
     # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
-    # it: an incident, its categories or reports; a platform's name; an organization (filtered by its slug).
-    versions.track(versions.INCIDENTS, Incident, IncidentCategory, PlatformReport, Platform, Organization)
+    # it: an incident, its categories, communities, addresses, reports or evidence (the API's lists show them); a
+    # platform's name; an organization (filtered by its slug).
+    versions.track(
+        versions.INCIDENTS,
+        Incident,
+        IncidentCategory,
+        IncidentCommunity,
+        IncidentUrl,
+        PlatformReport,
+        Evidence,
+        Platform,
+        Organization,
+    )
     # Facet counts change in the transaction that changes the incidents, whichever path writes them.
     listen_once(db.session, "before_flush", facet_counts.note_before)
     listen_once(db.session, "after_flush", facet_counts.add_changes)

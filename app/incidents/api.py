@@ -8,9 +8,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core import permissions, uploads
+from app.core import api_cache, permissions, uploads, versions
 from app.core.access import PUBLIC, SIGNED_IN, allow
-from app.core.api import documents_errors
+from app.core.api import ETAG_HEADERS, documents_errors, documents_not_modified
 from app.extensions import db
 from app.incidents import evidence_views, search, services, vocab
 from app.incidents.models import Incident, PlatformReport
@@ -24,6 +24,7 @@ from app.incidents.schemas import (
     OutcomeSchema,
     ReportSchema,
     ReviewSchema,
+    plain_incident,
     to_incident_data,
 )
 
@@ -76,21 +77,35 @@ def report_first(view):
 
 @blp.route("")
 @blp.arguments(IncidentQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, IncidentPageSchema)
+@blp.response(200, IncidentPageSchema, headers=ETAG_HEADERS)
+@documents_not_modified(blp)
 @documents_errors(blp, 400)
 @allow(PUBLIC)
 def list_incidents(**_query):
     """Incidents the caller may see, newest first, with the list page's filters.
 
-    Anonymous callers see published public incidents only. Follow `next` for more.
+    Anonymous callers see published public incidents only. Follow `next` for more. The answer carries an `ETag`:
+    send it back in `If-None-Match` to get 304 while nothing changed.
     """
+    return api_cache.cached_json(versions.INCIDENTS, _incidents_page, scope=reader_scope(current_user))
+
+
+def reader_scope(person) -> str:
+    """Callers who get the same list: what IncidentSchema shows depends on whether the caller is signed in, their
+    organization (its own incidents: internals, masked filers) and whether they act as steering (reviewers)."""
+    if not permissions.is_signed_in(person):
+        return api_cache.PUBLIC
+    return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
+
+
+def _incidents_page() -> dict:
     filters = search.filters_from_args(request.args)
     incidents, next_after = search.page(
         current_user, filters, request.args.get("after", type=int), options=SHOWN_IN_LIST
     )
     args = request.args.to_dict(flat=False)
     next_url = url_for("incidents_api.list_incidents", **(args | {"after": next_after})) if next_after else None
-    return {"items": incidents, "next": next_url}
+    return {"items": [plain_incident(current_user, incident) for incident in incidents], "next": next_url}
 
 
 @blp.route("/<reference>")

@@ -300,12 +300,14 @@ def page(
     size: int = PAGE_SIZE,
     options: tuple = (),
     sort: Sort = Sort.NEWEST,
-) -> tuple[list[Incident], str | None]:
+    ids_only: bool = False,
+) -> tuple[list, str | None]:
     """One page in ``sort``'s order and the token to continue after (keyset: no OFFSET, whatever the depth):
     the last incident's id when newest or oldest first, else its sort value and id.
 
     ``options`` are loader options for whatever else the caller shows of each incident, so that a
-    page costs the same number of statements however many incidents it holds.
+    page costs the same number of statements however many incidents it holds. With ``ids_only``, the page's
+    incident ids alone (one statement: a list whose rows are cached needs nothing more).
     """
     # On SQLite a text search is read along its index, newest match first, each match then looked up: the page
     # ends after a page of matches, however many there are (an IN list would first gather every match).
@@ -313,7 +315,7 @@ def page(
     along_index = bool(words) and db.engine.dialect.name == "sqlite" and sort is Sort.NEWEST
     newest_first = Incident.id
     value = _sort_value(sort)
-    query = select(Incident, value if value is not None else literal(None))
+    query = select(Incident.id if ids_only else Incident, value if value is not None else literal(None))
     query = query.where(*conditions(person, replace(filters, q=None) if along_index else filters))
     if along_index:
         query = query.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == Incident.id).where(_fts_match(words))
@@ -326,13 +328,15 @@ def page(
         query = query.where(before if value is None else or_(value < after_value, and_(value == after_value, before)))
     by_id = newest_first.asc() if oldest_first else newest_first.desc()
     order = [by_id] if value is None else [value.desc(), by_id]
-    query = (
-        query.order_by(*order)
-        .limit(size + 1)
-        .options(selectinload(Incident.categories), selectinload(Incident.reports), *options)
-    )
+    query = query.order_by(*order).limit(size + 1)
+    if not ids_only:
+        query = query.options(selectinload(Incident.categories), selectinload(Incident.reports), *options)
     rows = db.session.execute(query).all()
-    next_after = _token(sort, rows[size - 1][1], rows[size - 1][0].id) if len(rows) > size else None
+    if len(rows) > size:
+        last = rows[size - 1][0]
+        next_after = _token(sort, rows[size - 1][1], last if ids_only else last.id)
+    else:
+        next_after = None
     return [incident for incident, _value in rows[:size]], next_after
 
 

@@ -2,11 +2,25 @@
 
 import dataclasses
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import display_copies, permissions, quota, submissions, uploads, versions
 from app.core.access import SIGNED_IN, allow
@@ -15,7 +29,7 @@ from app.core.db import read_in_one_snapshot
 from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
-from app.extensions import db
+from app.extensions import cache, db
 from app.incidents import custody, exports, search, services, vocab
 from app.incidents.forms import (
     FORM_SECTIONS,
@@ -83,11 +97,14 @@ def listing(person, endpoint: str, filters: search.Filters | None = None, sort: 
     sort = search.sort_from_args(request.args) if sort is None else sort
 
     def find_results() -> dict:
-        incidents, next_after = search.page(person, filters, request.args.get("after"), sort=sort)
+        ids, next_after = search.page(person, filters, request.args.get("after"), sort=sort, ids_only=True)
         args = request.args.to_dict(flat=False)
         next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
-        platforms = {platform.id: platform for platform in db.session.scalars(select(Platform))}
-        return {"incidents": incidents, "next_url": next_url, "platforms": platforms}
+        # Their names and slugs (rows and facets show them): plain rows, not 50 ORM objects a page.
+        platforms = {row.id: row for row in db.session.execute(select(Platform.id, Platform.name, Platform.slug))}
+        # Rows link to the list's own detail page: incidents.detail, or incidents_public.detail.
+        rows = incident_rows(ids, platforms, endpoint.replace(".index", ".detail"))
+        return {"rows": rows, "next_url": next_url, "platforms": platforms}
 
     return {
         "filters": filters,
@@ -97,6 +114,28 @@ def listing(person, endpoint: str, filters: search.Filters | None = None, sort: 
         "not_organizations": search.slugs_of(filters.organization) != filters.organization,
         **vocabulary(),
     }
+
+
+def incident_rows(ids: list[int], platforms: dict, detail_endpoint: str) -> list[Markup]:
+    """The list rows (``incident_row``) of these incidents, in order. A row shows the same to every reader who may
+    see the incident, so each is drawn once per incidents' version, language and list (members' or public) and
+    kept: a list drawn for a new filter or page loads and draws only the incidents no other list has drawn."""
+    version, _changed = versions.current(versions.INCIDENTS)
+    prefix = f"incident-row:{version}:{get_locale()}:{detail_endpoint}:"
+    cached = dict(zip(ids, cache.get_many(*(prefix + str(incident_id) for incident_id in ids)), strict=True))
+    missing = [incident_id for incident_id, row in cached.items() if row is None]
+    if missing:
+        macros = current_app.jinja_env.get_template("incidents/_macros.html").make_module(vocabulary())
+        incidents = db.session.scalars(
+            select(Incident)
+            .where(Incident.id.in_(missing))
+            .options(selectinload(Incident.categories), selectinload(Incident.reports))
+        )
+        # Kept as the macro's Markup (the cache pickles it as such): escaped as the macro drew it, never again.
+        drawn = {incident.id: macros.incident_row(incident, platforms, detail_endpoint) for incident in incidents}
+        cache.set_many({prefix + str(incident_id): row for incident_id, row in drawn.items()})
+        cached |= drawn
+    return [cached[incident_id] for incident_id in ids]
 
 
 def listing_with_facets(person, endpoint: str, filters: search.Filters | None = None, sort=None) -> dict:

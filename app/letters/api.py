@@ -5,15 +5,16 @@ from flask import abort, request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from app.core import permissions
+from app.core import api_cache, permissions, versions
 from app.core.access import PUBLIC, SIGNED_IN, allow
-from app.core.api import documents_errors
+from app.core.api import ETAG_HEADERS, documents_errors, documents_not_modified
 from app.extensions import db
 from app.letters import services
-from app.letters.models import Letter
+from app.letters.models import Letter, LetterRevision
 from app.letters.vocab import PUBLIC_STATUSES
+from app.platforms.models import Platform
 
 blp = Blueprint("letters_api", __name__, url_prefix="/api/v1/letters", description="Demand letters and signatures")
 
@@ -32,20 +33,13 @@ class LetterSummarySchema(ma.Schema):
 
 
 class LetterListSchema(LetterSummarySchema):
+    """An item of the list: what the API document says of ``_letter_rows``'s output."""
+
     signature_count = ma.fields.Integer(
         allow_none=True,
         dump_only=True,
         metadata={"description": "How many organizations' signatures count on the current text; null under embargo"},
     )
-
-    @ma.post_dump(pass_collection=True, pass_original=True)
-    def add_signature_counts(self, data, original, many: bool, **_kwargs):
-        """The counts of the whole list in one query (``services.signature_counts``), as the letters page shows."""
-        items, letters = (data, list(original)) if many else ([data], [original])
-        counts = services.signature_counts(current_user, letters)
-        for item, letter in zip(items, letters, strict=True):
-            item["signature_count"] = counts[letter.id]
-        return data
 
 
 class LetterSchema(LetterSummarySchema):
@@ -88,18 +82,51 @@ class LetterQuerySchema(ma.Schema):
 
 
 @blp.route("")
-@blp.response(200, LetterListSchema(many=True))
+@blp.response(200, LetterListSchema(many=True), headers=ETAG_HEADERS)
+@documents_not_modified(blp)
 @allow(PUBLIC)
 def list_letters():
-    """Letters open for signatures, closed, sent and published, each with its signature count. Public."""
-    return list(
-        db.session.scalars(
-            select(Letter)
-            .where(Letter.status.in_(PUBLIC_STATUSES))
-            .options(*services.letter_loads())
-            .order_by(Letter.created_at.desc())
+    """Letters open for signatures, closed, sent and published, newest first, each with its signature count. Public.
+    The answer carries an `ETag`: send it back in `If-None-Match` to get 304 while nothing changed."""
+    # Steering see the counts an embargo hides from everyone else.
+    scope = "steering" if permissions.is_steering(current_user) else api_cache.PUBLIC
+    return api_cache.cached_json(versions.LETTERS, _letter_rows, scope)
+
+
+def _letter_rows() -> list[dict]:
+    """LetterListSchema's output from the columns it shows: the title of the latest text in the reading language,
+    else of the original's latest (``services.text_for``). Two statements."""
+    letters = db.session.execute(
+        select(Letter.id, Letter.slug, Letter.original_locale, Platform.slug.label("platform"), Letter.status)
+        .add_columns(Letter.deadline, Letter.embargoed)
+        .join(Platform, Platform.id == Letter.platform_id)
+        .where(Letter.status.in_(PUBLIC_STATUSES))
+        .order_by(Letter.created_at.desc())
+    ).all()
+    locale = reading_locale()
+    titles = {}  # (letter, locale) -> the title of its latest revision: rows come by number
+    for letter_id, revision_locale, title in db.session.execute(
+        select(LetterRevision.letter_id, LetterRevision.locale, LetterRevision.title)
+        .join(Letter, Letter.id == LetterRevision.letter_id)
+        .where(
+            Letter.status.in_(PUBLIC_STATUSES),
+            or_(LetterRevision.locale == locale, LetterRevision.locale == Letter.original_locale),
         )
-    )
+        .order_by(LetterRevision.number)
+    ):
+        titles[letter_id, revision_locale] = title
+    counts = services.signature_counts(current_user, letters)  # the rows have what its access rule reads
+    return [
+        {
+            "slug": letter.slug,
+            "title": titles.get((letter.id, locale), titles.get((letter.id, letter.original_locale))),
+            "platform": letter.platform,
+            "status": str(letter.status),
+            "deadline": letter.deadline.isoformat() if letter.deadline else None,
+            "signature_count": counts[letter.id],
+        }
+        for letter in letters
+    ]
 
 
 @blp.route("/<slug>")

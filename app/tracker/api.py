@@ -5,8 +5,9 @@ from flask import request, url_for
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
+from app.core import api_cache, versions
 from app.core.access import PUBLIC, allow
-from app.core.api import documents_errors
+from app.core.api import ETAG_HEADERS, documents_errors, documents_not_modified
 from app.tracker import queries, services
 from app.tracker.views import filters_from_args
 
@@ -66,15 +67,22 @@ class CommitmentQuerySchema(ma.Schema):
 
 @blp.route("")
 @blp.arguments(CommitmentQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, CommitmentPageSchema)
+@blp.response(200, CommitmentPageSchema, headers=ETAG_HEADERS)
+@documents_not_modified(blp)
 @documents_errors(blp, 400)
 @allow(PUBLIC)
 def list_commitments(**_query):
     """Published commitments, filtered by platform, area, claimed and verified status, a page at a time in
-    the tracker's order. Follow `next` for more. Public."""
+    the tracker's order. Follow `next` for more. Public. The answer carries an `ETag`: send it back in
+    `If-None-Match` to get 304 while nothing changed."""
+    return api_cache.cached_json(versions.TRACKER, _commitments_page)
+
+
+def _commitments_page() -> dict:
+    """The page as CommitmentPageSchema describes it, from the columns it shows."""
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    commitments = queries.published_commitments(
-        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, milestones=False, **filters_from_args()
+    commitments = queries.commitment_rows(
+        str(get_locale()), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, **filters_from_args()
     )
     args = request.args.to_dict(flat=False)
     next_url = (

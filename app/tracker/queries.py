@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from app.extensions import db
 from app.platforms.models import Platform
-from app.tracker.models import Commitment, CommitmentEvidence, CommitmentUpdate
+from app.tracker.models import Commitment, CommitmentEvidence, CommitmentTranslation, CommitmentUpdate
 from app.tracker.scorecard import published_filter
 from app.tracker.vocab import UpdateState
 
@@ -110,3 +110,65 @@ def recent_updates(platform_id: int | None = None, limit: int = FEED_SIZE) -> li
 
 def platform_by_slug(slug: str) -> Platform | None:
     return db.session.scalar(select(Platform).where(Platform.slug == slug, Platform.active))
+
+
+def commitment_rows(locale: str, limit: int, offset: int = 0, **filters) -> list[dict]:
+    """A page of ``published_commitments`` as the API lists them (``CommitmentSchema``), from the columns it shows:
+    title and description in ``locale`` when translated (the description falling back to the original's), else
+    the original's. Two statements."""
+    rows = db.session.execute(
+        select(
+            Commitment.id,
+            Platform.slug,
+            Commitment.title,
+            Commitment.description,
+            Commitment.area,
+            Commitment.claimed,
+            Commitment.verified,
+            Commitment.progress,
+            Commitment.deadline,
+            Commitment.statement_url,
+            Commitment.statement_archive_url,
+        )
+        .join(Platform, Platform.id == Commitment.platform_id)
+        .where(published_filter(**filters))
+        .order_by(*TRACKER_ORDER)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    translated = (
+        {
+            commitment_id: (title, description)
+            for commitment_id, title, description in db.session.execute(
+                select(
+                    CommitmentTranslation.commitment_id, CommitmentTranslation.title, CommitmentTranslation.description
+                ).where(
+                    CommitmentTranslation.commitment_id.in_([row.id for row in rows]),
+                    CommitmentTranslation.locale == locale,
+                )
+            )
+        }
+        if rows
+        else {}
+    )
+    output = []
+    for row in rows:
+        title, description = row.title, row.description
+        if row.id in translated:
+            title, description = translated[row.id][0], translated[row.id][1] or row.description
+        output.append(
+            {
+                "id": row.id,
+                "platform": row.slug,
+                "title": title,
+                "description": description,
+                "area": str(row.area),
+                "claimed": str(row.claimed),
+                "verified": str(row.verified),
+                "progress": row.progress,
+                "deadline": row.deadline.isoformat() if row.deadline else None,
+                "statement_url": row.statement_url,
+                "statement_archive_url": row.statement_archive_url,
+            }
+        )
+    return output

@@ -517,3 +517,45 @@ def test_public_list_pages_through_next_links(client, personas, incident_factory
     pages = collect_pages(client, "/public/incidents/")
     assert [len(page) for page in pages] == [25, 5]
     assert len({title for page in pages for title in page}) == 30
+
+
+def _incident_list(page: str) -> str:
+    return re.search(r'<ul class="incident-list">.*?</ul>', page, re.S).group(0)
+
+
+def test_a_list_for_a_new_address_draws_only_the_rows_no_list_has_drawn(
+    login, personas, incident_factory, count_queries
+):
+    """Each row is drawn once per incidents' version and language and kept: a list drawn for a new filter or page
+    loads no incident another list has drawn, and its rows are the same as when they were first drawn."""
+    client = login("member_a")
+    for number in range(3):
+        incident = incident_factory(personas["member_a"], title=f"Row {number}", status="verified")
+        services.add_report(
+            personas["member_a"],
+            incident,
+            date(2026, 3, 2),
+            Channel.IN_APP,
+            None,
+            Outcome.REMOVED,
+            date(2026, 3, 9),
+            False,
+        )
+    db.session.commit()
+    first = _incident_list(client.get("/incidents/?severity=2").get_data(as_text=True))
+    assert "Row 2" in first and "latest response: Mar 9, 2026" in first  # from its reports
+    with count_queries() as executed:
+        again = _incident_list(client.get("/incidents/?severity=2&status=verified").get_data(as_text=True))
+    assert again == first
+    assert not [statement for statement in executed if "FROM platform_reports" in statement]
+    assert not [statement for statement in executed if "incident_categories.incident_id IN" in statement]
+
+
+def test_a_drawn_row_shows_a_change_to_its_incident_at_once(login, personas, incident_factory):
+    client = login("member_a")
+    incident = incident_factory(personas["member_a"], title="Before", status="verified")
+    assert "Before" in _incident_list(client.get("/incidents/?q=").get_data(as_text=True))
+    incident.title = "After"
+    db.session.commit()
+    drawn = _incident_list(client.get("/incidents/?status=verified").get_data(as_text=True))
+    assert "After" in drawn and "Before" not in drawn
