@@ -73,6 +73,10 @@ def test_an_embargo_hides_the_count_from_the_public_and_the_api_but_not_from_ste
     assert counters(login("steering").get("/letters/").get_data(as_text=True)) == [("2", "organizations have signed")]
     [item] = login(None).get("/api/v1/letters").get_json()
     assert item["signature_count"] is None
+    [item] = login("steering").get("/api/v1/letters").get_json()  # after the public's list was kept: not theirs
+    assert item["signature_count"] == 2
+    [item] = login(None).get("/api/v1/letters").get_json()  # and the reverse
+    assert item["signature_count"] is None
 
 
 def test_the_api_list_gives_each_letter_the_same_count(login, make_letter, sign_by):
