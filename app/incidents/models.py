@@ -35,6 +35,8 @@ class Incident(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_incidents_visibility_status_id", "visibility", "status", "id"),
         Index("ix_incidents_organization_id_id", "organization_id", "id"),
+        # The menu's count of an organization's incidents in one state (app/incidents/awaiting.py), on every page.
+        Index("ix_incidents_organization_id_status", "organization_id", "status"),
         # The facets counted over a filtered list's matches, read from the index alone (app/incidents/search.py).
         Index(
             "ix_incidents_facets",

@@ -231,3 +231,18 @@ def test_the_home_says_why_and_how_to_turn_on_a_second_factor_to_those_without_o
     assert "Protect your account with two-factor sign-in" in without
     assert 'href="/account/two-factor"' in without
     assert "Protect your account with two-factor sign-in" not in home(login("steering"))  # theirs is on
+
+
+def test_the_menu_s_count_of_returned_incidents_seeks_the_organization_s_index(app, personas):
+    """Every signed-in page counts it: a seek on (organization, status), not a walk over the organization's
+    incidents, however many it filed."""
+    from sqlalchemy import func, select, text
+
+    from app.incidents import awaiting
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan, read with EXPLAIN QUERY PLAN")
+    count = select(func.count()).select_from(awaiting.returned_for_information(personas["member_a"]).subquery())
+    compiled = count.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = " ".join(str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
+    assert "ix_incidents_organization_id_status" in plan
