@@ -87,15 +87,7 @@ def list_incidents(**_query):
     Anonymous callers see published public incidents only. Follow `next` for more. The answer carries an `ETag`:
     send it back in `If-None-Match` to get 304 while nothing changed.
     """
-    return api_cache.cached_json(versions.INCIDENTS, _incidents_page, scope=reader_scope(current_user))
-
-
-def reader_scope(person) -> str:
-    """Callers who get the same list: what IncidentSchema shows depends on whether the caller is signed in, their
-    organization (its own incidents: internals, masked filers) and whether they act as steering (reviewers)."""
-    if not permissions.is_signed_in(person):
-        return api_cache.PUBLIC
-    return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
+    return api_cache.cached_json(versions.INCIDENTS, _incidents_page, scope=search.reader_scope(current_user))
 
 
 def _incidents_page() -> dict:

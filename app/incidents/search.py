@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import selectinload
 
-from app.core import permissions, versions
+from app.core import api_cache, permissions, versions
 from app.core.ids import MAX_INTEGER
 from app.extensions import cache, db
 from app.incidents.facet_counts import CATEGORY, FACETS, serves, summed
@@ -345,10 +345,12 @@ def matching(person, filters: Filters) -> Select:
     return select(Incident).where(*conditions(person, filters)).order_by(Incident.id)
 
 
-def _reader_scope(person) -> str:
-    """Readers who may see the same incidents (``incident_visibility_filter``) share cached counts."""
+def reader_scope(person) -> str:
+    """Readers who get the same incidents, shown the same way, share cached counts and API lists: the public; else
+    an organization's members, or its members acting as steering (``incident_visibility_filter``; the API also
+    shows an organization its own incidents' internals)."""
     if not permissions.is_signed_in(person):
-        return "public"
+        return api_cache.PUBLIC
     return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
 
 
@@ -356,7 +358,7 @@ def results_key(person, args) -> str:
     """What a drawn list page depends on: readers who see the same incidents, asking the same query in the
     same language, share it until an incident (or a platform's name) changes."""
     version, _changed = versions.recent(versions.INCIDENTS)
-    return f"{version}:{_reader_scope(person)}:{get_locale()}:{sorted(args.items(multi=True))!r}"
+    return f"{version}:{reader_scope(person)}:{get_locale()}:{sorted(args.items(multi=True))!r}"
 
 
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
@@ -369,7 +371,7 @@ def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     (``versions.track``), so counts always describe the incidents the page lists.
     """
     version, _changed = versions.current(versions.INCIDENTS)
-    key = f"incident-facets:{version}:{_reader_scope(person)}:{filters!r}"
+    key = f"incident-facets:{version}:{reader_scope(person)}:{filters!r}"
     counts = cache.get(key)
     if counts is None:
         counts = summed(person, filters) if serves(filters) else _count_facets(person, filters)
