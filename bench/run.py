@@ -84,10 +84,10 @@ def deep_cursors(app) -> dict:
     from werkzeug.datastructures import MultiDict
 
     from app.accounts.models import User
+    from app.core.permissions import THE_PUBLIC
     from app.extensions import db
     from app.incidents import search
     from app.incidents.models import Incident
-    from app.incidents.public_views import THE_PUBLIC
 
     cursors = {}
     with app.app_context():

@@ -18,10 +18,11 @@ from babel.core import get_global as babel_global
 from babel.dates import get_timezone_name
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone, get_translations
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from app.core import permissions
 from app.core.links import external_url
 
 RENDER_LOCALE, RENDER_CATALOG = "_render_locale", "_render_catalog"
@@ -214,7 +215,7 @@ def template_context() -> dict:
         RENDER_CATALOG: get_translations(),
         # Pages cached for everyone are drawn as the public sees them, whoever asked first.
         "public_render": public_render,
-        "viewer": AnonymousUserMixin() if public_render else current_user,
+        "viewer": permissions.THE_PUBLIC if public_render else current_user,
         "current_locale": locale,
         "text_direction": "rtl" if is_rtl(locale) else "ltr",
         "language_links": language_links,

@@ -6,10 +6,13 @@ anonymous) and answers True or False. Views, the API, templates (as
 """
 
 from flask import current_app, has_request_context
+from flask_login import AnonymousUserMixin
 from sqlalchemy import and_, false, or_, true
 
 # Organization roles by rank: a higher role includes the rights of the lower ones.
 ORG_ROLE_RANK = {"member": 0, "signatory": 1, "org_admin": 2}
+# Anyone not signed in: what public pages, figures and PDFs are drawn for, even when a member asks for them.
+THE_PUBLIC = AnonymousUserMixin()
 
 
 def is_signed_in(person) -> bool:

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
 
 from app.core import charts, disclosure, permissions, versions
 from app.core.access import PUBLIC, allow
@@ -15,9 +14,6 @@ from app.incidents import search, services
 from app.incidents.views import listing_with_facets, vocabulary
 
 bp = Blueprint("incidents_public", __name__, template_folder="templates", url_prefix="/public/incidents")
-
-# Public pages answer as they would to anyone, even when a member is signed in.
-THE_PUBLIC = AnonymousUserMixin()
 
 
 SORT_LABELS = {
@@ -36,7 +32,7 @@ def index():
     to incidents that name their filer), never widens it."""
     sort = search.sort_from_args(request.args)
     context = listing_with_facets(
-        THE_PUBLIC,
+        permissions.THE_PUBLIC,
         "incidents_public.index",
         sort=sort if sort in SORT_LABELS else search.Sort.NEWEST,
     )
@@ -89,7 +85,7 @@ def map_query() -> str:
 def country_map():
     """The incidents matching the list's filters on a world map: counts protected as the list's are, countries
     with fewer than 5 all in the one shade that reads so. One cached statement, the list's own facet counts."""
-    counts = search.facet_counts(THE_PUBLIC, search.filters_from_args(request.args))["country"]
+    counts = search.facet_counts(permissions.THE_PUBLIC, search.filters_from_args(request.args))["country"]
     protected = {code: disclosure.protect(number) for code, number in counts.items() if number}
     return charts.world_map(_("Incidents by country"), _("Incidents"), protected)
 
@@ -97,13 +93,13 @@ def country_map():
 @bp.get("/<reference>")
 @allow(PUBLIC)
 def detail(reference: str):
-    incident = services.visible_incident_or_404(THE_PUBLIC, reference)
+    incident = services.visible_incident_or_404(permissions.THE_PUBLIC, reference)
     evidence = [item for item in incident.evidence if item.may_be_public]
     return render_template(
         "incidents/public_detail.html",
         incident=incident,
         evidence=evidence,
-        shows_filer=permissions.can_see_filing_organization(THE_PUBLIC, incident),
-        shows_handle=permissions.can_see_account_handle(THE_PUBLIC, incident),
+        shows_filer=permissions.can_see_filing_organization(permissions.THE_PUBLIC, incident),
+        shows_handle=permissions.can_see_account_handle(permissions.THE_PUBLIC, incident),
         **vocabulary(),
     )

@@ -9,7 +9,7 @@ from app.core import permissions
 from app.core.access import PUBLIC, allow
 from app.core.api import documents_errors
 from app.insights import stats
-from app.insights.filters import THE_PUBLIC, filters_from_args
+from app.insights.filters import filters_from_args
 from app.platforms.schemas import known_platform_slug
 
 blp = Blueprint("insights_api", __name__, url_prefix="/api/v1/stats", description="How platforms respond")
@@ -77,7 +77,7 @@ def platform_response(group_by: str, **_filters):
     Counts are rounded to the nearest 5 and rates computed from the rounded counts; a group of 1 to 4
     incidents is suppressed (``reported`` null, ``suppressed`` true, every figure null).
     """
-    person = current_user if permissions.is_signed_in(current_user) else THE_PUBLIC
+    person = current_user if permissions.is_signed_in(current_user) else permissions.THE_PUBLIC
     public = not permissions.is_signed_in(current_user)
     rows = stats.responsiveness(person, filters_from_args(), public, group_by)
     return [

@@ -12,12 +12,13 @@ from urllib.parse import urlencode
 from flask import request
 from sqlalchemy import func, select
 
+from app.core import permissions
 from app.core.db import utcnow
 from app.core.links import external_url
 from app.extensions import db
 from app.incidents.models import Incident
 from app.insights import stats
-from app.insights.filters import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
+from app.insights.filters import FILTER_ARGUMENTS, filters_from_args
 from app.platforms.models import Platform
 
 
@@ -35,7 +36,7 @@ def brief_cover(platform: Platform) -> Cover:
     filters.platform = [platform.slug]
     first, last = db.session.execute(
         select(func.min(Incident.first_seen_on), func.max(Incident.first_seen_on)).where(
-            *stats.base_conditions(THE_PUBLIC, filters, public=True)
+            *stats.base_conditions(permissions.THE_PUBLIC, filters, public=True)
         )
     ).one()
     chosen = [(name, value) for name, value in request.args.items(multi=True) if name in (*FILTER_ARGUMENTS, "lang")]

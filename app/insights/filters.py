@@ -1,17 +1,14 @@
 """Which incidents a figure counts, as the request's arguments choose them: read alike by the pages, the evidence
-brief and the API; and the reader public figures are counted for."""
+brief and the API."""
 
 from datetime import date
 
 from flask import request
-from flask_login import AnonymousUserMixin
 
 from app.core.geo import Region
 from app.incidents.vocab import Category
 from app.insights import stats
 
-# Public figures count what anyone may see, even when a member is signed in.
-THE_PUBLIC = AnonymousUserMixin()
 FILTER_ARGUMENTS = ("since", "until", "platform", "country", "region", "category")  # read by filters_from_args
 
 

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import disclosure, pdf
+from app.core import disclosure, pdf, permissions
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.charts import with_image_policy
 from app.core.db import prepare_to_read
@@ -24,7 +24,7 @@ from app.incidents.models import Incident
 from app.incidents.vocab import CATEGORY_LABELS
 from app.insights import figures, stats
 from app.insights.figures import labelled
-from app.insights.filters import FILTER_ARGUMENTS, THE_PUBLIC, filters_from_args
+from app.insights.filters import FILTER_ARGUMENTS, filters_from_args
 from app.insights.report import insights
 from app.platforms.models import Platform
 
@@ -35,7 +35,7 @@ BRIEF = "brief"  # the kind of its stored PDFs
 
 
 def reader(public: bool):
-    return THE_PUBLIC if public else current_user
+    return permissions.THE_PUBLIC if public else current_user
 
 
 def platform_names() -> dict[str, str]:
@@ -213,7 +213,7 @@ def brief_context(slug: str) -> dict:
     platform = db.session.scalar(select(Platform).where(Platform.slug == slug)) or abort(404)
     filters = filters_from_args()
     filters.platform = [platform.slug]
-    data = insights(THE_PUBLIC, filters, True)
+    data = insights(permissions.THE_PUBLIC, filters, True)
     incidents = db.session.scalars(
         select(Incident)
         .where(Incident.platform_id == platform.id, Incident.status == "published", Incident.visibility == "public")

@@ -13,7 +13,7 @@ After any change to a letter's text, status, signatures, supporters, platform or
 
 from flask import current_app, render_template
 from flask_babel import get_locale, get_timezone
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,6 @@ from app.letters.models import Letter, LetterDemand, LetterRevision, Signature, 
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES
 
 KIND = "letter"
-THE_PUBLIC = AnonymousUserMixin()
 _labels = labels_in_reader_language(region_labels=REGION_LABELS, status_labels=LETTER_STATUS_LABELS)
 # The public's copy of a stored PDF, kept in the cache per letters data version (as the public letter page is): a
 # spike of readers is answered without the database or the file store. A larger PDF is read from the store.
@@ -176,7 +175,7 @@ def prerender(letter_id: int) -> None:
     if letter.status not in PUBLIC_STATUSES:
         remove_superseded(letter_id)  # steering's drafts render when asked for
         return
-    visible = permissions.can_see_signatories(THE_PUBLIC, letter)
+    visible = permissions.can_see_signatories(permissions.THE_PUBLIC, letter)
     timezone = current_app.config["DEFAULT_TIMEZONE"]
     for locale in letter.locales:
         params = {"locale": locale, "timezone": timezone, "visible": visible}

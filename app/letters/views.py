@@ -19,7 +19,7 @@ from app.letters import campaign, comparison, services
 from app.letters.forms import SupporterForm
 from app.letters.models import Letter
 from app.letters.preview import preview_png
-from app.letters.printable import THE_PUBLIC, letter_pdf, page_context, printable_html
+from app.letters.printable import letter_pdf, page_context, printable_html
 from app.letters.vocab import LETTER_STATUS_LABELS, PUBLIC_STATUSES, WITHDRAW_QUESTION, LetterStatus
 
 bp = Blueprint("letters", __name__, template_folder="templates", url_prefix="/letters")
@@ -91,10 +91,10 @@ def detail(slug: str):
 def preview(slug: str):
     """The link-preview image of the letter in the language of ``text``, as the public sees it (so 404 for a draft,
     whoever asks); revalidated by its ETag."""
-    letter = services.visible_letter_or_404(THE_PUBLIC, slug)
+    letter = services.visible_letter_or_404(permissions.THE_PUBLIC, slug)
     text = services.text_for(letter, request.args.get("text", letter.original_locale))
     count = None
-    if permissions.can_see_signatories(THE_PUBLIC, letter):
+    if permissions.can_see_signatories(permissions.THE_PUBLIC, letter):
         count = len(services.public_signatories(letter))
     fingerprint, png = preview_png(text.title, text.locale, current_app.config["COALITION_NAME"], count)
     return send_file(io.BytesIO(png), mimetype="image/png", etag=fingerprint, max_age=PREVIEW_MAX_AGE, conditional=True)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from app.core.audit import AuditEntry
 from app.core.db import utcnow
+from app.core.permissions import THE_PUBLIC
 from app.extensions import db
 from app.incidents import facet_counts, search, services
 from app.incidents.models import Incident, IncidentFacetCount
-from app.incidents.public_views import THE_PUBLIC
 from app.incidents.vocab import Category, Status, Visibility
 from app.maintenance import retention
 from tests.incidents.helpers import csv_text, good_row, imported, titles_on
