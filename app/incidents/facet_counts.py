@@ -16,6 +16,7 @@ for each other instead of deadlocking). Writes that bypass the ORM (the benchmar
 
 from collections import Counter
 from dataclasses import replace
+from itertools import batched
 
 from sqlalchemy import String, case, cast, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -38,6 +39,8 @@ FACETS = {
 }
 CATEGORY = "category"
 KEY = ("status", "visibility", "organization_id", "facet", "value")
+# Rows per upsert and incident ids per read: SQLite takes at most 32,766 parameters in a statement.
+BATCH = 2000
 # Session.info key: the facet rows of the incidents a flush writes, as they were before it.
 _BEFORE = "facet_rows_before"
 
@@ -63,8 +66,10 @@ def rows_of(*conditions):
 def _counted(session: Session, incident_ids: set[int]) -> Counter:
     if not incident_ids:
         return Counter()
-    rows = rows_of(Incident.id.in_(incident_ids))
-    return Counter(tuple(row) for row in session.execute(select(rows)))
+    counted = Counter()
+    for ids in batched(sorted(incident_ids), BATCH):
+        counted.update(tuple(row) for row in session.execute(select(rows_of(Incident.id.in_(ids)))))
+    return counted
 
 
 def _written_ids(session: Session, objects) -> set[int]:
@@ -87,19 +92,22 @@ def add_changes(session: Session, _context) -> None:
     if not ids:
         return
     after = _counted(session, ids)
-    deltas = {key: after[key] - before[key] for key in sorted(set(after) | set(before)) if after[key] != before[key]}
+    deltas = {key: after[key] - before[key] for key in set(after) | set(before) if after[key] != before[key]}
     if deltas:
         _add(session, deltas)
 
 
 def _add(session: Session, deltas: dict[tuple, int]) -> None:
-    statement = upsert(IncidentFacetCount, session.get_bind().dialect)
-    statement = statement.values([dict(zip(KEY, key, strict=True), incidents=delta) for key, delta in deltas.items()])
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(KEY), set_={"incidents": IncidentFacetCount.incidents + statement.excluded.incidents}
+    """Add ``deltas`` to the rows, a batch at a time in key order."""
+    for keys in batched(sorted(deltas), BATCH):
+        statement = upsert(IncidentFacetCount, session.get_bind().dialect)
+        statement = statement.values([dict(zip(KEY, key, strict=True), incidents=deltas[key]) for key in keys])
+        session.execute(
+            statement.on_conflict_do_update(
+                index_elements=list(KEY),
+                set_={"incidents": IncidentFacetCount.incidents + statement.excluded.incidents},
+            )
         )
-    )
 
 
 def serves(filters) -> bool:
@@ -145,7 +153,7 @@ def recount() -> int:
         {tuple(row[:-1]): row[-1] for row in db.session.execute(select(*columns, IncidentFacetCount.incidents))}
     )
     right = Counter({tuple(row[:-1]): row[-1] for row in db.session.execute(expected())})
-    wrong = {key: right[key] - held[key] for key in sorted(set(held) | set(right)) if right[key] != held[key]}
+    wrong = {key: right[key] - held[key] for key in set(held) | set(right) if right[key] != held[key]}
     if wrong:
         _add(db.session, wrong)
         db.session.execute(delete(IncidentFacetCount).where(IncidentFacetCount.incidents == 0))

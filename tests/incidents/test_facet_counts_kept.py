@@ -177,6 +177,24 @@ def test_recount_corrects_counts_written_around_the_application(app, cli, person
     assert "were right" in cli("incidents", "recount-facets").output
 
 
+def test_writes_and_recounts_larger_than_a_batch_are_kept_whole(
+    app, cli, monkeypatch, personas, incident_factory, platform_ids
+):
+    monkeypatch.setattr(facet_counts, "BATCH", 3)
+    rng = random.Random(11)
+    for _ in range(5):
+        random_incident(rng, personas, incident_factory, platform_ids)
+    incidents = db.session.scalars(select(Incident)).all()
+    for incident in incidents:
+        incident.country = "BR" if incident.country != "BR" else "KE"
+    db.session.commit()
+    assert_kept_right()
+    db.session.execute(IncidentFacetCount.__table__.delete())
+    db.session.commit()
+    assert "corrected" in cli("incidents", "recount-facets").output
+    assert_kept_right()
+
+
 def test_a_list_shows_counts_of_the_incidents_it_lists_right_after_a_write(login, personas, incident_factory):
     client = login("member_b")
     incidents = [
