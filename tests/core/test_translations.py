@@ -1,4 +1,8 @@
-"""Every shipped locale is complete, and the catalogs are in step with the code."""
+"""Every shipped locale is complete, keeps placeholders, markup and the glossary's terms, and the catalogs are in
+step with the code."""
+
+import re
+import tomllib
 
 import pytest
 from babel.messages.pofile import read_po
@@ -7,6 +11,8 @@ from app.config import DefaultConfig
 from app.core import cli
 
 LOCALES = [code for code in DefaultConfig.SUPPORTED_LOCALES if code != "en"]
+GLOSSARY = tomllib.loads((cli.TRANSLATIONS / "glossary.toml").read_text(encoding="utf-8"))
+TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
 def read_catalog(path):
@@ -42,6 +48,62 @@ def test_placeholders_survive_translation(locale):
     catalog = read_catalog(cli.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
     errors = [(message.id, error) for message in catalog if message.id for error in message.check(catalog)]
     assert errors == []
+
+
+def forms_of(message) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The English (singular and plural) and the translated strings of a message."""
+    ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+    strings = (message.string,) if isinstance(message.string, str) else tuple(message.string)
+    return ids, strings
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_markup_and_plural_forms_survive_translation(locale):
+    catalog = read_catalog(cli.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
+    errors = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids, strings = forms_of(message)
+        if message.pluralizable and len(strings) != catalog.num_plurals:
+            errors.append((ids[0], f"{len(strings)} plural forms, {locale} has {catalog.num_plurals}"))
+        errors += [(ids[0], string) for string in strings if sorted(TAG.findall(string)) != sorted(TAG.findall(ids[0]))]
+    assert errors == []
+
+
+def glossary_of(locale) -> dict:
+    return tomllib.loads((cli.TRANSLATIONS / locale / "glossary.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_glossary_term_has_a_translation(locale):
+    glossary = glossary_of(locale)
+    assert sorted(glossary) == sorted(GLOSSARY)
+    assert all(entry["term"] and entry["forms"] for entry in glossary.values())
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("term", sorted(GLOSSARY))
+def test_glossary_terms_do_not_drift(locale, term):
+    """Every message whose English uses the term uses one of the term's forms in translation."""
+    pattern = re.compile(r"\b(?:" + GLOSSARY[term]["pattern"] + ")", re.IGNORECASE)
+    entry = glossary_of(locale)[term]
+    forms = [form.casefold() for form in entry["forms"]]
+    catalog = read_catalog(cli.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
+    drifted = []
+    for message in catalog:
+        ids, strings = forms_of(message)
+        if not message.id or ids[0] in entry.get("exceptions", ()) or not any(pattern.search(i) for i in ids):
+            continue
+        drifted += [string for string in strings if not any(form in string.casefold() for form in forms)]
+    assert drifted == [], f"{locale} translates '{term}' as {entry['term']}"
+
+
+def test_glossary_patterns_find_their_terms():
+    catalog = read_catalog(cli.TEMPLATE)
+    for term, spec in GLOSSARY.items():
+        pattern = re.compile(r"\b(?:" + spec["pattern"] + ")", re.IGNORECASE)
+        assert any(pattern.search(forms_of(message)[0][0]) for message in catalog if message.id), term
 
 
 def test_template_is_up_to_date_with_the_code(tmp_path):
