@@ -14,13 +14,13 @@ from functools import wraps
 from itertools import count
 
 import pygal
-from flask_babel import format_number, format_percent
 from flask_babel import gettext as _
 from pygal.style import Style
 from pygal_maps_world.maps import World
 
 from app.core import disclosure
 from app.core.geo import country_name
+from app.core.i18n import display_number, display_percent
 from app.core.map_outlines import light_world_map
 
 # A chart is an image: its own styles only, never a script.
@@ -118,7 +118,7 @@ def count_ticks(top: int) -> list[int]:
 
 def count_axis(top: int) -> dict:
     ticks = count_ticks(top)
-    return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": format_number, "show_minor_y_labels": True}
+    return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": display_number, "show_minor_y_labels": True}
 
 
 def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
@@ -129,7 +129,7 @@ def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
     height = 100 + (ROW * len(series) if len(series) > 1 else 0)
     if any(value is None for values in series.values() for value in values):
         config["x_title"] = _(
-            "Figures on fewer than %(num)s incidents are not drawn.", num=format_number(disclosure.MIN_COUNT)
+            "Figures on fewer than %(num)s incidents are not drawn.", num=display_number(disclosure.MIN_COUNT)
         )
         height += 4 * ROW  # the note wraps under a narrow plot
     if kind == "horizontal":
@@ -193,7 +193,7 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
         no_data_text=empty(),
         range=(0, 100),
         y_labels=[0, 50, 100],
-        value_formatter=lambda value: format_percent(value / 100),
+        value_formatter=lambda value: display_percent(value / 100),
         **layout("horizontal", labels, series),
         **COMMON,
     )
@@ -237,5 +237,5 @@ def country_value(code: str, number: int, shown: str | None = None) -> dict:
     return {
         "value": (code.lower(), number),
         "label": name,
-        "tooltip": _("%(country)s: %(count)s", country=name, count=shown or format_number(number)),
+        "tooltip": _("%(country)s: %(count)s", country=name, count=shown or display_number(number)),
     }

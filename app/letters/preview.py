@@ -10,11 +10,11 @@ import hashlib
 import io
 import unicodedata
 
-from flask_babel import force_locale, format_number, ngettext
+from flask_babel import force_locale, ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from app.core.fonts import LOCALE_FONTS, NOTO_SANS
-from app.core.i18n import is_rtl
+from app.core.i18n import display_number, is_rtl
 from app.extensions import cache
 from app.letters.campaign import PREVIEW_SIZE
 
@@ -36,7 +36,7 @@ def preview_png(title: str, locale: str, coalition: str, count: int | None) -> t
     """(fingerprint, PNG) of the preview of a letter titled ``title`` in ``locale``, with ``count`` signatures
     (None while an embargo hides them), from the cache when drawn before."""
     with force_locale(locale):
-        number, label = (format_number(count), count_label(count)) if count is not None else (None, None)
+        number, label = (display_number(count), count_label(count)) if count is not None else (None, None)
     shown = (DRAWING, title, locale, coalition, number, label)
     fingerprint = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
     key = f"letter-preview:{fingerprint}"
