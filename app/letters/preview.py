@@ -117,17 +117,21 @@ def _wrapped(text: str, font: ImageFont.FreeTypeFont) -> list[str]:
 
 def _font(text: str, size: int, locale: str, bold: bool = False) -> ImageFont.FreeTypeFont:
     """The Noto font of the text's script (Pillow has no fallback between fonts): Urdu's Nastaliq for Arabic
-    script in Urdu, Naskh otherwise, Devanagari, else Noto Sans. Pillow finds the file under /usr/share/fonts."""
+    script in Urdu, Naskh otherwise, Devanagari, Bengali, Myanmar, else Noto Sans. Pillow finds the file under
+    /usr/share/fonts."""
     family = LOCALE_FONTS.get(_script_locale(text, locale), NOTO_SANS).family
     return ImageFont.truetype(f"{family.replace(' ', '')}-{'Bold' if bold else 'Regular'}.ttf", size)
 
 
+_SCRIPT_LOCALES = {"DEVANAGARI": "hi", "BENGALI": "bn", "MYANMAR": "my"}
+
+
 def _script_locale(text: str, locale: str) -> str:
-    """A shipped language written in the script of the text's first letter."""
+    """A shipped language written in the script of the text's first letter or digit (a count in Bengali digits)."""
     for char in text:
-        if char.isalpha():
+        if char.isalnum():
             script = unicodedata.name(char, "").split(" ", 1)[0]
             if script == "ARABIC":
                 return "ur" if locale == "ur" else "ar"
-            return "hi" if script == "DEVANAGARI" else "en"
+            return _SCRIPT_LOCALES.get(script, "en")
     return "en"
