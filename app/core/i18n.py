@@ -194,11 +194,17 @@ def digits_table(code: str) -> dict[int, str] | None:
     return str.maketrans("0123456789", "".join(chr(zero + value) for value in range(10)))
 
 
+def _digits_of(locale: Locale | str | None) -> dict[int, str] | None:
+    """``digits_table`` of ``locale``, else of the reader's; None outside any request or job (no locale)."""
+    locale = locale or get_locale()
+    return digits_table(str(locale)) if locale else None
+
+
 def native_digits(text: str, locale: Locale | str | None = None) -> str:
     """``text`` with 0-9 written in the digits of the locale's (the reader's by default) default numbering system.
     Babel formats numbers and dates with the locale's symbols but always with 0-9: whatever shows people a
     number passes through here, never a machine format (CSV, ICS, JSON, URLs, form values, ISO dates)."""
-    table = digits_table(str(locale or get_locale()))
+    table = _digits_of(locale)
     return text.translate(table) if table else text
 
 
@@ -222,7 +228,7 @@ _WHOLE_NUMBER = re.compile(r"(?<!%)%\((\w+)\)d")
 def interpolate(message: str, variables: dict, locale: Locale | str | None = None) -> str:
     """``message % variables``, whole numbers (a count given to ``ngettext``, ``_("%(done)d of %(total)d")``)
     written in the locale's (the reader's by default) digits."""
-    table = digits_table(str(locale or get_locale()))
+    table = _digits_of(locale)
     if table is None:
         return message % variables
     as_text = {
