@@ -1,9 +1,9 @@
 """A letter's link-preview image (``og:image``, Twitter's large card): a 1200x630 PNG with the coalition's mark and
 name, the letter's title and its signature count, in the language of the text it shows.
 
-Pillow draws it with the Noto fonts PDFs use (``app.core.fonts``); its Raqm layout engine shapes Arabic, Urdu and
-Devanagari. Drawing takes tens of milliseconds, so the PNG is kept in the cache under a fingerprint of exactly what
-it shows, which is also its ETag: a new signature or a new title draws a new image, nothing else does.
+Pillow draws it with the Noto fonts PDFs use (``app.core.fonts``); its Raqm layout engine shapes Arabic, Urdu,
+Devanagari, Bengali and Burmese. Drawing takes tens of milliseconds, so the PNG is kept in the cache under a fingerprint
+of exactly what it shows, which is also its ETag: a new signature or a new title draws a new image, nothing else does.
 """
 
 import hashlib
