@@ -73,6 +73,12 @@ def _converted(value: Text) -> Text:
     return [to_unicode(item) for item in value] if isinstance(value, list) else to_unicode(value)
 
 
+def column_lengths(model, names) -> dict[str, int]:
+    """The length of each of ``model``'s columns ``names`` that has one, as ``convert_fields`` takes ``limits``."""
+    columns = model.__table__.columns
+    return {name: columns[name].type.length for name in names if getattr(columns[name].type, "length", None)}
+
+
 @dataclass(frozen=True)
 class Converted:
     """Text fields after ``convert_fields``."""
@@ -83,18 +89,27 @@ class Converted:
 
 
 def convert_fields(
-    values: Mapping[str, Text], previous: Mapping[str, Text] | None = None, kept: Mapping[str, Text] | None = None
+    values: Mapping[str, Text],
+    previous: Mapping[str, Text] | None = None,
+    kept: Mapping[str, Text] | None = None,
+    limits: Mapping[str, int] | None = None,
 ) -> Converted:
     """Convert each field of ``values`` (a text, a list of texts or None) typed in Zawgyi.
 
     ``previous`` are the record's values before this save and ``kept`` the originals it keeps: a field saved
     unchanged (as the form shows it, converted) keeps its original; a field typed anew loses it, as the original
-    no longer matches the text.
+    no longer matches the text. ``limits`` are the lengths of the columns that have one: Unicode spells a few
+    Zawgyi letters with more characters, and a text checked against the limit as typed that no longer fits once
+    converted is left as typed rather than refused by the database.
     """
-    previous, kept = previous or {}, kept or {}
+    previous, kept, limits = previous or {}, kept or {}, limits or {}
     result, originals, converted_now = {}, {}, []
     for name, value in values.items():
-        if is_zawgyi(_joined(value)) and (unicode := _converted(value)) != value:
+        if (
+            is_zawgyi(_joined(value))
+            and (unicode := _converted(value)) != value
+            and len(unicode) <= limits.get(name, len(unicode))
+        ):
             result[name], originals[name] = unicode, value
             converted_now.append(name)
         else:

@@ -136,13 +136,17 @@ def incident_data_class(editable=fields.EDITABLE) -> type:
 IncidentData = incident_data_class()
 
 
+# The lengths of the free-text columns that have one (app/core/burmese.py converts within them).
+TEXT_LIMITS = burmese.column_lengths(Incident, fields.FREE_TEXT)
+
+
 def _apply(incident: Incident, data: IncidentData) -> list[str]:
     """Write what was typed on the incident, the text typed in Zawgyi converted to Unicode and its original kept
     (``app.core.burmese``); returns the fields converted now."""
     typed = {field.name: getattr(data, field.name) for field in fields.EDITABLE}
     previous = {name: getattr(incident, name) for name in fields.FREE_TEXT} if incident.id else {}
     texts = burmese.convert_fields(
-        {name: typed[name] for name in fields.FREE_TEXT}, previous, incident.zawgyi_originals
+        {name: typed[name] for name in fields.FREE_TEXT}, previous, incident.zawgyi_originals, TEXT_LIMITS
     )
     for field in fields.EDITABLE:
         setattr(incident, field.model_attribute, texts.values.get(field.name, typed[field.name]))

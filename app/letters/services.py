@@ -106,6 +106,9 @@ def create_letter(
 
 
 ADDRESSEE = ("addressee_name", "addressee_title", "addressee_address")
+# The lengths of the columns Burmese is converted within (app/core/burmese.py).
+ADDRESSEE_LIMITS = burmese.column_lengths(Letter, ADDRESSEE)
+TEXT_LIMITS = burmese.column_lengths(LetterRevision, ("title", "body"))
 
 
 def _addressee_of(values: dict) -> dict:
@@ -117,7 +120,7 @@ def _set_addressee(letter: Letter, values: dict) -> list[str]:
     the fields converted now."""
     previous = {name: getattr(letter, name) for name in values}
     kept = {name: text for name, text in (letter.zawgyi_originals or {}).items() if name not in values}
-    texts = burmese.convert_fields(values, previous, letter.zawgyi_originals)
+    texts = burmese.convert_fields(values, previous, letter.zawgyi_originals, ADDRESSEE_LIMITS)
     for name, value in texts.values.items():
         setattr(letter, name, value)
     letter.zawgyi_originals = (kept | texts.originals) or None
@@ -133,7 +136,7 @@ def _add_revision(
     is_original = locale == letter.original_locale
     typed = {"title": title.strip(), "body": body, "demands": [demand.strip() for demand in demands if demand.strip()]}
     before = {"title": previous.title, "body": previous.body, "demands": previous.demands} if previous else {}
-    texts = burmese.convert_fields(typed, before, previous.zawgyi_originals if previous else None)
+    texts = burmese.convert_fields(typed, before, previous.zawgyi_originals if previous else None, TEXT_LIMITS)
     text = texts.values
     revision = LetterRevision(
         letter_id=letter.id,

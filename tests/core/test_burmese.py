@@ -96,3 +96,12 @@ def test_a_field_typed_in_zawgyi_again_replaces_its_original():
     converted = burmese.convert_fields({"title": INSPECTED_ZAWGYI}, previous, kept)
     assert converted.values == {"title": INSPECTED_UNICODE} and converted.originals == {"title": INSPECTED_ZAWGYI}
     assert converted.fields == ["title"]
+
+
+def test_a_text_that_no_longer_fits_its_column_once_converted_is_left_as_typed():
+    """Unicode spells Zawgyi's kinzi (one character) with three: the database would refuse the longer text."""
+    assert len(MIXED_UNICODE) > len(MIXED_ZAWGYI)
+    converted = burmese.convert_fields({"title": MIXED_ZAWGYI}, limits={"title": len(MIXED_ZAWGYI)})
+    assert converted == burmese.Converted({"title": MIXED_ZAWGYI})
+    fits = burmese.convert_fields({"title": MIXED_ZAWGYI}, limits={"title": len(MIXED_UNICODE)})
+    assert fits.values == {"title": MIXED_UNICODE}
