@@ -100,7 +100,7 @@ def create_letter(
     addressee = _set_addressee(letter, {"addressee_name": addressee_name} | _addressee_of(details))
     db.session.add(letter)
     db.session.flush()
-    revision, converted = _add_revision(actor, letter, original_locale, title, body, demands, material=True)
+    _, converted = _add_revision(actor, letter, original_locale, title, body, demands, material=True)
     audit.record("letter_created", target=letter, actor=actor, zawgyi_converted=(addressee + converted) or None)
     return letter
 
