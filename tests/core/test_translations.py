@@ -5,6 +5,7 @@ import re
 import tomllib
 
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 
 from app.config import DefaultConfig
@@ -13,6 +14,12 @@ from app.core import cli
 LOCALES = [code for code in DefaultConfig.SUPPORTED_LOCALES if code != "en"]
 GLOSSARY = tomllib.loads((cli.TRANSLATIONS / "glossary.toml").read_text(encoding="utf-8"))
 TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Locales whose CLDR default numbering system is not 0-9 (Bengali, Burmese): their messages count in their digits.
+NATIVE_DIGIT_LOCALES = [code for code in LOCALES if Locale.parse(code).default_numbering_system != "latn"]
+# Tokens that keep 0-9 in every script, as written elsewhere: names of standards and file formats, a reference
+# people look up as printed, and the date and time format people type into the meeting forms.
+TECHNICAL_TOKENS = ("SHA-256", "ISO 639", "MP4", "INC-2026-000123", "2026-12-03 15:00", "2026-12-16 15:00")
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-z%]")
 
 
 def read_catalog(path):
@@ -117,3 +124,21 @@ def test_template_is_up_to_date_with_the_code(tmp_path):
 def test_every_supported_locale_ships_a_catalog():
     for locale in LOCALES:
         assert (cli.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").exists()
+
+
+def prose_of(string: str) -> str:
+    """A translation without its placeholders and technical tokens."""
+    prose = PLACEHOLDER.sub("", string)
+    for token in TECHNICAL_TOKENS:
+        prose = prose.replace(token, "")
+    return prose
+
+
+@pytest.mark.parametrize("locale", NATIVE_DIGIT_LOCALES)
+def test_prose_numbers_are_written_in_the_locales_digits(locale):
+    """A number in a message's words ("95% interval", "at most 10 MB") is written as the rest of the page writes
+    numbers; placeholders and TECHNICAL_TOKENS keep 0-9."""
+    catalog = read_catalog(cli.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po")
+    strings = [string for message in catalog if message.id for string in forms_of(message)[1]]
+    latin = [string for string in strings if re.search("[0-9]", prose_of(string))]
+    assert latin == [], f"{locale}: write these numbers in {locale}'s digits"
