@@ -1,9 +1,12 @@
-"""Screenshots of the main pages in English, Arabic, Urdu, Bengali and Burmese, for the README.
+"""Screenshots of the main pages in English, Arabic, Urdu, Bengali and Burmese, for the README; and of the PDFs
+and charts in Urdu, Hindi, Bengali and Burmese, whose text the server or the reader's system fonts shape, not the
+page's web fonts (docs/languages.md).
 
 They go to a folder of the test run; ``UPDATE_SCREENSHOTS=1`` writes them to docs/screenshots/ instead, so a test
 run leaves the checkout as it found it."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +23,17 @@ PAGES = {
 }
 # The public face as a desktop and a phone show it (the phone's first screen only).
 SCREENS = {"desktop": {"width": 1200, "height": 800}, "phone": {"width": 390, "height": 844}}
+SCRIPT_LOCALES = ["ur", "hi", "bn", "my"]
+# Page 1 of an A4 PDF fills Chromium's PDF viewer at this size, its toolbar hidden and the page fitted.
+PDF_VIEW = {"width": 840, "height": 1188}
+PDF_WAIT_SECONDS = 60  # the app's job worker renders a PDF the first time it is asked for (202 until then)
 
 
 @pytest.mark.parametrize("locale", ["en", "ar", "ur", "bn", "my"])
 @pytest.mark.parametrize("screen", SCREENS)
 def test_public_pages_are_captured(page, live_server, screen, locale, tmp_path):
     """docs/screenshots/<page>-<locale>.png (desktop) and <page>-<locale>-phone.png, for the README and docs."""
-    shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = shots_folder(tmp_path)
     letter = demo_letter(live_server)
     page.set_viewport_size(SCREENS[screen])
     suffix = "" if screen == "desktop" else "-phone"
@@ -37,6 +43,13 @@ def test_public_pages_are_captured(page, live_server, screen, locale, tmp_path):
         target = shots / f"{name}-{locale}{suffix}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 5000
+
+
+def shots_folder(tmp_path: Path) -> Path:
+    """docs/screenshots/ with UPDATE_SCREENSHOTS=1, else the test's own folder."""
+    shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
+    return shots
 
 
 def demo_letter(live_server) -> str:
@@ -58,10 +71,64 @@ def demo_letter(live_server) -> str:
 def test_each_roles_workspace_is_captured(visit, who, locale, tmp_path):
     """The home a signed-in person gets, for docs/features.md (the signatory's with the demo's second letter to
     sign)."""
-    shots = DOCS_SHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    shots = shots_folder(tmp_path)
     you = visit(who)
     you.page.set_viewport_size({"width": 1200, "height": 900})
     you.goto("/", locale)
     target = shots / f"workspace-{who}-{locale}.png"
     you.page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 5000
+
+
+@pytest.mark.parametrize("locale", SCRIPT_LOCALES)
+def test_pdfs_are_captured(browser, live_server, signed_in_state, locale, tmp_path):
+    """docs/screenshots/pdf-letter-<locale>.png and pdf-brief-<locale>.png: page 1 of the demo letter's PDF and of
+    Facebook's evidence brief as the app serves them to a member, drawn by Chromium's PDF viewer."""
+    shots = shots_folder(tmp_path)
+    context = browser.new_context(storage_state=signed_in_state("member"), viewport=PDF_VIEW)
+    try:
+        page = context.new_page()
+        paths = {"letter": f"/letters/{demo_letter(live_server)}.pdf", "brief": "/insights/brief/facebook.pdf"}
+        for name, path in paths.items():
+            served = tmp_path / f"{name}-{locale}.pdf"
+            served.write_bytes(served_pdf(context, f"{live_server['url']}{path}?lang={locale}"))
+            page.goto(f"{served.as_uri()}#toolbar=0&view=Fit")
+            target = shots / f"pdf-{name}-{locale}.png"
+            target.write_bytes(settled_screenshot(page))
+            assert target.stat().st_size > 20000, "page 1 is drawn, not blank"
+    finally:
+        context.close()
+
+
+def served_pdf(context, url: str) -> bytes:
+    """The PDF at ``url``, asked for again while the app answers 202 (being rendered)."""
+    deadline = time.monotonic() + PDF_WAIT_SECONDS
+    response = context.request.get(url)
+    while response.status == 202 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        response = context.request.get(url)
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    return response.body()
+
+
+def settled_screenshot(page, tries: int = 40) -> bytes:
+    """A screenshot once two in a row are the same: the PDF viewer draws its pages after the load event, in a
+    frame of its own that the page cannot wait for."""
+    previous = None
+    for _ in range(tries):
+        page.wait_for_timeout(250)
+        shot = page.screenshot()
+        if shot == previous:
+            return shot
+        previous = shot
+    raise AssertionError("the PDF viewer never settled")
+
+
+@pytest.mark.parametrize("locale", SCRIPT_LOCALES)
+@pytest.mark.parametrize("chart", ["by_language", "language_gap"])
+def test_charts_are_captured(page, live_server, chart, locale, tmp_path):
+    """docs/screenshots/chart-<chart>-<locale>.png: a public Insights chart as Chromium draws its SVG."""
+    target = shots_folder(tmp_path) / f"chart-{chart}-{locale}.png"
+    page.goto(f"{live_server['url']}/public/insights/charts/{chart}.svg?lang={locale}")
+    page.locator("svg").first.screenshot(path=str(target))
     assert target.stat().st_size > 5000
