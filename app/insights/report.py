@@ -6,6 +6,8 @@ and responsiveness rows protect themselves (``stats.Rate``, ``Responsiveness.sho
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
+
 from app.core import disclosure, permissions, versions
 from app.extensions import cache
 from app.incidents.services import DATA_VERSION
@@ -54,6 +56,13 @@ def scope_of(person, public: bool) -> str:
 # The shape of the cached figures: a new shape never reads what an older release cached (a shared cache such as
 # Redis outlives a deployment). 2: platforms named by slug.
 CACHED_SHAPE = 2
+
+
+def body_key(person, public: bool, query: str) -> str:
+    """The cache key of the Insights page's body (``views.render_page``): what its figures depend on, the
+    reader's language, and its filters as a query string."""
+    version, _changed = versions.current(DATA_VERSION)
+    return f"insights-body:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{get_locale()}:{query}"
 
 
 def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
