@@ -14,6 +14,9 @@ from app.incidents.services import DATA_VERSION
 from app.insights import stats
 
 ENGLISH = "en"
+# Rows of a long table drawn on the page (responsiveness, the language gap): the most telling first, all of them
+# in the table's CSV. Hundreds of platform and language pairs make a page no one reads on a phone.
+TABLE_ROWS = 50
 
 
 @dataclass
@@ -99,6 +102,12 @@ def compute(person, filters: stats.StatsFilters, public: bool) -> Insights:
         powerful_gap=stats.responsiveness(person, filters, public, "platform_prominence"),
         total=disclosure.protect(sum(number for _key, number in by_platform)),
     )
+
+
+def most_reported(rows: list[stats.Responsiveness]) -> list[stats.Responsiveness]:
+    """The ``TABLE_ROWS`` rows with the most reports, by their protected counts: the order tells apart no counts
+    that protection made equal."""
+    return sorted(rows, key=lambda row: (-(row.shown_reported or 0), row.key))[:TABLE_ROWS]
 
 
 def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:

@@ -79,6 +79,8 @@ def body_context(person, public: bool, query: str) -> dict:
         query=query,
         min_count=disclosure.MIN_COUNT,
         rounding_base=disclosure.ROUNDING_BASE,
+        responsiveness_rows=report.most_reported(data.responsiveness),
+        table_rows=report.TABLE_ROWS,
     )
 
 

@@ -430,3 +430,20 @@ def test_the_page_body_is_drawn_once_per_data_version_language_and_filters(login
     assert len(drawn) == 3
     client.get("/insights/?lang=fr")
     assert len(drawn) == 4
+
+
+def test_long_tables_show_the_most_reported_rows_and_the_csv_holds_them_all(client, reported, monkeypatch):
+    from app.insights import report
+
+    monkeypatch.setattr(report, "TABLE_ROWS", 2)
+    for language, reports in (("sw", 5), ("ar", 10), ("fr", 5), ("en", 15)):
+        for _ in range(reports):
+            reported("removed", language=language)
+    body = client.get("/public/insights/").get_data(as_text=True)
+    table = section(body, "responsiveness-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert table.count("<tr>") == 2 and "English" in table and "Arabic" in table  # most reported first
+    assert "The 2 pairs of platform and language with the most reports are shown, of 4." in body
+    gaps = section(body, "gap-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert gaps.count("<tr>") == 2 and "The 2 widest gaps are shown, of 3;" in body
+    rows = csv_rows(client.get("/public/insights/data/responsiveness.csv"))
+    assert len(rows) == 1 + 4
