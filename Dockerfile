@@ -28,8 +28,8 @@ RUN SECRET_KEY=catalogs-only flask --app wsgi translate compile \
 FROM python:3.12-slim-bookworm
 
 # Pango and HarfBuzz for WeasyPrint's PDFs; a font for every shipped language's script (fonts-noto-core carries
-# Noto Sans, Naskh Arabic, Nastaliq Urdu, Sans Devanagari and Sans Myanmar: app/core/fonts.py); ffmpeg for videos'
-# display copies (FFMPEG); pg_dump and pg_restore of the PostgreSQL server's version (16, from the PostgreSQL
+# Noto Sans, Naskh Arabic, Nastaliq Urdu, Sans Devanagari, Sans Bengali and Sans Myanmar: app/core/fonts.py); ffmpeg
+# for videos' display copies (FFMPEG); pg_dump and pg_restore of the PostgreSQL server's version (16, from the PostgreSQL
 # project's repository, whose key Debian's postgresql-common ships) for `backup` and `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \

@@ -118,13 +118,16 @@ def _register_request_hooks(app: Flask) -> None:
     app.jinja_env.filters["numberformat"] = i18n.format_number
     app.jinja_env.filters["count"] = disclosure.format_count
     app.jinja_env.filters["dateformat"] = i18n.format_date
+    for name in ("datetimeformat", "timeformat", "percentformat", "filesizeformat"):
+        app.jinja_env.filters[name] = i18n.in_native_digits(app.jinja_env.filters[name])
     app.jinja_env.filters["bdi"] = i18n.isolated
-    app.jinja_env.install_gettext_callables(
+    # Jinja's "newstyle" gettext (variables as keywords, always formatted), whole numbers in the reader's digits.
+    app.jinja_env.newstyle_gettext = True
+    app.jinja_env.globals.update(
         gettext=i18n.template_gettext,
         ngettext=i18n.template_ngettext,
         pgettext=i18n.template_pgettext,
         npgettext=i18n.template_npgettext,
-        newstyle=True,
     )
     app.jinja_env.globals["country_name"] = geo.country_name
     app.jinja_env.globals["locale_name"] = i18n.locale_name

@@ -247,7 +247,7 @@ class DefaultConfig:
     SQLITE_BUSY_TIMEOUT_MS = 30000
     DEFAULT_LOCALE = "en"
     DEFAULT_TIMEZONE = "UTC"
-    SUPPORTED_LOCALES = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw")
+    SUPPORTED_LOCALES = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw", "bn", "my", "id", "de")
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     SERVER_NAME: str | None = None
     PREFERRED_URL_SCHEME = "http"

@@ -1,6 +1,5 @@
 """Extension objects, created here and bound to the app in ``create_app``."""
 
-from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -10,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from app.core.db import Base
+from app.core.i18n import Babel
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.incidents.models import Incident
 from app.insights import figures, stats, views
 from app.insights.report import compute
-from app.letters.models import Letter, Signature
+from app.letters.models import Letter, LetterRevision, Signature
 from app.organizations.models import Organization
 from app.platforms.models import Platform
 from tests.incidents.test_public_map import country_titles
@@ -98,3 +98,21 @@ def test_the_demo_archive_gives_every_public_chart_and_the_map_figures_of_5_or_m
     titles = country_titles(client.get("/public/incidents/map.svg").get_data(as_text=True))
     assert {"in", "mm", "ng", "ke", "ba", "br", "gb"} <= set(titles)
     assert [title for title in titles.values() if "fewer than" in title] == []
+
+
+def test_the_main_demo_letter_is_translated_in_full_into_bengali_and_burmese(app, client, monkeypatch):
+    """Saved whether or not the languages are supported yet; once they are, the letter's page has their tabs."""
+    app.test_cli_runner().invoke(args=["demo", "load"])
+    letter = db.session.scalar(select(Letter).join(LetterRevision).where(LetterRevision.title == data.LETTER["title"]))
+    for locale, text in data.LETTER["translations"].items():
+        revision = letter.latest(locale)
+        assert (revision.title, revision.body, revision.demands) == (text["title"], text["body"], text["demands"])
+        assert len(revision.demands) == len(data.LETTER["demands"]) and revision.translates_number == 1
+        assert revision.zawgyi_originals is None, "the demo's Burmese is Unicode"
+    supported = app.config["SUPPORTED_LOCALES"]
+    monkeypatch.setitem(app.config, "SUPPORTED_LOCALES", [*supported, *({"bn", "my"} - set(supported))])
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    for locale in ("bn", "my"):
+        assert f'?text={locale}" hreflang="{locale}"' in page
+    burmese = client.get(f"/letters/{letter.slug}?text=my").get_data(as_text=True)
+    assert data.LETTER["translations"]["my"]["demands"][0] in burmese

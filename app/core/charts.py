@@ -10,17 +10,18 @@ a month axis labels only a handful of months.
 """
 
 import math
-from functools import wraps
+from functools import cache, wraps
 from itertools import count
 
 import pygal
-from flask_babel import format_number, format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from pygal.style import Style
 from pygal_maps_world.maps import World
 
-from app.core import disclosure
+from app.core import disclosure, fonts
 from app.core.geo import country_name
+from app.core.i18n import display_number, display_percent
 from app.core.map_outlines import light_world_map
 
 # A chart is an image: its own styles only, never a script.
@@ -30,13 +31,12 @@ WIDTH = 600
 FONT = 20
 ROW = 30  # the height of one legend line
 BAR = 26  # the thickness of one horizontal bar
-STYLE = Style(
+STYLE = dict(
     background="white",
     plot_background="white",
     foreground="#1d2430",
     foreground_strong="#1d2430",
     foreground_subtle="#4d5766",
-    font_family="DejaVu Sans, Noto Sans, sans-serif",
     label_font_size=FONT,
     major_label_font_size=FONT,
     title_font_size=FONT + 2,
@@ -62,7 +62,6 @@ STYLE = Style(
 # truncate_label cuts only what it draws, not what it measures, so the labels are cut before pygal sees them.
 LABEL_CHARS = 32
 COMMON = {
-    "style": STYLE,
     "js": [],
     "disable_xml_declaration": True,
     "width": WIDTH,
@@ -102,7 +101,16 @@ def without_scripts(root):
     return root
 
 
+@cache
+def style(locale: str) -> Style:
+    """The charts' style for a reader of ``locale``: the fonts PDFs use, the locale's own first for its script
+    (Nastaliq for Urdu labels). A chart is an <img>, which sees no web font: it draws with the reader's system
+    fonts, which name these families when installed."""
+    return Style(**STYLE, font_family=", ".join(f"'{family}'" for family in fonts.families(locale)) + ", sans-serif")
+
+
 def render(chart) -> str:
+    chart.style = style(str(get_locale()))
     chart.add_xml_filter(without_scripts)
     return chart.render(is_unicode=True)
 
@@ -118,7 +126,7 @@ def count_ticks(top: int) -> list[int]:
 
 def count_axis(top: int) -> dict:
     ticks = count_ticks(top)
-    return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": format_number, "show_minor_y_labels": True}
+    return {"y_labels": ticks, "range": (0, ticks[-1]), "value_formatter": display_number, "show_minor_y_labels": True}
 
 
 def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
@@ -129,7 +137,7 @@ def layout(kind: str, labels: list[str], series: dict[str, list]) -> dict:
     height = 100 + (ROW * len(series) if len(series) > 1 else 0)
     if any(value is None for values in series.values() for value in values):
         config["x_title"] = _(
-            "Figures on fewer than %(num)s incidents are not drawn.", num=format_number(disclosure.MIN_COUNT)
+            "Figures on fewer than %(num)s incidents are not drawn.", num=display_number(disclosure.MIN_COUNT)
         )
         height += 4 * ROW  # the note wraps under a narrow plot
     if kind == "horizontal":
@@ -193,7 +201,7 @@ def rate_chart(title: str, labels: list[str], series: dict[str, list]) -> str:
         no_data_text=empty(),
         range=(0, 100),
         y_labels=[0, 50, 100],
-        value_formatter=lambda value: format_percent(value / 100),
+        value_formatter=lambda value: display_percent(value / 100),
         **layout("horizontal", labels, series),
         **COMMON,
     )
@@ -237,5 +245,5 @@ def country_value(code: str, number: int, shown: str | None = None) -> dict:
     return {
         "value": (code.lower(), number),
         "label": name,
-        "tooltip": _("%(country)s: %(count)s", country=name, count=shown or format_number(number)),
+        "tooltip": _("%(country)s: %(count)s", country=name, count=shown or display_number(number)),
     }

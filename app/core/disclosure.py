@@ -12,7 +12,6 @@ one to four that were hidden. A rate is computed from the rounded counts, so it 
 SECURITY.md states the rule and what it leaves open.
 """
 
-from flask_babel import format_number
 from flask_babel import gettext as _
 from jinja2 import pass_context
 
@@ -38,15 +37,16 @@ def counts_shown_as(shown: int) -> range:
     return range(max(shown - half, MIN_COUNT), shown + half + 1)
 
 
-def fewer_than() -> str:
-    """What a suppressed count reads, in the reader's language and number format."""
-    return _("fewer than %(num)s", num=format_number(MIN_COUNT))
+def fewer_than(*, in_data: bool = False) -> str:
+    """What a suppressed count reads, in the reader's language and digits; ``in_data`` (a CSV cell), its number
+    in 0-9 as the rest of the data."""
+    return _("fewer than %(num)s", num=str(MIN_COUNT) if in_data else i18n.display_number(MIN_COUNT))
 
 
 def shown(number: int | None) -> str | int:
     """A count for a CSV cell: the protected number, or the words for a suppressed one."""
     protected = protect(number)
-    return fewer_than() if protected is None else protected
+    return fewer_than(in_data=True) if protected is None else protected
 
 
 @pass_context

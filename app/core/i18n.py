@@ -5,10 +5,12 @@ cookie), else that cookie, else ``Accept-Language``, else the default.
 Time zone: the person's preference, else the ``tz`` cookie the browser sets, else the default.
 """
 
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache, wraps
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -153,15 +155,115 @@ def remember_locale(response):
     return response
 
 
+# Where CLDR's name for a language in itself is not what its speakers look for in a language menu: CLDR calls
+# Indonesian "Indonesia" (the country's name too), its speakers and every switcher say "Bahasa Indonesia".
+_OWN_NAMES = {"id": "Bahasa Indonesia"}
+
+
 @cache
 def locale_name(code: str) -> str:
     """A language's name in that language, as the switcher shows it."""
-    return Locale.parse(code).get_display_name(code)
+    return _OWN_NAMES.get(code) or Locale.parse(code).get_display_name(code)
 
 
 @cache
 def is_rtl(code: str) -> bool:
     return Locale.parse(code).character_order == "right-to-left"
+
+
+# The Unicode names of the digits of CLDR's numbering systems that a locale may default to (``latn`` needs none):
+# Bengali (bn) writes ০১২, Burmese (my) ၀၁၂. Babel knows which system a locale uses, not its digits.
+_DIGIT_NAMES = {
+    "arab": "ARABIC-INDIC",
+    "arabext": "EXTENDED ARABIC-INDIC",
+    "beng": "BENGALI",
+    "deva": "DEVANAGARI",
+    "mymr": "MYANMAR",
+}
+
+
+@cache
+def digits_table(code: str) -> dict[int, str] | None:
+    """A ``str.translate`` table from 0-9 to the digits of the locale's default numbering system, None when it
+    writes 0-9. Raises KeyError for a numbering system ``_DIGIT_NAMES`` does not name (a test checks every shipped
+    locale)."""
+    system = Locale.parse(code).default_numbering_system
+    if system == "latn":
+        return None
+    zero = ord(unicodedata.lookup(f"{_DIGIT_NAMES[system]} DIGIT ZERO"))
+    return str.maketrans("0123456789", "".join(chr(zero + value) for value in range(10)))
+
+
+def _digits_of(locale: Locale | str | None) -> dict[int, str] | None:
+    """``digits_table`` of ``locale``, else of the reader's; None outside any request or job (no locale)."""
+    locale = locale or get_locale()
+    return digits_table(str(locale)) if locale else None
+
+
+def native_digits(text: str, locale: Locale | str | None = None) -> str:
+    """``text`` with 0-9 written in the digits of the locale's (the reader's by default) default numbering system.
+    Babel formats numbers and dates with the locale's symbols but always with 0-9: whatever shows people a
+    number passes through here, never a machine format (CSV, ICS, JSON, URLs, form values, ISO dates)."""
+    table = _digits_of(locale)
+    return text.translate(table) if table else text
+
+
+def in_native_digits(formatter: Callable[..., str]) -> Callable[..., str]:
+    """A Flask-Babel formatter (``format_datetime``…) whose result is written in the reader's digits."""
+
+    @wraps(formatter)
+    def formatted(*args, **kwargs) -> str:
+        return native_digits(formatter(*args, **kwargs))
+
+    return formatted
+
+
+display_number = in_native_digits(flask_babel.format_number)
+display_percent = in_native_digits(flask_babel.format_percent)
+
+# ``%(name)d`` in a message: a whole number, written in the reader's digits it becomes text (``%(name)s``).
+_WHOLE_NUMBER = re.compile(r"(?<!%)%\((\w+)\)d")
+
+
+def interpolate(message: str, variables: dict, locale: Locale | str | None = None) -> str:
+    """``message % variables``, whole numbers (a count given to ``ngettext``, ``_("%(done)d of %(total)d")``)
+    written in the locale's (the reader's by default) digits."""
+    table = _digits_of(locale)
+    if table is None:
+        return message % variables
+    as_text = {
+        name: str(value).translate(table) if isinstance(value, int) and not isinstance(value, bool) else value
+        for name, value in variables.items()
+    }
+    return type(message)(_WHOLE_NUMBER.sub(r"%(\1)s", str(message))) % as_text
+
+
+class Domain(flask_babel.Domain):
+    """Flask-Babel's messages for code (``gettext``, ``ngettext``…), with whole numbers in the reader's digits."""
+
+    def gettext(self, string, **variables):
+        message = self.get_translations().ugettext(string)
+        return interpolate(message, variables) if variables else message
+
+    def ngettext(self, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return interpolate(self.get_translations().ungettext(singular, plural, num), variables)
+
+    def pgettext(self, context, string, **variables):
+        message = self.get_translations().upgettext(context, string)
+        return interpolate(message, variables) if variables else message
+
+    def npgettext(self, context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return interpolate(self.get_translations().unpgettext(context, singular, plural, num), variables)
+
+
+class Babel(flask_babel.Babel):
+    """Flask-Babel, its messages from ``Domain``."""
+
+    @cached_property
+    def domain_instance(self):
+        return Domain(domain=self.domain)
 
 
 def _page_arguments() -> dict:
@@ -247,24 +349,32 @@ def _render_catalog(context):
     return context.get(RENDER_CATALOG) or get_translations()
 
 
-@pass_context
-def template_gettext(context, message: str) -> str:
-    return _render_catalog(context).ugettext(message)
+def _template_message(context, message: str, variables: dict) -> str:
+    """What Jinja's "newstyle" gettext does (escape the variables, always format), with ``interpolate``'s
+    digits."""
+    return interpolate(Markup(message) if context.eval_ctx.autoescape else message, variables, _render_locale(context))
 
 
 @pass_context
-def template_ngettext(context, singular: str, plural: str, number: int) -> str:
-    return _render_catalog(context).ungettext(singular, plural, number)
+def template_gettext(context, message: str, **variables) -> str:
+    return _template_message(context, _render_catalog(context).ugettext(message), variables)
 
 
 @pass_context
-def template_pgettext(context, message_context: str, message: str) -> str:
-    return _render_catalog(context).upgettext(message_context, message)
+def template_ngettext(context, singular: str, plural: str, number: int, **variables) -> str:
+    message = _render_catalog(context).ungettext(singular, plural, number)
+    return _template_message(context, message, {"num": number} | variables)
 
 
 @pass_context
-def template_npgettext(context, message_context: str, singular: str, plural: str, number: int) -> str:
-    return _render_catalog(context).unpgettext(message_context, singular, plural, number)
+def template_pgettext(context, message_context: str, message: str, **variables) -> str:
+    return _template_message(context, _render_catalog(context).upgettext(message_context, message), variables)
+
+
+@pass_context
+def template_npgettext(context, message_context: str, singular: str, plural: str, number: int, **variables) -> str:
+    message = _render_catalog(context).unpgettext(message_context, singular, plural, number)
+    return _template_message(context, message, {"num": number} | variables)
 
 
 def isolated(text) -> Markup:
@@ -276,32 +386,32 @@ def isolated(text) -> Markup:
 
 @pass_context
 def format_number(context, number) -> str:
-    """Flask-Babel's ``numberformat``, remembered for whole numbers: a page of counts formats hundreds."""
+    """Flask-Babel's ``numberformat`` in the page's digits, remembered for whole numbers: a page of counts
+    formats hundreds."""
     if isinstance(number, int):
         return _whole_number(number, _render_locale(context))
-    return flask_babel.format_number(number)
+    return display_number(number)
 
 
 @lru_cache(maxsize=8192)
 def _whole_number(number: int, locale: Locale) -> str:
-    return numbers.format_decimal(number, locale=locale)
+    return native_digits(numbers.format_decimal(number, locale=locale), locale)
 
 
 @pass_context
 def format_date(context, value, format: str | None = None) -> str:
-    """Flask-Babel's ``dateformat``, remembered for days (no time, so no time zone): lists show one per row."""
+    """Flask-Babel's ``dateformat`` in the page's digits, remembered for days (no time, so no time zone): lists
+    show one per row."""
     if type(value) is date and format:
         return _day(value, format, _render_locale(context))
-    return flask_babel.format_date(value, format)
+    return native_digits(flask_babel.format_date(value, format))
 
 
 @lru_cache(maxsize=8192)
 def _day(value: date, format: str, locale: Locale) -> str:
-    return dates.format_date(value, format, locale=locale)
+    return native_digits(dates.format_date(value, format, locale=locale), locale)
 
 
 def datetime_in(value, zone: str, format: str = "medium") -> str:
     """Format ``value`` in a given zone (not the reader's), e.g. for emails to someone else."""
-    from babel.dates import format_datetime
-
-    return format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale())
+    return native_digits(dates.format_datetime(value, format, tzinfo=ZoneInfo(zone), locale=get_locale()))

@@ -236,8 +236,9 @@ def load_commitments(steering) -> None:
 
 
 def load_letter(steering, spec: dict) -> None:
-    """An open letter to the spec's platform (Facebook without one), in English and French when the spec has a
-    French title, open for signature and signed by the spec's signers."""
+    """An open letter to the spec's platform (Facebook without one), in English, in French when the spec has a
+    French title and in each language of its translations, open for signature and signed by the spec's signers.
+    A translation is saved whether or not its language is supported yet: the letter's page shows it once it is."""
     platform = db.session.scalar(select(Platform).where(Platform.slug == spec.get("platform", "facebook")))
     letter = letters.create_letter(
         steering,
@@ -256,6 +257,10 @@ def load_letter(steering, spec: dict) -> None:
     if "french_title" in spec:
         letters.save_text(
             steering, letter, "fr", spec["french_title"], spec["body"], spec["demands"], True, letter.edit_version
+        )
+    for locale, text in spec.get("translations", {}).items():
+        letters.save_text(
+            steering, letter, locale, text["title"], text["body"], text["demands"], True, letter.edit_version
         )
     for status in (LetterStatus.IN_REVIEW, LetterStatus.OPEN):
         letters.advance(steering, letter, status)

@@ -205,6 +205,8 @@ def shown(fields=FIELDS) -> tuple[Field, ...]:
 
 EDITABLE = editable()
 SHOWN = shown()
+# What people write in their own words, where Burmese typed in Zawgyi is converted (app/core/burmese.py).
+FREE_TEXT = tuple(field.name for field in EDITABLE if field.kind in (Kind.TEXT, Kind.LONG_TEXT))
 
 
 def typed(field: Field, value):

@@ -76,6 +76,8 @@ class Incident(TimestampMixin, db.Model):
     show_organization: Mapped[bool] = mapped_column(default=True)  # else "a member organization"
     review_message: Mapped[str | None] = mapped_column(Text)
     internal_notes: Mapped[str | None] = mapped_column(Text)
+    # Text typed in Zawgyi and saved converted to Unicode, as typed, by field (app/core/burmese.py).
+    zawgyi_originals: Mapped[dict | None] = mapped_column(JSON)
     submitted_at: Mapped[datetime | None]
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -14,7 +14,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, permissions, quota, uploads, versions
+from app.core import audit, burmese, permissions, quota, uploads, versions
 from app.core.db import prepare_to_write, utcnow
 from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
@@ -136,9 +136,22 @@ def incident_data_class(editable=fields.EDITABLE) -> type:
 IncidentData = incident_data_class()
 
 
-def _apply(incident: Incident, data: IncidentData) -> None:
+# The lengths of the free-text columns that have one (app/core/burmese.py converts within them).
+TEXT_LIMITS = burmese.column_lengths(Incident, fields.FREE_TEXT)
+
+
+def _apply(incident: Incident, data: IncidentData) -> list[str]:
+    """Write what was typed on the incident, the text typed in Zawgyi converted to Unicode and its original kept
+    (``app.core.burmese``); returns the fields converted now."""
+    typed = {field.name: getattr(data, field.name) for field in fields.EDITABLE}
+    previous = {name: getattr(incident, name) for name in fields.FREE_TEXT} if incident.id else {}
+    texts = burmese.convert_fields(
+        {name: typed[name] for name in fields.FREE_TEXT}, previous, incident.zawgyi_originals, TEXT_LIMITS
+    )
     for field in fields.EDITABLE:
-        setattr(incident, field.model_attribute, getattr(data, field.name))
+        setattr(incident, field.model_attribute, texts.values.get(field.name, typed[field.name]))
+    incident.zawgyi_originals = texts.originals or None
+    return texts.fields
 
 
 def create_incident(
@@ -164,18 +177,17 @@ def create_drafts(actor: User, rows: Sequence[IncidentData]) -> list[Incident]:
     if not permissions.can_file_incident(actor):
         raise IncidentError("not_allowed")
     references = next_references(utcnow().year, len(rows))
-    incidents = []
+    incidents, details = [], []
     for reference, data in zip(references, rows, strict=True):
         incident = Incident(
             reference=reference, organization_id=actor.organization_id, author_id=actor.id, status=Status.DRAFT
         )
-        _apply(incident, data)
+        converted = _apply(incident, data)
         incidents.append(incident)
+        details.append({"reference": reference, "zawgyi_converted": converted or None})
     db.session.add_all(incidents)
     db.session.flush()
-    audit.record_each(
-        "incident_created", [(incident, {"reference": incident.reference}) for incident in incidents], actor=actor
-    )
+    audit.record_each("incident_created", list(zip(incidents, details, strict=True)), actor=actor)
     return incidents
 
 
@@ -185,9 +197,9 @@ def update_incident(actor: User, incident: Incident, data: IncidentData, version
         raise IncidentError("not_allowed")
     if version != incident.version:
         raise IncidentError("conflict")
-    _apply(incident, data)
+    converted = _apply(incident, data)
     db.session.flush()
-    audit.record("incident_updated", target=incident, actor=actor)
+    audit.record("incident_updated", target=incident, actor=actor, zawgyi_converted=converted or None)
 
 
 def submit_incident(actor: User, incident: Incident) -> None:

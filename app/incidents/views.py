@@ -30,7 +30,7 @@ from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import cache, db
-from app.incidents import custody, exports, search, services, vocab
+from app.incidents import custody, exports, fields, search, services, vocab
 from app.incidents.forms import (
     FORM_SECTIONS,
     EvidenceFileForm,
@@ -62,6 +62,7 @@ _labels = labels_in_reader_language(
     outcome_labels=vocab.OUTCOME_LABELS,
     prominence_labels=vocab.PROMINENCE_LABELS,
     severity_descriptions=vocab.SEVERITY_DESCRIPTIONS,
+    field_labels={field.name: field.label for field in fields.FIELDS if field.label},
 )
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from app.core import charts, disclosure
 from app.core.geo import country_name
+from app.core.i18n import native_digits
 from app.incidents.vocab import CATEGORY_LABELS, language_name
 from app.insights import stats
 from app.insights.report import Insights
@@ -36,7 +37,7 @@ class Figure:
 def month_label(month: str) -> str:
     """A month key ("2026-03") as the reader's language writes a month and year."""
     year, number = month.split("-")
-    return format_skeleton("yMMM", date(int(year), int(number), 1), locale=get_locale())
+    return native_digits(format_skeleton("yMMM", date(int(year), int(number), 1), locale=get_locale()))
 
 
 def labelled(kind: str, key: str, platforms: dict) -> str:

@@ -123,7 +123,7 @@ def public_chart(name: str):
 def csv_rows(name: str, public: bool) -> list[list]:
     data = insights(reader(public), filters_from_args(), public)
     platforms = platform_names()
-    suppressed = disclosure.fewer_than()
+    suppressed = disclosure.fewer_than(in_data=True)
     shown = disclosure.shown
 
     def rate_cells(rate: stats.Rate):

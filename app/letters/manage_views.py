@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import audit
 from app.core.access import STEERING, allow
 from app.core.confirm import confirmation_page, is_confirmed
 from app.core.forms import select_choices
@@ -73,6 +72,19 @@ def new():
     return render_template("letters/new.html", form=form)
 
 
+# What the settings page changes (the original language is chosen once, when the letter is created).
+SETTINGS = (
+    "platform_id",
+    "addressee_name",
+    "addressee_title",
+    "addressee_address",
+    "letter_date",
+    "deadline",
+    "embargoed",
+    "accepts_supporters",
+)
+
+
 @bp.route("/<slug>/settings", methods=["GET", "POST"])
 @allow(STEERING)
 def settings(slug: str):
@@ -80,18 +92,7 @@ def settings(slug: str):
     form = with_platforms(LetterSettingsForm(obj=letter))
     form.saved_deadline = letter.deadline
     if form.validate_on_submit():
-        for name in (
-            "platform_id",
-            "addressee_name",
-            "addressee_title",
-            "addressee_address",
-            "letter_date",
-            "deadline",
-            "embargoed",
-            "accepts_supporters",
-        ):
-            setattr(letter, name, getattr(form, name).data)
-        audit.record("letter_settings_saved", target=letter, actor=current_user)
+        services.save_settings(current_user, letter, **{name: getattr(form, name).data for name in SETTINGS})
         db.session.commit()
         flash(_("The letter's settings have been saved."), "success")
         return redirect(url_for("letters_manage.progress", slug=slug))
@@ -143,6 +144,7 @@ def text(slug: str, locale: str):
         letter=letter,
         locale=locale,
         original=letter.original if locale != letter.original_locale else None,
+        current=letter.latest(locale),
     )
 
 

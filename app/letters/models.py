@@ -33,6 +33,8 @@ class Letter(TimestampMixin, db.Model):
     response_text: Mapped[str | None] = mapped_column(Text)
     response_url: Mapped[str | None] = mapped_column(String(2000))
     response_on: Mapped[date | None]
+    # The addressee typed in Zawgyi and saved converted to Unicode, as typed, by field (app/core/burmese.py).
+    zawgyi_originals: Mapped[dict | None] = mapped_column(JSON)
     # The number of the original's latest material version: signatures of older versions need re-confirming.
     material_version: Mapped[int] = mapped_column(default=1)
     edit_version: Mapped[int] = mapped_column(default=1)  # optimistic lock for concurrent editors
@@ -81,6 +83,8 @@ class LetterRevision(db.Model):
     body: Mapped[str] = mapped_column(Text)
     demands: Mapped[list] = mapped_column(JSON, default=list)
     is_material: Mapped[bool] = mapped_column(default=True)
+    # Title, body or demands typed in Zawgyi and saved converted to Unicode, as typed (app/core/burmese.py).
+    zawgyi_originals: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

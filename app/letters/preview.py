@@ -1,20 +1,20 @@
 """A letter's link-preview image (``og:image``, Twitter's large card): a 1200x630 PNG with the coalition's mark and
 name, the letter's title and its signature count, in the language of the text it shows.
 
-Pillow draws it with the Noto fonts PDFs use (``app.core.fonts``); its Raqm layout engine shapes Arabic, Urdu and
-Devanagari. Drawing takes tens of milliseconds, so the PNG is kept in the cache under a fingerprint of exactly what
-it shows, which is also its ETag: a new signature or a new title draws a new image, nothing else does.
+Pillow draws it with the Noto fonts PDFs use (``app.core.fonts``); its Raqm layout engine shapes Arabic, Urdu,
+Devanagari, Bengali and Burmese. Drawing takes tens of milliseconds, so the PNG is kept in the cache under a fingerprint
+of exactly what it shows, which is also its ETag: a new signature or a new title draws a new image, nothing else does.
 """
 
 import hashlib
 import io
 import unicodedata
 
-from flask_babel import force_locale, format_number, ngettext
+from flask_babel import force_locale, ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from app.core.fonts import LOCALE_FONTS, NOTO_SANS
-from app.core.i18n import is_rtl
+from app.core.i18n import display_number, is_rtl
 from app.extensions import cache
 from app.letters.campaign import PREVIEW_SIZE
 
@@ -36,7 +36,7 @@ def preview_png(title: str, locale: str, coalition: str, count: int | None) -> t
     """(fingerprint, PNG) of the preview of a letter titled ``title`` in ``locale``, with ``count`` signatures
     (None while an embargo hides them), from the cache when drawn before."""
     with force_locale(locale):
-        number, label = (format_number(count), count_label(count)) if count is not None else (None, None)
+        number, label = (display_number(count), count_label(count)) if count is not None else (None, None)
     shown = (DRAWING, title, locale, coalition, number, label)
     fingerprint = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
     key = f"letter-preview:{fingerprint}"
@@ -117,17 +117,21 @@ def _wrapped(text: str, font: ImageFont.FreeTypeFont) -> list[str]:
 
 def _font(text: str, size: int, locale: str, bold: bool = False) -> ImageFont.FreeTypeFont:
     """The Noto font of the text's script (Pillow has no fallback between fonts): Urdu's Nastaliq for Arabic
-    script in Urdu, Naskh otherwise, Devanagari, else Noto Sans. Pillow finds the file under /usr/share/fonts."""
+    script in Urdu, Naskh otherwise, Devanagari, Bengali, Myanmar, else Noto Sans. Pillow finds the file under
+    /usr/share/fonts."""
     family = LOCALE_FONTS.get(_script_locale(text, locale), NOTO_SANS).family
     return ImageFont.truetype(f"{family.replace(' ', '')}-{'Bold' if bold else 'Regular'}.ttf", size)
 
 
+_SCRIPT_LOCALES = {"DEVANAGARI": "hi", "BENGALI": "bn", "MYANMAR": "my"}
+
+
 def _script_locale(text: str, locale: str) -> str:
-    """A shipped language written in the script of the text's first letter."""
+    """A shipped language written in the script of the text's first letter or digit (a count in Bengali digits)."""
     for char in text:
-        if char.isalpha():
+        if char.isalnum():
             script = unicodedata.name(char, "").split(" ", 1)[0]
             if script == "ARABIC":
                 return "ur" if locale == "ur" else "ar"
-            return "hi" if script == "DEVANAGARI" else "en"
+            return _SCRIPT_LOCALES.get(script, "en")
     return "en"

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
-from app.core import audit, permissions, versions
+from app.core import audit, burmese, permissions, versions
 from app.core.db import utcnow
 from app.core.errors import NOT_ALLOWED, DomainError
 from app.core.links import external_url
@@ -96,42 +96,66 @@ def create_letter(
 ) -> Letter:
     if not permissions.can_draft_letters(actor):
         raise LetterError("not_allowed")
-    letter = Letter(
-        slug=_slug(title),
-        platform_id=platform_id,
-        addressee_name=addressee_name,
-        original_locale=original_locale,
-        **details,
-    )
+    letter = Letter(slug=_slug(title), platform_id=platform_id, original_locale=original_locale, **details)
+    addressee = _set_addressee(letter, {"addressee_name": addressee_name} | _addressee_of(details))
     db.session.add(letter)
     db.session.flush()
-    _add_revision(actor, letter, original_locale, title, body, demands, material=True)
-    audit.record("letter_created", target=letter, actor=actor)
+    _, converted = _add_revision(actor, letter, original_locale, title, body, demands, material=True)
+    audit.record("letter_created", target=letter, actor=actor, zawgyi_converted=(addressee + converted) or None)
     return letter
+
+
+ADDRESSEE = ("addressee_name", "addressee_title", "addressee_address")
+# The lengths of the columns Burmese is converted within (app/core/burmese.py).
+ADDRESSEE_LIMITS = burmese.column_lengths(Letter, ADDRESSEE)
+TEXT_LIMITS = burmese.column_lengths(LetterRevision, ("title", "body"))
+
+
+def _addressee_of(values: dict) -> dict:
+    return {name: values[name] for name in ADDRESSEE if name in values}
+
+
+def _set_addressee(letter: Letter, values: dict) -> list[str]:
+    """Write the addressee's fields given, Zawgyi converted and its original kept (``app.core.burmese``); returns
+    the fields converted now."""
+    previous = {name: getattr(letter, name) for name in values}
+    kept = {name: text for name, text in (letter.zawgyi_originals or {}).items() if name not in values}
+    texts = burmese.convert_fields(values, previous, letter.zawgyi_originals, ADDRESSEE_LIMITS)
+    for name, value in texts.values.items():
+        setattr(letter, name, value)
+    letter.zawgyi_originals = (kept | texts.originals) or None
+    return texts.fields
 
 
 def _add_revision(
     actor, letter: Letter, locale: str, title: str, body: str, demands: list[str], material: bool
-) -> LetterRevision:
+) -> tuple[LetterRevision, list[str]]:
+    """A new revision in ``locale``, its text typed in Zawgyi converted and kept as typed (``app.core.burmese``);
+    returns it and the fields converted now. A field left as the previous revision had it keeps its original."""
     previous = letter.latest(locale)
     is_original = locale == letter.original_locale
+    typed = {"title": title.strip(), "body": body, "demands": [demand.strip() for demand in demands if demand.strip()]}
+    before = {"title": previous.title, "body": previous.body, "demands": previous.demands} if previous else {}
+    texts = burmese.convert_fields(typed, before, previous.zawgyi_originals if previous else None, TEXT_LIMITS)
+    text = texts.values
     revision = LetterRevision(
         letter_id=letter.id,
         locale=locale,
         number=(previous.number + 1) if previous else 1,
         translates_number=None if is_original else letter.original.number,
-        title=title.strip(),
-        body=body,
-        demands=[demand.strip() for demand in demands if demand.strip()],
+        title=text["title"],
+        body=text["body"],
+        demands=text["demands"],
         is_material=material,
-        content_hash=LetterRevision.hash_of(title.strip(), body, [d.strip() for d in demands if d.strip()]),
+        content_hash=LetterRevision.hash_of(text["title"], text["body"], text["demands"]),
+        zawgyi_originals=texts.originals or None,
         created_by_id=actor.id,
     )
     letter.revisions.append(revision)
     db.session.flush()
     if is_original:
         _sync_demands(letter, len(revision.demands))
-    return revision
+    return revision, texts.fields
 
 
 def _sync_demands(letter: Letter, count: int) -> None:
@@ -159,15 +183,32 @@ def save_text(
     db.session.refresh(letter, with_for_update=True)
     if edit_version != letter.edit_version:
         raise LetterError("conflict")
-    revision = _add_revision(actor, letter, locale, title, body, demands, material)
+    revision, converted = _add_revision(actor, letter, locale, title, body, demands, material)
     letter.updated_at = utcnow()  # bumps edit_version: the other editor's form is now stale
     audit.record(
-        "letter_text_saved", target=letter, actor=actor, locale=locale, number=revision.number, material=material
+        "letter_text_saved",
+        target=letter,
+        actor=actor,
+        locale=locale,
+        number=revision.number,
+        material=material,
+        zawgyi_converted=converted or None,
     )
     if locale == letter.original_locale and material and revision.number > 1:
         letter.material_version = revision.number
         _ask_reconfirmation(letter)
     return revision
+
+
+def save_settings(actor: User, letter: Letter, **values) -> None:
+    """Save the letter's settings (its attributes by name); the addressee typed in Zawgyi is converted."""
+    if not permissions.can_manage_letter(actor):
+        raise LetterError("not_allowed")
+    converted = _set_addressee(letter, _addressee_of(values))
+    for name, value in values.items():
+        if name not in ADDRESSEE:
+            setattr(letter, name, value)
+    audit.record("letter_settings_saved", target=letter, actor=actor, zawgyi_converted=converted or None)
 
 
 def _ask_reconfirmation(letter: Letter) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import permissions
 from app.core.db import NOW, TODAY, utcnow
+from app.core.i18n import native_digits
 from app.extensions import db
 from app.incidents import awaiting as incidents
 from app.letters import awaiting as letters
@@ -63,12 +64,13 @@ def _when(value: date | datetime | None) -> str | None:
         return None
     locale = get_locale()
     if not isinstance(value, datetime):
-        return format_skeleton("yMMMEd", value, locale=locale)
+        return native_digits(format_skeleton("yMMMEd", value, locale=locale), locale)
     local = to_user_timezone(value)
     # The locale's own way of joining a date and a time ("{1}, {0}", "{1} في {0}"...).
-    return get_datetime_format("medium", locale).format(
+    joined = get_datetime_format("medium", locale).format(
         format_time(local, "short", locale=locale), format_skeleton("yMMMEd", local, locale=locale)
     )
+    return native_digits(joined, locale)
 
 
 def _incident_items(query: Select) -> list[Item]:

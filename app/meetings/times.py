@@ -9,18 +9,21 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from flask_babel import get_locale
 
+from app.core.i18n import native_digits
+
 
 def _date_and_time(moment: datetime, zone: str, date_pattern: str, joining: str, locale: Locale | str | None) -> str:
     """``moment`` in ``zone``: its date as ``date_pattern`` and its short time (hours and minutes), joined the way the
     locale joins a date and a time at width ``joining`` (Babel's own ``format_datetime`` joins them so)."""
     locale = locale or get_locale()
     zone_info = ZoneInfo(zone)
-    return (
+    joined = (
         get_datetime_format(joining, locale=locale)
         .replace("'", "")
         .replace("{0}", format_time(moment, "short", tzinfo=zone_info, locale=locale))
         .replace("{1}", format_date(moment.astimezone(zone_info), date_pattern, locale=locale))
     )
+    return native_digits(joined, locale)
 
 
 def long_time(moment: datetime, zone: str, locale: Locale | str | None = None) -> str:

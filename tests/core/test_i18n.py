@@ -5,7 +5,7 @@ import pytest
 
 from app.core.i18n import locale_name, reading_as, timezone_choices, zone_label
 
-SHIPPED = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw")
+SHIPPED = ("en", "fr", "es", "pt", "ar", "ur", "hi", "sw", "bn", "my", "id", "de")
 
 
 def html_attributes(body: str) -> tuple[str, str]:
@@ -35,7 +35,7 @@ def test_accept_language_is_used_without_query_or_cookie(client):
 
 
 def test_unknown_languages_fall_back_to_english(client):
-    body = client.get("/?lang=xx", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
+    body = client.get("/?lang=xx", headers={"Accept-Language": "ja-JP,ja;q=0.9"}).get_data(as_text=True)
     assert html_attributes(body)[0] == "en"
     assert client.get_cookie("lang") is None
 
@@ -53,7 +53,17 @@ def test_pages_are_translated(client, translate):
 
 def test_language_switcher_names_each_language_in_its_own_language(client):
     body = client.get("/").get_data(as_text=True)
-    for code, name in [("ar", "العربية"), ("hi", "हिन्दी"), ("ur", "اردو"), ("fr", "français"), ("sw", "Kiswahili")]:
+    for code, name in [
+        ("ar", "العربية"),
+        ("hi", "हिन्दी"),
+        ("ur", "اردو"),
+        ("fr", "français"),
+        ("sw", "Kiswahili"),
+        ("bn", "বাংলা"),
+        ("my", "မြန်မာ"),
+        ("id", "Bahasa Indonesia"),
+        ("de", "Deutsch"),
+    ]:
         assert f'lang="{code}" hreflang="{code}"' in body
         assert locale_name(code) == name
         assert name in body

@@ -91,7 +91,7 @@ def test_every_shipped_language_has_a_font_that_pdfs_ask_for():
     assert set(fonts.LOCALE_FONTS) == set(DefaultConfig.SUPPORTED_LOCALES)
     print_stylesheet = (PROJECT_ROOT / "static" / "css" / "print.css").read_text()
     families = re.search(r"body\.printable \{ font-family: ([^;]+);", print_stylesheet).group(1)
-    for font in [*fonts.LOCALE_FONTS.values(), *fonts.DATA_FONTS, fonts.FALLBACK]:
+    for font in [*fonts.LOCALE_FONTS.values(), fonts.FALLBACK]:
         assert f'"{font.family}"' in families, f"print.css does not ask for {font.family}"
 
 

@@ -370,3 +370,48 @@ def test_no_page_type_scrolls_sideways_on_a_phone(browser, live_server, signed_i
         assert not found, "\n".join(f"{path} is {problem}" for path, problem in found.items())
     finally:
         context.close()
+
+
+# The languages of issue #26, on the pages people meet first: the landing page, the tracker, a letter and the
+# incident form (a member's).
+NEW_LANGUAGES = ["bn", "my", "id", "de"]
+FIRST_PAGES = {None: ["/", "/tracker/", "/letters/{letter}"], "member": ["/incidents/new"]}
+
+
+def first_pages(pages, who) -> list[str]:
+    letter = next(path for endpoint, path in pages[None] if endpoint == "letters.detail")
+    return [path.format(letter=letter.removeprefix("/letters/")) for path in FIRST_PAGES[who]]
+
+
+@needs_axe
+@pytest.mark.parametrize("locale", NEW_LANGUAGES)
+@pytest.mark.parametrize("who", FIRST_PAGES)
+def test_first_pages_in_the_new_languages_have_no_violations(visit, live_server, pages, who, locale):
+    you = visit(who)
+    assert check(you.page, live_server["url"], first_pages(pages, who), locale) == {}
+
+
+@pytest.mark.parametrize("locale", NEW_LANGUAGES)
+@pytest.mark.parametrize("who", FIRST_PAGES)
+def test_first_pages_in_the_new_languages_fit_a_phone(browser, live_server, signed_in_state, pages, who, locale):
+    context = browser.new_context(viewport=PHONE, storage_state=signed_in_state(who) if who else None)
+    try:
+        found = sideways(context.new_page(), live_server["url"], first_pages(pages, who), locale)
+        assert not found, "\n".join(f"{path} is {problem}" for path, problem in found.items())
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "family", "text"), [("bn", "Noto Sans Bengali", "১"), ("my", "Noto Sans Myanmar", "၁")]
+)
+def test_bengali_and_burmese_pages_draw_in_the_shipped_font(page, live_server, locale, family, text):
+    """The language's Noto font comes from the app (few systems have it), and the page's numbers use its digits."""
+    page.goto(f"{live_server['url']}/tracker/?lang={locale}")
+    loaded = page.evaluate(
+        "async family => { await document.fonts.ready; return [...document.fonts].filter(font => "
+        "font.family.replaceAll('\"', '') === family && font.status === 'loaded').length; }",
+        family,
+    )
+    assert loaded == 1
+    assert text in page.locator("main").inner_text()

@@ -1,4 +1,4 @@
-"""Screenshots of the main pages in English and Arabic, for the README.
+"""Screenshots of the main pages in English, Arabic, Urdu, Bengali and Burmese, for the README.
 
 They go to a folder of the test run; ``UPDATE_SCREENSHOTS=1`` writes them to docs/screenshots/ instead, so a test
 run leaves the checkout as it found it."""
@@ -22,7 +22,7 @@ PAGES = {
 SCREENS = {"desktop": {"width": 1200, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.mark.parametrize("locale", ["en", "ar", "ur"])
+@pytest.mark.parametrize("locale", ["en", "ar", "ur", "bn", "my"])
 @pytest.mark.parametrize("screen", SCREENS)
 def test_public_pages_are_captured(page, live_server, screen, locale, tmp_path):
     """docs/screenshots/<page>-<locale>.png (desktop) and <page>-<locale>-phone.png, for the README and docs."""
@@ -33,7 +33,7 @@ def test_public_pages_are_captured(page, live_server, screen, locale, tmp_path):
     suffix = "" if screen == "desktop" else "-phone"
     for name, path in PAGES.items():
         page.goto(f"{live_server['url']}{path.format(letter=letter)}?lang={locale}")
-        assert page.locator("html").get_attribute("dir") == ("ltr" if locale == "en" else "rtl")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if locale in ("ar", "ur") else "ltr")
         target = shots / f"{name}-{locale}{suffix}.png"
         page.screenshot(path=str(target))
         assert target.stat().st_size > 5000

@@ -93,3 +93,20 @@ def test_a_label_as_long_as_the_chart_is_cut_and_the_chart_still_drawn(app):
         svg = bar_chart("Incidents by platform", [name, "X"], {"Incidents": [None, 7]})
     assert name not in svg
     assert name[:31] + "…" in svg
+
+
+@pytest.mark.parametrize(
+    ("locale", "first"),
+    [
+        ("ur", "Noto Nastaliq Urdu"),
+        ("ar", "Noto Naskh Arabic"),
+        ("bn", "Noto Sans Bengali"),
+        ("my", "Noto Sans Myanmar"),
+    ],
+)
+def test_charts_ask_for_the_readers_script_font_before_the_others(login, spring, locale, first):
+    """Urdu labels in Nastaliq, not in the Naskh listed after it; Bengali and Burmese in their Noto fonts."""
+    svg = login(None).get(f"/public/insights/charts/by_language.svg?lang={locale}").get_data(as_text=True)
+    families = re.search(r"font-family:([^;}]+)", svg).group(1).replace("'", "").split(",")
+    assert families[:2] == ["Noto Sans", first]
+    assert {"Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Myanmar", "DejaVu Sans"} <= set(families)

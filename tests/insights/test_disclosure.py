@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from babel import Locale
 from pypdf import PdfReader
 
 from app.core import disclosure
@@ -51,6 +52,18 @@ def test_pages_show_fewer_than_5_for_a_group_of_three_and_round_the_rest(login, 
 def test_page_reads_fewer_than_5_in_the_readers_language(login, three_in_a_category):
     body = login(None).get("/public/insights/?lang=fr").get_data(as_text=True)
     assert "<td>moins de 5</td>" in table_row(section(body, "by-country"), "Kenya")
+
+
+def test_bengali_figures_are_in_bengali_digits_and_their_csv_in_ascii(login, three_in_a_category):
+    client = login(None)
+    body = client.get("/public/insights/?lang=bn").get_data(as_text=True)
+    names = Locale.parse("bn").territories
+    kenya, nigeria = (table_row(section(body, "by-country"), names[code]) for code in ("KE", "NG"))
+    assert "৫" in kenya and "5" not in kenya and "<td>১০</td>" in nigeria
+    svg = client.get("/public/insights/charts/by_country.svg?lang=bn").get_data(as_text=True)
+    assert "১০" in svg_values(svg) and "10" not in svg_values(svg)
+    countries = dict(csv_rows(client.get("/public/insights/data/by_country.csv?lang=bn"))[1:])
+    assert countries[names["NG"]] == "10" and "5" in countries[names["KE"]] and "৫" not in countries[names["KE"]]
 
 
 @pytest.mark.parametrize("name", ["over_time", "by_language", "by_country"])

@@ -4,6 +4,7 @@ tags and the generated preview image), its recipient's address and its printable
 import html
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -155,6 +156,18 @@ def test_preview_image_is_a_1200_by_630_png_drawn_once_and_revalidated(login, ma
     db.session.commit()
     assert client.get(f"/letters/{letter.slug}/preview.png").headers["ETag"] != etag
     assert drawn[-1][3:] == ("1", "organization has signed")
+
+
+def test_a_burmese_letters_preview_counts_in_burmese_digits_drawn_in_its_font(login, make_letter, monkeypatch):
+    letter = make_letter(locale="my", title="အမုန်းစကား ပျံ့နှံ့မှုကို ရပ်တန့်ပါ")
+    drawn = []
+    draw = preview._draw
+    monkeypatch.setattr(preview, "_draw", lambda *args: drawn.append(args) or draw(*args))
+    assert login(None).get(f"/letters/{letter.slug}/preview.png").status_code == 200
+    assert drawn[0][3] == "၀"
+    for text in (drawn[0][0], "၀"):
+        assert Path(preview._font(text, 40, "my").path).name == "NotoSansMyanmar-Regular.ttf"
+    assert Path(preview._font("১২", 40, "en").path).name == "NotoSansBengali-Regular.ttf"
 
 
 def test_preview_image_of_a_draft_is_not_found_even_for_steering(login, make_letter):

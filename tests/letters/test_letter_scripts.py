@@ -8,7 +8,8 @@ from tests.pdf_text import DOTTED_CIRCLE, assert_drawn_as_alone, glyphs_by_famil
 
 BURMESE = "မြန်မာ ဘာသာ အမုန်းစကား"  # a quoted post, in Burmese, in every letter below
 LETTERS = {
-    # lang: (direction, title, demands): marks (shadda, kasra, tanween), Urdu's own letters, Devanagari conjuncts
+    # lang: (direction, title, demands): marks (shadda, kasra, tanween), Urdu's own letters, Devanagari and Bengali
+    # conjuncts and vowel signs written before their consonant, Burmese medials and stacked marks
     "ar": ("rtl", "أوقفوا تضخيم خطاب الكراهية", ["انشروا إجراءً واضحًا للطعن", "وظِّفوا مشرفين بكلِّ اللغات"]),
     "ur": (
         "rtl",
@@ -16,6 +17,16 @@ LETTERS = {
         ["اپیل کا واضح طریقہ شائع کریں", "ہر زبان میں ماڈریٹر بھرتی کریں"],
     ),
     "hi": ("ltr", "नफ़रत को बढ़ावा देना बंद करें", ["अपील की स्पष्ट प्रक्रिया प्रकाशित करें", "हर भाषा में मॉडरेटर नियुक्त करें"]),
+    "bn": (
+        "ltr",
+        "ঘৃণাত্মক বক্তব্যের প্রসার বন্ধ করুন",
+        ["আপিলের একটি স্পষ্ট প্রক্রিয়া প্রকাশ করুন", "প্রতিটি ভাষায় মডারেটর নিয়োগ করুন"],
+    ),
+    "my": (
+        "ltr",
+        "အမုန်းစကား ပျံ့နှံ့မှုကို ရပ်တန့်ပါ",
+        ["အယူခံဝင်ရန် ရှင်းလင်းသော လုပ်ထုံးလုပ်နည်းကို ထုတ်ပြန်ပါ", "ဘာသာစကားတိုင်းအတွက် စိစစ်သူများ ခန့်ထားပါ"],
+    ),
 }
 
 

@@ -77,6 +77,17 @@ def test_picking_a_slot_schedules_the_meeting_and_emails_each_invitee_an_ics_req
         assert (str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"])) == (scheduled.uid, 1, "CONFIRMED")
 
 
+def test_a_bengali_invitee_reads_the_time_in_bengali_digits_and_the_ics_keeps_ascii(meeting, personas, login, outbox):
+    personas["member_b"].locale = "bn"
+    db.session.commit()
+    assert login("steering").post(f"/meetings/{meeting.id}/pick/{meeting.slots[0].id}").status_code == 302
+    (message,) = [message for message in invitations(outbox) if message.recipient == "member.b@example.org"]
+    assert message.locale == "bn" and "২০২৬" in message.body and "2026" not in message.body
+    _calendar, event = parse(message.attachment_body)
+    assert "DTSTART;TZID=America/Mexico_City:20261203T080000" in message.attachment_body
+    assert event["DTSTART"].dt == SLOT
+
+
 def test_ics_start_is_the_stored_utc_instant_with_its_zone_and_a_vtimezone(scheduled, login):
     response = login("member_a").get(f"/meetings/{scheduled.id}/meeting.ics")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
