@@ -409,9 +409,10 @@ def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
         select(literal(name), cast(matching.c[column.key], String), func.count()).group_by(matching.c[column.key])
         for name, column in FACETS.items()
     ]
+    # Each match's categories found by its id (the table's key), not every category row scanned for matches.
     by_category = (
         select(literal(CATEGORY), IncidentCategory.category, func.count())
-        .join(matching, matching.c.id == IncidentCategory.incident_id)
+        .where(IncidentCategory.incident_id.in_(select(matching.c.id)))
         .group_by(IncidentCategory.category)
     )
     counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, CATEGORY)}
