@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, bindparam, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
@@ -59,6 +59,21 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The names of ``now_parameter`` and ``today_parameter``, for a kept statement's execution parameters.
+NOW, TODAY = "now", "today"
+
+
+def now_parameter():
+    """The current time as the statement parameter "now": a statement built once and kept (the menu's counts,
+    ``workspace.counts_of``) is run again with ``{NOW: utcnow(), TODAY: utcnow().date()}``."""
+    return bindparam(NOW, utcnow())
+
+
+def today_parameter():
+    """Today's date in UTC as the statement parameter "today" (``now_parameter``)."""
+    return bindparam(TODAY, utcnow().date())
 
 
 # The time zone furthest ahead of UTC (Kiribati's Line Islands, UTC+14).

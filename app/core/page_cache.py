@@ -48,15 +48,17 @@ def add_frame_state(app: Flask, state: Callable[[], object]) -> None:
 def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: bool = False):
     """Cache the view's output for everyone until ``data_set`` (a ``versions`` name) changes.
 
-    A signed-in reader of an HTML page gets it drawn for them (their menu, what they may do there); data and feeds
-    are the same for everyone. With ``live_for_sessions``, so does an anonymous reader with a session (a message
-    waiting for them). Only the public's copy is cached.
+    A signed-in reader of an HTML page gets their own copy (their menu, what they may do there: ``reader_page``);
+    data and feeds are the same for everyone. With ``live_for_sessions``, an anonymous reader with a session (a
+    message waiting for them) gets it drawn live.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if (mimetype == "text/html" and current_user.is_authenticated) or (live_for_sessions and session):
+            if mimetype == "text/html" and current_user.is_authenticated:
+                return _reader_copy(data_set, partial(view, *args, **kwargs))
+            if live_for_sessions and session:
                 return view(*args, **kwargs)
             version, changed_at = versions.recent(data_set)
             today = date.today()
@@ -95,20 +97,24 @@ def reader_page(data_set: str):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if "_flashes" in session:
-                return view(*args, **kwargs)
-            version, _changed = versions.recent(data_set)
-            key = f"reader-page:{data_set}:{version}:{_reader_fingerprint()}:{request.full_path}"
-            # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
-            token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
-            compressed = _compressed_copy(
-                key, partial(view, *args, **kwargs), timeout=token_life // 2 if token_life else None
-            )
-            return _compressed_response(compressed, "text/html")
+            return _reader_copy(data_set, partial(view, *args, **kwargs))
 
         return wrapper
 
     return decorate
+
+
+def _reader_copy(data_set: str, draw: Callable[[], str]):
+    """The signed-in reader's own cached copy of the page ``draw()`` draws (``reader_page``)."""
+    if "_flashes" in session:
+        return draw()
+    version, _changed = versions.recent(data_set)
+    # Today: overdue commitments and letters' deadlines change at midnight, as for the public's copy.
+    key = f"reader-page:{data_set}:{version}:{date.today().isoformat()}:{_reader_fingerprint()}:{request.full_path}"
+    # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
+    token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
+    compressed = _compressed_copy(key, draw, timeout=token_life // 2 if token_life else None)
+    return _compressed_response(compressed, "text/html")
 
 
 def _reader_fingerprint() -> str:

@@ -1,30 +1,31 @@
 """Facet counts kept with the incidents, so that a list's counts never mean counting every incident it matches.
 
-A row of ``incident_facet_counts`` holds how many incidents of one visibility group (status, visibility and filing
-organization) have one value of one facet. Incidents every member sees whoever filed them are counted without
+A row of ``incident_facet_counts`` holds how many incidents of one group have one value of one facet: the group is
+their visibility (status, visibility and filing organization) and the two filters triage uses most (severity, and
+whether the incident was reported to the platform). Incidents every member sees whoever filed them are counted without
 their organization (``ANY_ORGANIZATION``), so the table holds a few rows per facet value and group, not per
 incident. A reader's counts are the sum of the rows they may see, selected by the very rule that selects the
 incidents they may see (``permissions.incident_visibility_filter``, over the columns both tables share); filters
-over status and visibility only are served the same way (``serves``).
+over the group's columns only are served the same way (``serves``).
 
 The rows change in the transaction that changes the incidents, whichever code path writes them: a flush that
-writes incidents or their categories reads the facet rows of those incidents before and after (``rows_of``) and
-adds the difference with one upsert (``incidents = incidents + delta``, in key order, so concurrent writers wait
-for each other instead of deadlocking). Writes that bypass the ORM (the benchmark's bulk load) end with
-``recount``, which ``flask incidents recount-facets`` runs too.
+writes incidents, their categories or their platform reports reads the facet rows of those incidents before and
+after (``rows_of``) and adds the difference with one upsert (``incidents = incidents + delta``, in key order, so
+concurrent writers wait for each other instead of deadlocking). Writes that bypass the ORM (the benchmark's bulk
+load) end with ``recount``, which ``flask incidents recount-facets`` runs too.
 """
 
 from collections import Counter
 from dataclasses import replace
 from itertools import batched
 
-from sqlalchemy import String, case, cast, delete, func, literal, select, union_all
+from sqlalchemy import String, case, cast, delete, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.core import permissions, versions
 from app.core.db import upsert
 from app.extensions import db
-from app.incidents.models import Incident, IncidentCategory, IncidentFacetCount
+from app.incidents.models import Incident, IncidentCategory, IncidentFacetCount, PlatformReport
 
 ANY_ORGANIZATION = 0
 
@@ -38,7 +39,7 @@ FACETS = {
     "country": Incident.country,
 }
 CATEGORY = "category"
-KEY = ("status", "visibility", "organization_id", "facet", "value")
+KEY = ("status", "visibility", "organization_id", "severity", "reported", "facet", "value")
 # Rows per upsert and incident ids per read: SQLite takes at most 32,766 parameters in a statement.
 BATCH = 2000
 # Session.info key: the facet rows of the incidents a flush writes, as they were before it.
@@ -47,11 +48,18 @@ _BEFORE = "facet_rows_before"
 
 def rows_of(*conditions):
     """The facet rows of the incidents matching ``conditions``: (status, visibility, organization or
-    ANY_ORGANIZATION, facet, value), one per incident and facet value."""
+    ANY_ORGANIZATION, severity, reported, facet, value), one per incident and facet value."""
     organization = case(
         (permissions.shared_with_members_filter(Incident), ANY_ORGANIZATION), else_=Incident.organization_id
     )
-    group = (cast(Incident.status, String), cast(Incident.visibility, String), organization)
+    reported = exists().where(PlatformReport.incident_id == Incident.id)
+    group = (
+        cast(Incident.status, String),
+        cast(Incident.visibility, String),
+        organization,
+        cast(Incident.severity, String),
+        reported,
+    )
     by_facet = [
         select(*group, literal(name), cast(column, String)).where(*conditions) for name, column in FACETS.items()
     ]
@@ -73,15 +81,16 @@ def _counted(session: Session, incident_ids: set[int]) -> Counter:
 
 
 def _written_ids(session: Session, objects) -> set[int]:
-    """The incidents among ``objects``, or whose categories they are, that have an id."""
+    """The incidents among ``objects``, or whose categories or platform reports they are, that have an id."""
     ids = {item.id for item in objects if isinstance(item, Incident)}
-    ids |= {item.incident_id for item in objects if isinstance(item, IncidentCategory)}
+    ids |= {item.incident_id for item in objects if isinstance(item, IncidentCategory | PlatformReport)}
     return ids - {None}
 
 
 def note_before(session: Session, _context, _instances) -> None:
-    """``before_flush``: the facet rows of the incidents the flush changes or deletes, as they stand."""
-    ids = _written_ids(session, [*session.dirty, *session.deleted])
+    """``before_flush``: the facet rows of the incidents the flush writes (or writes a category or report of), as
+    they stand."""
+    ids = _written_ids(session, [*session.new, *session.dirty, *session.deleted])
     session.info[_BEFORE] = (ids, _counted(session, ids))
 
 
@@ -111,9 +120,9 @@ def _add(session: Session, deltas: dict[tuple, int]) -> None:
 
 
 def serves(filters) -> bool:
-    """Whether the counts of ``filters`` (``search.Filters``) can be summed from the table: no filter but status
-    and visibility, the table's own columns."""
-    return replace(filters, status=[], visibility=[]) == type(filters)()
+    """Whether the counts of ``filters`` (``search.Filters``) can be summed from the table: no filter but status,
+    visibility, severity and reported, the table's own columns."""
+    return replace(filters, status=[], visibility=[], severity=[], reported=None) == type(filters)()
 
 
 def summed(person, filters) -> dict[str, dict[str, int]]:
@@ -124,6 +133,10 @@ def summed(person, filters) -> dict[str, dict[str, int]]:
         conditions.append(IncidentFacetCount.status.in_(filters.status))
     if filters.visibility:
         conditions.append(IncidentFacetCount.visibility.in_(filters.visibility))
+    if filters.severity:
+        conditions.append(IncidentFacetCount.severity.in_(filters.severity))
+    if filters.reported is not None:
+        conditions.append(IncidentFacetCount.reported.is_(filters.reported))
     total = func.sum(IncidentFacetCount.incidents)
     query = (
         select(IncidentFacetCount.facet, IncidentFacetCount.value, total)

@@ -157,8 +157,9 @@ class IncidentCategory(db.Model):
 
 
 class IncidentFacetCount(db.Model):
-    """How many incidents of one visibility group (status, visibility and filing organization) have one value of
-    one facet of the list pages; kept in the transaction that changes them (``app/incidents/facet_counts.py``)."""
+    """How many incidents of one group (status, visibility and filing organization, which decide who sees them;
+    severity and whether they were reported, the filters triage uses) have one value of one facet of the list
+    pages; kept in the transaction that changes them (``app/incidents/facet_counts.py``)."""
 
     __tablename__ = "incident_facet_counts"
     # A member's rows are those every member sees (the key's start) and their organization's (this index).
@@ -168,6 +169,8 @@ class IncidentFacetCount(db.Model):
     visibility: Mapped[str] = mapped_column(String(32), primary_key=True)
     # 0 for incidents every member sees (``permissions.is_shared_with_members``): who filed them decides nothing.
     organization_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    severity: Mapped[str] = mapped_column(String(8), primary_key=True)
+    reported: Mapped[bool] = mapped_column(primary_key=True)
     facet: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True)
     incidents: Mapped[int] = mapped_column(default=0)

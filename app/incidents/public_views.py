@@ -43,23 +43,21 @@ def index():
         # Every incident has one status: their counts add up to the number of matching incidents.
         return results | {
             "total": disclosure.protect(sum(results["facets"]["status"].values())),
-            "by_country": by_country(results["facets"]["country"]),
+            "by_country": by_country(results["facets"]["country"], context["args"]),
         }
 
     return render_template(
         "incidents/public_index.html",
         sort_labels=SORT_LABELS,
         min_count=disclosure.MIN_COUNT,
-        map_url=url_for("incidents_public.country_map") + "?" + map_query(),
+        map_url=url_for("incidents_public.country_map") + "?" + map_query(context["filters"]),
         **(context | {"find_results": find_results}),
     )
 
 
-def by_country(counts: dict[str, int]) -> list[dict]:
+def by_country(counts: dict[str, int], args: dict[str, list[str]]) -> list[dict]:
     """The matching incidents per country, protected as the list's count is, by name, each with the address of
-    the list narrowed to that country (the other filters kept)."""
-    args = request.args.to_dict(flat=False)
-    args.pop("after", None)
+    the list (``args``: its filters and order) narrowed to that country."""
     rows = [
         {
             "code": code,
@@ -73,9 +71,9 @@ def by_country(counts: dict[str, int]) -> list[dict]:
     return sorted(rows, key=lambda row: row["name"])
 
 
-def map_query() -> str:
+def map_query(filters: search.Filters) -> str:
     """The filters in the address: the map of any page or order of the same results is the same image."""
-    return urlencode([(name, value) for name, value in request.args.items(multi=True) if name not in ("after", "sort")])
+    return urlencode(search.args_of(filters), doseq=True)
 
 
 @bp.get("/map.svg")

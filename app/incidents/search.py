@@ -7,7 +7,7 @@ stemmed in each incident's language), both kept up to date by the database itsel
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
 
@@ -354,11 +354,29 @@ def reader_scope(person) -> str:
     return f"org{person.organization_id}:{'steering' if permissions.is_steering(person) else 'member'}"
 
 
-def results_key(person, args) -> str:
-    """What a drawn list page depends on: readers who see the same incidents, asking the same query in the
-    same language, share it until an incident (or a platform's name) changes."""
-    version, _changed = versions.recent(versions.INCIDENTS)
-    return f"{version}:{reader_scope(person)}:{get_locale()}:{sorted(args.items(multi=True))!r}"
+def results_key(person, args: dict[str, list[str]], after: str | None) -> str:
+    """What a drawn list page depends on: readers who see the same incidents, asking the same filters and order
+    (``args_of``) from the same place in the same language, share it until an incident (or a platform's name)
+    changes. The version is read afresh, not as this worker remembers it (``versions.recent``): a page first drawn
+    after another worker's change never shows results drawn before it."""
+    version, _changed = versions.current(versions.INCIDENTS)
+    return f"{version}:{reader_scope(person)}:{get_locale()}:{sorted(args.items())!r}:{after!r}"
+
+
+def args_of(filters: Filters, sort: Sort = Sort.NEWEST) -> dict[str, list[str]]:
+    """The query arguments that ask for ``filters`` in ``sort``'s order, and nothing else: what a list's own links
+    carry, and what its drawn results are kept under (an argument the list ignores draws the same list)."""
+    args = {}
+    for item in fields(filters):
+        value = getattr(filters, item.name)
+        if value is None or value == []:
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        args[item.name] = [str(each) for each in value] if isinstance(value, list) else [str(value)]
+    if sort is not Sort.NEWEST:
+        args["sort"] = [sort.value]
+    return args
 
 
 def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
@@ -391,9 +409,10 @@ def _count_facets(person, filters: Filters) -> dict[str, dict[str, int]]:
         select(literal(name), cast(matching.c[column.key], String), func.count()).group_by(matching.c[column.key])
         for name, column in FACETS.items()
     ]
+    # Each match's categories found by its id (the table's key), not every category row scanned for matches.
     by_category = (
         select(literal(CATEGORY), IncidentCategory.category, func.count())
-        .join(matching, matching.c.id == IncidentCategory.incident_id)
+        .where(IncidentCategory.incident_id.in_(select(matching.c.id)))
         .group_by(IncidentCategory.category)
     )
     counts: dict[str, dict[str, int]] = {name: {} for name in (*FACETS, CATEGORY)}

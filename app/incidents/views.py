@@ -92,14 +92,15 @@ def data_from(form: IncidentForm) -> services.IncidentData:
 def listing(person, endpoint: str, filters: search.Filters | None = None, sort: search.Sort | None = None) -> dict:
     """A list page's context, for ``filters`` and ``sort`` (by default those the query string asks for). The
     template draws its results (one keyset page of what ``person`` may see, the next page's address) from
-    ``find_results()`` only when its fragment cache does not hold them for ``results_key``; ``not_organizations``
-    says whether the organization filter has values that cannot name one."""
+    ``find_results()`` only when its fragment cache does not hold them for ``results_key``; ``args`` are the query
+    arguments of its filters and order (``search.args_of``), which its links carry; ``not_organizations`` says
+    whether the organization filter has values that cannot name one."""
     filters = search.filters_from_args(request.args) if filters is None else filters
     sort = search.sort_from_args(request.args) if sort is None else sort
+    args, after = search.args_of(filters, sort), request.args.get("after")
 
     def find_results() -> dict:
-        ids, next_after = search.page(person, filters, request.args.get("after"), sort=sort, ids_only=True)
-        args = request.args.to_dict(flat=False)
+        ids, next_after = search.page(person, filters, after, sort=sort, ids_only=True)
         next_url = url_for(endpoint, **(args | {"after": next_after})) if next_after else None
         # Their names and slugs (rows and facets show them): plain rows, not 50 ORM objects a page.
         platforms = {row.id: row for row in db.session.execute(select(Platform.id, Platform.name, Platform.slug))}
@@ -110,8 +111,9 @@ def listing(person, endpoint: str, filters: search.Filters | None = None, sort: 
     return {
         "filters": filters,
         "sort": sort,
+        "args": args,
         "find_results": find_results,
-        "results_key": search.results_key(person, request.args),
+        "results_key": search.results_key(person, args, after),
         "not_organizations": search.slugs_of(filters.organization) != filters.organization,
         **vocabulary(),
     }
@@ -169,7 +171,6 @@ def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     return render_template(
         "incidents/index.html",
-        export_args=request.args.to_dict(flat=False),
         sort_labels=SORT_LABELS,
         **listing_with_facets(current_user, "incidents.index"),
     )

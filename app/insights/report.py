@@ -6,12 +6,17 @@ and responsiveness rows protect themselves (``stats.Rate``, ``Responsiveness.sho
 
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
+
 from app.core import disclosure, permissions, versions
 from app.extensions import cache
 from app.incidents.services import DATA_VERSION
 from app.insights import stats
 
 ENGLISH = "en"
+# Rows of a long table drawn on the page (responsiveness, the language gap): the most telling first, all of them
+# in the table's CSV. Hundreds of platform and language pairs make a page no one reads on a phone.
+TABLE_ROWS = 50
 
 
 @dataclass
@@ -56,6 +61,13 @@ def scope_of(person, public: bool) -> str:
 CACHED_SHAPE = 2
 
 
+def body_key(person, public: bool, query: str) -> str:
+    """The cache key of the Insights page's body (``views.render_page``): what its figures depend on, the
+    reader's language, and its filters as a query string."""
+    version, _changed = versions.current(DATA_VERSION)
+    return f"insights-body:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{get_locale()}:{query}"
+
+
 def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
     version, _changed = versions.current(DATA_VERSION)
     key = f"insights:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{filters!r}"
@@ -90,6 +102,12 @@ def compute(person, filters: stats.StatsFilters, public: bool) -> Insights:
         powerful_gap=stats.responsiveness(person, filters, public, "platform_prominence"),
         total=disclosure.protect(sum(number for _key, number in by_platform)),
     )
+
+
+def most_reported(rows: list[stats.Responsiveness]) -> list[stats.Responsiveness]:
+    """The ``TABLE_ROWS`` rows with the most reports, by their protected counts: the order tells apart no counts
+    that protection made equal."""
+    return sorted(rows, key=lambda row: (-(row.shown_reported or 0), row.key))[:TABLE_ROWS]
 
 
 def language_gaps(rows: list[stats.Responsiveness]) -> list[LanguageGap]:

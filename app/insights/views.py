@@ -3,10 +3,12 @@
 import csv
 import hashlib
 import io
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.core import disclosure, pdf, permissions
@@ -19,10 +21,10 @@ from app.core.page_cache import public_page
 from app.core.spreadsheets import neutralize
 from app.core.versions import INCIDENTS
 from app.core.versions import current as current_version
-from app.extensions import db
+from app.extensions import cache, db
 from app.incidents.models import Incident
 from app.incidents.vocab import CATEGORY_LABELS
-from app.insights import figures, stats
+from app.insights import figures, report, stats
 from app.insights.figures import labelled
 from app.insights.filters import FILTER_ARGUMENTS, filters_from_args
 from app.insights.report import insights
@@ -43,11 +45,27 @@ def platform_names() -> dict[str, str]:
     return {platform.slug: platform.name for platform in db.session.scalars(select(Platform))}
 
 
+def filter_query() -> str:
+    """The request's filters as a query string, and nothing else: the page's links carry them."""
+    return urlencode([(name, value) for name in FILTER_ARGUMENTS for value in request.args.getlist(name)])
+
+
 def render_page(public: bool):
-    data = insights(reader(public), filters_from_args(), public)
+    """The page around its body, which is drawn once per data version, group of readers, language and filters
+    (``report.body_key``): a large table of rates costs hundreds of milliseconds to draw."""
+    person, query = reader(public), filter_query()
+    key = report.body_key(person, public, query)
+    body = cache.get(key)
+    if body is None:
+        body = Markup(render_template("insights/_body.html", **body_context(person, public, query)))
+        cache.set(key, body)
+    return render_template("insights/index.html", body=body, public=public)
+
+
+def body_context(person, public: bool, query: str) -> dict:
+    data = insights(person, filters_from_args(), public)
     platforms = platform_names()
-    return render_template(
-        "insights/index.html",
+    return dict(
         data=data,
         public=public,
         platforms=platforms,
@@ -58,9 +76,11 @@ def render_page(public: bool):
         category_labels=CATEGORY_LABELS,
         region_labels=REGION_LABELS,
         all_platforms=db.session.scalars(select(Platform).order_by(Platform.name)).all(),
-        query=request.query_string.decode(),
+        query=query,
         min_count=disclosure.MIN_COUNT,
         rounding_base=disclosure.ROUNDING_BASE,
+        responsiveness_rows=report.most_reported(data.responsiveness),
+        table_rows=report.TABLE_ROWS,
     )
 
 

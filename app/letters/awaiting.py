@@ -6,14 +6,14 @@ of it. Who gets which queue is the caller's question, answered by ``app/core/per
 
 from sqlalchemy import Select, or_, select
 
-from app.core.db import utcnow
+from app.core.db import today_parameter
 from app.letters.models import Letter, Signature, Supporter
 from app.letters.vocab import LetterStatus, SupporterStatus
 
 
 def _taking_signatures():
     """Open, and the deadline not passed (signatures count until the end of the deadline day, UTC)."""
-    return (Letter.status == LetterStatus.OPEN, or_(Letter.deadline.is_(None), Letter.deadline >= utcnow().date()))
+    return (Letter.status == LetterStatus.OPEN, or_(Letter.deadline.is_(None), Letter.deadline >= today_parameter()))
 
 
 def _by_deadline(query: Select) -> Select:

@@ -19,6 +19,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import permissions
+from app.core.db import NOW, TODAY, utcnow
 from app.core.i18n import native_digits
 from app.extensions import db
 from app.incidents import awaiting as incidents
@@ -244,20 +245,40 @@ def queues_of(person) -> list[Queue]:
     return [queue for queue in QUEUES if permissions.is_signed_in(person) and queue.applies(person)]
 
 
+# The menu's count statements, by reader: built in milliseconds, run in a fraction of one. A full table is emptied
+# rather than ordered: a process serves far fewer readers between restarts.
+_COUNT_STATEMENTS: dict[tuple, Select] = {}
+MAX_COUNT_STATEMENTS = 1024
+
+
 def counts_of(person) -> dict[str, int]:
     """How much waits in each of the person's queues, counted in one SQL statement (none for the anonymous)."""
     queues = queues_of(person)
     if not queues:
         return {}
-    counts = [
-        select(func.count())
-        .select_from(queue.query(person).order_by(None).subquery())
-        .scalar_subquery()
-        .label(queue.name)
-        for queue in queues
-    ]
-    row = db.session.execute(select(*counts)).one()
+    now = utcnow()
+    row = db.session.execute(_count_statement(person, queues), {NOW: now, TODAY: now.date()}).one()
     return dict(row._mapping)
+
+
+def _count_statement(person, queues: list[Queue]) -> Select:
+    """The statement counting ``queues`` for ``person``, built once per process for what it depends on: the
+    person, their organization, the queues they have and whether they act as steering; the time is its
+    parameter (``db.now_parameter``)."""
+    key = (person.id, person.organization_id, permissions.is_steering(person), *(queue.name for queue in queues))
+    statement = _COUNT_STATEMENTS.get(key)
+    if statement is None:
+        if len(_COUNT_STATEMENTS) >= MAX_COUNT_STATEMENTS:
+            _COUNT_STATEMENTS.clear()
+        counts = [
+            select(func.count())
+            .select_from(queue.query(person).order_by(None).subquery())
+            .scalar_subquery()
+            .label(queue.name)
+            for queue in queues
+        ]
+        statement = _COUNT_STATEMENTS[key] = select(*counts)
+    return statement
 
 
 def current_counts() -> dict[str, int]:

@@ -7,7 +7,7 @@ of it.
 from sqlalchemy import Select, and_, or_, select
 
 from app.core import permissions
-from app.core.db import utcnow
+from app.core.db import now_parameter
 from app.meetings.models import ActionItem, Invitee, Meeting, Minutes, Slot, SlotAnswer
 from app.meetings.vocab import ActionStatus, MeetingStatus, MinutesStatus, Rsvp
 
@@ -36,7 +36,11 @@ def to_answer(person) -> Select:
             _invited(person),
             or_(
                 and_(Meeting.status == MeetingStatus.POLLING, unanswered_slot),
-                and_(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > utcnow(), unanswered_invitation),
+                and_(
+                    Meeting.status == MeetingStatus.SCHEDULED,
+                    Meeting.starts_at > now_parameter(),
+                    unanswered_invitation,
+                ),
             ),
         )
         .order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
@@ -51,7 +55,7 @@ def minutes_to_write(person) -> Select:
         .where(
             Meeting.organizer_id == person.id,
             Meeting.status.in_((MeetingStatus.SCHEDULED, MeetingStatus.HELD)),
-            Meeting.starts_at <= utcnow(),
+            Meeting.starts_at <= now_parameter(),
             ~final,
         )
         .order_by(Meeting.starts_at, Meeting.id)

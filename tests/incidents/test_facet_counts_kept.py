@@ -12,8 +12,8 @@ from app.core.db import utcnow
 from app.core.permissions import THE_PUBLIC
 from app.extensions import db
 from app.incidents import facet_counts, search, services
-from app.incidents.models import Incident, IncidentFacetCount
-from app.incidents.vocab import Category, Status, Visibility
+from app.incidents.models import Incident, IncidentFacetCount, PlatformReport
+from app.incidents.vocab import Category, Channel, Severity, Status, Visibility
 from app.maintenance import retention
 from tests.incidents.helpers import csv_text, good_row, imported, titles_on
 from tests.incidents.test_facet_counts import kenya_badge
@@ -55,9 +55,31 @@ def random_incident(rng, personas, incident_factory, platform_ids) -> Incident:
 
 
 def change(rng, incident: Incident, platform_ids: list[int]) -> None:
-    """One write of an incident's status, visibility, categories, country or platform; committed."""
-    kind = rng.choice(("status", "visibility", "categories", "country", "platform", "two_flushes", "rolled_back"))
-    if kind == "status":
+    """One write of an incident's status, visibility, severity, categories, country, platform or platform reports;
+    committed."""
+    kind = rng.choice(
+        (
+            "status",
+            "visibility",
+            "severity",
+            "categories",
+            "country",
+            "platform",
+            "report",
+            "two_flushes",
+            "rolled_back",
+        )
+    )
+    if kind == "severity":
+        incident.severity = rng.choice(list(Severity))
+    elif kind == "report":
+        if incident.reports and rng.random() < 0.5:
+            db.session.delete(rng.choice(incident.reports))
+        else:
+            db.session.add(
+                PlatformReport(incident_id=incident.id, reported_on=date(2026, 11, 1), channel=Channel.IN_APP)
+            )
+    elif kind == "status":
         incident.status = rng.choice(list(Status))
     elif kind == "visibility":
         incident.visibility = rng.choice(list(Visibility))
@@ -138,6 +160,8 @@ FILTERS = [
     search.Filters(status=["published"]),
     search.Filters(status=["draft", "submitted"], visibility=["organization", "coalition"]),
     search.Filters(visibility=["public"]),
+    search.Filters(severity=["2", "3", "4"], reported=True),
+    search.Filters(status=["published"], severity=["1"], reported=False),
 ]
 
 
@@ -156,7 +180,6 @@ def test_each_reader_gets_the_counts_of_what_they_may_see(app, personas, inciden
     [
         search.Filters(country=["KE"]),
         search.Filters(q="refugees"),
-        search.Filters(reported=True),
         search.Filters(status=["published"], category=["hate_speech"]),
         search.Filters(since=date(2026, 1, 1)),
     ],

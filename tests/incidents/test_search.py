@@ -217,6 +217,23 @@ def test_a_members_cached_list_is_their_own_and_answers_without_reading_incident
     assert not [s for s in executed if "incidents" in s and not s.startswith("SELECT (SELECT count(*)")]
 
 
+def test_a_new_address_for_the_same_list_reuses_its_drawn_results(login, personas, across_organizations, monkeypatch):
+    """Results are kept under the list's filters and order, not its address: an argument the list ignores (a
+    campaign tag) or the same words spaced otherwise draw nothing again, and the page's links carry the filters
+    alone."""
+    drawn = []
+    page = search.page
+    monkeypatch.setattr(search, "page", lambda *args, **kwargs: drawn.append(args) or page(*args, **kwargs))
+    client = login("member_a")
+    first = listed(client, "/incidents/?q=coalition")
+    response = client.get("/incidents/?q=+coalition+&utm_source=mail&sort=")
+    assert len(drawn) == 1 and titles_on(response) == first != []
+    exports = re.findall(r'href="/incidents/export\.csv\?([^"]*)"', response.get_data(as_text=True))
+    assert exports == ["q=coalition"]
+    client.get("/incidents/?q=coalition&sort=oldest")
+    assert len(drawn) == 2  # another order: drawn
+
+
 def test_a_cached_list_carries_a_csrf_token_that_signs_out_each_browser_of_the_reader(app, personas, sign_in_as):
     """The same person in two browsers: each cached copy's sign-out form works in its own browser."""
     app.config["WTF_CSRF_ENABLED"] = True

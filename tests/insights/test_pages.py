@@ -409,3 +409,41 @@ def test_public_insights_are_cached_for_everyone_without_anything_personal(login
     assert matches(page) == "5" and personas["member_a"].name not in page and "csrf_token" not in page
     assert anonymous.headers["Cache-Control"].startswith("public") and anonymous.headers["ETag"]
     assert login(None).get("/public/insights/", headers={"If-None-Match": anonymous.headers["ETag"]}).status_code == 304
+
+
+def test_the_page_body_is_drawn_once_per_data_version_language_and_filters(login, personas, platform, monkeypatch):
+    from app.insights import views
+
+    drawn = []
+    draw = views.body_context
+    monkeypatch.setattr(views, "body_context", lambda *args: drawn.append(args) or draw(*args))
+    client = login("member_a")
+    add_incidents(10, 0, personas["member_a"], platform)
+    assert matches(client.get("/insights/").get_data(as_text=True)) == "10"
+    page = client.get("/insights/?utm_source=newsletter").get_data(as_text=True)
+    assert len(drawn) == 1  # an argument that filters nothing: the same body, whose links do not carry it
+    assert ".svg?utm_source" not in page and ".csv?utm_source" not in page
+    client.get(f"/insights/?platform={platform.slug}")
+    assert len(drawn) == 2
+    add_incidents(5, 10, personas["member_a"], platform)
+    assert matches(client.get("/insights/").get_data(as_text=True)) == "15"  # a new data version: drawn again
+    assert len(drawn) == 3
+    client.get("/insights/?lang=fr")
+    assert len(drawn) == 4
+
+
+def test_long_tables_show_the_most_reported_rows_and_the_csv_holds_them_all(client, reported, monkeypatch):
+    from app.insights import report
+
+    monkeypatch.setattr(report, "TABLE_ROWS", 2)
+    for language, reports in (("sw", 5), ("ar", 10), ("fr", 5), ("en", 15)):
+        for _ in range(reports):
+            reported("removed", language=language)
+    body = client.get("/public/insights/").get_data(as_text=True)
+    table = section(body, "responsiveness-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert table.count("<tr>") == 2 and "English" in table and "Arabic" in table  # most reported first
+    assert "The 2 pairs of platform and language with the most reports are shown, of 4." in body
+    gaps = section(body, "gap-heading").split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert gaps.count("<tr>") == 2 and "The 2 widest gaps are shown, of 3;" in body
+    rows = csv_rows(client.get("/public/insights/data/responsiveness.csv"))
+    assert len(rows) == 1 + 4

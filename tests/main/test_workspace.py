@@ -7,6 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.letters import services as letters
+from app.main import workspace
 from app.meetings import services as meetings
 from app.meetings.vocab import Answer, Rsvp
 from app.organizations.services import submit_application
@@ -246,3 +247,20 @@ def test_the_menu_s_count_of_returned_incidents_seeks_the_organization_s_index(a
     compiled = count.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = " ".join(str(row[-1]) for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "ix_incidents_organization_id_status" in plan
+
+
+def test_the_menu_s_kept_count_statements_follow_the_clock(login, meeting, monkeypatch):
+    """The menu's count statement is built once per reader and kept; the time is its parameter, never its text."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    meeting("Call in an hour", start=start, scheduled=True)
+    member, organizer = login("member_a"), login("steering")
+
+    def meetings_entry(client) -> str:
+        menu = home(client).split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+        return re.search(r'<a href="/meetings/">(.*?)</a>', menu).group(1)
+
+    assert ", 1 waiting" in meetings_entry(member)  # to answer
+    assert "waiting" not in meetings_entry(organizer)  # no minutes due yet
+    monkeypatch.setattr(workspace, "utcnow", lambda: start + timedelta(minutes=5))
+    assert "waiting" not in meetings_entry(member)  # begun: no longer to answer
+    assert ", 1 waiting" in meetings_entry(organizer)  # minutes to write

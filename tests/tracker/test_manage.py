@@ -465,3 +465,21 @@ def test_deciding_a_proposal_twice_says_it_is_already_decided(login, proposal):
     assert client.post(f"/tracker/manage/proposals/{proposal.id}/accept").status_code == 302
     again = client.post(f"/tracker/manage/proposals/{proposal.id}/decline", data={"confirmed": "1"})
     assert again.status_code == 409 and "This proposed update has already been decided." in again.get_data(as_text=True)
+
+
+def test_a_members_cached_tracker_page_shows_their_follow_at_once(login, personas, platform, commitment, monkeypatch):
+    """Signed-in readers get their own cached copy of the public pages: drawn once, then the follow button they
+    pressed changes it at once."""
+    from app.tracker import views
+
+    drawn = []
+    render = views.render_template
+    monkeypatch.setattr(views, "render_template", lambda *args, **kwargs: drawn.append(args) or render(*args, **kwargs))
+    client = login("member_a")
+    path = f"/tracker/platforms/{platform.slug}"
+    assert "Stop following" not in client.get(path).get_data(as_text=True)
+    client.get(path)
+    assert len(drawn) == 1
+    client.post("/tracker/manage/follow", data={"platform_id": str(platform.id)})
+    assert "Stop following" in client.get(path).get_data(as_text=True)
+    assert len(drawn) == 2
