@@ -1,8 +1,11 @@
 """The evidence brief's PDF in every shipped script, rendered for real (WeasyPrint) and read back: every label is
 drawn shaped, in its script's font, with no dotted circle; a cover names the period and the page's address."""
 
+import io
+
 import pytest
 from flask_babel import gettext
+from pypdf import PdfReader
 
 from app.core import fonts
 from app.core.i18n import native_digits, reading_as
@@ -12,8 +15,9 @@ from tests.pdf_text import DOTTED_CIRCLE, assert_drawn_as_alone, glyphs_by_famil
 BRIEF = "/insights/brief/facebook.pdf"
 BURMESE_TITLE = "မြန်မာ ဘာသာ အမုန်းစကား"  # "hate speech in the Burmese language", as a member filed it
 DIRECTIONS = {"ar": "rtl", "ur": "rtl", "hi": "ltr", "bn": "ltr", "my": "ltr"}
-# Scripts where one glyph may serve several letters: their text reads back lossy even when drawn right.
-LOSSY = ("ur", "my")
+# Scripts whose text reads back lossy even when drawn right: one glyph may serve several letters (Nastaliq,
+# Burmese), or vowel signs drawn before or around their consonant read back in drawing order (Bengali's ে, ি, ো).
+LOSSY = ("ur", "my", "bn")
 
 
 @pytest.fixture
@@ -47,16 +51,17 @@ def test_the_brief_pdf_draws_every_label_shaped_in_its_script_font(login, brief_
     assert DOTTED_CIRCLE not in text
     if lang == "ur":
         assert not [name for name in drawn if "Arabic" in name], "Urdu text fell back to a Naskh or Kufi font"
-    if lang not in LOSSY:  # one glyph stands for one cluster in Naskh, Devanagari, Bengali: text reads as written
+    if lang not in LOSSY:  # one glyph stands for one cluster in Naskh and Devanagari: text reads as written
         assert all(squeezed(label) in text for label in labels(lang)[2:]), text
 
 
 @pytest.mark.parametrize("lang", ["bn", "my"])
 def test_bengali_and_burmese_briefs_count_in_their_own_digits(login, brief_data, get_pdf, lang):
     digits = native_digits("0123456789", lang)
-    text = text_of(get_pdf(login("member_a"), BRIEF, query_string={"lang": lang}).data)
+    data = get_pdf(login("member_a"), BRIEF, query_string={"lang": lang}).data
+    text, pages = text_of(data), native_digits(str(len(PdfReader(io.BytesIO(data)).pages)), lang)
     assert f"{digits[1]}{digits[0]}" in text  # ten published incidents
-    assert f"{digits[1]}/{digits[2]}" in text and f"{digits[2]}/{digits[2]}" in text  # the pages' numbers
+    assert f"{digits[1]}/{pages}" in text and f"{pages}/{pages}" in text  # the pages' numbers
     assert f"{digits[1]}.{digits[2]}." in text  # the numbered list of incidents
     assert "1/2" not in text and "2026" not in text.replace("INC-2026-", "")
 
