@@ -28,11 +28,13 @@ GZIP_LEVEL = 6
 PUBLIC = "public"
 
 
-def cached_json(data_set: str, draw: Callable[[], object], scope: str = PUBLIC):
-    """The response for ``draw()``'s JSON (dicts, lists, strings, numbers, dates), from the cache when this version
-    of ``data_set`` was already drawn for ``scope`` in this language at this address."""
-    version, _changed = versions.current(data_set)
-    etag, compressed = _entry(data_set, version, scope) or _drawn(data_set, scope, draw)
+def cached_json(data_sets: str | list[str], draw: Callable[[], object], scope: str = PUBLIC):
+    """The response for ``draw()``'s JSON (dicts, lists, strings, numbers, dates), from the cache when these
+    versions of ``data_sets`` (one name, or the names a reader's view depends on) were already drawn for ``scope``
+    in this language at this address."""
+    names = [data_sets] if isinstance(data_sets, str) else data_sets
+    version = versions.current_of(names)
+    etag, compressed = _entry(names, version, scope) or _drawn(names, scope, draw)
     headers = {
         "ETag": f'"{etag}"',
         # Revalidated on each use: a change shows at once. A reader's own list stays out of shared caches.
@@ -49,21 +51,21 @@ def cached_json(data_set: str, draw: Callable[[], object], scope: str = PUBLIC):
     return current_app.response_class(body, mimetype="application/json", headers=headers)
 
 
-def _key(data_set: str, version: int, scope: str) -> str:
-    return f"api:{data_set}:{version}:{scope}:{get_locale()}:{request.full_path}"
+def _key(names: list[str], version: tuple[int, ...], scope: str) -> str:
+    return f"api:{','.join(names)}:{version}:{scope}:{get_locale()}:{request.full_path}"
 
 
-def _entry(data_set: str, version: int, scope: str) -> tuple[str, bytes] | None:
-    entry = cache.get(_key(data_set, version, scope))
+def _entry(names: list[str], version: tuple[int, ...], scope: str) -> tuple[str, bytes] | None:
+    entry = cache.get(_key(names, version, scope))
     metrics.PAGE_CACHE_LOOKUPS.labels(result="miss" if entry is None else "hit").inc()
     return entry
 
 
-def _drawn(data_set: str, scope: str, draw: Callable[[], object]) -> tuple[str, bytes]:
-    """Draw in one snapshot with the version read again in it (a change may have committed since), and keep."""
+def _drawn(names: list[str], scope: str, draw: Callable[[], object]) -> tuple[str, bytes]:
+    """Draw in one snapshot with the versions read again in it (a change may have committed since), and keep."""
     read_in_one_snapshot(db.session())
-    version, _changed = versions.current(data_set)
+    version = versions.current_of(names)
     body = orjson.dumps(draw())
     entry = (hashlib.sha256(body).hexdigest()[:32], gzip.compress(body, GZIP_LEVEL))
-    cache.set(_key(data_set, version, scope), entry)
+    cache.set(_key(names, version, scope), entry)
     return entry

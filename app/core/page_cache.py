@@ -89,10 +89,10 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
     return decorate
 
 
-def reader_page(data_set: str):
+def reader_page(data_set: str | Callable[[object], list[str]]):
     """Cache a signed-in reader's own copy of the view's page, compressed, for their browser session, until
-    ``data_set`` changes or their frame would draw differently; a page with a message waiting for them is
-    drawn live (the message shows once)."""
+    ``data_set`` changes (or one of the data sets ``data_set(reader)`` names) or their frame would draw
+    differently; a page with a message waiting for them is drawn live (the message shows once)."""
 
     def decorate(view):
         @wraps(view)
@@ -104,13 +104,17 @@ def reader_page(data_set: str):
     return decorate
 
 
-def _reader_copy(data_set: str, draw: Callable[[], str]):
+def _reader_copy(data_set: str | Callable[[object], list[str]], draw: Callable[[], str]):
     """The signed-in reader's own cached copy of the page ``draw()`` draws (``reader_page``)."""
     if "_flashes" in session:
         return draw()
-    version, _changed = versions.recent(data_set)
+    names = data_set(current_user) if callable(data_set) else [data_set]
+    version = versions.recent_of(names)
     # Today: overdue commitments and letters' deadlines change at midnight, as for the public's copy.
-    key = f"reader-page:{data_set}:{version}:{date.today().isoformat()}:{_reader_fingerprint()}:{request.full_path}"
+    key = (
+        f"reader-page:{','.join(names)}:{version}:{date.today().isoformat()}:{_reader_fingerprint()}:"
+        f"{request.full_path}"
+    )
     # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
     token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
     compressed = _compressed_copy(key, draw, timeout=token_life // 2 if token_life else None)

@@ -44,11 +44,14 @@ class DataVersion(db.Model):
 
 
 def bump(name: str) -> None:
-    _bump_in(db.session, name)
+    bump_in(db.session, name)
     db.session.flush()
 
 
-def _bump_in(session: Session, name: str) -> None:
+def bump_in(session: Session, name: str) -> None:
+    """Bump ``name`` in ``session``'s transaction, once however often asked; for flush hooks, which may not flush."""
+    if name in session.info.get(_BUMPED, ()):
+        return
     # An upsert: two first changes of a data set at once must not both insert its row.
     now = utcnow()
     session.execute(
@@ -72,8 +75,8 @@ def track(name: str, *models: type) -> None:
 def _bump_tracked(session: Session, *_args) -> None:
     written = [*session.new, *session.dirty, *session.deleted]
     for name, models in _TRACKED.items():
-        if name not in session.info.get(_BUMPED, ()) and any(isinstance(item, models) for item in written):
-            _bump_in(session, name)
+        if any(isinstance(item, models) for item in written):
+            bump_in(session, name)
 
 
 def current(name: str) -> tuple[int, datetime | None]:
@@ -82,6 +85,30 @@ def current(name: str) -> tuple[int, datetime | None]:
         select(DataVersion.version, DataVersion.changed_at).where(DataVersion.name == name)
     ).first()
     return (row.version, row.changed_at) if row else (0, None)
+
+
+def _read(names: list[str]) -> dict[str, tuple[int, datetime | None]]:
+    """(version, changed_at) of each of ``names``, in one statement; (0, None) for one never changed."""
+    query = select(DataVersion.name, DataVersion.version, DataVersion.changed_at).where(DataVersion.name.in_(names))
+    rows = {row.name: (row.version, row.changed_at) for row in db.session.execute(query)}
+    return {name: rows.get(name, (0, None)) for name in names}
+
+
+def current_of(names: list[str]) -> tuple[int, ...]:
+    """The versions of several data sets (a reader's caches may depend on more than one), in one statement."""
+    read = _read(names)
+    return tuple(read[name][0] for name in names)
+
+
+def recent_of(names: list[str]) -> tuple[int, ...]:
+    """``current_of``, each as this worker read it less than ``REMEMBER_SECONDS`` ago (``recent``)."""
+    remembered = _remembered()
+    now = time.monotonic()
+    stale = [name for name in names if name not in remembered or now - remembered[name][0] >= REMEMBER_SECONDS]
+    if stale:
+        for name, value in _read(stale).items():
+            remembered[name] = (now, value)
+    return tuple(remembered[name][1][0] for name in names)
 
 
 def recent(name: str) -> tuple[int, datetime | None]:

@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from app.core.db import listen_once
     from app.extensions import db
     from app.incidents import (  # noqa: F401  (models: tables; import_jobs: jobs, declared before core's jobs start)
+        audience,
         evidence_views,
         facet_counts,
         import_jobs,
@@ -22,14 +23,6 @@ def init_app(app: Flask) -> None:
     from app.incidents.api import blp
     from app.incidents.cli import incidents_cli
     from app.incidents.import_api import blp as import_blp
-    from app.incidents.models import (
-        Evidence,
-        Incident,
-        IncidentCategory,
-        IncidentCommunity,
-        IncidentUrl,
-        PlatformReport,
-    )
     from app.organizations.models import Organization
     from app.platforms.models import Platform
 
@@ -44,19 +37,12 @@ def init_app(app: Flask) -> None:
         app, models.Evidence.sha256, models.Evidence.display_sha256, models.IncidentImport.upload_sha256
     )
     # Every write that can change what a cached list or its counts show makes a new version, whichever path makes
-    # it: an incident, its categories, communities, addresses, reports or evidence (the API's lists show them); a
-    # platform's name; an organization (filtered by its slug).
-    versions.track(
-        versions.INCIDENTS,
-        Incident,
-        IncidentCategory,
-        IncidentCommunity,
-        IncidentUrl,
-        PlatformReport,
-        Evidence,
-        Platform,
-        Organization,
-    )
+    # it: to an incident or what lists show of it (its categories, communities, addresses, reports, evidence), a
+    # version of the readers it reaches (``audience``); to a platform's name or an organization (filtered by its
+    # slug), the version every reader's caches read.
+    versions.track(versions.INCIDENTS, Platform, Organization)
+    listen_once(db.session, "before_flush", audience.note_before)
+    listen_once(db.session, "after_flush", audience.bump_reached)
     # Facet counts change in the transaction that changes the incidents, whichever path writes them.
     listen_once(db.session, "before_flush", facet_counts.note_before)
     listen_once(db.session, "after_flush", facet_counts.add_changes)

@@ -8,11 +8,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core import api_cache, permissions, uploads, versions
+from app.core import api_cache, permissions, uploads
 from app.core.access import PUBLIC, SIGNED_IN, allow
 from app.core.api import ETAG_HEADERS, documents_errors, documents_not_modified
 from app.extensions import db
-from app.incidents import evidence_views, search, services, vocab
+from app.incidents import audience, evidence_views, search, services, vocab
 from app.incidents.models import Incident, PlatformReport
 from app.incidents.schemas import (
     EvidenceSchema,
@@ -87,7 +87,9 @@ def list_incidents(**_query):
     Anonymous callers see published public incidents only. Follow `next` for more. The answer carries an `ETag`:
     send it back in `If-None-Match` to get 304 while nothing changed.
     """
-    return api_cache.cached_json(versions.INCIDENTS, _incidents_page, scope=search.reader_scope(current_user))
+    return api_cache.cached_json(
+        audience.reader_versions(current_user), _incidents_page, scope=search.reader_scope(current_user)
+    )
 
 
 def _incidents_page() -> dict:

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import replace
 from itertools import batched
 
-from sqlalchemy import String, case, cast, delete, exists, func, literal, select, union_all
+from sqlalchemy import String, case, cast, delete, exists, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from app.core import permissions, versions
@@ -158,8 +158,11 @@ def expected():
 
 def recount() -> int:
     """Compare the table with a full count and correct the rows that differ; returns how many did (0: it was
-    right). It first makes a new incidents version: every transaction that writes incidents makes one too, so
-    until this one ends none can, and the comparison sees the incidents as they stay."""
+    right). Writers wait until it ends, so the comparison sees the incidents as they stay: on SQLite the first
+    write (a new incidents version) takes the database's one write lock; on PostgreSQL the table is locked against
+    the upserts every transaction that changes counts makes."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE incident_facet_counts IN SHARE MODE"))
     versions.bump(versions.INCIDENTS)
     columns = [IncidentFacetCount.__table__.c[name] for name in KEY]
     held = Counter(

@@ -37,6 +37,7 @@ from sqlalchemy.orm import selectinload
 from app.core import api_cache, permissions, versions
 from app.core.ids import MAX_INTEGER
 from app.extensions import cache, db
+from app.incidents import audience
 from app.incidents.facet_counts import CATEGORY, FACETS, serves, summed
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Category, Outcome, Severity, Status, Visibility
@@ -359,7 +360,7 @@ def results_key(person, args: dict[str, list[str]], after: str | None) -> str:
     (``args_of``) from the same place in the same language, share it until an incident (or a platform's name)
     changes. The version is read afresh, not as this worker remembers it (``versions.recent``): a page first drawn
     after another worker's change never shows results drawn before it."""
-    version, _changed = versions.current(versions.INCIDENTS)
+    version = versions.current_of(audience.reader_versions(person))
     return f"{version}:{reader_scope(person)}:{get_locale()}:{sorted(args.items())!r}:{after!r}"
 
 
@@ -388,7 +389,7 @@ def facet_counts(person, filters: Filters) -> dict[str, dict[str, int]]:
     version read in that snapshot, which every write to an incident, its categories or its reports changes
     (``versions.track``), so counts always describe the incidents the page lists.
     """
-    version, _changed = versions.current(versions.INCIDENTS)
+    version = versions.current_of(audience.reader_versions(person))
     key = f"incident-facets:{version}:{reader_scope(person)}:{filters!r}"
     counts = cache.get(key)
     if counts is None:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
-from app.core import audit, burmese, permissions, quota, uploads, versions
+from app.core import audit, burmese, permissions, quota, uploads
 from app.core.db import prepare_to_write, utcnow
 from app.core.errors import ERROR_TEXT, NOT_ALLOWED, DomainError
 from app.core.links import external_url
@@ -24,9 +24,6 @@ from app.incidents.models import Evidence, Incident, IncidentUrl, PlatformReport
 from app.incidents.references import next_references
 from app.incidents.vocab import Channel, Outcome, Status
 from app.outbox.services import queue_email
-
-# Statistics are cached until this data version changes: every write to an incident bumps it (see init_app).
-DATA_VERSION = versions.INCIDENTS
 
 
 class IncidentError(DomainError):

@@ -30,7 +30,7 @@ from app.core.forms import select_choices
 from app.core.i18n import labels_in_reader_language
 from app.core.page_cache import reader_page
 from app.extensions import cache, db
-from app.incidents import custody, exports, fields, search, services, vocab
+from app.incidents import audience, custody, exports, fields, search, services, vocab
 from app.incidents.forms import (
     FORM_SECTIONS,
     EvidenceFileForm,
@@ -105,7 +105,7 @@ def listing(person, endpoint: str, filters: search.Filters | None = None, sort: 
         # Their names and slugs (rows and facets show them): plain rows, not 50 ORM objects a page.
         platforms = {row.id: row for row in db.session.execute(select(Platform.id, Platform.name, Platform.slug))}
         # Rows link to the list's own detail page: incidents.detail, or incidents_public.detail.
-        rows = incident_rows(ids, platforms, endpoint.replace(".index", ".detail"))
+        rows = incident_rows(person, ids, platforms, endpoint.replace(".index", ".detail"))
         return {"rows": rows, "next_url": next_url, "platforms": platforms}
 
     return {
@@ -119,11 +119,11 @@ def listing(person, endpoint: str, filters: search.Filters | None = None, sort: 
     }
 
 
-def incident_rows(ids: list[int], platforms: dict, detail_endpoint: str) -> list[Markup]:
+def incident_rows(person, ids: list[int], platforms: dict, detail_endpoint: str) -> list[Markup]:
     """The list rows (``incident_row``) of these incidents, in order. A row shows the same to every reader who may
     see the incident, so each is drawn once per incidents' version, language and list (members' or public) and
     kept: a list drawn for a new filter or page loads and draws only the incidents no other list has drawn."""
-    version, _changed = versions.current(versions.INCIDENTS)
+    version = versions.current_of(audience.reader_versions(person))
     prefix = f"incident-row:{version}:{get_locale()}:{detail_endpoint}:"
     cached = dict(zip(ids, cache.get_many(*(prefix + str(incident_id) for incident_id in ids)), strict=True))
     missing = [incident_id for incident_id, row in cached.items() if row is None]
@@ -166,7 +166,7 @@ SORT_LABELS = {
 
 @bp.get("/")
 @allow(SIGNED_IN)
-@reader_page(versions.INCIDENTS)
+@reader_page(audience.reader_versions)
 def index():
     """Every incident the reader may see, filtered, searched, with facet counts and keyset pages."""
     return render_template(

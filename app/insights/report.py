@@ -10,7 +10,7 @@ from flask_babel import get_locale
 
 from app.core import disclosure, permissions, versions
 from app.extensions import cache
-from app.incidents.services import DATA_VERSION
+from app.incidents import audience
 from app.insights import stats
 
 ENGLISH = "en"
@@ -61,15 +61,20 @@ def scope_of(person, public: bool) -> str:
 CACHED_SHAPE = 2
 
 
+def data_version(person, public: bool) -> tuple[int, ...]:
+    """The versions of the incidents the figures count (the public's: those every reader's caches read)."""
+    return versions.current_of(audience.reader_versions(permissions.THE_PUBLIC if public else person))
+
+
 def body_key(person, public: bool, query: str) -> str:
     """The cache key of the Insights page's body (``views.render_page``): what its figures depend on, the
     reader's language, and its filters as a query string."""
-    version, _changed = versions.current(DATA_VERSION)
+    version = data_version(person, public)
     return f"insights-body:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{get_locale()}:{query}"
 
 
 def insights(person, filters: stats.StatsFilters, public: bool) -> Insights:
-    version, _changed = versions.current(DATA_VERSION)
+    version = data_version(person, public)
     key = f"insights:{CACHED_SHAPE}:{version}:{scope_of(person, public)}:{filters!r}"
     cached = cache.get(key)
     if cached is None:

@@ -9,7 +9,6 @@ from sqlalchemy import select, update
 
 from app.core import pdf, versions
 from app.extensions import cache, db
-from app.incidents import services
 from app.incidents.models import Incident, IncidentCategory, PlatformReport
 from app.incidents.vocab import Channel, Outcome, Severity, Status, Visibility
 from app.insights.views import CHARTS, TABLES
@@ -233,7 +232,7 @@ def test_figures_change_only_when_the_data_version_changes(login, reported, publ
     db.session.commit()
     assert matches(client.get("/public/insights/").get_data(as_text=True)) == "5"
     assert ["Nigeria", "5"] in csv_rows(client.get("/public/insights/data/by_country.csv"))
-    versions.bump(services.DATA_VERSION)
+    versions.bump(versions.INCIDENTS)
     db.session.commit()
     assert matches(client.get("/public/insights/").get_data(as_text=True)) == "Fewer than 5"
     assert ["Nigeria", "fewer than 5"] in csv_rows(client.get("/public/insights/data/by_country.csv"))
@@ -278,7 +277,7 @@ def add_incidents(number: int, start: int, person, platform) -> None:
             )
         ]
         db.session.add(incident)
-    versions.bump(services.DATA_VERSION)
+    versions.bump(versions.INCIDENTS)
     db.session.commit()
 
 
