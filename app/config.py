@@ -289,6 +289,9 @@ class DefaultConfig:
     # Background jobs (app/core/jobs.py): None picks postgresql on PostgreSQL, memory on SQLite.
     JOB_QUEUE: str | None = None
     WORKER_CONCURRENCY = 2
+    # A letter's PDFs are rendered ahead of readers this long after it changes, once for a burst of signatures (a
+    # reader asking sooner gets it rendered at once); 0: right after each change.
+    LETTER_PDF_PRERENDER_SECONDS = 15
     READY_MAX_JOB_BACKLOG = 1000  # /readyz fails beyond this many waiting jobs; 0: never
     # Server-side cache of public pages, page fragments and drawn incident lists: in process by default,
     # Redis to share it between workers.

@@ -76,6 +76,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "SIGN_IN_RATE_LIMIT": "1000 per minute",
         "SIGN_IN_ACCOUNT_RATE_LIMIT": "1000 per minute",
         "SECOND_FACTOR_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        "LETTER_PDF_PRERENDER_SECONDS": 0,  # tests run the queued jobs at once (jobs.run_queued)
     }
     config.update(overrides)
     return config

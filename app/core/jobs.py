@@ -139,8 +139,9 @@ class Queue:
                 self._opened_in = os.getpid()
         return self.procrastinate
 
-    def defer(self, name: str, queueing_lock: str | None, arguments: dict) -> None:
-        task = self.open().tasks[name].configure(queueing_lock=queueing_lock)
+    def defer(self, name: str, queueing_lock: str | None, arguments: dict, delay_seconds: int = 0) -> None:
+        delay = {"schedule_in": {"seconds": delay_seconds}} if delay_seconds else {}
+        task = self.open().tasks[name].configure(queueing_lock=queueing_lock, **delay)
         # AlreadyEnqueued: that job is already waiting, and will do this work too.
         with contextlib.suppress(procrastinate.exceptions.AlreadyEnqueued):
             _beside_any_event_loop(partial(task.defer, **arguments))
@@ -228,14 +229,17 @@ def queue() -> Queue:
     return current_app.extensions["jobs"]
 
 
-def defer(function_or_name: Callable | str, *, queueing_lock: str | None = None, **arguments) -> None:
+def defer(
+    function_or_name: Callable | str, *, queueing_lock: str | None = None, delay_seconds: int = 0, **arguments
+) -> None:
     """Queue the job once the current transaction commits (at once when none is open): a job never acts on
     a change that was rolled back, and the same job with the same arguments is queued once per transaction.
-    ``queueing_lock``: while one such job waits, another is not queued."""
+    ``queueing_lock``: while one such job waits, another is not queued; with ``delay_seconds`` it waits that long
+    before it runs, so changes in a burst are done once."""
     name = getattr(function_or_name, "job_name", function_or_name)
     if name not in JOBS:
         raise LookupError(f"no job named {name!r}")
-    waiting = (queue(), name, queueing_lock, arguments)
+    waiting = (queue(), name, queueing_lock, delay_seconds, arguments)
     session = db.session()
     if session.in_transaction():
         after_commit = session.info.setdefault("jobs_after_commit", [])
@@ -246,8 +250,8 @@ def defer(function_or_name: Callable | str, *, queueing_lock: str | None = None,
 
 
 def _defer_now(waiting) -> None:
-    owner, name, queueing_lock, arguments = waiting
-    owner.defer(name, queueing_lock, arguments)
+    owner, name, queueing_lock, delay_seconds, arguments = waiting
+    owner.defer(name, queueing_lock, arguments, delay_seconds)
 
 
 @event.listens_for(Session, "after_commit")

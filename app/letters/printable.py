@@ -188,8 +188,9 @@ def _forget_changed_letters(session: Session, transaction) -> None:
 
 
 def _note_changed_letters(session: Session, _context) -> None:
-    """After a flush: queue ``letters.prerender_pdfs`` (once this transaction commits) for each letter whose
-    printable page it may have changed."""
+    """After a flush: queue ``letters.prerender_pdfs`` (once this transaction commits, to run
+    ``LETTER_PDF_PRERENDER_SECONDS`` later: one render for a burst of signatures) for each letter whose printable
+    page it may have changed."""
     from app.organizations.models import Organization
     from app.platforms.models import Platform
 
@@ -210,4 +211,9 @@ def _note_changed_letters(session: Session, _context) -> None:
     queued = session.info.setdefault(_CHANGED, set())
     for letter_id in letters - queued - {None}:
         queued.add(letter_id)
-        jobs.defer(prerender, letter_id=letter_id, queueing_lock=f"letter-pdfs:{letter_id}")
+        jobs.defer(
+            prerender,
+            letter_id=letter_id,
+            queueing_lock=f"letter-pdfs:{letter_id}",
+            delay_seconds=current_app.config["LETTER_PDF_PRERENDER_SECONDS"],
+        )

@@ -3,10 +3,12 @@ language, signatories shown, status); served again with its hash as ETag, after 
 Another letter's change does not render it again; a superseded PDF goes, its file too unless still named."""
 
 import hashlib
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from app.core import jobs, pdf
+from app.core.db import utcnow
 from app.core.pdf import RenderedPdf
 from app.extensions import cache, db
 from app.letters import services
@@ -276,3 +278,21 @@ def test_without_pango_a_letter_pdf_answers_a_translated_503_and_logs_the_fix(
     assert translate("fr", PDFS_UNAVAILABLE, html=True) in response.get_data(as_text=True)
     assert "sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0" in caplog.text
     assert jobs.queue().counts() == queued  # no render job, which could only fail
+
+
+def test_a_burst_of_signatures_renders_the_letter_once_after_a_pause(app, login, make_letter, pdf_renders, get_pdf):
+    """Signatures in a burst queue one render, LETTER_PDF_PRERENDER_SECONDS after the first; a reader who asks
+    sooner has it rendered at once."""
+    app.config["LETTER_PDF_PRERENDER_SECONDS"] = 15
+    letter = make_letter(title="A busy letter")
+    jobs.run_queued()
+    renders = len(pdf_renders)
+    for persona in ("signatory_a", "steering"):
+        assert login(persona).post(f"/letters/{letter.slug}/sign").status_code == 302
+    jobs.run_queued()
+    assert len(pdf_renders) == renders  # none yet: the job waits
+    waiting = [row for row in jobs.queue().procrastinate.connector.jobs.values() if row["status"] == "todo"]
+    assert [row["task_name"] for row in waiting] == ["letters.prerender_pdfs"]  # one for the burst
+    assert waiting[0]["scheduled_at"] > utcnow() + timedelta(seconds=10)
+    response = get_pdf(login(None), url(letter))
+    assert response.status_code == 200 and len(pdf_renders) == renders + 1 and "Organization A" in pdf_renders[-1]
