@@ -22,12 +22,14 @@ from pathlib import Path
 from bench import pdfs, report, wrk
 from bench.client import Client
 from bench.dataset import PASSWORD, Shape
-from bench.server import ROOT, WORKERS, gunicorn, prepare
+from bench.server import PRERENDER_SECONDS, ROOT, WORKERS, gunicorn, prepare
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 HELLO_DRIFT = 0.15  # a run whose hello figures at its start and end differ more than this is repeated
 ATTEMPTS = 3
-SETTLE_SECONDS = 3  # after the read/write mix, its last requests finish before hello is measured again
+# After a read/write mix its last requests finish, and the PDFs its signatures queue are rendered, before the next
+# measurement: they would otherwise share the cores with it (the hello at the end, or the next attempt's start).
+SETTLE_SECONDS = PRERENDER_SECONDS + 10
 PAGE = 2000
 MEMBER = "person10-3@bench.example"  # an ordinary member of organization 10
 FILTER = "severity=2&severity=3&severity=4&reported=yes"
