@@ -65,6 +65,8 @@ def demo_app(database_url: str, directory: str):
             "COALITION_ENV": "development",
             "EVIDENCE_DIR": f"{directory}/evidence",
             "PUBLIC_URL": "http://127.0.0.1",
+            # Letters' PDFs rendered while the fuzzed server lives, not 15 s on, once its database is gone.
+            "LETTER_PDF_PRERENDER_SECONDS": 0,
         }
     )
     with app.app_context():
