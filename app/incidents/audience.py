@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import permissions, versions
+from app.incidents.facet_counts import written_ids
 from app.incidents.models import (
     Evidence,
     Incident,
@@ -41,15 +42,9 @@ def reader_versions(person) -> list[str]:
 
 def is_kept_to_its_organization(status: str, visibility: str) -> bool:
     """Whether only the filing organization's members see an incident in this state (``permissions``' rules)."""
-    public = status == "published" and visibility == "public"
+    # A public incident is shared with members, and before the reviewers too.
     shared = permissions.is_shared_with_members(status, visibility)
-    return not (public or shared or status in permissions.REVIEWABLE_STATUSES)
-
-
-def _written_ids(objects) -> set[int]:
-    ids = {item.id for item in objects if isinstance(item, Incident)}
-    ids |= {item.incident_id for item in objects if isinstance(item, PARTS)}
-    return ids - {None}
+    return not (shared or status in permissions.REVIEWABLE_STATUSES)
 
 
 def _states(session: Session, ids: set[int]) -> list[tuple[str, str, int]]:
@@ -61,7 +56,7 @@ def _states(session: Session, ids: set[int]) -> list[tuple[str, str, int]]:
 
 def note_before(session: Session, _context, _instances) -> None:
     """``before_flush``: the states of the incidents the flush writes (or writes a part of), as they stand."""
-    ids = _written_ids([*session.new, *session.dirty, *session.deleted])
+    ids = written_ids([*session.new, *session.dirty, *session.deleted], PARTS)
     before = session.info.setdefault(_BEFORE, set())
     before.update(_states(session, ids))
 
@@ -69,7 +64,7 @@ def note_before(session: Session, _context, _instances) -> None:
 def bump_reached(session: Session, _context) -> None:
     """``after_flush``: a new version for each group of readers the written incidents reach, before or after."""
     states = session.info.pop(_BEFORE, set())
-    states.update(_states(session, _written_ids([*session.new, *session.dirty, *session.deleted])))
+    states.update(_states(session, written_ids([*session.new, *session.dirty, *session.deleted], PARTS)))
     for status, visibility, organization_id in states:
         if is_kept_to_its_organization(str(status), str(visibility)):
             versions.bump_in(session, organization_version(organization_id))

@@ -80,24 +80,29 @@ def _counted(session: Session, incident_ids: set[int]) -> Counter:
     return counted
 
 
-def _written_ids(session: Session, objects) -> set[int]:
-    """The incidents among ``objects``, or whose categories or platform reports they are, that have an id."""
+# What the facet rows read of an incident, besides the incident itself.
+PARTS = (IncidentCategory, PlatformReport)
+
+
+def written_ids(objects, parts: tuple[type, ...] = PARTS) -> set[int]:
+    """The incidents among ``objects``, or whose ``parts`` (models with an ``incident_id``) they are, that have an
+    id."""
     ids = {item.id for item in objects if isinstance(item, Incident)}
-    ids |= {item.incident_id for item in objects if isinstance(item, IncidentCategory | PlatformReport)}
+    ids |= {item.incident_id for item in objects if isinstance(item, parts)}
     return ids - {None}
 
 
 def note_before(session: Session, _context, _instances) -> None:
     """``before_flush``: the facet rows of the incidents the flush writes (or writes a category or report of), as
     they stand."""
-    ids = _written_ids(session, [*session.new, *session.dirty, *session.deleted])
+    ids = written_ids([*session.new, *session.dirty, *session.deleted])
     session.info[_BEFORE] = (ids, _counted(session, ids))
 
 
 def add_changes(session: Session, _context) -> None:
     """``after_flush``: add the difference between the written incidents' facet rows now and before."""
     ids_before, before = session.info.pop(_BEFORE, (set(), Counter()))
-    ids = ids_before | _written_ids(session, [*session.new, *session.dirty, *session.deleted])
+    ids = ids_before | written_ids([*session.new, *session.dirty, *session.deleted])
     if not ids:
         return
     after = _counted(session, ids)
