@@ -67,3 +67,11 @@ def child_exit(server, worker):
     from app.core.metrics import child_exit
 
     child_exit(server, worker)
+
+
+def post_worker_init(worker):
+    """Warm what a worker would otherwise build inside its first requests: every language's name (forms and
+    filters; about a second of CLDR reading, which a first filing would do holding SQLite's write lock)."""
+    from app.incidents.vocab import warm_language_names
+
+    warm_language_names(worker.wsgi.config["SUPPORTED_LOCALES"])

@@ -1,5 +1,8 @@
 """Declarative base with a naming convention, so constraints have stable names in migrations."""
 
+import fcntl
+import os
+import threading
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -116,10 +119,15 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     holds the write lock fails with SQLITE_BUSY at once, whatever the busy timeout. So writing
     transactions start with ``BEGIN IMMEDIATE``, which takes the write lock first and waits for it;
     reads (safe-method requests) keep a deferred BEGIN and run beside the writer under WAL.
+
+    Writers queue for that lock in the kernel (``_WriteQueue``), not in SQLite's busy handler: it polls,
+    sleeping up to 100 ms between tries, so under a steady stream of writes a waiter could sleep through
+    many turns and wait seconds while others went first.
     """
+    queue = _WriteQueue.beside(engine.url.database)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
         dbapi_connection.isolation_level = None  # no implicit BEGIN/COMMIT from the driver: we emit them
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -130,7 +138,63 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+        if not _may_write():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if queue:
+            queue.join(connection.info)
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if queue:
+        # Both fire just before the driver ends the transaction: the next writer's BEGIN IMMEDIATE may find the
+        # lock held for the moment the COMMIT takes, and the busy handler's first short sleep covers it.
+        event.listen(engine, "commit", lambda connection: queue.leave(connection.info))
+        event.listen(engine, "rollback", lambda connection: queue.leave(connection.info))
+        # A connection back in the pool holds nothing, whatever ended its transaction; a closed one its file.
+        event.listen(engine, "checkin", lambda _dbapi_connection, record: record and queue.leave(record.info))
+        event.listen(engine, "close", lambda _dbapi_connection, record: queue.forget(record.info))
+
+
+class _WriteQueue:
+    """A lock file beside the database that writers hold (``flock``) while their transaction runs: one waiting
+    writer wakes as soon as the last one ends. Each connection has the file open on its own (a lock belongs
+    to an open file), so connections exclude each other within a process as across processes. A thread that
+    already holds it for one connection and opens a second write transaction is not queued behind itself:
+    SQLite's busy timeout bounds that wait, as before."""
+
+    KEY, HOLDER = "coalition_write_queue", "coalition_write_queue_holder"
+
+    def __init__(self, path: str):
+        self.path = path
+        self.holders: set[int] = set()  # the threads holding it
+
+    @classmethod
+    def beside(cls, database: str | None) -> "_WriteQueue | None":
+        """The queue of a database file; None for an in-memory database (one connection, nothing to queue)."""
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return cls(database + "-writers.lock")
+
+    def join(self, info: dict) -> None:
+        thread = threading.get_ident()
+        if thread in self.holders:
+            return
+        if self.KEY not in info:
+            info[self.KEY] = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(info[self.KEY], fcntl.LOCK_EX)
+        info[self.HOLDER] = thread
+        self.holders.add(thread)
+
+    def leave(self, info: dict) -> None:
+        thread = info.pop(self.HOLDER, None)
+        if thread is not None:
+            fcntl.flock(info[self.KEY], fcntl.LOCK_UN)
+            self.holders.discard(thread)
+
+    def forget(self, info: dict) -> None:
+        self.leave(info)
+        if self.KEY in info:
+            os.close(info.pop(self.KEY))
 
 
 def _may_write() -> bool:

@@ -1,5 +1,6 @@
 """Controlled vocabularies of an incident, with their translated labels."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache, lru_cache
 
@@ -225,3 +226,13 @@ def language_choices() -> list[tuple[str, str]]:
 def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
     names = ((code, _language_name(code, locale)) for code in language_codes())
     return tuple(sorted(names, key=lambda pair: pair[1].lower()))
+
+
+def warm_language_names(locales: Iterable[str]) -> None:
+    """Build every language's name and the choices of ``locales`` now. Each language's own name is read from its
+    CLDR data, about a second for them all: a server's worker does it before it takes requests (gunicorn.conf.py),
+    not inside its first filing, whose transaction holds SQLite's write lock meanwhile."""
+    for code in language_codes():
+        _own_name(code)
+    for locale in locales:
+        _language_choices(locale)

@@ -14,6 +14,7 @@ import sys
 import time
 from importlib.metadata import entry_points
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.config import ENVIRONMENT_VARIABLES, PROJECT_ROOT, DefaultConfig
 from app.core import fonts, pdf
+from app.incidents import vocab
 from tests.deployment.helpers import gunicorn_settings
 from tests.reliability.server import GUNICORN, free_port
 
@@ -122,6 +124,16 @@ def test_gunicorn_outlasts_the_slowest_request_and_leaves_proxy_headers_to_the_a
     assert settings["timeout"] > DefaultConfig.FFMPEG_TIMEOUT
     assert settings["forwarded_allow_ips"] == ""  # ProxyFix with TRUSTED_PROXIES decides, never gunicorn
     assert settings["preload_app"] is False
+
+
+def test_a_worker_names_every_language_before_it_takes_requests(monkeypatch, app):
+    """Built inside a first filing, the names would take a second with SQLite's write lock held."""
+    vocab._own_name.cache_clear()
+    vocab._language_choices.cache_clear()
+    worker = SimpleNamespace(wsgi=app)
+    gunicorn_settings(monkeypatch)["post_worker_init"](worker)
+    assert vocab._own_name.cache_info().currsize == len(vocab.language_codes())
+    assert vocab._language_choices.cache_info().currsize == len(app.config["SUPPORTED_LOCALES"])
 
 
 @pytest.fixture(scope="module")
