@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import abort, current_app, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
@@ -96,14 +96,18 @@ def _session_expired(user_session: UserSession) -> bool:
     ) or now - user_session.created_at > timedelta(hours=config["SESSION_MAX_HOURS"])
 
 
+# Every signed-in request runs it: built once, as building it (and its cache key) cost more than running it.
+_LIVE_SESSION = (
+    select(UserSession, User)
+    .join(User, UserSession.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash"), UserSession.revoked_at.is_(None))
+)
+
+
 def load_user_from_session(token: str) -> User | None:
     """Flask-Login's user loader: the person behind a live, unexpired session token (one statement: the session,
     the person and their organization)."""
-    row = db.session.execute(
-        select(UserSession, User)
-        .join(User, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == hash_token(token), UserSession.revoked_at.is_(None))
-    ).first()
+    row = db.session.execute(_LIVE_SESSION, {"token_hash": hash_token(token)}).first()
     if row is None:
         return None
     user_session, user = row

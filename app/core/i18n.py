@@ -317,7 +317,8 @@ def template_context() -> dict:
         RENDER_CATALOG: get_translations(),
         # Pages cached for everyone are drawn as the public sees them, whoever asked first.
         "public_render": public_render,
-        "viewer": permissions.THE_PUBLIC if public_render else current_user,
+        # The person, not the proxy: a page asks about them a hundred times, each through several context lookups.
+        "viewer": permissions.THE_PUBLIC if public_render else current_user._get_current_object(),
         "current_locale": locale,
         "text_direction": "rtl" if is_rtl(locale) else "ltr",
         "language_links": language_links,

@@ -4,7 +4,7 @@ import time
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import String, select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import listen_once, upsert, utcnow
@@ -79,18 +79,20 @@ def _bump_tracked(session: Session, *_args) -> None:
             bump_in(session, name)
 
 
+# Read on most requests: built once (building a statement costs about what running this one does).
+_VERSIONS = select(DataVersion.name, DataVersion.version, DataVersion.changed_at).where(
+    DataVersion.name.in_(bindparam("names", expanding=True))
+)
+
+
 def current(name: str) -> tuple[int, datetime | None]:
     """(version, changed_at); (0, None) before the first change."""
-    row = db.session.execute(
-        select(DataVersion.version, DataVersion.changed_at).where(DataVersion.name == name)
-    ).first()
-    return (row.version, row.changed_at) if row else (0, None)
+    return _read([name])[name]
 
 
 def _read(names: list[str]) -> dict[str, tuple[int, datetime | None]]:
     """(version, changed_at) of each of ``names``, in one statement; (0, None) for one never changed."""
-    query = select(DataVersion.name, DataVersion.version, DataVersion.changed_at).where(DataVersion.name.in_(names))
-    rows = {row.name: (row.version, row.changed_at) for row in db.session.execute(query)}
+    rows = {row.name: (row.version, row.changed_at) for row in db.session.execute(_VERSIONS, {"names": names})}
     return {name: rows.get(name, (0, None)) for name in names}
 
 

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import TimestampMixin, enum_column, utcnow
@@ -25,6 +25,9 @@ class MeetingSeries(db.Model):
 
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meetings"
+    # The organizer's meetings that have started, whose minutes the menu counts on every page (app/main/workspace.py):
+    # a seek, not a walk over every past meeting.
+    __table_args__ = (Index("ix_meetings_organizer_id_starts_at", "organizer_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(100), unique=True)  # stable iCalendar UID
