@@ -35,7 +35,10 @@ from app.core import metrics, permissions, versions
 from app.extensions import cache
 
 MAX_AGE = 60
-GZIP_LEVEL = 6
+# A copy for everyone is compressed once and sent many times: small. A reader's own copy is sent to them alone, often
+# once, and compressing it is part of what their first request waits for: fast (level 1: 0.1 ms instead of 0.4 for
+# a list page, 14% more bytes).
+PUBLIC_GZIP_LEVEL, READER_GZIP_LEVEL = 6, 1
 FRAME_STATE = "page_cache_frame_state"  # key in app.extensions: see add_frame_state
 
 
@@ -81,7 +84,7 @@ def public_page(data_set: str, mimetype: str = "text/html", live_for_sessions: b
             ):
                 return current_app.response_class(status=304, headers=headers)
             return _compressed_response(
-                _compressed_copy(key, partial(_as_public, view, *args, **kwargs)), mimetype, headers
+                _compressed_copy(key, partial(_as_public, view, *args, **kwargs), PUBLIC_GZIP_LEVEL), mimetype, headers
             )
 
         return wrapper
@@ -117,7 +120,7 @@ def _reader_copy(data_set: str | Callable[[object], list[str]], draw: Callable[[
     )
     # Kept no longer than half the life of the CSRF tokens in it (as long as the session by default).
     token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
-    compressed = _compressed_copy(key, draw, timeout=token_life // 2 if token_life else None)
+    compressed = _compressed_copy(key, draw, READER_GZIP_LEVEL, timeout=token_life // 2 if token_life else None)
     return _compressed_response(compressed, "text/html")
 
 
@@ -149,12 +152,12 @@ def _as_public(view, *args, **kwargs) -> str:
     return view(*args, **kwargs)
 
 
-def _compressed_copy(key: str, draw, timeout: int | None = None) -> bytes:
-    """The cached gzip-compressed page under ``key``; ``draw()`` draws it when the cache has none."""
+def _compressed_copy(key: str, draw, level: int, timeout: int | None = None) -> bytes:
+    """The cached page under ``key``, gzip-compressed at ``level``; ``draw()`` draws it when the cache has none."""
     compressed = cache.get(key)
     metrics.PAGE_CACHE_LOOKUPS.labels(result="miss" if compressed is None else "hit").inc()
     if compressed is None:
-        compressed = gzip.compress(draw().encode(), GZIP_LEVEL)
+        compressed = gzip.compress(draw().encode(), level)
         cache.set(key, compressed, timeout=timeout)
     return compressed
 
