@@ -71,9 +71,9 @@ def test_a_savepoint_rolls_back_alone(app, platform_factory):
 
 @pytest.fixture
 def impatient_engine(app, other_writer):
-    """A second engine on the same file, as another worker process has, whose busy handler gives up after 100 ms."""
+    """A second engine on the same file, as another worker process has, whose busy handler gives up after 300 ms."""
     engine = create_engine(db.engine.url)
-    configure_sqlite(engine, busy_timeout_ms=100)
+    configure_sqlite(engine, busy_timeout_ms=300)
     yield engine
     engine.dispose()
 
@@ -88,7 +88,7 @@ def test_writers_wait_their_turn_in_the_queue_not_the_busy_handler(app, impatien
         with engine.begin() as connection:
             connection.execute(text("SELECT 1"))
             holding.set()
-            time.sleep(0.5)
+            time.sleep(1)
             order.append("first commits")
 
     thread = threading.Thread(target=first_writer)
