@@ -170,10 +170,12 @@ class _WriteQueue:
 
     @classmethod
     def beside(cls, database: str | None) -> "_WriteQueue | None":
-        """The queue of a database file; None for an in-memory database (one connection, nothing to queue)."""
+        """The queue of a database file, one per file in a process (every engine on it knows which threads hold
+        it); None for an in-memory database (one connection, nothing to queue)."""
         if not database or database == ":memory:" or database.startswith("file:"):
             return None
-        return cls(database + "-writers.lock")
+        path = os.path.abspath(database + "-writers.lock")
+        return _WRITE_QUEUES.setdefault(path, cls(path))
 
     def join(self, info: dict) -> None:
         thread = threading.get_ident()
@@ -195,6 +197,9 @@ class _WriteQueue:
         self.leave(info)
         if self.KEY in info:
             os.close(info.pop(self.KEY))
+
+
+_WRITE_QUEUES: dict[str, _WriteQueue] = {}
 
 
 def _may_write() -> bool:
