@@ -22,9 +22,9 @@ PAYLOADS = {
     "very_long": "xss-" + "W" * 106,
 }
 
-# What a template engine would print had it evaluated the template payload (``{{7*7}}`` is checked by its
-# literal text being shown, as "49" is too common to look for).
-EVALUATED = "7777"
+# What a template engine would print had it evaluated the template payload: its marker, then ``{{7*7}}``'s value.
+# Its values alone ("49", "7777") are too common: a timestamp's microseconds (15:11:01.777791) hold them.
+EVALUATED = "xss-tpl 49"
 
 
 def shown(payload: str) -> str:
