@@ -74,13 +74,15 @@ def _trust_proxies(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app.accounts.auth import load_user_from_cookie, load_user_from_request
     from app.core import i18n
-    from app.core.db import configure_sqlite
+    from app.core.db import configure_postgresql, configure_sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     csrf.init_app(app)
@@ -94,7 +96,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from app.accounts.auth import authenticate_api_request, protect_from_csrf
-    from app.core import disclosure, geo, i18n, logs, metrics, permissions, security
+    from app.core import disclosure, geo, i18n, logs, metrics, page_cache, permissions, security
     from app.core.access import enforce_access
     from app.core.markdown import render_markdown
 
@@ -113,6 +115,8 @@ def _register_request_hooks(app: Flask) -> None:
     app.context_processor(i18n.template_context)
     app.context_processor(permissions.template_helpers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
+    app.jinja_env.globals["site_header_key"] = page_cache.site_header_key
+    app.jinja_env.globals["site_header_timeout"] = page_cache.site_header_timeout
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.filters["numberformat"] = i18n.format_number

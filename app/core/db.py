@@ -3,16 +3,19 @@
 import fcntl
 import os
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+import psycopg
 from flask import g, has_app_context, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, bindparam, event
+from psycopg.pq import TransactionStatus
+from sqlalchemy import BindParameter, DateTime, Enum, MetaData, Select, bindparam, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql.visitors import replacement_traverse
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -77,6 +80,24 @@ def now_parameter():
 def today_parameter():
     """Today's date in UTC as the statement parameter "today" (``now_parameter``)."""
     return bindparam(TODAY, utcnow().date())
+
+
+def words_inline(statement: Select) -> Select:
+    """``statement`` with its words (a status, a role: every text value it was built with) written into the SQL
+    instead of sent beside it. PostgreSQL then plans a prepared statement once for all its runs: it could not weigh
+    ``status = $2`` against a plan made for each value, and planned the menu's counts afresh every time (0.8 ms of
+    their 1.1). Numbers stay parameters (one reader's id or another's, one plan)."""
+
+    def inline(element):
+        if isinstance(element, BindParameter) and isinstance(element.value, str | list | tuple):
+            values = element.value if isinstance(element.value, list | tuple) else [element.value]
+            if values and all(isinstance(value, str) for value in values):
+                inlined = element._clone(maintain_key=True)
+                inlined.literal_execute = True
+                return inlined
+        return None
+
+    return replacement_traverse(statement, {}, inline)
 
 
 # The time zone furthest ahead of UTC (Kiribati's Line Islands, UTC+14).
@@ -153,6 +174,36 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # A connection back in the pool holds nothing, whatever ended its transaction; a closed one its file.
         event.listen(engine, "checkin", lambda _dbapi_connection, record: record and queue.leave(record.info))
         event.listen(engine, "close", lambda _dbapi_connection, record: queue.forget(record.info))
+
+
+def configure_postgresql(engine: Engine) -> None:
+    """Transactions that only read end with COMMIT instead of ROLLBACK.
+
+    psycopg prepares a statement on the server once a connection has run it five times, so PostgreSQL parses and
+    plans it no more (it spent 0.7 ms planning the menu's counts, 0.14 ms running them), but forgets every prepared
+    statement at each ROLLBACK, and every request's transaction ended with one (the session closing).
+    A transaction that ran anything but a SELECT built with SQLAlchemy (a write, DDL, raw SQL) still rolls back.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection, _cursor, _statement, _parameters, context, _executemany):
+        if not (context is not None and context.compiled is not None and context.compiled.statement.is_select):
+            connection.info[_MAY_HAVE_WRITTEN] = True
+
+    @event.listens_for(engine, "rollback")
+    def _commit_reads(connection):
+        if connection.info.pop(_MAY_HAVE_WRITTEN, False) or connection.closed or connection.invalidated:
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
+            return  # none open, or failed: the ROLLBACK ends it
+        with suppress(psycopg.Error):  # the connection is lost: the ROLLBACK that follows finds out, as ever
+            dbapi_connection.commit()  # and then finds no transaction, and sends nothing
+
+    event.listen(engine, "commit", lambda connection: connection.info.pop(_MAY_HAVE_WRITTEN, None))
+
+
+_MAY_HAVE_WRITTEN = "coalition_may_have_written"
 
 
 class _WriteQueue:

@@ -352,8 +352,12 @@ def _render_catalog(context):
 
 def _template_message(context, message: str, variables: dict) -> str:
     """What Jinja's "newstyle" gettext does (escape the variables, always format), with ``interpolate``'s
-    digits."""
-    return interpolate(Markup(message) if context.eval_ctx.autoescape else message, variables, _render_locale(context))
+    digits. A message with nothing to format is as it is (most of a page's: no formatting to pay for)."""
+    if context.eval_ctx.autoescape:
+        message = Markup(message)
+    if not variables and "%" not in message:
+        return message
+    return interpolate(message, variables, _render_locale(context))
 
 
 @pass_context

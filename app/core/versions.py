@@ -3,17 +3,20 @@
 import time
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import listen_once, upsert, utcnow
 from app.extensions import db
 
-# The data sets with cached views: incidents (Insights), the public tracker and public letters.
+# The data sets with cached views: incidents (Insights), the public tracker and public letters; meetings and
+# applications to join (the menu's counts of waiting work).
 INCIDENTS = "incidents"
 TRACKER = "tracker"
 LETTERS = "letters"
+MEETINGS = "meetings"
+APPLICATIONS = "applications"
 # Data sets bumped by any flush that writes one of their models (see ``track``), not by each service.
 _TRACKED: dict[str, tuple[type, ...]] = {}
 
@@ -24,6 +27,7 @@ REMEMBER_SECONDS = 1.0
 # Session.info key: data sets the open transaction changed, forgotten when it ends (a rolled-back
 # version must not be remembered as anyone's).
 _BUMPED = "bumped_versions"
+_READ_IN_REQUEST = "data_versions_read"  # g key: the versions this request read (``current_of``)
 
 
 def init_app(app: Flask) -> None:
@@ -62,6 +66,7 @@ def bump_in(session: Session, name: str) -> None:
         )
     )
     session.info.setdefault(_BUMPED, set()).add(name)
+    _forget_in_request([name])
 
 
 def track(name: str, *models: type) -> None:
@@ -97,9 +102,17 @@ def _read(names: list[str]) -> dict[str, tuple[int, datetime | None]]:
 
 
 def current_of(names: list[str]) -> tuple[int, ...]:
-    """The versions of several data sets (a reader's caches may depend on more than one), in one statement."""
-    read = _read(names)
-    return tuple(read[name][0] for name in names)
+    """The versions of several data sets (a reader's caches may depend on more than one), in one statement. A request
+    reads each once (its page's caches and its menu's counts follow some of the same data sets), and again once it
+    changed it."""
+    if not has_request_context():
+        read = _read(names)
+        return tuple(read[name][0] for name in names)
+    known = g.setdefault(_READ_IN_REQUEST, {})
+    missing = [name for name in names if name not in known]
+    if missing:
+        known.update({name: value[0] for name, value in _read(missing).items()})
+    return tuple(known[name] for name in names)
 
 
 def recent_of(names: list[str]) -> tuple[int, ...]:
@@ -132,5 +145,14 @@ def _remembered() -> dict[str, tuple[float, tuple[int, datetime | None]]]:
 def _forget_bumped(session: Session, transaction) -> None:
     """Committed or rolled back: this worker reads the bumped versions afresh."""
     if transaction.parent is None:
-        for name in session.info.pop(_BUMPED, ()):
+        bumped = session.info.pop(_BUMPED, ())
+        for name in bumped:
             _remembered().pop(name, None)
+        _forget_in_request(bumped)
+
+
+def _forget_in_request(names) -> None:
+    if has_request_context():
+        read = g.get(_READ_IN_REQUEST, {})
+        for name in names:
+            read.pop(name, None)

@@ -4,7 +4,7 @@ Each function returns a SELECT of what waits for ``person``, most urgent first; 
 of it. Who gets which queue is the caller's question, answered by ``app/core/permissions``.
 """
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ScalarSelect, Select, func, or_, select
 
 from app.core.db import today_parameter
 from app.letters.models import Letter, Signature, Supporter
@@ -14,6 +14,12 @@ from app.letters.vocab import LetterStatus, SupporterStatus
 def _taking_signatures():
     """Open, and the deadline not passed (signatures count until the end of the deadline day, UTC)."""
     return (Letter.status == LetterStatus.OPEN, or_(Letter.deadline.is_(None), Letter.deadline >= today_parameter()))
+
+
+def next_deadline() -> ScalarSelect:
+    """The nearest deadline of a letter taking signatures: the day after it, it takes none, with no change to any
+    row."""
+    return select(func.min(Letter.deadline)).where(*_taking_signatures()).scalar_subquery()
 
 
 def _by_deadline(query: Select) -> Select:

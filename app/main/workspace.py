@@ -1,27 +1,30 @@
 """A signed-in person's workspace: what waits for them now, by role, on their home page and as counts in the menu.
 
 Each queue's query lives in its feature (``app/<feature>/awaiting.py``); which queues a person has is asked of
-``app/core/permissions``. Every count of a request comes from one SQL statement, run at most once per request and
-never cached across requests (a count must change the moment the work is done); the home page then loads a page of
-each of the person's queues, one or two statements per queue, however much waits.
+``app/core/permissions``. A person's counts come from one SQL statement and are kept for them until what they count
+changes (a data version, read on every request: a count drops the moment the work is done) or the time changes them
+(a meeting begins, a deadline passes); the home page then loads a page of each of the person's queues, one or two
+statements per queue, however much waits.
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_skeleton, format_time, get_datetime_format
 from flask import g, url_for
 from flask_babel import get_locale, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.core import permissions
-from app.core.db import NOW, TODAY, utcnow
+from app.core import permissions, versions
+from app.core.db import NOW, TODAY, utcnow, words_inline
 from app.core.i18n import native_digits
-from app.extensions import db
+from app.extensions import cache, db
+from app.incidents import audience
 from app.incidents import awaiting as incidents
 from app.letters import awaiting as letters
 from app.letters.models import Letter
@@ -46,7 +49,9 @@ class Item:
 
 @dataclass(frozen=True)
 class Queue:
-    """A kind of waiting work. ``place`` names the menu entry whose count includes it."""
+    """A kind of waiting work. ``place`` names the menu entry whose count includes it. Its count for a person
+    changes only when one of ``data_sets(person)`` (``versions`` names) does, or at the moment ``changes_at(person)``
+    (a scalar SELECT of the next time or date that changes it with no change to any row) comes."""
 
     name: str
     place: str
@@ -55,7 +60,9 @@ class Queue:
     applies: Callable[[object], bool]
     query: Callable[[object], Select]
     items: Callable[[Select], list[Item]]
+    data_sets: Callable[[object], list[str]]
     all_url: Callable[[], str] | None = None
+    changes_at: Callable[[object], ScalarSelect] | None = None
 
 
 def _when(value: date | datetime | None) -> str | None:
@@ -140,6 +147,18 @@ def _can_sign(person) -> bool:
     return permissions.can_sign_for_organization(person, person.organization)
 
 
+def _letters_data(_person) -> list[str]:
+    return [versions.LETTERS]
+
+
+def _meetings_data(_person) -> list[str]:
+    return [versions.MEETINGS]
+
+
+def _next_deadline(_person) -> ScalarSelect:
+    return letters.next_deadline()
+
+
 QUEUES = (
     Queue(
         "letters_to_sign",
@@ -149,7 +168,9 @@ QUEUES = (
         _can_sign,
         letters.to_sign,
         _letter_items("signing"),
-        lambda: url_for("letters.index"),
+        _letters_data,
+        all_url=lambda: url_for("letters.index"),
+        changes_at=_next_deadline,
     ),
     Queue(
         "letters_to_reconfirm",
@@ -159,6 +180,8 @@ QUEUES = (
         _can_sign,
         letters.to_reconfirm,
         _letter_items("signing"),
+        _letters_data,
+        changes_at=_next_deadline,
     ),
     Queue(
         "meetings_to_answer",
@@ -168,7 +191,9 @@ QUEUES = (
         permissions.is_signed_in,
         meetings.to_answer,
         _meeting_items(None),
-        lambda: url_for("meetings.index"),
+        _meetings_data,
+        all_url=lambda: url_for("meetings.index"),
+        changes_at=meetings.next_start,
     ),
     Queue(
         "minutes_to_write",
@@ -180,6 +205,8 @@ QUEUES = (
         permissions.is_signed_in,
         meetings.minutes_to_write,
         _meeting_items("minutes"),
+        _meetings_data,
+        changes_at=meetings.next_start,
     ),
     Queue(
         "actions_to_do",
@@ -189,6 +216,7 @@ QUEUES = (
         permissions.is_signed_in,
         meetings.actions_to_do,
         _action_items,
+        _meetings_data,
     ),
     Queue(
         "incidents_returned",
@@ -198,7 +226,8 @@ QUEUES = (
         permissions.is_signed_in,
         incidents.returned_for_information,
         _incident_items,
-        lambda: url_for("incidents.index"),
+        audience.reader_versions,
+        all_url=lambda: url_for("incidents.index"),
     ),
     Queue(
         "incidents_to_review",
@@ -208,7 +237,8 @@ QUEUES = (
         permissions.is_steering,
         lambda _person: incidents.to_review(),
         _incident_items,
-        lambda: url_for("incidents.index", status="submitted"),
+        audience.reader_versions,
+        all_url=lambda: url_for("incidents.index", status="submitted"),
     ),
     Queue(
         "supporters_to_moderate",
@@ -218,7 +248,8 @@ QUEUES = (
         permissions.can_manage_letter,
         lambda _person: letters.supporters_to_moderate(),
         _supporter_items,
-        lambda: url_for("letters_manage.index"),
+        _letters_data,
+        all_url=lambda: url_for("letters_manage.index"),
     ),
     Queue(
         "applications_to_review",
@@ -228,7 +259,8 @@ QUEUES = (
         permissions.can_review_applications,
         lambda _person: organizations.applications_to_review(),
         _application_items,
-        lambda: url_for("admin.applications"),
+        lambda _person: [versions.APPLICATIONS],
+        all_url=lambda: url_for("admin.applications"),
     ),
 )
 
@@ -252,19 +284,43 @@ MAX_COUNT_STATEMENTS = 1024
 
 
 def counts_of(person) -> dict[str, int]:
-    """How much waits in each of the person's queues, counted in one SQL statement (none for the anonymous)."""
+    """How much waits in each of the person's queues (none for the anonymous): counted in one SQL statement, and kept
+    for them until a data set their queues count from changes (its version, read afresh) or the next moment the
+    time alone changes a count (a meeting they attend begins, a deadline passes)."""
     queues = queues_of(person)
     if not queues:
         return {}
+    data_sets = sorted({name for queue in queues for name in queue.data_sets(person)})
+    key = (
+        f"waiting-counts:{person.id}:{person.organization_id}:{permissions.is_steering(person)}:"
+        f"{','.join(queue.name for queue in queues)}:{versions.current_of(data_sets)}"
+    )
     now = utcnow()
-    row = db.session.execute(_count_statement(person, queues), {NOW: now, TODAY: now.date()}).one()
-    return dict(row._mapping)
+    kept = cache.get(key)
+    if kept is not None and (kept[1] is None or now < kept[1]):
+        return kept[0]
+    row = db.session.execute(count_statement(person, queues), {NOW: now, TODAY: now.date()}).one()
+    counts = {queue.name: row._mapping[queue.name] for queue in queues}
+    until = _first_change(row[len(queues) :])
+    timeout = None if until is None else max(1, math.ceil((until - now).total_seconds()))
+    cache.set(key, (counts, until), timeout=timeout)
+    return counts
 
 
-def _count_statement(person, queues: list[Queue]) -> Select:
-    """The statement counting ``queues`` for ``person``, built once per process for what it depends on: the
-    person, their organization, the queues they have and whether they act as steering; the time is its
-    parameter (``db.now_parameter``)."""
+def _first_change(moments) -> datetime | None:
+    """The first of ``moments`` (a time, or a date: the start of the next day in UTC, when it has passed)."""
+    starts = [
+        moment if isinstance(moment, datetime) else datetime.combine(moment + timedelta(days=1), time(), UTC)
+        for moment in moments
+        if moment is not None
+    ]
+    return min(starts, default=None)
+
+
+def count_statement(person, queues: list[Queue]) -> Select:
+    """The statement counting ``queues`` for ``person``, then giving the moments the time changes their counts
+    (``Queue.changes_at``), built once per process for what it depends on: the person, their organization, the
+    queues they have and whether they act as steering; the time is its parameter (``db.now_parameter``)."""
     key = (person.id, person.organization_id, permissions.is_steering(person), *(queue.name for queue in queues))
     statement = _COUNT_STATEMENTS.get(key)
     if statement is None:
@@ -277,7 +333,8 @@ def _count_statement(person, queues: list[Queue]) -> Select:
             .label(queue.name)
             for queue in queues
         ]
-        statement = _COUNT_STATEMENTS[key] = select(*counts)
+        moments = {queue.changes_at: queue.changes_at(person) for queue in queues if queue.changes_at}
+        statement = _COUNT_STATEMENTS[key] = words_inline(select(*counts, *moments.values()))
     return statement
 
 

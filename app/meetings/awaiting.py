@@ -4,7 +4,7 @@ Each function returns a SELECT of what waits for ``person``, most urgent first; 
 of it.
 """
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, func, or_, select
 
 from app.core import permissions
 from app.core.db import now_parameter
@@ -71,3 +71,13 @@ def actions_to_do(person) -> Select:
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
     return query if permissions.is_steering(person) else query.where(_invited(person))
+
+
+def next_start(person) -> ScalarSelect:
+    """When the next meeting the person is invited to or organizes begins: the moment it leaves their meetings to
+    answer and enters their minutes to write, with no change to any row."""
+    return (
+        select(func.min(Meeting.starts_at))
+        .where(Meeting.starts_at > now_parameter(), or_(_invited(person), Meeting.organizer_id == person.id))
+        .scalar_subquery()
+    )

@@ -62,6 +62,7 @@ def test_manage_page_runs_a_constant_number_of_queries(
         return len(statements)
 
     client = login("org_admin_a")
+    queries()  # the menu's counts are counted, then kept
     few = queries()
     for index in range(30):
         person_factory(
