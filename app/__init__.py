@@ -116,7 +116,7 @@ def _register_request_hooks(app: Flask) -> None:
     app.context_processor(permissions.template_helpers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     app.jinja_env.globals["site_header_key"] = page_cache.site_header_key
-    app.jinja_env.globals["site_header_timeout"] = page_cache.site_header_timeout
+    app.jinja_env.globals["reader_copy_timeout"] = page_cache.reader_copy_timeout
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime_in"] = i18n.datetime_in
     app.jinja_env.filters["numberformat"] = i18n.format_number

@@ -118,7 +118,7 @@ def _reader_copy(data_set: str | Callable[[object], list[str]], draw: Callable[[
         f"reader-page:{','.join(names)}:{version}:{date.today().isoformat()}:{_reader_fingerprint()}:"
         f"{request.full_path}"
     )
-    compressed = _compressed_copy(key, draw, READER_GZIP_LEVEL, timeout=site_header_timeout())
+    compressed = _compressed_copy(key, draw, READER_GZIP_LEVEL, timeout=reader_copy_timeout())
     return _compressed_response(compressed, "text/html")
 
 
@@ -131,9 +131,9 @@ def site_header_key() -> str | None:
     return f"{_reader_fingerprint()}:{request.endpoint}"
 
 
-def site_header_timeout() -> int | None:
-    """How long a reader's page or header is kept: no longer than half the life of the CSRF tokens in it (as long as
-    the session by default: the cache's own timeout)."""
+def reader_copy_timeout() -> int | None:
+    """How long a copy drawn for one reader (their page, their site header) is kept: no longer than half the life of
+    the CSRF tokens in it (as long as the session by default: the cache's own timeout)."""
     token_life = current_app.config["WTF_CSRF_TIME_LIMIT"]
     return token_life // 2 if token_life else None
 

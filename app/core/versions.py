@@ -105,10 +105,7 @@ def current_of(names: list[str]) -> tuple[int, ...]:
     """The versions of several data sets (a reader's caches may depend on more than one), in one statement. A request
     reads each once (its page's caches and its menu's counts follow some of the same data sets), and again once it
     changed it."""
-    if not has_request_context():
-        read = _read(names)
-        return tuple(read[name][0] for name in names)
-    known = g.setdefault(_READ_IN_REQUEST, {})
+    known = g.setdefault(_READ_IN_REQUEST, {}) if has_request_context() else {}
     missing = [name for name in names if name not in known]
     if missing:
         known.update({name: value[0] for name, value in _read(missing).items()})

@@ -291,10 +291,7 @@ def counts_of(person) -> dict[str, int]:
     if not queues:
         return {}
     data_sets = sorted({name for queue in queues for name in queue.data_sets(person)})
-    key = (
-        f"waiting-counts:{person.id}:{person.organization_id}:{permissions.is_steering(person)}:"
-        f"{','.join(queue.name for queue in queues)}:{versions.current_of(data_sets)}"
-    )
+    key = f"waiting-counts:{_counted_for(person, queues)}:{versions.current_of(data_sets)}"
     now = utcnow()
     kept = cache.get(key)
     if kept is not None and (kept[1] is None or now < kept[1]):
@@ -317,11 +314,17 @@ def _first_change(moments) -> datetime | None:
     return min(starts, default=None)
 
 
+def _counted_for(person, queues: list[Queue]) -> tuple:
+    """What the counts of ``queues`` depend on besides the data and the time: the person, their organization, whether
+    they act as steering, and which queues they have."""
+    return (person.id, person.organization_id, permissions.is_steering(person), *(queue.name for queue in queues))
+
+
 def count_statement(person, queues: list[Queue]) -> Select:
     """The statement counting ``queues`` for ``person``, then giving the moments the time changes their counts
-    (``Queue.changes_at``), built once per process for what it depends on: the person, their organization, the
-    queues they have and whether they act as steering; the time is its parameter (``db.now_parameter``)."""
-    key = (person.id, person.organization_id, permissions.is_steering(person), *(queue.name for queue in queues))
+    (``Queue.changes_at``), built once per process for what it depends on (``_counted_for``); the time is its
+    parameter (``db.now_parameter``)."""
+    key = _counted_for(person, queues)
     statement = _COUNT_STATEMENTS.get(key)
     if statement is None:
         if len(_COUNT_STATEMENTS) >= MAX_COUNT_STATEMENTS:
